@@ -1,0 +1,53 @@
+import { parseContentEvent } from './content-event';
+
+const valid = {
+  id: 'post-1',
+  source: 'forum',
+  authorId: 'user-9',
+  text: 'hello',
+  createdAt: '2026-11-25T10:00:00Z',
+};
+const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+
+describe('parseContentEvent', () => {
+  it('accepts a minimal event and the optional fields', () => {
+    expect(parseContentEvent(encode(valid))).toEqual({ ok: true, event: valid });
+    const full = { ...valid, lang: 'pt-BR', context: { threadId: 't1', url: 'https://x.example/t1' } };
+    expect(parseContentEvent(encode(full))).toEqual({ ok: true, event: full });
+  });
+
+  it('rejects bad JSON, bad UTF-8 and a missing value with distinct reasons', () => {
+    expect(parseContentEvent(new TextEncoder().encode('{"id":'))).toMatchObject({ ok: false, reason: 'invalid_json' });
+    expect(parseContentEvent(new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]))).toMatchObject({
+      ok: false,
+      reason: 'invalid_encoding',
+    });
+    expect(parseContentEvent(null)).toMatchObject({ ok: false, reason: 'invalid_event' });
+  });
+
+  it('names every missing or malformed field', () => {
+    const result = parseContentEvent(encode({ id: 'x', createdAt: 'yesterday', lang: 'english!' }));
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.reason).toBe('invalid_event');
+    for (const field of ['source', 'authorId', 'text', 'createdAt', 'lang']) {
+      expect(result.detail).toContain(field);
+    }
+  });
+
+  it('rejects texts over the byte limit, counting UTF-8 bytes not characters', () => {
+    const text = 'é'.repeat(600); // 1200 bytes
+    expect(parseContentEvent(encode({ ...valid, text }), { maxTextBytes: 1000 })).toMatchObject({
+      ok: false,
+      reason: 'text_too_large',
+    });
+    expect(parseContentEvent(encode({ ...valid, text }), { maxTextBytes: 1200 }).ok).toBe(true);
+  });
+
+  it('rejects empty texts and javascript: context URLs', () => {
+    expect(parseContentEvent(encode({ ...valid, text: '   ' }))).toMatchObject({ reason: 'empty_text' });
+    expect(
+      parseContentEvent(encode({ ...valid, context: { url: 'javascript:alert(1)' } })),
+    ).toMatchObject({ ok: false, reason: 'invalid_event' });
+  });
+});

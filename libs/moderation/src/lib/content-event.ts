@@ -1,0 +1,94 @@
+import { z } from 'zod';
+
+/** Texts above this many UTF-8 bytes are rejected (dead-lettered) unless configured otherwise. */
+export const DEFAULT_MAX_TEXT_BYTES = 32 * 1024;
+
+const nonEmpty = (max: number) => z.string().trim().min(1).max(max);
+
+export const contentEventSchema = z.object({
+  id: nonEmpty(256),
+  source: nonEmpty(128),
+  authorId: nonEmpty(256),
+  text: z.string(),
+  createdAt: z.iso.datetime({ offset: true }),
+  lang: z
+    .string()
+    .regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'must be a BCP 47 language tag such as "en" or "pt-BR"')
+    .optional(),
+  context: z
+    .object({
+      threadId: z.string().max(256).optional(),
+      url: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+    })
+    .optional(),
+});
+
+/** A post a platform sends to Sieve on the `content.events` topic. */
+export type ContentEvent = z.infer<typeof contentEventSchema>;
+
+export type ContentEventRejection =
+  | 'invalid_json'
+  | 'invalid_encoding'
+  | 'invalid_event'
+  | 'text_too_large'
+  | 'empty_text';
+
+export type ParsedContentEvent =
+  | { ok: true; event: ContentEvent }
+  | { ok: false; reason: ContentEventRejection; detail: string };
+
+export interface ParseOptions {
+  maxTextBytes?: number;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const encoder = new TextEncoder();
+
+/**
+ * Validates one raw message from the input topic. Never throws: a rejection carries a
+ * machine-readable reason and a human-readable detail, for the dead-letter headers.
+ */
+export function parseContentEvent(
+  raw: Uint8Array | string | null,
+  options: ParseOptions = {},
+): ParsedContentEvent {
+  const maxTextBytes = options.maxTextBytes ?? DEFAULT_MAX_TEXT_BYTES;
+  if (raw === null) return { ok: false, reason: 'invalid_event', detail: 'message has no value' };
+
+  let json: string;
+  try {
+    json = typeof raw === 'string' ? raw : utf8.decode(raw);
+  } catch {
+    return { ok: false, reason: 'invalid_encoding', detail: 'message value is not valid UTF-8' };
+  }
+
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (error) {
+    return { ok: false, reason: 'invalid_json', detail: (error as Error).message.slice(0, 200) };
+  }
+
+  const result = contentEventSchema.safeParse(value);
+  if (!result.success) {
+    const detail = result.error.issues
+      .slice(0, 5)
+      .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+      .join('; ');
+    return { ok: false, reason: 'invalid_event', detail };
+  }
+
+  const event = result.data;
+  const textBytes = encoder.encode(event.text).length;
+  if (textBytes > maxTextBytes) {
+    return {
+      ok: false,
+      reason: 'text_too_large',
+      detail: `text is ${textBytes} bytes; the limit is ${maxTextBytes}`,
+    };
+  }
+  if (event.text.trim().length === 0) {
+    return { ok: false, reason: 'empty_text', detail: 'text is empty' };
+  }
+  return { ok: true, event };
+}
