@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { HttpExceptionFilter } from './common/http-exception.filter';
+import { createValidationPipe } from './common/validation';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { FlagsModule } from './flags/flags.module';
+import { HealthModule } from './health/health.module';
+import { IngestModule } from './ingest/ingest.module';
+import { KafkaModule } from './kafka/kafka.module';
+import { ScoringModule } from './scoring/scoring.module';
+import { SystemModule } from './system/system.module';
+
+@Module({
+  imports: [
+    ConfigModule,
+    DatabaseModule,
+    KafkaModule,
+    ScoringModule,
+    IngestModule,
+    FlagsModule,
+    HealthModule,
+    SystemModule,
+  ],
+  providers: [
+    { provide: APP_PIPE, useFactory: createValidationPipe },
+    { provide: APP_FILTER, useClass: HttpExceptionFilter },
+  ],
+})
+export class AppModule {}

@@ -1,0 +1,50 @@
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
+import type { Response } from 'express';
+import { STATUS_CODES } from 'node:http';
+
+/** The one error shape every endpoint returns. */
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  details?: unknown;
+}
+
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    response.status(this.statusOf(exception)).json(this.bodyOf(exception));
+  }
+
+  private statusOf(exception: unknown): number {
+    return exception instanceof HttpException ? exception.getStatus() : HttpStatus.INTERNAL_SERVER_ERROR;
+  }
+
+  private bodyOf(exception: unknown): ErrorBody {
+    if (!(exception instanceof HttpException)) {
+      // Unexpected: log the stack, tell the client nothing internal.
+      this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+      return { statusCode: 500, error: 'Internal Server Error', message: 'Internal server error' };
+    }
+    const status = exception.getStatus();
+    const raw = exception.getResponse();
+    const r = (typeof raw === 'string' ? { message: raw } : raw) as Record<string, unknown>;
+    const body: ErrorBody = {
+      statusCode: status,
+      error: STATUS_CODES[status] ?? 'Error',
+      message: Array.isArray(r['message']) ? r['message'].join('; ') : String(r['message'] ?? exception.message),
+    };
+    if (r['details'] !== undefined) body.details = r['details'];
+    return body;
+  }
+}

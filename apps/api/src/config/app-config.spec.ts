@@ -1,0 +1,30 @@
+import { ConfigError, loadConfig } from './app-config';
+
+const base = { DATABASE_URL: 'postgres://u:p@localhost:5432/db', KAFKA_BROKERS: 'a:9092, b:9093' };
+
+describe('loadConfig', () => {
+  it('applies defaults and splits the broker list', () => {
+    const config = loadConfig(base);
+    expect(config.PORT).toBe(3000);
+    expect(config.KAFKA_BROKERS).toEqual(['a:9092', 'b:9093']);
+    expect(config.KAFKA_CONTENT_TOPIC).toBe('content.events');
+    expect(config.MISTRAL_API_KEY).toBeUndefined();
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ ...base, MISTRAL_API_KEY: '', PORT: '' }).PORT).toBe(3000);
+  });
+
+  it('lists every invalid variable without echoing secret values', () => {
+    let error: unknown;
+    try {
+      loadConfig({ DATABASE_URL: 'mysql://secret-password@x', KAFKA_BROKERS: 'nohost', PORT: '99999', CATEGORY_SET: 'nope' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    for (const name of ['DATABASE_URL', 'KAFKA_BROKERS', 'PORT', 'CATEGORY_SET']) expect(message).toContain(name);
+    expect(message).not.toContain('secret-password');
+  });
+});

@@ -1,0 +1,63 @@
+import { CATEGORY_SETS } from '@sieve/moderation';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** Every setting Sieve's api reads, validated once at boot. Nothing else reads process.env. */
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: int(1, 65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection URL'),
+  DATABASE_POOL_SIZE: int(1, 200).default(10),
+  DATABASE_MIGRATIONS_RUN: bool.default(true),
+
+  KAFKA_BROKERS: z
+    .string()
+    .min(1)
+    .transform((v) => v.split(',').map((b) => b.trim()).filter(Boolean))
+    .refine((list) => list.every((b) => /^[^:\s]+:\d+$/.test(b)), 'must be host:port[,host:port…]'),
+  KAFKA_CLIENT_ID: z.string().default('sieve-api'),
+  KAFKA_GROUP_ID: z.string().default('sieve-ingest'),
+  KAFKA_CONTENT_TOPIC: z.string().default('content.events'),
+  KAFKA_DECISIONS_TOPIC: z.string().default('moderation.decisions'),
+  KAFKA_DLQ_TOPIC: z.string().default('content.events.dlq'),
+  INGEST_ENABLED: bool.default(true),
+  INGEST_MAX_TEXT_BYTES: int(1, 1024 * 1024).default(32 * 1024),
+
+  MISTRAL_API_KEY: z.string().min(1).optional(),
+  MISTRAL_BASE_URL: z.url().default('https://api.mistral.ai'),
+  MISTRAL_MODERATION_MODEL: z.string().default('mistral-moderation-2603'),
+  MISTRAL_TIMEOUT_MS: int(100, 600_000).default(30_000),
+  MISTRAL_MODERATION_BATCH_SIZE: int(1, 512).default(64),
+
+  CATEGORY_SET: z
+    .string()
+    .default('mistral-moderation-2603')
+    .refine((id) => id in CATEGORY_SETS, `must be one of: ${Object.keys(CATEGORY_SETS).join(', ')}`),
+});
+
+export type AppConfig = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment; the error lists every bad variable at once, never their values. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+  const result = configSchema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map(
+      (issue) => `  ${issue.path.join('.')}: ${issue.message}`,
+    );
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

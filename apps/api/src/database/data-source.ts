@@ -1,0 +1,22 @@
+import type { DataSourceOptions } from 'typeorm';
+import { Flag } from '../flags/entities/flag.entity';
+import { ScoredEvent } from '../ingest/entities/scored-event.entity';
+import { PolicyVersion } from '../policies/entities/policy-version.entity';
+import { InitialSchema1764064800000 } from './migrations/1764064800000-InitialSchema';
+
+export const ENTITIES = [PolicyVersion, ScoredEvent, Flag];
+/** Class references, not globs, so the same list works in the webpack bundle and under ts-jest. */
+export const MIGRATIONS = [InitialSchema1764064800000];
+
+/** The one description of the database, shared by Nest, the migration command and tests. */
+export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    synchronize: false,
+    extra: { max: poolSize, application_name: 'sieve-api' },
+  };
+}

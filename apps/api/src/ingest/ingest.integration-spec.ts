@@ -1,0 +1,134 @@
+import request from 'supertest';
+import type { DecisionMessage } from '@sieve/moderation';
+import { eventually, startTestStack } from '../../test/test-stack';
+import { DLQ_HEADERS } from './ingest.service';
+
+const event = (id: string, text: string, extra: Record<string, unknown> = {}) => ({
+  key: id,
+  value: JSON.stringify({ id, source: 'forum', authorId: `author-${id}`, text, createdAt: '2026-11-25T10:00:00Z', ...extra }),
+});
+
+describe('ingest pipeline (embedded Postgres + Kafka-protocol broker)', () => {
+  let stack: Awaited<ReturnType<typeof startTestStack>>;
+
+  beforeAll(async () => {
+    stack = await startTestStack();
+  });
+  afterAll(() => stack?.stop());
+
+  const count = async (sql: string) => Number((await stack.db.query(sql)).rows[0].n);
+
+  it('stores every event, flags the harmful ones, publishes decisions and dead-letters malformed events — once', async () => {
+    const batch = [
+      event('e1', 'Lovely weather in Lisbon today'),
+      event('e2', 'I will kill you tomorrow', { lang: 'en', context: { threadId: 't-9' } }),
+      event('e3', 'mail me at jane.doe@example.org'),
+      { key: 'bad-json', value: '{"id": "e4", "text": ' },
+      { key: 'missing', value: JSON.stringify({ id: 'e5', text: 'no source' }) },
+    ];
+    await stack.produce(batch);
+
+    await eventually('3 decisions and 2 dead letters', async () =>
+      stack.collected.decisions.length >= 3 && stack.collected.dlq.length >= 2,
+    );
+    expect(await count('SELECT count(*) AS n FROM scored_events')).toBe(3);
+    expect(await count('SELECT count(*) AS n FROM flags')).toBe(2);
+
+    const decisions = stack.collected.decisions.map((m) => JSON.parse(m.value ?? '') as DecisionMessage);
+    const byId = Object.fromEntries(decisions.map((d) => [d.eventId, d]));
+    expect(byId['e1']).toMatchObject({ decision: 'allow', triggered: [], policyVersion: 1, model: 'sieve-offline-lexicon-v1' });
+    expect(byId['e2']).toMatchObject({ decision: 'review', triggered: [expect.objectContaining({ category: 'violence_and_threats' })] });
+    expect(byId['e3'].triggered.map((t) => t.category)).toEqual(['pii']);
+    expect(stack.collected.decisions.find((m) => m.key === 'e2')).toBeTruthy();
+
+    const reasons = stack.collected.dlq.map((m) => m.headers[DLQ_HEADERS.reason]).sort();
+    expect(reasons).toEqual(['invalid_event', 'invalid_json']);
+    const dead = stack.collected.dlq.find((m) => m.key === 'missing');
+    expect(dead?.headers).toMatchObject({
+      [DLQ_HEADERS.topic]: stack.topics.content,
+      [DLQ_HEADERS.partition]: expect.stringMatching(/^\d+$/),
+      [DLQ_HEADERS.offset]: expect.stringMatching(/^\d+$/),
+    });
+    expect(dead?.headers[DLQ_HEADERS.detail]).toContain('source');
+    expect(dead?.value).toBe(batch[4].value);
+
+    // A replay of the same events: decisions are re-published, nothing is stored twice.
+    await stack.produce(batch.slice(0, 3));
+    await eventually('the replayed decisions', async () => stack.collected.decisions.length >= 6);
+    expect(await count('SELECT count(*) AS n FROM scored_events')).toBe(3);
+    expect(await count('SELECT count(*) AS n FROM flags')).toBe(2);
+    const replayed = stack.collected.decisions.slice(3).map((m) => JSON.parse(m.value ?? '') as DecisionMessage);
+    expect(replayed.find((d) => d.eventId === 'e2')).toEqual(byId['e2']);
+
+    // Offsets are committed once the batch is stored.
+    const admin = stack.kafka.admin();
+    await admin.connect();
+    try {
+      await eventually('committed offsets to reach the end of the topic', async () => {
+        const ends = await admin.fetchTopicOffsets(stack.topics.content);
+        const [committed] = await admin.fetchOffsets({ groupId: process.env['KAFKA_GROUP_ID'] ?? '', topics: [stack.topics.content] });
+        return ends.every(
+          (end) => end.high === '0' || committed.partitions.find((p) => p.partition === end.partition)?.offset === end.high,
+        );
+      });
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
+  it('serves the queue newest first with filters, keyset pages and a detail view', async () => {
+    await stack.produce([
+      event('q1', 'you are subhuman vermin'),
+      event('q2', 'call me on +44 20 7946 0958'),
+      event('q3', 'how to make a bomb at home'),
+    ]);
+    await eventually('5 flags', async () => (await count('SELECT count(*) AS n FROM flags')) === 5);
+    const http = request(stack.app.getHttpServer());
+
+    const all = await http.get('/api/flags').expect(200);
+    expect(all.body.items).toHaveLength(5);
+    const times = all.body.items.map((f: { createdAt: string }) => f.createdAt);
+    expect([...times].sort().reverse()).toEqual(times);
+    expect(all.body.nextCursor).toBeNull();
+
+    const pii = await http.get('/api/flags?category=pii').expect(200);
+    expect(pii.body.items.map((f: { event: { eventId: string } }) => f.event.eventId).sort()).toEqual(['e3', 'q2']);
+
+    const first = await http.get('/api/flags?limit=2').expect(200);
+    const second = await http.get(`/api/flags?limit=2&cursor=${first.body.nextCursor}`).expect(200);
+    const third = await http.get(`/api/flags?limit=2&cursor=${second.body.nextCursor}`).expect(200);
+    const paged = [...first.body.items, ...second.body.items, ...third.body.items].map((f: { id: string }) => f.id);
+    expect(paged).toEqual(all.body.items.map((f: { id: string }) => f.id));
+    expect(third.body.nextCursor).toBeNull();
+
+    expect((await http.get('/api/flags?status=decided').expect(200)).body.items).toEqual([]);
+
+    const detail = await http.get(`/api/flags/${pii.body.items[0].id}`).expect(200);
+    expect(Object.keys(detail.body.scores)).toHaveLength(11);
+    expect(detail.body.thresholds.pii).toEqual({ enabled: true, reviewThreshold: 0.5 });
+    expect(detail.body).toMatchObject({ model: 'sieve-offline-lexicon-v1', policyVersion: 1, status: 'open' });
+  });
+
+  it('answers bad requests with 400 and a body naming the field', async () => {
+    const http = request(stack.app.getHttpServer());
+    const bad = await http.get('/api/flags?limit=0&status=maybe&color=red').expect(400);
+    expect(bad.body).toMatchObject({ statusCode: 400, error: 'Bad Request', message: 'Validation failed' });
+    const fields = bad.body.details.map((d: { field: string }) => d.field).sort();
+    expect(fields).toEqual(['color', 'limit', 'status']);
+
+    const cursor = await http.get('/api/flags?cursor=bm90LWEtY3Vyc29y').expect(400);
+    expect(cursor.body.details[0].field).toBe('cursor');
+
+    await http.get('/api/flags/not-a-uuid').expect(400);
+    const missing = await http.get('/api/flags/6f1c1c7e-3b9a-4b7e-9d7e-0c4b7a1f2e3d').expect(404);
+    expect(missing.body).toMatchObject({ statusCode: 404, error: 'Not Found' });
+  });
+
+  it('reports healthy once the database answers and the consumer has joined', async () => {
+    const health = await request(stack.app.getHttpServer()).get('/api/health').expect(200);
+    expect(health.body).toEqual({ status: 'ok', checks: { database: 'up', consumer: 'running' } });
+    const system = await request(stack.app.getHttpServer()).get('/api/system').expect(200);
+    expect(system.body.scorer).toMatchObject({ kind: 'offline', model: 'sieve-offline-lexicon-v1' });
+    expect(system.body.scorer.label).toMatch(/not Mistral/);
+  });
+});

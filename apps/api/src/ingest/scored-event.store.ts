@@ -1,0 +1,112 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { CategoryScores, ContentEvent, Decision, TriggeredCategory } from '@sieve/moderation';
+import { DataSource } from 'typeorm';
+
+export interface EventKey {
+  source: string;
+  eventId: string;
+}
+
+export interface NewScoredEvent {
+  event: ContentEvent;
+  model: string;
+  scores: CategoryScores;
+  policyVersion: number;
+  decision: Decision;
+  triggered: TriggeredCategory[];
+  maxScore: number;
+  partition: number;
+  offset: string;
+}
+
+/** What the pipeline needs back about a stored event to (re)publish its decision. */
+export interface StoredDecision {
+  source: string;
+  eventId: string;
+  model: string;
+  scores: CategoryScores;
+  policyVersion: number;
+  decision: Decision;
+  triggered: TriggeredCategory[];
+  scoredAt: Date;
+}
+
+export const keyOf = (k: EventKey) => JSON.stringify([k.source, k.eventId]);
+
+const STORED_DECISIONS_SQL = `
+  SELECT e.source, e.event_id AS "eventId", e.model, e.scores, e.policy_version AS "policyVersion",
+         e.decision, COALESCE(f.triggered, '[]'::jsonb) AS triggered, e.scored_at AS "scoredAt"
+  FROM scored_events e
+  JOIN unnest($1::text[], $2::text[]) AS k(source, event_id)
+    ON e.source = k.source AND e.event_id = k.event_id
+  LEFT JOIN flags f ON f.scored_event_id = e.id`;
+
+/** Bulk, idempotent writes for the ingest path: one round trip per table per batch. */
+@Injectable()
+export class ScoredEventStore {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async findStored(keys: EventKey[]): Promise<StoredDecision[]> {
+    if (keys.length === 0) return [];
+    return this.db.query(STORED_DECISIONS_SQL, [keys.map((k) => k.source), keys.map((k) => k.eventId)]);
+  }
+
+  /**
+   * Inserts scored events and their flags in one transaction. `(source, event_id)` is unique,
+   * so a replay or a concurrent consumer inserts nothing twice. Returns what is stored for
+   * every key afterwards, whoever wrote it.
+   */
+  async insert(rows: NewScoredEvent[]): Promise<StoredDecision[]> {
+    if (rows.length === 0) return [];
+    return this.db.transaction(async (tx) => {
+      const col = <T>(pick: (r: NewScoredEvent) => T) => rows.map(pick);
+      const inserted: { id: string; source: string; event_id: string }[] = await tx.query(
+        `INSERT INTO scored_events (source, event_id, author_id, text, lang, context, event_created_at,
+                                    model, scores, policy_version, decision, kafka_partition, kafka_offset)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[],
+                              $7::timestamptz[], $8::text[], $9::jsonb[], $10::int[], $11::text[],
+                              $12::int[], $13::bigint[])
+         ON CONFLICT (source, event_id) DO NOTHING
+         RETURNING id, source, event_id`,
+        [
+          col((r) => r.event.source),
+          col((r) => r.event.id),
+          col((r) => r.event.authorId),
+          col((r) => r.event.text),
+          col((r) => r.event.lang ?? null),
+          col((r) => (r.event.context ? JSON.stringify(r.event.context) : null)),
+          col((r) => r.event.createdAt),
+          col((r) => r.model),
+          col((r) => JSON.stringify(r.scores)),
+          col((r) => r.policyVersion),
+          col((r) => r.decision),
+          col((r) => r.partition),
+          col((r) => r.offset),
+        ],
+      );
+
+      const byKey = new Map(rows.map((r) => [keyOf({ source: r.event.source, eventId: r.event.id }), r]));
+      const flagged = inserted
+        .map((row) => ({ id: row.id, row: byKey.get(keyOf({ source: row.source, eventId: row.event_id })) }))
+        .filter((x): x is { id: string; row: NewScoredEvent } => x.row !== undefined && x.row.decision !== 'allow');
+      if (flagged.length > 0) {
+        await tx.query(
+          `INSERT INTO flags (scored_event_id, auto_decision, categories, triggered, max_score)
+           SELECT id, decision, ARRAY(SELECT jsonb_array_elements_text(categories)), triggered, max_score
+           FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::jsonb[], $5::real[])
+             AS f(id, decision, categories, triggered, max_score)
+           ON CONFLICT (scored_event_id) DO NOTHING`,
+          [
+            flagged.map((f) => f.id),
+            flagged.map((f) => f.row.decision),
+            flagged.map((f) => JSON.stringify(f.row.triggered.map((t) => t.category))),
+            flagged.map((f) => JSON.stringify(f.row.triggered)),
+            flagged.map((f) => f.row.maxScore),
+          ],
+        );
+      }
+      return tx.query(STORED_DECISIONS_SQL, [col((r) => r.event.source), col((r) => r.event.id)]);
+    });
+  }
+}

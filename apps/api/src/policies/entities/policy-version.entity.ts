@@ -1,0 +1,28 @@
+import type { CategoryRule } from '@sieve/moderation';
+import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+
+export type PolicyStatus = 'draft' | 'published';
+
+@Entity({ name: 'policy_versions' })
+export class PolicyVersion {
+  @PrimaryColumn({ type: 'integer' })
+  version!: number;
+
+  @Column({ type: 'text' })
+  status!: PolicyStatus;
+
+  @Column({ name: 'category_set_id', type: 'text' })
+  categorySetId!: string;
+
+  @Column({ type: 'jsonb' })
+  rules!: Record<string, CategoryRule>;
+
+  @Column({ name: 'change_note', type: 'text', nullable: true })
+  changeNote!: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
+  publishedAt!: Date | null;
+}

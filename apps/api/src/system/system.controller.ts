@@ -1,0 +1,33 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { categorySetById, type CategoryDefinition } from '@sieve/moderation';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { PoliciesService } from '../policies/policies.service';
+import { MODERATION_SCORER, type ModerationScorer, type ScorerInfo } from '../scoring/moderation-scorer';
+
+export interface SystemInfoDto {
+  scorer: ScorerInfo;
+  categorySet: string;
+  categories: CategoryDefinition[];
+  policyVersion: number;
+}
+
+/** What the dashboard needs to know about this installation, e.g. whether scores are Mistral's. */
+@Controller('system')
+export class SystemController {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(MODERATION_SCORER) private readonly scorer: ModerationScorer,
+    private readonly policies: PoliciesService,
+  ) {}
+
+  @Get()
+  async info(): Promise<SystemInfoDto> {
+    const set = categorySetById(this.config.CATEGORY_SET);
+    return {
+      scorer: this.scorer.info,
+      categorySet: set.id,
+      categories: set.categories,
+      policyVersion: (await this.policies.activePolicy()).version,
+    };
+  }
+}

@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { Kafka, logLevel, type KafkaMessage, Partitioners } from 'kafkajs';
+import { Client } from 'pg';
+import { AppModule } from '../src/app.module';
+import { configureApp } from '../src/app.setup';
+
+/** Polls until `check` returns a truthy value; fails with `what` after the timeout. */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export interface CollectedMessage {
+  key: string | null;
+  value: string | null;
+  headers: Record<string, string>;
+}
+
+/**
+ * A fresh database and fresh topic names on the shared embedded Postgres and broker, and the
+ * whole api (consumer included) running against them.
+ */
+export async function startTestStack(env: Record<string, string> = {}) {
+  const serverUrl = process.env['SIEVE_TEST_POSTGRES_URL'];
+  const brokers = process.env['SIEVE_TEST_KAFKA_BROKERS'];
+  if (!serverUrl || !brokers) throw new Error('run integration specs through jest.integration.config.cts');
+
+  const suffix = randomUUID().slice(0, 8);
+  const database = `sieve_it_${suffix}`;
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${database}`);
+  await admin.end();
+  const databaseUrl = serverUrl.replace(/\/[^/]+$/, `/${database}`);
+
+  const topics = {
+    content: `content.events.${suffix}`,
+    decisions: `moderation.decisions.${suffix}`,
+    dlq: `content.events.dlq.${suffix}`,
+  };
+  Object.assign(process.env, {
+    DATABASE_URL: databaseUrl,
+    KAFKA_BROKERS: brokers,
+    KAFKA_GROUP_ID: `sieve-it-${suffix}`,
+    KAFKA_CONTENT_TOPIC: topics.content,
+    KAFKA_DECISIONS_TOPIC: topics.decisions,
+    KAFKA_DLQ_TOPIC: topics.dlq,
+    MISTRAL_API_KEY: '',
+    ...env,
+  });
+
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+  const app: INestApplication = configureApp(moduleRef.createNestApplication({ logger: ['error', 'warn'] }));
+  await app.init();
+
+  const kafka = new Kafka({ clientId: `sieve-it-${suffix}`, brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+
+  const collected: Record<'decisions' | 'dlq', CollectedMessage[]> = { decisions: [], dlq: [] };
+  const collector = kafka.consumer({ groupId: `sieve-it-collector-${suffix}` });
+  await collector.connect();
+  await collector.subscribe({ topics: [topics.decisions, topics.dlq], fromBeginning: true });
+  await collector.run({
+    eachMessage: async ({ topic, message }) => {
+      collected[topic === topics.dlq ? 'dlq' : 'decisions'].push(toCollected(message));
+    },
+  });
+
+  return {
+    app,
+    db,
+    kafka,
+    topics,
+    collected,
+    produce: (messages: { key?: string; value: string | Buffer }[]) =>
+      producer.send({ topic: topics.content, messages }),
+    async stop() {
+      await collector.disconnect();
+      await producer.disconnect();
+      await db.end();
+      await app.close();
+    },
+  };
+}
+
+function toCollected(message: KafkaMessage): CollectedMessage {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(message.headers ?? {})) headers[name] = String(value);
+  return { key: message.key?.toString() ?? null, value: message.value?.toString() ?? null, headers };
+}
