@@ -1,31 +1,28 @@
-/// <reference types='vitest' />
+/// <reference types='vite/client' />
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { nxViteTsPaths } from '@nx/vite/plugins/nx-tsconfig-paths.plugin';
-import { nxCopyAssetsPlugin } from '@nx/vite/plugins/nx-copy-assets.plugin';
+
+// Where the dev server forwards /api; `npm start` sets it to the api it started.
+const apiTarget = process.env.SIEVE_API_URL ?? 'http://127.0.0.1:3000';
 
 export default defineConfig(() => ({
   root: import.meta.dirname,
   cacheDir: '../../node_modules/.vite/apps/dashboard',
   server: {
     port: 4200,
-    host: 'localhost',
+    host: '127.0.0.1',
+    proxy: { '/api': { target: apiTarget, changeOrigin: false } },
   },
   preview: {
     port: 4300,
-    host: 'localhost',
+    host: '127.0.0.1',
+    proxy: { '/api': { target: apiTarget, changeOrigin: false } },
   },
-  plugins: [react(), nxViteTsPaths(), nxCopyAssetsPlugin(['*.md'])],
-  // Uncomment this if you are using workers.
-  // worker: {
-  //   plugins: () => [ nxViteTsPaths() ],
-  // },
+  plugins: [react(), nxViteTsPaths()],
   build: {
     outDir: '../../dist/apps/dashboard',
     emptyOutDir: true,
-    reportCompressedSize: true,
-    commonjsOptions: {
-      transformMixedEsModules: true,
-    },
+    reportCompressedSize: false,
   },
 }));

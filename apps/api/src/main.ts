@@ -16,7 +16,9 @@ async function bootstrap(): Promise<void> {
     }
     throw error;
   }
-  const app = configureApp(await NestFactory.create(AppModule, { bufferLogs: false }));
+  const levels = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+  const logger = levels.slice(0, levels.indexOf(config.LOG_LEVEL) + 1);
+  const app = configureApp(await NestFactory.create(AppModule, { logger: [...logger, 'fatal'] }));
   await app.listen(config.PORT, config.HOST);
   Logger.log(`API listening on http://localhost:${config.PORT}/api`, 'Bootstrap');
 }

@@ -1,0 +1,8 @@
+import type { FlagFilters } from '../api/flags';
+
+/** Every TanStack Query key, in one place, so invalidation is obvious. */
+export const queryKeys = {
+  system: ['system'] as const,
+  flags: (filters: FlagFilters) => ['flags', 'list', filters] as const,
+  flag: (id: string) => ['flags', 'detail', id] as const,
+};
