@@ -12,7 +12,9 @@ if (brokers.length === 0) {
 const topic = process.env.KAFKA_CONTENT_TOPIC ?? 'content.events';
 const ratePerSecond = Number(process.env.DEMO_RATE ?? 2);
 const limit = Number(process.env.DEMO_LIMIT ?? Infinity);
-const posts = JSON.parse(readFileSync(new URL('./demo/sample-posts.json', import.meta.url), 'utf8'));
+const posts = JSON.parse(
+  readFileSync(new URL('./demo/sample-posts.json', import.meta.url), 'utf8'),
+);
 const sources = ['forum', 'comments', 'chat'];
 const runId = Date.now().toString(36);
 
@@ -21,7 +23,8 @@ const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartiti
 
 function nextMessage(n) {
   // One event in 40 is malformed on purpose, to show the dead-letter topic at work.
-  if (n % 40 === 39) return { key: `demo-${runId}-${n}`, value: `{"id":"demo-${runId}-${n}","text":` };
+  if (n % 40 === 39)
+    return { key: `demo-${runId}-${n}`, value: `{"id":"demo-${runId}-${n}","text":` };
   const post = posts[Math.floor(Math.random() * posts.length)];
   const id = `demo-${runId}-${n}`;
   const event = {

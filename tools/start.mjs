@@ -20,7 +20,11 @@ const cleanups = [];
 let stopping = false;
 
 function spawnChild(name, command, args, extraEnv) {
-  const child = spawn(command, args, { cwd: root, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, {
+    cwd: root,
+    env: { ...env, ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const prefix = (stream, out) => {
     let partial = '';
     stream.on('data', (chunk) => {
@@ -77,14 +81,22 @@ async function main() {
 
   let brokers = env.KAFKA_BROKERS;
   if (!brokers) {
-    ensureCommand('kcat', 'kcat', 'Or set KAFKA_BROKERS=host:port to use a running Kafka cluster.', log);
+    ensureCommand(
+      'kcat',
+      'kcat',
+      'Or set KAFKA_BROKERS=host:port to use a running Kafka cluster.',
+      log,
+    );
   }
 
   let databaseUrl = env.DATABASE_URL;
   if (databaseUrl) {
     log('PostgreSQL: using DATABASE_URL');
   } else {
-    const postgres = await startEmbeddedPostgres({ dataDir: join(dataDir, 'postgres'), persistent: true });
+    const postgres = await startEmbeddedPostgres({
+      dataDir: join(dataDir, 'postgres'),
+      persistent: true,
+    });
     cleanups.push(() => postgres.stop());
     databaseUrl = postgres.url;
     log(`PostgreSQL: embedded, port ${postgres.port}, data kept in ${join(dataDir, 'postgres')}`);
@@ -96,7 +108,9 @@ async function main() {
     const kafka = await startMockKafka({ log });
     cleanups.push(() => kafka.stop());
     brokers = kafka.brokers;
-    log(`Kafka: librdkafka mock cluster at ${brokers} (in memory: topics are empty on every start)`);
+    log(
+      `Kafka: librdkafka mock cluster at ${brokers} (in memory: topics are empty on every start)`,
+    );
   }
 
   if (env.SIEVE_SKIP_BUILD !== 'true') {
@@ -113,15 +127,32 @@ async function main() {
   }
 
   const apiEnv = { DATABASE_URL: databaseUrl, KAFKA_BROKERS: brokers, PORT: String(apiPort) };
-  const apiProcess = spawnChild('api', process.execPath, ['--enable-source-maps', 'dist/apps/api/main.js'], apiEnv);
+  const apiProcess = spawnChild(
+    'api',
+    process.execPath,
+    ['--enable-source-maps', 'dist/apps/api/main.js'],
+    apiEnv,
+  );
   const apiUrl = `http://127.0.0.1:${apiPort}`;
-  await waitForHttp(`${apiUrl}/api/health`, { timeoutMs: 120_000, isAlive: () => apiProcess.exitCode === null });
+  await waitForHttp(`${apiUrl}/api/health`, {
+    timeoutMs: 120_000,
+    isAlive: () => apiProcess.exitCode === null,
+  });
 
   const vite = join(root, 'node_modules/vite/bin/vite.js');
   const dashboard = spawnChild(
     'dashboard',
     process.execPath,
-    [vite, '--config', 'apps/dashboard/vite.config.mts', '--port', String(dashboardPort), '--strictPort', '--clearScreen', 'false'],
+    [
+      vite,
+      '--config',
+      'apps/dashboard/vite.config.mts',
+      '--port',
+      String(dashboardPort),
+      '--strictPort',
+      '--clearScreen',
+      'false',
+    ],
     { SIEVE_API_URL: apiUrl },
   );
   const dashboardUrl = `http://127.0.0.1:${dashboardPort}`;
@@ -131,7 +162,9 @@ async function main() {
     spawnChild('demo', process.execPath, ['tools/demo-producer.mjs'], { KAFKA_BROKERS: brokers });
   }
 
-  const scorer = env.MISTRAL_API_KEY ? 'Mistral moderation' : 'the OFFLINE demo scorer (no MISTRAL_API_KEY set; not Mistral)';
+  const scorer = env.MISTRAL_API_KEY
+    ? 'Mistral moderation'
+    : 'the OFFLINE demo scorer (no MISTRAL_API_KEY set; not Mistral)';
   console.log(
     [
       '',
@@ -140,7 +173,9 @@ async function main() {
       `    API         ${apiUrl}/api   (health: ${apiUrl}/api/health)`,
       `    Kafka       ${brokers}   topics content.events → moderation.decisions, content.events.dlq`,
       `    Scoring     ${scorer}`,
-      env.SIEVE_DEMO !== 'false' ? '    Demo        streaming sample posts into content.events' : '',
+      env.SIEVE_DEMO !== 'false'
+        ? '    Demo        streaming sample posts into content.events'
+        : '',
       '  Press Ctrl-C to stop.',
       '',
     ]

@@ -20,6 +20,13 @@ export default defineConfig(() => ({
     proxy: { '/api': { target: apiTarget, changeOrigin: false } },
   },
   plugins: [react(), nxViteTsPaths()],
+  // The dashboard's build-time settings (read in src/config.ts only).
+  define: {
+    __SIEVE_ENV__: JSON.stringify({
+      VITE_API_BASE_URL: process.env.VITE_API_BASE_URL,
+      VITE_QUEUE_REFRESH_MS: process.env.VITE_QUEUE_REFRESH_MS,
+    }),
+  },
   build: {
     outDir: '../../dist/apps/dashboard',
     emptyOutDir: true,

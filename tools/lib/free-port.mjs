@@ -13,7 +13,10 @@ export function freePort() {
   });
 }
 
-export async function waitForHttp(url, { timeoutMs = 120_000, intervalMs = 300, isAlive = () => true } = {}) {
+export async function waitForHttp(
+  url,
+  { timeoutMs = 120_000, intervalMs = 300, isAlive = () => true } = {},
+) {
   const deadline = Date.now() + timeoutMs;
   let lastError = 'no answer';
   while (Date.now() < deadline) {

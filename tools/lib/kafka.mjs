@@ -8,12 +8,28 @@ export function startMockKafka({ log = () => {}, timeoutMs = 15_000 } = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(
       'kcat',
-      ['-b', 'dummy:9092', '-X', 'test.mock.num.brokers=1', '-d', 'mock', '-C', '-t', '__sieve_mock_keepalive', '-o', 'end', '-q'],
+      [
+        '-b',
+        'dummy:9092',
+        '-X',
+        'test.mock.num.brokers=1',
+        '-d',
+        'mock',
+        '-C',
+        '-t',
+        '__sieve_mock_keepalive',
+        '-o',
+        'end',
+        '-q',
+      ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     let seen = '';
     let settled = false;
-    const timer = setTimeout(() => fail(new Error(`kcat printed no bootstrap address within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => fail(new Error(`kcat printed no bootstrap address within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     const fail = (error) => {
       if (settled) return;
       settled = true;
@@ -23,7 +39,12 @@ export function startMockKafka({ log = () => {}, timeoutMs = 15_000 } = {}) {
     };
     child.on('error', (error) => fail(new Error(`could not run kcat: ${error.message}`)));
     child.on('exit', (code) => {
-      if (!settled) fail(new Error(`kcat exited with code ${code} before the mock cluster started: ${seen.slice(-500)}`));
+      if (!settled)
+        fail(
+          new Error(
+            `kcat exited with code ${code} before the mock cluster started: ${seen.slice(-500)}`,
+          ),
+        );
       else log(`mock Kafka cluster exited (code ${code})`);
     });
     child.stderr.on('data', (chunk) => {

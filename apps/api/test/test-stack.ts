@@ -7,7 +7,11 @@ import { AppModule } from '../src/app.module';
 import { configureApp } from '../src/app.setup';
 
 /** Polls until `check` returns a truthy value; fails with `what` after the timeout. */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -30,7 +34,8 @@ export interface CollectedMessage {
 export async function startTestStack(env: Record<string, string> = {}) {
   const serverUrl = process.env['SIEVE_TEST_POSTGRES_URL'];
   const brokers = process.env['SIEVE_TEST_KAFKA_BROKERS'];
-  if (!serverUrl || !brokers) throw new Error('run integration specs through jest.integration.config.cts');
+  if (!serverUrl || !brokers)
+    throw new Error('run integration specs through jest.integration.config.cts');
 
   const suffix = randomUUID().slice(0, 8);
   const database = `sieve_it_${suffix}`;
@@ -57,10 +62,16 @@ export async function startTestStack(env: Record<string, string> = {}) {
   });
 
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-  const app: INestApplication = configureApp(moduleRef.createNestApplication({ logger: ['error', 'warn'] }));
+  const app: INestApplication = configureApp(
+    moduleRef.createNestApplication({ logger: ['error', 'warn'] }),
+  );
   await app.init();
 
-  const kafka = new Kafka({ clientId: `sieve-it-${suffix}`, brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: `sieve-it-${suffix}`,
+    brokers: brokers.split(','),
+    logLevel: logLevel.NOTHING,
+  });
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   const db = new Client({ connectionString: databaseUrl });
@@ -96,5 +107,9 @@ export async function startTestStack(env: Record<string, string> = {}) {
 function toCollected(message: KafkaMessage): CollectedMessage {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(message.headers ?? {})) headers[name] = String(value);
-  return { key: message.key?.toString() ?? null, value: message.value?.toString() ?? null, headers };
+  return {
+    key: message.key?.toString() ?? null,
+    value: message.value?.toString() ?? null,
+    headers,
+  };
 }

@@ -1,7 +1,10 @@
+/** Build-time settings, injected by vite.config.mts (and by Jest's `globals` in tests). */
+declare const __SIEVE_ENV__: Record<string, string | undefined>;
+
 /** Every build-time setting of the dashboard, read in one place. */
 export const config = {
   /** The api's base path; the dev server and production web server proxy it. */
-  apiBaseUrl: (import.meta.env.VITE_API_BASE_URL as string | undefined) ?? '/api',
+  apiBaseUrl: __SIEVE_ENV__['VITE_API_BASE_URL'] ?? '/api',
   /** How often the queue refreshes, until live updates arrive. */
-  queueRefreshMs: Number(import.meta.env.VITE_QUEUE_REFRESH_MS ?? 2000),
+  queueRefreshMs: Number(__SIEVE_ENV__['VITE_QUEUE_REFRESH_MS'] ?? 2000),
 };

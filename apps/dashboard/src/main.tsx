@@ -5,7 +5,9 @@ import { BrowserRouter } from 'react-router-dom';
 import { App } from './app';
 import './styles.css';
 
-const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: true } } });
+const queryClient = new QueryClient({
+  defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: true } },
+});
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

@@ -27,7 +27,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
   }
 
   private statusOf(exception: unknown): number {
-    return exception instanceof HttpException ? exception.getStatus() : HttpStatus.INTERNAL_SERVER_ERROR;
+    return exception instanceof HttpException
+      ? exception.getStatus()
+      : HttpStatus.INTERNAL_SERVER_ERROR;
   }
 
   private bodyOf(exception: unknown): ErrorBody {
@@ -42,7 +44,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const body: ErrorBody = {
       statusCode: status,
       error: STATUS_CODES[status] ?? 'Error',
-      message: Array.isArray(r['message']) ? r['message'].join('; ') : String(r['message'] ?? exception.message),
+      message: Array.isArray(r['message'])
+        ? r['message'].join('; ')
+        : String(r['message'] ?? exception.message),
     };
     if (r['details'] !== undefined) body.details = r['details'];
     return body;

@@ -18,13 +18,19 @@ describe('loadConfig', () => {
   it('lists every invalid variable without echoing secret values', () => {
     let error: unknown;
     try {
-      loadConfig({ DATABASE_URL: 'mysql://secret-password@x', KAFKA_BROKERS: 'nohost', PORT: '99999', CATEGORY_SET: 'nope' });
+      loadConfig({
+        DATABASE_URL: 'mysql://secret-password@x',
+        KAFKA_BROKERS: 'nohost',
+        PORT: '99999',
+        CATEGORY_SET: 'nope',
+      });
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigError);
     const message = (error as Error).message;
-    for (const name of ['DATABASE_URL', 'KAFKA_BROKERS', 'PORT', 'CATEGORY_SET']) expect(message).toContain(name);
+    for (const name of ['DATABASE_URL', 'KAFKA_BROKERS', 'PORT', 'CATEGORY_SET'])
+      expect(message).toContain(name);
     expect(message).not.toContain('secret-password');
   });
 });

@@ -1,9 +1,7 @@
 import { CATEGORY_SETS } from '@sieve/moderation';
 import { z } from 'zod';
 
-const bool = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((v) => v === 'true' || v === '1');
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 /** Every setting Sieve's api reads, validated once at boot. Nothing else reads process.env. */
@@ -20,7 +18,12 @@ export const configSchema = z.object({
   KAFKA_BROKERS: z
     .string()
     .min(1)
-    .transform((v) => v.split(',').map((b) => b.trim()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((b) => b.trim())
+        .filter(Boolean),
+    )
     .refine((list) => list.every((b) => /^[^:\s]+:\d+$/.test(b)), 'must be host:port[,host:port…]'),
   KAFKA_CLIENT_ID: z.string().default('sieve-api'),
   KAFKA_GROUP_ID: z.string().default('sieve-ingest'),
@@ -39,7 +42,10 @@ export const configSchema = z.object({
   CATEGORY_SET: z
     .string()
     .default('mistral-moderation-2603')
-    .refine((id) => id in CATEGORY_SETS, `must be one of: ${Object.keys(CATEGORY_SETS).join(', ')}`),
+    .refine(
+      (id) => id in CATEGORY_SETS,
+      `must be one of: ${Object.keys(CATEGORY_SETS).join(', ')}`,
+    ),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;
@@ -53,9 +59,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
   const result = configSchema.safeParse(cleaned);
   if (!result.success) {
-    const lines = result.error.issues.map(
-      (issue) => `  ${issue.path.join('.')}: ${issue.message}`,
-    );
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   return result.data;

@@ -17,8 +17,15 @@ export function encodeFlagCursor(cursor: FlagCursor): string {
 
 export function decodeFlagCursor(value: string): FlagCursor {
   try {
-    const [createdAt, id] = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as unknown[];
-    if (typeof createdAt === 'string' && !Number.isNaN(Date.parse(createdAt)) && typeof id === 'string' && UUID.test(id)) {
+    const [createdAt, id] = JSON.parse(
+      Buffer.from(value, 'base64url').toString('utf8'),
+    ) as unknown[];
+    if (
+      typeof createdAt === 'string' &&
+      !Number.isNaN(Date.parse(createdAt)) &&
+      typeof id === 'string' &&
+      UUID.test(id)
+    ) {
       return { createdAt, id };
     }
   } catch {
@@ -26,6 +33,8 @@ export function decodeFlagCursor(value: string): FlagCursor {
   }
   throw new BadRequestException({
     message: 'Validation failed',
-    details: [{ field: 'cursor', errors: ['cursor must be a nextCursor returned by this endpoint'] }],
+    details: [
+      { field: 'cursor', errors: ['cursor must be a nextCursor returned by this endpoint'] },
+    ],
   });
 }

@@ -48,7 +48,9 @@ export class FlagsService {
     if (query.category) where.push(`f.categories @> ARRAY[${param(query.category)}]::text[]`);
     if (query.cursor) {
       const cursor = decodeFlagCursor(query.cursor);
-      where.push(`(f.created_at, f.id) < (${param(cursor.createdAt)}::timestamptz, ${param(cursor.id)}::uuid)`);
+      where.push(
+        `(f.created_at, f.id) < (${param(cursor.createdAt)}::timestamptz, ${param(cursor.id)}::uuid)`,
+      );
     }
     const rows: SummaryRow[] = await this.db.query(
       `SELECT ${SUMMARY_COLUMNS}
@@ -62,18 +64,25 @@ export class FlagsService {
     const last = page[page.length - 1];
     return {
       items: page.map(toSummary),
-      nextCursor: rows.length > limit && last ? encodeFlagCursor({ createdAt: last.createdAt, id: last.id }) : null,
+      nextCursor:
+        rows.length > limit && last
+          ? encodeFlagCursor({ createdAt: last.createdAt, id: last.id })
+          : null,
     };
   }
 
   async get(id: string): Promise<FlagDetailDto> {
-    const [row]: (SummaryRow & { scores: FlagDetailDto['scores']; model: string; policyVersion: number; scoredAt: Date })[] =
-      await this.db.query(
-        `SELECT ${SUMMARY_COLUMNS}, e.scores, e.model, e.policy_version AS "policyVersion", e.scored_at AS "scoredAt"
+    const [row]: (SummaryRow & {
+      scores: FlagDetailDto['scores'];
+      model: string;
+      policyVersion: number;
+      scoredAt: Date;
+    })[] = await this.db.query(
+      `SELECT ${SUMMARY_COLUMNS}, e.scores, e.model, e.policy_version AS "policyVersion", e.scored_at AS "scoredAt"
          FROM flags f JOIN scored_events e ON e.id = f.scored_event_id
          WHERE f.id = $1`,
-        [id],
-      );
+      [id],
+    );
     if (!row) throw new NotFoundException(`Flag ${id} does not exist`);
     const policy = await this.policies.version(row.policyVersion);
     return {

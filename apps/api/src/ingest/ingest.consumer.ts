@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type { Consumer } from 'kafkajs';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { KafkaService } from '../kafka/kafka.service';
@@ -26,15 +32,22 @@ export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShut
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.INGEST_ENABLED) return;
-    const consumer = this.kafka.consumer({ groupId: this.config.KAFKA_GROUP_ID, allowAutoTopicCreation: true });
+    const consumer = this.kafka.consumer({
+      groupId: this.config.KAFKA_GROUP_ID,
+      allowAutoTopicCreation: true,
+    });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, () => {
       this.state = 'running';
-      this.logger.log(`Joined group ${this.config.KAFKA_GROUP_ID} on ${this.config.KAFKA_CONTENT_TOPIC}`);
+      this.logger.log(
+        `Joined group ${this.config.KAFKA_GROUP_ID} on ${this.config.KAFKA_CONTENT_TOPIC}`,
+      );
     });
     consumer.on(consumer.events.CRASH, (event) => {
       this.state = 'crashed';
-      this.logger.error(`Consumer crashed: ${event.payload.error.message}; restarting: ${event.payload.restart}`);
+      this.logger.error(
+        `Consumer crashed: ${event.payload.error.message}; restarting: ${event.payload.restart}`,
+      );
     });
 
     await consumer.connect();
@@ -42,7 +55,14 @@ export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShut
     await consumer.run({
       eachBatchAutoResolve: false,
       autoCommit: true,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
+      eachBatch: async ({
+        batch,
+        resolveOffset,
+        heartbeat,
+        commitOffsetsIfNecessary,
+        isRunning,
+        isStale,
+      }) => {
         if (!isRunning() || isStale() || batch.messages.length === 0) return;
         const summary = await this.ingest.ingestBatch(batch.topic, batch.partition, batch.messages);
         resolveOffset(batch.lastOffset());

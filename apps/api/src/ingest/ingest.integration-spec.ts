@@ -5,7 +5,14 @@ import { DLQ_HEADERS } from './ingest.service';
 
 const event = (id: string, text: string, extra: Record<string, unknown> = {}) => ({
   key: id,
-  value: JSON.stringify({ id, source: 'forum', authorId: `author-${id}`, text, createdAt: '2026-11-25T10:00:00Z', ...extra }),
+  value: JSON.stringify({
+    id,
+    source: 'forum',
+    authorId: `author-${id}`,
+    text,
+    createdAt: '2026-11-25T10:00:00Z',
+    ...extra,
+  }),
 });
 
 describe('ingest pipeline (embedded Postgres + Kafka-protocol broker)', () => {
@@ -28,16 +35,27 @@ describe('ingest pipeline (embedded Postgres + Kafka-protocol broker)', () => {
     ];
     await stack.produce(batch);
 
-    await eventually('3 decisions and 2 dead letters', async () =>
-      stack.collected.decisions.length >= 3 && stack.collected.dlq.length >= 2,
+    await eventually(
+      '3 decisions and 2 dead letters',
+      async () => stack.collected.decisions.length >= 3 && stack.collected.dlq.length >= 2,
     );
     expect(await count('SELECT count(*) AS n FROM scored_events')).toBe(3);
     expect(await count('SELECT count(*) AS n FROM flags')).toBe(2);
 
-    const decisions = stack.collected.decisions.map((m) => JSON.parse(m.value ?? '') as DecisionMessage);
+    const decisions = stack.collected.decisions.map(
+      (m) => JSON.parse(m.value ?? '') as DecisionMessage,
+    );
     const byId = Object.fromEntries(decisions.map((d) => [d.eventId, d]));
-    expect(byId['e1']).toMatchObject({ decision: 'allow', triggered: [], policyVersion: 1, model: 'sieve-offline-lexicon-v1' });
-    expect(byId['e2']).toMatchObject({ decision: 'review', triggered: [expect.objectContaining({ category: 'violence_and_threats' })] });
+    expect(byId['e1']).toMatchObject({
+      decision: 'allow',
+      triggered: [],
+      policyVersion: 1,
+      model: 'sieve-offline-lexicon-v1',
+    });
+    expect(byId['e2']).toMatchObject({
+      decision: 'review',
+      triggered: [expect.objectContaining({ category: 'violence_and_threats' })],
+    });
     expect(byId['e3'].triggered.map((t) => t.category)).toEqual(['pii']);
     expect(stack.collected.decisions.find((m) => m.key === 'e2')).toBeTruthy();
 
@@ -57,7 +75,9 @@ describe('ingest pipeline (embedded Postgres + Kafka-protocol broker)', () => {
     await eventually('the replayed decisions', async () => stack.collected.decisions.length >= 6);
     expect(await count('SELECT count(*) AS n FROM scored_events')).toBe(3);
     expect(await count('SELECT count(*) AS n FROM flags')).toBe(2);
-    const replayed = stack.collected.decisions.slice(3).map((m) => JSON.parse(m.value ?? '') as DecisionMessage);
+    const replayed = stack.collected.decisions
+      .slice(3)
+      .map((m) => JSON.parse(m.value ?? '') as DecisionMessage);
     expect(replayed.find((d) => d.eventId === 'e2')).toEqual(byId['e2']);
 
     // Offsets are committed once the batch is stored.
@@ -66,9 +86,14 @@ describe('ingest pipeline (embedded Postgres + Kafka-protocol broker)', () => {
     try {
       await eventually('committed offsets to reach the end of the topic', async () => {
         const ends = await admin.fetchTopicOffsets(stack.topics.content);
-        const [committed] = await admin.fetchOffsets({ groupId: process.env['KAFKA_GROUP_ID'] ?? '', topics: [stack.topics.content] });
+        const [committed] = await admin.fetchOffsets({
+          groupId: process.env['KAFKA_GROUP_ID'] ?? '',
+          topics: [stack.topics.content],
+        });
         return ends.every(
-          (end) => end.high === '0' || committed.partitions.find((p) => p.partition === end.partition)?.offset === end.high,
+          (end) =>
+            end.high === '0' ||
+            committed.partitions.find((p) => p.partition === end.partition)?.offset === end.high,
         );
       });
     } finally {
@@ -92,12 +117,16 @@ describe('ingest pipeline (embedded Postgres + Kafka-protocol broker)', () => {
     expect(all.body.nextCursor).toBeNull();
 
     const pii = await http.get('/api/flags?category=pii').expect(200);
-    expect(pii.body.items.map((f: { event: { eventId: string } }) => f.event.eventId).sort()).toEqual(['e3', 'q2']);
+    expect(
+      pii.body.items.map((f: { event: { eventId: string } }) => f.event.eventId).sort(),
+    ).toEqual(['e3', 'q2']);
 
     const first = await http.get('/api/flags?limit=2').expect(200);
     const second = await http.get(`/api/flags?limit=2&cursor=${first.body.nextCursor}`).expect(200);
     const third = await http.get(`/api/flags?limit=2&cursor=${second.body.nextCursor}`).expect(200);
-    const paged = [...first.body.items, ...second.body.items, ...third.body.items].map((f: { id: string }) => f.id);
+    const paged = [...first.body.items, ...second.body.items, ...third.body.items].map(
+      (f: { id: string }) => f.id,
+    );
     expect(paged).toEqual(all.body.items.map((f: { id: string }) => f.id));
     expect(third.body.nextCursor).toBeNull();
 
@@ -106,13 +135,21 @@ describe('ingest pipeline (embedded Postgres + Kafka-protocol broker)', () => {
     const detail = await http.get(`/api/flags/${pii.body.items[0].id}`).expect(200);
     expect(Object.keys(detail.body.scores)).toHaveLength(11);
     expect(detail.body.thresholds.pii).toEqual({ enabled: true, reviewThreshold: 0.5 });
-    expect(detail.body).toMatchObject({ model: 'sieve-offline-lexicon-v1', policyVersion: 1, status: 'open' });
+    expect(detail.body).toMatchObject({
+      model: 'sieve-offline-lexicon-v1',
+      policyVersion: 1,
+      status: 'open',
+    });
   });
 
   it('answers bad requests with 400 and a body naming the field', async () => {
     const http = request(stack.app.getHttpServer());
     const bad = await http.get('/api/flags?limit=0&status=maybe&color=red').expect(400);
-    expect(bad.body).toMatchObject({ statusCode: 400, error: 'Bad Request', message: 'Validation failed' });
+    expect(bad.body).toMatchObject({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'Validation failed',
+    });
     const fields = bad.body.details.map((d: { field: string }) => d.field).sort();
     expect(fields).toEqual(['color', 'limit', 'status']);
 
@@ -128,7 +165,10 @@ describe('ingest pipeline (embedded Postgres + Kafka-protocol broker)', () => {
     const health = await request(stack.app.getHttpServer()).get('/api/health').expect(200);
     expect(health.body).toEqual({ status: 'ok', checks: { database: 'up', consumer: 'running' } });
     const system = await request(stack.app.getHttpServer()).get('/api/system').expect(200);
-    expect(system.body.scorer).toMatchObject({ kind: 'offline', model: 'sieve-offline-lexicon-v1' });
+    expect(system.body.scorer).toMatchObject({
+      kind: 'offline',
+      model: 'sieve-offline-lexicon-v1',
+    });
     expect(system.body.scorer.label).toMatch(/not Mistral/);
   });
 });

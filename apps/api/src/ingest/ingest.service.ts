@@ -43,11 +43,17 @@ export class IngestService {
     private readonly store: ScoredEventStore,
   ) {}
 
-  async ingestBatch(topic: string, partition: number, messages: KafkaMessage[]): Promise<IngestSummary> {
+  async ingestBatch(
+    topic: string,
+    partition: number,
+    messages: KafkaMessage[],
+  ): Promise<IngestSummary> {
     const valid = new Map<string, ValidEvent>();
     const deadLetters: Message[] = [];
     for (const message of messages) {
-      const parsed = parseContentEvent(message.value, { maxTextBytes: this.config.INGEST_MAX_TEXT_BYTES });
+      const parsed = parseContentEvent(message.value, {
+        maxTextBytes: this.config.INGEST_MAX_TEXT_BYTES,
+      });
       if (!parsed.ok) {
         deadLetters.push(deadLetter(message, topic, partition, parsed.reason, parsed.detail));
         continue;
@@ -58,7 +64,9 @@ export class IngestService {
     // Dead letters go out before any offset is committed, so a crash can only repeat them.
     await this.kafka.send(this.config.KAFKA_DLQ_TOPIC, deadLetters);
     if (deadLetters.length > 0) {
-      this.logger.warn(`${deadLetters.length} event(s) from ${topic}[${partition}] sent to ${this.config.KAFKA_DLQ_TOPIC}`);
+      this.logger.warn(
+        `${deadLetters.length} event(s) from ${topic}[${partition}] sent to ${this.config.KAFKA_DLQ_TOPIC}`,
+      );
     }
 
     const candidates = [...valid.values()];
@@ -66,7 +74,9 @@ export class IngestService {
       candidates.map(({ event }) => ({ source: event.source, eventId: event.id })),
     );
     const storedKeys = new Set(alreadyStored.map(keyOf));
-    const fresh = candidates.filter(({ event }) => !storedKeys.has(keyOf({ source: event.source, eventId: event.id })));
+    const fresh = candidates.filter(
+      ({ event }) => !storedKeys.has(keyOf({ source: event.source, eventId: event.id })),
+    );
 
     let newlyStored: StoredDecision[] = [];
     if (fresh.length > 0) {
@@ -94,7 +104,11 @@ export class IngestService {
     const decisions = [...alreadyStored, ...newlyStored].map(toDecisionMessage);
     await this.kafka.send(
       this.config.KAFKA_DECISIONS_TOPIC,
-      decisions.map((d) => ({ key: d.eventId, value: JSON.stringify(d), headers: { source: d.source } })),
+      decisions.map((d) => ({
+        key: d.eventId,
+        value: JSON.stringify(d),
+        headers: { source: d.source },
+      })),
     );
 
     return {

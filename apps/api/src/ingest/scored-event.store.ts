@@ -49,7 +49,10 @@ export class ScoredEventStore {
 
   async findStored(keys: EventKey[]): Promise<StoredDecision[]> {
     if (keys.length === 0) return [];
-    return this.db.query(STORED_DECISIONS_SQL, [keys.map((k) => k.source), keys.map((k) => k.eventId)]);
+    return this.db.query(STORED_DECISIONS_SQL, [
+      keys.map((k) => k.source),
+      keys.map((k) => k.eventId),
+    ]);
   }
 
   /**
@@ -86,10 +89,18 @@ export class ScoredEventStore {
         ],
       );
 
-      const byKey = new Map(rows.map((r) => [keyOf({ source: r.event.source, eventId: r.event.id }), r]));
+      const byKey = new Map(
+        rows.map((r) => [keyOf({ source: r.event.source, eventId: r.event.id }), r]),
+      );
       const flagged = inserted
-        .map((row) => ({ id: row.id, row: byKey.get(keyOf({ source: row.source, eventId: row.event_id })) }))
-        .filter((x): x is { id: string; row: NewScoredEvent } => x.row !== undefined && x.row.decision !== 'allow');
+        .map((row) => ({
+          id: row.id,
+          row: byKey.get(keyOf({ source: row.source, eventId: row.event_id })),
+        }))
+        .filter(
+          (x): x is { id: string; row: NewScoredEvent } =>
+            x.row !== undefined && x.row.decision !== 'allow',
+        );
       if (flagged.length > 0) {
         await tx.query(
           `INSERT INTO flags (scored_event_id, auto_decision, categories, triggered, max_score)

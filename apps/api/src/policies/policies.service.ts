@@ -11,12 +11,18 @@ const ACTIVE_POLICY_TTL_MS = 2_000;
 export class PoliciesService {
   private cached: { policy: Policy; at: number } | null = null;
 
-  constructor(@InjectRepository(PolicyVersion) private readonly versions: Repository<PolicyVersion>) {}
+  constructor(
+    @InjectRepository(PolicyVersion) private readonly versions: Repository<PolicyVersion>,
+  ) {}
 
   /** The newest published version: what the pipeline applies now. */
   async activePolicy(): Promise<Policy> {
-    if (this.cached && Date.now() - this.cached.at < ACTIVE_POLICY_TTL_MS) return this.cached.policy;
-    const row = await this.versions.findOne({ where: { status: 'published' }, order: { version: 'DESC' } });
+    if (this.cached && Date.now() - this.cached.at < ACTIVE_POLICY_TTL_MS)
+      return this.cached.policy;
+    const row = await this.versions.findOne({
+      where: { status: 'published' },
+      order: { version: 'DESC' },
+    });
     if (!row) throw new Error('No published policy: the initial migration seeds version 1');
     const policy = toPolicy(row);
     this.cached = { policy, at: Date.now() };

@@ -15,7 +15,8 @@ export class MistralScorer implements ModerationScorer {
 
   async scoreBatch(texts: string[]): Promise<TextScore[]> {
     const chunks: string[][] = [];
-    for (let i = 0; i < texts.length; i += this.batchSize) chunks.push(texts.slice(i, i + this.batchSize));
+    for (let i = 0; i < texts.length; i += this.batchSize)
+      chunks.push(texts.slice(i, i + this.batchSize));
     const responses = await Promise.all(
       chunks.map((input) => this.client.moderations.create({ model: this.model, input })),
     );

@@ -6,7 +6,8 @@ export class OfflineScorer implements ModerationScorer {
   readonly info: ScorerInfo = {
     kind: 'offline',
     model: OFFLINE_MODEL_ID,
-    label: 'Offline demo scorer (lexicon + PII patterns), not Mistral: set MISTRAL_API_KEY to score with Mistral',
+    label:
+      'Offline demo scorer (lexicon + PII patterns), not Mistral: set MISTRAL_API_KEY to score with Mistral',
   };
 
   constructor(private readonly categoryNames: readonly string[]) {}

@@ -25,7 +25,8 @@ import { OfflineScorer } from './offline.scorer';
             )
           : new OfflineScorer(categorySetById(config.CATEGORY_SET).categories.map((c) => c.name));
         const logger = new Logger('Scoring');
-        if (scorer.info.kind === 'offline') logger.warn(`MISTRAL_API_KEY is not set. ${scorer.info.label}`);
+        if (scorer.info.kind === 'offline')
+          logger.warn(`MISTRAL_API_KEY is not set. ${scorer.info.label}`);
         else logger.log(`Scoring with ${scorer.info.label} at ${config.MISTRAL_BASE_URL}`);
         return scorer;
       },

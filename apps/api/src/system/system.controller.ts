@@ -2,7 +2,11 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { categorySetById, type CategoryDefinition } from '@sieve/moderation';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { PoliciesService } from '../policies/policies.service';
-import { MODERATION_SCORER, type ModerationScorer, type ScorerInfo } from '../scoring/moderation-scorer';
+import {
+  MODERATION_SCORER,
+  type ModerationScorer,
+  type ScorerInfo,
+} from '../scoring/moderation-scorer';
 
 export interface SystemInfoDto {
   scorer: ScorerInfo;

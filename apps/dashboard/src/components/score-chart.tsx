@@ -3,7 +3,13 @@ import { useCategoryLabel } from '../hooks/use-system';
 import { percent } from './format';
 
 /** Every category's score as a bar, with its review (and auto-action) threshold marked. */
-export function ScoreChart({ scores, thresholds }: { scores: CategoryScores; thresholds: Record<string, CategoryRule> }) {
+export function ScoreChart({
+  scores,
+  thresholds,
+}: {
+  scores: CategoryScores;
+  thresholds: Record<string, CategoryRule>;
+}) {
   const label = useCategoryLabel();
   const rows = Object.entries(scores).sort(([, a], [, b]) => b - a);
   return (
@@ -17,17 +23,30 @@ export function ScoreChart({ scores, thresholds }: { scores: CategoryScores; thr
               <th scope="row">{label(category)}</th>
               <td className="bar-cell">
                 <div className="bar-track">
-                  <div className={`bar ${over ? 'bar-over' : ''}`} style={{ width: percent(score) }} />
+                  <div
+                    className={`bar ${over ? 'bar-over' : ''}`}
+                    style={{ width: percent(score) }}
+                  />
                   {rule?.enabled && (
-                    <div className="tick tick-review" style={{ left: percent(rule.reviewThreshold) }} title={`review at ${rule.reviewThreshold}`} />
+                    <div
+                      className="tick tick-review"
+                      style={{ left: percent(rule.reviewThreshold) }}
+                      title={`review at ${rule.reviewThreshold}`}
+                    />
                   )}
                   {rule?.enabled && rule.autoActionThreshold !== undefined && (
-                    <div className="tick tick-block" style={{ left: percent(rule.autoActionThreshold) }} title={`block at ${rule.autoActionThreshold}`} />
+                    <div
+                      className="tick tick-block"
+                      style={{ left: percent(rule.autoActionThreshold) }}
+                      title={`block at ${rule.autoActionThreshold}`}
+                    />
                   )}
                 </div>
               </td>
               <td className="num">{percent(score)}</td>
-              <td className="num muted">{rule ? (rule.enabled ? `≥ ${percent(rule.reviewThreshold)}` : 'off') : '—'}</td>
+              <td className="num muted">
+                {rule ? (rule.enabled ? `≥ ${percent(rule.reviewThreshold)}` : 'off') : '—'}
+              </td>
             </tr>
           );
         })}

@@ -7,8 +7,9 @@ export function ScorerBanner() {
   if (data.scorer.kind === 'offline') {
     return (
       <div className="banner banner-offline" role="status" data-testid="scorer-banner">
-        <strong>Offline demo scorer.</strong> Scores come from word lists and PII patterns ({data.scorer.model}),
-        not from Mistral. Set <code>MISTRAL_API_KEY</code> to score with Mistral moderation.
+        <strong>Offline demo scorer.</strong> Scores come from word lists and PII patterns (
+        {data.scorer.model}), not from Mistral. Set <code>MISTRAL_API_KEY</code> to score with
+        Mistral moderation.
       </div>
     );
   }

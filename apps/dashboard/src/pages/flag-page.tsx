@@ -15,7 +15,11 @@ export function FlagPage() {
         ← Queue
       </Link>
       {flag.isPending && <p className="muted">Loading…</p>}
-      {flag.isError && <p className="error" role="alert">{flag.error.message}</p>}
+      {flag.isError && (
+        <p className="error" role="alert">
+          {flag.error.message}
+        </p>
+      )}
       {flag.data && (
         <article className="flag" data-testid="flag-detail">
           <header className="page-header">
@@ -47,8 +51,8 @@ export function FlagPage() {
             <dd title={flag.data.event.createdAt}>{timeAgo(flag.data.event.createdAt)}</dd>
             <dt>Decision</dt>
             <dd>
-              {flag.data.autoDecision === 'block' ? 'Blocked automatically' : 'Needs review'} by policy v
-              {flag.data.policyVersion} · {flag.data.model}
+              {flag.data.autoDecision === 'block' ? 'Blocked automatically' : 'Needs review'} by
+              policy v{flag.data.policyVersion} · {flag.data.model}
             </dd>
             <dt>Triggered</dt>
             <dd>

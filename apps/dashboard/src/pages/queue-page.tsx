@@ -30,7 +30,10 @@ export function QueuePage() {
         <div className="filters">
           <label>
             Status
-            <select value={filters.status ?? ''} onChange={(e) => setFilter('status', e.target.value)}>
+            <select
+              value={filters.status ?? ''}
+              onChange={(e) => setFilter('status', e.target.value)}
+            >
               <option value="">All</option>
               {FLAG_STATUSES.map((s) => (
                 <option key={s} value={s}>
@@ -41,7 +44,10 @@ export function QueuePage() {
           </label>
           <label>
             Category
-            <select value={filters.category ?? ''} onChange={(e) => setFilter('category', e.target.value)}>
+            <select
+              value={filters.category ?? ''}
+              onChange={(e) => setFilter('category', e.target.value)}
+            >
               <option value="">All</option>
               {system.data?.categories.map((c) => (
                 <option key={c.name} value={c.name}>
@@ -53,7 +59,11 @@ export function QueuePage() {
         </div>
       </header>
 
-      {queue.isError && <p className="error" role="alert">{queue.error.message}</p>}
+      {queue.isError && (
+        <p className="error" role="alert">
+          {queue.error.message}
+        </p>
+      )}
       {queue.isPending && <p className="muted">Loading…</p>}
       {queue.isSuccess && flags.length === 0 && (
         <p className="empty">No flags match. New flags appear here as the pipeline scores posts.</p>
@@ -98,7 +108,11 @@ export function QueuePage() {
         </table>
       )}
       {queue.hasNextPage && (
-        <button className="more" onClick={() => void queue.fetchNextPage()} disabled={queue.isFetchingNextPage}>
+        <button
+          className="more"
+          onClick={() => void queue.fetchNextPage()}
+          disabled={queue.isFetchingNextPage}
+        >
           {queue.isFetchingNextPage ? 'Loading…' : 'Older flags'}
         </button>
       )}

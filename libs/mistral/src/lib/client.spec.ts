@@ -66,20 +66,31 @@ describe('MistralClient moderations against the fake server', () => {
       .post('/v1/moderations', { model: 'm', input: 'x', user: 'u1' })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MistralValidationError);
-    expect((error as MistralValidationError).issues[0]).toMatchObject({ loc: ['body', 'user'], type: 'extra_forbidden' });
+    expect((error as MistralValidationError).issues[0]).toMatchObject({
+      loc: ['body', 'user'],
+      type: 'extra_forbidden',
+    });
     expect(sleeps).toEqual([]);
   });
 
   it('reports a malformed 200 body as a typed error carrying the raw text', async () => {
     server.inject({ kind: 'malformed' });
-    const error = await client().moderations.create({ model: 'm', input: 'x' }).catch((e: unknown) => e);
+    const error = await client()
+      .moderations.create({ model: 'm', input: 'x' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MistralResponseError);
     expect((error as MistralResponseError).rawBody).toContain('mod-broken');
   });
 
   it('reports a refused connection as a connection error', async () => {
-    const dead = new MistralClient({ apiKey: 'k', baseUrl: 'http://127.0.0.1:9', retry: { maxRetries: 0 } });
-    await expect(dead.moderations.create({ model: 'm', input: 'x' })).rejects.toBeInstanceOf(MistralConnectionError);
+    const dead = new MistralClient({
+      apiKey: 'k',
+      baseUrl: 'http://127.0.0.1:9',
+      retry: { maxRetries: 0 },
+    });
+    await expect(dead.moderations.create({ model: 'm', input: 'x' })).rejects.toBeInstanceOf(
+      MistralConnectionError,
+    );
   });
 });
 
@@ -90,7 +101,12 @@ describe('error bodies', () => {
       '{"object":"error","message":"bad model","type":"invalid_request_error","param":"model","code":"unknown_model"}',
       null,
     );
-    expect(documented).toMatchObject({ status: 400, message: 'bad model', code: 'unknown_model', param: 'model' });
+    expect(documented).toMatchObject({
+      status: 400,
+      message: 'bad model',
+      code: 'unknown_model',
+      param: 'model',
+    });
 
     const rate = errorFromResponse(429, '{"message":"Requests rate limit exceeded"}', '3');
     expect(rate).toBeInstanceOf(MistralRateLimitError);
@@ -104,7 +120,9 @@ describe('error bodies', () => {
     expect(nested).toBeInstanceOf(MistralValidationError);
     expect(nested.message).toBe('body.x: nope');
 
-    expect(errorFromResponse(502, '<html>Bad gateway</html>', null).message).toContain('Bad gateway');
+    expect(errorFromResponse(502, '<html>Bad gateway</html>', null).message).toContain(
+      'Bad gateway',
+    );
   });
 
   it('parses Retry-After as seconds or as an HTTP date', () => {

@@ -6,11 +6,7 @@ import {
   MistralResponseError,
   MistralTimeoutError,
 } from './errors';
-import type {
-  ChatModerationRequest,
-  ModerationRequest,
-  ModerationResponse,
-} from './moderations';
+import type { ChatModerationRequest, ModerationRequest, ModerationResponse } from './moderations';
 
 export const DEFAULT_BASE_URL = 'https://api.mistral.ai';
 
@@ -121,16 +117,23 @@ export class MistralClient {
       if (signal?.aborted) throw error;
       throw new MistralConnectionError(`${path}: ${(error as Error).message}`, { cause: error });
     }
-    if (!response.ok) throw errorFromResponse(response.status, text, response.headers.get('retry-after'));
+    if (!response.ok)
+      throw errorFromResponse(response.status, text, response.headers.get('retry-after'));
     try {
       return JSON.parse(text) as T;
     } catch {
-      throw new MistralResponseError(`${path} answered ${response.status} with a body that is not JSON`, text);
+      throw new MistralResponseError(
+        `${path} answered ${response.status} with a body that is not JSON`,
+        text,
+      );
     }
   }
 }
 
-function assertModerationResponse(response: ModerationResponse, expected: number): ModerationResponse {
+function assertModerationResponse(
+  response: ModerationResponse,
+  expected: number,
+): ModerationResponse {
   const results = (response as Partial<ModerationResponse>).results;
   const wellFormed =
     Array.isArray(results) &&

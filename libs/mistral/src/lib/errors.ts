@@ -74,11 +74,16 @@ export class MistralResponseError extends MistralError {
   }
 }
 
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null);
+const str = (v: unknown): string | null =>
+  typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null;
 
 function validationIssues(body: unknown): ValidationIssue[] | null {
   const b = body as { detail?: unknown; message?: { detail?: unknown } } | null;
-  const detail = Array.isArray(b?.detail) ? b.detail : Array.isArray(b?.message?.detail) ? b.message.detail : null;
+  const detail = Array.isArray(b?.detail)
+    ? b.detail
+    : Array.isArray(b?.message?.detail)
+      ? b.message.detail
+      : null;
   return detail as ValidationIssue[] | null;
 }
 
@@ -96,7 +101,11 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
  * to send: `{object:"error", message, type, code, param}`, `{message}`, `{detail:[…]}` and
  * `{message:{detail:[…]}}`.
  */
-export function errorFromResponse(status: number, rawBody: string, retryAfter: string | null): MistralApiError {
+export function errorFromResponse(
+  status: number,
+  rawBody: string,
+  retryAfter: string | null,
+): MistralApiError {
   let body: unknown = rawBody;
   try {
     body = JSON.parse(rawBody);
@@ -112,7 +121,20 @@ export function errorFromResponse(status: number, rawBody: string, retryAfter: s
 
   if (status === 422 && issues) return new MistralValidationError(message, body, issues);
   if (status === 429) {
-    return new MistralRateLimitError(message, body, str(b['type']), str(b['code']), parseRetryAfter(retryAfter));
+    return new MistralRateLimitError(
+      message,
+      body,
+      str(b['type']),
+      str(b['code']),
+      parseRetryAfter(retryAfter),
+    );
   }
-  return new MistralApiError(message, status, str(b['type']), str(b['code']), str(b['param']), body);
+  return new MistralApiError(
+    message,
+    status,
+    str(b['type']),
+    str(b['code']),
+    str(b['param']),
+    body,
+  );
 }

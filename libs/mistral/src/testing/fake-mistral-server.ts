@@ -49,7 +49,12 @@ function defaultScore(text: string, categories: string[]): Record<string, number
   return Object.fromEntries(categories.map((c) => [c, rules[c]?.test(lower) ? 0.93 : 0.01]));
 }
 
-const error = (message: string, type: string, code: string | null = null, param: string | null = null) => ({
+const error = (
+  message: string,
+  type: string,
+  code: string | null = null,
+  param: string | null = null,
+) => ({
   object: 'error',
   message,
   type,
@@ -130,7 +135,8 @@ export class FakeMistralServer {
           return;
         case 'status': {
           const headers: Record<string, string> = {};
-          if (fault.retryAfterSeconds !== undefined) headers['retry-after'] = String(fault.retryAfterSeconds);
+          if (fault.retryAfterSeconds !== undefined)
+            headers['retry-after'] = String(fault.retryAfterSeconds);
           const body =
             fault.body ??
             (fault.status === 429
@@ -145,7 +151,11 @@ export class FakeMistralServer {
       return this.send(res, 401, error('Unauthorized', 'authentication_error'));
     }
     if (req.method === 'POST' && path === '/v1/moderations') return this.moderate(res, body);
-    return this.send(res, 404, error(`No route for ${req.method} ${path}`, 'invalid_request_error'));
+    return this.send(
+      res,
+      404,
+      error(`No route for ${req.method} ${path}`, 'invalid_request_error'),
+    );
   }
 
   private moderate(res: ServerResponse, body: unknown): void {
@@ -153,14 +163,23 @@ export class FakeMistralServer {
     const detail: { loc: (string | number)[]; msg: string; type: string }[] = [];
     for (const key of Object.keys(b)) {
       if (!['model', 'input', 'metadata'].includes(key)) {
-        detail.push({ loc: ['body', key], msg: 'Extra inputs are not permitted', type: 'extra_forbidden' });
+        detail.push({
+          loc: ['body', key],
+          msg: 'Extra inputs are not permitted',
+          type: 'extra_forbidden',
+        });
       }
     }
-    if (typeof b['model'] !== 'string') detail.push({ loc: ['body', 'model'], msg: 'Field required', type: 'missing' });
+    if (typeof b['model'] !== 'string')
+      detail.push({ loc: ['body', 'model'], msg: 'Field required', type: 'missing' });
     const input = b['input'];
     const texts = typeof input === 'string' ? [input] : Array.isArray(input) ? input : null;
     if (!texts || !texts.every((t) => typeof t === 'string')) {
-      detail.push({ loc: ['body', 'input'], msg: 'Input should be a valid string or list of strings', type: 'string_type' });
+      detail.push({
+        loc: ['body', 'input'],
+        msg: 'Input should be a valid string or list of strings',
+        type: 'string_type',
+      });
     }
     if (detail.length > 0) return this.send(res, 422, { detail });
 
@@ -180,13 +199,23 @@ export class FakeMistralServer {
             category_scores: scores,
           };
         }),
-        usage: { prompt_tokens: tokens, completion_tokens: 0, total_tokens: tokens, request_count: 1 },
+        usage: {
+          prompt_tokens: tokens,
+          completion_tokens: 0,
+          total_tokens: tokens,
+          request_count: 1,
+        },
       },
       { 'x-ratelimit-limit-req-minute': '600', 'x-ratelimit-remaining-req-minute': '599' },
     );
   }
 
-  private send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  private send(
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): void {
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
     res.end(JSON.stringify(body));
   }

@@ -25,7 +25,12 @@ const c = (
 ): CategoryDefinition => ({ name, label, description, sensitive });
 
 const SHARED = {
-  sexual: c('sexual', 'Sexual', 'Sexually explicit material or sexual content involving minors.', true),
+  sexual: c(
+    'sexual',
+    'Sexual',
+    'Sexually explicit material or sexual content involving minors.',
+    true,
+  ),
   hate: c(
     'hate_and_discrimination',
     'Hate & discrimination',
@@ -38,8 +43,17 @@ const SHARED = {
     'Threats, incitement or glorification of violence against people or groups.',
     true,
   ),
-  selfharm: c('selfharm', 'Self-harm', 'Encouragement, instructions or intent of self-harm or suicide.', true),
-  health: c('health', 'Health advice', 'Medical advice or diagnoses a qualified professional should give.'),
+  selfharm: c(
+    'selfharm',
+    'Self-harm',
+    'Encouragement, instructions or intent of self-harm or suicide.',
+    true,
+  ),
+  health: c(
+    'health',
+    'Health advice',
+    'Medical advice or diagnoses a qualified professional should give.',
+  ),
   financial: c('financial', 'Financial advice', 'Personalised investment or financial advice.'),
   law: c('law', 'Legal advice', 'Personalised legal advice.'),
   pii: c(
@@ -57,14 +71,27 @@ export const MISTRAL_MODERATION_2603: CategorySet = {
     SHARED.sexual,
     SHARED.hate,
     SHARED.violence,
-    c('dangerous', 'Dangerous', 'Instructions or promotion of weapons, explosives or other means of mass harm.', true),
-    c('criminal', 'Criminal', 'Help with or promotion of crimes such as fraud, theft or trafficking.'),
+    c(
+      'dangerous',
+      'Dangerous',
+      'Instructions or promotion of weapons, explosives or other means of mass harm.',
+      true,
+    ),
+    c(
+      'criminal',
+      'Criminal',
+      'Help with or promotion of crimes such as fraud, theft or trafficking.',
+    ),
     SHARED.selfharm,
     SHARED.health,
     SHARED.financial,
     SHARED.law,
     SHARED.pii,
-    c('jailbreaking', 'Jailbreaking', 'Attempts to make an AI system ignore its instructions or safety rules.'),
+    c(
+      'jailbreaking',
+      'Jailbreaking',
+      'Attempts to make an AI system ignore its instructions or safety rules.',
+    ),
   ],
 };
 
@@ -98,7 +125,12 @@ export const OPENAI_STYLE: CategorySet = {
     c('sexual', 'Sexual', 'Sexually explicit content.', true),
     c('sexual/minors', 'Sexual (minors)', 'Sexual content involving minors.', true),
     c('hate', 'Hate', 'Hateful content about a protected group.', true),
-    c('hate/threatening', 'Hate (threatening)', 'Hateful content that also threatens violence.', true),
+    c(
+      'hate/threatening',
+      'Hate (threatening)',
+      'Hateful content that also threatens violence.',
+      true,
+    ),
     c('harassment', 'Harassment', 'Harassing language towards a person.', true),
     c('self-harm', 'Self-harm', 'Content that promotes or depicts self-harm.', true),
     c('self-harm/intent', 'Self-harm (intent)', 'The speaker expresses intent to self-harm.', true),

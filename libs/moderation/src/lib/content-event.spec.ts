@@ -12,12 +12,19 @@ const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value
 describe('parseContentEvent', () => {
   it('accepts a minimal event and the optional fields', () => {
     expect(parseContentEvent(encode(valid))).toEqual({ ok: true, event: valid });
-    const full = { ...valid, lang: 'pt-BR', context: { threadId: 't1', url: 'https://x.example/t1' } };
+    const full = {
+      ...valid,
+      lang: 'pt-BR',
+      context: { threadId: 't1', url: 'https://x.example/t1' },
+    };
     expect(parseContentEvent(encode(full))).toEqual({ ok: true, event: full });
   });
 
   it('rejects bad JSON, bad UTF-8 and a missing value with distinct reasons', () => {
-    expect(parseContentEvent(new TextEncoder().encode('{"id":'))).toMatchObject({ ok: false, reason: 'invalid_json' });
+    expect(parseContentEvent(new TextEncoder().encode('{"id":'))).toMatchObject({
+      ok: false,
+      reason: 'invalid_json',
+    });
     expect(parseContentEvent(new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]))).toMatchObject({
       ok: false,
       reason: 'invalid_encoding',
@@ -45,7 +52,9 @@ describe('parseContentEvent', () => {
   });
 
   it('rejects empty texts and javascript: context URLs', () => {
-    expect(parseContentEvent(encode({ ...valid, text: '   ' }))).toMatchObject({ reason: 'empty_text' });
+    expect(parseContentEvent(encode({ ...valid, text: '   ' }))).toMatchObject({
+      reason: 'empty_text',
+    });
     expect(
       parseContentEvent(encode({ ...valid, context: { url: 'javascript:alert(1)' } })),
     ).toMatchObject({ ok: false, reason: 'invalid_event' });

@@ -13,12 +13,18 @@ export const contentEventSchema = z.object({
   createdAt: z.iso.datetime({ offset: true }),
   lang: z
     .string()
-    .regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'must be a BCP 47 language tag such as "en" or "pt-BR"')
+    .regex(
+      /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/,
+      'must be a BCP 47 language tag such as "en" or "pt-BR"',
+    )
     .optional(),
   context: z
     .object({
       threadId: z.string().max(256).optional(),
-      url: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+      url: z
+        .url({ protocol: /^https?$/ })
+        .max(2048)
+        .optional(),
     })
     .optional(),
 });
@@ -27,15 +33,10 @@ export const contentEventSchema = z.object({
 export type ContentEvent = z.infer<typeof contentEventSchema>;
 
 export type ContentEventRejection =
-  | 'invalid_json'
-  | 'invalid_encoding'
-  | 'invalid_event'
-  | 'text_too_large'
-  | 'empty_text';
+  'invalid_json' | 'invalid_encoding' | 'invalid_event' | 'text_too_large' | 'empty_text';
 
 export type ParsedContentEvent =
-  | { ok: true; event: ContentEvent }
-  | { ok: false; reason: ContentEventRejection; detail: string };
+  { ok: true; event: ContentEvent } | { ok: false; reason: ContentEventRejection; detail: string };
 
 export interface ParseOptions {
   maxTextBytes?: number;

@@ -44,9 +44,9 @@ describe('defaultPolicy and assertValidPolicy', () => {
   });
 
   it('rejects out-of-range and inverted thresholds', () => {
-    expect(() => assertValidPolicy({ ...policy, rules: { x: { enabled: true, reviewThreshold: 1.2 } } })).toThrow(
-      /between 0 and 1/,
-    );
+    expect(() =>
+      assertValidPolicy({ ...policy, rules: { x: { enabled: true, reviewThreshold: 1.2 } } }),
+    ).toThrow(/between 0 and 1/);
     expect(() =>
       assertValidPolicy({
         ...policy,

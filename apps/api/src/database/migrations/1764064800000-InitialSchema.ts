@@ -34,7 +34,9 @@ export class InitialSchema1764064800000 implements MigrationInterface {
         kafka_offset bigint,
         CONSTRAINT uq_scored_events_source_event UNIQUE (source, event_id)
       )`);
-    await queryRunner.query(`CREATE INDEX idx_scored_events_scored_at ON scored_events (scored_at)`);
+    await queryRunner.query(
+      `CREATE INDEX idx_scored_events_scored_at ON scored_events (scored_at)`,
+    );
     await queryRunner.query(`
       CREATE TABLE flags (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),

@@ -22,6 +22,8 @@ export class ListFlagsQuery {
   /** Opaque: the `nextCursor` of the previous page. */
   @IsOptional()
   @IsString()
-  @Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: 'cursor must be a nextCursor returned by this endpoint' })
+  @Matches(/^[A-Za-z0-9_-]{1,200}$/, {
+    message: 'cursor must be a nextCursor returned by this endpoint',
+  })
   cursor?: string;
 }

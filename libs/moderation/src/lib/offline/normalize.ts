@@ -49,7 +49,8 @@ export function tokenize(input: string): Token[] {
     const start = offset;
     offset += ch.length;
     const folded = foldChar(ch);
-    const maskInsideWord = MASKS.has(ch) && current !== null && i + 1 < chars.length && isWordChar(chars[i + 1]);
+    const maskInsideWord =
+      MASKS.has(ch) && current !== null && i + 1 < chars.length && isWordChar(chars[i + 1]);
     if (isWordChar(folded) || maskInsideWord || (LEET[ch] !== undefined && current !== null)) {
       if (!current) current = { text: '', start, end: start };
       if (!maskInsideWord) current.text += folded;

@@ -45,7 +45,8 @@ export function findPii(text: string): PiiMatch[] {
   const taken = (start: number, end: number) => matches.some((m) => start < m.end && end > m.start);
 
   for (const m of text.matchAll(IBAN)) {
-    if (ibanValid(m[0])) matches.push({ kind: 'iban', start: m.index, end: m.index + m[0].length, weight: 0.95 });
+    if (ibanValid(m[0]))
+      matches.push({ kind: 'iban', start: m.index, end: m.index + m[0].length, weight: 0.95 });
   }
   for (const m of text.matchAll(CARD)) {
     const digits = m[0].replace(/\D/g, '');

@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, screenshotPath } from './support/browser';
+
+const dashboardUrl = process.env['SIEVE_E2E_DASHBOARD_URL'] ?? '';
+const brokers = (process.env['SIEVE_E2E_BROKERS'] ?? '').split(',');
+
+async function produce(events: object[]): Promise<void> {
+  const kafka = new Kafka({ clientId: 'sieve-e2e', brokers, logLevel: logLevel.NOTHING });
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  await producer.send({
+    topic: 'content.events',
+    messages: events.map((e) => ({ value: JSON.stringify(e) })),
+  });
+  await producer.disconnect();
+}
+
+const post = (text: string) => ({
+  id: `e2e-${randomUUID()}`,
+  source: 'e2e',
+  authorId: 'e2e-author',
+  text,
+  lang: 'en',
+  createdAt: new Date().toISOString(),
+});
+
+describe('review queue in Chromium', () => {
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(() => browser?.close());
+  beforeEach(async () => {
+    page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+  });
+  afterEach(() => page?.close());
+
+  it('shows a flag produced during the test, and its scores against thresholds', async () => {
+    const marker = randomUUID().slice(0, 8);
+    const text = `I will kill you, ${marker}`;
+    await page.goto(dashboardUrl);
+    await page.getByTestId('scorer-banner').getByText('Offline demo scorer').waitFor();
+
+    await produce([post(text)]);
+
+    const link = page.getByRole('link', { name: text });
+    await link.waitFor({ timeout: 45_000 });
+    const row = page.locator('tr', { has: link });
+    expect(await row.textContent()).toContain('Violence & threats');
+    await page.screenshot({ path: screenshotPath('queue') });
+
+    await link.click();
+    const detail = page.getByTestId('flag-detail');
+    await detail.waitFor();
+    expect(await detail.locator('blockquote').textContent()).toBe(text);
+    const violence = detail.locator('tr[data-category="violence_and_threats"]');
+    expect(await violence.textContent()).toMatch(/Violence & threats\s*\d+%≥ 50%/);
+    expect(await detail.locator('.score-chart tr').count()).toBe(11);
+    await page.screenshot({ path: screenshotPath('flag-detail'), fullPage: true });
+  });
+
+  it('renders hostile post text as inert text', async () => {
+    const marker = randomUUID().slice(0, 8);
+    const payload = `<img src=x onerror="window.__xss='${marker}'"><script>window.__xss='${marker}'</script> kill you ${marker}`;
+    await page.goto(dashboardUrl);
+    await produce([post(payload)]);
+    const link = page.getByRole('link', { name: payload });
+    await link.waitFor({ timeout: 45_000 });
+    expect(
+      await page.evaluate(() => (window as unknown as { __xss?: string }).__xss),
+    ).toBeUndefined();
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
+  });
+});

@@ -1,0 +1,16 @@
+import { percent, timeAgo } from './format';
+
+describe('format', () => {
+  it('rounds scores to whole percents', () => {
+    expect(percent(0.555)).toBe('56%');
+    expect(percent(1)).toBe('100%');
+  });
+
+  it('says how long ago in the largest sensible unit', () => {
+    const now = Date.parse('2026-11-25T12:00:00Z');
+    expect(timeAgo('2026-11-25T11:59:30Z', now)).toBe('30 s ago');
+    expect(timeAgo('2026-11-25T11:45:00Z', now)).toBe('15 min ago');
+    expect(timeAgo('2026-11-25T09:00:00Z', now)).toBe('3 h ago');
+    expect(timeAgo('2026-11-25T12:00:05Z', now)).toBe('0 s ago');
+  });
+});
