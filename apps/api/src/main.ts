@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { ConfigError, loadConfig } from './config/app-config';
+import { runMigrations } from './database/run-migrations';
 
 async function bootstrap(): Promise<void> {
   let config;
@@ -16,6 +17,10 @@ async function bootstrap(): Promise<void> {
     }
     throw error;
   }
+  if (process.argv.includes('--migrate-only')) {
+    await runMigrations(config);
+    return;
+  }
   const levels = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
   const logger = levels.slice(0, levels.indexOf(config.LOG_LEVEL) + 1);
   const app = configureApp(await NestFactory.create(AppModule, { logger: [...logger, 'fatal'] }));
@@ -23,4 +28,7 @@ async function bootstrap(): Promise<void> {
   Logger.log(`API listening on http://localhost:${config.PORT}/api`, 'Bootstrap');
 }
 
-void bootstrap();
+bootstrap().catch((error: unknown) => {
+  console.error(`sieve-api: failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
