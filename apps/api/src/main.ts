@@ -29,6 +29,8 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  console.error(`sieve-api: failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(
+    `sieve-api: failed to start: ${error instanceof Error ? error.message : String(error)}`,
+  );
   process.exit(1);
 });

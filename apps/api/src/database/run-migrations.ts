@@ -10,7 +10,9 @@ export async function runMigrations(config: AppConfig): Promise<void> {
   await dataSource.initialize();
   try {
     const applied = await dataSource.runMigrations({ transaction: 'each' });
-    logger.log(applied.length ? `applied ${applied.map((m) => m.name).join(', ')}` : 'schema is up to date');
+    logger.log(
+      applied.length ? `applied ${applied.map((m) => m.name).join(', ')}` : 'schema is up to date',
+    );
   } finally {
     await dataSource.destroy();
   }
