@@ -31,7 +31,7 @@ export function ensureCommand(command, aptPackage, hint, log = console.log) {
   };
   try {
     run(['apt-get', 'update', '-qq']);
-    run(['apt-get', 'install', '-y', '-qq', '--no-install-recommends', aptPackage]);
+    run(['apt-get', 'install', '-y', '-qq', aptPackage]);
   } catch (error) {
     throw new Error(`Could not install "${aptPackage}" with apt-get (${error.message}). ${hint}`);
   }
