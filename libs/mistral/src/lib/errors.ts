@@ -3,18 +3,39 @@ export class MistralError extends Error {
   override name = 'MistralError';
 }
 
+export interface ApiErrorInit {
+  status: number;
+  message: string;
+  type: string | null;
+  code: string | null;
+  param: string | null;
+  body: unknown;
+  /** `x-request-id` (or `mistral-correlation-id`), for Mistral support. */
+  requestId: string | null;
+  /** From `Retry-After`, when the server sent it. */
+  retryAfterMs: number | null;
+}
+
 /** The API answered with an error status. `type`/`code` come from the body when it has them. */
 export class MistralApiError extends MistralError {
   override name = 'MistralApiError';
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly type: string | null,
-    readonly code: string | null,
-    readonly param: string | null,
-    readonly body: unknown,
-  ) {
-    super(message);
+  readonly status: number;
+  readonly type: string | null;
+  readonly code: string | null;
+  readonly param: string | null;
+  readonly body: unknown;
+  readonly requestId: string | null;
+  readonly retryAfterMs: number | null;
+
+  constructor(init: ApiErrorInit) {
+    super(init.message);
+    this.status = init.status;
+    this.type = init.type;
+    this.code = init.code;
+    this.param = init.param;
+    this.body = init.body;
+    this.requestId = init.requestId;
+    this.retryAfterMs = init.retryAfterMs;
   }
 
   /** 429 and 5xx can succeed on retry; other 4xx will fail the same way again. */
@@ -23,18 +44,29 @@ export class MistralApiError extends MistralError {
   }
 }
 
+/** 400 */
+export class MistralBadRequestError extends MistralApiError {
+  override name = 'MistralBadRequestError';
+}
+/** 401: missing or wrong API key. */
+export class MistralAuthenticationError extends MistralApiError {
+  override name = 'MistralAuthenticationError';
+}
+/** 403 */
+export class MistralPermissionError extends MistralApiError {
+  override name = 'MistralPermissionError';
+}
+/** 404: unknown model, file or job. */
+export class MistralNotFoundError extends MistralApiError {
+  override name = 'MistralNotFoundError';
+}
+/** 429 */
 export class MistralRateLimitError extends MistralApiError {
   override name = 'MistralRateLimitError';
-  constructor(
-    message: string,
-    body: unknown,
-    type: string | null,
-    code: string | null,
-    /** From `Retry-After`, when the server sent it. */
-    readonly retryAfterMs: number | null,
-  ) {
-    super(message, 429, type, code, null, body);
-  }
+}
+/** 500, 502, 503, 504 */
+export class MistralServerError extends MistralApiError {
+  override name = 'MistralServerError';
 }
 
 export interface ValidationIssue {
@@ -47,11 +79,10 @@ export interface ValidationIssue {
 export class MistralValidationError extends MistralApiError {
   override name = 'MistralValidationError';
   constructor(
-    message: string,
-    body: unknown,
+    init: ApiErrorInit,
     readonly issues: ValidationIssue[],
   ) {
-    super(message, 422, 'invalid_request_error', null, null, body);
+    super(init);
   }
 }
 
@@ -69,6 +100,18 @@ export class MistralResponseError extends MistralError {
   constructor(
     message: string,
     readonly rawBody: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A JSON-mode answer that is not valid JSON or does not match the requested schema. */
+export class MistralOutputParseError extends MistralError {
+  override name = 'MistralOutputParseError';
+  constructor(
+    message: string,
+    readonly rawText: string,
+    readonly issues: string[] = [],
   ) {
     super(message);
   }
@@ -104,7 +147,7 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
 export function errorFromResponse(
   status: number,
   rawBody: string,
-  retryAfter: string | null,
+  headers: { get(name: string): string | null } | null = null,
 ): MistralApiError {
   let body: unknown = rawBody;
   try {
@@ -118,23 +161,34 @@ export function errorFromResponse(
     (typeof b['message'] === 'string' ? b['message'] : null) ??
     (issues ? issues.map((i) => `${i.loc.join('.')}: ${i.msg}`).join('; ') : null) ??
     (typeof body === 'string' && body.length > 0 ? body.slice(0, 300) : `HTTP ${status}`);
-
-  if (status === 422 && issues) return new MistralValidationError(message, body, issues);
-  if (status === 429) {
-    return new MistralRateLimitError(
-      message,
-      body,
-      str(b['type']),
-      str(b['code']),
-      parseRetryAfter(retryAfter),
+  const init: ApiErrorInit = {
+    status,
+    message,
+    type: str(b['type']),
+    code: str(b['code']),
+    param: str(b['param']),
+    body,
+    requestId: headers?.get('x-request-id') ?? headers?.get('mistral-correlation-id') ?? null,
+    retryAfterMs: parseRetryAfter(headers?.get('retry-after') ?? null),
+  };
+  if (status === 422 && issues) {
+    return new MistralValidationError(
+      { ...init, type: init.type ?? 'invalid_request_error' },
+      issues,
     );
   }
-  return new MistralApiError(
-    message,
-    status,
-    str(b['type']),
-    str(b['code']),
-    str(b['param']),
-    body,
-  );
+  switch (status) {
+    case 400:
+      return new MistralBadRequestError(init);
+    case 401:
+      return new MistralAuthenticationError(init);
+    case 403:
+      return new MistralPermissionError(init);
+    case 404:
+      return new MistralNotFoundError(init);
+    case 429:
+      return new MistralRateLimitError(init);
+    default:
+      return status >= 500 ? new MistralServerError(init) : new MistralApiError(init);
+  }
 }

@@ -1,5 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { MistralContract } from './contract';
+import {
+  categoriesFor,
+  embedText,
+  estimateTokens,
+  hash,
+  MODEL_CARDS,
+  moderationScores,
+  sampleFromSchema,
+} from './fake-behaviour';
 
 /** One scripted misbehaviour, used by the next request that reaches the server. */
 export type Fault =
@@ -8,27 +19,37 @@ export type Fault =
   | { kind: 'malformed' }
   | { kind: 'drop' };
 
-export const MODERATION_2603_CATEGORIES = [
-  'sexual',
-  'hate_and_discrimination',
-  'violence_and_threats',
-  'dangerous',
-  'criminal',
-  'selfharm',
-  'health',
-  'financial',
-  'law',
-  'pii',
-  'jailbreaking',
-];
+/** Random faults, each a probability per request, drawn from a seeded generator. */
+export interface FaultRates {
+  rateLimited?: number;
+  serverError?: number;
+  timeout?: number;
+  drop?: number;
+  malformed?: number;
+  /** Sent with injected 429s. Default 1. */
+  retryAfterSeconds?: number;
+  seed?: number;
+}
+
+export interface FakeChatReply {
+  content?: string;
+  toolCalls?: { name: string; arguments: unknown }[];
+  finishReason?: 'stop' | 'length' | 'tool_calls';
+}
+
+type Json = Record<string, unknown>;
 
 export interface FakeMistralOptions {
   apiKey?: string;
   /** Added before every answer. */
   latencyMs?: number;
-  categories?: string[];
-  /** Scores one text; defaults to keyword rules ("kill" → violence, "@" → pii) so tests can aim. */
-  score?: (text: string, categories: string[]) => Record<string, number>;
+  faults?: FaultRates;
+  /** Delay between streamed chunks. Default 0. */
+  streamChunkDelayMs?: number;
+  /** Scripts chat answers; return undefined to fall back to the default behaviour. */
+  chat?: (request: Json) => FakeChatReply | undefined;
+  /** Validate requests against the OpenAPI contract (422 like Mistral). Default true. */
+  validate?: boolean;
 }
 
 export interface RecordedRequest {
@@ -37,19 +58,7 @@ export interface RecordedRequest {
   body: unknown;
 }
 
-function defaultScore(text: string, categories: string[]): Record<string, number> {
-  const lower = text.toLowerCase();
-  const rules: Record<string, RegExp> = {
-    violence_and_threats: /\bkill|\bhurt/,
-    hate_and_discrimination: /\bsubhuman|\bvermin/,
-    pii: /@|\+\d{6,}/,
-    selfharm: /\bwant to die/,
-    sexual: /\bporn/,
-  };
-  return Object.fromEntries(categories.map((c) => [c, rules[c]?.test(lower) ? 0.93 : 0.01]));
-}
-
-const error = (
+const mistralError = (
   message: string,
   type: string,
   code: string | null = null,
@@ -62,19 +71,50 @@ const error = (
   code,
 });
 
+/** mulberry32: a tiny seeded PRNG, so fault schedules repeat run to run. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface StoredFile {
+  id: string;
+  filename: string;
+  purpose: string;
+  content: Buffer;
+  createdAt: number;
+}
+
 /**
- * A local HTTP server that answers like Mistral's API (bodies, status codes, error shapes,
- * rate-limit headers) and misbehaves on request, for tests and benchmarks.
+ * A local HTTP server that speaks Mistral's API: the same paths, bodies, status codes, error
+ * shapes and rate-limit headers, with deterministic content-dependent results, request
+ * validation against the OpenAPI file, and injectable faults. For tests, benchmarks and offline
+ * development (`npm run mistral:fake`).
  */
 export class FakeMistralServer {
   readonly requests: RecordedRequest[] = [];
-  private readonly faults: Fault[] = [];
+  /** Counts by path of requests that got a 2xx answer. */
+  readonly served: Record<string, number> = {};
+  private readonly queued: Fault[] = [];
+  private readonly files = new Map<string, StoredFile>();
+  private readonly jobs = new Map<string, Json>();
+  private readonly random: () => number;
+  private readonly contract: MistralContract | null;
   private server: Server | null = null;
-  private counter = 0;
   latencyMs: number;
+  faultRates: FaultRates;
 
   constructor(private readonly options: FakeMistralOptions = {}) {
     this.latencyMs = options.latencyMs ?? 0;
+    this.faultRates = options.faults ?? {};
+    this.random = seeded(options.faults?.seed ?? 42);
+    this.contract = options.validate === false ? null : new MistralContract();
   }
 
   get apiKey(): string {
@@ -87,14 +127,18 @@ export class FakeMistralServer {
     return `http://127.0.0.1:${address.port}`;
   }
 
-  /** Queue faults; each is used by one request, in order. */
+  /** Queue faults; each is used by one request, in order, before any random fault. */
   inject(...faults: Fault[]): void {
-    this.faults.push(...faults);
+    this.queued.push(...faults);
   }
 
-  async start(port = 0): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server?.listen(port, '127.0.0.1', resolve));
+  async start(port = 0, host = '127.0.0.1'): Promise<this> {
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((error: unknown) => {
+        if (!res.headersSent) this.send(res, 500, mistralError(String(error), 'server_error'));
+      });
+    });
+    await new Promise<void>((resolve) => this.server?.listen(port, host, resolve));
     return this;
   }
 
@@ -106,108 +150,548 @@ export class FakeMistralServer {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
+  private nextFault(): Fault | null {
+    const queued = this.queued.shift();
+    if (queued) return queued;
+    const r = this.faultRates;
+    const roll = this.random();
+    let edge = 0;
+    const hit = (p = 0) => roll < (edge += p);
+    if (hit(r.rateLimited))
+      return { kind: 'status', status: 429, retryAfterSeconds: r.retryAfterSeconds ?? 1 };
+    if (hit(r.serverError)) return { kind: 'status', status: this.random() < 0.5 ? 500 : 503 };
+    if (hit(r.timeout)) return { kind: 'timeout' };
+    if (hit(r.drop)) return { kind: 'drop' };
+    if (hit(r.malformed)) return { kind: 'malformed' };
+    return null;
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
-    let body: unknown = null;
-    try {
-      body = raw ? JSON.parse(raw) : null;
-    } catch {
-      return this.send(res, 400, error('Invalid JSON body', 'invalid_request_error'));
-    }
+    const raw = Buffer.concat(chunks);
+    const method = req.method ?? 'GET';
     const path = (req.url ?? '/').split('?')[0];
-    this.requests.push({ method: req.method ?? 'GET', path, body });
+    const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim();
+    res.setHeader('x-request-id', randomUUID());
 
-    if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
-
-    const fault = this.faults.shift();
-    if (fault) {
-      switch (fault.kind) {
-        case 'timeout':
-          return; // never answer; the client's timeout fires
-        case 'drop':
-          req.socket.destroy();
-          return;
-        case 'malformed':
-          res.writeHead(200, { 'content-type': 'application/json' });
-          res.end('{"id":"mod-broken","results":[{"categories":');
-          return;
-        case 'status': {
-          const headers: Record<string, string> = {};
-          if (fault.retryAfterSeconds !== undefined)
-            headers['retry-after'] = String(fault.retryAfterSeconds);
-          const body =
-            fault.body ??
-            (fault.status === 429
-              ? error('Rate limit exceeded', 'rate_limited', '1300')
-              : error('Internal server error', 'server_error'));
-          return this.send(res, fault.status, body, headers);
-        }
+    let body: unknown = null;
+    if (contentType === 'application/json' && raw.length > 0) {
+      try {
+        body = JSON.parse(raw.toString('utf8'));
+      } catch {
+        return this.send(res, 400, mistralError('Invalid JSON body', 'invalid_request_error'));
       }
     }
+    this.requests.push({ method, path, body });
+    if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
+
+    const fault = this.nextFault();
+    if (fault) return this.misbehave(fault, req, res);
 
     if (req.headers.authorization !== `Bearer ${this.apiKey}`) {
-      return this.send(res, 401, error('Unauthorized', 'authentication_error'));
+      return this.send(res, 401, {
+        message: 'Unauthorized',
+        request_id: res.getHeader('x-request-id'),
+      });
     }
-    if (req.method === 'POST' && path === '/v1/moderations') return this.moderate(res, body);
-    return this.send(
-      res,
-      404,
-      error(`No route for ${req.method} ${path}`, 'invalid_request_error'),
-    );
-  }
 
-  private moderate(res: ServerResponse, body: unknown): void {
-    const b = (body ?? {}) as Record<string, unknown>;
-    const detail: { loc: (string | number)[]; msg: string; type: string }[] = [];
-    for (const key of Object.keys(b)) {
-      if (!['model', 'input', 'metadata'].includes(key)) {
-        detail.push({
+    if (contentType === 'application/json' && this.contract && method === 'POST') {
+      const extra = this.contract.extraFields(method, path, body);
+      const issues = [
+        ...extra.map((key) => ({
           loc: ['body', key],
           msg: 'Extra inputs are not permitted',
           type: 'extra_forbidden',
-        });
+        })),
+        ...this.contract
+          .validateRequest(method, path, body)
+          .filter((i) => i.type !== 'extra_forbidden' || extra.length === 0),
+      ];
+      if (issues.length > 0 && this.contract.route(method, path)) {
+        return this.send(res, 422, { detail: issues });
       }
     }
-    if (typeof b['model'] !== 'string')
-      detail.push({ loc: ['body', 'model'], msg: 'Field required', type: 'missing' });
-    const input = b['input'];
-    const texts = typeof input === 'string' ? [input] : Array.isArray(input) ? input : null;
-    if (!texts || !texts.every((t) => typeof t === 'string')) {
-      detail.push({
-        loc: ['body', 'input'],
-        msg: 'Input should be a valid string or list of strings',
-        type: 'string_type',
+
+    const route = `${method} ${path}`;
+    const b = (body ?? {}) as Json;
+    if (route === 'POST /v1/moderations')
+      return this.ok(
+        res,
+        path,
+        this.moderate(
+          b['model'] as string,
+          typeof b['input'] === 'string' ? [b['input']] : (b['input'] as string[]),
+        ),
+      );
+    if (route === 'POST /v1/chat/moderations') return this.ok(res, path, this.moderateChat(b));
+    if (route === 'POST /v1/embeddings') return this.ok(res, path, this.embed(b));
+    if (route === 'GET /v1/models')
+      return this.ok(res, path, { object: 'list', data: MODEL_CARDS });
+    if (method === 'GET' && path.startsWith('/v1/models/')) {
+      const card = MODEL_CARDS.find(
+        (m) => m.id === decodeURIComponent(path.slice('/v1/models/'.length)),
+      );
+      return card
+        ? this.ok(res, path, card)
+        : this.send(
+            res,
+            404,
+            mistralError('Model not found', 'invalid_request_error', 'model_not_found', 'model_id'),
+          );
+    }
+    if (route === 'POST /v1/chat/completions') {
+      if (!MODEL_CARDS.some((m) => m.id === b['model'])) {
+        return this.send(
+          res,
+          400,
+          mistralError(
+            `Invalid model: ${String(b['model'])}`,
+            'invalid_request_error',
+            'unknown_model',
+            'model',
+          ),
+        );
+      }
+      return b['stream'] ? this.streamChat(res, b) : this.ok(res, path, this.completeChat(b));
+    }
+    if (route === 'POST /v1/files') return this.upload(req, raw, res);
+    const fileContent = /^\/v1\/files\/([^/]+)\/content$/.exec(path);
+    if (method === 'GET' && fileContent) return this.download(res, fileContent[1]);
+    if (route === 'POST /v1/batch/jobs') return this.createJob(res, b);
+    if (route === 'GET /v1/batch/jobs')
+      return this.ok(res, path, {
+        object: 'list',
+        data: [...this.jobs.values()],
+        total: this.jobs.size,
+      });
+    const job = /^\/v1\/batch\/jobs\/([^/]+)(\/cancel)?$/.exec(path);
+    if (job) {
+      const found = this.jobs.get(job[1]);
+      if (!found)
+        return this.send(
+          res,
+          404,
+          mistralError('Batch job not found', 'invalid_request_error', 'not_found'),
+        );
+      if (
+        job[2] &&
+        method === 'POST' &&
+        !['SUCCESS', 'FAILED', 'CANCELLED'].includes(found['status'] as string)
+      )
+        found['status'] = 'CANCELLED';
+      return this.ok(res, path, found);
+    }
+    return this.send(
+      res,
+      404,
+      mistralError(`No route for ${method} ${path}`, 'invalid_request_error'),
+    );
+  }
+
+  private misbehave(fault: Fault, req: IncomingMessage, res: ServerResponse): void {
+    switch (fault.kind) {
+      case 'timeout':
+        return; // never answer; the client's timeout fires
+      case 'drop':
+        req.socket.destroy();
+        return;
+      case 'malformed':
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"id":"broken","results":[{"categories":');
+        return;
+      case 'status': {
+        const headers: Record<string, string> = {};
+        if (fault.retryAfterSeconds !== undefined)
+          headers['retry-after'] = String(fault.retryAfterSeconds);
+        if (fault.status === 429) {
+          headers['x-ratelimit-limit-req-minute'] = '60';
+          headers['x-ratelimit-remaining-req-minute'] = '0';
+        }
+        const body =
+          fault.body ??
+          (fault.status === 429
+            ? mistralError('Rate limit exceeded', 'rate_limited', '1300')
+            : mistralError('Service unavailable', 'server_error'));
+        return this.send(res, fault.status, body, headers);
+      }
+    }
+  }
+
+  private moderate(model: string, texts: string[]) {
+    const tokens = texts.reduce((n, t) => n + estimateTokens(t), 0);
+    return {
+      id: `mod-${randomUUID()}`,
+      model,
+      results: texts.map((text) => {
+        const scores = moderationScores(text, model);
+        return {
+          categories: Object.fromEntries(Object.entries(scores).map(([c, s]) => [c, s >= 0.5])),
+          category_scores: scores,
+        };
+      }),
+      usage: {
+        prompt_tokens: tokens,
+        completion_tokens: 0,
+        total_tokens: tokens,
+        request_count: 1,
+      },
+    };
+  }
+
+  private moderateChat(b: Json) {
+    const input = b['input'] as Json[] | Json[][];
+    const conversations = (Array.isArray(input[0]) ? input : [input]) as Json[][];
+    const lastTexts = conversations.map((c) => String(c[c.length - 1]?.['content'] ?? ''));
+    return this.moderate(b['model'] as string, lastTexts);
+  }
+
+  private embed(b: Json) {
+    const input = typeof b['input'] === 'string' ? [b['input']] : (b['input'] as string[]);
+    const dims = typeof b['output_dimension'] === 'number' ? b['output_dimension'] : 1024;
+    const tokens = input.reduce((n, t) => n + estimateTokens(t), 0);
+    return {
+      id: `emb-${randomUUID()}`,
+      object: 'list',
+      model: b['model'],
+      usage: { prompt_tokens: tokens, completion_tokens: 0, total_tokens: tokens },
+      data: input.map((text, index) => ({
+        object: 'embedding',
+        embedding: embedText(text, dims),
+        index,
+      })),
+    };
+  }
+
+  /** The default chat behaviour, unless `options.chat` scripts a reply. */
+  private reply(b: Json, choice: number): FakeChatReply {
+    const scripted = this.options.chat?.(b);
+    if (scripted) return scripted;
+    const messages = b['messages'] as Json[];
+    const last = messages[messages.length - 1] ?? {};
+    const lastText = textOf(last['content']);
+    const tools =
+      (b['tools'] as { function: { name: string; parameters?: Json } }[] | undefined) ?? [];
+    const choiceMode = b['tool_choice'];
+    if (tools.length > 0 && choiceMode !== 'none' && last['role'] === 'user') {
+      const forced =
+        typeof choiceMode === 'object' && choiceMode !== null
+          ? (choiceMode as { function: { name: string } }).function.name
+          : null;
+      const named = tools.filter(
+        (t) =>
+          forced === t.function.name ||
+          (!forced && lastText.toLowerCase().includes(t.function.name.toLowerCase())),
+      );
+      const calls =
+        named.length > 0
+          ? named
+          : choiceMode === 'any' || choiceMode === 'required'
+            ? [tools[0]]
+            : [];
+      const chosen = b['parallel_tool_calls'] === false ? calls.slice(0, 1) : calls;
+      if (chosen.length > 0) {
+        return {
+          toolCalls: chosen.map((t) => ({
+            name: t.function.name,
+            arguments: sampleFromSchema(
+              t.function.parameters ?? { type: 'object' },
+              `${lastText}:${t.function.name}`,
+            ),
+          })),
+        };
+      }
+    }
+    if (last['role'] === 'tool') {
+      const results = messages.filter((m) => m['role'] === 'tool').map((m) => textOf(m['content']));
+      return { content: `Based on the tools: ${results.join('; ')}` };
+    }
+    const format = b['response_format'] as
+      { type: string; json_schema?: { schema: Json } } | undefined;
+    if (format?.type === 'json_schema' && format.json_schema) {
+      return { content: JSON.stringify(sampleFromSchema(format.json_schema.schema, lastText)) };
+    }
+    if (format?.type === 'json_object')
+      return { content: JSON.stringify({ answer: `Echo: ${lastText.slice(0, 100)}` }) };
+    const variant = choice > 0 ? ` (variant ${choice + 1})` : '';
+    return { content: `Echo: ${lastText.slice(0, 400)}${variant}` };
+  }
+
+  private shape(
+    b: Json,
+    reply: FakeChatReply,
+  ): { content: string; toolCalls: Json[] | null; finish: string } {
+    let content = reply.content ?? '';
+    let finish = reply.finishReason ?? (reply.toolCalls?.length ? 'tool_calls' : 'stop');
+    const stops =
+      typeof b['stop'] === 'string' ? [b['stop']] : ((b['stop'] as string[] | undefined) ?? []);
+    for (const stop of stops) {
+      const at = content.indexOf(stop);
+      if (at >= 0) content = content.slice(0, at);
+    }
+    const maxTokens = b['max_tokens'];
+    if (typeof maxTokens === 'number' && estimateTokens(content) > maxTokens) {
+      content = content.slice(0, maxTokens * 4);
+      finish = 'length';
+    }
+    const toolCalls = reply.toolCalls?.length
+      ? reply.toolCalls.map((call, i) => ({
+          id: (hash(`${call.name}:${i}:${JSON.stringify(call.arguments)}`) % 1e9)
+            .toString(36)
+            .padStart(9, '0')
+            .slice(0, 9),
+          type: 'function',
+          function: {
+            name: call.name,
+            arguments:
+              typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments),
+          },
+          index: i,
+        }))
+      : null;
+    return { content, toolCalls, finish };
+  }
+
+  private promptTokens(b: Json): number {
+    return estimateTokens(JSON.stringify(b['messages'] ?? ''));
+  }
+
+  private completeChat(b: Json) {
+    const n = typeof b['n'] === 'number' ? b['n'] : 1;
+    const choices = Array.from({ length: n }, (_, index) => {
+      const { content, toolCalls, finish } = this.shape(b, this.reply(b, index));
+      return {
+        index,
+        message: { role: 'assistant', content, tool_calls: toolCalls, prefix: false },
+        finish_reason: finish,
+      };
+    });
+    const completion = choices.reduce((sum, c) => sum + estimateTokens(c.message.content), 0);
+    const prompt = this.promptTokens(b);
+    return {
+      id: `cmpl-${randomUUID()}`,
+      object: 'chat.completion',
+      model: b['model'],
+      created: Math.floor(Date.now() / 1000),
+      usage: {
+        prompt_tokens: prompt,
+        completion_tokens: completion,
+        total_tokens: prompt + completion,
+      },
+      choices,
+    };
+  }
+
+  private async streamChat(res: ServerResponse, b: Json): Promise<void> {
+    const { content, toolCalls, finish } = this.shape(b, this.reply(b, 0));
+    const id = `cmpl-${randomUUID()}`;
+    const base = {
+      id,
+      object: 'chat.completion.chunk',
+      model: b['model'],
+      created: Math.floor(Date.now() / 1000),
+    };
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+    });
+    this.served['/v1/chat/completions'] = (this.served['/v1/chat/completions'] ?? 0) + 1;
+    const delay = this.options.streamChunkDelayMs ?? 0;
+    let closed = false;
+    res.on('close', () => (closed = true));
+    const write = async (frame: string) => {
+      if (closed) return;
+      // Split each frame in two writes so clients must reassemble frames across reads.
+      const cut = Math.floor(frame.length / 2);
+      res.write(frame.slice(0, cut));
+      res.write(frame.slice(cut));
+      if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+    };
+    await write(
+      `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] })}\n\n`,
+    );
+    const pieces = content.match(/\S+\s*/g) ?? [];
+    for (const [i, piece] of pieces.entries()) {
+      if (closed) return;
+      if (i === 1) await write(': keep-alive\n\n');
+      await write(
+        `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] })}\n\n`,
+      );
+    }
+    if (toolCalls) {
+      await write(
+        `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: { tool_calls: toolCalls }, finish_reason: null }] })}\n\n`,
+      );
+    }
+    const prompt = this.promptTokens(b);
+    const completion = estimateTokens(content);
+    await write(
+      `data: ${JSON.stringify({
+        ...base,
+        usage: {
+          prompt_tokens: prompt,
+          completion_tokens: completion,
+          total_tokens: prompt + completion,
+        },
+        choices: [{ index: 0, delta: { content: '' }, finish_reason: finish }],
+      })}\n\n`,
+    );
+    await write('data: [DONE]\n\n');
+    res.end();
+  }
+
+  private async upload(req: IncomingMessage, raw: Buffer, res: ServerResponse): Promise<void> {
+    let form: FormData;
+    try {
+      form = await new Request('http://fake/', {
+        method: 'POST',
+        headers: { 'content-type': String(req.headers['content-type']) },
+        body: new Uint8Array(raw),
+      }).formData();
+    } catch {
+      return this.send(res, 422, {
+        detail: [{ loc: ['body', 'file'], msg: 'Field required', type: 'missing' }],
       });
     }
-    if (detail.length > 0) return this.send(res, 422, { detail });
+    const file = form.get('file');
+    if (!(file instanceof Blob))
+      return this.send(res, 422, {
+        detail: [{ loc: ['body', 'file'], msg: 'Field required', type: 'missing' }],
+      });
+    const stored: StoredFile = {
+      id: randomUUID(),
+      filename: (file as File).name ?? 'upload.jsonl',
+      purpose: String(form.get('purpose') ?? 'batch'),
+      content: Buffer.from(await file.arrayBuffer()),
+      createdAt: Math.floor(Date.now() / 1000),
+    };
+    this.files.set(stored.id, stored);
+    this.ok(res, '/v1/files', this.fileOut(stored));
+  }
 
-    const categories = this.options.categories ?? MODERATION_2603_CATEGORIES;
-    const score = this.options.score ?? defaultScore;
-    const tokens = (texts as string[]).reduce((n, t) => n + Math.ceil(t.length / 4), 0);
-    this.send(
-      res,
-      200,
-      {
-        id: `mod-${++this.counter}`,
-        model: b['model'],
-        results: (texts as string[]).map((text) => {
-          const scores = score(text, categories);
-          return {
-            categories: Object.fromEntries(Object.entries(scores).map(([c, s]) => [c, s >= 0.5])),
-            category_scores: scores,
-          };
-        }),
-        usage: {
-          prompt_tokens: tokens,
-          completion_tokens: 0,
-          total_tokens: tokens,
-          request_count: 1,
-        },
-      },
-      { 'x-ratelimit-limit-req-minute': '600', 'x-ratelimit-remaining-req-minute': '599' },
+  private fileOut(f: StoredFile) {
+    return {
+      id: f.id,
+      object: 'file',
+      bytes: f.content.length,
+      created_at: f.createdAt,
+      filename: f.filename,
+      purpose: f.purpose,
+      sample_type: f.purpose === 'batch' ? 'batch_request' : 'batch_result',
+      num_lines: f.content
+        .toString('utf8')
+        .split('\n')
+        .filter((l) => l.trim()).length,
+      source: 'upload',
+    };
+  }
+
+  private download(res: ServerResponse, id: string): void {
+    const file = this.files.get(id);
+    if (!file)
+      return this.send(
+        res,
+        404,
+        mistralError('File not found', 'invalid_request_error', 'not_found'),
+      );
+    res.writeHead(200, { 'content-type': 'application/octet-stream' });
+    res.end(file.content);
+  }
+
+  private createJob(res: ServerResponse, b: Json): void {
+    const inputFiles = (b['input_files'] as string[] | undefined) ?? [];
+    const missing = inputFiles.find((id) => !this.files.has(id));
+    if (missing)
+      return this.send(
+        res,
+        404,
+        mistralError(`File ${missing} not found`, 'invalid_request_error', 'not_found'),
+      );
+    const lines = inputFiles.flatMap(
+      (id) =>
+        this.files
+          .get(id)
+          ?.content.toString('utf8')
+          .split('\n')
+          .filter((l) => l.trim()) ?? [],
     );
+    const inline = ((b['requests'] as Json[] | undefined) ?? []).map((r) => JSON.stringify(r));
+    const requests = [...lines, ...inline];
+    const job: Json = {
+      id: randomUUID(),
+      object: 'batch',
+      input_files: inputFiles,
+      endpoint: b['endpoint'],
+      model: b['model'] ?? null,
+      output_file: null,
+      error_file: null,
+      errors: [],
+      status: 'QUEUED',
+      created_at: Math.floor(Date.now() / 1000),
+      total_requests: requests.length,
+      completed_requests: 0,
+      succeeded_requests: 0,
+      failed_requests: 0,
+      metadata: b['metadata'] ?? null,
+    };
+    this.jobs.set(job['id'] as string, job);
+    setTimeout(() => this.runJob(job, requests), 5);
+    this.ok(res, '/v1/batch/jobs', job);
+  }
+
+  private runJob(job: Json, lines: string[]): void {
+    if (job['status'] === 'CANCELLED') return;
+    job['status'] = 'RUNNING';
+    job['started_at'] = Math.floor(Date.now() / 1000);
+    const out: string[] = [];
+    for (const line of lines) {
+      let request: { custom_id?: string; body?: Json };
+      try {
+        request = JSON.parse(line);
+      } catch {
+        job['failed_requests'] = (job['failed_requests'] as number) + 1;
+        continue;
+      }
+      const body = { model: job['model'], ...(request.body ?? {}) } as Json;
+      let response: unknown;
+      if (job['endpoint'] === '/v1/moderations')
+        response = this.moderate(
+          body['model'] as string,
+          typeof body['input'] === 'string' ? [body['input']] : (body['input'] as string[]),
+        );
+      else if (job['endpoint'] === '/v1/embeddings') response = this.embed(body);
+      else response = this.completeChat(body);
+      out.push(
+        JSON.stringify({
+          id: `batch-${randomUUID()}`,
+          custom_id: request.custom_id ?? null,
+          response: { status_code: 200, body: response },
+          error: null,
+        }),
+      );
+      job['succeeded_requests'] = (job['succeeded_requests'] as number) + 1;
+      job['completed_requests'] = (job['completed_requests'] as number) + 1;
+    }
+    const file: StoredFile = {
+      id: randomUUID(),
+      filename: `${String(job['id'])}.jsonl`,
+      purpose: 'batch',
+      content: Buffer.from(out.join('\n')),
+      createdAt: Math.floor(Date.now() / 1000),
+    };
+    this.files.set(file.id, file);
+    job['output_file'] = file.id;
+    job['status'] = 'SUCCESS';
+    job['completed_at'] = Math.floor(Date.now() / 1000);
+  }
+
+  private ok(res: ServerResponse, path: string, body: unknown): void {
+    this.served[path] = (this.served[path] ?? 0) + 1;
+    this.send(res, 200, body, {
+      'x-ratelimit-limit-req-minute': '600',
+      'x-ratelimit-remaining-req-minute': '599',
+    });
   }
 
   private send(
@@ -219,4 +703,10 @@ export class FakeMistralServer {
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
     res.end(JSON.stringify(body));
   }
+}
+
+function textOf(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) return content.map((c: { text?: string }) => c.text ?? '').join('');
+  return '';
 }

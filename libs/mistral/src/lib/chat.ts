@@ -1,0 +1,250 @@
+import {
+  contentText,
+  type AssistantMessage,
+  type ChatCompletionChunk,
+  type ChatCompletionRequest,
+  type ChatCompletionResponse,
+  type FunctionTool,
+  type JsonSchema,
+  type Message,
+  type ToolCall,
+  type ToolMessage,
+  type Usage,
+} from './chat-types';
+import { MistralError, MistralOutputParseError, MistralResponseError } from './errors';
+import { validateAgainst } from './json-schema';
+import { parseSse } from './sse';
+import type { RequestOptions, Transport } from './transport';
+
+const PATH = '/v1/chat/completions';
+
+/** A streamed completion: iterate the chunks; `text`, `toolCalls` and `usage` fill in as it goes. */
+export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
+  text = '';
+  usage: Usage | null = null;
+  finishReason: string | null = null;
+  readonly toolCalls: ToolCall[] = [];
+  private consumed = false;
+
+  constructor(
+    private readonly response: Response,
+    private readonly onUsage: (model: string, usage: Usage) => void,
+  ) {}
+
+  async *[Symbol.asyncIterator](): AsyncIterator<ChatCompletionChunk> {
+    if (this.consumed) throw new MistralError('A ChatStream can be iterated once');
+    this.consumed = true;
+    const body = this.response.body;
+    if (!body) throw new MistralResponseError('stream response has no body', '');
+    try {
+      for await (const event of parseSse(body as unknown as AsyncIterable<Uint8Array>)) {
+        if (event.data === '[DONE]') return;
+        let chunk: ChatCompletionChunk;
+        try {
+          chunk = JSON.parse(event.data) as ChatCompletionChunk;
+        } catch {
+          throw new MistralResponseError('stream frame is not JSON', event.data);
+        }
+        this.absorb(chunk);
+        yield chunk;
+      }
+    } finally {
+      // Leaving early (break, abort, error) closes the connection.
+      await body.cancel().catch(() => undefined);
+    }
+  }
+
+  /** Consumes the rest of the stream and returns the whole text. */
+  async finalText(): Promise<string> {
+    for await (const chunk of this) void chunk;
+    return this.text;
+  }
+
+  private absorb(chunk: ChatCompletionChunk): void {
+    const choice = chunk.choices?.[0];
+    if (choice) {
+      this.text += contentText(choice.delta.content);
+      for (const call of choice.delta.tool_calls ?? []) {
+        const index = call.index ?? this.toolCalls.length;
+        const existing = this.toolCalls[index];
+        if (existing) existing.function.arguments += call.function.arguments ?? '';
+        else this.toolCalls[index] = { ...call, function: { ...call.function } };
+      }
+      if (choice.finish_reason) this.finishReason = choice.finish_reason;
+    }
+    if (chunk.usage) {
+      this.usage = chunk.usage;
+      this.onUsage(chunk.model, chunk.usage);
+    }
+  }
+}
+
+export interface ToolDefinition<A = Record<string, unknown>> {
+  name: string;
+  description?: string;
+  /** JSON Schema of the arguments; the model's arguments are validated against it. */
+  parameters: JsonSchema;
+  handler: (args: A, call: ToolCall) => unknown | Promise<unknown>;
+}
+
+export function defineTool<A = Record<string, unknown>>(
+  tool: ToolDefinition<A>,
+): ToolDefinition<A> {
+  return tool;
+}
+
+export interface RunToolsOptions extends RequestOptions {
+  /** Rounds of tool calls before the model is asked to answer without tools. Default 5. */
+  maxRounds?: number;
+}
+
+export interface RunToolsResult {
+  message: AssistantMessage;
+  /** The whole conversation, tool calls and results included. */
+  messages: Message[];
+  rounds: number;
+  response: ChatCompletionResponse;
+}
+
+export interface ParsedCompletion<T> {
+  parsed: T;
+  response: ChatCompletionResponse;
+}
+
+export class ChatApi {
+  constructor(private readonly transport: Transport) {}
+
+  complete(
+    request: ChatCompletionRequest,
+    options?: RequestOptions,
+  ): Promise<ChatCompletionResponse> {
+    return this.transport.json<ChatCompletionResponse>(
+      'POST',
+      PATH,
+      { ...request, stream: false },
+      options,
+    );
+  }
+
+  /** Server-sent events parsed into typed chunks. Pass `signal` to cancel. */
+  async stream(request: ChatCompletionRequest, options: RequestOptions = {}): Promise<ChatStream> {
+    const response = await this.transport.raw(
+      'POST',
+      PATH,
+      JSON.stringify({ ...request, stream: true }),
+      'application/json',
+      {
+        ...options,
+        timeoutMs: options.timeoutMs ?? 600_000,
+      },
+    );
+    return new ChatStream(response, (model, usage) =>
+      this.transport.recordUsage(PATH, { model, usage }, request),
+    );
+  }
+
+  /**
+   * JSON mode: with a `json_schema` response format (strict) the answer is validated against
+   * the schema; with `json_object` it is only parsed. Throws MistralOutputParseError with the
+   * raw text when the model's answer does not fit.
+   */
+  async parse<T>(
+    request: ChatCompletionRequest,
+    options?: RequestOptions,
+  ): Promise<ParsedCompletion<T>> {
+    const format = request.response_format;
+    if (!format || format.type === 'text') {
+      throw new MistralError('parse() needs response_format json_object or json_schema');
+    }
+    const response = await this.complete(request, options);
+    const text = contentText(response.choices[0]?.message.content);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (error) {
+      throw new MistralOutputParseError(
+        `the model's answer is not JSON: ${(error as Error).message}`,
+        text,
+      );
+    }
+    if (format.type === 'json_schema') {
+      const issues = validateAgainst(format.json_schema.schema, parsed);
+      if (issues.length > 0) {
+        throw new MistralOutputParseError(
+          `the model's answer does not match ${format.json_schema.name}`,
+          text,
+          issues,
+        );
+      }
+    }
+    return { parsed: parsed as T, response };
+  }
+
+  /**
+   * Function calling: asks the model, runs the tools it calls (in parallel), feeds their
+   * results back with the right `tool_call_id`, and repeats until it answers. A handler's
+   * error, unknown tool or invalid arguments go back to the model as the tool's result.
+   */
+  async runTools(
+    request: Omit<ChatCompletionRequest, 'tools'>,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- handlers type their own arguments
+    tools: ToolDefinition<any>[],
+    options: RunToolsOptions = {},
+  ): Promise<RunToolsResult> {
+    const maxRounds = options.maxRounds ?? 5;
+    const definitions: FunctionTool[] = tools.map((t) => ({
+      type: 'function',
+      function: { name: t.name, description: t.description, parameters: t.parameters },
+    }));
+    const byName = new Map(tools.map((t) => [t.name, t]));
+    const messages: Message[] = [...request.messages];
+    for (let round = 0; ; round++) {
+      const final = round >= maxRounds;
+      const response = await this.complete(
+        {
+          ...request,
+          messages,
+          tools: definitions,
+          tool_choice: final ? 'none' : (request.tool_choice ?? 'auto'),
+        },
+        options,
+      );
+      const message = response.choices[0]?.message;
+      if (!message)
+        throw new MistralResponseError('chat completion has no choices', JSON.stringify(response));
+      messages.push({ ...message, role: 'assistant' });
+      const calls = message.tool_calls ?? [];
+      if (calls.length === 0 || final) return { message, messages, rounds: round, response };
+      const results = await Promise.all(calls.map((call) => this.runTool(call, byName)));
+      messages.push(...results);
+    }
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private async runTool(
+    call: ToolCall,
+    tools: Map<string, ToolDefinition<any>>,
+  ): Promise<ToolMessage> {
+    const reply = (content: unknown): ToolMessage => ({
+      role: 'tool',
+      tool_call_id: call.id,
+      name: call.function.name,
+      content: typeof content === 'string' ? content : JSON.stringify(content ?? null),
+    });
+    const tool = tools.get(call.function.name);
+    if (!tool) return reply({ error: `unknown tool "${call.function.name}"` });
+    let args: unknown;
+    try {
+      args = call.function.arguments ? JSON.parse(call.function.arguments) : {};
+    } catch {
+      return reply({ error: 'arguments are not valid JSON' });
+    }
+    const issues = validateAgainst(tool.parameters, args);
+    if (issues.length > 0) return reply({ error: `invalid arguments: ${issues.join('; ')}` });
+    try {
+      return reply(await tool.handler(args, call));
+    } catch (error) {
+      return reply({ error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+}

@@ -1,0 +1,47 @@
+import type { RequestOptions, Transport } from './transport';
+
+export interface ModelCapabilities {
+  completion_chat?: boolean;
+  completion_fim?: boolean;
+  function_calling?: boolean;
+  fine_tuning?: boolean;
+  vision?: boolean;
+  classification?: boolean;
+  moderation?: boolean;
+  [capability: string]: boolean | undefined;
+}
+
+export interface ModelCard {
+  id: string;
+  object?: 'model';
+  created?: number;
+  owned_by?: string;
+  type?: 'base' | 'fine-tuned';
+  name?: string | null;
+  description?: string | null;
+  max_context_length?: number;
+  aliases?: string[];
+  capabilities: ModelCapabilities;
+}
+
+export interface ModelList {
+  object: 'list';
+  data: ModelCard[];
+}
+
+export class ModelsApi {
+  constructor(private readonly transport: Transport) {}
+
+  list(options?: RequestOptions): Promise<ModelList> {
+    return this.transport.json<ModelList>('GET', '/v1/models', undefined, options);
+  }
+
+  get(modelId: string, options?: RequestOptions): Promise<ModelCard> {
+    return this.transport.json<ModelCard>(
+      'GET',
+      `/v1/models/${encodeURIComponent(modelId)}`,
+      undefined,
+      options,
+    );
+  }
+}

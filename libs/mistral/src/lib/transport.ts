@@ -1,0 +1,240 @@
+import { isDeterministic, type ResponseCache } from './cache';
+import {
+  errorFromResponse,
+  MistralApiError,
+  MistralConnectionError,
+  MistralError,
+  MistralResponseError,
+  MistralTimeoutError,
+} from './errors';
+import { type Clock, type Outcome, type RateLimiter, realClock } from './rate-limiter';
+import type { UsageTracker } from './usage';
+
+export interface RetryPolicy {
+  /** Attempts in all, the first included. Default 5. */
+  maxAttempts: number;
+  initialDelayMs: number;
+  maxDelayMs: number;
+  /** No retry starts after this much time has passed since the first attempt. Default 2 min. */
+  maxTotalMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = {
+  maxAttempts: 5,
+  initialDelayMs: 500,
+  maxDelayMs: 30_000,
+  maxTotalMs: 120_000,
+};
+
+export interface RequestOptions {
+  signal?: AbortSignal;
+  /** Per attempt; overrides the client's default. */
+  timeoutMs?: number;
+  /** Skip the response cache for this call. */
+  noCache?: boolean;
+}
+
+export interface TransportOptions {
+  apiKey: string;
+  baseUrl: string;
+  timeoutMs: number;
+  retry: RetryPolicy;
+  clock?: Clock;
+  /** For tests: replaces Math.random in the backoff jitter. */
+  random?: () => number;
+  limiter?: RateLimiter;
+  usage?: UsageTracker;
+  cache?: ResponseCache;
+}
+
+interface UsageBody {
+  model?: string;
+  usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
+}
+
+/** Rough token estimate for budgets: ~4 characters a token. */
+export const estimateTokens = (text: string) => Math.ceil(text.length / 4);
+
+/**
+ * Sends requests: auth, timeouts, retries with jittered backoff that honours Retry-After,
+ * rate limits, usage recording and the response cache. The API key is only ever put in the
+ * Authorization header, never in an error or a log.
+ */
+export class Transport {
+  private readonly clock: Clock;
+  private readonly random: () => number;
+
+  constructor(private readonly options: TransportOptions) {
+    if (!options.apiKey) throw new MistralError('A Mistral API key is required');
+    this.clock = options.clock ?? realClock;
+    this.random = options.random ?? Math.random;
+  }
+
+  get usage(): UsageTracker | undefined {
+    return this.options.usage;
+  }
+
+  async json<T>(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    body?: unknown,
+    options: RequestOptions = {},
+  ): Promise<T> {
+    const cacheKey = this.cacheKey(method, path, body, options);
+    if (cacheKey) {
+      const hit = this.options.cache?.get<T>(cacheKey);
+      if (hit !== undefined) return hit;
+    }
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const text = await this.send(method, path, payload, 'application/json', options, (r) =>
+      r.text(),
+    );
+    let parsed: T;
+    try {
+      parsed = JSON.parse(text) as T;
+    } catch {
+      throw new MistralResponseError(`${path} answered with a body that is not JSON`, text);
+    }
+    this.recordUsage(path, parsed as UsageBody, body);
+    if (cacheKey && parsed && typeof parsed === 'object') this.options.cache?.set(cacheKey, parsed);
+    return parsed;
+  }
+
+  /** For streams and file downloads: the raw response, once its status is 2xx. */
+  raw(
+    method: 'GET' | 'POST',
+    path: string,
+    body: BodyInit | undefined,
+    contentType: string | null,
+    options: RequestOptions = {},
+  ): Promise<Response> {
+    return this.send(method, path, body, contentType, options, async (r) => r);
+  }
+
+  recordUsage(path: string, body: UsageBody | null, request?: unknown): void {
+    const usage = body?.usage;
+    if (!this.options.usage || !usage) return;
+    const model = body?.model ?? (request as { model?: string } | undefined)?.model ?? 'unknown';
+    this.options.usage.record(path, model, usage.prompt_tokens ?? 0, usage.completion_tokens ?? 0);
+  }
+
+  private cacheKey(
+    method: string,
+    path: string,
+    body: unknown,
+    options: RequestOptions,
+  ): string | null {
+    if (
+      !this.options.cache ||
+      options.noCache ||
+      method !== 'POST' ||
+      !body ||
+      typeof body !== 'object'
+    )
+      return null;
+    return isDeterministic(path, body as Record<string, unknown>)
+      ? this.options.cache.key(path, body)
+      : null;
+  }
+
+  private async send<R>(
+    method: string,
+    path: string,
+    body: BodyInit | undefined,
+    contentType: string | null,
+    options: RequestOptions,
+    read: (response: Response) => Promise<R>,
+  ): Promise<R> {
+    const started = this.clock.now();
+    const estimated = typeof body === 'string' ? estimateTokens(body) : 0;
+    for (let attempt = 1; ; attempt++) {
+      const release = this.options.limiter
+        ? await this.options.limiter.acquire(estimated, options.signal)
+        : null;
+      let outcome: Outcome = 'failed';
+      try {
+        const result = await this.attempt(method, path, body, contentType, options, read);
+        outcome = 'ok';
+        return result;
+      } catch (error) {
+        if (error instanceof MistralApiError && error.status === 429) outcome = 'throttled';
+        const delay = this.retryDelay(error, attempt, started);
+        if (delay === null || options.signal?.aborted) throw error;
+        release?.(outcome);
+        await this.clock.sleep(delay, options.signal);
+        continue;
+      } finally {
+        release?.(outcome);
+      }
+    }
+  }
+
+  /** Milliseconds to wait before the next attempt, or null when the error is final. */
+  private retryDelay(error: unknown, attempt: number, started: number): number | null {
+    const { maxAttempts, initialDelayMs, maxDelayMs, maxTotalMs } = this.options.retry;
+    if (attempt >= maxAttempts) return null;
+    const transient =
+      error instanceof MistralTimeoutError ||
+      error instanceof MistralConnectionError ||
+      (error instanceof MistralApiError && error.retryable);
+    if (!transient) return null;
+    const backoff = Math.min(maxDelayMs, initialDelayMs * 2 ** (attempt - 1));
+    const retryAfter = error instanceof MistralApiError ? error.retryAfterMs : null;
+    // Retry-After is a floor; jitter on top keeps many clients from retrying in lockstep.
+    const delay =
+      retryAfter !== null ? retryAfter + this.random() * initialDelayMs : this.random() * backoff;
+    if (this.clock.now() - started + delay > maxTotalMs) return null;
+    return delay;
+  }
+
+  /** One try; `read` consumes the body inside the attempt, so a body cut short is retried too. */
+  private async attempt<R>(
+    method: string,
+    path: string,
+    body: BodyInit | undefined,
+    contentType: string | null,
+    options: RequestOptions,
+    read: (response: Response) => Promise<R>,
+  ): Promise<R> {
+    const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${this.options.apiKey}`,
+      accept: 'application/json, text/event-stream',
+    };
+    if (contentType) headers['content-type'] = contentType;
+    let response: Response;
+    try {
+      response = await fetch(this.options.baseUrl + path, { method, headers, body, signal });
+    } catch (error) {
+      throw this.networkError(path, error, timeout, timeoutMs, options.signal);
+    }
+    if (!response.ok) {
+      let text = '';
+      try {
+        text = await response.text();
+      } catch (error) {
+        throw this.networkError(path, error, timeout, timeoutMs, options.signal);
+      }
+      throw errorFromResponse(response.status, text, response.headers);
+    }
+    try {
+      return await read(response);
+    } catch (error) {
+      throw this.networkError(path, error, timeout, timeoutMs, options.signal);
+    }
+  }
+
+  private networkError(
+    path: string,
+    error: unknown,
+    timeout: AbortSignal,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): unknown {
+    if (signal?.aborted) return signal.reason ?? error;
+    if (timeout.aborted) return new MistralTimeoutError(`${path} timed out after ${timeoutMs} ms`);
+    return new MistralConnectionError(`${path}: ${(error as Error).message}`, { cause: error });
+  }
+}
