@@ -1,0 +1,52 @@
+import { canonicalJson, isDeterministic, ResponseCache } from './cache';
+import { costOf, DEFAULT_PRICING, priceFor } from './pricing';
+import { UsageTracker } from './usage';
+
+describe('pricing', () => {
+  it('prices by exact id or the longest matching prefix', () => {
+    expect(priceFor('mistral-large-2512', DEFAULT_PRICING)).toEqual({ input: 2, output: 6 });
+    expect(priceFor('mistral-moderation-2603', DEFAULT_PRICING)).toEqual({ input: 0.2, output: 0 });
+    expect(priceFor('unknown-model', DEFAULT_PRICING)).toBeNull();
+    expect(costOf('mistral-small-latest', 1_000_000, 500_000, DEFAULT_PRICING)).toBeCloseTo(0.5);
+  });
+});
+
+describe('UsageTracker', () => {
+  it('summarises requests, tokens and cost by model and by UTC day over a window', () => {
+    let now = Date.parse('2026-11-24T23:00:00Z');
+    const tracker = new UsageTracker(DEFAULT_PRICING, 31 * 86_400_000, () => now);
+    tracker.record('/v1/chat/completions', 'mistral-large-latest', 1000, 500);
+    now = Date.parse('2026-11-25T01:00:00Z');
+    tracker.record('/v1/moderations', 'mistral-moderation-2603', 2_000_000, 0);
+    const all = tracker.summary();
+    expect(all).toMatchObject({ requests: 2, promptTokens: 2_001_000, completionTokens: 500 });
+    expect(all.costUsd).toBeCloseTo(0.002 + 0.003 + 0.4);
+    expect(Object.keys(all.byDay)).toEqual(['2026-11-24', '2026-11-25']);
+    expect(all.byModel['mistral-large-latest'].requests).toBe(1);
+    expect(tracker.summary(Date.parse('2026-11-25T00:00:00Z')).requests).toBe(1);
+  });
+});
+
+describe('ResponseCache', () => {
+  it('keys by canonical JSON, so key order does not matter, and returns copies', () => {
+    const cache = new ResponseCache({ maxEntries: 2 });
+    expect(canonicalJson({ b: 1, a: [{ d: 2, c: 3 }] })).toBe('{"a":[{"c":3,"d":2}],"b":1}');
+    cache.set(cache.key('/v1/moderations', { model: 'm', input: 'x' }), { results: [1] });
+    const hit = cache.get<{ results: number[] }>(
+      cache.key('/v1/moderations', { input: 'x', model: 'm' }),
+    );
+    expect(hit).toEqual({ results: [1] });
+    hit?.results.push(2);
+    expect(cache.get(cache.key('/v1/moderations', { input: 'x', model: 'm' }))).toEqual({
+      results: [1],
+    });
+  });
+
+  it('caches only deterministic calls', () => {
+    expect(isDeterministic('/v1/moderations', {})).toBe(true);
+    expect(isDeterministic('/v1/chat/completions', { temperature: 0 })).toBe(true);
+    expect(isDeterministic('/v1/chat/completions', { random_seed: 3 })).toBe(true);
+    expect(isDeterministic('/v1/chat/completions', { temperature: 0.7 })).toBe(false);
+    expect(isDeterministic('/v1/chat/completions', { temperature: 0, stream: true })).toBe(false);
+  });
+});
