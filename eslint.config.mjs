@@ -35,6 +35,11 @@ export default [
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/consistent-type-imports': [
@@ -43,5 +48,6 @@ export default [
       ],
     },
   },
+  { linterOptions: { reportUnusedDisableDirectives: 'error' } },
   prettier,
 ];

@@ -6,7 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, waitForHttp } from './lib/free-port.mjs';
+import { waitForHttp } from './lib/free-port.mjs';
 import { startMockKafka } from './lib/kafka.mjs';
 import { startEmbeddedPostgres } from './lib/postgres.mjs';
 import { ensureCommand } from './lib/system-deps.mjs';

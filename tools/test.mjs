@@ -53,6 +53,7 @@ const nx = (targets, extra = []) => [
   ...extra,
 ];
 step('formatting (prettier --check)', 'npx', ['prettier', '--check', '.', '--log-level', 'warn']);
+step('lint of the root scripts (tools/)', 'npx', ['eslint', '--max-warnings=0', 'tools']);
 step('lint, typecheck, unit tests, builds', 'npx', nx(['lint', 'typecheck', 'test', 'build']));
 step(
   'integration tests (embedded Postgres + Kafka-protocol broker)',

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
  * Starts librdkafka's Kafka-protocol mock cluster through kcat and resolves to its bootstrap
  * address. Topics auto-create on first use with 4 partitions; state dies with the process.
  */
-export function startMockKafka({ log = () => {}, timeoutMs = 15_000 } = {}) {
+export function startMockKafka({ log = () => undefined, timeoutMs = 15_000 } = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(
       'kcat',

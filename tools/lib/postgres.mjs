@@ -40,7 +40,7 @@ export async function startEmbeddedPostgres({
   database = 'sieve',
   persistent = true,
   port,
-  log = () => {},
+  log = () => undefined,
 }) {
   mkdirSync(dataDir, { recursive: true });
   makeTraversable(dataDir);

@@ -87,6 +87,10 @@ export interface ToolDefinition<A = Record<string, unknown>> {
   handler: (args: A, call: ToolCall) => unknown | Promise<unknown>;
 }
 
+/** A tool of any argument type: each handler types its own arguments. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyTool = ToolDefinition<any>;
+
 export function defineTool<A = Record<string, unknown>>(
   tool: ToolDefinition<A>,
 ): ToolDefinition<A> {
@@ -187,8 +191,7 @@ export class ChatApi {
    */
   async runTools(
     request: Omit<ChatCompletionRequest, 'tools'>,
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- handlers type their own arguments
-    tools: ToolDefinition<any>[],
+    tools: AnyTool[],
     options: RunToolsOptions = {},
   ): Promise<RunToolsResult> {
     const maxRounds = options.maxRounds ?? 5;
@@ -220,11 +223,7 @@ export class ChatApi {
     }
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  private async runTool(
-    call: ToolCall,
-    tools: Map<string, ToolDefinition<any>>,
-  ): Promise<ToolMessage> {
+  private async runTool(call: ToolCall, tools: Map<string, AnyTool>): Promise<ToolMessage> {
     const reply = (content: unknown): ToolMessage => ({
       role: 'tool',
       tool_call_id: call.id,

@@ -3,7 +3,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { MistralContract } from './contract';
 import {
-  categoriesFor,
   embedText,
   estimateTokens,
   hash,
