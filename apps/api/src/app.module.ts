@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { createValidationPipe } from './common/validation';
 import { ConfigModule } from './config/config.module';
@@ -17,6 +19,8 @@ import { SystemModule } from './system/system.module';
     DatabaseModule,
     KafkaModule,
     ScoringModule,
+    AuditModule,
+    AuthModule,
     IngestModule,
     FlagsModule,
     HealthModule,

@@ -23,7 +23,10 @@ async function bootstrap(): Promise<void> {
   }
   const levels = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
   const logger = levels.slice(0, levels.indexOf(config.LOG_LEVEL) + 1);
-  const app = configureApp(await NestFactory.create(AppModule, { logger: [...logger, 'fatal'] }));
+  const app = configureApp(
+    await NestFactory.create(AppModule, { logger: [...logger, 'fatal'], bodyParser: false }),
+    config,
+  );
   await app.listen(config.PORT, config.HOST);
   Logger.log(`API listening on http://localhost:${config.PORT}/api`, 'Bootstrap');
 }

@@ -3,6 +3,9 @@ import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Kafka, logLevel, type KafkaMessage, Partitioners } from 'kafkajs';
 import { Client } from 'pg';
+import request from 'supertest';
+import type { Role } from '../src/auth/roles';
+import { UsersService } from '../src/users/users.service';
 import { AppModule } from '../src/app.module';
 import { configureApp } from '../src/app.setup';
 
@@ -63,7 +66,8 @@ export async function startTestStack(env: Record<string, string> = {}) {
 
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
   const app: INestApplication = configureApp(
-    moduleRef.createNestApplication({ logger: ['error', 'warn'] }),
+    moduleRef.createNestApplication({ logger: ['error', 'warn'], bodyParser: false }),
+    { TRUST_PROXY: false, REQUEST_BODY_LIMIT: '256kb' },
   );
   await app.init();
 
@@ -87,8 +91,31 @@ export async function startTestStack(env: Record<string, string> = {}) {
     },
   });
 
+  const users = app.get(UsersService);
+  let userCount = 0;
+
+  /** Creates a user with the role and signs in: the agent keeps the cookie and sends the CSRF token. */
+  async function signIn(role: Role) {
+    const email = `${role}-${++userCount}-${suffix}@test.local`;
+    const password = `password-for-${role}-${userCount}`;
+    await users.create(
+      { email, displayName: `${role} ${userCount}`, role, password },
+      { label: 'test' },
+    );
+    const agent = request.agent(app.getHttpServer());
+    const login = await agent.post('/api/auth/login').send({ email, password }).expect(200);
+    return {
+      agent,
+      email,
+      password,
+      csrfToken: login.body.csrfToken as string,
+      userId: login.body.user.id as string,
+    };
+  }
+
   return {
     app,
+    signIn,
     db,
     kafka,
     topics,

@@ -27,12 +27,20 @@ export class HttpExceptionFilter implements ExceptionFilter {
   }
 
   private statusOf(exception: unknown): number {
-    return exception instanceof HttpException
-      ? exception.getStatus()
-      : HttpStatus.INTERNAL_SERVER_ERROR;
+    if (exception instanceof HttpException) return exception.getStatus();
+    return clientErrorStatus(exception) ?? HttpStatus.INTERNAL_SERVER_ERROR;
   }
 
   private bodyOf(exception: unknown): ErrorBody {
+    const clientStatus = clientErrorStatus(exception);
+    if (clientStatus) {
+      // Raised by Express's body parser: bad JSON (400), too large (413), wrong charset (415).
+      return {
+        statusCode: clientStatus,
+        error: STATUS_CODES[clientStatus] ?? 'Error',
+        message: (exception as Error).message,
+      };
+    }
     if (!(exception instanceof HttpException)) {
       // Unexpected: log the stack, tell the client nothing internal.
       this.logger.error(exception instanceof Error ? exception.stack : String(exception));
@@ -51,4 +59,12 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (r['details'] !== undefined) body.details = r['details'];
     return body;
   }
+}
+
+/** The status of an http-errors error meant for the client (`expose`), such as body-parser's. */
+function clientErrorStatus(exception: unknown): number | null {
+  const e = exception as { status?: unknown; expose?: unknown } | null;
+  return e && typeof e.status === 'number' && e.status >= 400 && e.status < 500 && e.expose === true
+    ? e.status
+    : null;
 }

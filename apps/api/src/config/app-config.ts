@@ -39,6 +39,25 @@ export const configSchema = z.object({
   MISTRAL_TIMEOUT_MS: int(100, 600_000).default(30_000),
   MISTRAL_MODERATION_BATCH_SIZE: int(1, 512).default(64),
 
+  SESSION_IDLE_MINUTES: int(1, 7 * 24 * 60).default(120),
+  SESSION_MAX_HOURS: int(1, 24 * 30).default(12),
+  /** Secure cookies; on by default in production. */
+  COOKIE_SECURE: bool.optional(),
+  /** Behind a reverse proxy (nginx in docker-compose): take the client IP from X-Forwarded-For. */
+  TRUST_PROXY: bool.default(false),
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: int(1, 1000).default(5),
+  LOGIN_MAX_FAILURES_PER_IP: int(1, 10_000).default(20),
+  LOGIN_LOCK_MINUTES: int(1, 24 * 60).default(15),
+  /** Creates this admin on start when no admin exists yet. */
+  SIEVE_ADMIN_EMAIL: z.email().optional(),
+  SIEVE_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  /** `npm start` sets it: seeds one demo user per role with published passwords. Never in production. */
+  SIEVE_DEMO_USERS: bool.default(false),
+  REQUEST_BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(kb|mb)$/, 'must look like 100kb or 1mb')
+    .default('256kb'),
+
   CATEGORY_SET: z
     .string()
     .default('mistral-moderation-2603')
@@ -47,6 +66,16 @@ export const configSchema = z.object({
       `must be one of: ${Object.keys(CATEGORY_SETS).join(', ')}`,
     ),
 });
+
+const refinedSchema = configSchema
+  .refine((c) => !(c.SIEVE_DEMO_USERS && c.NODE_ENV === 'production'), {
+    message: 'demo users with published passwords are refused when NODE_ENV=production',
+    path: ['SIEVE_DEMO_USERS'],
+  })
+  .refine((c) => !c.SIEVE_ADMIN_EMAIL === !c.SIEVE_ADMIN_PASSWORD, {
+    message: 'set SIEVE_ADMIN_EMAIL and SIEVE_ADMIN_PASSWORD together',
+    path: ['SIEVE_ADMIN_PASSWORD'],
+  });
 
 export type AppConfig = z.infer<typeof configSchema>;
 
@@ -57,7 +86,7 @@ export class ConfigError extends Error {
 /** Parses the environment; the error lists every bad variable at once, never their values. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
-  const result = configSchema.safeParse(cleaned);
+  const result = refinedSchema.safeParse(cleaned);
   if (!result.success) {
     const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);

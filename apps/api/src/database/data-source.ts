@@ -2,11 +2,13 @@ import type { DataSourceOptions } from 'typeorm';
 import { Flag } from '../flags/entities/flag.entity';
 import { ScoredEvent } from '../ingest/entities/scored-event.entity';
 import { PolicyVersion } from '../policies/entities/policy-version.entity';
+import { User } from '../users/entities/user.entity';
 import { InitialSchema1764064800000 } from './migrations/1764064800000-InitialSchema';
+import { AccountsAndAudit1764072000000 } from './migrations/1764072000000-AccountsAndAudit';
 
-export const ENTITIES = [PolicyVersion, ScoredEvent, Flag];
+export const ENTITIES = [PolicyVersion, ScoredEvent, Flag, User];
 /** Class references, not globs, so the same list works in the webpack bundle and under ts-jest. */
-export const MIGRATIONS = [InitialSchema1764064800000];
+export const MIGRATIONS = [InitialSchema1764064800000, AccountsAndAudit1764072000000];
 
 /** The one description of the database, shared by Nest, the migration command and tests. */
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, HttpStatus, ServiceUnavailableException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { Public } from '../auth/decorators';
 import { IngestConsumer } from '../ingest/ingest.consumer';
 
 export interface HealthDto {
@@ -9,6 +10,7 @@ export interface HealthDto {
 }
 
 @Controller('health')
+@Public()
 export class HealthController {
   constructor(
     @InjectDataSource() private readonly db: DataSource,

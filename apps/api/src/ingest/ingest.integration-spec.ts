@@ -108,7 +108,7 @@ describe('ingest pipeline (embedded Postgres + Kafka-protocol broker)', () => {
       event('q3', 'how to make a bomb at home'),
     ]);
     await eventually('5 flags', async () => (await count('SELECT count(*) AS n FROM flags')) === 5);
-    const http = request(stack.app.getHttpServer());
+    const { agent: http } = await stack.signIn('viewer');
 
     const all = await http.get('/api/flags').expect(200);
     expect(all.body.items).toHaveLength(5);
@@ -143,7 +143,7 @@ describe('ingest pipeline (embedded Postgres + Kafka-protocol broker)', () => {
   });
 
   it('answers bad requests with 400 and a body naming the field', async () => {
-    const http = request(stack.app.getHttpServer());
+    const { agent: http } = await stack.signIn('viewer');
     const bad = await http.get('/api/flags?limit=0&status=maybe&color=red').expect(400);
     expect(bad.body).toMatchObject({
       statusCode: 400,
@@ -164,7 +164,8 @@ describe('ingest pipeline (embedded Postgres + Kafka-protocol broker)', () => {
   it('reports healthy once the database answers and the consumer has joined', async () => {
     const health = await request(stack.app.getHttpServer()).get('/api/health').expect(200);
     expect(health.body).toEqual({ status: 'ok', checks: { database: 'up', consumer: 'running' } });
-    const system = await request(stack.app.getHttpServer()).get('/api/system').expect(200);
+    const { agent } = await stack.signIn('viewer');
+    const system = await agent.get('/api/system').expect(200);
     expect(system.body.scorer).toMatchObject({
       kind: 'offline',
       model: 'sieve-offline-lexicon-v1',

@@ -1,5 +1,6 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { categorySetById, type CategoryDefinition } from '@sieve/moderation';
+import { RequireRole } from '../auth/decorators';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { PoliciesService } from '../policies/policies.service';
 import {
@@ -17,6 +18,7 @@ export interface SystemInfoDto {
 
 /** What the dashboard needs to know about this installation, e.g. whether scores are Mistral's. */
 @Controller('system')
+@RequireRole('viewer')
 export class SystemController {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,

@@ -1,0 +1,85 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { Principal } from '../auth/roles';
+import { decodeKeyset, encodeKeyset } from '../common/keyset-cursor';
+import type { AuditEntryDto, AuditPageDto } from './dto/audit-entry.dto';
+import type { ListAuditQuery } from './dto/list-audit.query';
+
+export interface AuditEvent {
+  /** Who: a principal, or a label for actions without one (a failed login names the e-mail tried). */
+  actor: Principal | { label: string; id?: string | null };
+  /** Dotted verb, e.g. `auth.login`, `user.role_changed`, `flag.decided`. */
+  action: string;
+  objectType?: string;
+  objectId?: string;
+  ip?: string;
+  before?: unknown;
+  after?: unknown;
+  details?: unknown;
+}
+
+/**
+ * The append-only audit trail. There is no update or delete path here, and a trigger refuses
+ * them in the database too. Pass the transaction's manager so an action and its audit entry
+ * commit together.
+ */
+@Injectable()
+export class AuditService {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async record(event: AuditEvent, manager: EntityManager = this.db.manager): Promise<void> {
+    const actorId = 'kind' in event.actor ? event.actor.id : (event.actor.id ?? null);
+    const actorKind = 'kind' in event.actor ? event.actor.kind : null;
+    await manager.query(
+      `INSERT INTO audit_log (actor_id, actor_label, action, object_type, object_id, ip, before, after, details)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [
+        actorKind === 'token' ? null : actorId,
+        actorKind === 'token' ? `token:${event.actor.label}` : event.actor.label,
+        event.action,
+        event.objectType ?? null,
+        event.objectId ?? null,
+        event.ip ?? null,
+        json(event.before),
+        json(event.after),
+        json(event.details),
+      ],
+    );
+  }
+
+  async list(query: ListAuditQuery): Promise<AuditPageDto> {
+    const limit = query.limit ?? 50;
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    if (query.action)
+      where.push(`action LIKE ${param(`${query.action.replace(/[%_\\]/g, '\\$&')}%`)}`);
+    if (query.actorId) where.push(`actor_id = ${param(query.actorId)}`);
+    if (query.objectType) where.push(`object_type = ${param(query.objectType)}`);
+    if (query.objectId) where.push(`object_id = ${param(query.objectId)}`);
+    if (query.from) where.push(`at >= ${param(query.from)}`);
+    if (query.to) where.push(`at < ${param(query.to)}`);
+    if (query.cursor) {
+      const cursor = decodeKeyset(query.cursor);
+      where.push(`(at, id) < (${param(cursor.at)}::timestamptz, ${param(cursor.id)}::bigint)`);
+    }
+    const rows: (AuditEntryDto & { cursorAt: string })[] = await this.db.query(
+      `SELECT id::text AS id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorAt",
+              at, actor_id AS "actorId", actor_label AS "actorLabel", action, object_type AS "objectType",
+              object_id AS "objectId", ip, before, after, details
+       FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY at DESC, id DESC LIMIT ${param(limit + 1)}`,
+      params,
+    );
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(({ cursorAt, ...entry }) => ({ ...entry, at: cursorAt })),
+      nextCursor:
+        rows.length > limit && last ? encodeKeyset({ at: last.cursorAt, id: last.id }) : null,
+    };
+  }
+}
+
+const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));

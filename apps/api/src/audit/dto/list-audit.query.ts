@@ -1,0 +1,45 @@
+import { Type } from 'class-transformer';
+import { IsISO8601, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min } from 'class-validator';
+
+export class ListAuditQuery {
+  /** A prefix: `auth` matches `auth.login` and `auth.login_failed`. */
+  @IsOptional()
+  @Matches(/^[a-z_.]{1,64}$/, {
+    message: 'action must be an action name or prefix such as "auth.login"',
+  })
+  action?: string;
+
+  @IsOptional()
+  @IsUUID()
+  actorId?: string;
+
+  @IsOptional()
+  @Matches(/^[a-z_]{1,32}$/, { message: 'objectType must be a type such as "user" or "flag"' })
+  objectType?: string;
+
+  @IsOptional()
+  @IsString()
+  @Matches(/^[\w.:@-]{1,256}$/, { message: 'objectId has characters no object id has' })
+  objectId?: string;
+
+  @IsOptional()
+  @IsISO8601()
+  from?: string;
+
+  @IsOptional()
+  @IsISO8601()
+  to?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,300}$/, {
+    message: 'cursor must be a nextCursor returned by this endpoint',
+  })
+  cursor?: string;
+}

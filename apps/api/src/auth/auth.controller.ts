@@ -1,0 +1,93 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Inject,
+  Post,
+  Req,
+  Res,
+} from '@nestjs/common';
+import type { CookieOptions, Request, Response } from 'express';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { UsersService, toDto } from '../users/users.service';
+import { SESSION_COOKIE } from './auth.guard';
+import { AuthService } from './auth.service';
+import { ClientIp, CurrentPrincipal, Public, RequireRole } from './decorators';
+import { ChangePasswordDto, LoginDto, type SessionDto } from './dto/auth.dto';
+import type { Principal } from './roles';
+
+@Controller('auth')
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly users: UsersService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  private cookieOptions(expires?: Date): CookieOptions {
+    return {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: this.config.COOKIE_SECURE ?? this.config.NODE_ENV === 'production',
+      path: '/api',
+      expires,
+    };
+  }
+
+  @Post('login')
+  @Public()
+  @HttpCode(HttpStatus.OK)
+  async login(
+    @Body() body: LoginDto,
+    @ClientIp() ip: string,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<SessionDto> {
+    const { user, session } = await this.auth.login(
+      body.email,
+      body.password,
+      ip,
+      request.header('user-agent'),
+    );
+    response.cookie(SESSION_COOKIE, session.token, this.cookieOptions(session.expiresAt));
+    return { user, csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() };
+  }
+
+  @Post('logout')
+  @RequireRole('viewer')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  async logout(
+    @CurrentPrincipal() principal: Principal,
+    @ClientIp() ip: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<void> {
+    await this.auth.logout(principal, ip);
+    response.clearCookie(SESSION_COOKIE, this.cookieOptions());
+  }
+
+  /** Who am I: the dashboard calls it on load. API tokens get their role and no user. */
+  @Get('me')
+  @RequireRole('viewer')
+  async me(
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<SessionDto | { token: string; role: string }> {
+    if (principal.kind === 'token') return { token: principal.label, role: principal.role };
+    return {
+      user: toDto(await this.users.findById(principal.id)),
+      csrfToken: principal.csrfToken ?? '',
+    };
+  }
+
+  @Post('password')
+  @RequireRole('viewer')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  changePassword(
+    @Body() body: ChangePasswordDto,
+    @CurrentPrincipal() principal: Principal,
+    @ClientIp() ip: string,
+  ): Promise<void> {
+    return this.auth.changePassword(principal, body.currentPassword, body.newPassword, ip);
+  }
+}

@@ -1,0 +1,390 @@
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { RequestMethod } from '@nestjs/common';
+import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
+import request from 'supertest';
+import { startTestStack } from '../../test/test-stack';
+import { PUBLIC_KEY, ROLE_KEY } from './decorators';
+import { ROLES, type Role } from './roles';
+import { LOGIN_FAILED, LOGIN_LOCKED } from './auth.service';
+
+type Stack = Awaited<ReturnType<typeof startTestStack>>;
+
+/**
+ * Who may call what. Written out by hand on purpose: changing a route's access rule must
+ * change this table too, and a new route without a row fails the matrix test.
+ */
+const ACCESS: Record<string, Role | 'public'> = {
+  'GET /api/health': 'public',
+  'POST /api/auth/login': 'public',
+  'POST /api/auth/logout': 'viewer',
+  'GET /api/auth/me': 'viewer',
+  'POST /api/auth/password': 'viewer',
+  'GET /api/flags': 'viewer',
+  'GET /api/flags/:id': 'viewer',
+  'GET /api/system': 'viewer',
+  'GET /api/users': 'admin',
+  'POST /api/users': 'admin',
+  'PATCH /api/users/:id': 'admin',
+  'GET /api/tokens': 'admin',
+  'POST /api/tokens': 'admin',
+  'DELETE /api/tokens/:id': 'admin',
+  'GET /api/audit': 'admin',
+};
+
+function discoverRoutes(
+  stack: Stack,
+): { route: string; isPublic: boolean; role: Role | undefined }[] {
+  const modules = stack.app.get(ModulesContainer);
+  const scanner = new MetadataScanner();
+  const reflector = stack.app.get(Reflector);
+  const routes: { route: string; isPublic: boolean; role: Role | undefined }[] = [];
+  const controllers = [...modules.values()].flatMap((m) => [...m.controllers.values()]);
+  for (const wrapper of controllers) {
+    const instance = wrapper.instance as object;
+    const controllerPath = String(
+      Reflect.getMetadata(PATH_METADATA, wrapper.metatype as object) ?? '',
+    );
+    for (const name of scanner.getAllMethodNames(Object.getPrototypeOf(instance))) {
+      const handler = (instance as Record<string, unknown>)[name] as object;
+      const path = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
+      if (path === undefined) continue;
+      const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
+      const full = `/api/${[controllerPath, path].filter((p) => p && p !== '/').join('/')}`.replace(
+        /\/+/g,
+        '/',
+      );
+      routes.push({
+        route: `${method} ${full}`,
+        isPublic: !!reflector.getAllAndOverride<boolean>(PUBLIC_KEY, [
+          handler as never,
+          wrapper.metatype as never,
+        ]),
+        role: reflector.getAllAndOverride<Role>(ROLE_KEY, [
+          handler as never,
+          wrapper.metatype as never,
+        ]),
+      });
+    }
+  }
+  return routes;
+}
+
+const SAMPLE_BODIES: Record<string, object> = {
+  'POST /api/auth/login': { email: 'nobody@test.local', password: 'x' },
+  'POST /api/auth/password': {
+    currentPassword: 'wrong',
+    newPassword: 'a-new-password-long-enough',
+  },
+  'POST /api/users': { email: 'x', displayName: '', role: 'nope', password: 'short' },
+  'PATCH /api/users/:id': { role: 'viewer' },
+  'POST /api/tokens': { name: '', role: 'nope' },
+};
+
+describe('accounts, roles and the audit trail', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startTestStack({ INGEST_ENABLED: 'false' });
+  });
+  afterAll(() => stack?.stop());
+
+  it('every route declares an access rule, and the table above lists exactly the routes that exist', () => {
+    const routes = discoverRoutes(stack);
+    for (const r of routes)
+      expect({ route: r.route, declared: r.isPublic || r.role !== undefined }).toEqual({
+        route: r.route,
+        declared: true,
+      });
+    expect(routes.map((r) => r.route).sort()).toEqual(Object.keys(ACCESS).sort());
+    for (const r of routes)
+      expect({ route: r.route, rule: r.isPublic ? 'public' : r.role }).toEqual({
+        route: r.route,
+        rule: ACCESS[r.route],
+      });
+  });
+
+  it('walks the role × route matrix: 401 signed out, 403 below the role, allowed at or above it', async () => {
+    const principals = await Promise.all(ROLES.map((role) => stack.signIn(role)));
+    const anonymous = request.agent(stack.app.getHttpServer());
+    const cells: string[] = [];
+    for (const [route, rule] of Object.entries(ACCESS)) {
+      if (route === 'POST /api/auth/logout') continue; // signs the caller out; covered below
+      const [method, template] = route.split(' ');
+      const path = template.replace(':id', '00000000-0000-4000-8000-000000000000');
+      const callers: [string, ReturnType<typeof request.agent>, string | null][] = [
+        ['anonymous', anonymous, null],
+        ...principals.map((p, i): [string, ReturnType<typeof request.agent>, string] => [
+          ROLES[i],
+          p.agent,
+          p.csrfToken,
+        ]),
+      ];
+      for (const [who, agent, csrf] of callers) {
+        let call = agent[method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete'](path);
+        if (csrf) call = call.set('x-csrf-token', csrf);
+        if (SAMPLE_BODIES[route]) call = call.send(SAMPLE_BODIES[route]);
+        const status = (await call).status;
+        let expected: string;
+        if (rule === 'public') expected = 'allowed';
+        else if (who === 'anonymous') expected = '401';
+        else expected = ROLES.indexOf(who as Role) >= ROLES.indexOf(rule) ? 'allowed' : '403';
+        const actual = status === 401 ? '401' : status === 403 ? '403' : 'allowed';
+        // A 401 from the login route is a wrong password, not a refusal.
+        const wrongPassword =
+          route === 'POST /api/auth/login' ||
+          (route === 'POST /api/auth/password' && who !== 'anonymous');
+        const normalised = wrongPassword && actual === '401' ? 'allowed' : actual;
+        cells.push(
+          `${route} as ${who}: ${normalised === expected ? 'ok' : `expected ${expected}, got ${status}`}`,
+        );
+      }
+    }
+    expect(cells.filter((c) => !c.endsWith(': ok'))).toEqual([]);
+    expect(cells).toHaveLength((Object.keys(ACCESS).length - 1) * 5);
+  });
+
+  it('signs in with an httpOnly, SameSite=Strict session cookie and signs out for good', async () => {
+    const { agent, email, password } = await stack.signIn('reviewer');
+    const fresh = request.agent(stack.app.getHttpServer());
+    const login = await fresh.post('/api/auth/login').send({ email, password }).expect(200);
+    const cookie = String(login.headers['set-cookie']);
+    expect(cookie).toMatch(/sieve_session=[\w-]{40,}/);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    expect(cookie).toMatch(/Path=\/api/);
+    expect(login.body.user).toMatchObject({ email, role: 'reviewer' });
+    expect(login.body.user).not.toHaveProperty('passwordHash');
+
+    await fresh.get('/api/auth/me').expect(200);
+    await fresh.post('/api/auth/logout').set('x-csrf-token', login.body.csrfToken).expect(204);
+    await fresh.get('/api/auth/me').expect(401);
+    // The other session of the same user is untouched.
+    await agent.get('/api/auth/me').expect(200);
+  });
+
+  it('answers a wrong password and an unknown account identically', async () => {
+    const { email } = await stack.signIn('viewer');
+    const http = request(stack.app.getHttpServer());
+    const wrong = await http
+      .post('/api/auth/login')
+      .send({ email, password: 'not-the-password' })
+      .expect(401);
+    const unknown = await http
+      .post('/api/auth/login')
+      .send({ email: 'ghost@test.local', password: 'whatever' })
+      .expect(401);
+    expect(wrong.body).toEqual(unknown.body);
+    expect(wrong.body.message).toBe(LOGIN_FAILED);
+  });
+
+  it('refuses cookie-authenticated writes without the CSRF token', async () => {
+    const admin = await stack.signIn('admin');
+    const body = {
+      email: 'csrf@test.local',
+      displayName: 'C',
+      role: 'viewer',
+      password: 'long-enough-password',
+    };
+    const refused = await admin.agent.post('/api/users').send(body).expect(403);
+    expect(refused.body.message).toMatch(/CSRF/);
+    await admin.agent.post('/api/users').set('x-csrf-token', 'forged').send(body).expect(403);
+    await admin.agent
+      .post('/api/users')
+      .set('x-csrf-token', admin.csrfToken)
+      .send(body)
+      .expect(201);
+  });
+
+  it('expires sessions, and ends them when the password changes or the user is disabled', async () => {
+    const user = await stack.signIn('reviewer');
+    const second = request.agent(stack.app.getHttpServer());
+    await second
+      .post('/api/auth/login')
+      .send({ email: user.email, password: user.password })
+      .expect(200);
+
+    await user.agent
+      .post('/api/auth/password')
+      .set('x-csrf-token', user.csrfToken)
+      .send({ currentPassword: 'wrong', newPassword: 'another-long-password' })
+      .expect(401);
+    await user.agent
+      .post('/api/auth/password')
+      .set('x-csrf-token', user.csrfToken)
+      .send({ currentPassword: user.password, newPassword: 'another-long-password' })
+      .expect(204);
+    await user.agent.get('/api/auth/me').expect(200);
+    await second.get('/api/auth/me').expect(401);
+    const http = request(stack.app.getHttpServer());
+    await http
+      .post('/api/auth/login')
+      .send({ email: user.email, password: user.password })
+      .expect(401);
+    await http
+      .post('/api/auth/login')
+      .send({ email: user.email, password: 'another-long-password' })
+      .expect(200);
+
+    await stack.db.query(
+      `UPDATE sessions SET expires_at = now() - interval '1 second' WHERE user_id = $1`,
+      [user.userId],
+    );
+    await user.agent.get('/api/auth/me').expect(401);
+
+    const target = await stack.signIn('viewer');
+    const admin = await stack.signIn('admin');
+    await admin.agent
+      .patch(`/api/users/${target.userId}`)
+      .set('x-csrf-token', admin.csrfToken)
+      .send({ disabled: true })
+      .expect(200);
+    await target.agent.get('/api/auth/me').expect(401);
+    await http
+      .post('/api/auth/login')
+      .send({ email: target.email, password: target.password })
+      .expect(401);
+  });
+
+  it('keeps at least one active admin', async () => {
+    const admin = await stack.signIn('admin');
+    const [{ n }] = (
+      await stack.db.query(
+        `SELECT count(*)::int AS n FROM users WHERE role = 'admin' AND NOT disabled`,
+      )
+    ).rows;
+    // Demote every other admin first, then the last one cannot step down.
+    const others = (
+      await stack.db.query(
+        `SELECT id FROM users WHERE role = 'admin' AND NOT disabled AND id <> $1`,
+        [admin.userId],
+      )
+    ).rows;
+    expect(others.length).toBe(n - 1);
+    for (const { id } of others) {
+      await admin.agent
+        .patch(`/api/users/${id}`)
+        .set('x-csrf-token', admin.csrfToken)
+        .send({ role: 'viewer' })
+        .expect(200);
+    }
+    const refused = await admin.agent
+      .patch(`/api/users/${admin.userId}`)
+      .set('x-csrf-token', admin.csrfToken)
+      .send({ role: 'viewer' })
+      .expect(409);
+    expect(refused.body.message).toMatch(/last active admin/);
+  });
+
+  it('API tokens are scoped to a role, stored hashed, and stop working when revoked', async () => {
+    const admin = await stack.signIn('admin');
+    const created = await admin.agent
+      .post('/api/tokens')
+      .set('x-csrf-token', admin.csrfToken)
+      .send({ name: 'platform-x', role: 'viewer' })
+      .expect(201);
+    const token = created.body.token as string;
+    expect(token).toMatch(/^sieve_/);
+    const stored = (
+      await stack.db.query(`SELECT encode(token_hash, 'hex') AS h FROM api_tokens WHERE id = $1`, [
+        created.body.id,
+      ])
+    ).rows[0].h;
+    expect(stored).not.toContain(token);
+    expect((await admin.agent.get('/api/tokens').expect(200)).body[0]).not.toHaveProperty('token');
+
+    const http = request(stack.app.getHttpServer());
+    const allowed = await http.get('/api/flags').set('authorization', `Bearer ${token}`);
+    expect(allowed.status).toBe(200);
+    await http.get('/api/users').set('authorization', `Bearer ${token}`).expect(403);
+    await http.get('/api/flags').set('authorization', 'Bearer sieve_not-a-real-token').expect(401);
+    await admin.agent
+      .delete(`/api/tokens/${created.body.id}`)
+      .set('x-csrf-token', admin.csrfToken)
+      .expect(204);
+    await http.get('/api/flags').set('authorization', `Bearer ${token}`).expect(401);
+  });
+
+  it('records an append-only audit trail that admins can filter and page', async () => {
+    const admin = await stack.signIn('admin');
+    const http = request(stack.app.getHttpServer());
+    await http.post('/api/auth/login').send({ email: admin.email, password: 'nope' }).expect(401);
+    await admin.agent
+      .post('/api/users')
+      .set('x-csrf-token', admin.csrfToken)
+      .send({
+        email: 'audited@test.local',
+        displayName: 'A',
+        role: 'viewer',
+        password: 'long-enough-password',
+      })
+      .expect(201);
+
+    const failures = await admin.agent.get(`/api/audit?action=auth.login_failed`).expect(200);
+    expect(failures.body.items[0]).toMatchObject({
+      action: 'auth.login_failed',
+      actorLabel: admin.email,
+      ip: expect.any(String),
+    });
+    const created = await admin.agent.get('/api/audit?action=user.created&limit=1').expect(200);
+    expect(created.body.items[0]).toMatchObject({
+      actorLabel: admin.email,
+      after: { email: 'audited@test.local', role: 'viewer' },
+    });
+    expect(created.body.nextCursor).toEqual(expect.any(String));
+    const next = await admin.agent
+      .get(`/api/audit?action=user.created&limit=1&cursor=${created.body.nextCursor}`)
+      .expect(200);
+    expect(next.body.items[0].id).not.toBe(created.body.items[0].id);
+
+    await expect(stack.db.query(`UPDATE audit_log SET action = 'x'`)).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(stack.db.query(`DELETE FROM audit_log`)).rejects.toThrow(/append-only/);
+    await admin.agent.delete('/api/audit').set('x-csrf-token', admin.csrfToken).expect(404);
+  });
+
+  it('sends hardening headers and refuses oversized bodies', async () => {
+    const http = request(stack.app.getHttpServer());
+    const health = await http.get('/api/health').expect(200);
+    expect(health.headers['content-security-policy']).toBe(
+      "default-src 'none';frame-ancestors 'none'",
+    );
+    expect(health.headers['x-content-type-options']).toBe('nosniff');
+    expect(health.headers['x-powered-by']).toBeUndefined();
+    const huge = await http
+      .post('/api/auth/login')
+      .send({ email: 'a@b.c', password: 'x'.repeat(300 * 1024) });
+    expect(huge.status).toBe(413);
+    expect(huge.body).toMatchObject({ statusCode: 413 });
+  });
+
+  // Last: these lock the test client's IP for the rest of the stack's life.
+  it('locks an account after repeated failures, and an IP that sprays many accounts', async () => {
+    const target = await stack.signIn('viewer');
+    const http = request(stack.app.getHttpServer());
+    for (let i = 0; i < 5; i++)
+      await http
+        .post('/api/auth/login')
+        .send({ email: target.email, password: `wrong-${i}` })
+        .expect(401);
+    const locked = await http
+      .post('/api/auth/login')
+      .send({ email: target.email, password: target.password })
+      .expect(429);
+    expect(locked.body.message).toBe(LOGIN_LOCKED);
+    // An unknown account locks the same way: the lock tells nothing about existence.
+    for (let i = 0; i < 5; i++)
+      await http.post('/api/auth/login').send({ email: 'ghost2@test.local', password: 'x' });
+    expect(
+      (await http.post('/api/auth/login').send({ email: 'ghost2@test.local', password: 'x' })).body,
+    ).toEqual(locked.body);
+
+    // A spray: one IP trying many accounts. After 20 failures it is locked, even for a right password.
+    for (let i = 0; i < 20; i++)
+      await http.post('/api/auth/login').send({ email: `spray-${i}@test.local`, password: 'x' });
+    expect(await stack.signIn('viewer').catch((e: Error) => e.message)).toMatch(/429/);
+    const ipLock = await stack.db.query(
+      `SELECT 1 FROM login_throttle WHERE key LIKE 'ip:%' AND locked_until > now()`,
+    );
+    expect(ipLock.rowCount).toBe(1);
+  });
+});

@@ -1,0 +1,84 @@
+import { HttpException, HttpStatus, Injectable, UnauthorizedException } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
+import { toDto } from '../users/users.service';
+import { UsersService } from '../users/users.service';
+import { LoginThrottleService } from './login-throttle.service';
+import { decoyPasswordHash, verifyPassword } from './passwords';
+import type { Principal } from './roles';
+import { SessionsService } from './sessions.service';
+import type { NewSession } from './sessions.service';
+import type { UserDto } from '../users/dto/user.dto';
+
+/** One message for every failure, so the answer never tells whether an account exists. */
+export const LOGIN_FAILED = 'Invalid e-mail or password';
+export const LOGIN_LOCKED = 'Too many failed sign-in attempts. Try again later.';
+
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly users: UsersService,
+    private readonly sessions: SessionsService,
+    private readonly throttle: LoginThrottleService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async login(
+    email: string,
+    password: string,
+    ip: string,
+    userAgent?: string,
+  ): Promise<{ user: UserDto; session: NewSession }> {
+    if (await this.throttle.isLocked(email, ip)) {
+      await this.audit.record({ actor: { label: email }, action: 'auth.login_locked', ip });
+      throw new HttpException({ message: LOGIN_LOCKED }, HttpStatus.TOO_MANY_REQUESTS);
+    }
+    const user = await this.users.findByEmail(email);
+    // Verify against a decoy when there is no such user: the same work, the same time.
+    const valid = await verifyPassword(user?.passwordHash ?? (await decoyPasswordHash()), password);
+    if (!user || !valid || user.disabled) {
+      await this.throttle.recordFailure(email, ip);
+      await this.audit.record({
+        actor: { label: email, id: user?.id ?? null },
+        action: 'auth.login_failed',
+        objectType: 'user',
+        objectId: user?.id,
+        ip,
+      });
+      throw new UnauthorizedException(LOGIN_FAILED);
+    }
+    await this.throttle.recordSuccess(email);
+    const session = await this.sessions.create(user.id, ip, userAgent);
+    await this.audit.record({
+      actor: { label: user.email, id: user.id },
+      action: 'auth.login',
+      objectType: 'user',
+      objectId: user.id,
+      ip,
+    });
+    return { user: toDto(user), session };
+  }
+
+  async logout(principal: Principal, ip: string): Promise<void> {
+    if (principal.sessionId) await this.sessions.revoke(principal.sessionId);
+    await this.audit.record({
+      actor: principal,
+      action: 'auth.logout',
+      objectType: 'user',
+      objectId: principal.id,
+      ip,
+    });
+  }
+
+  async changePassword(
+    principal: Principal,
+    currentPassword: string,
+    newPassword: string,
+    ip: string,
+  ): Promise<void> {
+    const user = await this.users.findByEmail(principal.label);
+    if (!user || !(await verifyPassword(user.passwordHash, currentPassword))) {
+      throw new UnauthorizedException('The current password is wrong');
+    }
+    await this.users.changePassword(user.id, newPassword, principal.sessionId, ip, principal);
+  }
+}

@@ -1,0 +1,207 @@
+import {
+  ConflictException,
+  Inject,
+  Injectable,
+  Logger,
+  NotFoundException,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { hashPassword } from '../auth/passwords';
+import type { Principal, Role } from '../auth/roles';
+import { SessionsService } from '../auth/sessions.service';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import type { CreateUserDto, UpdateUserDto, UserDto } from './dto/user.dto';
+import { User } from './entities/user.entity';
+
+/** Published in the README and printed by `npm start`; refused in production. */
+export const DEMO_USERS: { email: string; displayName: string; role: Role; password: string }[] = [
+  {
+    email: 'viewer@sieve.local',
+    displayName: 'Demo Viewer',
+    role: 'viewer',
+    password: 'viewer-demo-password',
+  },
+  {
+    email: 'reviewer@sieve.local',
+    displayName: 'Demo Reviewer',
+    role: 'reviewer',
+    password: 'reviewer-demo-password',
+  },
+  {
+    email: 'policy@sieve.local',
+    displayName: 'Demo Policy Admin',
+    role: 'policy_admin',
+    password: 'policy-demo-password',
+  },
+  {
+    email: 'admin@sieve.local',
+    displayName: 'Demo Admin',
+    role: 'admin',
+    password: 'admin-demo-password',
+  },
+];
+
+const SYSTEM = { label: 'system' };
+
+@Injectable()
+export class UsersService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Users');
+
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly sessions: SessionsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.SIEVE_ADMIN_EMAIL && this.config.SIEVE_ADMIN_PASSWORD) {
+      const admins = await this.users.count({ where: { role: 'admin' } });
+      if (admins === 0) {
+        await this.create(
+          {
+            email: this.config.SIEVE_ADMIN_EMAIL,
+            displayName: 'Administrator',
+            role: 'admin',
+            password: this.config.SIEVE_ADMIN_PASSWORD,
+          },
+          SYSTEM,
+        );
+        this.logger.log(`Created the first admin, ${this.config.SIEVE_ADMIN_EMAIL}`);
+      }
+    }
+    if (this.config.SIEVE_DEMO_USERS) {
+      for (const demo of DEMO_USERS) {
+        if (!(await this.findByEmail(demo.email))) await this.create(demo, SYSTEM);
+      }
+    }
+  }
+
+  findByEmail(email: string): Promise<(User & { passwordHash: string }) | null> {
+    return this.users
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('lower(u.email) = lower(:email)', { email })
+      .getOne() as Promise<(User & { passwordHash: string }) | null>;
+  }
+
+  async findById(id: string): Promise<User> {
+    const user = await this.users.findOne({ where: { id } });
+    if (!user) throw new NotFoundException(`User ${id} does not exist`);
+    return user;
+  }
+
+  async list(): Promise<UserDto[]> {
+    return (await this.users.find({ order: { createdAt: 'ASC' } })).map(toDto);
+  }
+
+  async create(
+    input: CreateUserDto,
+    actor: Principal | { label: string },
+    ip?: string,
+  ): Promise<UserDto> {
+    if (await this.findByEmail(input.email))
+      throw new ConflictException('A user with this e-mail already exists');
+    const user = await this.users.manager.transaction(async (tx) => {
+      const saved = await tx.save(
+        tx.create(User, {
+          email: input.email.trim(),
+          displayName: input.displayName.trim(),
+          role: input.role,
+          passwordHash: await hashPassword(input.password),
+          passwordChangedAt: new Date(),
+        }),
+      );
+      await this.audit.record(
+        {
+          actor,
+          action: 'user.created',
+          objectType: 'user',
+          objectId: saved.id,
+          ip,
+          after: auditView(saved),
+        },
+        tx,
+      );
+      return saved;
+    });
+    return toDto(user);
+  }
+
+  async update(id: string, changes: UpdateUserDto, actor: Principal, ip: string): Promise<UserDto> {
+    const before = await this.findById(id);
+    const losesAdmin =
+      before.role === 'admin' &&
+      !before.disabled &&
+      (changes.disabled === true || (changes.role !== undefined && changes.role !== 'admin'));
+    if (
+      losesAdmin &&
+      (await this.users.count({ where: { role: 'admin', disabled: false } })) <= 1
+    ) {
+      throw new ConflictException('This is the last active admin: make another admin first');
+    }
+    const after = await this.users.manager.transaction(async (tx) => {
+      await tx.update(User, { id }, changes);
+      const updated = await tx.findOneOrFail(User, { where: { id } });
+      await this.audit.record(
+        {
+          actor,
+          action: 'user.updated',
+          objectType: 'user',
+          objectId: id,
+          ip,
+          before: auditView(before),
+          after: auditView(updated),
+        },
+        tx,
+      );
+      return updated;
+    });
+    // Losing access takes effect at once: a disabled user or a changed role signs in again.
+    if (changes.disabled || (changes.role && changes.role !== before.role))
+      await this.sessions.revokeAllForUser(id);
+    return toDto(after);
+  }
+
+  async changePassword(
+    id: string,
+    newPassword: string,
+    keepSessionId: string | null,
+    ip: string,
+    actor: Principal,
+  ): Promise<void> {
+    await this.users.manager.transaction(async (tx) => {
+      await tx.update(
+        User,
+        { id },
+        { passwordHash: await hashPassword(newPassword), passwordChangedAt: new Date() },
+      );
+      await this.audit.record(
+        { actor, action: 'user.password_changed', objectType: 'user', objectId: id, ip },
+        tx,
+      );
+    });
+    await this.sessions.revokeAllForUser(id, keepSessionId);
+  }
+}
+
+const auditView = (u: User) => ({
+  email: u.email,
+  displayName: u.displayName,
+  role: u.role,
+  disabled: u.disabled,
+});
+
+export function toDto(u: User): UserDto {
+  return {
+    id: u.id,
+    email: u.email,
+    displayName: u.displayName,
+    role: u.role,
+    disabled: u.disabled,
+    createdAt: u.createdAt.toISOString(),
+  };
+}
