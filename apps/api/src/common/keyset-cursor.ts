@@ -1,5 +1,12 @@
 import { BadRequestException } from '@nestjs/common';
 
+/** What each sort-key field may hold; anything else is not a cursor this api made. */
+const VALID: Record<string, RegExp> = {
+  createdAt: /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/,
+  at: /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/,
+  id: /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d{1,19})$/,
+};
+
 /**
  * Opaque keyset cursors: base64url JSON of the sort key of the last row of a page. Timestamps
  * travel as Postgres printed them (microseconds), not as JS Dates, so no row is skipped.
@@ -11,14 +18,12 @@ export function encodeKeyset(key: Record<string, string>): string {
 export function decodeKeyset(value: string, field = 'cursor'): Record<string, string> {
   try {
     const key = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as unknown;
-    if (
-      key &&
+    const wellFormed =
+      key !== null &&
       typeof key === 'object' &&
       !Array.isArray(key) &&
-      Object.values(key).every((v) => typeof v === 'string')
-    ) {
-      return key as Record<string, string>;
-    }
+      Object.entries(key).every(([k, v]) => typeof v === 'string' && (VALID[k]?.test(v) ?? false));
+    if (wellFormed) return key as Record<string, string>;
   } catch {
     // fall through
   }

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { PoliciesService } from '../policies/policies.service';
 import type { FlagDetailDto, FlagPageDto, FlagSummaryDto } from './dto/flag.response';
 import type { ListFlagsQuery } from './dto/list-flags.query';
-import { decodeFlagCursor, encodeFlagCursor } from './flag-cursor';
+import { decodeKeyset, encodeKeyset } from '../common/keyset-cursor';
 
 const DEFAULT_PAGE_SIZE = 50;
 
@@ -47,7 +47,7 @@ export class FlagsService {
     if (query.status) where.push(`f.status = ${param(query.status)}`);
     if (query.category) where.push(`f.categories @> ARRAY[${param(query.category)}]::text[]`);
     if (query.cursor) {
-      const cursor = decodeFlagCursor(query.cursor);
+      const cursor = decodeKeyset(query.cursor);
       where.push(
         `(f.created_at, f.id) < (${param(cursor.createdAt)}::timestamptz, ${param(cursor.id)}::uuid)`,
       );
@@ -66,7 +66,7 @@ export class FlagsService {
       items: page.map(toSummary),
       nextCursor:
         rows.length > limit && last
-          ? encodeFlagCursor({ createdAt: last.createdAt, id: last.id })
+          ? encodeKeyset({ createdAt: last.createdAt, id: last.id })
           : null,
     };
   }

@@ -1,0 +1,33 @@
+import { BadRequestException } from '@nestjs/common';
+import { decodeKeyset, encodeKeyset } from './keyset-cursor';
+
+describe('keyset cursors', () => {
+  it('round-trip the sort key of a page’s last row, microseconds included', () => {
+    const key = {
+      createdAt: '2026-11-25T10:00:00.123456Z',
+      id: '6f1c1c7e-3b9a-4b7e-9d7e-0c4b7a1f2e3d',
+    };
+    expect(decodeKeyset(encodeKeyset(key))).toEqual(key);
+    expect(decodeKeyset(encodeKeyset({ at: '2026-11-25T10:00:00.000001Z', id: '42' }))).toEqual({
+      at: '2026-11-25T10:00:00.000001Z',
+      id: '42',
+    });
+  });
+
+  it.each([
+    ['not base64 JSON', 'bm90LWEtY3Vyc29y'],
+    ['an injected id', encodeKeyset({ createdAt: '2026-11-25T10:00:00Z', id: "1' OR '1'='1" })],
+    ['an unknown field', encodeKeyset({ evil: 'x' })],
+  ])('refuse %s with a 400 naming the field', (_name, cursor) => {
+    let error: unknown;
+    try {
+      decodeKeyset(cursor);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(BadRequestException);
+    expect((error as BadRequestException).getResponse()).toMatchObject({
+      details: [{ field: 'cursor' }],
+    });
+  });
+});
