@@ -4,6 +4,7 @@
 // with its consumer, the dashboard and a demo producer. Environment variables swap each
 // embedded part for a real one. Ctrl-C stops everything.
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitForHttp } from './lib/free-port.mjs';
@@ -74,6 +75,9 @@ process.removeAllListeners('SIGTERM');
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
+const readDemoUsers = () =>
+  JSON.parse(readFileSync(join(root, 'apps/api/src/users/demo-users.json'), 'utf8'));
+
 async function main() {
   const apiPort = Number(env.PORT ?? 3000);
   const dashboardPort = Number(env.DASHBOARD_PORT ?? 4200);
@@ -126,7 +130,13 @@ async function main() {
     }
   }
 
-  const apiEnv = { DATABASE_URL: databaseUrl, KAFKA_BROKERS: brokers, PORT: String(apiPort) };
+  const demoUsers = env.SIEVE_DEMO_USERS !== 'false';
+  const apiEnv = {
+    DATABASE_URL: databaseUrl,
+    KAFKA_BROKERS: brokers,
+    PORT: String(apiPort),
+    SIEVE_DEMO_USERS: String(demoUsers),
+  };
   const apiProcess = spawnChild(
     'api',
     process.execPath,
@@ -139,19 +149,33 @@ async function main() {
     isAlive: () => apiProcess.exitCode === null,
   });
 
+  // `dev` (default): Vite's dev server. `preview`: the production build with its CSP headers.
+  const dashboardMode = env.SIEVE_DASHBOARD === 'preview' ? 'preview' : 'dev';
   const vite = join(root, 'node_modules/vite/bin/vite.js');
+  const viteConfig = ['--config', 'apps/dashboard/vite.config.mts'];
+  if (dashboardMode === 'preview') {
+    log('building the dashboard...');
+    const build = spawnSync(
+      process.execPath,
+      [vite, 'build', ...viteConfig, '--logLevel', 'warn'],
+      { cwd: root, encoding: 'utf8' },
+    );
+    if (build.status !== 0) {
+      process.stderr.write(build.stdout + build.stderr);
+      throw new Error('the dashboard build failed');
+    }
+  }
   const dashboard = spawnChild(
     'dashboard',
     process.execPath,
     [
       vite,
-      '--config',
-      'apps/dashboard/vite.config.mts',
+      ...(dashboardMode === 'preview' ? ['preview'] : []),
+      ...viteConfig,
       '--port',
       String(dashboardPort),
       '--strictPort',
-      '--clearScreen',
-      'false',
+      ...(dashboardMode === 'dev' ? ['--clearScreen', 'false'] : []),
     ],
     { SIEVE_API_URL: apiUrl },
   );

@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, screenshotPath } from './support/browser';
-
-const dashboardUrl = process.env['SIEVE_E2E_DASHBOARD_URL'] ?? '';
+import { signIn } from './support/session';
 const brokers = (process.env['SIEVE_E2E_BROKERS'] ?? '').split(',');
 
 async function produce(events: object[]): Promise<void> {
@@ -42,7 +41,7 @@ describe('review queue in Chromium', () => {
   it('shows a flag produced during the test, and its scores against thresholds', async () => {
     const marker = randomUUID().slice(0, 8);
     const text = `I will kill you, ${marker}`;
-    await page.goto(dashboardUrl);
+    await signIn(page, 'reviewer');
     await page.getByTestId('scorer-banner').getByText('Offline demo scorer').waitFor();
 
     await produce([post(text)]);
@@ -66,7 +65,7 @@ describe('review queue in Chromium', () => {
   it('renders hostile post text as inert text', async () => {
     const marker = randomUUID().slice(0, 8);
     const payload = `<img src=x onerror="window.__xss='${marker}'"><script>window.__xss='${marker}'</script> kill you ${marker}`;
-    await page.goto(dashboardUrl);
+    await signIn(page, 'viewer');
     await produce([post(payload)]);
     const link = page.getByRole('link', { name: payload });
     await link.waitFor({ timeout: 45_000 });

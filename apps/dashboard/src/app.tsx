@@ -1,20 +1,91 @@
-import { NavLink, Route, Routes } from 'react-router-dom';
+import { Link, NavLink, Route, Routes } from 'react-router-dom';
+import { hasRole, ROLE_LABELS } from './api/auth';
+import { RequireRole } from './components/require-role';
 import { ScorerBanner } from './components/scorer-banner';
+import { AuditPage } from './features/admin/audit-page';
+import { UsersPage } from './features/admin/users-page';
+import { useLogout, useSession } from './hooks/use-session';
+import { AccountPage } from './pages/account-page';
 import { FlagPage } from './pages/flag-page';
+import { LoginPage } from './pages/login-page';
 import { QueuePage } from './pages/queue-page';
 
+function TopBar() {
+  const session = useSession();
+  const logout = useLogout();
+  const user = session.data?.user;
+  return (
+    <nav className="topbar">
+      <span className="brand">Sieve</span>
+      {user && (
+        <>
+          <NavLink to="/" end>
+            Queue
+          </NavLink>
+          {hasRole(user.role, 'admin') && <NavLink to="/admin/users">Users</NavLink>}
+          {hasRole(user.role, 'admin') && <NavLink to="/admin/audit">Audit log</NavLink>}
+          <span className="spacer" />
+          <Link to="/account" className="whoami" data-testid="whoami">
+            {user.displayName} · {ROLE_LABELS[user.role]}
+          </Link>
+          <button className="link-button light" onClick={() => logout.mutate()}>
+            Sign out
+          </button>
+        </>
+      )}
+    </nav>
+  );
+}
+
 export function App() {
+  const session = useSession();
   return (
     <div className="app">
-      <nav className="topbar">
-        <span className="brand">Sieve</span>
-        <NavLink to="/">Queue</NavLink>
-      </nav>
-      <ScorerBanner />
+      <TopBar />
+      {session.data && <ScorerBanner />}
       <main>
         <Routes>
-          <Route path="/" element={<QueuePage />} />
-          <Route path="/flags/:id" element={<FlagPage />} />
+          <Route path="/login" element={<LoginPage />} />
+          <Route
+            path="/"
+            element={
+              <RequireRole minRole="viewer">
+                <QueuePage />
+              </RequireRole>
+            }
+          />
+          <Route
+            path="/flags/:id"
+            element={
+              <RequireRole minRole="viewer">
+                <FlagPage />
+              </RequireRole>
+            }
+          />
+          <Route
+            path="/account"
+            element={
+              <RequireRole minRole="viewer">
+                <AccountPage />
+              </RequireRole>
+            }
+          />
+          <Route
+            path="/admin/users"
+            element={
+              <RequireRole minRole="admin">
+                <UsersPage />
+              </RequireRole>
+            }
+          />
+          <Route
+            path="/admin/audit"
+            element={
+              <RequireRole minRole="admin">
+                <AuditPage />
+              </RequireRole>
+            }
+          />
           <Route path="*" element={<p>Page not found.</p>} />
         </Routes>
       </main>

@@ -13,36 +13,17 @@ import { hashPassword } from '../auth/passwords';
 import type { Principal, Role } from '../auth/roles';
 import { SessionsService } from '../auth/sessions.service';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import demoUsers from './demo-users.json';
 import type { CreateUserDto, UpdateUserDto, UserDto } from './dto/user.dto';
 import { User } from './entities/user.entity';
 
-/** Published in the README and printed by `npm start`; refused in production. */
-export const DEMO_USERS: { email: string; displayName: string; role: Role; password: string }[] = [
-  {
-    email: 'viewer@sieve.local',
-    displayName: 'Demo Viewer',
-    role: 'viewer',
-    password: 'viewer-demo-password',
-  },
-  {
-    email: 'reviewer@sieve.local',
-    displayName: 'Demo Reviewer',
-    role: 'reviewer',
-    password: 'reviewer-demo-password',
-  },
-  {
-    email: 'policy@sieve.local',
-    displayName: 'Demo Policy Admin',
-    role: 'policy_admin',
-    password: 'policy-demo-password',
-  },
-  {
-    email: 'admin@sieve.local',
-    displayName: 'Demo Admin',
-    role: 'admin',
-    password: 'admin-demo-password',
-  },
-];
+/** Published in the README and printed by `npm start` (which reads the same file); refused in production. */
+export const DEMO_USERS = demoUsers as {
+  email: string;
+  displayName: string;
+  role: Role;
+  password: string;
+}[];
 
 const SYSTEM = { label: 'system' };
 

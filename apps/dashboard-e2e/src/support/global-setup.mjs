@@ -21,6 +21,8 @@ export default async function globalSetup() {
       SIEVE_DATA_DIR: mkdtempSync(join(tmpdir(), 'sieve-e2e-')),
       SIEVE_DEMO: 'false',
       SIEVE_SKIP_BUILD: 'true',
+      SIEVE_DASHBOARD: 'preview',
+      SIEVE_DEMO_USERS: 'true',
       MISTRAL_API_KEY: '',
     },
     stdio: ['ignore', 'pipe', 'pipe'],

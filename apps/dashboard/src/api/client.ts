@@ -12,16 +12,28 @@ export class ApiError extends Error {
   }
 }
 
-export async function request<T>(path: string, init?: RequestInit): Promise<T> {
+/** The session's CSRF token, echoed on every write (the session cookie itself is httpOnly). */
+let csrfToken: string | null = null;
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+export async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
+  const method = (init.method ?? 'GET').toUpperCase();
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (init.body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   let response: Response;
   try {
     response = await fetch(`${config.apiBaseUrl}${path}`, {
       ...init,
-      headers: { accept: 'application/json', ...init?.headers },
+      credentials: 'same-origin',
+      headers: { ...headers, ...(init.headers as Record<string, string> | undefined) },
     });
   } catch {
     throw new ApiError(0, 'The Sieve api cannot be reached. Is it running?');
   }
+  if (response.status === 204) return undefined as T;
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) {
     const b = (body ?? {}) as { message?: string; details?: unknown };
@@ -29,6 +41,9 @@ export async function request<T>(path: string, init?: RequestInit): Promise<T> {
   }
   return body as T;
 }
+
+export const send = <T>(method: 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown) =>
+  request<T>(path, { method, body: body === undefined ? undefined : JSON.stringify(body) });
 
 export function queryString(params: Record<string, string | number | undefined>): string {
   const search = new URLSearchParams();

@@ -1,8 +1,12 @@
+import type { AuditFilters } from '../api/audit';
 import type { FlagFilters } from '../api/flags';
 
 /** Every TanStack Query key, in one place, so invalidation is obvious. */
 export const queryKeys = {
+  session: ['session'] as const,
   system: ['system'] as const,
   flags: (filters: FlagFilters) => ['flags', 'list', filters] as const,
   flag: (id: string) => ['flags', 'detail', id] as const,
+  users: ['users'] as const,
+  audit: (filters: AuditFilters) => ['audit', filters] as const,
 };

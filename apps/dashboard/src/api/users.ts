@@ -1,0 +1,16 @@
+import type { Role, User } from './auth';
+import { request, send } from './client';
+
+export interface NewUser {
+  email: string;
+  displayName: string;
+  role: Role;
+  password: string;
+}
+
+export const listUsers = () => request<User[]>('/users');
+export const createUser = (user: NewUser) => send<User>('POST', '/users', user);
+export const updateUser = (
+  id: string,
+  changes: Partial<Pick<User, 'role' | 'disabled' | 'displayName'>>,
+) => send<User>('PATCH', `/users/${encodeURIComponent(id)}`, changes);

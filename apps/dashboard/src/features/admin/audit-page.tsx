@@ -1,0 +1,81 @@
+import { useState } from 'react';
+import { useAuditLog } from '../../hooks/use-admin';
+
+/** Entries are data from users (e-mails tried, names): rendered as text only. */
+function Change({ value }: { value: unknown }) {
+  if (value === null || value === undefined) return <span className="muted">—</span>;
+  return <code className="json">{JSON.stringify(value)}</code>;
+}
+
+export function AuditPage() {
+  const [action, setAction] = useState('');
+  const filters = action ? { action } : {};
+  const audit = useAuditLog(filters);
+  const entries = audit.data?.pages.flatMap((p) => p.items) ?? [];
+
+  return (
+    <section>
+      <header className="page-header">
+        <h1>Audit log</h1>
+        <div className="filters">
+          <label>
+            Action
+            <select value={action} onChange={(e) => setAction(e.target.value)}>
+              <option value="">All</option>
+              <option value="auth">Sign-ins</option>
+              <option value="auth.login_failed">Failed sign-ins</option>
+              <option value="user">User changes</option>
+              <option value="token">API tokens</option>
+            </select>
+          </label>
+        </div>
+      </header>
+      {audit.isError && (
+        <p className="error" role="alert">
+          {audit.error.message}
+        </p>
+      )}
+      <table className="queue" data-testid="audit">
+        <thead>
+          <tr>
+            <th>When</th>
+            <th>Who</th>
+            <th>Action</th>
+            <th>Object</th>
+            <th>From</th>
+            <th>Before</th>
+            <th>After</th>
+          </tr>
+        </thead>
+        <tbody>
+          {entries.map((e) => (
+            <tr key={e.id}>
+              <td className="muted" title={e.at}>
+                {new Date(e.at).toLocaleString()}
+              </td>
+              <td>{e.actorLabel}</td>
+              <td>{e.action}</td>
+              <td>{e.objectType ? `${e.objectType} ${e.objectId ?? ''}` : '—'}</td>
+              <td>{e.ip ?? '—'}</td>
+              <td>
+                <Change value={e.before} />
+              </td>
+              <td>
+                <Change value={e.after} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {audit.hasNextPage && (
+        <button
+          className="more"
+          onClick={() => void audit.fetchNextPage()}
+          disabled={audit.isFetchingNextPage}
+        >
+          Older entries
+        </button>
+      )}
+    </section>
+  );
+}

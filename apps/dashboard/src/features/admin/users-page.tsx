@@ -1,0 +1,137 @@
+import { type FormEvent, useState } from 'react';
+import { ROLE_LABELS, ROLES, type Role } from '../../api/auth';
+import { useCreateUser, useUpdateUser, useUsers } from '../../hooks/use-admin';
+import { useSession } from '../../hooks/use-session';
+
+export function UsersPage() {
+  const users = useUsers();
+  const create = useCreateUser();
+  const update = useUpdateUser();
+  const session = useSession();
+  const [draft, setDraft] = useState({
+    email: '',
+    displayName: '',
+    role: 'reviewer' as Role,
+    password: '',
+  });
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    create.mutate(draft, {
+      onSuccess: () => setDraft({ email: '', displayName: '', role: 'reviewer', password: '' }),
+    });
+  };
+
+  return (
+    <section>
+      <h1>Users</h1>
+      {users.isError && (
+        <p className="error" role="alert">
+          {users.error.message}
+        </p>
+      )}
+      {update.isError && (
+        <p className="error" role="alert">
+          {update.error.message}
+        </p>
+      )}
+      <table className="queue" data-testid="users">
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th>E-mail</th>
+            <th>Role</th>
+            <th>Status</th>
+          </tr>
+        </thead>
+        <tbody>
+          {users.data?.map((user) => (
+            <tr key={user.id}>
+              <td>{user.displayName}</td>
+              <td>{user.email}</td>
+              <td>
+                <select
+                  aria-label={`Role of ${user.email}`}
+                  value={user.role}
+                  onChange={(e) =>
+                    update.mutate({ id: user.id, changes: { role: e.target.value as Role } })
+                  }
+                >
+                  {ROLES.map((r) => (
+                    <option key={r} value={r}>
+                      {ROLE_LABELS[r]}
+                    </option>
+                  ))}
+                </select>
+              </td>
+              <td>
+                <button
+                  className="link-button"
+                  disabled={user.id === session.data?.user.id}
+                  onClick={() =>
+                    update.mutate({ id: user.id, changes: { disabled: !user.disabled } })
+                  }
+                >
+                  {user.disabled ? 'Disabled — enable' : 'Active — disable'}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+
+      <form onSubmit={submit} className="stack-form" aria-label="Add a user">
+        <h2>Add a user</h2>
+        <label>
+          E-mail
+          <input
+            type="email"
+            value={draft.email}
+            onChange={(e) => setDraft({ ...draft, email: e.target.value })}
+            required
+          />
+        </label>
+        <label>
+          Name
+          <input
+            value={draft.displayName}
+            onChange={(e) => setDraft({ ...draft, displayName: e.target.value })}
+            required
+          />
+        </label>
+        <label>
+          Role
+          <select
+            value={draft.role}
+            onChange={(e) => setDraft({ ...draft, role: e.target.value as Role })}
+          >
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {ROLE_LABELS[r]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Initial password (12 characters or more)
+          <input
+            type="password"
+            autoComplete="new-password"
+            minLength={12}
+            value={draft.password}
+            onChange={(e) => setDraft({ ...draft, password: e.target.value })}
+            required
+          />
+        </label>
+        {create.isError && (
+          <p className="error" role="alert">
+            {create.error.message}
+          </p>
+        )}
+        <button type="submit" className="primary" disabled={create.isPending}>
+          Add user
+        </button>
+      </form>
+    </section>
+  );
+}

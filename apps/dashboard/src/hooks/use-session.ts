@@ -1,0 +1,52 @@
+import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { getSession, login, logout, type Session } from '../api/auth';
+import { ApiError } from '../api/client';
+import { queryKeys } from './query-keys';
+
+/** The signed-in user, or null when signed out (a 401 is an answer here, not an error). */
+export function useSession() {
+  return useQuery<Session | null>({
+    queryKey: queryKeys.session,
+    queryFn: async () => {
+      try {
+        return await getSession();
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 401) return null;
+        throw error;
+      }
+    },
+    staleTime: 60_000,
+    retry: false,
+  });
+}
+
+export function useLogin() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ email, password }: { email: string; password: string }) =>
+      login(email, password),
+    onSuccess: (session) => {
+      forgetAllButSession(client);
+      client.setQueryData(queryKeys.session, session);
+    },
+  });
+}
+
+export function useLogout() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: logout,
+    onSettled: () => {
+      forgetAllButSession(client);
+      client.setQueryData(queryKeys.session, null);
+    },
+  });
+}
+
+/**
+ * Another user's data must not outlive a sign-in or sign-out. The session query itself stays
+ * in the cache (only its data changes) so every component watching it sees the change.
+ */
+function forgetAllButSession(client: QueryClient): void {
+  client.removeQueries({ predicate: (query) => query.queryKey[0] !== queryKeys.session[0] });
+}
