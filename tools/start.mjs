@@ -200,6 +200,14 @@ async function main() {
       env.SIEVE_DEMO !== 'false'
         ? '    Demo        streaming sample posts into content.events'
         : '',
+      ...(demoUsers
+        ? [
+            '  Sign in with a demo account (SIEVE_DEMO_USERS=false skips them):',
+            ...readDemoUsers().map(
+              (u) => `    ${u.role.padEnd(13)} ${u.email.padEnd(23)} ${u.password}`,
+            ),
+          ]
+        : []),
       '  Press Ctrl-C to stop.',
       '',
     ]
