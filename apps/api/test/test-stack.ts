@@ -113,9 +113,28 @@ export async function startTestStack(env: Record<string, string> = {}) {
     };
   }
 
+  let seeded = 0;
+  /** A flagged event written straight to the tables, for specs about the review workflow. */
+  async function seedFlag(text = 'I will kill you') {
+    const n = ++seeded;
+    const { rows } = await db.query(
+      `WITH e AS (
+         INSERT INTO scored_events (source, event_id, author_id, text, event_created_at, model, scores, policy_version, decision)
+         VALUES ('seed', $1, 'author-1', $2, now(), 'sieve-offline-lexicon-v1', '{"violence_and_threats": 0.9}', 1, 'review')
+         RETURNING id)
+       INSERT INTO flags (scored_event_id, auto_decision, categories, triggered, max_score)
+       SELECT id, 'review', ARRAY['violence_and_threats'],
+              '[{"category":"violence_and_threats","score":0.9,"threshold":0.5,"action":"review"}]', 0.9 FROM e
+       RETURNING id`,
+      [`seed-${suffix}-${n}`, text],
+    );
+    return { id: rows[0].id as string, eventId: `seed-${suffix}-${n}` };
+  }
+
   return {
     app,
     signIn,
+    seedFlag,
     db,
     kafka,
     topics,

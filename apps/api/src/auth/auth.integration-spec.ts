@@ -21,6 +21,12 @@ const ACCESS: Record<string, Role | 'public'> = {
   'POST /api/auth/password': 'viewer',
   'GET /api/flags': 'viewer',
   'GET /api/flags/:id': 'viewer',
+  'POST /api/flags/:id/claim': 'reviewer',
+  'DELETE /api/flags/:id/claim': 'reviewer',
+  'POST /api/flags/:id/decision': 'reviewer',
+  'POST /api/flags/:id/decision/undo': 'reviewer',
+  'POST /api/flags/:id/notes': 'reviewer',
+  'POST /api/flags/bulk-decision': 'reviewer',
   'GET /api/system': 'viewer',
   'GET /api/users': 'admin',
   'POST /api/users': 'admin',
@@ -78,6 +84,13 @@ const SAMPLE_BODIES: Record<string, object> = {
   'POST /api/users': { email: 'x', displayName: '', role: 'nope', password: 'short' },
   'PATCH /api/users/:id': { role: 'viewer' },
   'POST /api/tokens': { name: '', role: 'nope' },
+  'POST /api/flags/:id/decision': { action: 'approve', reason: 'Not harmful' },
+  'POST /api/flags/:id/notes': { text: 'a note' },
+  'POST /api/flags/bulk-decision': {
+    ids: ['00000000-0000-4000-8000-000000000000'],
+    action: 'approve',
+    reason: 'Not harmful',
+  },
 };
 
 describe('accounts, roles and the audit trail', () => {

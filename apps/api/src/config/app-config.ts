@@ -1,6 +1,12 @@
 import { CATEGORY_SETS } from '@sieve/moderation';
 import { z } from 'zod';
 
+const reviewReasonsSchema = z.object({
+  approve: z.array(z.string().min(1).max(100)).min(1),
+  remove: z.array(z.string().min(1).max(100)).min(1),
+  escalate: z.array(z.string().min(1).max(100)).min(1),
+});
+
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -57,6 +63,26 @@ export const configSchema = z.object({
     .string()
     .regex(/^\d+(kb|mb)$/, 'must look like 100kb or 1mb')
     .default('256kb'),
+
+  /** How long opening a flag holds it for the reviewer. */
+  CLAIM_LEASE_SECONDS: int(30, 24 * 3600).default(300),
+  /** How long after deciding a reviewer can take it back. */
+  UNDO_WINDOW_SECONDS: int(0, 3600).default(60),
+  /** JSON {"approve": [...], "remove": [...], "escalate": [...]}: the reasons reviewers pick from. */
+  REVIEW_REASONS: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return reviewReasonsSchema.parse(JSON.parse(text));
+      } catch {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be JSON: {"approve":[…],"remove":[…],"escalate":[…]} with non-empty lists',
+        });
+        return z.NEVER;
+      }
+    })
+    .optional(),
 
   CATEGORY_SET: z
     .string()

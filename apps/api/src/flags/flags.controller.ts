@@ -1,21 +1,116 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
-import { RequireRole } from '../auth/decorators';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+} from '@nestjs/common';
+import { ClientIp, CurrentPrincipal, RequireRole } from '../auth/decorators';
+import type { Principal } from '../auth/roles';
 import type { FlagDetailDto, FlagPageDto } from './dto/flag.response';
 import { ListFlagsQuery } from './dto/list-flags.query';
+import {
+  AddNoteDto,
+  BulkDecideDto,
+  type BulkResultDto,
+  type ClaimDto,
+  DecideFlagDto,
+  type NoteDto,
+} from './dto/review.dto';
 import { FlagsService } from './flags.service';
+import { ReviewService } from './review.service';
+
+const FlagId = () => new ParseUUIDPipe({ version: '4' });
 
 @Controller('flags')
-@RequireRole('viewer')
 export class FlagsController {
-  constructor(private readonly flags: FlagsService) {}
+  constructor(
+    private readonly flags: FlagsService,
+    private readonly review: ReviewService,
+  ) {}
 
   @Get()
+  @RequireRole('viewer')
   list(@Query() query: ListFlagsQuery): Promise<FlagPageDto> {
     return this.flags.list(query);
   }
 
   @Get(':id')
-  get(@Param('id', new ParseUUIDPipe({ version: '4' })) id: string): Promise<FlagDetailDto> {
+  @RequireRole('viewer')
+  get(@Param('id', FlagId()) id: string): Promise<FlagDetailDto> {
     return this.flags.get(id);
+  }
+
+  /** Opening a flag claims it for CLAIM_LEASE_SECONDS; calling again renews the lease. */
+  @Post(':id/claim')
+  @RequireRole('reviewer')
+  claim(
+    @Param('id', FlagId()) id: string,
+    @CurrentPrincipal() reviewer: Principal,
+    @ClientIp() ip: string,
+  ): Promise<ClaimDto> {
+    return this.review.claim(id, reviewer, ip);
+  }
+
+  @Delete(':id/claim')
+  @RequireRole('reviewer')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  release(
+    @Param('id', FlagId()) id: string,
+    @CurrentPrincipal() reviewer: Principal,
+    @ClientIp() ip: string,
+  ): Promise<void> {
+    return this.review.release(id, reviewer, ip);
+  }
+
+  @Post(':id/decision')
+  @RequireRole('reviewer')
+  decide(
+    @Param('id', FlagId()) id: string,
+    @Body() body: DecideFlagDto,
+    @CurrentPrincipal() reviewer: Principal,
+    @ClientIp() ip: string,
+  ): Promise<{ decisionId: string; status: string }> {
+    return this.review.decide(id, reviewer, body, ip);
+  }
+
+  @Post(':id/decision/undo')
+  @RequireRole('reviewer')
+  @HttpCode(HttpStatus.OK)
+  undo(
+    @Param('id', FlagId()) id: string,
+    @CurrentPrincipal() reviewer: Principal,
+    @ClientIp() ip: string,
+  ): Promise<{ status: string }> {
+    return this.review.undo(id, reviewer, ip);
+  }
+
+  @Post(':id/notes')
+  @RequireRole('reviewer')
+  addNote(
+    @Param('id', FlagId()) id: string,
+    @Body() body: AddNoteDto,
+    @CurrentPrincipal() author: Principal,
+    @ClientIp() ip: string,
+  ): Promise<NoteDto> {
+    return this.review.addNote(id, author, body.text, ip);
+  }
+
+  /** Each flag is decided on its own with the single-flag rules; the answer lists every outcome. */
+  @Post('bulk-decision')
+  @RequireRole('reviewer')
+  @HttpCode(HttpStatus.OK)
+  bulkDecide(
+    @Body() body: BulkDecideDto,
+    @CurrentPrincipal() reviewer: Principal,
+    @ClientIp() ip: string,
+  ): Promise<BulkResultDto[]> {
+    const { ids, ...decision } = body;
+    return this.review.bulkDecide(ids, reviewer, decision, ip);
   }
 }

@@ -2,10 +2,12 @@ import { Module } from '@nestjs/common';
 import { PoliciesModule } from '../policies/policies.module';
 import { FlagsController } from './flags.controller';
 import { FlagsService } from './flags.service';
+import { ReviewService } from './review.service';
 
 @Module({
   imports: [PoliciesModule],
   controllers: [FlagsController],
-  providers: [FlagsService],
+  providers: [FlagsService, ReviewService],
+  exports: [ReviewService],
 })
 export class FlagsModule {}

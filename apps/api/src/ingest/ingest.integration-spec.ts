@@ -1,5 +1,5 @@
 import request from 'supertest';
-import type { DecisionMessage } from '@sieve/moderation';
+import type { AutomaticDecisionMessage } from '@sieve/moderation';
 import { eventually, startTestStack } from '../../test/test-stack';
 import { DLQ_HEADERS } from './ingest.service';
 
@@ -43,7 +43,7 @@ describe('ingest pipeline (embedded Postgres + Kafka-protocol broker)', () => {
     expect(await count('SELECT count(*) AS n FROM flags')).toBe(2);
 
     const decisions = stack.collected.decisions.map(
-      (m) => JSON.parse(m.value ?? '') as DecisionMessage,
+      (m) => JSON.parse(m.value ?? '') as AutomaticDecisionMessage,
     );
     const byId = Object.fromEntries(decisions.map((d) => [d.eventId, d]));
     expect(byId['e1']).toMatchObject({
@@ -77,7 +77,7 @@ describe('ingest pipeline (embedded Postgres + Kafka-protocol broker)', () => {
     expect(await count('SELECT count(*) AS n FROM flags')).toBe(2);
     const replayed = stack.collected.decisions
       .slice(3)
-      .map((m) => JSON.parse(m.value ?? '') as DecisionMessage);
+      .map((m) => JSON.parse(m.value ?? '') as AutomaticDecisionMessage);
     expect(replayed.find((d) => d.eventId === 'e2')).toEqual(byId['e2']);
 
     // Offsets are committed once the batch is stored.

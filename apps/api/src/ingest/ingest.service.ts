@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   type ContentEvent,
-  type DecisionMessage,
+  type AutomaticDecisionMessage,
   evaluatePolicy,
   parseContentEvent,
   type ContentEventRejection,
@@ -149,7 +149,7 @@ function deadLetter(
   return { key: message.key, value: message.value, headers };
 }
 
-function toDecisionMessage(stored: StoredDecision): DecisionMessage {
+function toDecisionMessage(stored: StoredDecision): AutomaticDecisionMessage {
   return {
     schemaVersion: 1,
     kind: 'automatic',

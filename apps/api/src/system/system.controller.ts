@@ -1,5 +1,6 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { categorySetById, type CategoryDefinition } from '@sieve/moderation';
+import { categorySetById, type CategoryDefinition, type ReviewerAction } from '@sieve/moderation';
+import { ReviewService } from '../flags/review.service';
 import { RequireRole } from '../auth/decorators';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { PoliciesService } from '../policies/policies.service';
@@ -11,6 +12,11 @@ import {
 
 export interface SystemInfoDto {
   scorer: ScorerInfo;
+  review: {
+    reasons: Record<ReviewerAction, string[]>;
+    claimLeaseSeconds: number;
+    undoWindowSeconds: number;
+  };
   categorySet: string;
   categories: CategoryDefinition[];
   policyVersion: number;
@@ -24,6 +30,7 @@ export class SystemController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(MODERATION_SCORER) private readonly scorer: ModerationScorer,
     private readonly policies: PoliciesService,
+    private readonly review: ReviewService,
   ) {}
 
   @Get()
@@ -31,6 +38,11 @@ export class SystemController {
     const set = categorySetById(this.config.CATEGORY_SET);
     return {
       scorer: this.scorer.info,
+      review: {
+        reasons: this.review.reasons(),
+        claimLeaseSeconds: this.config.CLAIM_LEASE_SECONDS,
+        undoWindowSeconds: this.config.UNDO_WINDOW_SECONDS,
+      },
       categorySet: set.id,
       categories: set.categories,
       policyVersion: (await this.policies.activePolicy()).version,

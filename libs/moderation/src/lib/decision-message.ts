@@ -3,9 +3,13 @@ import type { Decision, TriggeredCategory } from './policy';
 
 /**
  * What Sieve publishes on `moderation.decisions`, keyed by event id. Delivery is at least
- * once: a consumer deduplicates by `(source, eventId, kind)`.
+ * once: deduplicate automatic decisions by `(source, eventId)` and reviewer decisions by
+ * `decisionId`.
  */
-export interface DecisionMessage {
+export type DecisionMessage = AutomaticDecisionMessage | ReviewerDecisionMessage;
+
+/** The pipeline's decision when the event was scored. */
+export interface AutomaticDecisionMessage {
   schemaVersion: 1;
   kind: 'automatic';
   eventId: string;
@@ -19,3 +23,43 @@ export interface DecisionMessage {
   /** When the event was scored (not when this message was sent: replays repeat it unchanged). */
   decidedAt: string;
 }
+
+export type ReviewerAction = 'approve' | 'remove' | 'escalate';
+
+/** What a reviewer's action means for the platform. */
+export const DECISION_FOR_ACTION: Record<ReviewerAction, Decision> = {
+  approve: 'allow',
+  remove: 'block',
+  escalate: 'review',
+};
+
+/** A human decision on a flagged event; `undone: true` withdraws an earlier one with the same id. */
+export interface ReviewerDecisionMessage {
+  schemaVersion: 1;
+  kind: 'reviewer';
+  decisionId: string;
+  eventId: string;
+  source: string;
+  action: ReviewerAction;
+  decision: Decision;
+  reason: string;
+  reviewerId: string;
+  policyVersion: number;
+  decidedAt: string;
+  undone: boolean;
+}
+
+/** Reasons a reviewer picks from, per action; installations override them (REVIEW_REASONS). */
+export const DEFAULT_REVIEW_REASONS: Record<ReviewerAction, string[]> = {
+  approve: ['Not harmful', 'Satire, fiction or quotation', 'Newsworthy or documentary', 'Scored out of context'],
+  remove: [
+    'Hate or harassment',
+    'Threat of violence',
+    'Sexual content',
+    'Self-harm promotion',
+    'Dangerous or criminal',
+    'Personal data exposed',
+    'Spam or scam',
+  ],
+  escalate: ['Unclear under the policy', 'Legal risk', 'Imminent harm', 'Needs a specialist'],
+};

@@ -1,5 +1,6 @@
 import type { CategoryRule, CategoryScores, TriggeredCategory } from '@sieve/moderation';
 import type { FlagStatus } from '../entities/flag.entity';
+import type { ClaimDto, DecisionRecordDto, NoteDto } from './review.dto';
 
 export interface FlaggedEventDto {
   source: string;
@@ -18,6 +19,10 @@ export interface FlagSummaryDto {
   triggered: TriggeredCategory[];
   maxScore: number;
   createdAt: string;
+  /** Who is reviewing it now (an unexpired lease), or null. */
+  claim: ClaimDto | null;
+  /** The reviewer's outcome once decided. */
+  finalAction: 'approve' | 'remove' | null;
   event: FlaggedEventDto;
 }
 
@@ -34,4 +39,7 @@ export interface FlagDetailDto extends FlagSummaryDto {
   scoredAt: string;
   /** The rules of the policy version that raised the flag, to draw scores against. */
   thresholds: Record<string, CategoryRule>;
+  /** Every reviewer decision, undone ones included, oldest first. */
+  decisions: DecisionRecordDto[];
+  notes: NoteDto[];
 }

@@ -1,0 +1,211 @@
+import type { ReviewerDecisionMessage } from '@sieve/moderation';
+import { eventually, startTestStack } from '../../test/test-stack';
+
+type Stack = Awaited<ReturnType<typeof startTestStack>>;
+type Signed = Awaited<ReturnType<Stack['signIn']>>;
+
+describe('review workflow: claims, decisions, undo, notes, bulk', () => {
+  let stack: Stack;
+  let alice: Signed;
+  let bob: Signed;
+  let senior: Signed;
+
+  beforeAll(async () => {
+    stack = await startTestStack({
+      INGEST_ENABLED: 'false',
+      UNDO_WINDOW_SECONDS: '60',
+      CLAIM_LEASE_SECONDS: '300',
+    });
+    [alice, bob, senior] = await Promise.all([
+      stack.signIn('reviewer'),
+      stack.signIn('reviewer'),
+      stack.signIn('policy_admin'),
+    ]);
+  });
+  afterAll(() => stack?.stop());
+
+  const post = (who: Signed, path: string, body?: object) => {
+    const call = who.agent.post(path).set('x-csrf-token', who.csrfToken);
+    return body ? call.send(body) : call;
+  };
+  const remove = { action: 'remove', reason: 'Threat of violence' };
+
+  it('lets exactly one of two racing reviewers claim a flag, and shows who holds it', async () => {
+    const flag = await stack.seedFlag();
+    const [a, b] = await Promise.all([
+      post(alice, `/api/flags/${flag.id}/claim`),
+      post(bob, `/api/flags/${flag.id}/claim`),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([201, 409]);
+    const loser = a.status === 409 ? a : b;
+    expect(loser.body.message).toMatch(/is reviewing this flag/);
+
+    const detail = await bob.agent.get(`/api/flags/${flag.id}`).expect(200);
+    expect(detail.body.claim).toMatchObject({
+      userId: expect.any(String),
+      expiresAt: expect.any(String),
+    });
+    const claimed = await bob.agent.get('/api/flags?status=claimed').expect(200);
+    expect(claimed.body.items.map((f: { id: string }) => f.id)).toContain(flag.id);
+    const open = await bob.agent.get('/api/flags?status=open').expect(200);
+    expect(open.body.items.map((f: { id: string }) => f.id)).not.toContain(flag.id);
+  });
+
+  it('never lets two reviewers decide the same flag, even at the same instant', async () => {
+    for (let round = 0; round < 5; round++) {
+      const flag = await stack.seedFlag();
+      const results = await Promise.all([
+        post(alice, `/api/flags/${flag.id}/decision`, remove),
+        post(bob, `/api/flags/${flag.id}/decision`, { action: 'approve', reason: 'Not harmful' }),
+      ]);
+      expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
+      const { rows } = await stack.db.query(
+        `SELECT count(*)::int AS n FROM flag_decisions WHERE flag_id = $1`,
+        [flag.id],
+      );
+      expect(rows[0].n).toBe(1);
+    }
+  });
+
+  it('refuses to decide a flag someone else holds, until their lease runs out', async () => {
+    const flag = await stack.seedFlag();
+    await post(alice, `/api/flags/${flag.id}/claim`).expect(201);
+    await post(bob, `/api/flags/${flag.id}/decision`, remove).expect(409);
+    await stack.db.query(
+      `UPDATE flags SET claim_expires_at = now() - interval '1 second' WHERE id = $1`,
+      [flag.id],
+    );
+    await post(bob, `/api/flags/${flag.id}/decision`, remove).expect(201);
+    const detail = await alice.agent.get(`/api/flags/${flag.id}`).expect(200);
+    expect(detail.body).toMatchObject({ status: 'decided', finalAction: 'remove', claim: null });
+  });
+
+  it('publishes reviewer decisions to moderation.decisions, distinct from automatic ones, and audits them', async () => {
+    const flag = await stack.seedFlag();
+    const decided = await post(alice, `/api/flags/${flag.id}/decision`, {
+      ...remove,
+      note: 'clear threat',
+    }).expect(201);
+    const message = await eventually('the reviewer decision on the topic', async () =>
+      stack.collected.decisions
+        .map((m) => JSON.parse(m.value ?? '{}') as ReviewerDecisionMessage)
+        .find((m) => m.decisionId === decided.body.decisionId),
+    );
+    expect(message).toMatchObject({
+      kind: 'reviewer',
+      eventId: flag.eventId,
+      source: 'seed',
+      action: 'remove',
+      decision: 'block',
+      reason: 'Threat of violence',
+      reviewerId: alice.userId,
+      undone: false,
+    });
+    const audit = await stack.db.query(
+      `SELECT actor_label, after FROM audit_log WHERE action = 'flag.decided' AND object_id = $1`,
+      [flag.id],
+    );
+    expect(audit.rows[0]).toMatchObject({
+      actor_label: alice.email,
+      after: { status: 'decided', action: 'remove' },
+    });
+    const detail = await alice.agent.get(`/api/flags/${flag.id}`).expect(200);
+    expect(detail.body.notes.map((n: { text: string }) => n.text)).toEqual(['clear threat']);
+    expect(detail.body.decisions).toHaveLength(1);
+  });
+
+  it('accepts only the configured reasons for an action', async () => {
+    const flag = await stack.seedFlag();
+    const bad = await post(alice, `/api/flags/${flag.id}/decision`, {
+      action: 'approve',
+      reason: 'Because I said so',
+    }).expect(400);
+    expect(bad.body.details[0].field).toBe('reason');
+    await post(alice, `/api/flags/${flag.id}/decision`, { action: 'delete', reason: 'x' }).expect(
+      400,
+    );
+  });
+
+  it('sends escalations to the senior queue, where only policy admins and admins decide', async () => {
+    const flag = await stack.seedFlag();
+    await post(alice, `/api/flags/${flag.id}/decision`, {
+      action: 'escalate',
+      reason: 'Legal risk',
+    }).expect(201);
+    const escalated = await alice.agent.get('/api/flags?status=escalated').expect(200);
+    expect(escalated.body.items.map((f: { id: string }) => f.id)).toContain(flag.id);
+    await post(bob, `/api/flags/${flag.id}/claim`).expect(403);
+    await post(bob, `/api/flags/${flag.id}/decision`, remove).expect(403);
+    await post(senior, `/api/flags/${flag.id}/decision`, remove).expect(201);
+  });
+
+  it('undoes a decision within the window: back in the queue, held by the same reviewer, withdrawn on the topic', async () => {
+    const flag = await stack.seedFlag();
+    const decided = await post(alice, `/api/flags/${flag.id}/decision`, remove).expect(201);
+    await post(bob, `/api/flags/${flag.id}/decision/undo`).expect(409);
+    const undone = await post(alice, `/api/flags/${flag.id}/decision/undo`).expect(200);
+    expect(undone.body.status).toBe('open');
+    const detail = await alice.agent.get(`/api/flags/${flag.id}`).expect(200);
+    expect(detail.body).toMatchObject({
+      status: 'open',
+      finalAction: null,
+      claim: { userId: alice.userId },
+    });
+    expect(detail.body.decisions[0].undoneAt).toEqual(expect.any(String));
+    await eventually('the withdrawal on the topic', async () =>
+      stack.collected.decisions.some((m) => {
+        const d = JSON.parse(m.value ?? '{}') as ReviewerDecisionMessage;
+        return d.decisionId === decided.body.decisionId && d.undone;
+      }),
+    );
+
+    await post(alice, `/api/flags/${flag.id}/decision`, remove).expect(201);
+    await stack.db.query(
+      `UPDATE flag_decisions SET created_at = now() - interval '2 minutes' WHERE flag_id = $1 AND undone_at IS NULL`,
+      [flag.id],
+    );
+    const late = await post(alice, `/api/flags/${flag.id}/decision/undo`).expect(409);
+    expect(late.body.message).toMatch(/undone for 60 s/);
+  });
+
+  it('applies bulk decisions flag by flag and reports each outcome', async () => {
+    const [free, held, done] = await Promise.all([
+      stack.seedFlag(),
+      stack.seedFlag(),
+      stack.seedFlag(),
+    ]);
+    await post(bob, `/api/flags/${held.id}/claim`).expect(201);
+    await post(bob, `/api/flags/${done.id}/decision`, remove).expect(201);
+    const missing = '6f1c1c7e-3b9a-4b7e-9d7e-0c4b7a1f2e3d';
+    const bulk = await post(alice, '/api/flags/bulk-decision', {
+      ids: [free.id, held.id, done.id, missing],
+      action: 'approve',
+      reason: 'Not harmful',
+    }).expect(200);
+    expect(bulk.body.map((r: { outcome: string }) => r.outcome)).toEqual([
+      'decided',
+      'conflict',
+      'conflict',
+      'not_found',
+    ]);
+    await post(alice, '/api/flags/bulk-decision', {
+      ids: [],
+      action: 'approve',
+      reason: 'Not harmful',
+    }).expect(400);
+  });
+
+  it('adds notes to the item’s history, and a viewer can read but not act', async () => {
+    const flag = await stack.seedFlag();
+    await post(alice, `/api/flags/${flag.id}/notes`, { text: 'Same author as last week' }).expect(
+      201,
+    );
+    const viewer = await stack.signIn('viewer');
+    const detail = await viewer.agent.get(`/api/flags/${flag.id}`).expect(200);
+    expect(detail.body.notes[0]).toMatchObject({
+      text: 'Same author as last week',
+      author: expect.any(String),
+    });
+    await post(viewer, `/api/flags/${flag.id}/claim`).expect(403);
+  });
+});
