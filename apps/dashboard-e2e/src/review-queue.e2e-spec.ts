@@ -1,29 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, screenshotPath } from './support/browser';
+import { post, produce } from './support/produce';
 import { signIn } from './support/session';
-const brokers = (process.env['SIEVE_E2E_BROKERS'] ?? '').split(',');
-
-async function produce(events: object[]): Promise<void> {
-  const kafka = new Kafka({ clientId: 'sieve-e2e', brokers, logLevel: logLevel.NOTHING });
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-  await producer.connect();
-  await producer.send({
-    topic: 'content.events',
-    messages: events.map((e) => ({ value: JSON.stringify(e) })),
-  });
-  await producer.disconnect();
-}
-
-const post = (text: string) => ({
-  id: `e2e-${randomUUID()}`,
-  source: 'e2e',
-  authorId: 'e2e-author',
-  text,
-  lang: 'en',
-  createdAt: new Date().toISOString(),
-});
 
 describe('review queue in Chromium', () => {
   let browser: Browser;

@@ -2,6 +2,7 @@ import { Link, NavLink, Route, Routes } from 'react-router-dom';
 import { hasRole, ROLE_LABELS } from './api/auth';
 import { RequireRole } from './components/require-role';
 import { ScorerBanner } from './components/scorer-banner';
+import { ShortcutHelp } from './components/shortcut-help';
 import { AuditPage } from './features/admin/audit-page';
 import { UsersPage } from './features/admin/users-page';
 import { useLogout, useSession } from './hooks/use-session';
@@ -43,6 +44,7 @@ export function App() {
     <div className="app">
       <TopBar />
       {session.data && <ScorerBanner />}
+      {session.data && <ShortcutHelp />}
       <main>
         <Routes>
           <Route path="/login" element={<LoginPage />} />

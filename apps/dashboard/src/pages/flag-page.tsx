@@ -1,18 +1,86 @@
-import { Link, useParams } from 'react-router-dom';
+import { type FormEvent, useEffect, useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router-dom';
+import { hasRole } from '../api/auth';
+import { ApiError } from '../api/client';
+import { listFlags, releaseFlag, type Decision, type FlagDetail } from '../api/flags';
 import { CategoryChips } from '../components/category-chips';
+import { DecisionPanel } from '../components/decision-panel';
 import { timeAgo } from '../components/format';
 import { ScoreChart } from '../components/score-chart';
 import { StatusBadge } from '../components/status-badge';
 import { useFlag } from '../hooks/use-flags';
+import { useHotkeys } from '../hooks/use-hotkeys';
+import { useReviewActions } from '../hooks/use-review';
+import { useSession } from '../hooks/use-session';
+import { useSystemInfo } from '../hooks/use-system';
+
+const PAST: Record<Decision['action'], string> = {
+  approve: 'Approved',
+  remove: 'Removed',
+  escalate: 'Escalated',
+};
+
+/** Opens the newest unclaimed open flag other than this one, or the queue when there is none. */
+function useNextFlag(currentId: string) {
+  const navigate = useNavigate();
+  return async () => {
+    const page = await listFlags({ status: 'open' }, undefined, 5);
+    const next = page.items.find((f) => f.id !== currentId);
+    void navigate(next ? `/flags/${next.id}` : '/', {
+      state: next ? undefined : { queueEmpty: true },
+    });
+  };
+}
 
 export function FlagPage() {
   const { id = '' } = useParams();
+  const navigate = useNavigate();
   const flag = useFlag(id);
+  const session = useSession();
+  const system = useSystemInfo();
+  const actions = useReviewActions(id);
+  const goNext = useNextFlag(id);
+  const [last, setLast] = useState<Decision | null>(null);
+  const role = session.data?.user.role ?? 'viewer';
+  const status = flag.data?.status;
+  const canAct =
+    hasRole(role, 'reviewer') &&
+    status !== undefined &&
+    status !== 'decided' &&
+    (status !== 'escalated' || hasRole(role, 'policy_admin'));
+
+  // Opening the item claims it; the lease is renewed while it stays open and released on leaving.
+  const { mutate: claim } = actions.claim;
+  const leaseSeconds = system.data?.review.claimLeaseSeconds ?? 300;
+  useEffect(() => {
+    if (!canAct) return;
+    claim();
+    const renew = setInterval(() => claim(), (leaseSeconds * 1000) / 2);
+    return () => {
+      clearInterval(renew);
+      void releaseFlag(id).catch(() => undefined);
+    };
+  }, [id, canAct, claim, leaseSeconds]);
+  useEffect(() => setLast(null), [id]);
+
+  const decide = (decision: Decision) =>
+    actions.decide.mutate(decision, { onSuccess: () => setLast(decision) });
+  useHotkeys({
+    u: () => last && actions.undo.mutate(undefined, { onSuccess: () => setLast(null) }),
+    j: () => void goNext(),
+    q: () => void navigate('/'),
+  });
+
+  const claimConflict =
+    actions.claim.error instanceof ApiError && actions.claim.error.status === 409
+      ? actions.claim.error.message
+      : null;
+  const actionError = actions.decide.error ?? actions.undo.error;
 
   return (
     <section>
       <Link to="/" className="back">
-        ← Queue
+        ← Queue <kbd>q</kbd>
       </Link>
       {flag.isPending && <p className="muted">Loading…</p>}
       {flag.isError && (
@@ -21,48 +89,159 @@ export function FlagPage() {
         </p>
       )}
       {flag.data && (
-        <article className="flag" data-testid="flag-detail">
-          <header className="page-header">
-            <h1>Flagged post</h1>
-            <StatusBadge status={flag.data.status} />
-          </header>
-          {/* User content: rendered as text only, never as HTML. */}
-          <blockquote className="post-text">{flag.data.event.text}</blockquote>
-          <dl className="facts">
-            <dt>Author</dt>
-            <dd>{flag.data.event.authorId}</dd>
-            <dt>Source</dt>
-            <dd>
-              {flag.data.event.source} · event {flag.data.event.eventId}
-            </dd>
-            {flag.data.event.lang && (
-              <>
-                <dt>Language</dt>
-                <dd>{flag.data.event.lang}</dd>
-              </>
+        <div className="flag-layout">
+          <article className="flag" data-testid="flag-detail">
+            <header className="page-header">
+              <h1>Flagged post</h1>
+              <StatusBadge status={flag.data.status} />
+            </header>
+            {/* User content: rendered as text only, never as HTML. */}
+            <blockquote className="post-text">{flag.data.event.text}</blockquote>
+            <Facts flag={flag.data} />
+            <h2>Scores against thresholds</h2>
+            <ScoreChart scores={flag.data.scores} thresholds={flag.data.thresholds} />
+            <History flag={flag.data} />
+          </article>
+
+          <aside className="review-side">
+            {claimConflict && (
+              <p className="claim-conflict" role="status">
+                {claimConflict}. You can read it, but not decide it.
+              </p>
             )}
-            {flag.data.event.context?.threadId && (
-              <>
-                <dt>Thread</dt>
-                <dd>{flag.data.event.context.threadId}</dd>
-              </>
+            {last && (
+              <div className="toast" role="status" data-testid="decided">
+                {PAST[last.action]} · {last.reason}
+                <span className="toast-actions">
+                  <button
+                    className="link-button"
+                    onClick={() =>
+                      actions.undo.mutate(undefined, { onSuccess: () => setLast(null) })
+                    }
+                  >
+                    Undo <kbd>u</kbd>
+                  </button>
+                  <button className="link-button" onClick={() => void goNext()}>
+                    Next item <kbd>j</kbd>
+                  </button>
+                </span>
+              </div>
             )}
-            <dt>Posted</dt>
-            <dd title={flag.data.event.createdAt}>{timeAgo(flag.data.event.createdAt)}</dd>
-            <dt>Decision</dt>
-            <dd>
-              {flag.data.autoDecision === 'block' ? 'Blocked automatically' : 'Needs review'} by
-              policy v{flag.data.policyVersion} · {flag.data.model}
-            </dd>
-            <dt>Triggered</dt>
-            <dd>
-              <CategoryChips triggered={flag.data.triggered} max={11} />
-            </dd>
-          </dl>
-          <h2>Scores against thresholds</h2>
-          <ScoreChart scores={flag.data.scores} thresholds={flag.data.thresholds} />
-        </article>
+            {actionError && (
+              <p className="error" role="alert">
+                {actionError.message}
+              </p>
+            )}
+            {canAct && !claimConflict && !last && (
+              <DecisionPanel
+                onDecide={decide}
+                busy={actions.decide.isPending}
+                disabledActions={flag.data.status === 'escalated' ? ['escalate'] : []}
+                title={flag.data.status === 'escalated' ? 'Decide (senior queue)' : 'Decide'}
+              />
+            )}
+            {hasRole(role, 'reviewer') && (
+              <NoteForm onAdd={(text) => actions.note.mutate(text)} busy={actions.note.isPending} />
+            )}
+          </aside>
+        </div>
       )}
     </section>
+  );
+}
+
+function Facts({ flag }: { flag: FlagDetail }) {
+  return (
+    <dl className="facts">
+      <dt>Author</dt>
+      <dd>{flag.event.authorId}</dd>
+      <dt>Source</dt>
+      <dd>
+        {flag.event.source} · event {flag.event.eventId}
+      </dd>
+      {flag.event.lang && (
+        <>
+          <dt>Language</dt>
+          <dd>{flag.event.lang}</dd>
+        </>
+      )}
+      {flag.event.context?.threadId && (
+        <>
+          <dt>Thread</dt>
+          <dd>{flag.event.context.threadId}</dd>
+        </>
+      )}
+      <dt>Posted</dt>
+      <dd title={flag.event.createdAt}>{timeAgo(flag.event.createdAt)}</dd>
+      <dt>Decision</dt>
+      <dd>
+        {flag.autoDecision === 'block' ? 'Blocked automatically' : 'Needs review'} by policy v
+        {flag.policyVersion} · {flag.model}
+      </dd>
+      <dt>Triggered</dt>
+      <dd>
+        <CategoryChips triggered={flag.triggered} max={11} />
+      </dd>
+      {flag.claim && (
+        <>
+          <dt>Reviewing</dt>
+          <dd>{flag.claim.displayName}</dd>
+        </>
+      )}
+    </dl>
+  );
+}
+
+function History({ flag }: { flag: FlagDetail }) {
+  if (flag.decisions.length === 0 && flag.notes.length === 0) return null;
+  const entries = [
+    ...flag.decisions.map((d) => ({
+      at: d.createdAt,
+      key: d.id,
+      text: `${PAST[d.action]} by ${d.reviewer ?? 'a former user'}: ${d.reason}${d.undoneAt ? ' (undone)' : ''}`,
+    })),
+    ...flag.notes.map((n) => ({
+      at: n.createdAt,
+      key: n.id,
+      text: `Note by ${n.author ?? 'a former user'}: ${n.text}`,
+    })),
+  ].sort((a, b) => a.at.localeCompare(b.at));
+  return (
+    <>
+      <h2>History</h2>
+      <ol className="history" data-testid="history">
+        {entries.map((e) => (
+          <li key={e.key}>
+            <span className="muted">{timeAgo(e.at)}</span> {e.text}
+          </li>
+        ))}
+      </ol>
+    </>
+  );
+}
+
+function NoteForm({ onAdd, busy }: { onAdd: (text: string) => void; busy: boolean }) {
+  const [text, setText] = useState('');
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!text.trim()) return;
+    onAdd(text.trim());
+    setText('');
+  };
+  return (
+    <form onSubmit={submit} className="note-form" aria-label="Add a note">
+      <label>
+        Add a note for other reviewers
+        <textarea
+          rows={2}
+          maxLength={4000}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+        />
+      </label>
+      <button type="submit" disabled={busy || !text.trim()}>
+        Add note
+      </button>
+    </form>
   );
 }

@@ -1,27 +1,72 @@
-import { Link, useSearchParams } from 'react-router-dom';
+import { useEffect, useState } from 'react';
+import { Link, useLocation, useNavigate, useSearchParams } from 'react-router-dom';
+import { hasRole } from '../api/auth';
 import { FLAG_STATUSES, type FlagFilters, type FlagStatus } from '../api/flags';
 import { CategoryChips } from '../components/category-chips';
+import { DecisionPanel } from '../components/decision-panel';
 import { timeAgo } from '../components/format';
 import { StatusBadge } from '../components/status-badge';
 import { useFlagQueue } from '../hooks/use-flags';
+import { useHotkeys } from '../hooks/use-hotkeys';
+import { useBulkDecide } from '../hooks/use-review';
+import { useSession } from '../hooks/use-session';
 import { useSystemInfo } from '../hooks/use-system';
 
 export function QueuePage() {
   const [params, setParams] = useSearchParams();
+  const navigate = useNavigate();
+  const location = useLocation();
   const filters: FlagFilters = {
     status: (params.get('status') as FlagStatus | null) ?? undefined,
     category: params.get('category') ?? undefined,
   };
   const system = useSystemInfo();
+  const session = useSession();
   const queue = useFlagQueue(filters);
+  const bulk = useBulkDecide();
   const flags = queue.data?.pages.flatMap((p) => p.items) ?? [];
+  const [cursor, setCursor] = useState(0);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const canReview = hasRole(session.data?.user.role ?? 'viewer', 'reviewer');
+  const me = session.data?.user.id;
+  const queueEmpty = (location.state as { queueEmpty?: boolean } | null)?.queueEmpty;
+
+  useEffect(() => setCursor((c) => Math.min(c, Math.max(0, flags.length - 1))), [flags.length]);
 
   const setFilter = (name: keyof FlagFilters, value: string) => {
     const next = new URLSearchParams(params);
     if (value) next.set(name, value);
     else next.delete(name);
     setParams(next, { replace: true });
+    setCursor(0);
   };
+  const toggle = (id: string) =>
+    setSelected((current) => {
+      const next = new Set(current);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+
+  useHotkeys(
+    {
+      j: () => setCursor((c) => Math.min(c + 1, flags.length - 1)),
+      k: () => setCursor((c) => Math.max(c - 1, 0)),
+      Enter: () => {
+        if (flags[cursor]) void navigate(`/flags/${flags[cursor].id}`);
+      },
+      x: () => flags[cursor] && canReview && toggle(flags[cursor].id),
+    },
+    selected.size === 0,
+  );
+  useHotkeys(
+    {
+      j: () => setCursor((c) => Math.min(c + 1, flags.length - 1)),
+      k: () => setCursor((c) => Math.max(c - 1, 0)),
+      x: () => flags[cursor] && toggle(flags[cursor].id),
+    },
+    selected.size > 0,
+  );
 
   return (
     <section>
@@ -59,6 +104,37 @@ export function QueuePage() {
         </div>
       </header>
 
+      {queueEmpty && (
+        <p className="muted" role="status">
+          No more open flags. Well done.
+        </p>
+      )}
+      {selected.size > 0 && (
+        <div className="bulk-bar" data-testid="bulk-bar">
+          <strong>{selected.size} selected</strong> — decide them all, or <kbd>x</kbd> to change the
+          selection.
+          <button className="link-button" onClick={() => setSelected(new Set())}>
+            Clear
+          </button>
+          <DecisionPanel
+            title="Decide the selected flags"
+            busy={bulk.isPending}
+            onDecide={(decision) =>
+              bulk.mutate(
+                { ids: [...selected], decision },
+                { onSuccess: () => setSelected(new Set()) },
+              )
+            }
+          />
+        </div>
+      )}
+      {bulk.data && (
+        <p role="status" className="muted">
+          {bulk.data.filter((r) => r.outcome === 'decided').length} decided
+          {bulk.data.some((r) => r.outcome !== 'decided') &&
+            `, ${bulk.data.filter((r) => r.outcome !== 'decided').length} skipped (held by someone else, already decided or not yours to decide)`}
+        </p>
+      )}
       {queue.isError && (
         <p className="error" role="alert">
           {queue.error.message}
@@ -73,6 +149,7 @@ export function QueuePage() {
         <table className="queue" data-testid="queue">
           <thead>
             <tr>
+              {canReview && <th aria-label="Selected" />}
               <th>Post</th>
               <th>Categories</th>
               <th>Source</th>
@@ -81,8 +158,25 @@ export function QueuePage() {
             </tr>
           </thead>
           <tbody>
-            {flags.map((flag) => (
-              <tr key={flag.id} className={flag.autoDecision === 'block' ? 'row-block' : undefined}>
+            {flags.map((flag, index) => (
+              <tr
+                key={flag.id}
+                className={[
+                  flag.autoDecision === 'block' ? 'row-block' : '',
+                  index === cursor ? 'row-cursor' : '',
+                ].join(' ')}
+                aria-current={index === cursor ? 'true' : undefined}
+              >
+                {canReview && (
+                  <td>
+                    <input
+                      type="checkbox"
+                      aria-label="Select"
+                      checked={selected.has(flag.id)}
+                      onChange={() => toggle(flag.id)}
+                    />
+                  </td>
+                )}
                 <td className="post">
                   <Link to={`/flags/${flag.id}`} className="post-link">
                     {flag.event.text}
@@ -98,6 +192,14 @@ export function QueuePage() {
                 <td>{flag.event.source}</td>
                 <td>
                   <StatusBadge status={flag.status} />
+                  {flag.claim && (
+                    <span
+                      className={`claim-mark ${flag.claim.userId === me ? 'mine' : ''}`}
+                      title={`until ${flag.claim.expiresAt}`}
+                    >
+                      {flag.claim.userId === me ? 'You' : flag.claim.displayName}
+                    </span>
+                  )}
                 </td>
                 <td className="muted" title={flag.createdAt}>
                   {timeAgo(flag.createdAt)}
@@ -116,6 +218,10 @@ export function QueuePage() {
           {queue.isFetchingNextPage ? 'Loading…' : 'Older flags'}
         </button>
       )}
+      <p className="muted small hint">
+        <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>Enter</kbd> open · <kbd>x</kbd> select · <kbd>?</kbd>{' '}
+        all shortcuts
+      </p>
     </section>
   );
 }
