@@ -8,6 +8,11 @@ function renderWithSystem(ui: React.ReactElement) {
   const client = new QueryClient();
   const system: SystemInfo = {
     scorer: { kind: 'offline', model: 'sieve-offline-lexicon-v1', label: 'offline' },
+    review: {
+      reasons: { approve: ['Not harmful'], remove: ['Spam'], escalate: ['Legal risk'] },
+      claimLeaseSeconds: 300,
+      undoWindowSeconds: 60,
+    },
     categorySet: 'mistral-moderation-2603',
     categories: [
       { name: 'pii', label: 'Personal data', description: '', sensitive: false },

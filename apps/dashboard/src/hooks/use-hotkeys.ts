@@ -9,7 +9,9 @@ export function useHotkeys(
   enabled = true,
 ): void {
   const ref = useRef(bindings);
-  ref.current = bindings;
+  useEffect(() => {
+    ref.current = bindings;
+  });
   useEffect(() => {
     if (!enabled) return;
     const onKey = (event: KeyboardEvent) => {

@@ -40,7 +40,10 @@ export function FlagPage() {
   const system = useSystemInfo();
   const actions = useReviewActions(id);
   const goNext = useNextFlag(id);
-  const [last, setLast] = useState<Decision | null>(null);
+  // The decision just made here, for the undo toast; it belongs to this flag only.
+  const [lastFor, setLastFor] = useState<{ id: string; decision: Decision } | null>(null);
+  const last = lastFor?.id === id ? lastFor.decision : null;
+  const setLast = (decision: Decision | null) => setLastFor(decision ? { id, decision } : null);
   const role = session.data?.user.role ?? 'viewer';
   const status = flag.data?.status;
   const canAct =
@@ -61,7 +64,6 @@ export function FlagPage() {
       void releaseFlag(id).catch(() => undefined);
     };
   }, [id, canAct, claim, leaseSeconds]);
-  useEffect(() => setLast(null), [id]);
 
   const decide = (decision: Decision) =>
     actions.decide.mutate(decision, { onSuccess: () => setLast(decision) });

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link, useLocation, useNavigate, useSearchParams } from 'react-router-dom';
 import { hasRole } from '../api/auth';
 import { FLAG_STATUSES, type FlagFilters, type FlagStatus } from '../api/flags';
@@ -25,13 +25,13 @@ export function QueuePage() {
   const queue = useFlagQueue(filters);
   const bulk = useBulkDecide();
   const flags = queue.data?.pages.flatMap((p) => p.items) ?? [];
-  const [cursor, setCursor] = useState(0);
+  const [cursorIndex, setCursor] = useState(0);
+  // The list can shrink under the cursor (decided elsewhere): keep it on a real row.
+  const cursor = Math.min(cursorIndex, Math.max(0, flags.length - 1));
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const canReview = hasRole(session.data?.user.role ?? 'viewer', 'reviewer');
   const me = session.data?.user.id;
   const queueEmpty = (location.state as { queueEmpty?: boolean } | null)?.queueEmpty;
-
-  useEffect(() => setCursor((c) => Math.min(c, Math.max(0, flags.length - 1))), [flags.length]);
 
   const setFilter = (name: keyof FlagFilters, value: string) => {
     const next = new URLSearchParams(params);
@@ -48,24 +48,22 @@ export function QueuePage() {
       return next;
     });
 
+  // With a selection, Enter belongs to the bulk decision panel instead of opening the row.
+  const bulkMode = selected.size > 0;
+  useHotkeys({
+    j: () => setCursor(Math.min(cursor + 1, flags.length - 1)),
+    k: () => setCursor(Math.max(cursor - 1, 0)),
+    x: () => {
+      if (flags[cursor] && canReview) toggle(flags[cursor].id);
+    },
+  });
   useHotkeys(
     {
-      j: () => setCursor((c) => Math.min(c + 1, flags.length - 1)),
-      k: () => setCursor((c) => Math.max(c - 1, 0)),
       Enter: () => {
         if (flags[cursor]) void navigate(`/flags/${flags[cursor].id}`);
       },
-      x: () => flags[cursor] && canReview && toggle(flags[cursor].id),
     },
-    selected.size === 0,
-  );
-  useHotkeys(
-    {
-      j: () => setCursor((c) => Math.min(c + 1, flags.length - 1)),
-      k: () => setCursor((c) => Math.max(c - 1, 0)),
-      x: () => flags[cursor] && toggle(flags[cursor].id),
-    },
-    selected.size > 0,
+    !bulkMode,
   );
 
   return (

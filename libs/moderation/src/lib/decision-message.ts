@@ -51,7 +51,12 @@ export interface ReviewerDecisionMessage {
 
 /** Reasons a reviewer picks from, per action; installations override them (REVIEW_REASONS). */
 export const DEFAULT_REVIEW_REASONS: Record<ReviewerAction, string[]> = {
-  approve: ['Not harmful', 'Satire, fiction or quotation', 'Newsworthy or documentary', 'Scored out of context'],
+  approve: [
+    'Not harmful',
+    'Satire, fiction or quotation',
+    'Newsworthy or documentary',
+    'Scored out of context',
+  ],
   remove: [
     'Hate or harassment',
     'Threat of violence',
