@@ -41,16 +41,33 @@ describe('review queue in Chromium', () => {
     await page.screenshot({ path: screenshotPath('flag-detail'), fullPage: true });
   });
 
-  it('renders hostile post text as inert text', async () => {
+  it('renders hostile post text as inert text, in the queue and in the item view', async () => {
     const marker = randomUUID().slice(0, 8);
-    const payload = `<img src=x onerror="window.__xss='${marker}'"><script>window.__xss='${marker}'</script> kill you ${marker}`;
+    const payloads = [
+      `<img src=x onerror="window.__xss='img-${marker}'"> kill you ${marker}`,
+      `<script>window.__xss='script-${marker}'</script> kill you ${marker}`,
+      `<svg onload="window.__xss='svg-${marker}'"><circle r=1 /></svg> kill you ${marker}`,
+      `<a href="javascript:window.__xss='href-${marker}'">click</a> kill you ${marker}`,
+      `javascript:window.__xss='bare-${marker}' kill you ${marker}`,
+    ];
     await signIn(page, 'viewer');
-    await produce([post(payload)]);
-    const link = page.getByRole('link', { name: payload });
-    await link.waitFor({ timeout: 45_000 });
+    await produce(payloads.map(post));
+    for (const payload of payloads)
+      await page.getByRole('link', { name: payload }).waitFor({ timeout: 45_000 });
+    const xss = () => page.evaluate(() => (window as unknown as { __xss?: string }).__xss);
+    expect(await xss()).toBeUndefined();
     expect(
-      await page.evaluate(() => (window as unknown as { __xss?: string }).__xss),
-    ).toBeUndefined();
-    expect(await page.locator('img[src="x"]').count()).toBe(0);
+      await page.locator('main img, main svg, main script, main a[href^="javascript"]').count(),
+    ).toBe(0);
+
+    for (const payload of payloads) {
+      await page.getByRole('link', { name: payload }).click();
+      const quote = page.getByTestId('flag-detail').locator('blockquote');
+      await quote.waitFor();
+      expect(await quote.textContent()).toBe(payload);
+      expect(await quote.locator('*').count()).toBe(0);
+      await page.goBack();
+    }
+    expect(await xss()).toBeUndefined();
   });
 });

@@ -140,6 +140,7 @@ export class ChatApi {
       {
         ...options,
         timeoutMs: options.timeoutMs ?? 600_000,
+        totalTimeoutMs: options.totalTimeoutMs ?? options.timeoutMs ?? 600_000,
       },
     );
     return new ChatStream(response, (model, usage) =>

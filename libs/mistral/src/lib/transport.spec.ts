@@ -139,6 +139,17 @@ describe('transport: retries, timeouts and typed errors (against the fake server
     expect(clock.sleeps).toHaveLength(3);
   });
 
+  it('gives up when the whole call, retries included, passes totalTimeoutMs', async () => {
+    server.inject(...Array.from({ length: 4 }, () => ({ kind: 'timeout' as const })));
+    const started = Date.now();
+    const error = await client({ timeoutMs: 5_000 })
+      .moderations.create({ model: 'm', input: 'x' }, { totalTimeoutMs: 200 })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MistralTimeoutError);
+    expect((error as Error).message).toMatch(/gave up after 200 ms in all/);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
   it('reports a refused connection as a connection error', async () => {
     const dead = new MistralClient({
       apiKey: 'k',

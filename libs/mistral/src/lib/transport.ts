@@ -30,6 +30,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Per attempt; overrides the client's default. */
   timeoutMs?: number;
+  /** For the whole call, retries and waits included; default the retry policy's maxTotalMs. */
+  totalTimeoutMs?: number;
   /** Skip the response cache for this call. */
   noCache?: boolean;
 }
@@ -147,6 +149,42 @@ export class Transport {
   ): Promise<R> {
     const started = this.clock.now();
     const estimated = typeof body === 'string' ? estimateTokens(body) : 0;
+    const totalMs = options.totalTimeoutMs ?? this.options.retry.maxTotalMs;
+    const overall = AbortSignal.timeout(totalMs);
+    const callerSignal = options.signal;
+    options = {
+      ...options,
+      signal: callerSignal ? AbortSignal.any([callerSignal, overall]) : overall,
+    };
+    try {
+      return await this.sendWithRetries(
+        method,
+        path,
+        body,
+        contentType,
+        options,
+        read,
+        started,
+        estimated,
+      );
+    } catch (error) {
+      if (overall.aborted && !callerSignal?.aborted) {
+        throw new MistralTimeoutError(`${path} gave up after ${totalMs} ms in all`);
+      }
+      throw error;
+    }
+  }
+
+  private async sendWithRetries<R>(
+    method: string,
+    path: string,
+    body: BodyInit | undefined,
+    contentType: string | null,
+    options: RequestOptions,
+    read: (response: Response) => Promise<R>,
+    started: number,
+    estimated: number,
+  ): Promise<R> {
     for (let attempt = 1; ; attempt++) {
       const release = this.options.limiter
         ? await this.options.limiter.acquire(estimated, options.signal)
