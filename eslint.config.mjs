@@ -19,8 +19,9 @@ export default [
           depConstraints: [
             { sourceTag: 'scope:moderation', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'scope:mistral', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'scope:contracts', onlyDependOnLibsWithTags: ['scope:moderation'] },
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
-            { sourceTag: 'scope:dashboard', onlyDependOnLibsWithTags: ['scope:moderation'] },
+            { sourceTag: 'scope:dashboard', onlyDependOnLibsWithTags: ['scope:moderation', 'scope:contracts'] },
             { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['type:lib'] },
           ],
         },

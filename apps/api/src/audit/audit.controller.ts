@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { RequireRole } from '../auth/decorators';
 import { AuditService } from './audit.service';
-import type { AuditPageDto } from './dto/audit-entry.dto';
+import type { AuditPageDto } from '@sieve/contracts';
 import { ListAuditQuery } from './dto/list-audit.query';
 
 /** Read-only by design: the audit log has no update or delete route. */

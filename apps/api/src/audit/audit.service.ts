@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Principal } from '../auth/roles';
 import { decodeKeyset, encodeKeyset } from '../common/keyset-cursor';
-import type { AuditEntryDto, AuditPageDto } from './dto/audit-entry.dto';
+import type { AuditEntryDto, AuditPageDto } from '@sieve/contracts';
 import type { ListAuditQuery } from './dto/list-audit.query';
 
 export interface AuditEvent {

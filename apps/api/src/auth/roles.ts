@@ -1,10 +1,6 @@
-/** Each role can do everything the roles before it can. */
-export const ROLES = ['viewer', 'reviewer', 'policy_admin', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from '@sieve/contracts';
 
-export function hasRole(actual: Role, required: Role): boolean {
-  return ROLES.indexOf(actual) >= ROLES.indexOf(required);
-}
+export { hasRole, ROLES, type Role } from '@sieve/contracts';
 
 /** Who is making a request: a signed-in user or an API token. */
 export interface Principal {

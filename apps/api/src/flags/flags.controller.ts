@@ -12,16 +12,16 @@ import {
 } from '@nestjs/common';
 import { ClientIp, CurrentPrincipal, RequireRole } from '../auth/decorators';
 import type { Principal } from '../auth/roles';
-import type { FlagDetailDto, FlagPageDto } from './dto/flag.response';
+import type {
+  BulkResultDto,
+  ClaimDto,
+  DecisionResultDto,
+  FlagDetailDto,
+  FlagPageDto,
+  NoteDto,
+} from '@sieve/contracts';
 import { ListFlagsQuery } from './dto/list-flags.query';
-import {
-  AddNoteDto,
-  BulkDecideDto,
-  type BulkResultDto,
-  type ClaimDto,
-  DecideFlagDto,
-  type NoteDto,
-} from './dto/review.dto';
+import { AddNoteDto, BulkDecideDto, DecideFlagDto } from './dto/review.dto';
 import { FlagsService } from './flags.service';
 import { ReviewService } from './review.service';
 
@@ -75,7 +75,7 @@ export class FlagsController {
     @Body() body: DecideFlagDto,
     @CurrentPrincipal() reviewer: Principal,
     @ClientIp() ip: string,
-  ): Promise<{ decisionId: string; status: string }> {
+  ): Promise<DecisionResultDto> {
     return this.review.decide(id, reviewer, body, ip);
   }
 

@@ -3,9 +3,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { decodeKeyset, encodeKeyset } from '../common/keyset-cursor';
 import { PoliciesService } from '../policies/policies.service';
-import type { FlagDetailDto, FlagPageDto, FlagSummaryDto } from './dto/flag.response';
+import type {
+  DecisionRecordDto,
+  FlagDetailDto,
+  FlagPageDto,
+  FlagSummaryDto,
+  NoteDto,
+} from '@sieve/contracts';
 import type { ListFlagsQuery } from './dto/list-flags.query';
-import type { DecisionRecordDto, NoteDto } from './dto/review.dto';
 
 const DEFAULT_PAGE_SIZE = 50;
 

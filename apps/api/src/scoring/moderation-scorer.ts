@@ -1,12 +1,7 @@
+import type { ScorerInfo } from '@sieve/contracts';
 import type { CategoryScores } from '@sieve/moderation';
 
-export interface ScorerInfo {
-  kind: 'mistral' | 'offline';
-  /** The model that produces scores, as recorded with each scored event. */
-  model: string;
-  /** For people: shown in the dashboard and the start-up log. */
-  label: string;
-}
+export type { ScorerInfo } from '@sieve/contracts';
 
 export interface TextScore {
   model: string;

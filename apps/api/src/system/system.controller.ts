@@ -1,26 +1,11 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { categorySetById, type CategoryDefinition, type ReviewerAction } from '@sieve/moderation';
+import type { SystemInfoDto } from '@sieve/contracts';
+import { categorySetById } from '@sieve/moderation';
 import { ReviewService } from '../flags/review.service';
 import { RequireRole } from '../auth/decorators';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { PoliciesService } from '../policies/policies.service';
-import {
-  MODERATION_SCORER,
-  type ModerationScorer,
-  type ScorerInfo,
-} from '../scoring/moderation-scorer';
-
-export interface SystemInfoDto {
-  scorer: ScorerInfo;
-  review: {
-    reasons: Record<ReviewerAction, string[]>;
-    claimLeaseSeconds: number;
-    undoWindowSeconds: number;
-  };
-  categorySet: string;
-  categories: CategoryDefinition[];
-  policyVersion: number;
-}
+import { MODERATION_SCORER, type ModerationScorer } from '../scoring/moderation-scorer';
 
 /** What the dashboard needs to know about this installation, e.g. whether scores are Mistral's. */
 @Controller('system')

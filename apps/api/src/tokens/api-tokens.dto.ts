@@ -14,12 +14,4 @@ export class CreateApiTokenDto {
   expiresAt?: string;
 }
 
-export interface ApiTokenDto {
-  id: string;
-  name: string;
-  role: Role;
-  createdAt: string;
-  expiresAt: string | null;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
+export type { ApiTokenDto } from '@sieve/contracts';

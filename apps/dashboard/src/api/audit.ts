@@ -1,18 +1,7 @@
+import type { AuditPageDto } from '@sieve/contracts';
 import { queryString, request } from './client';
 
-export interface AuditEntry {
-  id: string;
-  at: string;
-  actorId: string | null;
-  actorLabel: string;
-  action: string;
-  objectType: string | null;
-  objectId: string | null;
-  ip: string | null;
-  before: unknown;
-  after: unknown;
-  details: unknown;
-}
+export type { AuditEntryDto as AuditEntry } from '@sieve/contracts';
 
 export interface AuditFilters {
   action?: string;
@@ -20,6 +9,4 @@ export interface AuditFilters {
 }
 
 export const listAudit = (filters: AuditFilters, cursor?: string) =>
-  request<{ items: AuditEntry[]; nextCursor: string | null }>(
-    `/audit${queryString({ ...filters, cursor, limit: 50 })}`,
-  );
+  request<AuditPageDto>(`/audit${queryString({ ...filters, cursor, limit: 50 })}`);

@@ -1,39 +1,17 @@
+import type { SessionDto } from '@sieve/contracts';
 import { request, send, setCsrfToken } from './client';
 
-/** Mirrors the api's roles: each can do everything the roles before it can. */
-export const ROLES = ['viewer', 'reviewer', 'policy_admin', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
-export const hasRole = (actual: Role, required: Role) =>
-  ROLES.indexOf(actual) >= ROLES.indexOf(required);
-export const ROLE_LABELS: Record<Role, string> = {
-  viewer: 'Viewer',
-  reviewer: 'Reviewer',
-  policy_admin: 'Policy admin',
-  admin: 'Admin',
-};
+export { hasRole, ROLE_LABELS, ROLES, type Role } from '@sieve/contracts';
+export type { SessionDto as Session, UserDto as User } from '@sieve/contracts';
 
-export interface User {
-  id: string;
-  email: string;
-  displayName: string;
-  role: Role;
-  disabled: boolean;
-  createdAt: string;
-}
-
-export interface Session {
-  user: User;
-  csrfToken: string;
-}
-
-export async function getSession(): Promise<Session> {
-  const session = await request<Session>('/auth/me');
+export async function getSession(): Promise<SessionDto> {
+  const session = await request<SessionDto>('/auth/me');
   setCsrfToken(session.csrfToken);
   return session;
 }
 
-export async function login(email: string, password: string): Promise<Session> {
-  const session = await send<Session>('POST', '/auth/login', { email, password });
+export async function login(email: string, password: string): Promise<SessionDto> {
+  const session = await send<SessionDto>('POST', '/auth/login', { email, password });
   setCsrfToken(session.csrfToken);
   return session;
 }

@@ -1,17 +1,6 @@
-import type { CategoryDefinition } from '@sieve/moderation';
+import type { SystemInfoDto } from '@sieve/contracts';
 import { request } from './client';
-import type { ReviewerAction } from './flags';
 
-export interface SystemInfo {
-  scorer: { kind: 'mistral' | 'offline'; model: string; label: string };
-  review: {
-    reasons: Record<ReviewerAction, string[]>;
-    claimLeaseSeconds: number;
-    undoWindowSeconds: number;
-  };
-  categorySet: string;
-  categories: CategoryDefinition[];
-  policyVersion: number;
-}
+export type { SystemInfoDto as SystemInfo } from '@sieve/contracts';
 
-export const getSystemInfo = () => request<SystemInfo>('/system');
+export const getSystemInfo = () => request<SystemInfoDto>('/system');

@@ -30,8 +30,10 @@ describe('batch jobs', () => {
   });
 
   it('polls with the injected clock, so waiting needs no real time', async () => {
+    // A job that stays queued long enough to be cancelled, however busy the machine is.
+    const slow = await new FakeMistralServer({ batchJobDelayMs: 60_000 }).start();
     const clock = new FakeClock();
-    const client = new MistralClient({ apiKey: server.apiKey, baseUrl: server.url, clock });
+    const client = new MistralClient({ apiKey: slow.apiKey, baseUrl: slow.url, clock });
     const file = await client.files.upload(
       'x.jsonl',
       JSON.stringify({ custom_id: 'a', body: { input: 'x' } }),
@@ -47,5 +49,6 @@ describe('batch jobs', () => {
     const finished = await client.batch.wait(created.id, { pollIntervalMs: 60_000 });
     expect(finished.status).toBe('CANCELLED');
     expect(clock.sleeps).toEqual([]);
+    await slow.stop();
   });
 });

@@ -49,6 +49,8 @@ export interface FakeMistralOptions {
   chat?: (request: Json) => FakeChatReply | undefined;
   /** Validate requests against the OpenAPI contract (422 like Mistral). Default true. */
   validate?: boolean;
+  /** How long a batch job stays QUEUED before it runs. Default 5 ms. */
+  batchJobDelayMs?: number;
 }
 
 export interface RecordedRequest {
@@ -106,6 +108,7 @@ export class FakeMistralServer {
   private readonly random: () => number;
   private readonly contract: MistralContract | null;
   private server: Server | null = null;
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   latencyMs: number;
   faultRates: FaultRates;
 
@@ -145,6 +148,8 @@ export class FakeMistralServer {
     const server = this.server;
     this.server = null;
     if (!server) return;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
@@ -635,7 +640,11 @@ export class FakeMistralServer {
       metadata: b['metadata'] ?? null,
     };
     this.jobs.set(job['id'] as string, job);
-    setTimeout(() => this.runJob(job, requests), 5);
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.runJob(job, requests);
+    }, this.options.batchJobDelayMs ?? 5);
+    this.timers.add(timer);
     this.ok(res, '/v1/batch/jobs', job);
   }
 

@@ -1,5 +1,4 @@
 import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
-import type { UserDto } from '../../users/dto/user.dto';
 import { MIN_PASSWORD_LENGTH } from '../passwords';
 
 export class LoginDto {
@@ -24,9 +23,4 @@ export class ChangePasswordDto {
   newPassword!: string;
 }
 
-export interface SessionDto {
-  user: UserDto;
-  /** Send it back in the X-CSRF-Token header on every write. */
-  csrfToken: string;
-  expiresAt?: string;
-}
+export type { SessionDto } from '@sieve/contracts';

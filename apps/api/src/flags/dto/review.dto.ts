@@ -40,31 +40,4 @@ export class AddNoteDto {
   text!: string;
 }
 
-export interface ClaimDto {
-  userId: string;
-  displayName: string;
-  expiresAt: string;
-}
-
-export interface DecisionRecordDto {
-  id: string;
-  action: ReviewerAction;
-  reason: string;
-  note: string | null;
-  reviewer: string | null;
-  createdAt: string;
-  undoneAt: string | null;
-}
-
-export interface NoteDto {
-  id: string;
-  text: string;
-  author: string | null;
-  createdAt: string;
-}
-
-export interface BulkResultDto {
-  id: string;
-  outcome: 'decided' | 'conflict' | 'forbidden' | 'not_found' | 'invalid';
-  message?: string;
-}
+export type { BulkResultDto, ClaimDto, DecisionRecordDto, NoteDto } from '@sieve/contracts';

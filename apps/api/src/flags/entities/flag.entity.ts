@@ -1,3 +1,4 @@
+import type { FlagStatus } from '@sieve/contracts';
 import type { TriggeredCategory } from '@sieve/moderation';
 import {
   Column,
@@ -11,8 +12,7 @@ import {
 } from 'typeorm';
 import { ScoredEvent } from '../../ingest/entities/scored-event.entity';
 
-export const FLAG_STATUSES = ['open', 'claimed', 'decided', 'escalated'] as const;
-export type FlagStatus = (typeof FLAG_STATUSES)[number];
+export { FLAG_STATUSES, type FlagStatus } from '@sieve/contracts';
 
 /** A scored event that needs a human: the review queue is made of these. */
 @Entity({ name: 'flags' })

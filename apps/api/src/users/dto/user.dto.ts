@@ -44,11 +44,4 @@ export class UpdateUserDto {
   disabled?: boolean;
 }
 
-export interface UserDto {
-  id: string;
-  email: string;
-  displayName: string;
-  role: Role;
-  disabled: boolean;
-  createdAt: string;
-}
+export type { UserDto } from '@sieve/contracts';

@@ -1,6 +1,19 @@
-import type { CategoryRule, CategoryScores, TriggeredCategory } from '@sieve/moderation';
-import type { FlagStatus } from '../entities/flag.entity';
-import type { ClaimDto, DecisionRecordDto, NoteDto } from './review.dto';
+import type {
+  CategoryRule,
+  CategoryScores,
+  ReviewerAction,
+  TriggeredCategory,
+} from '@sieve/moderation';
+
+/** Stored: open, escalated, decided. "claimed" is derived from an unexpired claim lease. */
+export const FLAG_STATUSES = ['open', 'claimed', 'decided', 'escalated'] as const;
+export type FlagStatus = (typeof FLAG_STATUSES)[number];
+
+export interface ClaimDto {
+  userId: string;
+  displayName: string;
+  expiresAt: string;
+}
 
 export interface FlaggedEventDto {
   source: string;
@@ -32,6 +45,23 @@ export interface FlagPageDto {
   nextCursor: string | null;
 }
 
+export interface DecisionRecordDto {
+  id: string;
+  action: ReviewerAction;
+  reason: string;
+  note: string | null;
+  reviewer: string | null;
+  createdAt: string;
+  undoneAt: string | null;
+}
+
+export interface NoteDto {
+  id: string;
+  text: string;
+  author: string | null;
+  createdAt: string;
+}
+
 export interface FlagDetailDto extends FlagSummaryDto {
   scores: CategoryScores;
   model: string;
@@ -42,4 +72,21 @@ export interface FlagDetailDto extends FlagSummaryDto {
   /** Every reviewer decision, undone ones included, oldest first. */
   decisions: DecisionRecordDto[];
   notes: NoteDto[];
+}
+
+export interface DecisionInput {
+  action: ReviewerAction;
+  reason: string;
+  note?: string;
+}
+
+export interface DecisionResultDto {
+  decisionId: string;
+  status: FlagStatus;
+}
+
+export interface BulkResultDto {
+  id: string;
+  outcome: 'decided' | 'conflict' | 'forbidden' | 'not_found' | 'invalid';
+  message?: string;
 }

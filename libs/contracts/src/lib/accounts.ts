@@ -1,0 +1,46 @@
+import type { Role } from './roles';
+
+export interface UserDto {
+  id: string;
+  email: string;
+  displayName: string;
+  role: Role;
+  disabled: boolean;
+  createdAt: string;
+}
+
+export interface SessionDto {
+  user: UserDto;
+  /** Send it back in the X-CSRF-Token header on every write. */
+  csrfToken: string;
+  expiresAt?: string;
+}
+
+export interface AuditEntryDto {
+  id: string;
+  at: string;
+  actorId: string | null;
+  actorLabel: string;
+  action: string;
+  objectType: string | null;
+  objectId: string | null;
+  ip: string | null;
+  before: unknown;
+  after: unknown;
+  details: unknown;
+}
+
+export interface AuditPageDto {
+  items: AuditEntryDto[];
+  nextCursor: string | null;
+}
+
+export interface ApiTokenDto {
+  id: string;
+  name: string;
+  role: Role;
+  createdAt: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
