@@ -21,7 +21,10 @@ export default [
             { sourceTag: 'scope:mistral', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'scope:contracts', onlyDependOnLibsWithTags: ['scope:moderation'] },
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
-            { sourceTag: 'scope:dashboard', onlyDependOnLibsWithTags: ['scope:moderation', 'scope:contracts'] },
+            {
+              sourceTag: 'scope:dashboard',
+              onlyDependOnLibsWithTags: ['scope:moderation', 'scope:contracts'],
+            },
             { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['type:lib'] },
           ],
         },

@@ -9,7 +9,9 @@ import { DatabaseModule } from './database/database.module';
 import { FlagsModule } from './flags/flags.module';
 import { HealthModule } from './health/health.module';
 import { IngestModule } from './ingest/ingest.module';
+import { ExplanationsModule } from './explanations/explanations.module';
 import { KafkaModule } from './kafka/kafka.module';
+import { MistralModule } from './mistral/mistral.module';
 import { ScoringModule } from './scoring/scoring.module';
 import { SystemModule } from './system/system.module';
 
@@ -18,11 +20,13 @@ import { SystemModule } from './system/system.module';
     ConfigModule,
     DatabaseModule,
     KafkaModule,
+    MistralModule,
     ScoringModule,
     AuditModule,
     AuthModule,
     IngestModule,
     FlagsModule,
+    ExplanationsModule,
     HealthModule,
     SystemModule,
   ],

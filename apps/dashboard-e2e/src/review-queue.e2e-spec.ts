@@ -38,6 +38,12 @@ describe('review queue in Chromium', () => {
     const violence = detail.locator('tr[data-category="violence_and_threats"]');
     expect(await violence.textContent()).toMatch(/Violence & threats\s*\d+%≥ 50%/);
     expect(await detail.locator('.score-chart tr').count()).toBe(11);
+    // Ask why: the offline explainer streams a card built from the scorer's evidence.
+    await page.keyboard.press('w');
+    const card = page.getByTestId('explanation-card');
+    await card.waitFor();
+    expect(await card.textContent()).toContain('Offline explanation');
+    expect(await card.locator('q').allTextContents()).toContain('kill you');
     await page.screenshot({ path: screenshotPath('flag-detail'), fullPage: true });
   });
 

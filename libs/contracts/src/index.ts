@@ -3,3 +3,4 @@ export * from './lib/accounts';
 export * from './lib/flags';
 export * from './lib/roles';
 export * from './lib/system';
+export * from './lib/explanations';

@@ -17,3 +17,4 @@ export {
   type RetryPolicy,
 } from './lib/transport';
 export * from './lib/usage';
+export { validateAgainst } from './lib/json-schema';

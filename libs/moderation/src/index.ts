@@ -5,3 +5,4 @@ export * from './lib/offline/offline-scorer';
 export { findPii, luhnValid, ibanValid, type PiiMatch } from './lib/offline/pii';
 export { tokenize, type Token } from './lib/offline/normalize';
 export * from './lib/decision-message';
+export * from './lib/explanation';

@@ -27,6 +27,8 @@ const ACCESS: Record<string, Role | 'public'> = {
   'POST /api/flags/:id/decision/undo': 'reviewer',
   'POST /api/flags/:id/notes': 'reviewer',
   'POST /api/flags/bulk-decision': 'reviewer',
+  'GET /api/flags/:id/explanation': 'viewer',
+  'POST /api/flags/:id/explanation': 'reviewer',
   'GET /api/system': 'viewer',
   'GET /api/users': 'admin',
   'POST /api/users': 'admin',

@@ -44,6 +44,8 @@ export const configSchema = z.object({
   MISTRAL_MODERATION_MODEL: z.string().default('mistral-moderation-2603'),
   MISTRAL_TIMEOUT_MS: int(100, 600_000).default(30_000),
   MISTRAL_MODERATION_BATCH_SIZE: int(1, 512).default(64),
+  /** The chat model that explains flags to reviewers. */
+  MISTRAL_CHAT_MODEL: z.string().default('mistral-small-latest'),
 
   SESSION_IDLE_MINUTES: int(1, 7 * 24 * 60).default(120),
   SESSION_MAX_HOURS: int(1, 24 * 30).default(12),

@@ -6,6 +6,7 @@ import { User } from '../users/entities/user.entity';
 import { InitialSchema1764064800000 } from './migrations/1764064800000-InitialSchema';
 import { AccountsAndAudit1764072000000 } from './migrations/1764072000000-AccountsAndAudit';
 import { ReviewWorkflow1764079200000 } from './migrations/1764079200000-ReviewWorkflow';
+import { Explanations1764086400000 } from './migrations/1764086400000-Explanations';
 
 export const ENTITIES = [PolicyVersion, ScoredEvent, Flag, User];
 /** Class references, not globs, so the same list works in the webpack bundle and under ts-jest. */
@@ -13,6 +14,7 @@ export const MIGRATIONS = [
   InitialSchema1764064800000,
   AccountsAndAudit1764072000000,
   ReviewWorkflow1764079200000,
+  Explanations1764086400000,
 ];
 
 /** The one description of the database, shared by Nest, the migration command and tests. */

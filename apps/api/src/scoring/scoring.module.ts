@@ -1,7 +1,8 @@
 import { Global, Logger, Module } from '@nestjs/common';
-import { MistralClient } from '@sieve/mistral';
+import type { MistralClient } from '@sieve/mistral';
 import { categorySetById } from '@sieve/moderation';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { MISTRAL_CLIENT } from '../mistral/mistral.module';
 import { MistralScorer } from './mistral.scorer';
 import { MODERATION_SCORER, type ModerationScorer } from './moderation-scorer';
 import { OfflineScorer } from './offline.scorer';
@@ -11,15 +12,11 @@ import { OfflineScorer } from './offline.scorer';
   providers: [
     {
       provide: MODERATION_SCORER,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig): ModerationScorer => {
-        const scorer = config.MISTRAL_API_KEY
+      inject: [APP_CONFIG, MISTRAL_CLIENT],
+      useFactory: (config: AppConfig, client: MistralClient | null): ModerationScorer => {
+        const scorer = client
           ? new MistralScorer(
-              new MistralClient({
-                apiKey: config.MISTRAL_API_KEY,
-                baseUrl: config.MISTRAL_BASE_URL,
-                timeoutMs: config.MISTRAL_TIMEOUT_MS,
-              }),
+              client,
               config.MISTRAL_MODERATION_MODEL,
               config.MISTRAL_MODERATION_BATCH_SIZE,
             )

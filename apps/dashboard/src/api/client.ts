@@ -18,6 +18,14 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
+/** Headers for a write: JSON, and the CSRF token once signed in. */
+export function writeHeaders(): Record<string, string> {
+  return {
+    'content-type': 'application/json',
+    ...(csrfToken ? { 'x-csrf-token': csrfToken } : {}),
+  };
+}
+
 export async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
   const method = (init.method ?? 'GET').toUpperCase();
   const headers: Record<string, string> = { accept: 'application/json' };

@@ -8,6 +8,7 @@ const SHORTCUTS: [string, string][] = [
   ['a / r / e', 'approve / remove / escalate'],
   ['1–9', 'pick a reason'],
   ['n', 'write a note'],
+  ['w', 'explain why the item was flagged'],
   ['u', 'undo the last decision'],
   ['q', 'back to the queue'],
   ['?', 'show or hide this help'],

@@ -5,6 +5,7 @@ import { ApiError } from '../api/client';
 import { listFlags, releaseFlag, type Decision, type FlagDetail } from '../api/flags';
 import { CategoryChips } from '../components/category-chips';
 import { DecisionPanel } from '../components/decision-panel';
+import { ExplanationPanel } from '../components/explanation-panel';
 import { timeAgo } from '../components/format';
 import { ScoreChart } from '../components/score-chart';
 import { StatusBadge } from '../components/status-badge';
@@ -102,6 +103,7 @@ export function FlagPage() {
             <Facts flag={flag.data} />
             <h2>Scores against thresholds</h2>
             <ScoreChart scores={flag.data.scores} thresholds={flag.data.thresholds} />
+            <ExplanationPanel flagId={flag.data.id} canAsk={hasRole(role, 'reviewer')} />
             <History flag={flag.data} />
           </article>
 

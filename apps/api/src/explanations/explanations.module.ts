@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import type { MistralClient } from '@sieve/mistral';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { MISTRAL_CLIENT } from '../mistral/mistral.module';
+import { PoliciesModule } from '../policies/policies.module';
+import { type Explainer, MistralExplainer, OfflineExplainer } from './explainers';
+import { ExplanationsController } from './explanations.controller';
+import { EXPLAINER, ExplanationsService } from './explanations.service';
+
+@Module({
+  imports: [PoliciesModule],
+  controllers: [ExplanationsController],
+  providers: [
+    ExplanationsService,
+    {
+      provide: EXPLAINER,
+      inject: [APP_CONFIG, MISTRAL_CLIENT],
+      useFactory: (config: AppConfig, client: MistralClient | null): Explainer =>
+        client ? new MistralExplainer(client, config.MISTRAL_CHAT_MODEL) : new OfflineExplainer(),
+    },
+  ],
+})
+export class ExplanationsModule {}

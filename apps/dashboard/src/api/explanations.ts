@@ -1,0 +1,52 @@
+import type { ExplanationDto } from '@sieve/contracts';
+import { config } from '../config';
+import { ApiError, request, writeHeaders } from './client';
+
+export type { ExplanationDto as Explanation } from '@sieve/contracts';
+
+export const getExplanation = (flagId: string) =>
+  request<ExplanationDto | null>(`/flags/${encodeURIComponent(flagId)}/explanation`);
+
+/**
+ * Asks for an explanation (or a follow-up answer) and reads the server-sent events as they
+ * arrive: `delta` text goes to onDelta; resolves with the stored explanation on `done`.
+ */
+export async function streamExplanation(
+  flagId: string,
+  body: { question?: string; regenerate?: boolean },
+  onDelta: (text: string) => void,
+  signal?: AbortSignal,
+): Promise<ExplanationDto> {
+  const response = await fetch(
+    `${config.apiBaseUrl}/flags/${encodeURIComponent(flagId)}/explanation`,
+    {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { ...writeHeaders(), accept: 'text/event-stream' },
+      body: JSON.stringify(body),
+      signal,
+    },
+  );
+  if (!response.ok || !response.body) {
+    const error = (await response.json().catch(() => null)) as { message?: string } | null;
+    throw new ApiError(response.status, error?.message ?? `HTTP ${response.status}`);
+  }
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += value;
+    let end: number;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const frame = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const event = /^event: (.*)$/m.exec(frame)?.[1];
+      const data = JSON.parse(/^data: (.*)$/m.exec(frame)?.[1] ?? 'null') as unknown;
+      if (event === 'delta') onDelta((data as { text: string }).text);
+      else if (event === 'done') return data as ExplanationDto;
+      else if (event === 'error') throw new ApiError(502, (data as { message: string }).message);
+    }
+  }
+  throw new ApiError(502, 'The explanation stream ended early');
+}
