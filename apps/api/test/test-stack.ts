@@ -108,6 +108,8 @@ export async function startTestStack(env: Record<string, string> = {}) {
       agent,
       email,
       password,
+      /** The session cookie, for clients other than the agent (e.g. a server-sent-events reader). */
+      cookie: String(login.headers['set-cookie']).split(';')[0],
       csrfToken: login.body.csrfToken as string,
       userId: login.body.user.id as string,
     };

@@ -5,6 +5,7 @@ import { ScorerBanner } from './components/scorer-banner';
 import { ShortcutHelp } from './components/shortcut-help';
 import { AuditPage } from './features/admin/audit-page';
 import { UsersPage } from './features/admin/users-page';
+import { useFlagEvents } from './hooks/use-flag-events';
 import { useLogout, useSession } from './hooks/use-session';
 import { AccountPage } from './pages/account-page';
 import { FlagPage } from './pages/flag-page';
@@ -40,6 +41,7 @@ function TopBar() {
 
 export function App() {
   const session = useSession();
+  useFlagEvents(!!session.data);
   return (
     <div className="app">
       <TopBar />

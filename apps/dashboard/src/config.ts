@@ -5,6 +5,6 @@ declare const __SIEVE_ENV__: Record<string, string | undefined>;
 export const config = {
   /** The api's base path; the dev server and production web server proxy it. */
   apiBaseUrl: __SIEVE_ENV__['VITE_API_BASE_URL'] ?? '/api',
-  /** How often the queue refreshes, until live updates arrive. */
-  queueRefreshMs: Number(__SIEVE_ENV__['VITE_QUEUE_REFRESH_MS'] ?? 2000),
+  /** A safety-net refresh of the queue; live updates (server-sent events) do the real work. 0 turns it off. */
+  queueRefreshMs: Number(__SIEVE_ENV__['VITE_QUEUE_REFRESH_MS'] ?? 30_000),
 };

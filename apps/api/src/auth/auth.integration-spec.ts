@@ -20,6 +20,7 @@ const ACCESS: Record<string, Role | 'public'> = {
   'GET /api/auth/me': 'viewer',
   'POST /api/auth/password': 'viewer',
   'GET /api/flags': 'viewer',
+  'GET /api/flags/events': 'viewer',
   'GET /api/flags/:id': 'viewer',
   'POST /api/flags/:id/claim': 'reviewer',
   'DELETE /api/flags/:id/claim': 'reviewer',
@@ -75,6 +76,24 @@ function discoverRoutes(
     }
   }
   return routes;
+}
+
+async function streamStatus(
+  stack: Stack,
+  path: string,
+  cookie: string | undefined,
+): Promise<number> {
+  const server = stack.app.getHttpServer() as import('node:http').Server;
+  if (!server.listening)
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as import('node:net').AddressInfo;
+  const controller = new AbortController();
+  const response = await fetch(`http://127.0.0.1:${port}${path}`, {
+    headers: cookie ? { cookie } : {},
+    signal: controller.signal,
+  });
+  controller.abort();
+  return response.status;
 }
 
 const SAMPLE_BODIES: Record<string, object> = {
@@ -134,6 +153,21 @@ describe('accounts, roles and the audit trail', () => {
         ]),
       ];
       for (const [who, agent, csrf] of callers) {
+        if (route === 'GET /api/flags/events') {
+          // A server-sent-event stream never ends: read its status, then hang up.
+          const cookie = principals[ROLES.indexOf(who as Role)]?.cookie;
+          const status = await streamStatus(stack, path, cookie);
+          const expected =
+            who === 'anonymous'
+              ? 401
+              : ROLES.indexOf(who as Role) >= ROLES.indexOf(rule as Role)
+                ? 200
+                : 403;
+          cells.push(
+            `${route} as ${who}: ${status === expected ? 'ok' : `expected ${expected}, got ${status}`}`,
+          );
+          continue;
+        }
         let call = agent[method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete'](path);
         if (csrf) call = call.set('x-csrf-token', csrf);
         if (SAMPLE_BODIES[route]) call = call.send(SAMPLE_BODIES[route]);

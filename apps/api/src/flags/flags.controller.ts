@@ -5,11 +5,14 @@ import {
   Get,
   HttpCode,
   HttpStatus,
+  type MessageEvent,
   Param,
   ParseUUIDPipe,
   Post,
   Query,
+  Sse,
 } from '@nestjs/common';
+import { interval, map, merge, type Observable } from 'rxjs';
 import { ClientIp, CurrentPrincipal, RequireRole } from '../auth/decorators';
 import type { Principal } from '../auth/roles';
 import type {
@@ -22,6 +25,7 @@ import type {
 } from '@sieve/contracts';
 import { ListFlagsQuery } from './dto/list-flags.query';
 import { AddNoteDto, BulkDecideDto, DecideFlagDto } from './dto/review.dto';
+import { FlagEventsService } from './flag-events.service';
 import { FlagsService } from './flags.service';
 import { ReviewService } from './review.service';
 
@@ -32,7 +36,18 @@ export class FlagsController {
   constructor(
     private readonly flags: FlagsService,
     private readonly review: ReviewService,
+    private readonly flagEvents: FlagEventsService,
   ) {}
+
+  /** Live updates for the queue: `flag.created` and `flag.updated` events, and a keep-alive. */
+  @Sse('events')
+  @RequireRole('viewer')
+  events(): Observable<MessageEvent> {
+    return merge(
+      this.flagEvents.events.pipe(map((event) => ({ type: event.type, data: event }))),
+      interval(25_000).pipe(map(() => ({ type: 'ping', data: {} }))),
+    );
+  }
 
   @Get()
   @RequireRole('viewer')

@@ -21,6 +21,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { KafkaService } from '../kafka/kafka.service';
 import type { BulkResultDto, ClaimDto, DecideFlagDto, NoteDto } from './dto/review.dto';
 import type { FlagStatus } from './entities/flag.entity';
+import { notifyFlagEvent } from './flag-events.service';
 
 interface LockedFlag {
   id: string;
@@ -64,6 +65,7 @@ export class ReviewService {
         [flagId, reviewer.id, this.config.CLAIM_LEASE_SECONDS],
       );
       if (!flag.claim_active || flag.claimed_by !== reviewer.id) {
+        await notifyFlagEvent(tx, { type: 'flag.updated', ids: [flagId] });
         await this.audit.record(
           { actor: reviewer, action: 'flag.claimed', objectType: 'flag', objectId: flagId, ip },
           tx,
@@ -84,11 +86,13 @@ export class ReviewService {
          WHERE id = $1 AND claimed_by = $2 AND status <> 'decided'`,
         [flagId, reviewer.id],
       );
-      if (count > 0)
+      if (count > 0) {
+        await notifyFlagEvent(tx, { type: 'flag.updated', ids: [flagId] });
         await this.audit.record(
           { actor: reviewer, action: 'flag.released', objectType: 'flag', objectId: flagId, ip },
           tx,
         );
+      }
     });
   }
 
@@ -129,6 +133,7 @@ export class ReviewService {
         [flagId, reviewer.id, input.action, input.reason, input.note ?? null, flag.status],
       );
       if (input.note) await this.insertNote(tx, flagId, reviewer, input.note);
+      await notifyFlagEvent(tx, { type: 'flag.updated', ids: [flagId] });
       await this.audit.record(
         {
           actor: reviewer,
@@ -194,6 +199,7 @@ export class ReviewService {
          WHERE id = $1`,
         [flagId, latest.status_before, reviewer.id, this.config.CLAIM_LEASE_SECONDS],
       );
+      await notifyFlagEvent(tx, { type: 'flag.updated', ids: [flagId] });
       await this.audit.record(
         {
           actor: reviewer,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { CategoryScores, ContentEvent, Decision, TriggeredCategory } from '@sieve/moderation';
 import { DataSource } from 'typeorm';
+import { notifyFlagEvent } from '../flags/flag-events.service';
 
 export interface EventKey {
   source: string;
@@ -102,12 +103,13 @@ export class ScoredEventStore {
             x.row !== undefined && x.row.decision !== 'allow',
         );
       if (flagged.length > 0) {
-        await tx.query(
+        const created: { id: string }[] = await tx.query(
           `INSERT INTO flags (scored_event_id, auto_decision, categories, triggered, max_score)
            SELECT id, decision, ARRAY(SELECT jsonb_array_elements_text(categories)), triggered, max_score
            FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::jsonb[], $5::real[])
              AS f(id, decision, categories, triggered, max_score)
-           ON CONFLICT (scored_event_id) DO NOTHING`,
+           ON CONFLICT (scored_event_id) DO NOTHING
+           RETURNING id`,
           [
             flagged.map((f) => f.id),
             flagged.map((f) => f.row.decision),
@@ -116,6 +118,8 @@ export class ScoredEventStore {
             flagged.map((f) => f.row.maxScore),
           ],
         );
+        const ids = created.map((r) => r.id);
+        if (ids.length > 0) await notifyFlagEvent(tx, { type: 'flag.created', ids });
       }
       return tx.query(STORED_DECISIONS_SQL, [col((r) => r.event.source), col((r) => r.event.id)]);
     });

@@ -3,14 +3,14 @@ import { getFlag, listFlags, type FlagFilters } from '../api/flags';
 import { config } from '../config';
 import { queryKeys } from './query-keys';
 
-/** The queue, newest first; the first page refreshes on an interval so new flags appear. */
+/** The queue, newest first; live events (useFlagEvents) refresh it, with a slow interval as a safety net. */
 export function useFlagQueue(filters: FlagFilters) {
   return useInfiniteQuery({
     queryKey: queryKeys.flags(filters),
     queryFn: ({ pageParam }) => listFlags(filters, pageParam),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
-    refetchInterval: config.queueRefreshMs,
+    refetchInterval: config.queueRefreshMs || false,
   });
 }
 

@@ -90,3 +90,10 @@ export interface BulkResultDto {
   outcome: 'decided' | 'conflict' | 'forbidden' | 'not_found' | 'invalid';
   message?: string;
 }
+
+/** Sent on GET /api/flags/events (server-sent events) as flags are created, claimed or decided. */
+export interface FlagEventDto {
+  type: 'flag.created' | 'flag.updated';
+  /** The flag ids concerned (a batch of new flags arrives as one event). */
+  ids: string[];
+}
