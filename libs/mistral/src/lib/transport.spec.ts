@@ -21,7 +21,8 @@ describe('transport: retries, timeouts and typed errors (against the fake server
     new MistralClient({
       apiKey: 'secret-key-123',
       baseUrl: `${server.url}/v1`,
-      timeoutMs: 150,
+      // Generous, so a busy machine never turns an answer into a timeout; timeout tests set their own.
+      timeoutMs: 3_000,
       retry: { maxAttempts: 4, initialDelayMs: 100 },
       clock,
       random: () => 0.5,
@@ -34,7 +35,7 @@ describe('transport: retries, timeouts and typed errors (against the fake server
   afterAll(() => server.stop());
   beforeEach(() => {
     clock = new FakeClock();
-    server.requests.length = 0;
+    server.reset();
   });
 
   it('waits at least Retry-After on 429 (plus jitter), then succeeds', async () => {
@@ -46,7 +47,7 @@ describe('transport: retries, timeouts and typed errors (against the fake server
 
   it('backs off exponentially with jitter on 5xx, timeouts and dropped connections', async () => {
     server.inject({ kind: 'status', status: 503 }, { kind: 'timeout' }, { kind: 'drop' });
-    await expect(moderate()).resolves.toBeTruthy();
+    await expect(moderate(client({ timeoutMs: 150 }))).resolves.toBeTruthy();
     expect(clock.sleeps).toEqual([50, 100, 200]); // random 0.5 × 100·2^n
   });
 
@@ -126,7 +127,7 @@ describe('transport: retries, timeouts and typed errors (against the fake server
 
   it('times out each attempt, and aborts at once on the caller’s signal', async () => {
     server.inject(...Array.from({ length: 4 }, () => ({ kind: 'timeout' as const })));
-    await expect(moderate()).rejects.toBeInstanceOf(MistralTimeoutError);
+    await expect(moderate(client({ timeoutMs: 150 }))).rejects.toBeInstanceOf(MistralTimeoutError);
 
     server.inject({ kind: 'timeout' });
     const controller = new AbortController();
@@ -140,7 +141,7 @@ describe('transport: retries, timeouts and typed errors (against the fake server
   });
 
   it('gives up when the whole call, retries included, passes totalTimeoutMs', async () => {
-    server.inject(...Array.from({ length: 4 }, () => ({ kind: 'timeout' as const })));
+    server.inject({ kind: 'timeout' });
     const started = Date.now();
     const error = await client({ timeoutMs: 5_000 })
       .moderations.create({ model: 'm', input: 'x' }, { totalTimeoutMs: 200 })

@@ -129,6 +129,12 @@ export class FakeMistralServer {
     return `http://127.0.0.1:${address.port}`;
   }
 
+  /** Forgets recorded requests and queued faults, between tests. */
+  reset(): void {
+    this.requests.length = 0;
+    this.queued.length = 0;
+  }
+
   /** Queue faults; each is used by one request, in order, before any random fault. */
   inject(...faults: Fault[]): void {
     this.queued.push(...faults);
