@@ -21,6 +21,7 @@ const ACCESS: Record<string, Role | 'public'> = {
   'POST /api/auth/password': 'viewer',
   'GET /api/flags': 'viewer',
   'GET /api/flags/events': 'viewer',
+  'GET /api/flags/counts': 'viewer',
   'GET /api/flags/:id': 'viewer',
   'POST /api/flags/:id/claim': 'reviewer',
   'DELETE /api/flags/:id/claim': 'reviewer',

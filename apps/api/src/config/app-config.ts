@@ -66,6 +66,8 @@ export const configSchema = z.object({
     .regex(/^\d+(kb|mb)$/, 'must look like 100kb or 1mb')
     .default('256kb'),
 
+  /** Flags waiting longer than this stand out in the queue. */
+  QUEUE_SLA_MINUTES: int(1, 30 * 24 * 60).default(60),
   /** How long opening a flag holds it for the reviewer. */
   CLAIM_LEASE_SECONDS: int(30, 24 * 3600).default(300),
   /** How long after deciding a reviewer can take it back. */

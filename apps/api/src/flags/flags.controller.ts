@@ -19,11 +19,12 @@ import type {
   BulkResultDto,
   ClaimDto,
   DecisionResultDto,
+  FlagCountsDto,
   FlagDetailDto,
   FlagPageDto,
   NoteDto,
 } from '@sieve/contracts';
-import { ListFlagsQuery } from './dto/list-flags.query';
+import { FlagFiltersQuery, ListFlagsQuery } from './dto/list-flags.query';
 import { AddNoteDto, BulkDecideDto, DecideFlagDto } from './dto/review.dto';
 import { FlagEventsService } from './flag-events.service';
 import { FlagsService } from './flags.service';
@@ -53,6 +54,12 @@ export class FlagsController {
   @RequireRole('viewer')
   list(@Query() query: ListFlagsQuery): Promise<FlagPageDto> {
     return this.flags.list(query);
+  }
+
+  @Get('counts')
+  @RequireRole('viewer')
+  counts(@Query() query: FlagFiltersQuery): Promise<FlagCountsDto> {
+    return this.flags.counts(query);
   }
 
   @Get(':id')

@@ -5,12 +5,13 @@ import { decodeKeyset, encodeKeyset } from '../common/keyset-cursor';
 import { PoliciesService } from '../policies/policies.service';
 import type {
   DecisionRecordDto,
+  FlagCountsDto,
   FlagDetailDto,
   FlagPageDto,
   FlagSummaryDto,
   NoteDto,
 } from '@sieve/contracts';
-import type { ListFlagsQuery } from './dto/list-flags.query';
+import type { FlagFiltersQuery, ListFlagsQuery } from './dto/list-flags.query';
 
 const DEFAULT_PAGE_SIZE = 50;
 
@@ -64,36 +65,83 @@ export class FlagsService {
     private readonly policies: PoliciesService,
   ) {}
 
-  /** Newest first, keyset-paginated; filters use the (status, created_at, id) and GIN indexes. */
+  /** Keyset-paginated in the chosen order; filters use the (status, created_at, id) and GIN indexes. */
   async list(query: ListFlagsQuery): Promise<FlagPageDto> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const param = (value: unknown) => `$${params.push(value)}`;
+    const sort = query.sort ?? 'newest';
+    const { where, params, param } = this.filters(query);
     if (query.status) where.push(STATUS_FILTERS[query.status]);
-    if (query.category) where.push(`f.categories @> ARRAY[${param(query.category)}]::text[]`);
     if (query.cursor) {
-      const cursor = decodeKeyset(query.cursor);
-      where.push(
-        `(f.created_at, f.id) < (${param(cursor.createdAt)}::timestamptz, ${param(cursor.id)}::uuid)`,
-      );
+      const c = decodeKeyset(query.cursor);
+      const at = `${param(c.createdAt)}::timestamptz`;
+      const id = `${param(c.id)}::uuid`;
+      if (sort === 'oldest') where.push(`(f.created_at, f.id) > (${at}, ${id})`);
+      else if (sort === 'severity')
+        where.push(
+          `(f.max_score, f.created_at, f.id) < (${param(Number(c.score))}::real, ${at}, ${id})`,
+        );
+      else where.push(`(f.created_at, f.id) < (${at}, ${id})`);
     }
+    const order = {
+      newest: 'f.created_at DESC, f.id DESC',
+      oldest: 'f.created_at ASC, f.id ASC',
+      severity: 'f.max_score DESC, f.created_at DESC, f.id DESC',
+    }[sort];
     const rows: SummaryRow[] = await this.db.query(
       `SELECT ${SUMMARY_COLUMNS} FROM ${SUMMARY_FROM}
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY f.created_at DESC, f.id DESC
+       ORDER BY ${order}
        LIMIT ${param(limit + 1)}`,
       params,
     );
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
+    const key =
+      last &&
+      ((sort === 'severity'
+        ? { score: String(last.maxScore), createdAt: last.createdAt, id: last.id }
+        : { createdAt: last.createdAt, id: last.id }) as Record<string, string>);
     return {
       items: page.map(toSummary),
-      nextCursor:
-        rows.length > limit && last
-          ? encodeKeyset({ createdAt: last.createdAt, id: last.id })
-          : null,
+      nextCursor: rows.length > limit && key ? encodeKeyset(key) : null,
     };
+  }
+
+  /** Per-status counts for the same filters, for the queue's tabs and its age indicator. */
+  async counts(query: FlagFiltersQuery): Promise<FlagCountsDto> {
+    const { where, params } = this.filters(query);
+    const [row]: Record<string, string | null>[] = await this.db.query(
+      `SELECT count(*) FILTER (WHERE ${STATUS_FILTERS.open}) AS open,
+              count(*) FILTER (WHERE ${STATUS_FILTERS.claimed}) AS claimed,
+              count(*) FILTER (WHERE ${STATUS_FILTERS.escalated}) AS escalated,
+              count(*) FILTER (WHERE ${STATUS_FILTERS.decided}) AS decided,
+              min(f.created_at) FILTER (WHERE f.status <> 'decided') AS oldest
+       FROM ${SUMMARY_FROM} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`,
+      params,
+    );
+    return {
+      open: Number(row['open']),
+      claimed: Number(row['claimed']),
+      escalated: Number(row['escalated']),
+      decided: Number(row['decided']),
+      oldestWaitingAt: row['oldest'] ? new Date(row['oldest']).toISOString() : null,
+    };
+  }
+
+  private filters(query: FlagFiltersQuery) {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    if (query.category) where.push(`f.categories @> ARRAY[${param(query.category)}]::text[]`);
+    if (query.source) where.push(`e.source = ${param(query.source)}`);
+    if (query.authorId) where.push(`e.author_id = ${param(query.authorId)}`);
+    if (query.lang) where.push(`lower(e.lang) = lower(${param(query.lang)})`);
+    if (query.q) where.push(`e.text ILIKE ${param(`%${query.q.replace(/[%_\\]/g, '\\$&')}%`)}`);
+    if (query.minScore !== undefined) where.push(`f.max_score >= ${param(query.minScore)}`);
+    if (query.maxScore !== undefined) where.push(`f.max_score <= ${param(query.maxScore)}`);
+    if (query.from) where.push(`f.created_at >= ${param(query.from)}::timestamptz`);
+    if (query.to) where.push(`f.created_at < ${param(query.to)}::timestamptz`);
+    return { where, params, param };
   }
 
   async get(id: string): Promise<FlagDetailDto> {

@@ -209,3 +209,54 @@ describe('review workflow: claims, decisions, undo, notes, bulk', () => {
     await post(viewer, `/api/flags/${flag.id}/claim`).expect(403);
   });
 });
+
+describe('queue filters, sorts and counts', () => {
+  let stack: Stack;
+  let viewer: Signed;
+  beforeAll(async () => {
+    stack = await startTestStack({ INGEST_ENABLED: 'false' });
+    viewer = await stack.signIn('viewer');
+    const scores = [0.6, 0.95, 0.75];
+    for (const [i, score] of scores.entries()) {
+      const flag = await stack.seedFlag(`post number ${i} about Paris`);
+      await stack.db.query(
+        `UPDATE flags SET max_score = $2, created_at = now() - make_interval(mins => $3) WHERE id = $1`,
+        [flag.id, score, 10 - i],
+      );
+    }
+    await stack.seedFlag('something about Lisbon');
+  });
+  afterAll(() => stack?.stop());
+
+  const texts = (body: { items: { event: { text: string } }[] }) =>
+    body.items.map((f) => f.event.text);
+
+  it('filters by free text, score range and time, and sorts by severity or age with keyset pages', async () => {
+    expect(texts((await viewer.agent.get('/api/flags?q=paris').expect(200)).body)).toHaveLength(3);
+    expect(texts((await viewer.agent.get('/api/flags?q=100%25').expect(200)).body)).toEqual([]);
+    expect(
+      texts((await viewer.agent.get('/api/flags?minScore=0.7&maxScore=0.8').expect(200)).body),
+    ).toEqual(['post number 2 about Paris']);
+
+    const first = await viewer.agent.get('/api/flags?q=paris&sort=severity&limit=2').expect(200);
+    expect(texts(first.body)).toEqual(['post number 1 about Paris', 'post number 2 about Paris']);
+    const second = await viewer.agent
+      .get(`/api/flags?q=paris&sort=severity&limit=2&cursor=${first.body.nextCursor}`)
+      .expect(200);
+    expect(texts(second.body)).toEqual(['post number 0 about Paris']);
+
+    const oldest = await viewer.agent.get('/api/flags?sort=oldest&limit=1').expect(200);
+    expect(texts(oldest.body)).toEqual(['post number 0 about Paris']);
+    const from = new Date(Date.now() - 5 * 60_000).toISOString();
+    expect(texts((await viewer.agent.get(`/api/flags?from=${from}`).expect(200)).body)).toEqual([
+      'something about Lisbon',
+    ]);
+    await viewer.agent.get('/api/flags?sort=random&minScore=2').expect(400);
+  });
+
+  it('counts per status for the same filters, with the age of the oldest waiting flag', async () => {
+    const counts = await viewer.agent.get('/api/flags/counts?q=paris').expect(200);
+    expect(counts.body).toMatchObject({ open: 3, claimed: 0, escalated: 0, decided: 0 });
+    expect(Date.now() - Date.parse(counts.body.oldestWaitingAt)).toBeGreaterThan(9 * 60_000);
+  });
+});

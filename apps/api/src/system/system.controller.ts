@@ -27,6 +27,7 @@ export class SystemController {
         reasons: this.review.reasons(),
         claimLeaseSeconds: this.config.CLAIM_LEASE_SECONDS,
         undoWindowSeconds: this.config.UNDO_WINDOW_SECONDS,
+        slaMinutes: this.config.QUEUE_SLA_MINUTES,
       },
       categorySet: set.id,
       categories: set.categories,

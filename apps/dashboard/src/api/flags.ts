@@ -5,12 +5,14 @@ import type {
   DecisionResultDto,
   FlagDetailDto,
   FlagPageDto,
+  FlagCountsDto,
+  FlagSort,
   FlagStatus,
   NoteDto,
 } from '@sieve/contracts';
 import { queryString, request, send } from './client';
 
-export { FLAG_STATUSES } from '@sieve/contracts';
+export { FLAG_SORTS, FLAG_STATUSES } from '@sieve/contracts';
 export type {
   BulkResultDto as BulkResult,
   ClaimDto as Claim,
@@ -18,6 +20,7 @@ export type {
   DecisionRecordDto as DecisionRecord,
   FlagDetailDto as FlagDetail,
   FlagPageDto as FlagPage,
+  FlagSort,
   FlagStatus,
   FlagSummaryDto as FlagSummary,
   NoteDto as Note,
@@ -27,12 +30,19 @@ export type { ReviewerAction } from '@sieve/moderation';
 export interface FlagFilters {
   status?: FlagStatus;
   category?: string;
+  source?: string;
+  lang?: string;
+  q?: string;
+  minScore?: number;
+  sort?: FlagSort;
 }
 
 const flagPath = (id: string) => `/flags/${encodeURIComponent(id)}`;
 
 export const listFlags = (filters: FlagFilters, cursor?: string, limit = 50) =>
   request<FlagPageDto>(`/flags${queryString({ ...filters, cursor, limit })}`);
+export const getFlagCounts = ({ status: _status, sort: _sort, ...filters }: FlagFilters) =>
+  request<FlagCountsDto>(`/flags/counts${queryString(filters)}`);
 export const getFlag = (id: string) => request<FlagDetailDto>(flagPath(id));
 export const claimFlag = (id: string) => send<ClaimDto>('POST', `${flagPath(id)}/claim`);
 export const releaseFlag = (id: string) => send<void>('DELETE', `${flagPath(id)}/claim`);

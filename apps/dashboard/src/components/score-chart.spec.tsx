@@ -12,6 +12,7 @@ function renderWithSystem(ui: React.ReactElement) {
       reasons: { approve: ['Not harmful'], remove: ['Spam'], escalate: ['Legal risk'] },
       claimLeaseSeconds: 300,
       undoWindowSeconds: 60,
+      slaMinutes: 60,
     },
     categorySet: 'mistral-moderation-2603',
     categories: [

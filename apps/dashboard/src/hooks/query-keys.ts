@@ -7,6 +7,7 @@ export const queryKeys = {
   system: ['system'] as const,
   flags: (filters: FlagFilters) => ['flags', 'list', filters] as const,
   flag: (id: string) => ['flags', 'detail', id] as const,
+  flagCounts: (filters: FlagFilters) => ['flags', 'counts', filters] as const,
   users: ['users'] as const,
   audit: (filters: AuditFilters) => ['audit', filters] as const,
 };

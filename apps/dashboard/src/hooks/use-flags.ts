@@ -1,5 +1,5 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { getFlag, listFlags, type FlagFilters } from '../api/flags';
+import { getFlag, getFlagCounts, listFlags, type FlagFilters } from '../api/flags';
 import { config } from '../config';
 import { queryKeys } from './query-keys';
 
@@ -16,4 +16,14 @@ export function useFlagQueue(filters: FlagFilters) {
 
 export function useFlag(id: string) {
   return useQuery({ queryKey: queryKeys.flag(id), queryFn: () => getFlag(id) });
+}
+
+/** Per-status counts for the queue's filters (status and sort do not change them). */
+export function useFlagCounts(filters: FlagFilters) {
+  const { status: _status, sort: _sort, ...rest } = filters;
+  return useQuery({
+    queryKey: queryKeys.flagCounts(rest),
+    queryFn: () => getFlagCounts(rest),
+    refetchInterval: config.queueRefreshMs || false,
+  });
 }

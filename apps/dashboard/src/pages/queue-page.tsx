@@ -1,13 +1,20 @@
 import { useState } from 'react';
 import { Link, useLocation, useNavigate, useSearchParams } from 'react-router-dom';
 import { hasRole } from '../api/auth';
-import { FLAG_STATUSES, type FlagFilters, type FlagStatus } from '../api/flags';
+import {
+  FLAG_SORTS,
+  FLAG_STATUSES,
+  type FlagFilters,
+  type FlagSort,
+  type FlagStatus,
+} from '../api/flags';
 import { CategoryChips } from '../components/category-chips';
 import { DecisionPanel } from '../components/decision-panel';
 import { timeAgo } from '../components/format';
 import { StatusBadge } from '../components/status-badge';
-import { useFlagQueue } from '../hooks/use-flags';
+import { useFlagCounts, useFlagQueue } from '../hooks/use-flags';
 import { useHotkeys } from '../hooks/use-hotkeys';
+import { useNow } from '../hooks/use-now';
 import { useBulkDecide } from '../hooks/use-review';
 import { useSession } from '../hooks/use-session';
 import { useSystemInfo } from '../hooks/use-system';
@@ -16,13 +23,23 @@ export function QueuePage() {
   const [params, setParams] = useSearchParams();
   const navigate = useNavigate();
   const location = useLocation();
+  const minScore = params.get('minScore');
   const filters: FlagFilters = {
     status: (params.get('status') as FlagStatus | null) ?? undefined,
     category: params.get('category') ?? undefined,
+    source: params.get('source') ?? undefined,
+    lang: params.get('lang') ?? undefined,
+    q: params.get('q') ?? undefined,
+    minScore: minScore ? Number(minScore) : undefined,
+    sort: (params.get('sort') as FlagSort | null) ?? undefined,
   };
   const system = useSystemInfo();
   const session = useSession();
   const queue = useFlagQueue(filters);
+  const counts = useFlagCounts(filters);
+  const slaMs = (system.data?.review.slaMinutes ?? 60) * 60_000;
+  const now = useNow();
+  const overdue = (createdAt: string) => now - Date.parse(createdAt) > slaMs;
   const bulk = useBulkDecide();
   const flags = queue.data?.pages.flatMap((p) => p.items) ?? [];
   const [cursorIndex, setCursor] = useState(0);
@@ -33,7 +50,7 @@ export function QueuePage() {
   const me = session.data?.user.id;
   const queueEmpty = (location.state as { queueEmpty?: boolean } | null)?.queueEmpty;
 
-  const setFilter = (name: keyof FlagFilters, value: string) => {
+  const setFilter = (name: keyof FlagFilters | 'minScore', value: string) => {
     const next = new URLSearchParams(params);
     if (value) next.set(name, value);
     else next.delete(name);
@@ -81,6 +98,7 @@ export function QueuePage() {
               {FLAG_STATUSES.map((s) => (
                 <option key={s} value={s}>
                   {s}
+                  {counts.data ? ` (${counts.data[s]})` : ''}
                 </option>
               ))}
             </select>
@@ -99,8 +117,78 @@ export function QueuePage() {
               ))}
             </select>
           </label>
+          <label>
+            Min score
+            <select value={minScore ?? ''} onChange={(e) => setFilter('minScore', e.target.value)}>
+              <option value="">Any</option>
+              <option value="0.5">50%+</option>
+              <option value="0.7">70%+</option>
+              <option value="0.9">90%+</option>
+            </select>
+          </label>
+          <label>
+            Sort
+            <select
+              value={filters.sort ?? 'newest'}
+              onChange={(e) => setFilter('sort', e.target.value === 'newest' ? '' : e.target.value)}
+            >
+              {FLAG_SORTS.map((s) => (
+                <option key={s} value={s}>
+                  {s === 'severity' ? 'most severe' : s}
+                </option>
+              ))}
+            </select>
+          </label>
         </div>
       </header>
+      <form
+        className="search-bar"
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const data = new FormData(e.currentTarget);
+          const next = new URLSearchParams(params);
+          for (const key of ['q', 'source', 'lang']) {
+            const value = String(data.get(key) ?? '').trim();
+            if (value) next.set(key, value);
+            else next.delete(key);
+          }
+          setParams(next, { replace: true });
+          setCursor(0);
+        }}
+      >
+        <input
+          name="q"
+          aria-label="Search posts"
+          placeholder="Search post text"
+          defaultValue={filters.q}
+        />
+        <input
+          name="source"
+          aria-label="Source"
+          placeholder="Source"
+          defaultValue={filters.source}
+        />
+        <input
+          name="lang"
+          aria-label="Language"
+          placeholder="Language"
+          defaultValue={filters.lang}
+          size={8}
+        />
+        <button type="submit">Filter</button>
+      </form>
+      {counts.data?.oldestWaitingAt && (
+        <p
+          className={`queue-age ${overdue(counts.data.oldestWaitingAt) ? 'overdue' : ''}`}
+          data-testid="queue-age"
+        >
+          {counts.data.open + counts.data.claimed + counts.data.escalated} waiting · oldest flagged{' '}
+          {timeAgo(counts.data.oldestWaitingAt, now)}
+          {overdue(counts.data.oldestWaitingAt) &&
+            ` — over the ${system.data?.review.slaMinutes ?? 60} min target`}
+        </p>
+      )}
 
       {queueEmpty && (
         <p className="muted" role="status">
@@ -147,7 +235,7 @@ export function QueuePage() {
         <table className="queue" data-testid="queue">
           <thead>
             <tr>
-              {canReview && <th aria-label="Selected" />}
+              {canReview && <th aria-label="Selected" className="select-col" />}
               <th>Post</th>
               <th>Categories</th>
               <th>Source</th>
@@ -166,7 +254,7 @@ export function QueuePage() {
                 aria-current={index === cursor ? 'true' : undefined}
               >
                 {canReview && (
-                  <td>
+                  <td className="select-col">
                     <input
                       type="checkbox"
                       aria-label="Select"
@@ -200,7 +288,10 @@ export function QueuePage() {
                   )}
                 </td>
                 <td className="muted" title={flag.createdAt}>
-                  {timeAgo(flag.createdAt)}
+                  {timeAgo(flag.createdAt, now)}
+                  {flag.status !== 'decided' && overdue(flag.createdAt) && (
+                    <span className="overdue-mark">overdue</span>
+                  )}
                 </td>
               </tr>
             ))}

@@ -97,3 +97,16 @@ export interface FlagEventDto {
   /** The flag ids concerned (a batch of new flags arrives as one event). */
   ids: string[];
 }
+
+export const FLAG_SORTS = ['newest', 'oldest', 'severity'] as const;
+export type FlagSort = (typeof FLAG_SORTS)[number];
+
+/** How many flags match the filters, per status; and how old the oldest waiting one is. */
+export interface FlagCountsDto {
+  open: number;
+  claimed: number;
+  escalated: number;
+  decided: number;
+  /** created_at of the oldest flag still waiting (open, claimed or escalated), or null. */
+  oldestWaitingAt: string | null;
+}

@@ -15,6 +15,8 @@ export interface SystemInfoDto {
     reasons: Record<ReviewerAction, string[]>;
     claimLeaseSeconds: number;
     undoWindowSeconds: number;
+    /** Flags waiting longer than this are overdue. */
+    slaMinutes: number;
   };
   categorySet: string;
   categories: CategoryDefinition[];

@@ -1,16 +1,82 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
+import { FLAG_SORTS, type FlagSort } from '@sieve/contracts';
 import { FLAG_STATUSES, type FlagStatus } from '../entities/flag.entity';
 
-export class ListFlagsQuery {
-  @IsOptional()
-  @IsIn(FLAG_STATUSES)
-  status?: FlagStatus;
-
+/** Filters shared by the queue and its counts. */
+export class FlagFiltersQuery {
   @IsOptional()
   @IsString()
   @Matches(/^[a-z0-9_/-]{1,64}$/, { message: 'category must be a category name such as "pii"' })
   category?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 128)
+  source?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 256)
+  authorId?: string;
+
+  @IsOptional()
+  @Matches(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, {
+    message: 'lang must be a language tag such as "en"',
+  })
+  lang?: string;
+
+  /** Words the post must contain (case-insensitive). */
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  q?: string;
+
+  /** Highest triggered score, at least / at most. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  minScore?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  maxScore?: number;
+
+  /** Flagged at or after / before. */
+  @IsOptional()
+  @IsISO8601()
+  from?: string;
+
+  @IsOptional()
+  @IsISO8601()
+  to?: string;
+}
+
+export class ListFlagsQuery extends FlagFiltersQuery {
+  @IsOptional()
+  @IsIn(FLAG_STATUSES)
+  status?: FlagStatus;
+
+  /** newest (default), oldest, or severity (highest score first). */
+  @IsOptional()
+  @IsIn(FLAG_SORTS)
+  sort?: FlagSort;
 
   @IsOptional()
   @Type(() => Number)
@@ -19,10 +85,10 @@ export class ListFlagsQuery {
   @Max(200)
   limit?: number;
 
-  /** Opaque: the `nextCursor` of the previous page. */
+  /** Opaque: the `nextCursor` of the previous page (for the same sort). */
   @IsOptional()
   @IsString()
-  @Matches(/^[A-Za-z0-9_-]{1,200}$/, {
+  @Matches(/^[A-Za-z0-9_-]{1,300}$/, {
     message: 'cursor must be a nextCursor returned by this endpoint',
   })
   cursor?: string;
