@@ -38,6 +38,10 @@ describe('review queue in Chromium', () => {
     const violence = detail.locator('tr[data-category="violence_and_threats"]');
     expect(await violence.textContent()).toMatch(/Violence & threats\s*\d+%≥ 50%/);
     expect(await detail.locator('.score-chart tr').count()).toBe(11);
+    // Violence is a sensitive category: blurred until revealed, with the matched words marked.
+    await detail.getByRole('button', { name: /reveal/ }).waitFor();
+    await page.keyboard.press('v');
+    expect((await detail.locator('mark').allTextContents()).join(' ')).toContain('kill you');
     // Ask why: the offline explainer streams a card built from the scorer's evidence.
     await page.keyboard.press('w');
     const card = page.getByTestId('explanation-card');
@@ -71,7 +75,8 @@ describe('review queue in Chromium', () => {
       const quote = page.getByTestId('flag-detail').locator('blockquote');
       await quote.waitFor();
       expect(await quote.textContent()).toBe(payload);
-      expect(await quote.locator('*').count()).toBe(0);
+      // Only text wrappers (spans, and marks for highlighted matches) inside: no element the post made.
+      expect(await quote.locator(':scope *:not(span):not(mark)').count()).toBe(0);
       await page.goBack();
     }
     expect(await xss()).toBeUndefined();

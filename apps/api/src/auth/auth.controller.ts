@@ -1,10 +1,12 @@
 import {
   Body,
   Controller,
+  ForbiddenException,
   Get,
   HttpCode,
   HttpStatus,
   Inject,
+  Patch,
   Post,
   Req,
   Res,
@@ -15,7 +17,8 @@ import { UsersService, toDto } from '../users/users.service';
 import { SESSION_COOKIE } from './auth.guard';
 import { AuthService } from './auth.service';
 import { ClientIp, CurrentPrincipal, Public, RequireRole } from './decorators';
-import { ChangePasswordDto, LoginDto, type SessionDto } from './dto/auth.dto';
+import { ChangePasswordDto, LoginDto, PreferencesDto, type SessionDto } from './dto/auth.dto';
+import type { UserDto } from '@sieve/contracts';
 import type { Principal } from './roles';
 
 @Controller('auth')
@@ -78,6 +81,17 @@ export class AuthController {
       user: toDto(await this.users.findById(principal.id)),
       csrfToken: principal.csrfToken ?? '',
     };
+  }
+
+  /** The signed-in user's own settings (API tokens have none). */
+  @Patch('preferences')
+  @RequireRole('viewer')
+  setPreferences(
+    @Body() body: PreferencesDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<UserDto> {
+    if (principal.kind !== 'user') throw new ForbiddenException('API tokens have no preferences');
+    return this.users.setPreferences(principal.id, body);
   }
 
   @Post('password')

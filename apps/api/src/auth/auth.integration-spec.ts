@@ -19,10 +19,12 @@ const ACCESS: Record<string, Role | 'public'> = {
   'POST /api/auth/logout': 'viewer',
   'GET /api/auth/me': 'viewer',
   'POST /api/auth/password': 'viewer',
+  'PATCH /api/auth/preferences': 'viewer',
   'GET /api/flags': 'viewer',
   'GET /api/flags/events': 'viewer',
   'GET /api/flags/counts': 'viewer',
   'GET /api/flags/:id': 'viewer',
+  'GET /api/flags/:id/context': 'viewer',
   'POST /api/flags/:id/claim': 'reviewer',
   'DELETE /api/flags/:id/claim': 'reviewer',
   'POST /api/flags/:id/decision': 'reviewer',
@@ -98,6 +100,7 @@ async function streamStatus(
 }
 
 const SAMPLE_BODIES: Record<string, object> = {
+  'PATCH /api/auth/preferences': { blurSensitive: true },
   'POST /api/auth/login': { email: 'nobody@test.local', password: 'x' },
   'POST /api/auth/password': {
     currentPassword: 'wrong',

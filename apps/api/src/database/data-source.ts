@@ -7,6 +7,7 @@ import { InitialSchema1764064800000 } from './migrations/1764064800000-InitialSc
 import { AccountsAndAudit1764072000000 } from './migrations/1764072000000-AccountsAndAudit';
 import { ReviewWorkflow1764079200000 } from './migrations/1764079200000-ReviewWorkflow';
 import { Explanations1764086400000 } from './migrations/1764086400000-Explanations';
+import { UserPreferences1764093600000 } from './migrations/1764093600000-UserPreferences';
 
 export const ENTITIES = [PolicyVersion, ScoredEvent, Flag, User];
 /** Class references, not globs, so the same list works in the webpack bundle and under ts-jest. */
@@ -15,6 +16,7 @@ export const MIGRATIONS = [
   AccountsAndAudit1764072000000,
   ReviewWorkflow1764079200000,
   Explanations1764086400000,
+  UserPreferences1764093600000,
 ];
 
 /** The one description of the database, shared by Nest, the migration command and tests. */

@@ -19,6 +19,7 @@ import type {
   BulkResultDto,
   ClaimDto,
   DecisionResultDto,
+  FlagContextDto,
   FlagCountsDto,
   FlagDetailDto,
   FlagPageDto,
@@ -60,6 +61,12 @@ export class FlagsController {
   @RequireRole('viewer')
   counts(@Query() query: FlagFiltersQuery): Promise<FlagCountsDto> {
     return this.flags.counts(query);
+  }
+
+  @Get(':id/context')
+  @RequireRole('viewer')
+  context(@Param('id', FlagId()) id: string): Promise<FlagContextDto> {
+    return this.flags.context(id);
   }
 
   @Get(':id')

@@ -1,16 +1,20 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { decodeKeyset, encodeKeyset } from '../common/keyset-cursor';
 import { PoliciesService } from '../policies/policies.service';
 import type {
   DecisionRecordDto,
+  FlagContextDto,
   FlagCountsDto,
   FlagDetailDto,
   FlagPageDto,
   FlagSummaryDto,
+  HighlightDto,
   NoteDto,
 } from '@sieve/contracts';
+import { categorySetById, OFFLINE_MODEL_ID, scoreOffline } from '@sieve/moderation';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import type { FlagFiltersQuery, ListFlagsQuery } from './dto/list-flags.query';
 
 const DEFAULT_PAGE_SIZE = 50;
@@ -63,6 +67,7 @@ export class FlagsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly policies: PoliciesService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** Keyset-paginated in the chosen order; filters use the (status, created_at, id) and GIN indexes. */
@@ -180,7 +185,39 @@ export class FlagsService {
       thresholds: policy?.rules ?? {},
       decisions,
       notes,
+      highlights: this.highlights(row.text, row.model),
     };
+  }
+
+  /**
+   * Spans that drove the score. The offline scorer can point at its matches; Mistral's
+   * moderation endpoint cannot (the explanation's quotes cover that case).
+   */
+  private highlights(text: string, model: string): HighlightDto[] {
+    if (model !== OFFLINE_MODEL_ID) return [];
+    const names = categorySetById(this.config.CATEGORY_SET).categories.map((c) => c.name);
+    return scoreOffline(text, names).evidence.map(({ start, end, category }) => ({
+      start,
+      end,
+      category,
+    }));
+  }
+
+  /** The author's other recent events on the same source, with what happened to them. */
+  async context(id: string): Promise<FlagContextDto> {
+    const authorRecent: FlagContextDto['authorRecent'] = await this.db.query(
+      `SELECT o.event_id AS "eventId", left(o.text, 280) AS text, o.event_created_at AS "createdAt", o.decision,
+              of.id AS "flagId", of.status, of.final_action AS "finalAction"
+       FROM flags f
+       JOIN scored_events e ON e.id = f.scored_event_id
+       JOIN scored_events o ON o.source = e.source AND o.author_id = e.author_id AND o.id <> e.id
+       LEFT JOIN flags of ON of.scored_event_id = o.id
+       WHERE f.id = $1
+       ORDER BY o.event_created_at DESC
+       LIMIT 10`,
+      [id],
+    );
+    return { authorRecent };
   }
 }
 

@@ -195,6 +195,37 @@ describe('review workflow: claims, decisions, undo, notes, bulk', () => {
     }).expect(400);
   });
 
+  it('gives the item view its highlights, the author’s recent posts, and the reviewer’s blur setting', async () => {
+    const first = await stack.seedFlag('first post: I will kill you');
+    const second = await stack.seedFlag('second post: you are vermin');
+    const detail = await alice.agent.get(`/api/flags/${second.id}`).expect(200);
+    const text: string = detail.body.event.text;
+    expect(
+      detail.body.highlights.map((h: { start: number; end: number }) => text.slice(h.start, h.end)),
+    ).toContain('vermin');
+
+    const context = await alice.agent.get(`/api/flags/${second.id}/context`).expect(200);
+    expect(context.body.authorRecent.map((e: { flagId: string }) => e.flagId)).toContain(first.id);
+    expect(context.body.authorRecent.map((e: { flagId: string }) => e.flagId)).not.toContain(
+      second.id,
+    );
+
+    expect((await alice.agent.get('/api/auth/me').expect(200)).body.user.preferences).toEqual({
+      blurSensitive: true,
+    });
+    const off = await alice.agent
+      .patch('/api/auth/preferences')
+      .set('x-csrf-token', alice.csrfToken)
+      .send({ blurSensitive: false })
+      .expect(200);
+    expect(off.body.preferences).toEqual({ blurSensitive: false });
+    await alice.agent
+      .patch('/api/auth/preferences')
+      .set('x-csrf-token', alice.csrfToken)
+      .send({ blurSensitive: 'no' })
+      .expect(400);
+  });
+
   it('adds notes to the item’s history, and a viewer can read but not act', async () => {
     const flag = await stack.seedFlag();
     await post(alice, `/api/flags/${flag.id}/notes`, { text: 'Same author as last week' }).expect(

@@ -147,6 +147,12 @@ export class UsersService implements OnApplicationBootstrap {
     return toDto(after);
   }
 
+  async setPreferences(id: string, preferences: { blurSensitive?: boolean }): Promise<UserDto> {
+    if (preferences.blurSensitive !== undefined)
+      await this.users.update({ id }, { blurSensitive: preferences.blurSensitive });
+    return toDto(await this.findById(id));
+  }
+
   async changePassword(
     id: string,
     newPassword: string,
@@ -183,6 +189,7 @@ export function toDto(u: User): UserDto {
     displayName: u.displayName,
     role: u.role,
     disabled: u.disabled,
+    preferences: { blurSensitive: u.blurSensitive },
     createdAt: u.createdAt.toISOString(),
   };
 }

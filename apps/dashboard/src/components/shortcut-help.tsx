@@ -10,6 +10,7 @@ const SHORTCUTS: [string, string][] = [
   ['n', 'write a note'],
   ['w', 'explain why the item was flagged'],
   ['u', 'undo the last decision'],
+  ['v', 'reveal blurred sensitive content'],
   ['q', 'back to the queue'],
   ['?', 'show or hide this help'],
 ];

@@ -1,6 +1,8 @@
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { send } from '../api/client';
+import { queryKeys } from '../hooks/query-keys';
 import { type FormEvent, useState } from 'react';
-import { changePassword, ROLE_LABELS } from '../api/auth';
+import { changePassword, ROLE_LABELS, type User } from '../api/auth';
 import { useSession } from '../hooks/use-session';
 
 export function AccountPage() {
@@ -13,6 +15,12 @@ export function AccountPage() {
       setCurrent('');
       setNext('');
     },
+  });
+  const client = useQueryClient();
+  const preferences = useMutation({
+    mutationFn: (blurSensitive: boolean) =>
+      send<User>('PATCH', '/auth/preferences', { blurSensitive }),
+    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.session }),
   });
   const user = session.data?.user;
   if (!user) return null;
@@ -33,6 +41,14 @@ export function AccountPage() {
         <dt>Role</dt>
         <dd>{ROLE_LABELS[user.role]}</dd>
       </dl>
+      <label className="toggle">
+        <input
+          type="checkbox"
+          checked={user.preferences.blurSensitive}
+          onChange={(e) => preferences.mutate(e.target.checked)}
+        />
+        Blur posts in sensitive categories until I reveal them
+      </label>
       <form onSubmit={submit} className="stack-form" aria-label="Change password">
         <h2>Change password</h2>
         <label>

@@ -5,7 +5,9 @@ import { ApiError } from '../api/client';
 import { listFlags, releaseFlag, type Decision, type FlagDetail } from '../api/flags';
 import { CategoryChips } from '../components/category-chips';
 import { DecisionPanel } from '../components/decision-panel';
+import { AuthorContext } from '../components/author-context';
 import { ExplanationPanel } from '../components/explanation-panel';
+import { HighlightedText } from '../components/highlighted-text';
 import { timeAgo } from '../components/format';
 import { ScoreChart } from '../components/score-chart';
 import { StatusBadge } from '../components/status-badge';
@@ -99,11 +101,12 @@ export function FlagPage() {
               <StatusBadge status={flag.data.status} />
             </header>
             {/* User content: rendered as text only, never as HTML. */}
-            <blockquote className="post-text">{flag.data.event.text}</blockquote>
+            <PostText flag={flag.data} />
             <Facts flag={flag.data} />
             <h2>Scores against thresholds</h2>
             <ScoreChart scores={flag.data.scores} thresholds={flag.data.thresholds} />
             <ExplanationPanel flagId={flag.data.id} canAsk={hasRole(role, 'reviewer')} />
+            <AuthorContext flagId={flag.data.id} authorId={flag.data.event.authorId} />
             <History flag={flag.data} />
           </article>
 
@@ -151,6 +154,31 @@ export function FlagPage() {
         </div>
       )}
     </section>
+  );
+}
+
+/** Blurred until revealed when it is in a sensitive category and the reviewer asked for that. */
+function PostText({ flag }: { flag: FlagDetail }) {
+  const session = useSession();
+  const system = useSystemInfo();
+  const [revealedFor, setRevealedFor] = useState<string | null>(null);
+  const sensitive = flag.triggered.some(
+    (t) => system.data?.categories.find((c) => c.name === t.category)?.sensitive,
+  );
+  const blurred =
+    sensitive && (session.data?.user.preferences.blurSensitive ?? true) && revealedFor !== flag.id;
+  useHotkeys({ v: () => setRevealedFor(flag.id) }, blurred);
+  return (
+    <div className="post-wrap">
+      <blockquote className={`post-text ${blurred ? 'blurred' : ''}`} aria-hidden={blurred}>
+        <HighlightedText text={flag.event.text} highlights={flag.highlights} />
+      </blockquote>
+      {blurred && (
+        <button className="reveal" onClick={() => setRevealedFor(flag.id)}>
+          Sensitive content — reveal <kbd>v</kbd>
+        </button>
+      )}
+    </div>
   );
 }
 

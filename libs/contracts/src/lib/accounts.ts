@@ -6,7 +6,13 @@ export interface UserDto {
   displayName: string;
   role: Role;
   disabled: boolean;
+  preferences: UserPreferencesDto;
   createdAt: string;
+}
+
+export interface UserPreferencesDto {
+  /** Blur posts in sensitive categories until revealed (reviewer wellbeing). */
+  blurSensitive: boolean;
 }
 
 export interface SessionDto {

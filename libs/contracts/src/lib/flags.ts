@@ -72,6 +72,27 @@ export interface FlagDetailDto extends FlagSummaryDto {
   /** Every reviewer decision, undone ones included, oldest first. */
   decisions: DecisionRecordDto[];
   notes: NoteDto[];
+  /** Spans of the text that drove a score, where the scorer can say (the offline scorer can). */
+  highlights: HighlightDto[];
+}
+
+export interface HighlightDto {
+  start: number;
+  end: number;
+  category: string;
+}
+
+/** What else the author posted recently, with the outcomes, for context. */
+export interface FlagContextDto {
+  authorRecent: {
+    eventId: string;
+    text: string;
+    createdAt: string;
+    decision: 'allow' | 'review' | 'block';
+    flagId: string | null;
+    status: FlagStatus | null;
+    finalAction: 'approve' | 'remove' | null;
+  }[];
 }
 
 export interface DecisionInput {

@@ -1,4 +1,4 @@
-import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsEmail, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { MIN_PASSWORD_LENGTH } from '../passwords';
 
 export class LoginDto {
@@ -21,6 +21,12 @@ export class ChangePasswordDto {
   @MinLength(MIN_PASSWORD_LENGTH)
   @MaxLength(256)
   newPassword!: string;
+}
+
+export class PreferencesDto {
+  @IsOptional()
+  @IsBoolean()
+  blurSensitive?: boolean;
 }
 
 export type { SessionDto } from '@sieve/contracts';

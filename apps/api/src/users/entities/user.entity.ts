@@ -27,6 +27,9 @@ export class User {
   @Column({ type: 'boolean', default: false })
   disabled!: boolean;
 
+  @Column({ name: 'blur_sensitive', type: 'boolean', default: true })
+  blurSensitive!: boolean;
+
   @Column({ name: 'password_changed_at', type: 'timestamptz' })
   passwordChangedAt!: Date;
 

@@ -1,0 +1,35 @@
+import { useQuery } from '@tanstack/react-query';
+import { Link } from 'react-router-dom';
+import { request } from '../api/client';
+import type { FlagContextDto } from '@sieve/contracts';
+import { timeAgo } from './format';
+
+const OUTCOME: Record<string, string> = { approve: 'approved', remove: 'removed' };
+
+/** The author's other recent posts on this source and what happened to each. */
+export function AuthorContext({ flagId, authorId }: { flagId: string; authorId: string }) {
+  const context = useQuery({
+    queryKey: ['flags', 'context', flagId],
+    queryFn: () => request<FlagContextDto>(`/flags/${encodeURIComponent(flagId)}/context`),
+  });
+  const recent = context.data?.authorRecent ?? [];
+  return (
+    <section className="author-context" aria-label="Author context">
+      <h2>Recent posts by {authorId}</h2>
+      {context.isSuccess && recent.length === 0 && (
+        <p className="muted">No other posts from this author.</p>
+      )}
+      <ul>
+        {recent.map((e) => (
+          <li key={e.eventId}>
+            <span className="muted small">{timeAgo(e.createdAt)}</span>{' '}
+            {e.flagId ? <Link to={`/flags/${e.flagId}`}>{e.text}</Link> : <span>{e.text}</span>}{' '}
+            <span className={`badge badge-${e.finalAction ? 'decided' : (e.status ?? 'allowed')}`}>
+              {e.finalAction ? OUTCOME[e.finalAction] : e.status ? e.status : 'not flagged'}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
