@@ -36,6 +36,16 @@ export interface RequestOptions {
   noCache?: boolean;
 }
 
+/** One logical call: what to send, and how to read a successful answer. */
+interface Call<R> {
+  method: string;
+  path: string;
+  body: BodyInit | undefined;
+  contentType: string | null;
+  options: RequestOptions;
+  read: (response: Response) => Promise<R>;
+}
+
 export interface TransportOptions {
   apiKey: string;
   baseUrl: string;
@@ -158,12 +168,7 @@ export class Transport {
     };
     try {
       return await this.sendWithRetries(
-        method,
-        path,
-        body,
-        contentType,
-        options,
-        read,
+        { method, path, body, contentType, options, read },
         started,
         estimated,
       );
@@ -175,31 +180,23 @@ export class Transport {
     }
   }
 
-  private async sendWithRetries<R>(
-    method: string,
-    path: string,
-    body: BodyInit | undefined,
-    contentType: string | null,
-    options: RequestOptions,
-    read: (response: Response) => Promise<R>,
-    started: number,
-    estimated: number,
-  ): Promise<R> {
+  private async sendWithRetries<R>(call: Call<R>, started: number, estimated: number): Promise<R> {
+    const { signal } = call.options;
     for (let attempt = 1; ; attempt++) {
       const release = this.options.limiter
-        ? await this.options.limiter.acquire(estimated, options.signal)
+        ? await this.options.limiter.acquire(estimated, signal)
         : null;
       let outcome: Outcome = 'failed';
       try {
-        const result = await this.attempt(method, path, body, contentType, options, read);
+        const result = await this.attempt(call);
         outcome = 'ok';
         return result;
       } catch (error) {
         if (error instanceof MistralApiError && error.status === 429) outcome = 'throttled';
         const delay = this.retryDelay(error, attempt, started);
-        if (delay === null || options.signal?.aborted) throw error;
+        if (delay === null || signal?.aborted) throw error;
         release?.(outcome);
-        await this.clock.sleep(delay, options.signal);
+        await this.clock.sleep(delay, signal);
         continue;
       } finally {
         release?.(outcome);
@@ -226,14 +223,14 @@ export class Transport {
   }
 
   /** One try; `read` consumes the body inside the attempt, so a body cut short is retried too. */
-  private async attempt<R>(
-    method: string,
-    path: string,
-    body: BodyInit | undefined,
-    contentType: string | null,
-    options: RequestOptions,
-    read: (response: Response) => Promise<R>,
-  ): Promise<R> {
+  private async attempt<R>({
+    method,
+    path,
+    body,
+    contentType,
+    options,
+    read,
+  }: Call<R>): Promise<R> {
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;

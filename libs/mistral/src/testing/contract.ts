@@ -70,27 +70,11 @@ export class MistralContract {
     body: unknown,
     contentType = 'application/json',
   ): ContractIssue[] {
-    const template = this.route(method, path);
-    if (!template)
-      return [
-        {
-          loc: ['path'],
-          msg: `no operation ${method} ${path} in the contract`,
-          type: 'unknown_route',
-        },
-      ];
-    const op = this.spec.paths[template][method.toLowerCase()];
-    if (!op.requestBody?.content[contentType]) return [];
+    const found = this.operation(method, path);
+    if ('issues' in found) return found.issues;
+    if (!found.op.requestBody?.content[contentType]) return [];
     return this.check(
-      pointer(
-        'paths',
-        template,
-        method.toLowerCase(),
-        'requestBody',
-        'content',
-        contentType,
-        'schema',
-      ),
+      pointer(...found.at, 'requestBody', 'content', contentType, 'schema'),
       body,
       'body',
     );
@@ -103,37 +87,36 @@ export class MistralContract {
     body: unknown,
     contentType = 'application/json',
   ): ContractIssue[] {
+    const found = this.operation(method, path);
+    if ('issues' in found) return found.issues;
+    if (!found.op.responses[String(status)]?.content?.[contentType]) {
+      const msg = `the contract has no ${status} ${contentType} response for ${method} ${found.template}`;
+      return [{ loc: ['response'], msg, type: 'unknown_response' }];
+    }
+    const ref = pointer(...found.at, 'responses', String(status), 'content', contentType, 'schema');
+    return this.check(ref, body, 'response').filter(
+      (issue) => !isKnownSpecQuirk(found.template, issue),
+    );
+  }
+
+  /** The operation a request addresses, with its JSON-pointer path in the spec. */
+  private operation(
+    method: string,
+    path: string,
+  ): { template: string; op: Operation; at: string[] } | { issues: ContractIssue[] } {
     const template = this.route(method, path);
     if (!template)
-      return [
-        {
-          loc: ['path'],
-          msg: `no operation ${method} ${path} in the contract`,
-          type: 'unknown_route',
-        },
-      ];
-    const op = this.spec.paths[template][method.toLowerCase()];
-    const response = op.responses[String(status)];
-    if (!response?.content?.[contentType]) {
-      return [
-        {
-          loc: ['response'],
-          msg: `the contract has no ${status} ${contentType} response for ${method} ${template}`,
-          type: 'unknown_response',
-        },
-      ];
-    }
-    const ref = pointer(
-      'paths',
-      template,
-      method.toLowerCase(),
-      'responses',
-      String(status),
-      'content',
-      contentType,
-      'schema',
-    );
-    return this.check(ref, body, 'response').filter((issue) => !isKnownSpecQuirk(template, issue));
+      return {
+        issues: [
+          {
+            loc: ['path'],
+            msg: `no operation ${method} ${path} in the contract`,
+            type: 'unknown_route',
+          },
+        ],
+      };
+    const m = method.toLowerCase();
+    return { template, op: this.spec.paths[template][m], at: ['paths', template, m] };
   }
 
   /** Validates one streamed chunk against `CompletionChunk`. */
