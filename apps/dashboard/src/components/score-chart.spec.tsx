@@ -1,34 +1,6 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { render, screen, within } from '@testing-library/react';
-import type { SystemInfo } from '../api/system';
-import { queryKeys } from '../hooks/query-keys';
+import { screen, within } from '@testing-library/react';
 import { ScoreChart } from './score-chart';
-
-function renderWithSystem(ui: React.ReactElement) {
-  const client = new QueryClient();
-  const system: SystemInfo = {
-    scorer: { kind: 'offline', model: 'sieve-offline-lexicon-v1', label: 'offline' },
-    review: {
-      reasons: { approve: ['Not harmful'], remove: ['Spam'], escalate: ['Legal risk'] },
-      claimLeaseSeconds: 300,
-      undoWindowSeconds: 60,
-      slaMinutes: 60,
-    },
-    categorySet: 'mistral-moderation-2603',
-    categories: [
-      { name: 'pii', label: 'Personal data', description: '', sensitive: false },
-      {
-        name: 'violence_and_threats',
-        label: 'Violence & threats',
-        description: '',
-        sensitive: true,
-      },
-    ],
-    policyVersion: 1,
-  };
-  client.setQueryData(queryKeys.system, system);
-  return render(<QueryClientProvider client={client}>{ui}</QueryClientProvider>);
-}
+import { renderWithSystem } from '../testing/render';
 
 describe('ScoreChart', () => {
   it('lists categories by score with labels, marking those over their review threshold', () => {

@@ -1,0 +1,32 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { render } from '@testing-library/react';
+import type { ReactElement } from 'react';
+import type { SystemInfo } from '../api/system';
+import { queryKeys } from '../hooks/query-keys';
+
+export const SYSTEM_INFO: SystemInfo = {
+  scorer: { kind: 'offline', model: 'sieve-offline-lexicon-v1', label: 'offline' },
+  review: {
+    reasons: {
+      approve: ['Not harmful', 'Satire'],
+      remove: ['Spam', 'Threat of violence'],
+      escalate: ['Legal risk'],
+    },
+    claimLeaseSeconds: 300,
+    undoWindowSeconds: 60,
+    slaMinutes: 60,
+  },
+  categorySet: 'mistral-moderation-2603',
+  categories: [
+    { name: 'pii', label: 'Personal data', description: '', sensitive: false },
+    { name: 'violence_and_threats', label: 'Violence & threats', description: '', sensitive: true },
+  ],
+  policyVersion: 1,
+};
+
+/** Renders with a query cache that already knows the installation (no network). */
+export function renderWithSystem(ui: ReactElement) {
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  client.setQueryData(queryKeys.system, SYSTEM_INFO);
+  return render(<QueryClientProvider client={client}>{ui}</QueryClientProvider>);
+}
