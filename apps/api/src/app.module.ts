@@ -13,6 +13,7 @@ import { ExplanationsModule } from './explanations/explanations.module';
 import { KafkaModule } from './kafka/kafka.module';
 import { MistralModule } from './mistral/mistral.module';
 import { ScoringModule } from './scoring/scoring.module';
+import { StatsModule } from './stats/stats.module';
 import { SystemModule } from './system/system.module';
 
 @Module({
@@ -29,6 +30,7 @@ import { SystemModule } from './system/system.module';
     ExplanationsModule,
     HealthModule,
     SystemModule,
+    StatsModule,
   ],
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -50,6 +50,10 @@ describe('signing in, roles and signing out in Chromium', () => {
     await page.getByTestId('audit').getByText('auth.login').first().waitFor();
     await page.screenshot({ path: screenshotPath('audit-log') });
 
+    await page.getByRole('link', { name: 'Stats' }).click();
+    await page.getByTestId('stats').getByText('reviewer agreement').waitFor();
+    await page.screenshot({ path: screenshotPath('stats'), fullPage: true });
+
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(/\/login/);
     expect(await page.evaluate(async () => (await fetch('/api/auth/me')).status)).toBe(401);

@@ -11,6 +11,7 @@ import { AccountPage } from './pages/account-page';
 import { FlagPage } from './pages/flag-page';
 import { LoginPage } from './pages/login-page';
 import { QueuePage } from './pages/queue-page';
+import { StatsPage } from './pages/stats-page';
 
 function TopBar() {
   const session = useSession();
@@ -24,6 +25,7 @@ function TopBar() {
           <NavLink to="/" end>
             Queue
           </NavLink>
+          <NavLink to="/stats">Stats</NavLink>
           {hasRole(user.role, 'admin') && <NavLink to="/admin/users">Users</NavLink>}
           {hasRole(user.role, 'admin') && <NavLink to="/admin/audit">Audit log</NavLink>}
           <span className="spacer" />
@@ -63,6 +65,14 @@ export function App() {
             element={
               <RequireRole minRole="viewer">
                 <FlagPage />
+              </RequireRole>
+            }
+          />
+          <Route
+            path="/stats"
+            element={
+              <RequireRole minRole="viewer">
+                <StatsPage />
               </RequireRole>
             }
           />

@@ -34,6 +34,7 @@ const ACCESS: Record<string, Role | 'public'> = {
   'GET /api/flags/:id/explanation': 'viewer',
   'POST /api/flags/:id/explanation': 'reviewer',
   'GET /api/system': 'viewer',
+  'GET /api/stats': 'viewer',
   'GET /api/users': 'admin',
   'POST /api/users': 'admin',
   'PATCH /api/users/:id': 'admin',

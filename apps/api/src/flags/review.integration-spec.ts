@@ -226,6 +226,30 @@ describe('review workflow: claims, decisions, undo, notes, bulk', () => {
       .expect(400);
   });
 
+  it('reports stats: flags per day and category, decisions per reviewer, agreement on identical texts', async () => {
+    const [a, b] = await Promise.all([
+      stack.seedFlag('identical text for agreement'),
+      stack.seedFlag('identical text for agreement'),
+    ]);
+    await post(alice, `/api/flags/${a.id}/decision`, remove).expect(201);
+    await post(bob, `/api/flags/${b.id}/decision`, remove).expect(201);
+    await stack.seedFlag('still waiting');
+    const stats = await alice.agent.get('/api/stats?days=7').expect(200);
+    expect(stats.body.days).toBe(7);
+    expect(stats.body.flagsPerDay).toContainEqual({
+      day: new Date().toISOString().slice(0, 10),
+      category: 'violence_and_threats',
+      count: expect.any(Number),
+    });
+    const names = stats.body.decisionsByReviewer.map((r: { reviewer: string }) => r.reviewer);
+    expect(names).toEqual(expect.arrayContaining(['reviewer 1', 'reviewer 2']));
+    expect(stats.body.agreement.pairs).toBeGreaterThanOrEqual(1);
+    expect(stats.body.agreement.agreed).toBeGreaterThanOrEqual(1);
+    expect(stats.body.queue.waiting).toBeGreaterThan(0);
+    expect(stats.body.mistralUsage).toBeNull();
+    await alice.agent.get('/api/stats?days=365').expect(400);
+  });
+
   it('adds notes to the item’s history, and a viewer can read but not act', async () => {
     const flag = await stack.seedFlag();
     await post(alice, `/api/flags/${flag.id}/notes`, { text: 'Same author as last week' }).expect(

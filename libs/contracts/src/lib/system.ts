@@ -22,3 +22,21 @@ export interface SystemInfoDto {
   categories: CategoryDefinition[];
   policyVersion: number;
 }
+
+/** GET /api/stats: the numbers behind the Stats page, over the last `days` days. */
+export interface StatsDto {
+  days: number;
+  /** Flags raised per UTC day and category. */
+  flagsPerDay: { day: string; category: string; count: number }[];
+  queue: { waiting: number; oldestWaitingAt: string | null };
+  decisionsByReviewer: { reviewer: string; approve: number; remove: number; escalate: number }[];
+  /** Where different reviewers decided identical texts: how often they chose the same action. */
+  agreement: { pairs: number; agreed: number };
+  /** Mistral calls made by this api process since it started (tokens and cost by model). */
+  mistralUsage: {
+    requests: number;
+    totalTokens: number;
+    costUsd: number;
+    byModel: Record<string, { requests: number; totalTokens: number; costUsd: number }>;
+  } | null;
+}

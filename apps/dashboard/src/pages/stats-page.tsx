@@ -1,0 +1,162 @@
+import type { StatsDto } from '@sieve/contracts';
+import { useQuery } from '@tanstack/react-query';
+import { request } from '../api/client';
+import { timeAgo } from '../components/format';
+import { useNow } from '../hooks/use-now';
+import { useCategoryLabel } from '../hooks/use-system';
+
+const PALETTE = [
+  '#b42318',
+  '#b54708',
+  '#3b5bdb',
+  '#05603a',
+  '#6941c6',
+  '#c11574',
+  '#026aa2',
+  '#667085',
+  '#93370d',
+  '#3e4784',
+  '#107569',
+];
+
+export function StatsPage() {
+  const stats = useQuery({
+    queryKey: ['flags', 'stats'],
+    queryFn: () => request<StatsDto>('/stats?days=14'),
+  });
+  const label = useCategoryLabel();
+  const now = useNow();
+  if (stats.isPending) return <p className="muted">Loading…</p>;
+  if (stats.isError)
+    return (
+      <p className="error" role="alert">
+        {stats.error.message}
+      </p>
+    );
+  const s = stats.data;
+
+  // Every day of the period, empty ones included, so the bars keep a steady width.
+  const days = Array.from({ length: s.days }, (_, i) =>
+    new Date(now - (s.days - 1 - i) * 86_400_000).toISOString().slice(0, 10),
+  );
+  const categories = [...new Set(s.flagsPerDay.map((r) => r.category))];
+  const color = (category: string) => PALETTE[categories.indexOf(category) % PALETTE.length];
+  const totals = days.map((day) =>
+    s.flagsPerDay.filter((r) => r.day === day).reduce((n, r) => n + r.count, 0),
+  );
+  const maxDay = Math.max(1, ...totals);
+  const maxReviewer = Math.max(
+    1,
+    ...s.decisionsByReviewer.map((r) => r.approve + r.remove + r.escalate),
+  );
+
+  return (
+    <section className="stats" data-testid="stats">
+      <h1>Stats — last {s.days} days</h1>
+      <div className="stat-tiles">
+        <div className="tile">
+          <strong>{s.queue.waiting}</strong> waiting
+          {s.queue.oldestWaitingAt && (
+            <span className="muted small">
+              oldest flagged {timeAgo(s.queue.oldestWaitingAt, now)}
+            </span>
+          )}
+        </div>
+        <div className="tile">
+          <strong>
+            {s.agreement.pairs === 0
+              ? '—'
+              : `${Math.round((100 * s.agreement.agreed) / s.agreement.pairs)}%`}
+          </strong>{' '}
+          reviewer agreement
+          <span className="muted small">
+            {s.agreement.agreed} of {s.agreement.pairs} pairs of decisions on identical texts
+          </span>
+        </div>
+        <div className="tile">
+          {s.mistralUsage ? (
+            <>
+              <strong>${s.mistralUsage.costUsd.toFixed(4)}</strong> Mistral cost
+              <span className="muted small">
+                {s.mistralUsage.requests} requests · {s.mistralUsage.totalTokens} tokens (this api
+                process)
+              </span>
+            </>
+          ) : (
+            <>
+              <strong>—</strong> Mistral usage
+              <span className="muted small">offline scorer and explainer: no Mistral calls</span>
+            </>
+          )}
+        </div>
+      </div>
+
+      <h2>Flags per day, by category</h2>
+      {s.flagsPerDay.length === 0 && <p className="muted">No flags in this period.</p>}
+      <div className="day-bars" role="img" aria-label="Flags per day by category">
+        {days.map((day, i) => (
+          <div key={day} className="day" title={`${day}: ${totals[i]} flags`}>
+            <div className="stack" style={{ height: `${(100 * totals[i]) / maxDay}%` }}>
+              {s.flagsPerDay
+                .filter((r) => r.day === day)
+                .map((r) => (
+                  <div
+                    key={r.category}
+                    style={{ flexGrow: r.count, background: color(r.category) }}
+                    title={`${label(r.category)}: ${r.count}`}
+                  />
+                ))}
+            </div>
+            <span className="small muted">{day.slice(5)}</span>
+          </div>
+        ))}
+      </div>
+      <ul className="legend">
+        {categories.map((c) => (
+          <li key={c}>
+            <span className="swatch" style={{ background: color(c) }} /> {label(c)}
+          </li>
+        ))}
+      </ul>
+
+      <h2>Decisions per reviewer</h2>
+      <table className="score-chart">
+        <tbody>
+          {s.decisionsByReviewer.map((r) => {
+            const total = r.approve + r.remove + r.escalate;
+            return (
+              <tr key={r.reviewer}>
+                <th scope="row">{r.reviewer}</th>
+                <td className="bar-cell">
+                  <div
+                    className="bar-track split"
+                    style={{ width: `${(100 * total) / maxReviewer}%` }}
+                  >
+                    <div
+                      className="seg approve"
+                      style={{ flexGrow: r.approve }}
+                      title={`approved ${r.approve}`}
+                    />
+                    <div
+                      className="seg remove"
+                      style={{ flexGrow: r.remove }}
+                      title={`removed ${r.remove}`}
+                    />
+                    <div
+                      className="seg escalate"
+                      style={{ flexGrow: r.escalate }}
+                      title={`escalated ${r.escalate}`}
+                    />
+                  </div>
+                </td>
+                <td className="num">
+                  {r.approve} approved · {r.remove} removed · {r.escalate} escalated
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </section>
+  );
+}
