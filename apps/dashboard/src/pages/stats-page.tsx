@@ -120,6 +120,7 @@ export function StatsPage() {
       </ul>
 
       <h2>Decisions per reviewer</h2>
+      {s.decisionsByReviewer.length === 0 && <p className="muted">No decisions in this period.</p>}
       <table className="score-chart">
         <tbody>
           {s.decisionsByReviewer.map((r) => {
