@@ -1,6 +1,4 @@
 import type { DataSourceOptions } from 'typeorm';
-import { Flag } from '../flags/entities/flag.entity';
-import { ScoredEvent } from '../ingest/entities/scored-event.entity';
 import { PolicyVersion } from '../policies/entities/policy-version.entity';
 import { User } from '../users/entities/user.entity';
 import { InitialSchema1764064800000 } from './migrations/1764064800000-InitialSchema';
@@ -9,7 +7,11 @@ import { ReviewWorkflow1764079200000 } from './migrations/1764079200000-ReviewWo
 import { Explanations1764086400000 } from './migrations/1764086400000-Explanations';
 import { UserPreferences1764093600000 } from './migrations/1764093600000-UserPreferences';
 
-export const ENTITIES = [PolicyVersion, ScoredEvent, Flag, User];
+/**
+ * Entities for the tables read through repositories. scored_events and flags are written and
+ * read with SQL by their stores (bulk inserts, keyset pages); the migrations describe them.
+ */
+export const ENTITIES = [PolicyVersion, User];
 /** Class references, not globs, so the same list works in the webpack bundle and under ts-jest. */
 export const MIGRATIONS = [
   InitialSchema1764064800000,

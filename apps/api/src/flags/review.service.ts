@@ -20,7 +20,7 @@ import { hasRole, type Principal } from '../auth/roles';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { KafkaService } from '../kafka/kafka.service';
 import type { BulkResultDto, ClaimDto, DecideFlagDto, NoteDto } from './dto/review.dto';
-import type { FlagStatus } from './entities/flag.entity';
+import type { FlagStatus } from '@sieve/contracts';
 import { notifyFlagEvent } from './flag-events.service';
 
 interface LockedFlag {

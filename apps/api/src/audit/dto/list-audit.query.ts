@@ -1,5 +1,5 @@
-import { Type } from 'class-transformer';
-import { IsISO8601, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min } from 'class-validator';
+import { PageCursor, PageLimit } from '../../common/pagination';
+import { IsISO8601, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
 
 export class ListAuditQuery {
   /** A prefix: `auth` matches `auth.login` and `auth.login_failed`. */
@@ -30,16 +30,9 @@ export class ListAuditQuery {
   @IsISO8601()
   to?: string;
 
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @PageLimit()
   limit?: number;
 
-  @IsOptional()
-  @Matches(/^[A-Za-z0-9_-]{1,300}$/, {
-    message: 'cursor must be a nextCursor returned by this endpoint',
-  })
+  @PageCursor()
   cursor?: string;
 }

@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
+import { PageCursor, PageLimit } from '../../common/pagination';
 import {
   IsIn,
-  IsInt,
   IsISO8601,
   IsNumber,
   IsOptional,
@@ -11,8 +11,7 @@ import {
   Max,
   Min,
 } from 'class-validator';
-import { FLAG_SORTS, type FlagSort } from '@sieve/contracts';
-import { FLAG_STATUSES, type FlagStatus } from '../entities/flag.entity';
+import { FLAG_SORTS, FLAG_STATUSES, type FlagSort, type FlagStatus } from '@sieve/contracts';
 
 /** Filters shared by the queue and its counts. */
 export class FlagFiltersQuery {
@@ -78,18 +77,10 @@ export class ListFlagsQuery extends FlagFiltersQuery {
   @IsIn(FLAG_SORTS)
   sort?: FlagSort;
 
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @PageLimit()
   limit?: number;
 
   /** Opaque: the `nextCursor` of the previous page (for the same sort). */
-  @IsOptional()
-  @IsString()
-  @Matches(/^[A-Za-z0-9_-]{1,300}$/, {
-    message: 'cursor must be a nextCursor returned by this endpoint',
-  })
+  @PageCursor()
   cursor?: string;
 }
