@@ -10,7 +10,7 @@ export function configureApp(
   config: Pick<AppConfig, 'TRUST_PROXY' | 'REQUEST_BODY_LIMIT'>,
 ): INestApplication {
   const express = app as NestExpressApplication;
-  app.setGlobalPrefix('api');
+  app.setGlobalPrefix('api', { exclude: ['metrics'] });
   app.enableShutdownHooks();
   if (config.TRUST_PROXY) express.set('trust proxy', 1);
   express.useBodyParser('json', { limit: config.REQUEST_BODY_LIMIT });

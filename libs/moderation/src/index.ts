@@ -6,3 +6,4 @@ export { findPii, luhnValid, ibanValid, type PiiMatch } from './lib/offline/pii'
 export { tokenize, type Token } from './lib/offline/normalize';
 export * from './lib/decision-message';
 export * from './lib/explanation';
+export * from './lib/scoring-text';

@@ -38,12 +38,30 @@ export const configSchema = z.object({
   KAFKA_DLQ_TOPIC: z.string().default('content.events.dlq'),
   INGEST_ENABLED: bool.default(true),
   INGEST_MAX_TEXT_BYTES: int(1, 1024 * 1024).default(32 * 1024),
+  /** Partitions one process works on at once (kafkajs partitionsConsumedConcurrently). */
+  INGEST_PARTITION_CONCURRENCY: int(1, 64).default(4),
+  /** A partition whose batch fails (Mistral or Postgres down) is paused, then retried after a backoff growing up to this. */
+  INGEST_MAX_BACKOFF_MS: int(100, 600_000).default(30_000),
 
   MISTRAL_API_KEY: z.string().min(1).optional(),
   MISTRAL_BASE_URL: z.url().default('https://api.mistral.ai'),
   MISTRAL_MODERATION_MODEL: z.string().default('mistral-moderation-2603'),
   MISTRAL_TIMEOUT_MS: int(100, 600_000).default(30_000),
+  /** Texts per moderation request (texts from all partitions are packed together). */
   MISTRAL_MODERATION_BATCH_SIZE: int(1, 512).default(64),
+  /** Estimated tokens per moderation request. */
+  MISTRAL_MODERATION_MAX_TOKENS: int(256, 1_000_000).default(16_000),
+  /** Moderation requests in flight per process. */
+  MISTRAL_MODERATION_CONCURRENCY: int(1, 256).default(8),
+  /** How long a partly filled moderation request waits for more texts. */
+  MISTRAL_MODERATION_LINGER_MS: int(0, 1000).default(5),
+  /** Client-side budgets matching your Mistral workspace limits; unset: only 429s slow us down. */
+  MISTRAL_REQUESTS_PER_SECOND: int(1, 100_000).optional(),
+  MISTRAL_TOKENS_PER_MINUTE: int(1000, 1_000_000_000).optional(),
+  /** Identical texts are scored once: scores are kept per model in Postgres for this long. */
+  SCORE_CACHE_MAX_AGE_HOURS: int(1, 24 * 365).default(24 * 30),
+  /** And the most recent ones in memory too. */
+  SCORE_CACHE_MEMORY_ENTRIES: int(0, 10_000_000).default(100_000),
   /** The chat model that explains flags to reviewers. */
   MISTRAL_CHAT_MODEL: z.string().default('mistral-small-latest'),
 
@@ -65,6 +83,9 @@ export const configSchema = z.object({
     .string()
     .regex(/^\d+(kb|mb)$/, 'must look like 100kb or 1mb')
     .default('256kb'),
+
+  /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 
   /** Flags waiting longer than this stand out in the queue. */
   QUEUE_SLA_MINUTES: int(1, 30 * 24 * 60).default(60),

@@ -6,6 +6,7 @@ import { AccountsAndAudit1764072000000 } from './migrations/1764072000000-Accoun
 import { ReviewWorkflow1764079200000 } from './migrations/1764079200000-ReviewWorkflow';
 import { Explanations1764086400000 } from './migrations/1764086400000-Explanations';
 import { UserPreferences1764093600000 } from './migrations/1764093600000-UserPreferences';
+import { ScoreCache1764100800000 } from './migrations/1764100800000-ScoreCache';
 
 /**
  * Entities for the tables read through repositories. scored_events and flags are written and
@@ -19,6 +20,7 @@ export const MIGRATIONS = [
   ReviewWorkflow1764079200000,
   Explanations1764086400000,
   UserPreferences1764093600000,
+  ScoreCache1764100800000,
 ];
 
 /** The one description of the database, shared by Nest, the migration command and tests. */

@@ -10,16 +10,28 @@ import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { KafkaService } from '../kafka/kafka.service';
 import { PoliciesService } from '../policies/policies.service';
-import { MODERATION_SCORER, type ModerationScorer } from '../scoring/moderation-scorer';
-import { keyOf, ScoredEventStore, type StoredDecision } from './scored-event.store';
+import { MetricsService } from '../metrics/metrics.service';
+import type { CachedScore } from '../scoring/score-cache.store';
+import { ScoringService } from '../scoring/scoring.service';
+import {
+  keyOf,
+  type NewScoredEvent,
+  ScoredEventStore,
+  type StoredDecision,
+} from './scored-event.store';
 
 export interface IngestSummary {
   received: number;
   deadLettered: number;
-  scored: number;
+  /** Stored by this batch. */
+  stored: number;
+  /** Seen before (replay, redelivery, another consumer) and not stored again. */
   alreadyStored: number;
   published: number;
 }
+
+/** Why an event went to the dead-letter topic (its `sieve-dlq-reason` header). */
+export type DeadLetterReason = ContentEventRejection | 'mistral_rejected';
 
 interface ValidEvent {
   event: ContentEvent;
@@ -27,9 +39,10 @@ interface ValidEvent {
 }
 
 /**
- * One batch from one partition: validate, dead-letter what is malformed, score what is new,
- * store it idempotently, publish every decision. Throws (so nothing is committed) when the
- * scorer, the database or the broker fails; the caller retries the batch.
+ * One batch from one partition: validate, dead-letter what is malformed, score (each distinct
+ * text once, see ScoringService), store idempotently in one transaction, publish every
+ * decision. Throws (so nothing is committed) when the scorer, the database or the broker
+ * fails; the consumer pauses the partition and retries the batch.
  */
 @Injectable()
 export class IngestService {
@@ -37,10 +50,11 @@ export class IngestService {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(MODERATION_SCORER) private readonly scorer: ModerationScorer,
+    private readonly scoring: ScoringService,
     private readonly kafka: KafkaService,
     private readonly policies: PoliciesService,
     private readonly store: ScoredEventStore,
+    private readonly metrics: MetricsService,
   ) {}
 
   async ingestBatch(
@@ -50,74 +64,105 @@ export class IngestService {
   ): Promise<IngestSummary> {
     const valid = new Map<string, ValidEvent>();
     const deadLetters: Message[] = [];
+    const reject = (message: KafkaMessage, reason: DeadLetterReason, detail: string) => {
+      deadLetters.push(deadLetter(message, topic, partition, reason, detail));
+      this.metrics.deadLetters.inc({ reason });
+    };
     for (const message of messages) {
       const parsed = parseContentEvent(message.value, {
         maxTextBytes: this.config.INGEST_MAX_TEXT_BYTES,
       });
       if (!parsed.ok) {
-        deadLetters.push(deadLetter(message, topic, partition, parsed.reason, parsed.detail));
+        reject(message, parsed.reason, parsed.detail);
         continue;
       }
       const key = keyOf({ source: parsed.event.source, eventId: parsed.event.id });
       if (!valid.has(key)) valid.set(key, { event: parsed.event, message });
     }
-    // Dead letters go out before any offset is committed, so a crash can only repeat them.
-    await this.kafka.send(this.config.KAFKA_DLQ_TOPIC, deadLetters);
+
+    const candidates = [...valid.values()];
+    const [outcomes, policy] = await Promise.all([
+      this.scoring.scoreTexts(candidates.map(({ event }) => event.text)),
+      this.policies.activePolicy(),
+    ]);
+
+    const rows: NewScoredEvent[] = [];
+    const newScores = new Map<string, CachedScore>();
+    candidates.forEach(({ event, message }, i) => {
+      const outcome = outcomes[i];
+      if (!outcome.ok) return reject(message, outcome.reason, outcome.detail);
+      if (outcome.fresh) newScores.set(outcome.hash, outcome);
+      const evaluation = evaluatePolicy(outcome.scores, policy);
+      rows.push({
+        event,
+        model: outcome.model,
+        scores: outcome.scores,
+        policyVersion: policy.version,
+        decision: evaluation.decision,
+        triggered: evaluation.triggered,
+        maxScore: evaluation.maxScore,
+        partition,
+        offset: message.offset,
+        scoreSource: outcome.fresh ? 'scorer' : 'cache',
+      });
+    });
+
+    const { stored, inserted } = await this.store.insert(rows, {
+      model: this.scoring.cacheModel,
+      scores: [...newScores.values()],
+    });
+
+    // Dead letters and decisions go out before any offset is committed, so a crash can only
+    // repeat them; replays re-publish the stored decision, so none is lost between write and publish.
+    const decisions = stored.map(toDecisionMessage);
+    await Promise.all([
+      this.kafka.send(this.config.KAFKA_DLQ_TOPIC, deadLetters),
+      this.kafka.send(
+        this.config.KAFKA_DECISIONS_TOPIC,
+        decisions.map((d) => ({
+          key: d.eventId,
+          value: JSON.stringify(d),
+          headers: { source: d.source },
+        })),
+      ),
+    ]);
     if (deadLetters.length > 0) {
       this.logger.warn(
         `${deadLetters.length} event(s) from ${topic}[${partition}] sent to ${this.config.KAFKA_DLQ_TOPIC}`,
       );
     }
-
-    const candidates = [...valid.values()];
-    const alreadyStored = await this.store.findStored(
-      candidates.map(({ event }) => ({ source: event.source, eventId: event.id })),
-    );
-    const storedKeys = new Set(alreadyStored.map(keyOf));
-    const fresh = candidates.filter(
-      ({ event }) => !storedKeys.has(keyOf({ source: event.source, eventId: event.id })),
-    );
-
-    let newlyStored: StoredDecision[] = [];
-    if (fresh.length > 0) {
-      const policy = await this.policies.activePolicy();
-      const scores = await this.scorer.scoreBatch(fresh.map(({ event }) => event.text));
-      newlyStored = await this.store.insert(
-        fresh.map(({ event, message }, i) => {
-          const evaluation = evaluatePolicy(scores[i].scores, policy);
-          return {
-            event,
-            model: scores[i].model,
-            scores: scores[i].scores,
-            policyVersion: policy.version,
-            decision: evaluation.decision,
-            triggered: evaluation.triggered,
-            maxScore: evaluation.maxScore,
-            partition,
-            offset: message.offset,
-          };
-        }),
-      );
-    }
-
-    // Replays re-publish the stored decision, so a crash between write and publish loses none.
-    const decisions = [...alreadyStored, ...newlyStored].map(toDecisionMessage);
-    await this.kafka.send(
-      this.config.KAFKA_DECISIONS_TOPIC,
-      decisions.map((d) => ({
-        key: d.eventId,
-        value: JSON.stringify(d),
-        headers: { source: d.source },
-      })),
-    );
+    this.record(messages.length, rows.length - inserted.length, inserted, decisions, valid);
 
     return {
       received: messages.length,
       deadLettered: deadLetters.length,
-      scored: fresh.length,
-      alreadyStored: alreadyStored.length,
+      stored: inserted.length,
+      alreadyStored: rows.length - inserted.length,
       published: decisions.length,
     };
+  }
+
+  private record(
+    received: number,
+    alreadyStored: number,
+    inserted: NewScoredEvent[],
+    decisions: AutomaticDecisionMessage[],
+    valid: Map<string, ValidEvent>,
+  ): void {
+    const m = this.metrics;
+    m.eventsConsumed.inc(received);
+    m.duplicateEvents.inc(alreadyStored);
+    const now = Date.now();
+    for (const row of inserted) {
+      m.eventsScored.inc({ source: row.scoreSource });
+      for (const t of row.triggered)
+        m.eventsFlagged.inc({ category: t.category, action: t.action });
+      const producedAt = Number(
+        valid.get(keyOf({ source: row.event.source, eventId: row.event.id }))?.message.timestamp,
+      );
+      if (producedAt > 0) m.eventToDecisionSeconds.observe(Math.max(0, now - producedAt) / 1000);
+    }
+    for (const d of decisions) m.decisions.inc({ decision: d.decision });
   }
 }
 
@@ -134,7 +179,7 @@ function deadLetter(
   message: KafkaMessage,
   topic: string,
   partition: number,
-  reason: ContentEventRejection,
+  reason: DeadLetterReason,
   detail: string,
 ): Message {
   const headers: IHeaders = {

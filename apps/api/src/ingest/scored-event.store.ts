@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { CategoryScores, ContentEvent, Decision, TriggeredCategory } from '@sieve/moderation';
 import { DataSource } from 'typeorm';
 import { notifyFlagEvent } from '../flags/flag-events.service';
+import { type CachedScore, ScoreCacheStore } from '../scoring/score-cache.store';
 
 export interface EventKey {
   source: string;
@@ -19,6 +20,8 @@ export interface NewScoredEvent {
   maxScore: number;
   partition: number;
   offset: string;
+  /** Whether the scores came from the scorer now or from the score cache. */
+  scoreSource: 'scorer' | 'cache';
 }
 
 /** What the pipeline needs back about a stored event to (re)publish its decision. */
@@ -46,62 +49,60 @@ const STORED_DECISIONS_SQL = `
 /** Bulk, idempotent writes for the ingest path: one round trip per table per batch. */
 @Injectable()
 export class ScoredEventStore {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
-
-  async findStored(keys: EventKey[]): Promise<StoredDecision[]> {
-    if (keys.length === 0) return [];
-    return this.db.query(STORED_DECISIONS_SQL, [
-      keys.map((k) => k.source),
-      keys.map((k) => k.eventId),
-    ]);
-  }
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly scoreCache: ScoreCacheStore,
+  ) {}
 
   /**
-   * Inserts scored events and their flags in one transaction. `(source, event_id)` is unique,
-   * so a replay or a concurrent consumer inserts nothing twice. Returns what is stored for
-   * every key afterwards, whoever wrote it.
+   * Inserts scored events, their flags and the batch's new score-cache entries in one
+   * transaction. `(source, event_id)` is unique, so a replay or a concurrent consumer inserts
+   * nothing twice. Returns what is stored for every key afterwards, whoever wrote it, and how
+   * many rows this call inserted.
    */
-  async insert(rows: NewScoredEvent[]): Promise<StoredDecision[]> {
-    if (rows.length === 0) return [];
+  async insert(
+    rows: NewScoredEvent[],
+    newScores: { model: string; scores: CachedScore[] },
+  ): Promise<{ stored: StoredDecision[]; inserted: NewScoredEvent[] }> {
+    if (rows.length === 0) return { stored: [], inserted: [] };
     return this.db.transaction(async (tx) => {
+      await this.scoreCache.save(tx, newScores.model, newScores.scores);
       const col = <T>(pick: (r: NewScoredEvent) => T) => rows.map(pick);
-      const inserted: { id: string; source: string; event_id: string }[] = await tx.query(
-        `INSERT INTO scored_events (source, event_id, author_id, text, lang, context, event_created_at,
-                                    model, scores, policy_version, decision, kafka_partition, kafka_offset)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[],
-                              $7::timestamptz[], $8::text[], $9::jsonb[], $10::int[], $11::text[],
-                              $12::int[], $13::bigint[])
-         ON CONFLICT (source, event_id) DO NOTHING
-         RETURNING id, source, event_id`,
-        [
-          col((r) => r.event.source),
-          col((r) => r.event.id),
-          col((r) => r.event.authorId),
-          col((r) => r.event.text),
-          col((r) => r.event.lang ?? null),
-          col((r) => (r.event.context ? JSON.stringify(r.event.context) : null)),
-          col((r) => r.event.createdAt),
-          col((r) => r.model),
-          col((r) => JSON.stringify(r.scores)),
-          col((r) => r.policyVersion),
-          col((r) => r.decision),
-          col((r) => r.partition),
-          col((r) => r.offset),
-        ],
-      );
+      const returned: { id: string; source: string; event_id: string; scored_at: Date }[] =
+        await tx.query(
+          `INSERT INTO scored_events (source, event_id, author_id, text, lang, context, event_created_at,
+                                      model, scores, policy_version, decision, kafka_partition, kafka_offset)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[],
+                                $7::timestamptz[], $8::text[], $9::jsonb[], $10::int[], $11::text[],
+                                $12::int[], $13::bigint[])
+           ON CONFLICT (source, event_id) DO NOTHING
+           RETURNING id, source, event_id, scored_at`,
+          [
+            col((r) => r.event.source),
+            col((r) => r.event.id),
+            col((r) => r.event.authorId),
+            col((r) => r.event.text),
+            col((r) => r.event.lang ?? null),
+            col((r) => (r.event.context ? JSON.stringify(r.event.context) : null)),
+            col((r) => r.event.createdAt),
+            col((r) => r.model),
+            col((r) => JSON.stringify(r.scores)),
+            col((r) => r.policyVersion),
+            col((r) => r.decision),
+            col((r) => r.partition),
+            col((r) => r.offset),
+          ],
+        );
 
       const byKey = new Map(
         rows.map((r) => [keyOf({ source: r.event.source, eventId: r.event.id }), r]),
       );
-      const flagged = inserted
-        .map((row) => ({
-          id: row.id,
-          row: byKey.get(keyOf({ source: row.source, eventId: row.event_id })),
-        }))
-        .filter(
-          (x): x is { id: string; row: NewScoredEvent } =>
-            x.row !== undefined && x.row.decision !== 'allow',
-        );
+      const inserted = returned.map((row) => ({
+        id: row.id,
+        scoredAt: row.scored_at,
+        row: byKey.get(keyOf({ source: row.source, eventId: row.event_id })) as NewScoredEvent,
+      }));
+      const flagged = inserted.filter((x) => x.row.decision !== 'allow');
       if (flagged.length > 0) {
         const created: { id: string }[] = await tx.query(
           `INSERT INTO flags (scored_event_id, auto_decision, categories, triggered, max_score)
@@ -121,7 +122,35 @@ export class ScoredEventStore {
         const ids = created.map((r) => r.id);
         if (ids.length > 0) await notifyFlagEvent(tx, { type: 'flag.created', ids });
       }
-      return tx.query(STORED_DECISIONS_SQL, [col((r) => r.event.source), col((r) => r.event.id)]);
+
+      // Rows someone stored before (a replay, another consumer): publish what they stored.
+      const insertedKeys = new Set(
+        returned.map((r) => keyOf({ source: r.source, eventId: r.event_id })),
+      );
+      const others = rows.filter(
+        (r) => !insertedKeys.has(keyOf({ source: r.event.source, eventId: r.event.id })),
+      );
+      const earlier: StoredDecision[] =
+        others.length === 0
+          ? []
+          : await tx.query(STORED_DECISIONS_SQL, [
+              others.map((r) => r.event.source),
+              others.map((r) => r.event.id),
+            ]);
+      const stored: StoredDecision[] = [
+        ...inserted.map(({ row, scoredAt }) => ({
+          source: row.event.source,
+          eventId: row.event.id,
+          model: row.model,
+          scores: row.scores,
+          policyVersion: row.policyVersion,
+          decision: row.decision,
+          triggered: row.triggered,
+          scoredAt,
+        })),
+        ...earlier,
+      ];
+      return { stored, inserted: inserted.map((x) => x.row) };
     });
   }
 }

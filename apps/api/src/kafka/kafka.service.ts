@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import {
   type Consumer,
   type ConsumerConfig,
@@ -19,7 +19,7 @@ const LEVELS: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
 
 /** The one place that knows kafkajs: a shared producer and consumers on demand. */
 @Injectable()
-export class KafkaService implements OnModuleDestroy {
+export class KafkaService implements OnApplicationShutdown {
   private readonly logger = new Logger('Kafka');
   private readonly kafka: Kafka;
   private producer: Producer | null = null;
@@ -61,7 +61,8 @@ export class KafkaService implements OnModuleDestroy {
     return this.connecting;
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** After the consumer has stopped and published what it finished. */
+  async onApplicationShutdown(): Promise<void> {
     await this.producer?.disconnect();
     this.producer = null;
   }

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
-import { MistralClient } from '@sieve/mistral';
+import { DEFAULT_PRICING, MistralClient, UsageTracker } from '@sieve/mistral';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { MetricsService } from '../metrics/metrics.service';
 
 /** One Mistral client per process (one usage tracker, one rate limiter), or null without a key. */
 export const MISTRAL_CLIENT = Symbol('MISTRAL_CLIENT');
@@ -10,15 +11,31 @@ export const MISTRAL_CLIENT = Symbol('MISTRAL_CLIENT');
   providers: [
     {
       provide: MISTRAL_CLIENT,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig): MistralClient | null =>
-        config.MISTRAL_API_KEY
-          ? new MistralClient({
-              apiKey: config.MISTRAL_API_KEY,
-              baseUrl: config.MISTRAL_BASE_URL,
-              timeoutMs: config.MISTRAL_TIMEOUT_MS,
-            })
-          : null,
+      inject: [APP_CONFIG, MetricsService],
+      useFactory: (config: AppConfig, metrics: MetricsService): MistralClient | null => {
+        if (!config.MISTRAL_API_KEY) return null;
+        const labels = ['endpoint', 'model'] as const;
+        const tokens = metrics.counter('sieve_mistral_tokens_total', 'Mistral tokens', labels);
+        const cost = metrics.counter('sieve_mistral_cost_usd_total', 'Mistral cost, USD', labels);
+        const usage = new UsageTracker(DEFAULT_PRICING, undefined, undefined, (record) => {
+          const by = { endpoint: record.endpoint, model: record.model };
+          tokens.inc(by, record.promptTokens + record.completionTokens);
+          cost.inc(by, record.costUsd);
+        });
+        return new MistralClient({
+          apiKey: config.MISTRAL_API_KEY,
+          baseUrl: config.MISTRAL_BASE_URL,
+          timeoutMs: config.MISTRAL_TIMEOUT_MS,
+          usage,
+          // Halves concurrency on 429 and grows it back, on top of Retry-After.
+          rateLimit: {
+            adaptive: true,
+            maxConcurrency: config.MISTRAL_MODERATION_CONCURRENCY + 8,
+            requestsPerSecond: config.MISTRAL_REQUESTS_PER_SECOND,
+            tokensPerMinute: config.MISTRAL_TOKENS_PER_MINUTE,
+          },
+        });
+      },
     },
   ],
   exports: [MISTRAL_CLIENT],

@@ -6,6 +6,8 @@ import { MISTRAL_CLIENT } from '../mistral/mistral.module';
 import { MistralScorer } from './mistral.scorer';
 import { MODERATION_SCORER, type ModerationScorer } from './moderation-scorer';
 import { OfflineScorer } from './offline.scorer';
+import { ScoreCacheStore } from './score-cache.store';
+import { ScoringService } from './scoring.service';
 
 @Global()
 @Module({
@@ -15,11 +17,7 @@ import { OfflineScorer } from './offline.scorer';
       inject: [APP_CONFIG, MISTRAL_CLIENT],
       useFactory: (config: AppConfig, client: MistralClient | null): ModerationScorer => {
         const scorer = client
-          ? new MistralScorer(
-              client,
-              config.MISTRAL_MODERATION_MODEL,
-              config.MISTRAL_MODERATION_BATCH_SIZE,
-            )
+          ? new MistralScorer(client, config.MISTRAL_MODERATION_MODEL)
           : new OfflineScorer(categorySetById(config.CATEGORY_SET).categories.map((c) => c.name));
         const logger = new Logger('Scoring');
         if (scorer.info.kind === 'offline')
@@ -28,7 +26,9 @@ import { OfflineScorer } from './offline.scorer';
         return scorer;
       },
     },
+    ScoreCacheStore,
+    ScoringService,
   ],
-  exports: [MODERATION_SCORER],
+  exports: [MODERATION_SCORER, ScoringService, ScoreCacheStore],
 })
 export class ScoringModule {}

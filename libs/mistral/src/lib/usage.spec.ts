@@ -50,3 +50,16 @@ describe('ResponseCache', () => {
     expect(isDeterministic('/v1/chat/completions', { temperature: 0, stream: true })).toBe(false);
   });
 });
+
+describe('UsageTracker memory', () => {
+  it('keeps per-minute totals, not every record, and drops minutes past retention', () => {
+    let now = Date.parse('2026-11-25T10:00:00Z');
+    const tracker = new UsageTracker(DEFAULT_PRICING, 10 * 60_000, () => now);
+    for (let i = 0; i < 10_000; i++) tracker.record('/v1/moderations', 'm', 10, 0);
+    expect(tracker.summary().requests).toBe(10_000);
+    expect((tracker as unknown as { buckets: Map<string, unknown> }).buckets.size).toBe(1);
+    now += 11 * 60_000;
+    tracker.record('/v1/moderations', 'm', 10, 0);
+    expect(tracker.summary().requests).toBe(1);
+  });
+});

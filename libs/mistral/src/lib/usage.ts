@@ -42,13 +42,26 @@ function add(totals: UsageTotals, r: UsageRecord): void {
   totals.costUsd += r.costUsd;
 }
 
-/** Records every call's tokens by model and prices them from a table held as data. */
+interface MinuteBucket {
+  minute: number;
+  model: string;
+  totals: UsageTotals;
+}
+
+const MINUTE_MS = 60_000;
+
+/**
+ * Records every call's tokens by model and prices them from a table held as data. Keeps
+ * per-minute totals per model rather than every record, so a pipeline making hundreds of calls a
+ * second holds at most (minutes retained × models) entries.
+ */
 export class UsageTracker {
-  private readonly records: UsageRecord[] = [];
+  private readonly buckets = new Map<string, MinuteBucket>();
+  private oldestMinute = Infinity;
 
   constructor(
     private readonly pricing: PricingTable = DEFAULT_PRICING,
-    /** Records older than this are dropped; default 31 days. */
+    /** Totals older than this are dropped; default 31 days. */
     private readonly retentionMs = 31 * 86_400_000,
     private readonly now: () => number = Date.now,
     /** Called for every record, e.g. to persist or export metrics. */
@@ -69,21 +82,47 @@ export class UsageTracker {
       completionTokens,
       costUsd: costOf(model, promptTokens, completionTokens, this.pricing),
     };
-    this.records.push(record);
-    const horizon = record.at - this.retentionMs;
-    while (this.records.length > 0 && this.records[0].at < horizon) this.records.shift();
+    const minute = Math.floor(record.at / MINUTE_MS) * MINUTE_MS;
+    const key = `${minute}|${model}`;
+    let bucket = this.buckets.get(key);
+    if (!bucket) {
+      bucket = { minute, model, totals: empty() };
+      this.buckets.set(key, bucket);
+      this.oldestMinute = Math.min(this.oldestMinute, minute);
+    }
+    add(bucket.totals, record);
+    this.prune(record.at - this.retentionMs);
     this.onRecord?.(record);
     return record;
   }
 
+  /** Totals of the minutes that start within [from, to]. */
   summary(from = 0, to = this.now()): UsageSummary {
     const summary: UsageSummary = { ...empty(), from, to, byModel: {}, byDay: {} };
-    for (const r of this.records) {
-      if (r.at < from || r.at > to) continue;
-      add(summary, r);
-      add((summary.byModel[r.model] ??= empty()), r);
-      add((summary.byDay[new Date(r.at).toISOString().slice(0, 10)] ??= empty()), r);
+    for (const { minute, model, totals } of this.buckets.values()) {
+      if (minute < Math.floor(from / MINUTE_MS) * MINUTE_MS || minute > to) continue;
+      merge(summary, totals);
+      merge((summary.byModel[model] ??= empty()), totals);
+      merge((summary.byDay[new Date(minute).toISOString().slice(0, 10)] ??= empty()), totals);
     }
     return summary;
   }
+
+  private prune(horizon: number): void {
+    if (this.oldestMinute + MINUTE_MS > horizon) return;
+    let oldest = Infinity;
+    for (const [key, bucket] of this.buckets) {
+      if (bucket.minute + MINUTE_MS <= horizon) this.buckets.delete(key);
+      else oldest = Math.min(oldest, bucket.minute);
+    }
+    this.oldestMinute = oldest;
+  }
+}
+
+function merge(into: UsageTotals, from: UsageTotals): void {
+  into.requests += from.requests;
+  into.promptTokens += from.promptTokens;
+  into.completionTokens += from.completionTokens;
+  into.totalTokens += from.totalTokens;
+  into.costUsd += from.costUsd;
 }

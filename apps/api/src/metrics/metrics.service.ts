@@ -1,0 +1,125 @@
+import { Injectable } from '@nestjs/common';
+import {
+  collectDefaultMetrics,
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+  type CollectFunction,
+} from 'prom-client';
+
+/**
+ * Every Prometheus series Sieve exports, in one registry per process (so tests running several
+ * apps in one process do not collide). Names follow Prometheus conventions: `_total` counters,
+ * base units (seconds, USD).
+ */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+
+  readonly eventsConsumed = new Counter({
+    name: 'sieve_events_consumed_total',
+    help: 'Content events read from Kafka',
+    registers: [this.registry],
+  });
+  readonly eventsScored = new Counter({
+    name: 'sieve_events_scored_total',
+    help: 'Events stored with scores, by where the score came from',
+    labelNames: ['source'] as const,
+    registers: [this.registry],
+  });
+  readonly eventsFlagged = new Counter({
+    name: 'sieve_events_flagged_total',
+    help: 'Stored events that triggered a category, by category and action',
+    labelNames: ['category', 'action'] as const,
+    registers: [this.registry],
+  });
+  readonly decisions = new Counter({
+    name: 'sieve_decisions_total',
+    help: 'Automatic decisions published, by decision',
+    labelNames: ['decision'] as const,
+    registers: [this.registry],
+  });
+  readonly deadLetters = new Counter({
+    name: 'sieve_dead_letters_total',
+    help: 'Events sent to the dead-letter topic, by reason',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly duplicateEvents = new Counter({
+    name: 'sieve_events_already_stored_total',
+    help: 'Events seen again (replays, redeliveries) and not stored twice',
+    registers: [this.registry],
+  });
+  readonly consumerLag = new Gauge({
+    name: 'sieve_consumer_lag_messages',
+    help: 'Messages behind the end of each partition, as of its last batch',
+    labelNames: ['topic', 'partition'] as const,
+    registers: [this.registry],
+  });
+  readonly pausedPartitions = new Gauge({
+    name: 'sieve_ingest_paused_partitions',
+    help: 'Partitions paused after a failure, waiting for their retry',
+    registers: [this.registry],
+  });
+  readonly batchFailures = new Counter({
+    name: 'sieve_ingest_batch_failures_total',
+    help: 'Batches that failed (scorer or database) and were retried later, by cause',
+    labelNames: ['cause'] as const,
+    registers: [this.registry],
+  });
+  readonly batchSize = new Histogram({
+    name: 'sieve_ingest_batch_size',
+    help: 'Messages per Kafka batch processed',
+    buckets: [1, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10000],
+    registers: [this.registry],
+  });
+  readonly batchSeconds = new Histogram({
+    name: 'sieve_ingest_batch_seconds',
+    help: 'Time to score, store and publish one Kafka batch',
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+  readonly eventToDecisionSeconds = new Histogram({
+    name: 'sieve_event_to_decision_seconds',
+    help: 'From the Kafka timestamp of an event to its decision being published',
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300],
+    registers: [this.registry],
+  });
+  readonly moderationRequests = new Counter({
+    name: 'sieve_moderation_requests_total',
+    help: 'Moderation requests made (after client retries), by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly moderationTexts = new Counter({
+    name: 'sieve_moderation_texts_total',
+    help: 'Texts sent in moderation requests',
+    registers: [this.registry],
+  });
+  readonly moderationSeconds = new Histogram({
+    name: 'sieve_moderation_request_seconds',
+    help: 'Moderation request latency, retries included',
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+  readonly scoreCache = new Counter({
+    name: 'sieve_score_cache_lookups_total',
+    help: 'Texts looked up in the score cache, by result (memory, database, in_flight, miss)',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'sieve_' });
+  }
+
+  counter<L extends string>(name: string, help: string, labelNames: readonly L[] = []) {
+    return new Counter<L>({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  /** A gauge whose value is read at scrape time. */
+  gauge(name: string, help: string, collect: CollectFunction<Gauge>, labelNames: string[] = []) {
+    return new Gauge({ name, help, labelNames, registers: [this.registry], collect });
+  }
+}

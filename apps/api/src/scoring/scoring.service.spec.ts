@@ -1,0 +1,106 @@
+import { MistralClient } from '@sieve/mistral';
+import { FakeMistralServer } from '@sieve/mistral/testing';
+import { loadConfig } from '../config/app-config';
+import { MetricsService } from '../metrics/metrics.service';
+import { MistralScorer } from './mistral.scorer';
+import type { CachedScore, ScoreCacheStore } from './score-cache.store';
+import { ScoringService, textHash } from './scoring.service';
+
+/** The Postgres store is covered by the ingest integration specs; here a map stands in. */
+class MapCache {
+  readonly rows = new Map<string, CachedScore>();
+  async find(_model: string, hashes: string[]): Promise<CachedScore[]> {
+    return hashes.flatMap((h) => (this.rows.has(h) ? [this.rows.get(h) as CachedScore] : []));
+  }
+}
+
+describe('ScoringService', () => {
+  const server = new FakeMistralServer({ apiKey: 'k' });
+  beforeAll(() => server.start());
+  afterAll(() => server.stop());
+  beforeEach(() => server.reset());
+  const started: ScoringService[] = [];
+  afterEach(() => started.splice(0).forEach((s) => s.onApplicationShutdown()));
+
+  function service(env: Record<string, string> = {}) {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://x/y',
+      KAFKA_BROKERS: 'k:9092',
+      MISTRAL_MODERATION_BATCH_SIZE: '4',
+      MISTRAL_MODERATION_LINGER_MS: '1',
+      ...env,
+    });
+    const scorer = new MistralScorer(
+      new MistralClient({ apiKey: 'k', baseUrl: server.url, retry: { maxAttempts: 1 } }),
+      'mistral-moderation-2603',
+    );
+    const cache = new MapCache();
+    const scoring = new ScoringService(
+      config,
+      scorer,
+      cache as unknown as ScoreCacheStore,
+      new MetricsService(),
+    );
+    started.push(scoring);
+    return { scoring, cache };
+  }
+  const inputs = () => server.requests.map((r) => (r.body as { input: string[] }).input);
+
+  it('packs texts into requests of at most the batch size and keeps their order', async () => {
+    const { scoring } = service();
+    const texts = ['fine', 'I will kill you', 'also fine', 'mail me at a@b.example', 'ok', 'hm'];
+    const results = await scoring.scoreTexts(texts);
+    expect(inputs().map((i) => i.length)).toEqual([4, 2]);
+    expect(results.map((r) => r.ok && r.scores['violence_and_threats'] > 0.5)).toEqual([
+      false,
+      true,
+      false,
+      false,
+      false,
+      false,
+    ]);
+    expect(results.every((r) => r.ok && r.fresh && r.model === 'mistral-moderation-2603')).toBe(
+      true,
+    );
+  });
+
+  it('sends each normalized text once, across concurrent calls and later calls', async () => {
+    const { scoring, cache } = service();
+    cache.rows.set(textHash('from the database'), {
+      hash: textHash('from the database'),
+      model: 'mistral-moderation-2603',
+      scores: { pii: 0.25 },
+    });
+    const [a, b] = await Promise.all([
+      scoring.scoreTexts(['same text', 'same  text ', 'from the database']),
+      scoring.scoreTexts(['same text', 'other']),
+    ]);
+    await scoring.scoreTexts(['other', 'same text']);
+    expect(inputs().flat().sort()).toEqual(['other', 'same text']);
+    expect(a[2]).toMatchObject({ ok: true, fresh: false, scores: { pii: 0.25 } });
+    expect(a[0]).toEqual(a[1]);
+    expect(b[0]).toMatchObject({ ok: true });
+  });
+
+  it('isolates the texts a 4xx refuses and scores the rest', async () => {
+    const { scoring } = service();
+    server.inject({ kind: 'status', status: 400 });
+    server.inject({ kind: 'status', status: 400 });
+    // The pair is refused, then whichever half arrives first: exactly one text is isolated.
+    const results = await scoring.scoreTexts(['a', 'b']);
+    expect(results.filter((r) => !r.ok)).toHaveLength(1);
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.find((r) => !r.ok)).toMatchObject({ reason: 'mistral_rejected' });
+  });
+
+  it('opens the circuit after repeated failures and fails fast', async () => {
+    const { scoring } = service();
+    for (let i = 0; i < 3; i++) server.inject({ kind: 'status', status: 503 });
+    for (const text of ['x1', 'x2', 'x3'])
+      await expect(scoring.scoreTexts([text])).rejects.toThrow();
+    expect(scoring.circuitState).toBe('open');
+    const before = server.requests.length;
+    await expect(scoring.scoreTexts(['x4'])).rejects.toThrow(/open/i);
+    expect(server.requests.length).toBe(before);
+  });
+});
