@@ -15,7 +15,7 @@ export function freePort() {
 
 export async function waitForHttp(
   url,
-  { timeoutMs = 120_000, intervalMs = 300, isAlive = () => true } = {},
+  { timeoutMs = 120_000, intervalMs = 300, isAlive = () => true, expectStatus } = {},
 ) {
   const deadline = Date.now() + timeoutMs;
   let lastError = 'no answer';
@@ -23,7 +23,7 @@ export async function waitForHttp(
     if (!isAlive()) throw new Error(`gave up waiting for ${url}: the process serving it exited`);
     try {
       const response = await fetch(url);
-      if (response.ok) return;
+      if (response.ok || response.status === expectStatus) return;
       lastError = `HTTP ${response.status}`;
     } catch (error) {
       lastError = error.cause?.code ?? error.message;

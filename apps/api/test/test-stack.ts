@@ -53,7 +53,7 @@ export async function startTestStack(env: Record<string, string> = {}) {
     decisions: `moderation.decisions.${suffix}`,
     dlq: `content.events.dlq.${suffix}`,
   };
-  Object.assign(process.env, {
+  const stackEnv: Record<string, string> = {
     DATABASE_URL: databaseUrl,
     KAFKA_BROKERS: brokers,
     KAFKA_GROUP_ID: `sieve-it-${suffix}`,
@@ -62,14 +62,10 @@ export async function startTestStack(env: Record<string, string> = {}) {
     KAFKA_DLQ_TOPIC: topics.dlq,
     MISTRAL_API_KEY: '',
     ...env,
-  });
-
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-  const app: INestApplication = configureApp(
-    moduleRef.createNestApplication({ logger: ['error', 'warn'], bodyParser: false }),
-    { TRUST_PROXY: false, REQUEST_BODY_LIMIT: '256kb' },
-  );
-  await app.init();
+  };
+  Object.assign(process.env, stackEnv);
+  const app = await createApp();
+  const otherApps: INestApplication[] = [];
 
   const kafka = new Kafka({
     clientId: `sieve-it-${suffix}`,
@@ -78,8 +74,9 @@ export async function startTestStack(env: Record<string, string> = {}) {
   });
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
-  const db = new Client({ connectionString: databaseUrl });
+  let db = new Client({ connectionString: databaseUrl });
   await db.connect();
+  db.on('error', () => undefined); // a spec may cut the database off on purpose
 
   const collected: Record<'decisions' | 'dlq', CollectedMessage[]> = { decisions: [], dlq: [] };
   const collector = kafka.consumer({ groupId: `sieve-it-collector-${suffix}` });
@@ -135,9 +132,25 @@ export async function startTestStack(env: Record<string, string> = {}) {
 
   return {
     app,
+    /** What the api of this stack runs with, e.g. to start it as a separate process. */
+    env: stackEnv,
+    /** Another api on the same database and topics, in the same consumer group. */
+    async startAnotherApp() {
+      Object.assign(process.env, stackEnv);
+      const other = await createApp();
+      otherApps.push(other);
+      return other;
+    },
     signIn,
     seedFlag,
-    db,
+    get db() {
+      return db;
+    },
+    /** A new connection, after a spec cut the database off. */
+    async reconnectDb() {
+      db = new Client({ connectionString: databaseUrl });
+      await db.connect();
+    },
     kafka,
     topics,
     collected,
@@ -146,10 +159,21 @@ export async function startTestStack(env: Record<string, string> = {}) {
     async stop() {
       await collector.disconnect();
       await producer.disconnect();
-      await db.end();
+      await db.end().catch(() => undefined);
+      for (const other of otherApps) await other.close();
       await app.close();
     },
   };
+}
+
+async function createApp(): Promise<INestApplication> {
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+  const app = configureApp(
+    moduleRef.createNestApplication({ logger: ['error', 'warn'], bodyParser: false }),
+    { TRUST_PROXY: false, REQUEST_BODY_LIMIT: '256kb' },
+  );
+  await app.init();
+  return app;
 }
 
 function toCollected(message: KafkaMessage): CollectedMessage {

@@ -1,3 +1,4 @@
+import { UNPREFIXED_ROUTES } from '../app.setup';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { RequestMethod } from '@nestjs/common';
 import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
@@ -15,6 +16,7 @@ type Stack = Awaited<ReturnType<typeof startTestStack>>;
  */
 const ACCESS: Record<string, Role | 'public'> = {
   'GET /api/health': 'public',
+  'GET /metrics': 'public',
   'POST /api/auth/login': 'public',
   'POST /api/auth/logout': 'viewer',
   'GET /api/auth/me': 'viewer',
@@ -62,10 +64,12 @@ function discoverRoutes(
       const path = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
       if (path === undefined) continue;
       const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
-      const full = `/api/${[controllerPath, path].filter((p) => p && p !== '/').join('/')}`.replace(
-        /\/+/g,
-        '/',
-      );
+      const prefix = UNPREFIXED_ROUTES.includes(controllerPath) ? '' : '/api';
+      const full =
+        `${prefix}/${[controllerPath, path].filter((p) => p && p !== '/').join('/')}`.replace(
+          /\/+/g,
+          '/',
+        );
       routes.push({
         route: `${method} ${full}`,
         isPublic: !!reflector.getAllAndOverride<boolean>(PUBLIC_KEY, [

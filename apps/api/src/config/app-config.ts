@@ -36,10 +36,14 @@ export const configSchema = z.object({
   KAFKA_CONTENT_TOPIC: z.string().default('content.events'),
   KAFKA_DECISIONS_TOPIC: z.string().default('moderation.decisions'),
   KAFKA_DLQ_TOPIC: z.string().default('content.events.dlq'),
+  /** How long the group waits for a silent member (e.g. a killed process) before reassigning its partitions. */
+  KAFKA_SESSION_TIMEOUT_MS: int(6000, 300_000).default(30_000),
   INGEST_ENABLED: bool.default(true),
   INGEST_MAX_TEXT_BYTES: int(1, 1024 * 1024).default(32 * 1024),
   /** Partitions one process works on at once (kafkajs partitionsConsumedConcurrently). */
   INGEST_PARTITION_CONCURRENCY: int(1, 64).default(4),
+  /** Events being scored and stored at once per process; fetching waits above this. */
+  INGEST_MAX_PENDING_EVENTS: int(100, 1_000_000).default(8_000),
   /** A partition whose batch fails (Mistral or Postgres down) is paused, then retried after a backoff growing up to this. */
   INGEST_MAX_BACKOFF_MS: int(100, 600_000).default(30_000),
 
@@ -48,11 +52,11 @@ export const configSchema = z.object({
   MISTRAL_MODERATION_MODEL: z.string().default('mistral-moderation-2603'),
   MISTRAL_TIMEOUT_MS: int(100, 600_000).default(30_000),
   /** Texts per moderation request (texts from all partitions are packed together). */
-  MISTRAL_MODERATION_BATCH_SIZE: int(1, 512).default(64),
+  MISTRAL_MODERATION_BATCH_SIZE: int(1, 512).default(128),
   /** Estimated tokens per moderation request. */
   MISTRAL_MODERATION_MAX_TOKENS: int(256, 1_000_000).default(16_000),
   /** Moderation requests in flight per process. */
-  MISTRAL_MODERATION_CONCURRENCY: int(1, 256).default(8),
+  MISTRAL_MODERATION_CONCURRENCY: int(1, 256).default(16),
   /** How long a partly filled moderation request waits for more texts. */
   MISTRAL_MODERATION_LINGER_MS: int(0, 1000).default(5),
   /** Client-side budgets matching your Mistral workspace limits; unset: only 429s slow us down. */
@@ -61,7 +65,7 @@ export const configSchema = z.object({
   /** Identical texts are scored once: scores are kept per model in Postgres for this long. */
   SCORE_CACHE_MAX_AGE_HOURS: int(1, 24 * 365).default(24 * 30),
   /** And the most recent ones in memory too. */
-  SCORE_CACHE_MEMORY_ENTRIES: int(0, 10_000_000).default(100_000),
+  SCORE_CACHE_MEMORY_ENTRIES: int(0, 10_000_000).default(20_000),
   /** The chat model that explains flags to reviewers. */
   MISTRAL_CHAT_MODEL: z.string().default('mistral-small-latest'),
 

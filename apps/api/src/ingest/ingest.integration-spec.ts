@@ -171,5 +171,12 @@ describe('ingest pipeline (embedded Postgres + Kafka-protocol broker)', () => {
       model: 'sieve-offline-lexicon-v1',
     });
     expect(system.body.scorer.label).toMatch(/not Mistral/);
+
+    // Prometheus scrape: outside /api, plain text, with what the pipeline did so far.
+    const metrics = await request(stack.app.getHttpServer()).get('/metrics').expect(200);
+    expect(metrics.headers['content-type']).toMatch(/^text\/plain/);
+    expect(metrics.text).toMatch(/^sieve_events_consumed_total (\d+)$/m);
+    expect(metrics.text).toMatch(/^sieve_dead_letters_total\{reason="invalid_json"\} 1$/m);
+    expect(metrics.text).toMatch(/^sieve_scorer_circuit_state 0$/m);
   });
 });

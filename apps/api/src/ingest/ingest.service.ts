@@ -81,6 +81,8 @@ export class IngestService {
     }
 
     const candidates = [...valid.values()];
+    const stage = (name: string) => this.metrics.stageSeconds.startTimer({ stage: name });
+    const scoring = stage('score');
     const [outcomes, policy] = await Promise.all([
       this.scoring.scoreTexts(candidates.map(({ event }) => event.text)),
       this.policies.activePolicy(),
@@ -107,6 +109,8 @@ export class IngestService {
       });
     });
 
+    scoring();
+    const storing = stage('store');
     const { stored, inserted } = await this.store.insert(rows, {
       model: this.scoring.cacheModel,
       scores: [...newScores.values()],
@@ -114,6 +118,8 @@ export class IngestService {
 
     // Dead letters and decisions go out before any offset is committed, so a crash can only
     // repeat them; replays re-publish the stored decision, so none is lost between write and publish.
+    storing();
+    const publishing = stage('publish');
     const decisions = stored.map(toDecisionMessage);
     await Promise.all([
       this.kafka.send(this.config.KAFKA_DLQ_TOPIC, deadLetters),
@@ -126,6 +132,7 @@ export class IngestService {
         })),
       ),
     ]);
+    publishing();
     if (deadLetters.length > 0) {
       this.logger.warn(
         `${deadLetters.length} event(s) from ${topic}[${partition}] sent to ${this.config.KAFKA_DLQ_TOPIC}`,

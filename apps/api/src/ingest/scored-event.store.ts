@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { CategoryScores, ContentEvent, Decision, TriggeredCategory } from '@sieve/moderation';
 import { DataSource } from 'typeorm';
-import { notifyFlagEvent } from '../flags/flag-events.service';
-import { type CachedScore, ScoreCacheStore } from '../scoring/score-cache.store';
+import { FLAG_EVENTS_CHANNEL } from '../flags/flag-events.service';
+import type { CachedScore } from '../scoring/score-cache.store';
 
 export interface EventKey {
   source: string;
@@ -49,108 +49,195 @@ const STORED_DECISIONS_SQL = `
 /** Bulk, idempotent writes for the ingest path: one round trip per table per batch. */
 @Injectable()
 export class ScoredEventStore {
-  constructor(
-    @InjectDataSource() private readonly db: DataSource,
-    private readonly scoreCache: ScoreCacheStore,
-  ) {}
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  private queue: PendingWrite[] = [];
+  private writing = 0;
 
   /**
-   * Inserts scored events, their flags and the batch's new score-cache entries in one
-   * transaction. `(source, event_id)` is unique, so a replay or a concurrent consumer inserts
-   * nothing twice. Returns what is stored for every key afterwards, whoever wrote it, and how
-   * many rows this call inserted.
+   * Stores a batch — its score-cache entries, scored events, flags and the live-queue
+   * notifications — atomically. `(source, event_id)` is unique, so a replay or a concurrent
+   * consumer inserts nothing twice. Returns what is stored for every key afterwards, whoever
+   * wrote it, and which rows this call inserted.
+   *
+   * Batches that arrive while earlier ones are being written are merged into the next
+   * statement (group commit): many small Kafka batches cost few round trips and commits.
    */
-  async insert(
+  insert(
     rows: NewScoredEvent[],
     newScores: { model: string; scores: CachedScore[] },
   ): Promise<{ stored: StoredDecision[]; inserted: NewScoredEvent[] }> {
-    if (rows.length === 0) return { stored: [], inserted: [] };
-    return this.db.transaction(async (tx) => {
-      await this.scoreCache.save(tx, newScores.model, newScores.scores);
-      const col = <T>(pick: (r: NewScoredEvent) => T) => rows.map(pick);
-      const returned: { id: string; source: string; event_id: string; scored_at: Date }[] =
-        await tx.query(
-          `INSERT INTO scored_events (source, event_id, author_id, text, lang, context, event_created_at,
-                                      model, scores, policy_version, decision, kafka_partition, kafka_offset)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[],
-                                $7::timestamptz[], $8::text[], $9::jsonb[], $10::int[], $11::text[],
-                                $12::int[], $13::bigint[])
-           ON CONFLICT (source, event_id) DO NOTHING
-           RETURNING id, source, event_id, scored_at`,
-          [
-            col((r) => r.event.source),
-            col((r) => r.event.id),
-            col((r) => r.event.authorId),
-            col((r) => r.event.text),
-            col((r) => r.event.lang ?? null),
-            col((r) => (r.event.context ? JSON.stringify(r.event.context) : null)),
-            col((r) => r.event.createdAt),
-            col((r) => r.model),
-            col((r) => JSON.stringify(r.scores)),
-            col((r) => r.policyVersion),
-            col((r) => r.decision),
-            col((r) => r.partition),
-            col((r) => r.offset),
-          ],
-        );
-
-      const byKey = new Map(
-        rows.map((r) => [keyOf({ source: r.event.source, eventId: r.event.id }), r]),
-      );
-      const inserted = returned.map((row) => ({
-        id: row.id,
-        scoredAt: row.scored_at,
-        row: byKey.get(keyOf({ source: row.source, eventId: row.event_id })) as NewScoredEvent,
-      }));
-      const flagged = inserted.filter((x) => x.row.decision !== 'allow');
-      if (flagged.length > 0) {
-        const created: { id: string }[] = await tx.query(
-          `INSERT INTO flags (scored_event_id, auto_decision, categories, triggered, max_score)
-           SELECT id, decision, ARRAY(SELECT jsonb_array_elements_text(categories)), triggered, max_score
-           FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::jsonb[], $5::real[])
-             AS f(id, decision, categories, triggered, max_score)
-           ON CONFLICT (scored_event_id) DO NOTHING
-           RETURNING id`,
-          [
-            flagged.map((f) => f.id),
-            flagged.map((f) => f.row.decision),
-            flagged.map((f) => JSON.stringify(f.row.triggered.map((t) => t.category))),
-            flagged.map((f) => JSON.stringify(f.row.triggered)),
-            flagged.map((f) => f.row.maxScore),
-          ],
-        );
-        const ids = created.map((r) => r.id);
-        if (ids.length > 0) await notifyFlagEvent(tx, { type: 'flag.created', ids });
-      }
-
-      // Rows someone stored before (a replay, another consumer): publish what they stored.
-      const insertedKeys = new Set(
-        returned.map((r) => keyOf({ source: r.source, eventId: r.event_id })),
-      );
-      const others = rows.filter(
-        (r) => !insertedKeys.has(keyOf({ source: r.event.source, eventId: r.event.id })),
-      );
-      const earlier: StoredDecision[] =
-        others.length === 0
-          ? []
-          : await tx.query(STORED_DECISIONS_SQL, [
-              others.map((r) => r.event.source),
-              others.map((r) => r.event.id),
-            ]);
-      const stored: StoredDecision[] = [
-        ...inserted.map(({ row, scoredAt }) => ({
-          source: row.event.source,
-          eventId: row.event.id,
-          model: row.model,
-          scores: row.scores,
-          policyVersion: row.policyVersion,
-          decision: row.decision,
-          triggered: row.triggered,
-          scoredAt,
-        })),
-        ...earlier,
-      ];
-      return { stored, inserted: inserted.map((x) => x.row) };
+    if (rows.length === 0) return Promise.resolve({ stored: [], inserted: [] });
+    return new Promise((resolve, reject) => {
+      this.queue.push({ rows, newScores, resolve, reject });
+      this.drain();
     });
   }
+
+  private drain(): void {
+    while (this.writing < CONCURRENT_WRITES && this.queue.length > 0) {
+      const group: PendingWrite[] = [];
+      let size = 0;
+      while (
+        this.queue.length > 0 &&
+        (group.length === 0 || size + this.queue[0].rows.length <= ROWS_PER_WRITE)
+      ) {
+        const next = this.queue.shift() as PendingWrite;
+        group.push(next);
+        size += next.rows.length;
+      }
+      this.writing++;
+      void this.writeGroup(group).finally(() => {
+        this.writing--;
+        this.drain();
+      });
+    }
+  }
+
+  private async writeGroup(group: PendingWrite[]): Promise<void> {
+    try {
+      const rows = new Map<string, NewScoredEvent>();
+      const scores = new Map<string, CachedScore>();
+      for (const write of group) {
+        for (const row of write.rows) {
+          const key = keyOf({ source: row.event.source, eventId: row.event.id });
+          if (!rows.has(key)) rows.set(key, row);
+        }
+        for (const score of write.newScores.scores) scores.set(score.hash, score);
+      }
+      const { stored, insertedKeys } = await this.write(
+        [...rows.values()],
+        group[0].newScores.model,
+        [...scores.values()],
+      );
+      for (const write of group) {
+        const keys = write.rows.map((r) => keyOf({ source: r.event.source, eventId: r.event.id }));
+        write.resolve({
+          stored: keys.map((key) => stored.get(key) as StoredDecision),
+          // Claimed once, so a key in two merged batches counts as inserted once.
+          inserted: write.rows.filter((_, i) => insertedKeys.delete(keys[i])),
+        });
+      }
+    } catch (error) {
+      for (const write of group) write.reject(error);
+    }
+  }
+
+  private async write(
+    rows: NewScoredEvent[],
+    cacheModel: string,
+    cacheScores: CachedScore[],
+  ): Promise<{ stored: Map<string, StoredDecision>; insertedKeys: Set<string> }> {
+    const col = <T>(pick: (r: NewScoredEvent) => T) => rows.map(pick);
+    const returned: { source: string; event_id: string; scored_at: Date }[] = await this.db.query(
+      STORE_BATCH_SQL,
+      [
+        col((r) => r.event.source),
+        col((r) => r.event.id),
+        col((r) => r.event.authorId),
+        col((r) => r.event.text),
+        col((r) => r.event.lang ?? null),
+        col((r) => (r.event.context ? JSON.stringify(r.event.context) : null)),
+        col((r) => r.event.createdAt),
+        col((r) => r.model),
+        col((r) => JSON.stringify(r.scores)),
+        col((r) => r.policyVersion),
+        col((r) => r.decision),
+        col((r) => r.partition),
+        col((r) => r.offset),
+        col((r) => JSON.stringify(r.triggered)),
+        col((r) => r.maxScore),
+        cacheModel,
+        cacheScores.map((c) => c.hash),
+        cacheScores.map((c) => c.model),
+        cacheScores.map((c) => JSON.stringify(c.scores)),
+        FLAG_EVENTS_CHANNEL,
+      ],
+    );
+
+    const byKey = new Map(
+      rows.map((r) => [keyOf({ source: r.event.source, eventId: r.event.id }), r]),
+    );
+    const stored = new Map<string, StoredDecision>();
+    const insertedKeys = new Set<string>();
+    for (const { source, event_id, scored_at } of returned) {
+      const key = keyOf({ source, eventId: event_id });
+      const row = byKey.get(key) as NewScoredEvent;
+      byKey.delete(key);
+      insertedKeys.add(key);
+      stored.set(key, {
+        source,
+        eventId: event_id,
+        model: row.model,
+        scores: row.scores,
+        policyVersion: row.policyVersion,
+        decision: row.decision,
+        triggered: row.triggered,
+        scoredAt: scored_at,
+      });
+    }
+    // Rows someone stored before (a replay, another consumer): publish what they stored.
+    const others = [...byKey.values()];
+    if (others.length > 0) {
+      const earlier: StoredDecision[] = await this.db.query(STORED_DECISIONS_SQL, [
+        others.map((r) => r.event.source),
+        others.map((r) => r.event.id),
+      ]);
+      for (const e of earlier) stored.set(keyOf(e), e);
+    }
+    return { stored, insertedKeys };
+  }
 }
+
+interface PendingWrite {
+  rows: NewScoredEvent[];
+  newScores: { model: string; scores: CachedScore[] };
+  resolve: (result: { stored: StoredDecision[]; inserted: NewScoredEvent[] }) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Statements in flight at once; more would only contend for the same indexes. */
+const CONCURRENT_WRITES = 2;
+/** Rows merged into one statement at most. */
+const ROWS_PER_WRITE = 4000;
+
+/**
+ * Data-modifying CTEs run as one statement (one implicit transaction). Flags are created for
+ * the rows this statement inserted, and announced in NOTIFYs of at most 100 ids each
+ * (a NOTIFY payload must stay under 8000 bytes).
+ */
+const STORE_BATCH_SQL = `
+  WITH input AS (
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[],
+                         $7::timestamptz[], $8::text[], $9::jsonb[], $10::int[], $11::text[],
+                         $12::int[], $13::bigint[], $14::jsonb[], $15::real[])
+      AS i(source, event_id, author_id, text, lang, context, event_created_at, model, scores,
+           policy_version, decision, kafka_partition, kafka_offset, triggered, max_score)
+  ), cache AS (
+    INSERT INTO score_cache (model, text_hash, scored_model, scores)
+    SELECT $16, decode(h, 'hex'), m, s FROM unnest($17::text[], $18::text[], $19::jsonb[]) AS c(h, m, s)
+    ON CONFLICT (model, text_hash) DO UPDATE
+      SET scored_model = EXCLUDED.scored_model, scores = EXCLUDED.scores, created_at = now()
+  ), ins AS (
+    INSERT INTO scored_events (source, event_id, author_id, text, lang, context, event_created_at,
+                               model, scores, policy_version, decision, kafka_partition, kafka_offset)
+    SELECT source, event_id, author_id, text, lang, context, event_created_at, model, scores,
+           policy_version, decision, kafka_partition, kafka_offset
+    FROM input
+    ON CONFLICT (source, event_id) DO NOTHING
+    RETURNING id, source, event_id, scored_at, decision
+  ), flagged AS (
+    INSERT INTO flags (scored_event_id, auto_decision, categories, triggered, max_score)
+    SELECT ins.id, ins.decision,
+           ARRAY(SELECT t->>'category' FROM jsonb_array_elements(input.triggered) AS t),
+           input.triggered, input.max_score
+    FROM ins JOIN input USING (source, event_id)
+    WHERE ins.decision <> 'allow'
+    ON CONFLICT (scored_event_id) DO NOTHING
+    RETURNING id
+  ), notified AS (
+    SELECT pg_notify($20, json_build_object('type', 'flag.created', 'ids', json_agg(id))::text)
+    FROM (SELECT id, (row_number() OVER () - 1) / 100 AS chunk FROM flagged) AS f
+    GROUP BY chunk
+  )
+  SELECT source, event_id, scored_at, (SELECT count(*) FROM notified) AS notifications FROM ins`;

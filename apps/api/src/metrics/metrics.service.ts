@@ -80,6 +80,13 @@ export class MetricsService {
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [this.registry],
   });
+  readonly stageSeconds = new Histogram({
+    name: 'sieve_ingest_stage_seconds',
+    help: 'Time per stage of a batch: score (incl. waiting for a request slot), store, publish',
+    labelNames: ['stage'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
   readonly eventToDecisionSeconds = new Histogram({
     name: 'sieve_event_to_decision_seconds',
     help: 'From the Kafka timestamp of an event to its decision being published',

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { CategoryScores } from '@sieve/moderation';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 
 export interface CachedScore {
   /** Hex SHA-256 of the normalized text. */
@@ -11,7 +11,10 @@ export interface CachedScore {
   scores: CategoryScores;
 }
 
-/** Scores of normalized texts in Postgres, keyed by the configured model and the text's hash. */
+/**
+ * Scores of normalized texts in Postgres, keyed by the configured model and the text's hash.
+ * New entries are written with the batch that scored them (ScoredEventStore).
+ */
 @Injectable()
 export class ScoreCacheStore {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
@@ -24,23 +27,6 @@ export class ScoreCacheStore {
        WHERE model = $1 AND text_hash = ANY($2::bytea[])
          AND created_at > now() - make_interval(hours => $3)`,
       [model, hashes.map((h) => Buffer.from(h, 'hex')), maxAgeHours],
-    );
-  }
-
-  /** Written inside the ingest transaction, so a batch's scores are kept exactly when it is. */
-  async save(tx: EntityManager, model: string, scores: CachedScore[]): Promise<void> {
-    if (scores.length === 0) return;
-    await tx.query(
-      `INSERT INTO score_cache (model, text_hash, scored_model, scores)
-       SELECT $1, decode(h, 'hex'), m, s FROM unnest($2::text[], $3::text[], $4::jsonb[]) AS c(h, m, s)
-       ON CONFLICT (model, text_hash) DO UPDATE
-         SET scored_model = EXCLUDED.scored_model, scores = EXCLUDED.scores, created_at = now()`,
-      [
-        model,
-        scores.map((s) => s.hash),
-        scores.map((s) => s.model),
-        scores.map((s) => JSON.stringify(s.scores)),
-      ],
     );
   }
 }

@@ -4,7 +4,7 @@
  *   --api-key K          default test-key    --latency MS        added to every answer
  *   --rate-limited P     share of 429s       --retry-after S     sent with them (default 1)
  *   --server-errors P    share of 500/503    --timeouts P        share never answered
- *   --seed N             fault schedule seed
+ *   --seed N             fault schedule seed --no-record         keep no request log (long runs)
  */
 import { FakeMistralServer } from './fake-mistral-server';
 
@@ -26,6 +26,7 @@ async function main(): Promise<void> {
   const server = new FakeMistralServer({
     apiKey: option('api-key') ?? 'test-key',
     latencyMs: num('latency', 0),
+    recordRequests: !process.argv.includes('--no-record'),
     faults: {
       rateLimited: num('rate-limited', 0),
       retryAfterSeconds: num('retry-after', 1),

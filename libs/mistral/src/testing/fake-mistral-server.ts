@@ -47,6 +47,8 @@ export interface FakeMistralOptions {
   streamChunkDelayMs?: number;
   /** Scripts chat answers; return undefined to fall back to the default behaviour. */
   chat?: (request: Json) => FakeChatReply | undefined;
+  /** Keep every request in `requests`. Default true; off for benchmarks and long runs. */
+  recordRequests?: boolean;
   /** Validate requests against the OpenAPI contract (422 like Mistral). Default true. */
   validate?: boolean;
   /** How long a batch job stays QUEUED before it runs. Default 5 ms. */
@@ -193,7 +195,7 @@ export class FakeMistralServer {
         return this.send(res, 400, mistralError('Invalid JSON body', 'invalid_request_error'));
       }
     }
-    this.requests.push({ method, path, body });
+    if (this.options.recordRequests !== false) this.requests.push({ method, path, body });
     if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
 
     const fault = this.nextFault();

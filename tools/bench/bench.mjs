@@ -1,0 +1,433 @@
+#!/usr/bin/env node
+// `npm run bench`: the ingest pipeline measured on this machine against what bounds it, in one
+// run — embedded Postgres, the kcat mock Kafka broker, the fake Mistral with 50 ms per request.
+// Prints a table and a final JSON line. Figures and their meaning: docs/benchmarks.md.
+import { fork, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Kafka, logLevel } from 'kafkajs';
+import pg from 'pg';
+import { freePort, waitForHttp } from '../lib/free-port.mjs';
+import { startMockKafka } from '../lib/kafka.mjs';
+import { startEmbeddedPostgres } from '../lib/postgres.mjs';
+import { ensureCommand } from '../lib/system-deps.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const env = process.env;
+const scale = Number(env.BENCH_SCALE ?? 1);
+const MISTRAL_LATENCY_MS = 50;
+const runId = Date.now().toString(36);
+const log = (message) => console.log(`[bench] ${message}`);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+const cleanups = [];
+async function cleanup() {
+  for (const step of cleanups.reverse()) await step().catch(() => undefined);
+}
+process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
+
+function child(name, command, args, extraEnv = {}) {
+  const proc = spawn(command, args, {
+    cwd: root,
+    env: { ...env, ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const tail = [];
+  const keep = (chunk) => {
+    tail.push(...chunk.toString().split('\n').filter(Boolean));
+    tail.splice(0, Math.max(0, tail.length - 30));
+  };
+  proc.stdout.on('data', keep);
+  proc.stderr.on('data', keep);
+  proc.tail = tail;
+  cleanups.push(
+    () =>
+      new Promise((done) => {
+        if (proc.exitCode !== null) return done();
+        proc.once('exit', done);
+        proc.kill('SIGTERM');
+        setTimeout(() => proc.kill('SIGKILL'), 10_000).unref();
+      }),
+  );
+  proc.on('exit', (code) => {
+    if (code && code !== 143) console.error(`[${name}] exited ${code}:\n${tail.join('\n')}`);
+  });
+  return proc;
+}
+
+/** Runs the producer child; `progress()` says how far the consumer got, for the window. */
+function produce({ topic, count, rate = 0, window, dupRatio = 0, tag }, progress) {
+  const proc = fork(join(root, 'tools/bench/producer.mjs'), [
+    JSON.stringify({
+      brokers: [brokers],
+      topic,
+      count,
+      rate,
+      window: window ?? null,
+      dupRatio,
+      runId: `${runId}${tag}`,
+    }),
+  ]);
+  const ticker = progress
+    ? setInterval(async () => proc.connected && proc.send({ progress: await progress() }), 100)
+    : null;
+  const done = new Promise((resolveDone, reject) => {
+    proc.on('message', (m) => m.done && resolveDone(m));
+    proc.on('exit', (code) => code && reject(new Error(`producer exited ${code}`)));
+  }).finally(() => ticker && clearInterval(ticker));
+  cleanups.push(async () => proc.kill('SIGKILL'));
+  return { done, stop: () => proc.kill('SIGKILL') };
+}
+
+// ---------------------------------------------------------------------------------------------
+ensureCommand('kcat', 'kcat');
+if (env.SIEVE_SKIP_BUILD !== 'true') {
+  log('building the api…');
+  const build = spawnSync('npx', ['nx', 'run', 'api:build', '--output-style=static'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...env, NX_NO_CLOUD: 'true', NX_DAEMON: 'false', NX_TUI: 'false' },
+  });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), 'sieve-bench-pg-'));
+const postgres = await startEmbeddedPostgres({ dataDir, database: 'bench', persistent: false });
+cleanups.push(async () => {
+  await postgres.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+const kafkaMock = await startMockKafka();
+cleanups.push(() => kafkaMock.stop());
+const brokers = kafkaMock.brokers;
+const mistralPort = await freePort();
+const mistral = child('fake-mistral', process.execPath, [
+  join(root, 'node_modules/ts-node/dist/bin.js'),
+  '--transpile-only',
+  '-P',
+  'libs/mistral/tsconfig.lib.json',
+  'libs/mistral/src/testing/cli.ts',
+  '--port',
+  String(mistralPort),
+  '--latency',
+  String(MISTRAL_LATENCY_MS),
+  '--api-key',
+  'bench-key',
+  '--no-record',
+]);
+const mistralUrl = `http://127.0.0.1:${mistralPort}`;
+await waitForHttp(`${mistralUrl}/v1/models`, {
+  isAlive: () => mistral.exitCode === null,
+  expectStatus: 401,
+});
+
+const migrate = spawnSync(process.execPath, ['dist/apps/api/main.js', '--migrate-only'], {
+  cwd: root,
+  env: { ...env, DATABASE_URL: postgres.url, KAFKA_BROKERS: brokers, LOG_LEVEL: 'warn' },
+  stdio: 'inherit',
+});
+if (migrate.status !== 0) throw new Error('migrations failed');
+const db = new pg.Pool({ connectionString: postgres.url, max: 4 });
+cleanups.push(() => db.end());
+const kafka = new Kafka({
+  clientId: 'sieve-bench',
+  brokers: [brokers],
+  logLevel: logLevel.NOTHING,
+});
+log(
+  `Postgres ${postgres.port}, broker ${brokers}, fake Mistral ${mistralUrl} (+${MISTRAL_LATENCY_MS} ms)`,
+);
+
+const results = {};
+const table = [];
+const row = (what, value, unit, note = '') => {
+  table.push({ what, value, unit, note });
+  log(`${what}: ${value} ${unit} ${note}`);
+};
+
+/** Consumes `count` events from a fresh topic with `handler`, while they are produced. */
+async function measureConsumer(name, { count, eachBatch, eachMessage, rate, seconds }) {
+  const topic = `bench.${name}.${runId}`;
+  const consumer = kafka.consumer({
+    groupId: `bench-${name}-${runId}`,
+    allowAutoTopicCreation: true,
+  });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  let processed = 0;
+  let first = 0;
+  let last = 0;
+  const mark = (n) => {
+    if (!first) first = Date.now();
+    processed += n;
+    last = Date.now();
+  };
+  await consumer.run({
+    ...(eachBatch
+      ? {
+          eachBatch: async (payload) => {
+            await eachBatch(payload.batch.messages);
+            mark(payload.batch.messages.length);
+          },
+        }
+      : { eachMessage: async ({ message }) => (await eachMessage(message), mark(1)) }),
+  });
+  const producer = produce(
+    { topic, count, rate, window: rate ? undefined : 40_000, tag: name },
+    async () => processed,
+  );
+  if (seconds) {
+    await sleep(seconds * 1000);
+  } else {
+    while (processed < count) await sleep(50);
+  }
+  const done = processed;
+  if (seconds) producer.stop();
+  else await producer.done;
+  await consumer.disconnect();
+  return Math.round(done / ((last - first) / 1000 || 1));
+}
+
+// BENCH_ONLY=pipeline skips the reference consumers (for tuning; ratios are then meaningless).
+const referenceRuns = env.BENCH_ONLY !== 'pipeline';
+// 1. Raw kafkajs consume: no work at all.
+if (referenceRuns) {
+  results.raw_consume_eps = await measureConsumer('raw', {
+    count: 200_000 * scale,
+    eachBatch: async () => undefined,
+  });
+  row(
+    'raw kafkajs consume (no work)',
+    results.raw_consume_eps,
+    'events/s',
+    'context: the broker + client ceiling',
+  );
+
+  // 2. Sink ceiling: parse and bulk-write to the same table, no scoring.
+  const zeroScores = JSON.stringify({ sexual: 0, hate_and_discrimination: 0 });
+  results.sink_ceiling_eps = await measureConsumer('sink', {
+    count: 200_000 * scale,
+    eachBatch: async (messages) => {
+      const events = messages.map((m) => JSON.parse(m.value.toString()));
+      const rowsOf = (pick) => events.map(pick);
+      await db.query(
+        `INSERT INTO scored_events (source, event_id, author_id, text, lang, context, event_created_at,
+                                  model, scores, policy_version, decision, kafka_partition, kafka_offset)
+       SELECT s, e, a, t, l, NULL, c, 'none', $6::jsonb, 1, 'allow', NULL, NULL
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $7::timestamptz[])
+         AS x(s, e, a, t, l, c)
+       ON CONFLICT (source, event_id) DO NOTHING`,
+        [
+          rowsOf((e) => e.source),
+          rowsOf((e) => e.id),
+          rowsOf((e) => e.authorId),
+          rowsOf((e) => e.text),
+          rowsOf((e) => e.lang),
+          zeroScores,
+          rowsOf((e) => e.createdAt),
+        ],
+      );
+    },
+  });
+  row('sink ceiling (consume + bulk insert, no scoring)', results.sink_ceiling_eps, 'events/s');
+
+  // 3. Naive: eachMessage, one moderation request per event, one INSERT per row.
+  results.naive_eps = await measureConsumer('naive', {
+    count: 1_000_000,
+    rate: 500,
+    seconds: 20,
+    eachMessage: async (message) => {
+      const event = JSON.parse(message.value.toString());
+      const response = await fetch(`${mistralUrl}/v1/moderations`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer bench-key', 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'mistral-moderation-2603', input: [event.text] }),
+      });
+      const body = await response.json();
+      await db.query(
+        `INSERT INTO scored_events (source, event_id, author_id, text, lang, event_created_at, model,
+                                  scores, policy_version, decision)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, 'allow') ON CONFLICT DO NOTHING`,
+        [
+          event.source,
+          event.id,
+          event.authorId,
+          event.text,
+          event.lang,
+          event.createdAt,
+          body.model,
+          JSON.stringify(body.results[0].category_scores),
+        ],
+      );
+    },
+  });
+  row('naive (eachMessage, 1 text/request, row inserts)', results.naive_eps, 'events/s');
+  await db.query('TRUNCATE scored_events CASCADE; TRUNCATE score_cache');
+}
+
+// 4. The pipeline: the api process, as deployed.
+const apiPort = await freePort();
+const pipelineTopic = `bench.pipeline.${runId}`;
+const decisionsTopic = `bench.decisions.${runId}`;
+const groupId = `bench-pipeline-${runId}`;
+const apiArgs = env.BENCH_API_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/sieve-prof'] : [];
+const api = child('api', process.execPath, [...apiArgs, 'dist/apps/api/main.js'], {
+  NODE_ENV: 'production',
+  PORT: String(apiPort),
+  LOG_LEVEL: 'warn',
+  DATABASE_URL: postgres.url,
+  KAFKA_BROKERS: brokers,
+  KAFKA_CONTENT_TOPIC: pipelineTopic,
+  KAFKA_DECISIONS_TOPIC: decisionsTopic,
+  KAFKA_DLQ_TOPIC: `bench.dlq.${runId}`,
+  KAFKA_GROUP_ID: groupId,
+  MISTRAL_API_KEY: 'bench-key',
+  MISTRAL_BASE_URL: mistralUrl,
+  SIEVE_DEMO_USERS: 'false',
+});
+const apiUrl = `http://127.0.0.1:${apiPort}`;
+await waitForHttp(`${apiUrl}/api/health`, { isAlive: () => api.exitCode === null });
+
+const admin = kafka.admin();
+await admin.connect();
+cleanups.push(() => admin.disconnect());
+let committedCache = 0;
+async function committed() {
+  try {
+    const [offsets] = await admin.fetchOffsets({ groupId, topics: [pipelineTopic] });
+    committedCache = offsets.partitions.reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
+  } catch {
+    // the topic may not exist yet
+  }
+  return committedCache;
+}
+async function metric(name, labels = '') {
+  const text = await (await fetch(`${apiUrl}/metrics`)).text();
+  const line = text
+    .split('\n')
+    .find((l) => l.startsWith(`${name}${labels} `) || (labels === '' && l.startsWith(`${name} `)));
+  return line ? Number(line.split(' ').pop()) : 0;
+}
+
+async function pipelineRun({ count, dupRatio = 0, tag, rate = 0 }) {
+  const before = {
+    committed: await committed(),
+    requests: await metric('sieve_moderation_requests_total', '{outcome="ok"}'),
+    texts: await metric('sieve_moderation_texts_total'),
+  };
+  const started = Date.now();
+  const producer = produce(
+    { topic: pipelineTopic, count, dupRatio, tag, rate, window: rate ? undefined : 40_000 },
+    async () => (await committed()) - before.committed,
+  );
+  while ((await committed()) - before.committed < count) {
+    if (api.exitCode !== null) throw new Error(`api exited:\n${api.tail.join('\n')}`);
+    await sleep(100);
+  }
+  const seconds = (Date.now() - started) / 1000;
+  await producer.done;
+  return {
+    eps: Math.round(count / seconds),
+    seconds,
+    requests: (await metric('sieve_moderation_requests_total', '{outcome="ok"}')) - before.requests,
+    texts: (await metric('sieve_moderation_texts_total')) - before.texts,
+  };
+}
+
+// Warm-up: connections, JIT, the first rebalance.
+await pipelineRun({ count: 20_000 * scale, tag: 'warm' });
+const full = await pipelineRun({ count: 300_000 * scale, tag: 'full' });
+results.throughput_eps = full.eps;
+results.texts_per_request = Math.round((full.texts / Math.max(1, full.requests)) * 10) / 10;
+row(
+  'pipeline end to end (produced → stored → committed)',
+  full.eps,
+  'events/s',
+  `${300_000 * scale} events in ${full.seconds.toFixed(1)} s`,
+);
+row('texts per moderation request at full load', results.texts_per_request, 'texts');
+const stored = Number((await db.query('SELECT count(*) AS n FROM scored_events')).rows[0].n);
+const expected = (300_000 + 20_000) * scale;
+row(
+  'events stored (exactly once)',
+  stored,
+  'rows',
+  stored === expected ? 'ok' : `EXPECTED ${expected}`,
+);
+results.stored_exactly_once = stored === expected;
+
+// 5. Latency at a steady 5,000 events/s: Kafka timestamp in the id → decision on the topic.
+const latencies = [];
+const decisions = kafka.consumer({ groupId: `bench-latency-${runId}` });
+await decisions.connect();
+await decisions.subscribe({ topic: decisionsTopic, fromBeginning: false });
+let latencyTag = '';
+await decisions.run({
+  eachBatch: async ({ batch }) => {
+    const now = Date.now();
+    for (const m of batch.messages) {
+      const key = m.key?.toString() ?? '';
+      if (!latencyTag || !key.startsWith(latencyTag)) continue;
+      latencies.push(now - Number(key.split('-').pop()));
+    }
+  },
+});
+await sleep(2000);
+latencyTag = `${runId}lat`;
+const steady = await pipelineRun({ count: 100_000 * scale, tag: 'lat', rate: 5000 });
+await sleep(1000);
+await decisions.disconnect();
+latencies.sort((a, b) => a - b);
+const pct = (p) =>
+  latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
+results.p50_latency_ms_at_5k = pct(50);
+results.p99_latency_ms_at_5k = pct(99);
+row(
+  'event → decision latency at 5,000 events/s, p50',
+  pct(50),
+  'ms',
+  `${latencies.length} decisions, run ${steady.eps} events/s`,
+);
+row('event → decision latency at 5,000 events/s, p99', pct(99), 'ms');
+
+// 6. Dedupe: the same volume with and without 30% repeated texts.
+const unique = await pipelineRun({ count: 60_000 * scale, tag: 'uniq' });
+const repeated = await pipelineRun({ count: 60_000 * scale, tag: 'dup', dupRatio: 0.3 });
+results.dedupe_call_ratio = Math.round((repeated.requests / unique.requests) * 1000) / 1000;
+results.dedupe_text_ratio = Math.round((repeated.texts / unique.texts) * 1000) / 1000;
+row(
+  'moderation calls, 30% repeated texts vs none',
+  results.dedupe_call_ratio,
+  '×',
+  `${repeated.requests} vs ${unique.requests} requests; texts ${results.dedupe_text_ratio}×`,
+);
+
+// 7. Memory: the api's peak resident set over the whole run.
+const status = readFileSync(`/proc/${api.pid}/status`, 'utf8');
+results.peak_rss_mb = Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)[1]) / 1024);
+row('api peak RSS', results.peak_rss_mb, 'MB');
+
+results.naive_ratio = Math.round((results.throughput_eps / results.naive_eps) * 10) / 10;
+results.sink_ratio = Math.round((results.throughput_eps / results.sink_ceiling_eps) * 100) / 100;
+
+const targets = [
+  ['throughput_eps ≥ 10000', results.throughput_eps >= 10_000],
+  ['≥ 50× naive', results.naive_ratio >= 50],
+  ['≥ 0.7× sink ceiling', results.sink_ratio >= 0.7],
+  ['p99 ≤ 2000 ms at 5k/s', results.p99_latency_ms_at_5k <= 2000],
+  ['texts/request ≥ 32', results.texts_per_request >= 32],
+  ['dedupe calls ≤ 0.7×', results.dedupe_call_ratio <= 0.7],
+  ['peak RSS ≤ 300 MB', results.peak_rss_mb <= 300],
+  ['stored exactly once', results.stored_exactly_once],
+];
+console.log('\n| measure | value | unit | note |\n|---|---:|---|---|');
+for (const r of table) console.log(`| ${r.what} | ${r.value} | ${r.unit} | ${r.note} |`);
+console.log(`\npipeline = ${results.naive_ratio}× naive, ${results.sink_ratio}× sink ceiling`);
+for (const [what, ok] of targets) console.log(`${ok ? 'PASS' : 'MISS'} ${what}`);
+results.machine = `${(await import('node:os')).cpus().length} cores, node ${process.version}`;
+results.date = new Date().toISOString();
+console.log(JSON.stringify(results));
+await cleanup();
+process.exit(0);
