@@ -140,7 +140,7 @@ async function main() {
   const apiProcess = spawnChild(
     'api',
     process.execPath,
-    ['--enable-source-maps', 'dist/apps/api/main.js'],
+    ['--enable-source-maps', '--max-old-space-size=192', 'dist/apps/api/main.js'],
     apiEnv,
   );
   const apiUrl = `http://127.0.0.1:${apiPort}`;

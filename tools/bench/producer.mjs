@@ -29,8 +29,10 @@ const random = () => {
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 };
 const recent = [];
+// Exactly dupRatio of the events (to a hundredth) repeat a recent text, like reposts.
 function textFor(n) {
-  if (recent.length > 0 && random() < dupRatio) return recent[Math.floor(random() * recent.length)];
+  if (recent.length > 0 && n % 100 < dupRatio * 100)
+    return recent[Math.floor(random() * recent.length)];
   const text = `${posts[n % posts.length]} (${runId} #${n})`;
   recent.push(text);
   if (recent.length > 2000) recent.shift();

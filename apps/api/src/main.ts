@@ -5,6 +5,7 @@ import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { ConfigError, loadConfig } from './config/app-config';
 import { runMigrations } from './database/run-migrations';
+import { rescoreCommand } from './rescore-command';
 
 async function bootstrap(): Promise<void> {
   let config;
@@ -20,6 +21,9 @@ async function bootstrap(): Promise<void> {
   if (process.argv.includes('--migrate-only')) {
     await runMigrations(config);
     return;
+  }
+  if (process.argv.includes('--rescore')) {
+    process.exit(await rescoreCommand(process.argv));
   }
   const levels = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
   const logger = levels.slice(0, levels.indexOf(config.LOG_LEVEL) + 1);

@@ -2,11 +2,12 @@ import { Module } from '@nestjs/common';
 import { PoliciesModule } from '../policies/policies.module';
 import { IngestConsumer } from './ingest.consumer';
 import { IngestService } from './ingest.service';
+import { RescoreService } from './rescore.service';
 import { ScoredEventStore } from './scored-event.store';
 
 @Module({
   imports: [PoliciesModule],
-  providers: [IngestService, IngestConsumer, ScoredEventStore],
-  exports: [IngestConsumer],
+  providers: [IngestService, IngestConsumer, ScoredEventStore, RescoreService],
+  exports: [IngestConsumer, RescoreService],
 })
 export class IngestModule {}

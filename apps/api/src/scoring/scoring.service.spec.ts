@@ -9,7 +9,9 @@ import { ScoringService, textHash } from './scoring.service';
 /** The Postgres store is covered by the ingest integration specs; here a map stands in. */
 class MapCache {
   readonly rows = new Map<string, CachedScore>();
+  delayMs = 0;
   async find(_model: string, hashes: string[]): Promise<CachedScore[]> {
+    if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
     return hashes.flatMap((h) => (this.rows.has(h) ? [this.rows.get(h) as CachedScore] : []));
   }
 }
@@ -80,6 +82,15 @@ describe('ScoringService', () => {
     expect(a[2]).toMatchObject({ ok: true, fresh: false, scores: { pii: 0.25 } });
     expect(a[0]).toEqual(a[1]);
     expect(b[0]).toMatchObject({ ok: true });
+  });
+
+  it('does not score a text again that another call scored while it was asking Postgres', async () => {
+    const { scoring, cache } = service();
+    const first = scoring.scoreTexts(['repost']);
+    cache.delayMs = 100; // the second call's lookup outlives the first call's request
+    const second = scoring.scoreTexts(['repost']);
+    await Promise.all([first, second]);
+    expect(inputs()).toEqual([['repost']]);
   });
 
   it('isolates the texts a 4xx refuses and scores the rest', async () => {

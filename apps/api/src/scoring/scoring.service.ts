@@ -127,21 +127,27 @@ export class ScoringService implements OnApplicationShutdown {
       this.config.SCORE_CACHE_MAX_AGE_HOURS,
     );
     const storedByHash = new Map(stored.map((s) => [s.hash, s]));
-    let joined = 0;
+    const counts = { database: 0, memory: 0, in_flight: 0, miss: 0 };
     for (const [hash, text] of unknown) {
       const found = storedByHash.get(hash);
       if (found) {
         this.memory?.set(hash, found);
         byHash.set(hash, { ok: true, ...found, fresh: false });
+        counts.database++;
+        continue;
+      }
+      // Another partition may have scored it while Postgres was asked (it is not stored yet).
+      const scoredMeanwhile = this.memory?.get(hash);
+      if (scoredMeanwhile) {
+        byHash.set(hash, { ok: true, ...scoredMeanwhile, fresh: false });
+        counts.memory++;
         continue;
       }
       const pending = this.inFlight.get(hash);
-      if (pending) joined++;
+      counts[pending ? 'in_flight' : 'miss']++;
       byHash.set(hash, pending ?? this.enqueue(hash, text));
     }
-    this.metrics.scoreCache.inc({ result: 'database' }, stored.length);
-    this.metrics.scoreCache.inc({ result: 'in_flight' }, joined);
-    this.metrics.scoreCache.inc({ result: 'miss' }, unknown.size - stored.length - joined);
+    for (const [result, n] of Object.entries(counts)) this.metrics.scoreCache.inc({ result }, n);
 
     const settled = new Map<string, TextOutcome>();
     await Promise.all([...byHash].map(async ([hash, outcome]) => settled.set(hash, await outcome)));

@@ -1,0 +1,213 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  type AutomaticDecisionMessage,
+  type CategoryScores,
+  evaluatePolicy,
+  type Policy,
+} from '@sieve/moderation';
+import type { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { KafkaService } from '../kafka/kafka.service';
+import { PoliciesService } from '../policies/policies.service';
+import { ScoringService } from '../scoring/scoring.service';
+
+export interface RescoreOptions {
+  from: Date;
+  to: Date;
+  /** A published policy version; default the live one. */
+  policyVersion?: number;
+  /** Count what would change without writing or publishing. */
+  dryRun?: boolean;
+  chunkSize?: number;
+  onProgress?: (progress: RescoreProgress) => void;
+}
+
+export interface RescoreProgress {
+  total: number;
+  done: number;
+  /** Events whose decision changed. */
+  changed: number;
+  /** Newly flagged events (a flag was created). */
+  newlyFlagged: number;
+  /** Events whose open flag would no longer be raised; the flag stays open for a reviewer. */
+  noLongerFlagged: number;
+  refused: number;
+}
+
+interface StoredRow {
+  id: string;
+  source: string;
+  event_id: string;
+  text: string;
+  decision: string;
+  /** Full microsecond precision, for the keyset (a JS Date would round it). */
+  cursor_at: string;
+  flag_status: string | null;
+}
+
+/**
+ * Re-scores the stored events of a time range with the configured model (and a chosen policy):
+ * `node main.js --rescore --from … --to …`. Scores go through ScoringService, so texts already
+ * scored by this model cost nothing. Open flags get the new scores; decided ones keep their
+ * review. Changed decisions are published again.
+ */
+@Injectable()
+export class RescoreService {
+  private readonly logger = new Logger('Rescore');
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly scoring: ScoringService,
+    private readonly policies: PoliciesService,
+    private readonly kafka: KafkaService,
+  ) {}
+
+  async run(options: RescoreOptions): Promise<RescoreProgress> {
+    const policy = await this.policyFor(options.policyVersion);
+    const [{ n }] = await this.db.query(
+      `SELECT count(*)::int AS n FROM scored_events WHERE scored_at >= $1 AND scored_at < $2`,
+      [options.from, options.to],
+    );
+    const progress: RescoreProgress = {
+      total: n,
+      done: 0,
+      changed: 0,
+      newlyFlagged: 0,
+      noLongerFlagged: 0,
+      refused: 0,
+    };
+    let after: { at: string; id: string } | null = null;
+    for (;;) {
+      const rows: StoredRow[] = await this.db.query(
+        `SELECT e.id, e.source, e.event_id, e.text, e.decision, e.scored_at::text AS cursor_at,
+                f.status AS flag_status
+         FROM scored_events e LEFT JOIN flags f ON f.scored_event_id = e.id
+         WHERE e.scored_at >= $1 AND e.scored_at < $2
+           AND ($3::timestamptz IS NULL OR (e.scored_at, e.id) > ($3, $4::uuid))
+         ORDER BY e.scored_at, e.id
+         LIMIT $5`,
+        [options.from, options.to, after?.at ?? null, after?.id ?? null, options.chunkSize ?? 500],
+      );
+      if (rows.length === 0) break;
+      after = { at: rows[rows.length - 1].cursor_at, id: rows[rows.length - 1].id };
+      await this.rescoreChunk(rows, policy, progress, options.dryRun ?? false);
+      progress.done += rows.length;
+      options.onProgress?.({ ...progress });
+    }
+    return progress;
+  }
+
+  private async policyFor(version?: number): Promise<Policy> {
+    if (version === undefined) return this.policies.activePolicy();
+    const policy = await this.policies.version(version);
+    if (!policy) throw new Error(`policy version ${version} does not exist`);
+    return policy;
+  }
+
+  private async rescoreChunk(
+    rows: StoredRow[],
+    policy: Policy,
+    progress: RescoreProgress,
+    dryRun: boolean,
+  ): Promise<void> {
+    const outcomes = await this.scoring.scoreTexts(rows.map((r) => r.text));
+    const updates: {
+      row: StoredRow;
+      model: string;
+      scores: CategoryScores;
+      evaluation: ReturnType<typeof evaluatePolicy>;
+    }[] = [];
+    rows.forEach((row, i) => {
+      const outcome = outcomes[i];
+      if (!outcome.ok) {
+        progress.refused++;
+        return;
+      }
+      const evaluation = evaluatePolicy(outcome.scores, policy);
+      updates.push({ row, model: outcome.model, scores: outcome.scores, evaluation });
+      if (evaluation.decision !== row.decision) progress.changed++;
+      if (evaluation.decision !== 'allow' && row.flag_status === null) progress.newlyFlagged++;
+      if (evaluation.decision === 'allow' && row.flag_status === 'open') progress.noLongerFlagged++;
+    });
+    if (dryRun || updates.length === 0) return;
+
+    const fresh = [
+      ...new Map(outcomes.flatMap((o) => (o.ok && o.fresh ? [[o.hash, o] as const] : []))).values(),
+    ];
+    const col = <T>(pick: (u: (typeof updates)[number]) => T) => updates.map(pick);
+    await this.db.transaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO score_cache (model, text_hash, scored_model, scores)
+         SELECT $1, decode(h, 'hex'), m, s FROM unnest($2::text[], $3::text[], $4::jsonb[]) AS c(h, m, s)
+         ON CONFLICT (model, text_hash) DO UPDATE
+           SET scored_model = EXCLUDED.scored_model, scores = EXCLUDED.scores, created_at = now()`,
+        [
+          this.scoring.cacheModel,
+          fresh.map((o) => o.hash),
+          fresh.map((o) => o.model),
+          fresh.map((o) => JSON.stringify(o.scores)),
+        ],
+      );
+      await tx.query(
+        `UPDATE scored_events e SET model = u.model, scores = u.scores, policy_version = $5,
+                decision = u.decision
+         FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::text[]) AS u(id, model, scores, decision)
+         WHERE e.id = u.id`,
+        [
+          col((u) => u.row.id),
+          col((u) => u.model),
+          col((u) => JSON.stringify(u.scores)),
+          col((u) => u.evaluation.decision),
+          policy.version,
+        ],
+      );
+      const flagged = updates.filter((u) => u.evaluation.decision !== 'allow');
+      if (flagged.length === 0) return;
+      const fcol = <T>(pick: (u: (typeof updates)[number]) => T) => flagged.map(pick);
+      // New flags for newly flagged events; open flags take the new scores; decided ones stay.
+      await tx.query(
+        `INSERT INTO flags (scored_event_id, auto_decision, categories, triggered, max_score)
+         SELECT id, decision, ARRAY(SELECT t->>'category' FROM jsonb_array_elements(triggered) AS t),
+                triggered, max_score
+         FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::real[]) AS f(id, decision, triggered, max_score)
+         ON CONFLICT (scored_event_id) DO UPDATE
+           SET auto_decision = EXCLUDED.auto_decision, categories = EXCLUDED.categories,
+               triggered = EXCLUDED.triggered, max_score = EXCLUDED.max_score, updated_at = now()
+           WHERE flags.status = 'open'`,
+        [
+          fcol((u) => u.row.id),
+          fcol((u) => u.evaluation.decision),
+          fcol((u) => JSON.stringify(u.evaluation.triggered)),
+          fcol((u) => u.evaluation.maxScore),
+        ],
+      );
+    });
+
+    const changed = updates.filter((u) => u.evaluation.decision !== u.row.decision);
+    const now = new Date().toISOString();
+    await this.kafka.send(
+      this.config.KAFKA_DECISIONS_TOPIC,
+      changed.map((u) => {
+        const message: AutomaticDecisionMessage = {
+          schemaVersion: 1,
+          kind: 'automatic',
+          eventId: u.row.event_id,
+          source: u.row.source,
+          decision: u.evaluation.decision,
+          triggered: u.evaluation.triggered,
+          scores: u.scores,
+          model: u.model,
+          policyVersion: policy.version,
+          decidedAt: now,
+        };
+        return {
+          key: u.row.event_id,
+          value: JSON.stringify(message),
+          headers: { source: u.row.source },
+        };
+      }),
+    );
+  }
+}
