@@ -4,3 +4,4 @@ export * from './lib/flags';
 export * from './lib/roles';
 export * from './lib/system';
 export * from './lib/explanations';
+export * from './lib/policies';

@@ -7,3 +7,4 @@ export { tokenize, type Token } from './lib/offline/normalize';
 export * from './lib/decision-message';
 export * from './lib/explanation';
 export * from './lib/scoring-text';
+export * from './lib/backtest';

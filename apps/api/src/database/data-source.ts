@@ -7,6 +7,7 @@ import { ReviewWorkflow1764079200000 } from './migrations/1764079200000-ReviewWo
 import { Explanations1764086400000 } from './migrations/1764086400000-Explanations';
 import { UserPreferences1764093600000 } from './migrations/1764093600000-UserPreferences';
 import { ScoreCache1764100800000 } from './migrations/1764100800000-ScoreCache';
+import { PolicyAuthoring1764108000000 } from './migrations/1764108000000-PolicyAuthoring';
 
 /**
  * Entities for the tables read through repositories. scored_events and flags are written and
@@ -21,6 +22,7 @@ export const MIGRATIONS = [
   Explanations1764086400000,
   UserPreferences1764093600000,
   ScoreCache1764100800000,
+  PolicyAuthoring1764108000000,
 ];
 
 /** The one description of the database, shared by Nest, the migration command and tests. */

@@ -13,7 +13,13 @@ import type {
   HighlightDto,
   NoteDto,
 } from '@sieve/contracts';
-import { categorySetById, OFFLINE_MODEL_ID, scoreOffline } from '@sieve/moderation';
+import {
+  categorySetById,
+  type CategoryRule,
+  OFFLINE_MODEL_ID,
+  ruleFor,
+  scoreOffline,
+} from '@sieve/moderation';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import type { FlagFiltersQuery, ListFlagsQuery } from './dto/list-flags.query';
 
@@ -182,7 +188,15 @@ export class FlagsService {
       model: row.model,
       policyVersion: row.policyVersion,
       scoredAt: new Date(row.scoredAt).toISOString(),
-      thresholds: policy?.rules ?? {},
+      // The rules that applied to this event's source (overrides included).
+      thresholds: policy
+        ? Object.fromEntries(
+            Object.keys(policy.rules).map((c) => [
+              c,
+              ruleFor(policy, c, row.source) as CategoryRule,
+            ]),
+          )
+        : {},
       decisions,
       notes,
       highlights: this.highlights(row.text, row.model),

@@ -94,7 +94,7 @@ export class IngestService {
       const outcome = outcomes[i];
       if (!outcome.ok) return reject(message, outcome.reason, outcome.detail);
       if (outcome.fresh) newScores.set(outcome.hash, outcome);
-      const evaluation = evaluatePolicy(outcome.scores, policy);
+      const evaluation = evaluatePolicy(outcome.scores, policy, event.source);
       rows.push({
         event,
         model: outcome.model,

@@ -125,7 +125,7 @@ export class RescoreService {
         progress.refused++;
         return;
       }
-      const evaluation = evaluatePolicy(outcome.scores, policy);
+      const evaluation = evaluatePolicy(outcome.scores, policy, row.source);
       updates.push({ row, model: outcome.model, scores: outcome.scores, evaluation });
       if (evaluation.decision !== row.decision) progress.changed++;
       if (evaluation.decision !== 'allow' && row.flag_status === null) progress.newlyFlagged++;

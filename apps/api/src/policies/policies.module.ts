@@ -1,11 +1,14 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { BacktestService } from './backtest.service';
 import { PolicyVersion } from './entities/policy-version.entity';
+import { PoliciesController } from './policies.controller';
 import { PoliciesService } from './policies.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([PolicyVersion])],
-  providers: [PoliciesService],
+  controllers: [PoliciesController],
+  providers: [PoliciesService, BacktestService],
   exports: [PoliciesService],
 })
 export class PoliciesModule {}

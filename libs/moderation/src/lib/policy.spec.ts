@@ -55,3 +55,29 @@ describe('defaultPolicy and assertValidPolicy', () => {
     ).toThrow(/not be below/);
   });
 });
+
+describe('per-source overrides', () => {
+  const withOverride: Policy = {
+    ...policy,
+    overrides: { 'kids-chat': { violence_and_threats: { enabled: true, reviewThreshold: 0.2 } } },
+  };
+
+  it('replace the rule for that source only', () => {
+    expect(evaluatePolicy({ violence_and_threats: 0.3 }, withOverride, 'kids-chat').decision).toBe(
+      'review',
+    );
+    expect(evaluatePolicy({ violence_and_threats: 0.3 }, withOverride, 'forum').decision).toBe(
+      'allow',
+    );
+    expect(evaluatePolicy({ violence_and_threats: 0.3 }, withOverride).decision).toBe('allow');
+  });
+
+  it('are validated like the rules', () => {
+    expect(() =>
+      assertValidPolicy({
+        ...policy,
+        overrides: { s: { pii: { enabled: true, reviewThreshold: 2 } } },
+      }),
+    ).toThrow(/s\/pii/);
+  });
+});

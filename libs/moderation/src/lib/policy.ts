@@ -14,6 +14,20 @@ export interface Policy {
   version: number;
   categorySetId: string;
   rules: Record<string, CategoryRule>;
+  /** Per source (e.g. `kids-chat`), rules that replace the category's rule for that source. */
+  overrides?: Record<string, Record<string, CategoryRule>>;
+}
+
+/** The rule that applies to a category for an event from `source`. */
+export function ruleFor(
+  policy: Policy,
+  category: string,
+  source?: string,
+): CategoryRule | undefined {
+  return (
+    (source !== undefined ? policy.overrides?.[source]?.[category] : undefined) ??
+    policy.rules[category]
+  );
 }
 
 export interface TriggeredCategory {
@@ -35,12 +49,16 @@ export interface PolicyEvaluation {
  * Applies per-category thresholds to scores. Categories without a rule (a scorer returning
  * names the policy does not know) never trigger; disabled rules never trigger.
  */
-export function evaluatePolicy(scores: CategoryScores, policy: Policy): PolicyEvaluation {
+export function evaluatePolicy(
+  scores: CategoryScores,
+  policy: Policy,
+  source?: string,
+): PolicyEvaluation {
   const triggered: TriggeredCategory[] = [];
   let maxScore = 0;
   for (const [category, score] of Object.entries(scores)) {
     maxScore = Math.max(maxScore, score);
-    const rule = policy.rules[category];
+    const rule = ruleFor(policy, category, source);
     if (!rule || !rule.enabled) continue;
     if (rule.autoActionThreshold !== undefined && score >= rule.autoActionThreshold) {
       triggered.push({ category, score, threshold: rule.autoActionThreshold, action: 'block' });
@@ -77,7 +95,13 @@ export function defaultPolicy(set: CategorySet, version = 1): Policy {
 
 /** Throws with a readable message when a policy has thresholds outside [0, 1] or inverted ones. */
 export function assertValidPolicy(policy: Policy): void {
-  for (const [category, rule] of Object.entries(policy.rules)) {
+  const all = [
+    ...Object.entries(policy.rules),
+    ...Object.entries(policy.overrides ?? {}).flatMap(([source, rules]) =>
+      Object.entries(rules).map(([category, rule]) => [`${source}/${category}`, rule] as const),
+    ),
+  ];
+  for (const [category, rule] of all) {
     const inRange = (n: number) => Number.isFinite(n) && n >= 0 && n <= 1;
     if (!inRange(rule.reviewThreshold)) {
       throw new Error(`${category}: reviewThreshold must be between 0 and 1`);

@@ -17,6 +17,18 @@ export class PolicyVersion {
   @Column({ type: 'jsonb' })
   rules!: Record<string, CategoryRule>;
 
+  @Column({ type: 'jsonb', default: {} })
+  overrides!: Record<string, Record<string, CategoryRule>>;
+
+  @Column({ name: 'based_on', type: 'integer', nullable: true })
+  basedOn!: number | null;
+
+  @Column({ name: 'created_by', type: 'uuid', nullable: true })
+  createdBy!: string | null;
+
+  @Column({ name: 'published_by', type: 'uuid', nullable: true })
+  publishedBy!: string | null;
+
   @Column({ name: 'change_note', type: 'text', nullable: true })
   changeNote!: string | null;
 

@@ -1,0 +1,155 @@
+import { BadRequestException, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type {
+  BacktestDataDto,
+  BacktestSampleDto,
+  BacktestSamplesDto,
+  PolicyDraftInput,
+} from '@sieve/contracts';
+import {
+  evaluatePolicy,
+  HISTOGRAM_BUCKETS,
+  type LabelledScore,
+  type Policy,
+} from '@sieve/moderation';
+import type { DataSource } from 'typeorm';
+import { PoliciesService } from './policies.service';
+
+/** Reviewed items per backtest; more would not change a precision estimate a slider shows. */
+const LABELLED_LIMIT = 20_000;
+/** Recent events of the range in which samples of changed decisions are looked for. */
+const SAMPLE_SCAN = 5_000;
+const SAMPLES = 10;
+const DATA_TTL_MS = 60_000;
+
+/**
+ * What-if data for a draft over stored scores. The database aggregates once per range (score
+ * histograms per source and category, reviewer-labelled scores); every count, curve and
+ * precision/recall figure is then computed from those with @sieve/moderation's pure functions,
+ * in the browser as sliders move.
+ */
+@Injectable()
+export class BacktestService {
+  private readonly recent = new Map<string, { at: number; data: Promise<BacktestDataDto> }>();
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly policies: PoliciesService,
+  ) {}
+
+  data(from: Date, to: Date): Promise<BacktestDataDto> {
+    assertRange(from, to);
+    const key = `${from.toISOString()}|${to.toISOString()}`;
+    const hit = this.recent.get(key);
+    if (hit && Date.now() - hit.at < DATA_TTL_MS) return hit.data;
+    const data = this.load(from, to);
+    this.recent.set(key, { at: Date.now(), data });
+    data.catch(() => this.recent.delete(key));
+    for (const [k, v] of this.recent) if (Date.now() - v.at >= DATA_TTL_MS) this.recent.delete(k);
+    return data;
+  }
+
+  private async load(from: Date, to: Date): Promise<BacktestDataDto> {
+    const started = Date.now();
+    const [buckets, labelledRows, [{ events }]] = await Promise.all([
+      this.db.query(
+        `SELECT e.source, k.key AS category,
+                LEAST(floor(k.value::numeric * 100), 100)::int AS bucket, count(*)::int AS n
+         FROM scored_events e CROSS JOIN LATERAL jsonb_each_text(e.scores) AS k
+         WHERE e.scored_at >= $1 AND e.scored_at < $2
+         GROUP BY 1, 2, 3`,
+        [from, to],
+      ) as Promise<{ source: string; category: string; bucket: number; n: number }[]>,
+      this.db.query(
+        `SELECT e.scores, d.action
+         FROM flags f
+         JOIN scored_events e ON e.id = f.scored_event_id
+         JOIN LATERAL (SELECT action FROM flag_decisions
+                       WHERE flag_id = f.id AND undone_at IS NULL
+                       ORDER BY created_at DESC LIMIT 1) d ON true
+         WHERE e.scored_at >= $1 AND e.scored_at < $2
+         ORDER BY e.scored_at DESC
+         LIMIT $3`,
+        [from, to, LABELLED_LIMIT],
+      ) as Promise<{ scores: Record<string, number>; action: string }[]>,
+      this.db.query(
+        `SELECT count(*)::int AS events FROM scored_events WHERE scored_at >= $1 AND scored_at < $2`,
+        [from, to],
+      ) as Promise<{ events: number }[]>,
+    ]);
+    const histograms: BacktestDataDto['histograms'] = {};
+    for (const { source, category, bucket, n } of buckets) {
+      const bySource = (histograms[source] ??= {});
+      (bySource[category] ??= new Array<number>(HISTOGRAM_BUCKETS).fill(0))[bucket] = n;
+    }
+    const labelled: Record<string, LabelledScore[]> = {};
+    for (const { scores, action } of labelledRows) {
+      const harmful = action === 'remove' || action === 'escalate';
+      for (const [category, score] of Object.entries(scores))
+        (labelled[category] ??= []).push({ score, harmful });
+    }
+    return {
+      from: from.toISOString(),
+      to: to.toISOString(),
+      events,
+      histograms,
+      labelled,
+      tookMs: Date.now() - started,
+    };
+  }
+
+  /** Recent events of the range whose decision the draft changes, in both directions. */
+  async samples(draft: PolicyDraftInput, from: Date, to: Date): Promise<BacktestSamplesDto> {
+    assertRange(from, to);
+    const live = await this.policies.activePolicy();
+    const candidate: Policy = {
+      version: 0,
+      categorySetId: live.categorySetId,
+      rules: draft.rules,
+      overrides: draft.overrides ?? {},
+    };
+    this.policies.assertValid(candidate);
+    const rows: {
+      event_id: string;
+      source: string;
+      text: string;
+      scores: Record<string, number>;
+      flag_id: string | null;
+    }[] = await this.db.query(
+      `SELECT e.event_id, e.source, e.text, e.scores, f.id AS flag_id
+       FROM scored_events e LEFT JOIN flags f ON f.scored_event_id = e.id
+       WHERE e.scored_at >= $1 AND e.scored_at < $2
+       ORDER BY e.scored_at DESC LIMIT $3`,
+      [from, to, SAMPLE_SCAN],
+    );
+    const result: BacktestSamplesDto = { newlyFlagged: [], noLongerFlagged: [] };
+    for (const row of rows) {
+      const before = evaluatePolicy(row.scores, live, row.source);
+      const after = evaluatePolicy(row.scores, candidate, row.source);
+      const sample: BacktestSampleDto = {
+        eventId: row.event_id,
+        source: row.source,
+        text: row.text,
+        flagId: row.flag_id,
+        liveDecision: before.decision,
+        draftDecision: after.decision,
+        categories: (after.decision === 'allow' ? before : after).triggered.map((t) => t.category),
+      };
+      if (before.decision === 'allow' && after.decision !== 'allow') {
+        if (result.newlyFlagged.length < SAMPLES) result.newlyFlagged.push(sample);
+      } else if (before.decision !== 'allow' && after.decision === 'allow') {
+        if (result.noLongerFlagged.length < SAMPLES) result.noLongerFlagged.push(sample);
+      }
+      if (result.newlyFlagged.length >= SAMPLES && result.noLongerFlagged.length >= SAMPLES) break;
+    }
+    return result;
+  }
+}
+
+function assertRange(from: Date, to: Date): void {
+  if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || from >= to)
+    throw new BadRequestException({
+      message: 'Validation failed',
+      details: [{ field: 'from', errors: ['from and to must be ISO times, from before to'] }],
+    });
+}

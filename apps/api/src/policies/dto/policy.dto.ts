@@ -1,0 +1,54 @@
+import { Type } from 'class-transformer';
+import {
+  IsInt,
+  IsISO8601,
+  IsObject,
+  IsOptional,
+  IsString,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
+import type { CategoryRule } from '@sieve/moderation';
+
+export class CreateDraftDto {
+  /** The version to copy; default the live one. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  basedOn?: number;
+}
+
+/** The rule shapes are checked by PoliciesService (422 naming the field). */
+export class UpdateDraftDto {
+  @IsObject()
+  rules!: Record<string, CategoryRule>;
+
+  @IsOptional()
+  @IsObject()
+  overrides?: Record<string, Record<string, CategoryRule>>;
+}
+
+export class PublishDto {
+  @IsString()
+  @MinLength(3)
+  @MaxLength(2000)
+  changeNote!: string;
+}
+
+export class BacktestRangeQuery {
+  @IsISO8601()
+  from!: string;
+
+  @IsISO8601()
+  to!: string;
+}
+
+export class BacktestSamplesDto extends UpdateDraftDto {
+  @IsISO8601()
+  from!: string;
+
+  @IsISO8601()
+  to!: string;
+}

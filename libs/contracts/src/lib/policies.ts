@@ -1,0 +1,60 @@
+import type { CategoryRule, LabelledScore } from '@sieve/moderation';
+
+export type PolicyStatus = 'draft' | 'published';
+
+/** GET /api/policies, /api/policies/:version. */
+export interface PolicyVersionDto {
+  version: number;
+  status: PolicyStatus;
+  /** The version the pipeline applies now. */
+  live: boolean;
+  categorySetId: string;
+  rules: Record<string, CategoryRule>;
+  /** Per source: rules replacing the category's rule for events from that source. */
+  overrides: Record<string, Record<string, CategoryRule>>;
+  basedOn: number | null;
+  changeNote: string | null;
+  createdAt: string;
+  createdBy: string | null;
+  publishedAt: string | null;
+  publishedBy: string | null;
+}
+
+/** PATCH /api/policies/drafts/:version. Thresholds move in steps of 0.01. */
+export interface PolicyDraftInput {
+  rules: Record<string, CategoryRule>;
+  overrides?: Record<string, Record<string, CategoryRule>>;
+}
+
+/**
+ * GET /api/policies/backtest-data?from&to: what a what-if needs, aggregated by the database, so
+ * the dashboard recomputes every count, curve and ratio as a slider moves without asking again.
+ */
+export interface BacktestDataDto {
+  from: string;
+  to: string;
+  /** Stored events in the range. */
+  events: number;
+  /** Per source, per category: events per score bucket of 0.01 (101 buckets; the last is 1.0). */
+  histograms: Record<string, Record<string, number[]>>;
+  /** Per category: reviewed items' scores with the verdict (remove/escalate = harmful). */
+  labelled: Record<string, LabelledScore[]>;
+  /** Milliseconds the database took. */
+  tookMs: number;
+}
+
+/** POST /api/policies/backtest/samples: events the draft would newly flag or stop flagging. */
+export interface BacktestSampleDto {
+  eventId: string;
+  source: string;
+  text: string;
+  flagId: string | null;
+  liveDecision: string;
+  draftDecision: string;
+  categories: string[];
+}
+
+export interface BacktestSamplesDto {
+  newlyFlagged: BacktestSampleDto[];
+  noLongerFlagged: BacktestSampleDto[];
+}
