@@ -5,6 +5,7 @@ import { ScorerBanner } from './components/scorer-banner';
 import { ShortcutHelp } from './components/shortcut-help';
 import { AuditPage } from './features/admin/audit-page';
 import { UsersPage } from './features/admin/users-page';
+import { PoliciesPage } from './features/policies/policies-page';
 import { useFlagEvents } from './hooks/use-flag-events';
 import { useLogout, useSession } from './hooks/use-session';
 import { AccountPage } from './pages/account-page';
@@ -26,6 +27,7 @@ function TopBar() {
             Queue
           </NavLink>
           <NavLink to="/stats">Stats</NavLink>
+          <NavLink to="/policies">Policies</NavLink>
           {hasRole(user.role, 'admin') && <NavLink to="/admin/users">Users</NavLink>}
           {hasRole(user.role, 'admin') && <NavLink to="/admin/audit">Audit log</NavLink>}
           <span className="spacer" />
@@ -73,6 +75,14 @@ export function App() {
             element={
               <RequireRole minRole="viewer">
                 <StatsPage />
+              </RequireRole>
+            }
+          />
+          <Route
+            path="/policies"
+            element={
+              <RequireRole minRole="viewer">
+                <PoliciesPage />
               </RequireRole>
             }
           />

@@ -6,6 +6,7 @@ export const dashboardUrl = process.env['SIEVE_E2E_DASHBOARD_URL'] ?? '';
 export const DEMO = {
   viewer: { email: 'viewer@sieve.local', password: 'viewer-demo-password' },
   reviewer: { email: 'reviewer@sieve.local', password: 'reviewer-demo-password' },
+  policyAdmin: { email: 'policy@sieve.local', password: 'policy-demo-password' },
   admin: { email: 'admin@sieve.local', password: 'admin-demo-password' },
 } as const;
 

@@ -10,4 +10,6 @@ export const queryKeys = {
   flagCounts: (filters: FlagFilters) => ['flags', 'counts', filters] as const,
   users: ['users'] as const,
   audit: (filters: AuditFilters) => ['audit', filters] as const,
+  policies: ['policies'] as const,
+  backtest: (from: string, to: string) => ['policies', 'backtest', from, to] as const,
 };

@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, screenshotPath } from './support/browser';
+import { post, produce } from './support/produce';
+import { signIn } from './support/session';
+
+describe('policies in Chromium', () => {
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(() => browser?.close());
+  beforeEach(async () => {
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  });
+  afterEach(() => page?.close());
+
+  it('moves a threshold, sees the backtest change, publishes with a note, and rolls back', async () => {
+    const marker = randomUUID().slice(0, 8);
+    const texts = [1, 2, 3].map((n) => `mail me at person${n}.${marker}@example.org`);
+    await signIn(page, 'policyAdmin');
+    await produce(texts.map(post));
+    for (const text of texts)
+      await page.getByRole('link', { name: text }).waitFor({ timeout: 45_000 });
+
+    await page.getByRole('link', { name: 'Policies' }).click();
+    const history = page.getByTestId('policy-versions');
+    await history.waitFor();
+    const liveBefore = Number(/v(\d+)\s*live/.exec((await history.textContent()) ?? '')?.[1]);
+    expect(liveBefore).toBeGreaterThanOrEqual(1);
+    await page.getByRole('button', { name: /Start a draft/ }).click();
+    const editor = page.getByTestId('draft-editor');
+    await editor.waitFor();
+    const pii = page.getByTestId('flagged-pii');
+    await page.waitForFunction(() =>
+      /\d+ → \d+/.test(document.querySelector('[data-testid="flagged-pii"]')?.textContent ?? ''),
+    );
+    const before = (await pii.textContent()) ?? '';
+    const [live] = before.split(' → ').map((s) => Number(s.replace(/\D/g, '')));
+    expect(live).toBeGreaterThanOrEqual(3);
+    await page.screenshot({ path: screenshotPath('policies-draft'), fullPage: true });
+
+    // Keyboard on the slider: End moves the personal-data (PII) review threshold to 1.00.
+    const slider = page.getByRole('slider', { name: 'Personal data review threshold' });
+    await slider.focus();
+    await page.keyboard.press('End');
+    expect(await page.getByLabel('Personal data review threshold (number)').inputValue()).toBe('1');
+    await page.waitForFunction(
+      (old) => document.querySelector('[data-testid="flagged-pii"]')?.textContent !== old,
+      before,
+    );
+    expect(await pii.textContent()).toMatch(/→ \d+ −\d+%|→ 0 −100%/);
+
+    await page.getByRole('button', { name: 'Show items that would change' }).click();
+    const gone = page.getByTestId('samples-gone');
+    await gone.getByText(texts[0]).waitFor();
+
+    await page.getByRole('button', { name: 'Publish…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Publish the draft' });
+    expect(await dialog.getByTestId('publish-impact').textContent()).toMatch(/instead of/);
+    await page.screenshot({ path: screenshotPath('policies-publish'), fullPage: true });
+    await dialog.getByLabel('Change note (required)').fill(`e2e ${marker}: PII only when certain`);
+    await dialog.getByRole('button', { name: /Publish version/ }).click();
+    const published = liveBefore + 1;
+    await history.locator('li.live', { hasText: `v${published}` }).waitFor();
+    expect(await history.locator('li.live').textContent()).toContain('PII only when certain');
+
+    // Roll back to what was live, so the rest of the suite sees the usual policy.
+    await history.getByRole('button', { name: `Roll back to v${liveBefore}` }).click();
+    const rollback = page.getByRole('dialog', { name: 'Roll back' });
+    await rollback.getByLabel('Why (required)').fill(`e2e ${marker}: undo`);
+    await rollback.getByRole('button', { name: 'Roll back' }).click();
+    await history.locator('li.live', { hasText: `v${published + 1}` }).waitFor();
+    expect(await history.locator('li.live').textContent()).toContain(`e2e ${marker}: undo`);
+
+    await page.setViewportSize({ width: 1100, height: 800 });
+    await page.screenshot({ path: screenshotPath('policies-laptop'), fullPage: true });
+  });
+});

@@ -1,0 +1,30 @@
+import type {
+  BacktestDataDto,
+  BacktestSamplesDto,
+  PolicyDraftInput,
+  PolicyVersionDto,
+} from '@sieve/contracts';
+import { queryString, request, send } from './client';
+
+export const listPolicies = () => request<PolicyVersionDto[]>('/policies');
+
+export const createDraft = (basedOn?: number) =>
+  send<PolicyVersionDto>('POST', '/policies/drafts', basedOn === undefined ? {} : { basedOn });
+
+export const saveDraft = (version: number, input: PolicyDraftInput) =>
+  send<PolicyVersionDto>('PATCH', `/policies/drafts/${version}`, input);
+
+export const discardDraft = (version: number) =>
+  send<void>('DELETE', `/policies/drafts/${version}`);
+
+export const publishDraft = (version: number, changeNote: string) =>
+  send<PolicyVersionDto>('POST', `/policies/drafts/${version}/publish`, { changeNote });
+
+export const rollbackTo = (version: number, changeNote: string) =>
+  send<PolicyVersionDto>('POST', `/policies/${version}/rollback`, { changeNote });
+
+export const getBacktestData = (from: string, to: string) =>
+  request<BacktestDataDto>(`/policies/backtest-data${queryString({ from, to })}`);
+
+export const getBacktestSamples = (input: PolicyDraftInput & { from: string; to: string }) =>
+  send<BacktestSamplesDto>('POST', '/policies/backtest/samples', input);

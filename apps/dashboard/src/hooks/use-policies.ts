@@ -1,0 +1,57 @@
+import type { PolicyDraftInput } from '@sieve/contracts';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  createDraft,
+  discardDraft,
+  getBacktestData,
+  listPolicies,
+  publishDraft,
+  rollbackTo,
+  saveDraft,
+} from '../api/policies';
+import { queryKeys } from './query-keys';
+
+export function usePolicies() {
+  return useQuery({ queryKey: queryKeys.policies, queryFn: listPolicies });
+}
+
+export function useBacktestData(from: string, to: string, enabled: boolean) {
+  return useQuery({
+    queryKey: queryKeys.backtest(from, to),
+    queryFn: () => getBacktestData(from, to),
+    enabled,
+    staleTime: 60_000,
+  });
+}
+
+/** Every policy write refreshes the version list (and the system info's live version). */
+export function usePolicyActions() {
+  const client = useQueryClient();
+  const refresh = () =>
+    Promise.all([
+      client.invalidateQueries({ queryKey: queryKeys.policies }),
+      client.invalidateQueries({ queryKey: queryKeys.system }),
+    ]);
+  return {
+    create: useMutation({
+      mutationFn: (basedOn?: number) => createDraft(basedOn),
+      onSuccess: refresh,
+    }),
+    save: useMutation({
+      mutationFn: ({ version, input }: { version: number; input: PolicyDraftInput }) =>
+        saveDraft(version, input),
+      onSuccess: refresh,
+    }),
+    discard: useMutation({ mutationFn: discardDraft, onSuccess: refresh }),
+    publish: useMutation({
+      mutationFn: ({ version, note }: { version: number; note: string }) =>
+        publishDraft(version, note),
+      onSuccess: refresh,
+    }),
+    rollback: useMutation({
+      mutationFn: ({ version, note }: { version: number; note: string }) =>
+        rollbackTo(version, note),
+      onSuccess: refresh,
+    }),
+  };
+}
