@@ -8,6 +8,7 @@ import { Explanations1764086400000 } from './migrations/1764086400000-Explanatio
 import { UserPreferences1764093600000 } from './migrations/1764093600000-UserPreferences';
 import { ScoreCache1764100800000 } from './migrations/1764100800000-ScoreCache';
 import { PolicyAuthoring1764108000000 } from './migrations/1764108000000-PolicyAuthoring';
+import { ScoreHistograms1764115200000 } from './migrations/1764115200000-ScoreHistograms';
 
 /**
  * Entities for the tables read through repositories. scored_events and flags are written and
@@ -23,6 +24,7 @@ export const MIGRATIONS = [
   UserPreferences1764093600000,
   ScoreCache1764100800000,
   PolicyAuthoring1764108000000,
+  ScoreHistograms1764115200000,
 ];
 
 /** The one description of the database, shared by Nest, the migration command and tests. */

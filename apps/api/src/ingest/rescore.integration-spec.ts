@@ -1,6 +1,7 @@
 import { defaultPolicy, MISTRAL_MODERATION_2603 } from '@sieve/moderation';
 import type { AutomaticDecisionMessage } from '@sieve/moderation';
 import { eventually, startTestStack } from '../../test/test-stack';
+import { HistogramRollupService } from '../policies/histogram-rollup.service';
 import { RescoreService } from './rescore.service';
 
 const event = (id: string, text: string) => ({
@@ -39,6 +40,9 @@ describe('rescore a time range (embedded Postgres + Kafka-protocol broker)', () 
       [policy.categorySetId, JSON.stringify(policy.rules)],
     );
 
+    // Histograms already count these events: rescoring must move their counts along.
+    const rollup = stack.app.get(HistogramRollupService);
+    await rollup.rollUp(0);
     const rescore = stack.app.get(RescoreService);
     const range = { from: new Date('2000-01-01'), to: new Date(Date.now() + 3_600_000) };
     const dry = await rescore.run({ ...range, policyVersion: 2, dryRun: true, chunkSize: 2 });
@@ -66,6 +70,16 @@ describe('rescore a time range (embedded Postgres + Kafka-protocol broker)', () 
       ['r3', 'review', 2, 'open'],
     ]);
     expect(rows.rows[1].categories).not.toContain('violence_and_threats');
+
+    const histogram = `SELECT hour, source, category, bucket, sum(events)::int AS n FROM score_histograms
+                       GROUP BY 1, 2, 3, 4 HAVING sum(events) <> 0 ORDER BY 1, 2, 3, 4`;
+    const fromScratch = `SELECT date_trunc('hour', e.scored_at) AS hour, e.source, k.key AS category,
+                                LEAST(floor(k.value::numeric * 100), 100)::smallint AS bucket, count(*)::int AS n
+                         FROM scored_events e CROSS JOIN LATERAL jsonb_each_text(e.scores) AS k
+                         GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`;
+    expect((await stack.db.query(histogram)).rows).toEqual(
+      (await stack.db.query(fromScratch)).rows,
+    );
 
     await eventually('the changed decision re-published', async () =>
       stack.collected.decisions.some((m) => {

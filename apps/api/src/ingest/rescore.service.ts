@@ -41,6 +41,10 @@ interface StoredRow {
   event_id: string;
   text: string;
   decision: string;
+  old_scores: CategoryScores;
+  hour: string;
+  /** Already counted in score_histograms: the counts move with the new scores. */
+  rolled_up: boolean;
   /** Full microsecond precision, for the keyset (a JS Date would round it). */
   cursor_at: string;
   flag_status: string | null;
@@ -82,6 +86,8 @@ export class RescoreService {
     for (;;) {
       const rows: StoredRow[] = await this.db.query(
         `SELECT e.id, e.source, e.event_id, e.text, e.decision, e.scored_at::text AS cursor_at,
+                e.scores AS old_scores, date_trunc('hour', e.scored_at)::text AS hour,
+                e.scored_at < (SELECT rolled_up_to FROM score_histogram_progress) AS rolled_up,
                 f.status AS flag_status
          FROM scored_events e LEFT JOIN flags f ON f.scored_event_id = e.id
          WHERE e.scored_at >= $1 AND e.scored_at < $2
@@ -163,6 +169,31 @@ export class RescoreService {
           policy.version,
         ],
       );
+      const counted = updates.filter((u) => u.row.rolled_up);
+      if (counted.length > 0) {
+        const moves = counted.flatMap((u) => [
+          { hour: u.row.hour, source: u.row.source, scores: u.row.old_scores, sign: -1 },
+          { hour: u.row.hour, source: u.row.source, scores: u.scores, sign: 1 },
+        ]);
+        await tx.query(
+          `INSERT INTO score_histograms (hour, source, category, bucket, events)
+           SELECT u.hour, u.source, k.key, LEAST(floor(k.value::numeric * 100), 100)::smallint,
+                  sum(u.sign)::int
+           FROM unnest($1::timestamptz[], $2::text[], $3::jsonb[], $4::int[]) AS u(hour, source, scores, sign)
+           CROSS JOIN LATERAL jsonb_each_text(u.scores) AS k
+           GROUP BY 1, 2, 3, 4
+           HAVING sum(u.sign) <> 0
+           ORDER BY 1, 2, 3, 4
+           ON CONFLICT (hour, source, category, bucket)
+             DO UPDATE SET events = score_histograms.events + EXCLUDED.events`,
+          [
+            moves.map((m) => m.hour),
+            moves.map((m) => m.source),
+            moves.map((m) => JSON.stringify(m.scores)),
+            moves.map((m) => m.sign),
+          ],
+        );
+      }
       const flagged = updates.filter((u) => u.evaluation.decision !== 'allow');
       if (flagged.length === 0) return;
       const fcol = <T>(pick: (u: (typeof updates)[number]) => T) => flagged.map(pick);

@@ -23,8 +23,9 @@ const SAMPLES = 10;
 const DATA_TTL_MS = 60_000;
 
 /**
- * What-if data for a draft over stored scores. The database aggregates once per range (score
- * histograms per source and category, reviewer-labelled scores); every count, curve and
+ * What-if data for a draft over stored scores: score histograms per hour, source and category
+ * (kept by HistogramRollupService, so a range of millions of events is a few thousand rows) and
+ * reviewer-labelled scores; every count, curve and
  * precision/recall figure is then computed from those with @sieve/moderation's pure functions,
  * in the browser as sliders move.
  */
@@ -51,12 +52,11 @@ export class BacktestService {
 
   private async load(from: Date, to: Date): Promise<BacktestDataDto> {
     const started = Date.now();
-    const [buckets, labelledRows, [{ events }]] = await Promise.all([
+    const [buckets, labelledRows, [{ events, through }]] = await Promise.all([
       this.db.query(
-        `SELECT e.source, k.key AS category,
-                LEAST(floor(k.value::numeric * 100), 100)::int AS bucket, count(*)::int AS n
-         FROM scored_events e CROSS JOIN LATERAL jsonb_each_text(e.scores) AS k
-         WHERE e.scored_at >= $1 AND e.scored_at < $2
+        `SELECT source, category, bucket, sum(events)::int AS n
+         FROM score_histograms
+         WHERE hour >= date_trunc('hour', $1::timestamptz) AND hour < $2
          GROUP BY 1, 2, 3`,
         [from, to],
       ) as Promise<{ source: string; category: string; bucket: number; n: number }[]>,
@@ -73,9 +73,10 @@ export class BacktestService {
         [from, to, LABELLED_LIMIT],
       ) as Promise<{ scores: Record<string, number>; action: string }[]>,
       this.db.query(
-        `SELECT count(*)::int AS events FROM scored_events WHERE scored_at >= $1 AND scored_at < $2`,
+        `SELECT count(*)::int AS events, (SELECT rolled_up_to FROM score_histogram_progress) AS through
+         FROM scored_events WHERE scored_at >= $1 AND scored_at < $2`,
         [from, to],
-      ) as Promise<{ events: number }[]>,
+      ) as Promise<{ events: number; through: Date | string | number }[]>,
     ]);
     const histograms: BacktestDataDto['histograms'] = {};
     for (const { source, category, bucket, n } of buckets) {
@@ -94,6 +95,7 @@ export class BacktestService {
       events,
       histograms,
       labelled,
+      histogramsThrough: through instanceof Date ? through.toISOString() : null,
       tookMs: Date.now() - started,
     };
   }

@@ -1,6 +1,7 @@
 import type { BacktestDataDto, PolicyVersionDto } from '@sieve/contracts';
 import type { AutomaticDecisionMessage, CategoryRule } from '@sieve/moderation';
 import { eventually, startTestStack } from '../../test/test-stack';
+import { HistogramRollupService } from './histogram-rollup.service';
 
 const event = (id: string, text: string, source = 'forum') => ({
   key: id,
@@ -128,6 +129,7 @@ describe('policies: drafts, publishing, rollback, hot reload and backtests', () 
       `INSERT INTO flag_decisions (flag_id, action, reason, status_before) VALUES ($1, 'remove', 'threat', 'open')`,
       [flag.id],
     );
+    await stack.app.get(HistogramRollupService).rollUp(0);
     const from = '2000-01-01T00:00:00Z';
     const to = new Date(Date.now() + 3_600_000).toISOString();
     const data: BacktestDataDto = (

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { BacktestService } from './backtest.service';
+import { HistogramRollupService } from './histogram-rollup.service';
 import { PolicyVersion } from './entities/policy-version.entity';
 import { PoliciesController } from './policies.controller';
 import { PoliciesService } from './policies.service';
@@ -8,7 +9,7 @@ import { PoliciesService } from './policies.service';
 @Module({
   imports: [TypeOrmModule.forFeature([PolicyVersion])],
   controllers: [PoliciesController],
-  providers: [PoliciesService, BacktestService],
-  exports: [PoliciesService],
+  providers: [PoliciesService, BacktestService, HistogramRollupService],
+  exports: [PoliciesService, HistogramRollupService],
 })
 export class PoliciesModule {}

@@ -35,10 +35,15 @@ export interface BacktestDataDto {
   to: string;
   /** Stored events in the range. */
   events: number;
-  /** Per source, per category: events per score bucket of 0.01 (101 buckets; the last is 1.0). */
+  /**
+   * Per source, per category: events per score bucket of 0.01 (101 buckets; the last is 1.0),
+   * over the whole hours of the range that are rolled up (events settle for about a minute).
+   */
   histograms: Record<string, Record<string, number[]>>;
   /** Per category: reviewed items' scores with the verdict (remove/escalate = harmful). */
   labelled: Record<string, LabelledScore[]>;
+  /** Histograms include events scored before this; null before the first rollup. */
+  histogramsThrough: string | null;
   /** Milliseconds the database took. */
   tookMs: number;
 }

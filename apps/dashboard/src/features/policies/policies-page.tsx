@@ -205,6 +205,8 @@ function DraftEditor({ live, draft, range, onRange, from, to, backtest }: DraftE
           <span className="muted small" data-testid="backtest-summary">
             {backtest.data.events.toLocaleString()} stored events ·{' '}
             {Object.values(backtest.data.labelled)[0]?.length ?? 0} reviewed
+            {backtest.data.histogramsThrough &&
+              ` · scores counted up to ${new Date(backtest.data.histogramsThrough).toLocaleTimeString()}`}
           </span>
         )}
       </div>

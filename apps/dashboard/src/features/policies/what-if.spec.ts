@@ -22,6 +22,7 @@ const data: BacktestDataDto = {
       { score: 0.6, harmful: false },
     ],
   },
+  histogramsThrough: '2026-11-25T00:00:00Z',
   tookMs: 3,
 };
 

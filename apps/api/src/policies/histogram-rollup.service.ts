@@ -1,0 +1,88 @@
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+
+const EVERY_MS = 15_000;
+/**
+ * Rows are rolled up once they are this old: an ingest statement stamps `scored_at` when it
+ * starts and commits within seconds, so nothing older can still appear.
+ */
+const SETTLE_SECONDS = 60;
+/** A first rollup over a large history goes a day at a time. */
+const MAX_WINDOW = '1 day';
+
+/**
+ * Keeps score_histograms up to date from scored_events, in the background. Every api process
+ * runs it; an advisory lock makes one do the work at a time. Backtests read the histograms.
+ */
+@Injectable()
+export class HistogramRollupService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('HistogramRollup');
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.tick(), EVERY_MS);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  private tick(): void {
+    if (this.running) return;
+    this.running = this.rollUp()
+      .catch((error: Error) => this.logger.warn(`rollup failed, retrying later: ${error.message}`))
+      .finally(() => (this.running = null));
+  }
+
+  /** Rolls up everything older than `settleSeconds`; returns when caught up. */
+  async rollUp(settleSeconds = SETTLE_SECONDS): Promise<void> {
+    for (;;) {
+      const more = await this.db.transaction(async (tx) => {
+        const [{ locked }] = await tx.query(
+          `SELECT pg_try_advisory_xact_lock(hashtext('sieve_histogram_rollup')) AS locked`,
+        );
+        if (!locked) return false;
+        // One statement, so the window's bounds never round-trip through JS ('-infinity').
+        const result: unknown[] = await tx.query(
+          `WITH w AS (
+             SELECT p.rolled_up_to AS lo,
+                    LEAST(now() - make_interval(secs => $1),
+                          COALESCE(NULLIF(p.rolled_up_to, '-infinity'),
+                                   (SELECT min(scored_at) FROM scored_events), now())
+                            + $2::interval) AS hi
+             FROM score_histogram_progress p
+           ), rolled AS (
+             INSERT INTO score_histograms (hour, source, category, bucket, events)
+             SELECT date_trunc('hour', e.scored_at), e.source, k.key,
+                    LEAST(floor(k.value::numeric * 100), 100)::smallint, count(*)
+             FROM scored_events e CROSS JOIN w CROSS JOIN LATERAL jsonb_each_text(e.scores) AS k
+             WHERE e.scored_at >= w.lo AND e.scored_at < w.hi
+             GROUP BY 1, 2, 3, 4
+             ORDER BY 1, 2, 3, 4
+             ON CONFLICT (hour, source, category, bucket)
+               DO UPDATE SET events = score_histograms.events + EXCLUDED.events
+           )
+           UPDATE score_histogram_progress p SET rolled_up_to = w.hi FROM w
+           WHERE w.hi > w.lo
+           RETURNING w.hi < now() - make_interval(secs => $1) AS more`,
+          [settleSeconds, MAX_WINDOW],
+        );
+        // TypeORM answers an UPDATE … RETURNING with [rows, count].
+        const rows = (Array.isArray(result[0]) ? result[0] : result) as { more: boolean }[];
+        return rows[0]?.more ?? false;
+      });
+      if (!more) return;
+    }
+  }
+}
