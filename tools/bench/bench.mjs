@@ -437,7 +437,11 @@ await db.query(
    FROM generate_series(1, $1::int) AS i`,
   [Math.max(0, target - storedNow)],
 );
-// The api rolls new scores up into hourly histograms in the background; wait for it.
+// The api rolls new scores up into hourly histograms in the background. These rows were written
+// with past times, behind its watermark: start the rollup over, as for an existing installation.
+await db.query(
+  `TRUNCATE score_histograms; UPDATE score_histogram_progress SET rolled_up_to = '-infinity'`,
+);
 const settled = Date.now();
 while (
   !(

@@ -46,6 +46,8 @@ const ACCESS: Record<string, Role | 'public'> = {
   'DELETE /api/policies/drafts/:version': 'policy_admin',
   'POST /api/policies/drafts/:version/publish': 'policy_admin',
   'POST /api/policies/:version/rollback': 'policy_admin',
+  'POST /api/policies/drafts/:version/shadow': 'policy_admin',
+  'GET /api/policies/:version/shadow': 'viewer',
   'GET /api/users': 'admin',
   'POST /api/users': 'admin',
   'PATCH /api/users/:id': 'admin',

@@ -9,6 +9,7 @@ import { UserPreferences1764093600000 } from './migrations/1764093600000-UserPre
 import { ScoreCache1764100800000 } from './migrations/1764100800000-ScoreCache';
 import { PolicyAuthoring1764108000000 } from './migrations/1764108000000-PolicyAuthoring';
 import { ScoreHistograms1764115200000 } from './migrations/1764115200000-ScoreHistograms';
+import { ShadowPolicies1764122400000 } from './migrations/1764122400000-ShadowPolicies';
 
 /**
  * Entities for the tables read through repositories. scored_events and flags are written and
@@ -25,6 +26,7 @@ export const MIGRATIONS = [
   ScoreCache1764100800000,
   PolicyAuthoring1764108000000,
   ScoreHistograms1764115200000,
+  ShadowPolicies1764122400000,
 ];
 
 /** The one description of the database, shared by Nest, the migration command and tests. */

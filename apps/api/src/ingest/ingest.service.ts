@@ -83,9 +83,10 @@ export class IngestService {
     const candidates = [...valid.values()];
     const stage = (name: string) => this.metrics.stageSeconds.startTimer({ stage: name });
     const scoring = stage('score');
-    const [outcomes, policy] = await Promise.all([
+    const [outcomes, policy, shadow] = await Promise.all([
       this.scoring.scoreTexts(candidates.map(({ event }) => event.text)),
       this.policies.activePolicy(),
+      this.policies.shadowPolicy(),
     ]);
 
     const rows: NewScoredEvent[] = [];
@@ -106,6 +107,10 @@ export class IngestService {
         partition,
         offset: message.offset,
         scoreSource: outcome.fresh ? 'scorer' : 'cache',
+        shadow: shadow && {
+          version: shadow.version,
+          ...pickDecision(evaluatePolicy(outcome.scores, shadow, event.source)),
+        },
       });
     });
 
@@ -172,6 +177,11 @@ export class IngestService {
     for (const d of decisions) m.decisions.inc({ decision: d.decision });
   }
 }
+
+const pickDecision = ({ decision, triggered }: ReturnType<typeof evaluatePolicy>) => ({
+  decision,
+  triggered,
+});
 
 export const DLQ_HEADERS = {
   reason: 'sieve-dlq-reason',

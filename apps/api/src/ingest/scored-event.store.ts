@@ -22,6 +22,8 @@ export interface NewScoredEvent {
   offset: string;
   /** Whether the scores came from the scorer now or from the score cache. */
   scoreSource: 'scorer' | 'cache';
+  /** What a draft running in shadow would have decided, recorded without acting on it. */
+  shadow: { version: number; decision: Decision; triggered: TriggeredCategory[] } | null;
 }
 
 /** What the pipeline needs back about a stored event to (re)publish its decision. */
@@ -152,6 +154,9 @@ export class ScoredEventStore {
         cacheScores.map((c) => c.model),
         cacheScores.map((c) => JSON.stringify(c.scores)),
         FLAG_EVENTS_CHANNEL,
+        col((r) => r.shadow?.version ?? null),
+        col((r) => r.shadow?.decision ?? null),
+        col((r) => (r.shadow ? JSON.stringify(r.shadow.triggered) : null)),
       ],
     );
 
@@ -204,15 +209,18 @@ const ROWS_PER_WRITE = 4000;
 /**
  * Data-modifying CTEs run as one statement (one implicit transaction). Flags are created for
  * the rows this statement inserted, and announced in NOTIFYs of at most 100 ids each
- * (a NOTIFY payload must stay under 8000 bytes).
+ * (a NOTIFY payload must stay under 8000 bytes). A draft in shadow gets its decision counts,
+ * and the events where it differs from the live version.
  */
 const STORE_BATCH_SQL = `
   WITH input AS (
     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[],
                          $7::timestamptz[], $8::text[], $9::jsonb[], $10::int[], $11::text[],
-                         $12::int[], $13::bigint[], $14::jsonb[], $15::real[])
+                         $12::int[], $13::bigint[], $14::jsonb[], $15::real[], $21::int[],
+                         $22::text[], $23::jsonb[])
       AS i(source, event_id, author_id, text, lang, context, event_created_at, model, scores,
-           policy_version, decision, kafka_partition, kafka_offset, triggered, max_score)
+           policy_version, decision, kafka_partition, kafka_offset, triggered, max_score,
+           shadow_version, shadow_decision, shadow_triggered)
   ), cache AS (
     INSERT INTO score_cache (model, text_hash, scored_model, scores)
     SELECT $16, decode(h, 'hex'), m, s FROM unnest($17::text[], $18::text[], $19::jsonb[]) AS c(h, m, s)
@@ -235,6 +243,22 @@ const STORE_BATCH_SQL = `
     WHERE ins.decision <> 'allow'
     ON CONFLICT (scored_event_id) DO NOTHING
     RETURNING id
+  ), shadowed AS (
+    INSERT INTO shadow_decisions (scored_event_id, policy_version, live_decision, decision, triggered)
+    SELECT ins.id, input.shadow_version, ins.decision, input.shadow_decision, input.shadow_triggered
+    FROM ins JOIN input USING (source, event_id)
+    WHERE input.shadow_version IS NOT NULL AND input.shadow_decision <> ins.decision
+    ON CONFLICT DO NOTHING
+  ), shadow_counted AS (
+    INSERT INTO shadow_stats (policy_version, hour, live_decision, decision, events)
+    SELECT input.shadow_version, date_trunc('hour', ins.scored_at), ins.decision,
+           input.shadow_decision, count(*)
+    FROM ins JOIN input USING (source, event_id)
+    WHERE input.shadow_version IS NOT NULL
+    GROUP BY 1, 2, 3, 4
+    ORDER BY 1, 2, 3, 4
+    ON CONFLICT (policy_version, hour, live_decision, decision)
+      DO UPDATE SET events = shadow_stats.events + EXCLUDED.events
   ), notified AS (
     SELECT pg_notify($20, json_build_object('type', 'flag.created', 'ids', json_agg(id))::text)
     FROM (SELECT id, (row_number() OVER () - 1) / 100 AS chunk FROM flagged) AS f

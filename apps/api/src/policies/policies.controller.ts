@@ -15,6 +15,7 @@ import type {
   BacktestDataDto,
   BacktestSamplesDto as SamplesResult,
   PolicyVersionDto,
+  ShadowReportDto,
 } from '@sieve/contracts';
 import { ClientIp, CurrentPrincipal, RequireRole } from '../auth/decorators';
 import type { Principal } from '../auth/roles';
@@ -24,6 +25,7 @@ import {
   BacktestSamplesDto,
   CreateDraftDto,
   PublishDto,
+  ShadowDto,
   UpdateDraftDto,
 } from './dto/policy.dto';
 import { PoliciesService } from './policies.service';
@@ -104,6 +106,25 @@ export class PoliciesController {
   ): Promise<PolicyVersionDto> {
     await this.policies.publish(version, body.changeNote, actor, ip);
     return this.policies.get(version);
+  }
+
+  @Post('drafts/:version/shadow')
+  @HttpCode(HttpStatus.OK)
+  @RequireRole('policy_admin')
+  async shadow(
+    @Param('version', ParseIntPipe) version: number,
+    @Body() body: ShadowDto,
+    @CurrentPrincipal() actor: Principal,
+    @ClientIp() ip: string,
+  ): Promise<PolicyVersionDto> {
+    await this.policies.setShadow(version, body.enabled, actor, ip);
+    return this.policies.get(version);
+  }
+
+  @Get(':version/shadow')
+  @RequireRole('viewer')
+  shadowReport(@Param('version', ParseIntPipe) version: number): Promise<ShadowReportDto> {
+    return this.policies.shadowReport(version);
   }
 
   @Post(':version/rollback')

@@ -157,4 +157,51 @@ describe('policies: drafts, publishing, rollback, hot reload and backtests', () 
     expect(samples.body.newlyFlagged).toEqual([]);
     await admin.agent.get(`/api/policies/backtest-data?from=${to}&to=${from}`).expect(400);
   });
+
+  it('runs a draft in shadow on live traffic and reports where it differs, without acting', async () => {
+    const admin = await stack.signIn('policy_admin');
+    const write = (method: 'post' | 'patch' | 'delete', path: string) =>
+      admin.agent[method](path).set('x-csrf-token', admin.csrfToken);
+    const draft: PolicyVersionDto = (
+      await write('post', '/api/policies/drafts').send({}).expect(201)
+    ).body;
+    const noPii = { rules: { ...draft.rules, pii: { enabled: false, reviewThreshold: 0.5 } } };
+    await write('patch', `/api/policies/drafts/${draft.version}`).send(noPii).expect(200);
+    const started: PolicyVersionDto = (
+      await write('post', `/api/policies/drafts/${draft.version}/shadow`)
+        .send({ enabled: true })
+        .expect(200)
+    ).body;
+    expect(started.shadowSince).not.toBeNull();
+
+    await stack.produce([
+      event('shadow-pii', 'mail me at shadow@example.org'),
+      event('shadow-fine', 'what a lovely day'),
+    ]);
+    const report = await eventually('a shadow report of both events', async () => {
+      const r = (await admin.agent.get(`/api/policies/${draft.version}/shadow`).expect(200)).body;
+      return r.events >= 2 ? r : undefined;
+    });
+    expect(report.matrix).toEqual(
+      expect.arrayContaining([
+        { live: 'review', shadow: 'allow', events: 1 },
+        { live: 'allow', shadow: 'allow', events: 1 },
+      ]),
+    );
+    expect(report.examples.map((e: { eventId: string }) => e.eventId)).toEqual(['shadow-pii']);
+    // The live decision is the one published and stored: the shadow does not act.
+    await eventually('the published decision', async () => decisionFor('shadow-pii').length > 0);
+    expect(decisionFor('shadow-pii')[0]).toMatchObject({ decision: 'review' });
+
+    // An edit restarts the comparison; stopping ends it.
+    await write('patch', `/api/policies/drafts/${draft.version}`).send(noPii).expect(200);
+    expect((await admin.agent.get(`/api/policies/${draft.version}/shadow`)).body.events).toBe(0);
+    const stopped: PolicyVersionDto = (
+      await write('post', `/api/policies/drafts/${draft.version}/shadow`)
+        .send({ enabled: false })
+        .expect(200)
+    ).body;
+    expect(stopped.shadowSince).toBeNull();
+    await write('delete', `/api/policies/drafts/${draft.version}`).expect(204);
+  });
 });

@@ -5,14 +5,14 @@ import {
   UnprocessableEntityException,
 } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import type { PolicyDraftInput, PolicyVersionDto } from '@sieve/contracts';
+import type { PolicyDraftInput, PolicyVersionDto, ShadowReportDto } from '@sieve/contracts';
 import {
   assertValidPolicy,
   categorySetById,
   type CategoryRule,
   type Policy,
 } from '@sieve/moderation';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, type EntityManager, Repository } from 'typeorm';
 import { z } from 'zod';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/roles';
@@ -48,6 +48,7 @@ const draftSchema = z
 @Injectable()
 export class PoliciesService {
   private cached: { policy: Policy; at: number } | null = null;
+  private cachedShadow: { policy: Policy | null; at: number } | null = null;
 
   constructor(
     @InjectRepository(PolicyVersion) private readonly versions: Repository<PolicyVersion>,
@@ -67,6 +68,81 @@ export class PoliciesService {
     const policy = toPolicy(row);
     this.cached = { policy, at: Date.now() };
     return policy;
+  }
+
+  /** The draft running in shadow, if any: evaluated on live traffic without acting. */
+  async shadowPolicy(): Promise<Policy | null> {
+    if (this.cachedShadow && Date.now() - this.cachedShadow.at < ACTIVE_POLICY_TTL_MS)
+      return this.cachedShadow.policy;
+    const row = await this.versions
+      .createQueryBuilder('p')
+      .where(`p.status = 'draft' AND p.shadow_since IS NOT NULL`)
+      .getOne();
+    const policy = row ? toPolicy(row) : null;
+    this.cachedShadow = { policy, at: Date.now() };
+    return policy;
+  }
+
+  /** Starts (from zero) or stops running the draft in shadow. */
+  async setShadow(version: number, enabled: boolean, actor: Principal, ip: string) {
+    await this.requireDraft(version);
+    await this.db.transaction(async (tx) => {
+      await this.restartShadow(tx, version, enabled);
+      await this.audit.record(
+        {
+          actor,
+          action: enabled ? 'policy.shadow_started' : 'policy.shadow_stopped',
+          objectType: 'policy',
+          objectId: String(version),
+          ip,
+        },
+        tx,
+      );
+    });
+    this.cachedShadow = null;
+  }
+
+  /** What the shadow run has seen so far: decision counts and recent events that differ. */
+  async shadowReport(version: number): Promise<ShadowReportDto> {
+    const [policy] = await this.db.query(
+      `SELECT shadow_since FROM policy_versions WHERE version = $1`,
+      [version],
+    );
+    if (!policy) throw new NotFoundException(`Policy version ${version} does not exist`);
+    const [matrix, examples] = await Promise.all([
+      this.db.query(
+        `SELECT live_decision AS "live", decision AS "shadow", sum(events)::int AS events
+         FROM shadow_stats WHERE policy_version = $1 GROUP BY 1, 2 ORDER BY 1, 2`,
+        [version],
+      ),
+      this.db.query(
+        `SELECT e.event_id AS "eventId", e.source, e.text, f.id AS "flagId",
+                s.live_decision AS "liveDecision", s.decision AS "shadowDecision",
+                ARRAY(SELECT t->>'category' FROM jsonb_array_elements(s.triggered) AS t) AS categories
+         FROM shadow_decisions s
+         JOIN scored_events e ON e.id = s.scored_event_id
+         LEFT JOIN flags f ON f.scored_event_id = e.id
+         WHERE s.policy_version = $1
+         ORDER BY s.created_at DESC LIMIT 20`,
+        [version],
+      ),
+    ]);
+    return {
+      version,
+      since: policy.shadow_since ? new Date(policy.shadow_since).toISOString() : null,
+      events: (matrix as { events: number }[]).reduce((n, m) => n + m.events, 0),
+      matrix,
+      examples,
+    };
+  }
+
+  private async restartShadow(tx: EntityManager, version: number, running: boolean) {
+    await tx.query(`DELETE FROM shadow_stats WHERE policy_version = $1`, [version]);
+    await tx.query(`DELETE FROM shadow_decisions WHERE policy_version = $1`, [version]);
+    await tx.query(
+      `UPDATE policy_versions SET shadow_since = CASE WHEN $2 THEN now() END WHERE version = $1`,
+      [version, running],
+    );
   }
 
   async version(version: number): Promise<Policy | null> {
@@ -149,6 +225,8 @@ export class PoliciesService {
     };
     this.assertValid(next);
     await this.db.transaction(async (tx) => {
+      // A shadow run compares one set of rules: an edit starts it over.
+      if (draft.shadowSince) await this.restartShadow(tx, version, true);
       await tx.query(`UPDATE policy_versions SET rules = $2, overrides = $3 WHERE version = $1`, [
         version,
         JSON.stringify(next.rules),
@@ -167,6 +245,7 @@ export class PoliciesService {
         tx,
       );
     });
+    this.cachedShadow = null;
   }
 
   async publish(version: number, changeNote: string, actor: Principal, ip: string) {
@@ -194,6 +273,7 @@ export class PoliciesService {
       );
     });
     this.cached = null;
+    this.cachedShadow = null;
   }
 
   /** Publishes a copy of an older published version as the newest one. */
@@ -316,11 +396,13 @@ interface PolicyRow {
   created_by: string | null;
   published_at: Date | null;
   published_by: string | null;
+  shadow_since: Date | null;
 }
 
 const SELECT_VERSIONS = `
   SELECT p.version, p.status, p.category_set_id, p.rules, p.overrides, p.based_on, p.change_note,
-         p.created_at, p.published_at, c.display_name AS created_by, b.display_name AS published_by,
+         p.created_at, p.published_at, p.shadow_since, c.display_name AS created_by,
+         b.display_name AS published_by,
          p.version = (SELECT max(version) FROM policy_versions WHERE status = 'published') AS live
   FROM policy_versions p
   LEFT JOIN users c ON c.id = p.created_by
@@ -339,6 +421,7 @@ const toDto = (row: PolicyRow): PolicyVersionDto => ({
   createdBy: row.created_by,
   publishedAt: row.published_at ? new Date(row.published_at).toISOString() : null,
   publishedBy: row.published_by,
+  shadowSince: row.shadow_since ? new Date(row.shadow_since).toISOString() : null,
 });
 
 const toPolicy = (row: PolicyVersion): Policy => ({

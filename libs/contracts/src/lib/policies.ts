@@ -18,6 +18,28 @@ export interface PolicyVersionDto {
   createdBy: string | null;
   publishedAt: string | null;
   publishedBy: string | null;
+  /** A draft running in shadow on live traffic since then; null otherwise. */
+  shadowSince: string | null;
+}
+
+/** GET /api/policies/:version/shadow: the live vs shadow comparison so far. */
+export interface ShadowReportDto {
+  version: number;
+  since: string | null;
+  /** Events evaluated in shadow. */
+  events: number;
+  /** How many events got each (live, shadow) pair of decisions. */
+  matrix: { live: string; shadow: string; events: number }[];
+  /** The most recent events the two decided differently. */
+  examples: {
+    eventId: string;
+    source: string;
+    text: string;
+    flagId: string | null;
+    liveDecision: string;
+    shadowDecision: string;
+    categories: string[];
+  }[];
 }
 
 /** PATCH /api/policies/drafts/:version. Thresholds move in steps of 0.01. */
@@ -33,7 +55,7 @@ export interface PolicyDraftInput {
 export interface BacktestDataDto {
   from: string;
   to: string;
-  /** Stored events in the range. */
+  /** Stored events in the rolled-up hours of the range. */
   events: number;
   /**
    * Per source, per category: events per score bucket of 0.01 (101 buckets; the last is 1.0),

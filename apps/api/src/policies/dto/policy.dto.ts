@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import {
+  IsBoolean,
   IsInt,
   IsISO8601,
   IsObject,
@@ -51,4 +52,9 @@ export class BacktestSamplesDto extends UpdateDraftDto {
 
   @IsISO8601()
   to!: string;
+}
+
+export class ShadowDto {
+  @IsBoolean()
+  enabled!: boolean;
 }

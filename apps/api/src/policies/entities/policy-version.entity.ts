@@ -29,6 +29,9 @@ export class PolicyVersion {
   @Column({ name: 'published_by', type: 'uuid', nullable: true })
   publishedBy!: string | null;
 
+  @Column({ name: 'shadow_since', type: 'timestamptz', nullable: true })
+  shadowSince!: Date | null;
+
   @Column({ name: 'change_note', type: 'text', nullable: true })
   changeNote!: string | null;
 
