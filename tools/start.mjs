@@ -136,6 +136,8 @@ async function main() {
     KAFKA_BROKERS: brokers,
     PORT: String(apiPort),
     SIEVE_DEMO_USERS: String(demoUsers),
+    // The demo stream is small: let backtests see new posts within seconds.
+    BACKTEST_SETTLE_SECONDS: env.BACKTEST_SETTLE_SECONDS ?? '10',
   };
   const apiProcess = spawnChild(
     'api',

@@ -25,6 +25,8 @@ describe('policies in Chromium', () => {
     for (const text of texts)
       await page.getByRole('link', { name: text }).waitFor({ timeout: 45_000 });
 
+    // Backtests count scores once they settle (2 s in this stack) and are rolled up (every 1 s).
+    await page.waitForTimeout(4000);
     await page.getByRole('link', { name: 'Policies' }).click();
     const history = page.getByTestId('policy-versions');
     await history.waitFor();
@@ -56,6 +58,18 @@ describe('policies in Chromium', () => {
     await page.getByRole('button', { name: 'Show items that would change' }).click();
     const gone = page.getByTestId('samples-gone');
     await gone.getByText(texts[0]).waitFor();
+
+    // Shadow: the saved draft runs on live traffic; a new PII post shows up as a difference.
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await page.getByRole('button', { name: 'Saved' }).waitFor();
+    await page.getByRole('button', { name: 'Run in shadow' }).click();
+    const shadowPanel = page.getByTestId('shadow-panel');
+    await shadowPanel.getByText('events evaluated').waitFor();
+    const shadowText = `mail me at shadow.${marker}@example.org`;
+    await produce([post(shadowText)]);
+    await shadowPanel.getByText(shadowText).waitFor({ timeout: 30_000 });
+    expect(await shadowPanel.textContent()).toContain('live review → shadow allow');
+    await page.screenshot({ path: screenshotPath('policies-shadow'), fullPage: true });
 
     await page.getByRole('button', { name: 'Publish…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Publish the draft' });

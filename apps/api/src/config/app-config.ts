@@ -91,6 +91,12 @@ export const configSchema = z.object({
   /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 
+  /**
+   * Scores reach backtest histograms this long after they are stored. Every api query is cut off
+   * at half of it (statement_timeout), so no stored row can be older than this when it commits.
+   */
+  BACKTEST_SETTLE_SECONDS: int(2, 3600).default(60),
+
   /** Flags waiting longer than this stand out in the queue. */
   QUEUE_SLA_MINUTES: int(1, 30 * 24 * 60).default(60),
   /** How long opening a flag holds it for the reviewer. */

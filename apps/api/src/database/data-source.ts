@@ -30,7 +30,16 @@ export const MIGRATIONS = [
 ];
 
 /** The one description of the database, shared by Nest, the migration command and tests. */
-export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
+/**
+ * `statementTimeoutMs` bounds every query of the pool; migrations run without one. The ingest
+ * relies on it: a batch's `scored_at` is never older than the timeout when it commits, which is
+ * what lets backtest histograms roll up rows older than BACKTEST_SETTLE_SECONDS safely.
+ */
+export function dataSourceOptions(
+  url: string,
+  poolSize = 10,
+  statementTimeoutMs?: number,
+): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -38,6 +47,10 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
     synchronize: false,
-    extra: { max: poolSize, application_name: 'sieve-api' },
+    extra: {
+      max: poolSize,
+      application_name: 'sieve-api',
+      ...(statementTimeoutMs ? { statement_timeout: statementTimeoutMs } : {}),
+    },
   };
 }

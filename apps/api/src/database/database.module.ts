@@ -8,7 +8,11 @@ import { dataSourceOptions } from './data-source';
     TypeOrmModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
-        ...dataSourceOptions(config.DATABASE_URL, config.DATABASE_POOL_SIZE),
+        ...dataSourceOptions(
+          config.DATABASE_URL,
+          config.DATABASE_POOL_SIZE,
+          Math.floor((config.BACKTEST_SETTLE_SECONDS * 1000) / 2),
+        ),
         migrationsRun: config.DATABASE_MIGRATIONS_RUN,
         retryAttempts: 5,
         retryDelay: 1000,

@@ -20,7 +20,8 @@ const LABELLED_LIMIT = 20_000;
 /** Recent events of the range in which samples of changed decisions are looked for. */
 const SAMPLE_SCAN = 5_000;
 const SAMPLES = 10;
-const DATA_TTL_MS = 60_000;
+/** Many people on the page share one aggregation; sliders never refetch. */
+const DATA_TTL_MS = 10_000;
 
 /**
  * What-if data for a draft over stored scores: score histograms per hour, source and category

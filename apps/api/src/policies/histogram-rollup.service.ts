@@ -1,4 +1,5 @@
 import {
+  Inject,
   Injectable,
   Logger,
   type OnApplicationBootstrap,
@@ -6,13 +7,8 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 
-const EVERY_MS = 15_000;
-/**
- * Rows are rolled up once they are this old: an ingest statement stamps `scored_at` when it
- * starts and commits within seconds, so nothing older can still appear.
- */
-const SETTLE_SECONDS = 60;
 /** A first rollup over a large history goes a day at a time. */
 const MAX_WINDOW = '1 day';
 
@@ -26,10 +22,17 @@ export class HistogramRollupService implements OnApplicationBootstrap, OnApplica
   private timer: ReturnType<typeof setInterval> | null = null;
   private running: Promise<void> | null = null;
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectDataSource() private readonly db: DataSource,
+  ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick(), EVERY_MS);
+    const every = Math.min(
+      15_000,
+      Math.max(1000, (this.config.BACKTEST_SETTLE_SECONDS * 1000) / 4),
+    );
+    this.timer = setInterval(() => void this.tick(), every);
     this.timer.unref();
   }
 
@@ -45,8 +48,12 @@ export class HistogramRollupService implements OnApplicationBootstrap, OnApplica
       .finally(() => (this.running = null));
   }
 
-  /** Rolls up everything older than `settleSeconds`; returns when caught up. */
-  async rollUp(settleSeconds = SETTLE_SECONDS): Promise<void> {
+  /**
+   * Rolls up everything older than `settleSeconds`; returns when caught up. An ingest statement
+   * stamps `scored_at` when it starts and is cut off at half the settle time, so no row older
+   * than the settle time can still appear.
+   */
+  async rollUp(settleSeconds = this.config.BACKTEST_SETTLE_SECONDS): Promise<void> {
     for (;;) {
       const more = await this.db.transaction(async (tx) => {
         const [{ locked }] = await tx.query(

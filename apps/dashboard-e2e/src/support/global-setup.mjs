@@ -23,6 +23,7 @@ export default async function globalSetup() {
       SIEVE_SKIP_BUILD: 'true',
       SIEVE_DASHBOARD: 'preview',
       SIEVE_DEMO_USERS: 'true',
+      BACKTEST_SETTLE_SECONDS: '2',
       // No polling: new flags must reach the page through the live event stream.
       VITE_QUEUE_REFRESH_MS: '0',
       MISTRAL_API_KEY: '',

@@ -3,6 +3,7 @@ import type {
   BacktestSamplesDto,
   PolicyDraftInput,
   PolicyVersionDto,
+  ShadowReportDto,
 } from '@sieve/contracts';
 import { queryString, request, send } from './client';
 
@@ -28,3 +29,9 @@ export const getBacktestData = (from: string, to: string) =>
 
 export const getBacktestSamples = (input: PolicyDraftInput & { from: string; to: string }) =>
   send<BacktestSamplesDto>('POST', '/policies/backtest/samples', input);
+
+export const setShadow = (version: number, enabled: boolean) =>
+  send<PolicyVersionDto>('POST', `/policies/drafts/${version}/shadow`, { enabled });
+
+export const getShadowReport = (version: number) =>
+  request<ShadowReportDto>(`/policies/${version}/shadow`);

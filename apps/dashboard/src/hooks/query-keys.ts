@@ -12,4 +12,5 @@ export const queryKeys = {
   audit: (filters: AuditFilters) => ['audit', filters] as const,
   policies: ['policies'] as const,
   backtest: (from: string, to: string) => ['policies', 'backtest', from, to] as const,
+  shadow: (version: number) => ['policies', 'shadow', version] as const,
 };

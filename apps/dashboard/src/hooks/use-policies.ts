@@ -8,6 +8,8 @@ import {
   publishDraft,
   rollbackTo,
   saveDraft,
+  getShadowReport,
+  setShadow,
 } from '../api/policies';
 import { queryKeys } from './query-keys';
 
@@ -20,7 +22,17 @@ export function useBacktestData(from: string, to: string, enabled: boolean) {
     queryKey: queryKeys.backtest(from, to),
     queryFn: () => getBacktestData(from, to),
     enabled,
-    staleTime: 60_000,
+    staleTime: 10_000,
+    refetchInterval: 30_000,
+  });
+}
+
+/** The shadow comparison, refreshed every 5 s while it runs. */
+export function useShadowReport(version: number, running: boolean) {
+  return useQuery({
+    queryKey: queryKeys.shadow(version),
+    queryFn: () => getShadowReport(version),
+    refetchInterval: running ? 5_000 : false,
   });
 }
 
@@ -47,6 +59,12 @@ export function usePolicyActions() {
       mutationFn: ({ version, note }: { version: number; note: string }) =>
         publishDraft(version, note),
       onSuccess: refresh,
+    }),
+    shadow: useMutation({
+      mutationFn: ({ version, enabled }: { version: number; enabled: boolean }) =>
+        setShadow(version, enabled),
+      onSuccess: () =>
+        Promise.all([refresh(), client.invalidateQueries({ queryKey: ['policies', 'shadow'] })]),
     }),
     rollback: useMutation({
       mutationFn: ({ version, note }: { version: number; note: string }) =>

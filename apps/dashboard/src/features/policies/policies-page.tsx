@@ -6,7 +6,12 @@ import { hasRole } from '../../api/auth';
 import { getBacktestSamples } from '../../api/policies';
 import { timeAgo } from '../../components/format';
 import { useNow } from '../../hooks/use-now';
-import { useBacktestData, usePolicies, usePolicyActions } from '../../hooks/use-policies';
+import {
+  useBacktestData,
+  usePolicies,
+  usePolicyActions,
+  useShadowReport,
+} from '../../hooks/use-policies';
 import { useSession } from '../../hooks/use-session';
 import { useCategoryLabel } from '../../hooks/use-system';
 import { SweepChart } from './sweep-chart';
@@ -382,8 +387,88 @@ function DraftEditor({ live, draft, range, onRange, from, to, backtest }: DraftE
           </button>
         </div>
       )}
+      <ShadowPanel draft={draft} dirty={dirty} />
       {samplesError && <p className="error">{samplesError}</p>}
       {samples && <Samples samples={samples} />}
+    </div>
+  );
+}
+
+const DECISIONS = ['allow', 'review', 'block'] as const;
+
+/** Run the draft on live traffic without acting, and compare as it accumulates. */
+function ShadowPanel({ draft, dirty }: { draft: PolicyVersionDto; dirty: boolean }) {
+  const { shadow } = usePolicyActions();
+  const running = draft.shadowSince !== null;
+  const report = useShadowReport(draft.version, running);
+  const now = useNow(5_000);
+  const cell = (live: string, decided: string) =>
+    report.data?.matrix.find((m) => m.live === live && m.shadow === decided)?.events ?? 0;
+  return (
+    <div className="shadow-panel" data-testid="shadow-panel">
+      <h3>Shadow run</h3>
+      {!running && (
+        <p className="muted small">
+          Evaluate the saved draft on live traffic next to version {draft.basedOn}: nothing is
+          flagged or decided by it, and you see where the two differ as events arrive.
+        </p>
+      )}
+      {running && report.data && (
+        <>
+          <p className="small">
+            Running since {timeAgo(report.data.since ?? draft.shadowSince ?? '', now)}:{' '}
+            <strong>{report.data.events.toLocaleString()}</strong> events evaluated
+            {dirty && ' (unsaved edits are not in it; saving restarts the run)'}.
+          </p>
+          <table className="rules-table shadow-matrix">
+            <thead>
+              <tr>
+                <th>live ↓ · shadow →</th>
+                {DECISIONS.map((d) => (
+                  <th key={d}>{d}</th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {DECISIONS.map((live) => (
+                <tr key={live}>
+                  <th>{live}</th>
+                  {DECISIONS.map((decided) => (
+                    <td
+                      key={decided}
+                      className={`num ${live !== decided && cell(live, decided) > 0 ? 'differs' : ''}`}
+                    >
+                      {cell(live, decided).toLocaleString()}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {report.data.examples.length > 0 && (
+            <ul className="samples" data-testid="shadow-examples">
+              {report.data.examples.map((e) => (
+                <li key={`${e.source}/${e.eventId}`}>
+                  <span className="muted small">
+                    {e.source} · live {e.liveDecision} → shadow {e.shadowDecision}
+                    {e.categories.length > 0 && ` · ${e.categories.join(', ')}`}
+                  </span>
+                  <span className="sample-text">{e.text}</span>
+                  {e.flagId && <Link to={`/flags/${e.flagId}`}>open</Link>}
+                </li>
+              ))}
+            </ul>
+          )}
+        </>
+      )}
+      <button
+        onClick={() => shadow.mutate({ version: draft.version, enabled: !running })}
+        disabled={shadow.isPending || (!running && dirty)}
+        title={!running && dirty ? 'Save the draft first' : undefined}
+      >
+        {running ? 'Stop the shadow run' : 'Run in shadow'}
+      </button>
+      {shadow.isError && <p className="error">{shadow.error.message}</p>}
     </div>
   );
 }
