@@ -142,7 +142,12 @@ async function main() {
   const apiProcess = spawnChild(
     'api',
     process.execPath,
-    ['--enable-source-maps', '--max-old-space-size=192', 'dist/apps/api/main.js'],
+    [
+      '--enable-source-maps',
+      '--max-old-space-size=192',
+      '--max-semi-space-size=16',
+      'dist/apps/api/main.js',
+    ],
     apiEnv,
   );
   const apiUrl = `http://127.0.0.1:${apiPort}`;

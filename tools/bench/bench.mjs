@@ -281,7 +281,9 @@ const decisionsTopic = `bench.decisions.${runId}`;
 const groupId = `bench-pipeline-${runId}`;
 // As deployed (Dockerfile, npm start): a bounded heap.
 const apiArgs = [
-  ...(env.BENCH_API_NODE_ARGS ?? '--max-old-space-size=192').split(' ').filter(Boolean),
+  ...(env.BENCH_API_NODE_ARGS ?? '--max-old-space-size=192 --max-semi-space-size=16')
+    .split(' ')
+    .filter(Boolean),
   ...(env.BENCH_API_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/sieve-prof'] : []),
 ];
 const api = child('api', process.execPath, [...apiArgs, 'dist/apps/api/main.js'], {
@@ -446,7 +448,7 @@ const settled = Date.now();
 while (
   !(
     await db.query(
-      `SELECT rolled_up_to >= (SELECT max(scored_at) FROM scored_events WHERE event_id LIKE 'backtest-%') AS done
+      `SELECT rolled_up_to >= (SELECT max(scored_at) FROM scored_events) AS done
        FROM score_histogram_progress`,
     )
   ).rows[0].done
@@ -455,10 +457,10 @@ while (
   await sleep(1000);
 }
 row(
-  'histogram rollup of the top-up (background, once)',
+  'histogram backfill of 1M events (background, once)',
   Math.round((Date.now() - settled) / 1000),
   's',
-  'includes up to 15 s waiting for its timer',
+  'includes the 60 s settle of the newest events and the rollup timer',
 );
 const login = await fetch(`${apiUrl}/api/auth/login`, {
   method: 'POST',

@@ -2,6 +2,7 @@ import { defaultPolicy, MISTRAL_MODERATION_2603 } from '@sieve/moderation';
 import type { AutomaticDecisionMessage } from '@sieve/moderation';
 import { eventually, startTestStack } from '../../test/test-stack';
 import { HistogramRollupService } from '../policies/histogram-rollup.service';
+import { ScoreCachePruner } from '../scoring/score-cache-pruner.service';
 import { RescoreService } from './rescore.service';
 
 const event = (id: string, text: string) => ({
@@ -87,5 +88,18 @@ describe('rescore a time range (embedded Postgres + Kafka-protocol broker)', () 
         return d.eventId === 'r1' && d.policyVersion === 2;
       }),
     );
+  });
+
+  it('prunes score-cache entries past their age', async () => {
+    await stack.db.query(
+      `INSERT INTO score_cache (model, text_hash, scored_model, scores, created_at)
+       VALUES ('m', '\\x01', 'm', '{}', now() - interval '400 days'),
+              ('m', '\\x02', 'm', '{}', now())`,
+    );
+    expect(await stack.app.get(ScoreCachePruner).prune()).toBe(1);
+    const left = await stack.db.query(
+      `SELECT encode(text_hash, 'hex') AS h FROM score_cache WHERE model = 'm'`,
+    );
+    expect(left.rows).toEqual([{ h: '02' }]);
   });
 });

@@ -6,6 +6,7 @@ import { MISTRAL_CLIENT } from '../mistral/mistral.module';
 import { MistralScorer } from './mistral.scorer';
 import { MODERATION_SCORER, type ModerationScorer } from './moderation-scorer';
 import { OfflineScorer } from './offline.scorer';
+import { ScoreCachePruner } from './score-cache-pruner.service';
 import { ScoreCacheStore } from './score-cache.store';
 import { ScoringService } from './scoring.service';
 
@@ -28,7 +29,8 @@ import { ScoringService } from './scoring.service';
     },
     ScoreCacheStore,
     ScoringService,
+    ScoreCachePruner,
   ],
-  exports: [MODERATION_SCORER, ScoringService, ScoreCacheStore],
+  exports: [MODERATION_SCORER, ScoringService, ScoreCacheStore, ScoreCachePruner],
 })
 export class ScoringModule {}
