@@ -163,7 +163,10 @@ describe('ingest pipeline (embedded Postgres + Kafka-protocol broker)', () => {
 
   it('reports healthy once the database answers and the consumer has joined', async () => {
     const health = await request(stack.app.getHttpServer()).get('/api/health').expect(200);
-    expect(health.body).toEqual({ status: 'ok', checks: { database: 'up', consumer: 'running' } });
+    expect(health.body).toEqual({
+      status: 'ok',
+      checks: { database: 'up', consumer: 'running', scorer: 'closed', pausedPartitions: [] },
+    });
     const { agent } = await stack.signIn('viewer');
     const system = await agent.get('/api/system').expect(200);
     expect(system.body.scorer).toMatchObject({

@@ -61,15 +61,17 @@ export class BacktestService {
          GROUP BY 1, 2, 3`,
         [from, to],
       ) as Promise<{ source: string; category: string; bucket: number; n: number }[]>,
+      // Driven from the decisions (few) rather than the flags (many): each decided flag's
+      // latest decision that was not undone.
       this.db.query(
-        `SELECT e.scores, d.action
-         FROM flags f
+        `SELECT e.scores, latest.action
+         FROM (SELECT DISTINCT ON (d.flag_id) d.flag_id, d.action
+               FROM flag_decisions d
+               WHERE d.undone_at IS NULL
+               ORDER BY d.flag_id, d.created_at DESC) AS latest
+         JOIN flags f ON f.id = latest.flag_id
          JOIN scored_events e ON e.id = f.scored_event_id
-         JOIN LATERAL (SELECT action FROM flag_decisions
-                       WHERE flag_id = f.id AND undone_at IS NULL
-                       ORDER BY created_at DESC LIMIT 1) d ON true
          WHERE e.scored_at >= $1 AND e.scored_at < $2
-         ORDER BY e.scored_at DESC
          LIMIT $3`,
         [from, to, LABELLED_LIMIT],
       ) as Promise<{ scores: Record<string, number>; action: string }[]>,

@@ -446,18 +446,13 @@ function ShadowPanel({ draft, dirty }: { draft: PolicyVersionDto; dirty: boolean
             </tbody>
           </table>
           {report.data.examples.length > 0 && (
-            <ul className="samples" data-testid="shadow-examples">
-              {report.data.examples.map((e) => (
-                <li key={`${e.source}/${e.eventId}`}>
-                  <span className="muted small">
-                    {e.source} · live {e.liveDecision} → shadow {e.shadowDecision}
-                    {e.categories.length > 0 && ` · ${e.categories.join(', ')}`}
-                  </span>
-                  <span className="sample-text">{e.text}</span>
-                  {e.flagId && <Link to={`/flags/${e.flagId}`}>open</Link>}
-                </li>
-              ))}
-            </ul>
+            <ChangedItems
+              testId="shadow-examples"
+              items={report.data.examples.map((e) => ({
+                ...e,
+                change: `live ${e.liveDecision} → shadow ${e.shadowDecision}`,
+              }))}
+            />
           )}
         </>
       )}
@@ -514,6 +509,34 @@ function ThresholdInput({
   );
 }
 
+interface ChangedItem {
+  eventId: string;
+  source: string;
+  text: string;
+  flagId: string | null;
+  /** e.g. "review → allow". */
+  change: string;
+  categories: string[];
+}
+
+/** Events two policies decide differently, each linked to its item view when it was flagged. */
+function ChangedItems({ items, testId }: { items: ChangedItem[]; testId?: string }) {
+  return (
+    <ul className="samples" data-testid={testId}>
+      {items.map((item) => (
+        <li key={`${item.source}/${item.eventId}`}>
+          <span className="muted small">
+            {item.source} · {item.change}
+            {item.categories.length > 0 && ` · ${item.categories.join(', ')}`}
+          </span>
+          <span className="sample-text">{item.text}</span>
+          {item.flagId && <Link to={`/flags/${item.flagId}`}>open</Link>}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 function Samples({ samples }: { samples: BacktestSamplesDto }) {
   const list = (title: string, items: BacktestSamplesDto['newlyFlagged'], testId: string) => (
     <div data-testid={testId}>
@@ -523,17 +546,9 @@ function Samples({ samples }: { samples: BacktestSamplesDto }) {
       {items.length === 0 && (
         <p className="muted small">None among the most recent 5,000 events.</p>
       )}
-      <ul className="samples">
-        {items.map((s) => (
-          <li key={`${s.source}/${s.eventId}`}>
-            <span className="muted small">
-              {s.source} · {s.liveDecision} → {s.draftDecision} · {s.categories.join(', ')}
-            </span>
-            <span className="sample-text">{s.text}</span>
-            {s.flagId && <Link to={`/flags/${s.flagId}`}>open</Link>}
-          </li>
-        ))}
-      </ul>
+      <ChangedItems
+        items={items.map((s) => ({ ...s, change: `${s.liveDecision} → ${s.draftDecision}` }))}
+      />
     </div>
   );
   return (
