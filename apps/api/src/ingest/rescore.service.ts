@@ -10,6 +10,8 @@ import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { KafkaService } from '../kafka/kafka.service';
 import { PoliciesService } from '../policies/policies.service';
+import { HistogramRollupService } from '../policies/histogram-rollup.service';
+import { ScoreCacheStore } from '../scoring/score-cache.store';
 import { ScoringService } from '../scoring/scoring.service';
 
 export interface RescoreOptions {
@@ -66,6 +68,8 @@ export class RescoreService {
     private readonly scoring: ScoringService,
     private readonly policies: PoliciesService,
     private readonly kafka: KafkaService,
+    private readonly scoreCache: ScoreCacheStore,
+    private readonly histograms: HistogramRollupService,
   ) {}
 
   async run(options: RescoreOptions): Promise<RescoreProgress> {
@@ -144,18 +148,7 @@ export class RescoreService {
     ];
     const col = <T>(pick: (u: (typeof updates)[number]) => T) => updates.map(pick);
     await this.db.transaction(async (tx) => {
-      await tx.query(
-        `INSERT INTO score_cache (model, text_hash, scored_model, scores)
-         SELECT $1, decode(h, 'hex'), m, s FROM unnest($2::text[], $3::text[], $4::jsonb[]) AS c(h, m, s)
-         ON CONFLICT (model, text_hash) DO UPDATE
-           SET scored_model = EXCLUDED.scored_model, scores = EXCLUDED.scores, created_at = now()`,
-        [
-          this.scoring.cacheModel,
-          fresh.map((o) => o.hash),
-          fresh.map((o) => o.model),
-          fresh.map((o) => JSON.stringify(o.scores)),
-        ],
-      );
+      await this.scoreCache.save(tx, this.scoring.cacheModel, fresh);
       await tx.query(
         `UPDATE scored_events e SET model = u.model, scores = u.scores, policy_version = $5,
                 decision = u.decision
@@ -169,31 +162,17 @@ export class RescoreService {
           policy.version,
         ],
       );
-      const counted = updates.filter((u) => u.row.rolled_up);
-      if (counted.length > 0) {
-        const moves = counted.flatMap((u) => [
-          { hour: u.row.hour, source: u.row.source, scores: u.row.old_scores, sign: -1 },
-          { hour: u.row.hour, source: u.row.source, scores: u.scores, sign: 1 },
-        ]);
-        await tx.query(
-          `INSERT INTO score_histograms (hour, source, category, bucket, events)
-           SELECT u.hour, u.source, k.key, LEAST(floor(k.value::numeric * 100), 100)::smallint,
-                  sum(u.sign)::int
-           FROM unnest($1::timestamptz[], $2::text[], $3::jsonb[], $4::int[]) AS u(hour, source, scores, sign)
-           CROSS JOIN LATERAL jsonb_each_text(u.scores) AS k
-           GROUP BY 1, 2, 3, 4
-           HAVING sum(u.sign) <> 0
-           ORDER BY 1, 2, 3, 4
-           ON CONFLICT (hour, source, category, bucket)
-             DO UPDATE SET events = score_histograms.events + EXCLUDED.events`,
-          [
-            moves.map((m) => m.hour),
-            moves.map((m) => m.source),
-            moves.map((m) => JSON.stringify(m.scores)),
-            moves.map((m) => m.sign),
-          ],
-        );
-      }
+      await this.histograms.move(
+        tx,
+        updates
+          .filter((u) => u.row.rolled_up)
+          .map((u) => ({
+            hour: u.row.hour,
+            source: u.row.source,
+            from: u.row.old_scores,
+            to: u.scores,
+          })),
+      );
       const flagged = updates.filter((u) => u.evaluation.decision !== 'allow');
       if (flagged.length === 0) return;
       const fcol = <T>(pick: (u: (typeof updates)[number]) => T) => flagged.map(pick);

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { CategoryScores, ContentEvent, Decision, TriggeredCategory } from '@sieve/moderation';
 import { DataSource } from 'typeorm';
 import { FLAG_EVENTS_CHANNEL } from '../flags/flag-events.service';
-import type { CachedScore } from '../scoring/score-cache.store';
+import { type CachedScore, SCORE_CACHE_UPSERT } from '../scoring/score-cache.store';
 
 export interface EventKey {
   source: string;
@@ -224,8 +224,7 @@ const STORE_BATCH_SQL = `
   ), cache AS (
     INSERT INTO score_cache (model, text_hash, scored_model, scores)
     SELECT $16, decode(h, 'hex'), m, s FROM unnest($17::text[], $18::text[], $19::jsonb[]) AS c(h, m, s)
-    ON CONFLICT (model, text_hash) DO UPDATE
-      SET scored_model = EXCLUDED.scored_model, scores = EXCLUDED.scores, created_at = now()
+    ${SCORE_CACHE_UPSERT}
   ), ins AS (
     INSERT INTO scored_events (source, event_id, author_id, text, lang, context, event_created_at,
                                model, scores, policy_version, decision, kafka_partition, kafka_offset)

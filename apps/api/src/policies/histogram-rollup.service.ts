@@ -6,7 +6,8 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { CategoryScores } from '@sieve/moderation';
+import type { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 
 /** A first rollup over a large history goes a day at a time. */
@@ -72,13 +73,12 @@ export class HistogramRollupService implements OnApplicationBootstrap, OnApplica
            ), rolled AS (
              INSERT INTO score_histograms (hour, source, category, bucket, events)
              SELECT date_trunc('hour', e.scored_at), e.source, k.key,
-                    LEAST(floor(k.value::numeric * 100), 100)::smallint, count(*)
+                    ${BUCKET_OF('k.value')}, count(*)
              FROM scored_events e CROSS JOIN w CROSS JOIN LATERAL jsonb_each_text(e.scores) AS k
              WHERE e.scored_at >= w.lo AND e.scored_at < w.hi
              GROUP BY 1, 2, 3, 4
              ORDER BY 1, 2, 3, 4
-             ON CONFLICT (hour, source, category, bucket)
-               DO UPDATE SET events = score_histograms.events + EXCLUDED.events
+             ${ADD_TO_COUNTS}
            )
            UPDATE score_histogram_progress p SET rolled_up_to = w.hi FROM w
            WHERE w.hi > w.lo
@@ -92,4 +92,41 @@ export class HistogramRollupService implements OnApplicationBootstrap, OnApplica
       if (!more) return;
     }
   }
+
+  /**
+   * Moves events already counted from their old scores' buckets to their new ones, e.g. when a
+   * rescore changes them. `rolledUp` rows only: the others are counted when their turn comes.
+   */
+  async move(
+    manager: EntityManager,
+    moves: { hour: string; source: string; from: CategoryScores; to: CategoryScores }[],
+  ): Promise<void> {
+    if (moves.length === 0) return;
+    const rows = moves.flatMap((m) => [
+      { ...m, scores: m.from, sign: -1 },
+      { ...m, scores: m.to, sign: 1 },
+    ]);
+    await manager.query(
+      `INSERT INTO score_histograms (hour, source, category, bucket, events)
+       SELECT u.hour, u.source, k.key, ${BUCKET_OF('k.value')}, sum(u.sign)::int
+       FROM unnest($1::timestamptz[], $2::text[], $3::jsonb[], $4::int[]) AS u(hour, source, scores, sign)
+       CROSS JOIN LATERAL jsonb_each_text(u.scores) AS k
+       GROUP BY 1, 2, 3, 4
+       HAVING sum(u.sign) <> 0
+       ORDER BY 1, 2, 3, 4
+       ${ADD_TO_COUNTS}`,
+      [
+        rows.map((r) => r.hour),
+        rows.map((r) => r.source),
+        rows.map((r) => JSON.stringify(r.scores)),
+        rows.map((r) => r.sign),
+      ],
+    );
+  }
 }
+
+/** A score's bucket of 0.01 (exact on the decimal jsonb holds); a score of 1 gets the last. */
+const BUCKET_OF = (value: string) => `LEAST(floor(${value}::numeric * 100), 100)::smallint`;
+/** Rows are written in key order (ORDER BY above), so concurrent writers cannot deadlock. */
+const ADD_TO_COUNTS = `ON CONFLICT (hour, source, category, bucket)
+  DO UPDATE SET events = score_histograms.events + EXCLUDED.events`;
