@@ -5,7 +5,13 @@ module.exports = {
   testEnvironment: 'node',
   testMatch: ['<rootDir>/src/**/*.integration-spec.ts'],
   transform: {
-    '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
+    '^.+\\.[tj]s$': [
+      'ts-jest',
+      {
+        tsconfig: '<rootDir>/tsconfig.spec.json',
+        astTransformers: { before: ['<rootDir>/swagger-plugin.cjs'] },
+      },
+    ],
   },
   moduleFileExtensions: ['ts', 'js', 'html'],
   globalSetup: '<rootDir>/test/global-setup.mjs',

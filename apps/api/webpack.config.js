@@ -1,5 +1,6 @@
 const { NxAppWebpackPlugin } = require('@nx/webpack/app-plugin');
 const { join } = require('path');
+const { SWAGGER_PLUGIN_OPTIONS } = require('./swagger-plugin.cjs');
 
 module.exports = {
   output: {
@@ -20,6 +21,8 @@ module.exports = {
       outputHashing: 'none',
       generatePackageJson: true,
       sourceMap: true,
+      // Request bodies, queries and their doc comments become the OpenAPI schema (docs/openapi.json).
+      transformers: [{ name: '@nestjs/swagger/plugin', options: SWAGGER_PLUGIN_OPTIONS }],
     }),
   ],
 };

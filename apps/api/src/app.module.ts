@@ -9,6 +9,7 @@ import { DatabaseModule } from './database/database.module';
 import { FlagsModule } from './flags/flags.module';
 import { HealthModule } from './health/health.module';
 import { IngestModule } from './ingest/ingest.module';
+import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ExplanationsModule } from './explanations/explanations.module';
 import { KafkaModule } from './kafka/kafka.module';
@@ -20,6 +21,7 @@ import { SystemModule } from './system/system.module';
 @Module({
   imports: [
     ConfigModule,
+    LoggingModule,
     MetricsModule,
     DatabaseModule,
     KafkaModule,

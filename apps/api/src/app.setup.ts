@@ -2,10 +2,19 @@ import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
+import { NestFactory } from '@nestjs/core';
+import { type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
+import { AppModule } from './app.module';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import type { AppConfig } from './config/app-config';
+import { createOpenApiDocument } from './openapi';
 
 /** Served at the root rather than under /api: Prometheus scrapes `/metrics` by convention. */
 export const UNPREFIXED_ROUTES = ['metrics'];
+
+/** The OpenAPI viewer; the document itself is at /api/docs/openapi.json. */
+export const DOCS_PATH = 'api/docs';
 
 /** HTTP settings shared by main.ts and the tests, so tests drive the app users get. */
 export function configureApp(
@@ -13,21 +22,60 @@ export function configureApp(
   config: Pick<AppConfig, 'TRUST_PROXY' | 'REQUEST_BODY_LIMIT'>,
 ): INestApplication {
   const express = app as NestExpressApplication;
-  app.setGlobalPrefix('api', { exclude: UNPREFIXED_ROUTES });
+  app.useLogger(app.get(PinoLogger));
+  prefixRoutes(app);
   app.enableShutdownHooks();
   if (config.TRUST_PROXY) express.set('trust proxy', 1);
   express.useBodyParser('json', { limit: config.REQUEST_BODY_LIMIT });
   express.useBodyParser('urlencoded', { limit: config.REQUEST_BODY_LIMIT, extended: false });
   // The api serves JSON only: nothing in a response may run, be framed or be sniffed as HTML.
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+  // The one page it serves, the OpenAPI viewer, may load its own scripts and styles.
+  const apiHeaders = helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+    },
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+  });
+  const docsHeaders = helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'none'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
       },
-      crossOriginResourcePolicy: { policy: 'same-origin' },
-    }),
+    },
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+  });
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    (req.path.startsWith(`/${DOCS_PATH}/`) || req.path === `/${DOCS_PATH}`
+      ? docsHeaders
+      : apiHeaders)(req, res, next),
   );
+  SwaggerModule.setup(DOCS_PATH, app, () => createOpenApiDocument(app), {
+    jsonDocumentUrl: `${DOCS_PATH}/openapi.json`,
+    yamlDocumentUrl: `${DOCS_PATH}/openapi.yaml`,
+    customSiteTitle: 'Sieve API',
+  });
   app.use(cookieParser());
   return app;
+}
+
+function prefixRoutes(app: INestApplication): void {
+  app.setGlobalPrefix('api', { exclude: UNPREFIXED_ROUTES });
+}
+
+/** The OpenAPI document without starting anything: no database, broker or config needed. */
+export async function generateOpenApiDocument(): Promise<OpenAPIObject> {
+  const app = await NestFactory.create(AppModule, { preview: true, logger: false });
+  prefixRoutes(app);
+  try {
+    return createOpenApiDocument(app);
+  } finally {
+    await app.close();
+  }
 }

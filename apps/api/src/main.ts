@@ -2,12 +2,16 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
-import { configureApp } from './app.setup';
+import { configureApp, generateOpenApiDocument } from './app.setup';
 import { ConfigError, loadConfig } from './config/app-config';
 import { runMigrations } from './database/run-migrations';
 import { rescoreCommand } from './rescore-command';
 
 async function bootstrap(): Promise<void> {
+  if (process.argv.includes('--openapi')) {
+    process.stdout.write(`${JSON.stringify(await generateOpenApiDocument(), null, 2)}\n`);
+    return;
+  }
   let config;
   try {
     config = loadConfig();
@@ -25,10 +29,9 @@ async function bootstrap(): Promise<void> {
   if (process.argv.includes('--rescore')) {
     process.exit(await rescoreCommand(process.argv));
   }
-  const levels = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
-  const logger = levels.slice(0, levels.indexOf(config.LOG_LEVEL) + 1);
+  // Lines logged before configureApp installs the pino logger are buffered and written through it.
   const app = configureApp(
-    await NestFactory.create(AppModule, { logger: [...logger, 'fatal'], bodyParser: false }),
+    await NestFactory.create(AppModule, { bufferLogs: true, bodyParser: false }),
     config,
   );
   await app.listen(config.PORT, config.HOST);

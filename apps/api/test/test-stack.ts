@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Writable } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Kafka, logLevel, type KafkaMessage, Partitioners } from 'kafkajs';
@@ -8,6 +9,7 @@ import type { Role } from '../src/auth/roles';
 import { UsersService } from '../src/users/users.service';
 import { AppModule } from '../src/app.module';
 import { configureApp } from '../src/app.setup';
+import { LOG_DESTINATION } from '../src/logging/logging.module';
 
 /** Polls until `check` returns a truthy value; fails with `what` after the timeout. */
 export async function eventually<T>(
@@ -34,7 +36,10 @@ export interface CollectedMessage {
  * A fresh database and fresh topic names on the shared embedded Postgres and broker, and the
  * whole api (consumer included) running against them.
  */
-export async function startTestStack(env: Record<string, string> = {}) {
+export async function startTestStack(
+  env: Record<string, string> = {},
+  options: { logDestination?: Writable } = {},
+) {
   const serverUrl = process.env['SIEVE_TEST_POSTGRES_URL'];
   const brokers = process.env['SIEVE_TEST_KAFKA_BROKERS'];
   if (!serverUrl || !brokers)
@@ -61,10 +66,12 @@ export async function startTestStack(env: Record<string, string> = {}) {
     KAFKA_DECISIONS_TOPIC: topics.decisions,
     KAFKA_DLQ_TOPIC: topics.dlq,
     MISTRAL_API_KEY: '',
+    // Refused requests log at warn; specs make plenty on purpose.
+    LOG_LEVEL: 'error',
     ...env,
   };
   Object.assign(process.env, stackEnv);
-  const app = await createApp();
+  const app = await createApp(options.logDestination);
   const otherApps: INestApplication[] = [];
 
   const kafka = new Kafka({
@@ -166,8 +173,10 @@ export async function startTestStack(env: Record<string, string> = {}) {
   };
 }
 
-async function createApp(): Promise<INestApplication> {
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+async function createApp(logDestination?: Writable): Promise<INestApplication> {
+  const builder = Test.createTestingModule({ imports: [AppModule] });
+  if (logDestination) builder.overrideProvider(LOG_DESTINATION).useValue(logDestination);
+  const moduleRef = await builder.compile();
   const app = configureApp(
     moduleRef.createNestApplication({ logger: ['error', 'warn'], bodyParser: false }),
     { TRUST_PROXY: false, REQUEST_BODY_LIMIT: '256kb' },

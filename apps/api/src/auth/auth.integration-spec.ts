@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { UNPREFIXED_ROUTES } from '../app.setup';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { RequestMethod } from '@nestjs/common';
@@ -16,6 +18,8 @@ type Stack = Awaited<ReturnType<typeof startTestStack>>;
  */
 const ACCESS: Record<string, Role | 'public'> = {
   'GET /api/health': 'public',
+  'GET /api/health/live': 'public',
+  'GET /api/health/ready': 'public',
   'GET /metrics': 'public',
   'POST /api/auth/login': 'public',
   'POST /api/auth/logout': 'viewer',
@@ -424,6 +428,19 @@ describe('accounts, roles and the audit trail', () => {
       .send({ email: 'a@b.c', password: 'x'.repeat(300 * 1024) });
     expect(huge.status).toBe(413);
     expect(huge.body).toMatchObject({ statusCode: 413 });
+  });
+
+  it('serves the checked-in OpenAPI document and a viewer allowed to run its own scripts', async () => {
+    const http = request(stack.app.getHttpServer());
+    const served = await http.get('/api/docs/openapi.json').expect(200);
+    const checkedIn = JSON.parse(
+      readFileSync(join(__dirname, '../../../../docs/openapi.json'), 'utf8'),
+    );
+    expect(served.body).toEqual(checkedIn);
+    const viewer = await http.get('/api/docs').expect(200);
+    expect(viewer.headers['content-type']).toMatch(/text\/html/);
+    expect(viewer.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(viewer.headers['content-security-policy']).toContain("frame-ancestors 'none'");
   });
 
   // Last: these lock the test client's IP for the rest of the stack's life.

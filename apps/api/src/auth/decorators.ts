@@ -1,14 +1,27 @@
-import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
+import {
+  applyDecorators,
+  createParamDecorator,
+  type ExecutionContext,
+  SetMetadata,
+} from '@nestjs/common';
+import { ApiExtension, ApiSecurity } from '@nestjs/swagger';
 import type { Principal, Role } from './roles';
 
 export const PUBLIC_KEY = 'sieve:public';
 export const ROLE_KEY = 'sieve:role';
 
 /** Open to anyone (health, login). Every other route must name a role: deny by default. */
-export const Public = () => SetMetadata(PUBLIC_KEY, true);
+export const Public = () =>
+  applyDecorators(SetMetadata(PUBLIC_KEY, true), ApiExtension('x-sieve-min-role', 'public'));
 
 /** The least role allowed; higher roles are allowed too. */
-export const RequireRole = (role: Role) => SetMetadata(ROLE_KEY, role);
+export const RequireRole = (role: Role) =>
+  applyDecorators(
+    SetMetadata(ROLE_KEY, role),
+    ApiExtension('x-sieve-min-role', role),
+    ApiSecurity('session'),
+    ApiSecurity('token'),
+  );
 
 export interface AuthenticatedRequest {
   principal?: Principal;

@@ -15,7 +15,11 @@ export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: int(1, 65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
-  LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  /** pino levels; Nest's `log` and `verbose` are accepted as info and trace. */
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'log', 'debug', 'trace', 'verbose', 'silent'])
+    .default('info')
+    .transform((level) => (level === 'log' ? 'info' : level === 'verbose' ? 'trace' : level)),
 
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection URL'),
   DATABASE_POOL_SIZE: int(1, 200).default(10),

@@ -1,23 +1,10 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import type { ExplanationDto } from '@sieve/contracts';
-import { IsBoolean, IsOptional, IsString, Length } from 'class-validator';
 import type { Response } from 'express';
 import { CurrentPrincipal, RequireRole } from '../auth/decorators';
 import type { Principal } from '../auth/roles';
+import { ExplainDto } from './explain.dto';
 import { ExplanationsService } from './explanations.service';
-
-export class ExplainDto {
-  /** A follow-up question on the stored explanation. */
-  @IsOptional()
-  @IsString()
-  @Length(1, 1000)
-  question?: string;
-
-  /** Ask again instead of reusing the stored explanation. */
-  @IsOptional()
-  @IsBoolean()
-  regenerate?: boolean;
-}
 
 @Controller('flags/:id/explanation')
 export class ExplanationsController {

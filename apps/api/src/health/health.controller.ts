@@ -1,56 +1,66 @@
-import { Controller, Get, HttpCode, HttpStatus, ServiceUnavailableException } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { Controller, Get } from '@nestjs/common';
+import {
+  HealthCheck,
+  type HealthCheckResult,
+  HealthCheckService,
+  HealthIndicatorService,
+  TypeOrmHealthIndicator,
+} from '@nestjs/terminus';
 import { Public } from '../auth/decorators';
 import { IngestConsumer } from '../ingest/ingest.consumer';
-import { type CircuitState, ScoringService } from '../scoring/scoring.service';
+import { ScoringService } from '../scoring/scoring.service';
 
-export interface HealthDto {
-  status: 'ok' | 'unavailable';
-  checks: {
-    database: 'up' | 'down';
-    consumer: string;
-    /** Open: the scorer failed repeatedly and calls fail fast; ingest pauses, reviewing works. */
-    scorer: CircuitState;
-    /** Partitions waiting out a backoff after a failed batch. */
-    pausedPartitions: number[];
-  };
-}
-
+/**
+ * Liveness and readiness for orchestrators (Terminus). Body on both success and failure (503):
+ * `{ status, info, error, details }` with one entry per check.
+ */
 @Controller('health')
 @Public()
 export class HealthController {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly database: TypeOrmHealthIndicator,
     private readonly consumer: IngestConsumer,
     private readonly scoring: ScoringService,
   ) {}
 
+  /** 200 while the process serves requests at all; restart it when this fails. */
+  @Get('live')
+  @HealthCheck()
+  live(): Promise<HealthCheckResult> {
+    return this.health.check([]);
+  }
+
   /**
    * 200 once Postgres answers and the consumer has joined its group (or ingest is disabled).
-   * An open scorer circuit or paused partitions are reported but keep it ready: reviewers can
-   * still work, and ingest resumes by itself.
+   * An open scorer circuit and paused partitions are reported but keep the replica ready:
+   * reviewers can still work, and ingest resumes by itself when Mistral recovers.
    */
-  @Get()
-  @HttpCode(HttpStatus.OK)
-  async check(): Promise<HealthDto> {
-    const database = await this.db.query('SELECT 1').then(
-      () => 'up' as const,
-      () => 'down' as const,
-    );
-    const consumerReady = this.consumer.state === 'running' || this.consumer.state === 'disabled';
-    const health: HealthDto = {
-      status: database === 'up' && consumerReady ? 'ok' : 'unavailable',
-      checks: {
-        database,
-        consumer: this.consumer.state,
-        scorer: this.scoring.circuitState,
-        pausedPartitions: this.consumer.pausedPartitions,
+  @Get('ready')
+  @HealthCheck()
+  ready(): Promise<HealthCheckResult> {
+    return this.health.check([
+      () => this.database.pingCheck('database', { timeout: 2000 }),
+      () => {
+        const kafka = this.indicators.check('kafka');
+        const state = this.consumer.state;
+        return state === 'running' || state === 'disabled'
+          ? kafka.up({ consumer: state })
+          : kafka.down({ consumer: state });
       },
-    };
-    if (health.status !== 'ok') {
-      throw new ServiceUnavailableException({ message: 'Not ready', details: health.checks });
-    }
-    return health;
+      () =>
+        this.indicators.check('mistral').up({
+          circuit: this.scoring.circuitState,
+          pausedPartitions: this.consumer.pausedPartitions,
+        }),
+    ]);
+  }
+
+  /** The readiness check, where earlier clients and probes look for it. */
+  @Get()
+  @HealthCheck()
+  check(): Promise<HealthCheckResult> {
+    return this.ready();
   }
 }

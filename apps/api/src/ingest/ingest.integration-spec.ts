@@ -162,11 +162,20 @@ describe('ingest pipeline (embedded Postgres + Kafka-protocol broker)', () => {
   });
 
   it('reports healthy once the database answers and the consumer has joined', async () => {
-    const health = await request(stack.app.getHttpServer()).get('/api/health').expect(200);
-    expect(health.body).toEqual({
+    const http = request(stack.app.getHttpServer());
+    const ready = await http.get('/api/health/ready').expect(200);
+    expect(ready.body).toEqual({
       status: 'ok',
-      checks: { database: 'up', consumer: 'running', scorer: 'closed', pausedPartitions: [] },
+      info: {
+        database: { status: 'up' },
+        kafka: { status: 'up', consumer: 'running' },
+        mistral: { status: 'up', circuit: 'closed', pausedPartitions: [] },
+      },
+      error: {},
+      details: expect.any(Object),
     });
+    expect((await http.get('/api/health').expect(200)).body).toEqual(ready.body);
+    expect((await http.get('/api/health/live').expect(200)).body.status).toBe('ok');
     const { agent } = await stack.signIn('viewer');
     const system = await agent.get('/api/system').expect(200);
     expect(system.body.scorer).toMatchObject({

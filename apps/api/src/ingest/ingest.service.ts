@@ -64,8 +64,14 @@ export class IngestService {
   ): Promise<IngestSummary> {
     const valid = new Map<string, ValidEvent>();
     const deadLetters: Message[] = [];
+    const rejected: { offset: string; key: string | null; reason: DeadLetterReason }[] = [];
     const reject = (message: KafkaMessage, reason: DeadLetterReason, detail: string) => {
       deadLetters.push(deadLetter(message, topic, partition, reason, detail));
+      rejected.push({
+        offset: message.offset,
+        key: message.key?.toString().slice(0, 128) ?? null,
+        reason,
+      });
       this.metrics.deadLetters.inc({ reason });
     };
     for (const message of messages) {
@@ -139,8 +145,14 @@ export class IngestService {
     ]);
     publishing();
     if (deadLetters.length > 0) {
+      // Where and why, never the content: the dead-letter topic holds that.
       this.logger.warn(
-        `${deadLetters.length} event(s) from ${topic}[${partition}] sent to ${this.config.KAFKA_DLQ_TOPIC}`,
+        {
+          topic,
+          partition,
+          deadLetters: rejected.slice(0, 20),
+        },
+        `${deadLetters.length} event(s) sent to ${this.config.KAFKA_DLQ_TOPIC}`,
       );
     }
     this.record(messages.length, rows.length - inserted.length, inserted, decisions, valid);

@@ -1,18 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import type { StatsDto } from '@sieve/contracts';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { RequireRole } from '../auth/decorators';
+import { StatsQuery } from './stats.query';
 import { StatsService } from './stats.service';
-
-export class StatsQuery {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(90)
-  days?: number;
-}
 
 @Controller('stats')
 export class StatsController {
