@@ -190,5 +190,12 @@ describe('ingest pipeline (embedded Postgres + Kafka-protocol broker)', () => {
     expect(metrics.text).toMatch(/^sieve_events_consumed_total (\d+)$/m);
     expect(metrics.text).toMatch(/^sieve_dead_letters_total\{reason="invalid_json"\} 1$/m);
     expect(metrics.text).toMatch(/^sieve_scorer_circuit_state 0$/m);
+    // API requests by route template, not by concrete path.
+    expect(metrics.text).toMatch(
+      /^sieve_http_requests_total\{method="GET",route="\/api\/system",status="200"\} 1$/m,
+    );
+    expect(metrics.text).toMatch(
+      /^sieve_http_request_seconds_count\{method="GET",route="\/api\/system"\} 1$/m,
+    );
   });
 });

@@ -1,12 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import {
-  collectDefaultMetrics,
-  Counter,
-  Gauge,
-  Histogram,
-  Registry,
-  type CollectFunction,
-} from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
  * Every Prometheus series Sieve exports, in one registry per process (so tests running several
@@ -117,16 +110,42 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly mistralTokens = new Counter({
+    name: 'sieve_mistral_tokens_total',
+    help: 'Mistral tokens (prompt + completion), by endpoint and model',
+    labelNames: ['endpoint', 'model'] as const,
+    registers: [this.registry],
+  });
+
+  readonly mistralCostUsd = new Counter({
+    name: 'sieve_mistral_cost_usd_total',
+    help: 'Mistral cost in USD at list prices, by endpoint and model',
+    labelNames: ['endpoint', 'model'] as const,
+    registers: [this.registry],
+  });
+
+  readonly scorerCircuitState = new Gauge({
+    name: 'sieve_scorer_circuit_state',
+    help: 'Scorer circuit breaker: 0 closed, 1 half-open, 2 open',
+    registers: [this.registry],
+  });
+
+  readonly httpRequests = new Counter({
+    name: 'sieve_http_requests_total',
+    help: 'API requests answered, by method, route template and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  readonly httpRequestSeconds = new Histogram({
+    name: 'sieve_http_request_seconds',
+    help: 'API response time by method and route template (server-sent event streams excluded)',
+    labelNames: ['method', 'route'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'sieve_' });
-  }
-
-  counter<L extends string>(name: string, help: string, labelNames: readonly L[] = []) {
-    return new Counter<L>({ name, help, labelNames, registers: [this.registry] });
-  }
-
-  /** A gauge whose value is read at scrape time. */
-  gauge(name: string, help: string, collect: CollectFunction<Gauge>, labelNames: string[] = []) {
-    return new Gauge({ name, help, labelNames, registers: [this.registry], collect });
   }
 }

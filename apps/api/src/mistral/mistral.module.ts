@@ -14,13 +14,10 @@ export const MISTRAL_CLIENT = Symbol('MISTRAL_CLIENT');
       inject: [APP_CONFIG, MetricsService],
       useFactory: (config: AppConfig, metrics: MetricsService): MistralClient | null => {
         if (!config.MISTRAL_API_KEY) return null;
-        const labels = ['endpoint', 'model'] as const;
-        const tokens = metrics.counter('sieve_mistral_tokens_total', 'Mistral tokens', labels);
-        const cost = metrics.counter('sieve_mistral_cost_usd_total', 'Mistral cost, USD', labels);
         const usage = new UsageTracker(DEFAULT_PRICING, undefined, undefined, (record) => {
           const by = { endpoint: record.endpoint, model: record.model };
-          tokens.inc(by, record.promptTokens + record.completionTokens);
-          cost.inc(by, record.costUsd);
+          metrics.mistralTokens.inc(by, record.promptTokens + record.completionTokens);
+          metrics.mistralCostUsd.inc(by, record.costUsd);
         });
         return new MistralClient({
           apiKey: config.MISTRAL_API_KEY,

@@ -70,20 +70,18 @@ export class ScoringService implements OnApplicationShutdown {
       rollingCountTimeout: 10_000,
       errorFilter: isContentRejection,
     });
-    this.breaker.on('open', () =>
-      this.logger.warn('Scorer circuit open: failing fast for 10 s, partitions pause'),
-    );
-    this.breaker.on('halfOpen', () => this.logger.log('Scorer circuit half-open: trying again'));
-    this.breaker.on('close', () => this.logger.log('Scorer circuit closed: scoring resumed'));
     const states: CircuitState[] = ['closed', 'half_open', 'open'];
-    const readState = () => states.indexOf(this.circuitState);
-    metrics.gauge(
-      'sieve_scorer_circuit_state',
-      'Scorer circuit breaker: 0 closed, 1 half-open, 2 open',
-      function () {
-        this.set(readState());
-      },
+    const report = (message: string, warn = false) => {
+      metrics.scorerCircuitState.set(states.indexOf(this.circuitState));
+      if (warn) this.logger.warn(message);
+      else this.logger.log(message);
+    };
+    metrics.scorerCircuitState.set(0);
+    this.breaker.on('open', () =>
+      report('Scorer circuit open: failing fast for 10 s, partitions pause', true),
     );
+    this.breaker.on('halfOpen', () => report('Scorer circuit half-open: trying again'));
+    this.breaker.on('close', () => report('Scorer circuit closed: scoring resumed'));
   }
 
   /** The model name cache entries are kept under: the configured one, not what answered. */
