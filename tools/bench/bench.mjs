@@ -2,7 +2,6 @@
 // `npm run bench`: the ingest pipeline measured on this machine against what bounds it, in one
 // run — embedded Postgres, the kcat mock Kafka broker, the fake Mistral with 50 ms per request.
 // Prints a table and a final JSON line. Figures and their meaning: docs/benchmarks.md.
-import { fork, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -13,6 +12,7 @@ import { freePort, waitForHttp } from '../lib/free-port.mjs';
 import { startMockKafka } from '../lib/kafka.mjs';
 import { startEmbeddedPostgres } from '../lib/postgres.mjs';
 import { ensureCommand } from '../lib/system-deps.mjs';
+import { createRunner } from '../lib/harness.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const env = process.env;
@@ -22,76 +22,27 @@ const runId = Date.now().toString(36);
 const log = (message) => console.log(`[bench] ${message}`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-const cleanups = [];
-async function cleanup() {
-  for (const step of cleanups.reverse()) await step().catch(() => undefined);
-}
-process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
+const {
+  cleanups,
+  cleanup,
+  child,
+  buildApi,
+  startFakeMistral,
+  migrate,
+  produce: startProducer,
+} = createRunner(root, env);
 
-function child(name, command, args, extraEnv = {}) {
-  const proc = spawn(command, args, {
-    cwd: root,
-    env: { ...env, ...extraEnv },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const tail = [];
-  const keep = (chunk) => {
-    tail.push(...chunk.toString().split('\n').filter(Boolean));
-    tail.splice(0, Math.max(0, tail.length - 30));
-  };
-  proc.stdout.on('data', keep);
-  proc.stderr.on('data', keep);
-  proc.tail = tail;
-  cleanups.push(
-    () =>
-      new Promise((done) => {
-        if (proc.exitCode !== null) return done();
-        proc.once('exit', done);
-        proc.kill('SIGTERM');
-        setTimeout(() => proc.kill('SIGKILL'), 10_000).unref();
-      }),
-  );
-  proc.on('exit', (code) => {
-    if (code && code !== 143) console.error(`[${name}] exited ${code}:\n${tail.join('\n')}`);
-  });
-  return proc;
-}
-
-/** Runs the producer child; `progress()` says how far the consumer got, for the window. */
 function produce({ topic, count, rate = 0, window, dupRatio = 0, tag }, progress) {
-  const proc = fork(join(root, 'tools/bench/producer.mjs'), [
-    JSON.stringify({
-      brokers: [brokers],
-      topic,
-      count,
-      rate,
-      window: window ?? null,
-      dupRatio,
-      runId: `${runId}${tag}`,
-    }),
-  ]);
-  const ticker = progress
-    ? setInterval(async () => proc.connected && proc.send({ progress: await progress() }), 100)
-    : null;
-  const done = new Promise((resolveDone, reject) => {
-    proc.on('message', (m) => m.done && resolveDone(m));
-    proc.on('exit', (code) => code && reject(new Error(`producer exited ${code}`)));
-  }).finally(() => ticker && clearInterval(ticker));
-  cleanups.push(async () => proc.kill('SIGKILL'));
-  return { done, stop: () => proc.kill('SIGKILL') };
+  return startProducer(
+    { brokers, topic, count, rate, window, dupRatio, runId: `${runId}${tag}` },
+    progress,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
 ensureCommand('kcat', 'kcat');
-if (env.SIEVE_SKIP_BUILD !== 'true') {
-  log('building the api…');
-  const build = spawnSync('npx', ['nx', 'run', 'api:build', '--output-style=static'], {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...env, NX_NO_CLOUD: 'true', NX_DAEMON: 'false', NX_TUI: 'false' },
-  });
-  if (build.status !== 0) process.exit(build.status ?? 1);
-}
+log('building the api…');
+buildApi();
 
 const dataDir = mkdtempSync(join(tmpdir(), 'sieve-bench-pg-'));
 const postgres = await startEmbeddedPostgres({ dataDir, database: 'bench', persistent: false });
@@ -102,33 +53,9 @@ cleanups.push(async () => {
 const kafkaMock = await startMockKafka();
 cleanups.push(() => kafkaMock.stop());
 const brokers = kafkaMock.brokers;
-const mistralPort = await freePort();
-const mistral = child('fake-mistral', process.execPath, [
-  join(root, 'node_modules/ts-node/dist/bin.js'),
-  '--transpile-only',
-  '-P',
-  'libs/mistral/tsconfig.lib.json',
-  'libs/mistral/src/testing/cli.ts',
-  '--port',
-  String(mistralPort),
-  '--latency',
-  String(MISTRAL_LATENCY_MS),
-  '--api-key',
-  'bench-key',
-  '--no-record',
-]);
-const mistralUrl = `http://127.0.0.1:${mistralPort}`;
-await waitForHttp(`${mistralUrl}/v1/models`, {
-  isAlive: () => mistral.exitCode === null,
-  expectStatus: 401,
-});
-
-const migrate = spawnSync(process.execPath, ['dist/apps/api/main.js', '--migrate-only'], {
-  cwd: root,
-  env: { ...env, DATABASE_URL: postgres.url, KAFKA_BROKERS: brokers, LOG_LEVEL: 'warn' },
-  stdio: 'inherit',
-});
-if (migrate.status !== 0) throw new Error('migrations failed');
+const mistral = await startFakeMistral({ latencyMs: MISTRAL_LATENCY_MS, apiKey: 'bench-key' });
+const mistralUrl = mistral.url;
+migrate(postgres.url, brokers);
 const db = new pg.Pool({ connectionString: postgres.url, max: 4 });
 cleanups.push(() => db.end());
 const kafka = new Kafka({

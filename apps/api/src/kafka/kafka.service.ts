@@ -34,7 +34,7 @@ export class KafkaService implements OnApplicationShutdown {
         () =>
         ({ level, log }) => {
           const { message, ...rest } = log;
-          this.logger[LEVELS[level] ?? 'log'](`${message} ${JSON.stringify(rest)}`);
+          this.logger[LEVELS[level] ?? 'log']({ kafka: rest }, String(message));
         },
       retry: { retries: 8, initialRetryTime: 300 },
     });
@@ -44,10 +44,17 @@ export class KafkaService implements OnApplicationShutdown {
     return this.kafka.consumer(config);
   }
 
+  /**
+   * Sends in requests of at most ~1 MB: Kafka refuses a record batch above the topic's
+   * max.message.bytes (1 MB by default), and kafkajs does not split one send. A large batch of
+   * decisions, or a few dead-lettered 1 MB posts, would otherwise fail forever.
+   */
   async send(topic: string, messages: Message[]): Promise<void> {
     if (messages.length === 0) return;
     const producer = await this.connectedProducer();
-    await producer.send({ topic, messages });
+    for (const chunk of chunkByBytes(messages, MAX_REQUEST_BYTES)) {
+      await producer.send({ topic, messages: chunk });
+    }
   }
 
   private connectedProducer(): Promise<Producer> {
@@ -66,4 +73,41 @@ export class KafkaService implements OnApplicationShutdown {
     await this.producer?.disconnect();
     this.producer = null;
   }
+}
+
+const MAX_REQUEST_BYTES = 900_000;
+/** Record overhead per message, beyond key, value and headers (an upper bound). */
+const RECORD_OVERHEAD_BYTES = 70;
+
+/** Consecutive groups of at most `maxBytes`; a message larger than that goes alone. */
+export function chunkByBytes(messages: Message[], maxBytes: number): Message[][] {
+  const chunks: Message[][] = [];
+  let current: Message[] = [];
+  let bytes = 0;
+  for (const message of messages) {
+    const size = sizeOf(message);
+    if (current.length > 0 && bytes + size > maxBytes) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(message);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+function sizeOf(message: Message): number {
+  let size = RECORD_OVERHEAD_BYTES + byteLength(message.key) + byteLength(message.value);
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    size += Buffer.byteLength(name);
+    for (const v of Array.isArray(value) ? value : [value]) size += byteLength(v);
+  }
+  return size;
+}
+
+function byteLength(value: Buffer | string | null | undefined): number {
+  if (value === null || value === undefined) return 0;
+  return typeof value === 'string' ? Buffer.byteLength(value) : value.length;
 }

@@ -38,6 +38,8 @@ export interface FakeChatReply {
 
 type Json = Record<string, unknown>;
 
+const CONTROL_PREFIX = '/__fake';
+
 export interface FakeMistralOptions {
   apiKey?: string;
   /** Added before every answer. */
@@ -104,6 +106,10 @@ export class FakeMistralServer {
   readonly requests: RecordedRequest[] = [];
   /** Counts by path of requests that got a 2xx answer. */
   readonly served: Record<string, number> = {};
+  /** Counts by path of every request received (faults included). */
+  readonly received: Record<string, number> = {};
+  /** Counts of injected faults by kind (429, 500, 503, timeout, drop, malformed). */
+  readonly injected: Record<string, number> = {};
   private readonly queued: Fault[] = [];
   private readonly files = new Map<string, StoredFile>();
   private readonly jobs = new Map<string, Json>();
@@ -195,11 +201,17 @@ export class FakeMistralServer {
         return this.send(res, 400, mistralError('Invalid JSON body', 'invalid_request_error'));
       }
     }
+    if (path.startsWith(CONTROL_PREFIX)) return this.control(method, path, body, res);
     if (this.options.recordRequests !== false) this.requests.push({ method, path, body });
+    this.received[path] = (this.received[path] ?? 0) + 1;
     if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
 
     const fault = this.nextFault();
-    if (fault) return this.misbehave(fault, req, res);
+    if (fault) {
+      const kind = fault.kind === 'status' ? String(fault.status) : fault.kind;
+      this.injected[kind] = (this.injected[kind] ?? 0) + 1;
+      return this.misbehave(fault, req, res);
+    }
 
     if (req.headers.authorization !== `Bearer ${this.apiKey}`) {
       return this.send(res, 401, {
@@ -299,6 +311,31 @@ export class FakeMistralServer {
       404,
       mistralError(`No route for ${method} ${path}`, 'invalid_request_error'),
     );
+  }
+
+  /**
+   * Not Mistral's: lets a harness in another process read what the fake saw and change its
+   * faults mid-run. `GET /__fake/stats`; `PUT /__fake/faults` with FaultRates.
+   */
+  private control(method: string, path: string, body: unknown, res: ServerResponse): void {
+    if (method === 'GET' && path === `${CONTROL_PREFIX}/stats`) {
+      return this.send(res, 200, {
+        received: this.received,
+        served: this.served,
+        injected: this.injected,
+        faults: this.faultRates,
+      });
+    }
+    if (
+      method === 'PUT' &&
+      path === `${CONTROL_PREFIX}/faults` &&
+      body &&
+      typeof body === 'object'
+    ) {
+      this.faultRates = body as FaultRates;
+      return this.send(res, 200, { faults: this.faultRates });
+    }
+    return this.send(res, 404, { message: 'Not found' });
   }
 
   private misbehave(fault: Fault, req: IncomingMessage, res: ServerResponse): void {

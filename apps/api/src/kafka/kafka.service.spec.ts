@@ -1,0 +1,27 @@
+import { chunkByBytes } from './kafka.service';
+
+describe('chunkByBytes', () => {
+  const message = (bytes: number) => ({ key: null, value: Buffer.alloc(bytes) });
+
+  it('keeps every request under the limit, in order, and sends an oversized message alone', () => {
+    const messages = [message(400), message(400), message(400), message(2000), message(10)];
+    const chunks = chunkByBytes(messages, 1000);
+    expect(chunks.map((c) => c.map((m) => (m.value as Buffer).length))).toEqual([
+      [400, 400],
+      [400],
+      [2000],
+      [10],
+    ]);
+    expect(chunks.flat()).toEqual(messages);
+  });
+
+  it('counts keys and headers too', () => {
+    const withHeaders = {
+      key: 'k'.repeat(300),
+      value: 'v'.repeat(300),
+      headers: { reason: 'x'.repeat(300) },
+    };
+    expect(chunkByBytes([withHeaders, withHeaders], 1500)).toHaveLength(2);
+    expect(chunkByBytes([], 1000)).toEqual([]);
+  });
+});

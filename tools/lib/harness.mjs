@@ -1,0 +1,119 @@
+// What `npm run bench` and `npm run chaos` share: child processes that are cleaned up on exit,
+// building the api, the fake Mistral server, migrations.
+import { fork, spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { freePort, waitForHttp } from './free-port.mjs';
+
+export function createRunner(root, env = process.env) {
+  const cleanups = [];
+  async function cleanup() {
+    for (const step of cleanups.splice(0).reverse()) await step().catch(() => undefined);
+  }
+  process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
+
+  /** A child process whose last 30 output lines are kept (`proc.tail`), killed on cleanup. */
+  function child(name, command, args, extraEnv = {}) {
+    const proc = spawn(command, args, {
+      cwd: root,
+      env: { ...env, ...extraEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const tail = [];
+    const keep = (chunk) => {
+      tail.push(...chunk.toString().split('\n').filter(Boolean));
+      tail.splice(0, Math.max(0, tail.length - 30));
+    };
+    proc.stdout.on('data', keep);
+    proc.stderr.on('data', keep);
+    proc.tail = tail;
+    proc.stopped = false;
+    cleanups.push(
+      () =>
+        new Promise((done) => {
+          if (proc.exitCode !== null || proc.signalCode !== null) return done();
+          proc.once('exit', done);
+          proc.kill('SIGTERM');
+          setTimeout(() => proc.kill('SIGKILL'), 10_000).unref();
+        }),
+    );
+    proc.on('exit', (code) => {
+      if (code && code !== 143 && !proc.stopped)
+        console.error(`[${name}] exited ${code}:\n${tail.join('\n')}`);
+    });
+    return proc;
+  }
+
+  function buildApi() {
+    if (env.SIEVE_SKIP_BUILD === 'true') return;
+    const build = spawnSync('npx', ['nx', 'run', 'api:build', '--output-style=static'], {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...env, NX_NO_CLOUD: 'true', NX_DAEMON: 'false', NX_TUI: 'false' },
+    });
+    if (build.status !== 0) process.exit(build.status ?? 1);
+  }
+
+  /** The fake Mistral in its own process; its faults can be changed at `${url}/__fake/faults`. */
+  async function startFakeMistral({ latencyMs = 0, apiKey = 'harness-key' } = {}) {
+    const port = await freePort();
+    const proc = child('fake-mistral', process.execPath, [
+      join(root, 'node_modules/ts-node/dist/bin.js'),
+      '--transpile-only',
+      '-P',
+      'libs/mistral/tsconfig.lib.json',
+      'libs/mistral/src/testing/cli.ts',
+      '--port',
+      String(port),
+      '--latency',
+      String(latencyMs),
+      '--api-key',
+      apiKey,
+      '--no-record',
+    ]);
+    const url = `http://127.0.0.1:${port}`;
+    await waitForHttp(`${url}/v1/models`, {
+      isAlive: () => proc.exitCode === null,
+      expectStatus: 401,
+    });
+    return { url, apiKey, proc };
+  }
+
+  function migrate(databaseUrl, brokers) {
+    const run = spawnSync(process.execPath, ['dist/apps/api/main.js', '--migrate-only'], {
+      cwd: root,
+      env: { ...env, DATABASE_URL: databaseUrl, KAFKA_BROKERS: brokers, LOG_LEVEL: 'warn' },
+      stdio: 'inherit',
+    });
+    if (run.status !== 0) throw new Error('migrations failed');
+  }
+
+  /**
+   * Produces generated posts from a child process (tools/bench/producer.mjs) so producing does
+   * not share a thread with what is measured. `progress()` says how far the consumer got, for
+   * `window` (the most events allowed ahead of it).
+   */
+  function produce({ brokers, topic, count, rate = 0, window, dupRatio = 0, runId }, progress) {
+    const proc = fork(join(root, 'tools/bench/producer.mjs'), [
+      JSON.stringify({
+        brokers: [brokers],
+        topic,
+        count,
+        rate,
+        window: window ?? null,
+        dupRatio,
+        runId,
+      }),
+    ]);
+    const ticker = progress
+      ? setInterval(async () => proc.connected && proc.send({ progress: await progress() }), 100)
+      : null;
+    const done = new Promise((resolveDone, reject) => {
+      proc.on('message', (m) => m.done && resolveDone(m));
+      proc.on('exit', (code) => code && reject(new Error(`producer exited ${code}`)));
+    }).finally(() => ticker && clearInterval(ticker));
+    cleanups.push(async () => proc.kill('SIGKILL'));
+    return { done, stop: () => proc.kill('SIGKILL') };
+  }
+
+  return { cleanups, cleanup, child, buildApi, startFakeMistral, migrate, produce };
+}
