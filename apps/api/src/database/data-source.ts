@@ -10,6 +10,7 @@ import { ScoreCache1764100800000 } from './migrations/1764100800000-ScoreCache';
 import { PolicyAuthoring1764108000000 } from './migrations/1764108000000-PolicyAuthoring';
 import { ScoreHistograms1764115200000 } from './migrations/1764115200000-ScoreHistograms';
 import { ShadowPolicies1764122400000 } from './migrations/1764122400000-ShadowPolicies';
+import { QueueSeverityIndex1764129600000 } from './migrations/1764129600000-QueueSeverityIndex';
 
 /**
  * Entities for the tables read through repositories. scored_events and flags are written and
@@ -27,6 +28,7 @@ export const MIGRATIONS = [
   PolicyAuthoring1764108000000,
   ScoreHistograms1764115200000,
   ShadowPolicies1764122400000,
+  QueueSeverityIndex1764129600000,
 ];
 
 /** The one description of the database, shared by Nest, the migration command and tests. */

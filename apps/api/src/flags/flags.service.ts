@@ -1,5 +1,7 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { LRUCache } from 'lru-cache';
+import { filter } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { decodeKeyset, encodeKeyset } from '../common/keyset-cursor';
 import { PoliciesService } from '../policies/policies.service';
@@ -22,8 +24,10 @@ import {
 } from '@sieve/moderation';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import type { FlagFiltersQuery, ListFlagsQuery } from './dto/list-flags.query';
+import { FlagEventsService } from './flag-events.service';
 
 const DEFAULT_PAGE_SIZE = 50;
+const COUNTS_FRESH_MS = 2000;
 
 const CLAIM_ACTIVE = `(f.claimed_by IS NOT NULL AND f.claim_expires_at > now())`;
 
@@ -70,11 +74,30 @@ interface SummaryRow {
 
 @Injectable()
 export class FlagsService {
+  /**
+   * Counting a million flags takes ~100 ms, and every open queue asks: each distinct filter is
+   * counted at most once per COUNTS_FRESH_MS, in the background while askers get the previous
+   * answer (concurrent askers share one query). Review actions on any replica clear it at once;
+   * new flags show up within that time.
+   */
+  private readonly countsCache = new LRUCache<string, FlagCountsDto, FlagFiltersQuery>({
+    max: 1000,
+    ttl: COUNTS_FRESH_MS,
+    allowStale: true,
+    noDeleteOnStaleGet: true,
+    fetchMethod: (_key, _stale, { context }) => this.countNow(context),
+  });
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly policies: PoliciesService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    flagEvents: FlagEventsService,
+  ) {
+    flagEvents.events
+      .pipe(filter((event) => event.type === 'flag.updated'))
+      .subscribe(() => this.countsCache.clear());
+  }
 
   /** Keyset-paginated in the chosen order; filters use the (status, created_at, id) and GIN indexes. */
   async list(query: ListFlagsQuery): Promise<FlagPageDto> {
@@ -120,16 +143,28 @@ export class FlagsService {
 
   /** Per-status counts for the same filters, for the queue's tabs and its age indicator. */
   async counts(query: FlagFiltersQuery): Promise<FlagCountsDto> {
-    const { where, params } = this.filters(query);
-    const [row]: Record<string, string | null>[] = await this.db.query(
-      `SELECT count(*) FILTER (WHERE ${STATUS_FILTERS.open}) AS open,
+    const key = JSON.stringify(Object.entries(query).sort(([a], [b]) => a.localeCompare(b)));
+    const counts = await this.countsCache.fetch(key, { context: { ...query } });
+    if (!counts) throw new Error('flag counts unavailable');
+    return counts;
+  }
+
+  private async countNow(query: FlagFiltersQuery): Promise<FlagCountsDto> {
+    const { where, params, joinsEvent } = this.filters(query);
+    // One core, not every core for a shorter while: the queue pages being served need the rest.
+    const [row]: Record<string, string | null>[] = await this.db.transaction(async (tx) => {
+      await tx.query('SET LOCAL max_parallel_workers_per_gather = 0');
+      return tx.query(
+        `SELECT count(*) FILTER (WHERE ${STATUS_FILTERS.open}) AS open,
               count(*) FILTER (WHERE ${STATUS_FILTERS.claimed}) AS claimed,
               count(*) FILTER (WHERE ${STATUS_FILTERS.escalated}) AS escalated,
               count(*) FILTER (WHERE ${STATUS_FILTERS.decided}) AS decided,
               min(f.created_at) FILTER (WHERE f.status <> 'decided') AS oldest
-       FROM ${SUMMARY_FROM} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`,
-      params,
-    );
+       FROM flags f ${joinsEvent ? 'JOIN scored_events e ON e.id = f.scored_event_id' : ''}
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`,
+        params,
+      );
+    });
     return {
       open: Number(row['open']),
       claimed: Number(row['claimed']),
@@ -143,16 +178,18 @@ export class FlagsService {
     const where: string[] = [];
     const params: unknown[] = [];
     const param = (value: unknown) => `$${params.push(value)}`;
-    if (query.category) where.push(`f.categories @> ARRAY[${param(query.category)}]::text[]`);
     if (query.source) where.push(`e.source = ${param(query.source)}`);
     if (query.authorId) where.push(`e.author_id = ${param(query.authorId)}`);
     if (query.lang) where.push(`lower(e.lang) = lower(${param(query.lang)})`);
     if (query.q) where.push(`e.text ILIKE ${param(`%${query.q.replace(/[%_\\]/g, '\\$&')}%`)}`);
+    // Filters above this line need the event row.
+    const joinsEvent = where.length > 0;
+    if (query.category) where.push(`f.categories @> ARRAY[${param(query.category)}]::text[]`);
     if (query.minScore !== undefined) where.push(`f.max_score >= ${param(query.minScore)}`);
     if (query.maxScore !== undefined) where.push(`f.max_score <= ${param(query.maxScore)}`);
     if (query.from) where.push(`f.created_at >= ${param(query.from)}::timestamptz`);
     if (query.to) where.push(`f.created_at < ${param(query.to)}::timestamptz`);
-    return { where, params, param };
+    return { where, params, param, joinsEvent };
   }
 
   async get(id: string): Promise<FlagDetailDto> {

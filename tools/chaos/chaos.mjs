@@ -1,0 +1,616 @@
+#!/usr/bin/env node
+// `npm run chaos`: scripted failures against the real embedded stack — the built api as its own
+// process(es), embedded Postgres, the kcat mock Kafka broker, the fake Mistral. Each scenario
+// prints what it injected and what it found; the last line is `N passed, N failed`.
+// CHAOS_ONLY=1,4 runs some of them. Results and their meaning: docs/reliability.md.
+import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import pg from 'pg';
+import { freePort, waitForHttp } from '../lib/free-port.mjs';
+import { createRunner } from '../lib/harness.mjs';
+import { startMockKafka } from '../lib/kafka.mjs';
+import { startEmbeddedPostgres } from '../lib/postgres.mjs';
+import { ensureCommand } from '../lib/system-deps.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const env = process.env;
+const runId = Date.now().toString(36);
+const only = env.CHAOS_ONLY ? env.CHAOS_ONLY.split(',').map(Number) : null;
+const log = (message) => console.log(`[chaos] ${message}`);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const ADMIN = { email: 'chaos@sieve.local', password: 'chaos-admin-password' };
+
+const { cleanups, cleanup, child, buildApi, startFakeMistral, migrate, produce } = createRunner(
+  root,
+  env,
+);
+
+// ---------------------------------------------------------------------------------------------
+// The stack: one Postgres server (a database per scenario), one broker, one fake Mistral.
+ensureCommand('kcat', 'kcat');
+log('building the api…');
+buildApi();
+const dataDir = mkdtempSync(join(tmpdir(), 'sieve-chaos-pg-'));
+const pgPort = await freePort();
+let postgres = await startEmbeddedPostgres({ dataDir, database: 'chaos', port: pgPort });
+cleanups.push(async () => {
+  await postgres.stop().catch(() => undefined);
+  rmSync(dataDir, { recursive: true, force: true });
+});
+const broker = await startMockKafka();
+cleanups.push(() => broker.stop());
+const mistral = await startFakeMistral({ latencyMs: 20, apiKey: 'chaos-key' });
+const kafka = new Kafka({
+  clientId: 'sieve-chaos',
+  brokers: [broker.brokers],
+  logLevel: logLevel.NOTHING,
+});
+log(`Postgres ${pgPort}, broker ${broker.brokers}, fake Mistral ${mistral.url} (+20 ms)`);
+
+async function fakeMistral(path, body) {
+  const response = await fetch(`${mistral.url}/__fake/${path}`, {
+    method: body ? 'PUT' : 'GET',
+    headers: { 'content-type': 'application/json' },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return response.json();
+}
+
+/**
+ * A scenario's own database, topics and consumer group; apis started against them; and what
+ * reached the decisions and dead-letter topics, counted per event id.
+ */
+async function scenarioStack(name) {
+  const database = `chaos_${name}_${runId}`;
+  const admin = new pg.Client({ connectionString: postgres.url });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${database}`);
+  await admin.end();
+  const databaseUrl = postgres.urlFor(database);
+  migrate(databaseUrl, broker.brokers);
+  const topics = {
+    content: `chaos.${name}.content.${runId}`,
+    decisions: `chaos.${name}.decisions.${runId}`,
+    dlq: `chaos.${name}.dlq.${runId}`,
+  };
+  const db = new pg.Pool({ connectionString: databaseUrl, max: 3 });
+  db.on('error', () => undefined); // scenario 3 stops the server under it
+  cleanups.push(() => db.end());
+
+  const decisions = new Map();
+  let deadLetters = 0;
+  const collector = kafka.consumer({ groupId: `chaos-collector-${name}-${runId}`, maxBytes: 20e6 });
+  await collector.connect();
+  await collector.subscribe({ topics: [topics.decisions, topics.dlq], fromBeginning: true });
+  await collector.run({
+    eachBatch: async ({ batch }) => {
+      if (batch.topic === topics.dlq) {
+        deadLetters += batch.messages.length;
+        return;
+      }
+      for (const m of batch.messages) {
+        const id = m.key.toString();
+        decisions.set(id, (decisions.get(id) ?? 0) + 1);
+      }
+    },
+  });
+  cleanups.push(() => collector.disconnect());
+
+  const apis = [];
+  async function startApi(extraEnv = {}) {
+    const port = await freePort();
+    const proc = child(
+      `api-${name}`,
+      process.execPath,
+      ['--max-old-space-size=192', '--max-semi-space-size=16', 'dist/apps/api/main.js'],
+      {
+        NODE_ENV: 'production',
+        PORT: String(port),
+        LOG_LEVEL: 'warn',
+        DATABASE_URL: databaseUrl,
+        DATABASE_MIGRATIONS_RUN: 'false',
+        KAFKA_BROKERS: broker.brokers,
+        KAFKA_CONTENT_TOPIC: topics.content,
+        KAFKA_DECISIONS_TOPIC: topics.decisions,
+        KAFKA_DLQ_TOPIC: topics.dlq,
+        KAFKA_GROUP_ID: `chaos-${name}-${runId}`,
+        // A killed member's partitions move after this long.
+        KAFKA_SESSION_TIMEOUT_MS: '10000',
+        MISTRAL_API_KEY: mistral.apiKey,
+        MISTRAL_BASE_URL: mistral.url,
+        MISTRAL_TIMEOUT_MS: '2000',
+        SIEVE_ADMIN_EMAIL: ADMIN.email,
+        SIEVE_ADMIN_PASSWORD: ADMIN.password,
+        ...extraEnv,
+      },
+    );
+    const url = `http://127.0.0.1:${port}`;
+    await waitForHttp(`${url}/api/health/ready`, { isAlive: () => proc.exitCode === null });
+    const api = {
+      proc,
+      url,
+      port,
+      async metric(series) {
+        const text = await (await fetch(`${url}/metrics`)).text();
+        return text
+          .split('\n')
+          .filter((l) => l.startsWith(series))
+          .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+      },
+      async stop(signal = 'SIGTERM') {
+        proc.stopped = true;
+        if (proc.exitCode !== null || proc.signalCode !== null) return;
+        const exited = new Promise((r) => proc.once('exit', r));
+        proc.kill(signal);
+        await exited;
+      },
+    };
+    apis.push(api);
+    return api;
+  }
+
+  async function stored() {
+    const { rows } = await db.query(
+      `SELECT count(*)::int AS rows, count(DISTINCT (source, event_id))::int AS events FROM scored_events`,
+    );
+    return rows[0];
+  }
+
+  /** Every stored event id has a decision; how many were published more than once. */
+  async function decisionCheck() {
+    const { rows } = await db.query('SELECT event_id FROM scored_events');
+    const missing = rows.filter((r) => !decisions.has(r.event_id)).length;
+    const repeated = [...decisions.values()].filter((n) => n > 1).length;
+    return { missing, repeated };
+  }
+
+  async function waitForStored(count, timeoutMs, check = () => undefined) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      check();
+      const now = await stored().catch(() => ({ rows: -1, events: -1 }));
+      if (now.events >= count) return now;
+      if (Date.now() > deadline)
+        throw new Error(`only ${now.events} of ${count} stored after ${timeoutMs / 1000} s`);
+      await sleep(250);
+    }
+  }
+
+  /** Waits until every stored event's decision has arrived (published at least once). */
+  async function waitForDecisions(timeoutMs = 30_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const result = await decisionCheck();
+      if (result.missing === 0 || Date.now() > deadline) return result;
+      await sleep(250);
+    }
+  }
+
+  async function stopAll() {
+    for (const api of apis) await api.stop();
+  }
+
+  return {
+    topics,
+    db,
+    databaseUrl,
+    startApi,
+    stored,
+    waitForStored,
+    waitForDecisions,
+    stopAll,
+    decisions,
+    get deadLetters() {
+      return deadLetters;
+    },
+  };
+}
+
+/** Produces `count` generated posts at `rate` per second; resolves when all are sent. */
+function producePosts(stack, { count, rate, tag }) {
+  return produce({
+    brokers: broker.brokers,
+    topic: stack.topics.content,
+    count,
+    rate,
+    runId: `${runId}${tag}`,
+  });
+}
+
+/**
+ * `clients` concurrent clients on the queue endpoints for `seconds`, each like a reviewer's
+ * dashboard: the first page, the next page from its cursor, a filtered view by severity, the
+ * counts — waiting ~thinkMs (0.5–1.5×) between requests.
+ */
+async function queueLoad({ port, token, clients, seconds, thinkMs }) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: clients + 16 });
+  const get = (path) =>
+    new Promise((resolveGet) => {
+      const started = performance.now();
+      const headers = { authorization: `Bearer ${token}` };
+      const req = http.get({ host: '127.0.0.1', port, path, agent, headers }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => (body += c));
+        res.on('end', () =>
+          resolveGet({ status: res.statusCode, ms: performance.now() - started, body }),
+        );
+      });
+      req.on('error', (error) =>
+        resolveGet({ status: 0, ms: performance.now() - started, body: error.message }),
+      );
+    });
+  const paths = {
+    'first page': () => '/api/flags?status=open',
+    'next page': (cursor) => `/api/flags?status=open&cursor=${encodeURIComponent(cursor)}`,
+    'filtered, by severity': () => '/api/flags?status=open&category=pii&sort=severity',
+    counts: () => '/api/flags/counts',
+  };
+  const cycle = ['first page', 'first page', 'next page', 'filtered, by severity', 'counts'];
+  const latencies = Object.fromEntries(Object.keys(paths).map((k) => [k, []]));
+  const failures = [];
+  const deadline = Date.now() + seconds * 1000;
+  async function client(c) {
+    let cursor = null;
+    if (thinkMs) await sleep(Math.random() * thinkMs); // not all at once
+    for (let i = c; Date.now() < deadline; i++) {
+      const kind =
+        cycle[i % cycle.length] === 'next page' && !cursor ? 'first page' : cycle[i % cycle.length];
+      const path = paths[kind](cursor);
+      const result = await get(path);
+      if (result.status === 200) {
+        latencies[kind].push(result.ms);
+        if (kind === 'first page') cursor = JSON.parse(result.body).nextCursor ?? null;
+      } else {
+        failures.push(`${result.status} ${path}: ${result.body.slice(0, 200)}`);
+      }
+      if (thinkMs) await sleep(thinkMs * (0.5 + Math.random()));
+    }
+  }
+  const started = Date.now();
+  await Promise.all(Array.from({ length: clients }, (_, c) => client(c)));
+  const elapsed = (Date.now() - started) / 1000;
+  agent.destroy();
+  const pct = (list, p) => {
+    const sorted = [...list].sort((a, b) => a - b);
+    return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : NaN;
+  };
+  const total = Object.values(latencies).reduce((sum, l) => sum + l.length, 0) + failures.length;
+  const figures = { requests_per_s: Math.round(total / elapsed), errors: failures.length };
+  const lines = Object.entries(latencies).map(([kind, l]) => {
+    figures[kind] = { p50: pct(l, 0.5), p95: pct(l, 0.95), p99: pct(l, 0.99) };
+    return `${kind} p50 ${pct(l, 0.5).toFixed(1)} / p95 ${pct(l, 0.95).toFixed(1)} / p99 ${pct(l, 0.99).toFixed(1)} ms`;
+  });
+  return {
+    seconds,
+    errors: failures.length,
+    firstPageP95: pct(latencies['first page'], 0.95),
+    figures,
+    summary: `${total} requests (${figures.requests_per_s}/s), ${failures.length} errors${failures.length ? ` (${failures.slice(0, 3).join(' | ')})` : ''}; ${lines.join('; ')}`,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scenarios. Each returns { injected, found, passed } and throws only when the harness fails.
+
+const scenarios = [
+  {
+    n: 1,
+    title: 'SIGKILL the consumer mid-batch, restart it',
+    async run() {
+      const stack = await scenarioStack('kill');
+      const count = 30_000;
+      const api = await stack.startApi();
+      const producing = producePosts(stack, { count, rate: 3000, tag: 'kill' });
+      await stack.waitForStored(3000, 30_000);
+      const before = (await stack.stored()).events;
+      await api.stop('SIGKILL');
+      await sleep(1000);
+      const restarted = await stack.startApi();
+      await producing.done;
+      const after = await stack.waitForStored(count, 120_000);
+      const { missing, repeated } = await stack.waitForDecisions();
+      const replayed = await restarted.metric('sieve_events_already_stored_total');
+      await stack.stopAll();
+      return {
+        injected: `SIGKILL with ${before} of ${count} events stored (producing at 3,000/s), restart after 1 s`,
+        found: `${after.rows} rows for ${after.events} events (expected ${count}); ${replayed} replayed events not stored again; decisions missing for ${missing}, published twice for ${repeated} (deduplicable by event id)`,
+        passed: after.rows === count && after.events === count && missing === 0,
+      };
+    },
+  },
+  {
+    n: 2,
+    title: 'Mistral returns 20% 429 (Retry-After 1 s), 10% 5xx and 5% timeouts for a minute',
+    async run() {
+      const stack = await scenarioStack('mistral');
+      const count = 30_000;
+      const api = await stack.startApi();
+      const before = await fakeMistral('stats');
+      const faults = {
+        rateLimited: 0.2,
+        retryAfterSeconds: 1,
+        serverError: 0.1,
+        timeout: 0.05,
+        seed: 7,
+      };
+      await fakeMistral('faults', faults);
+      const started = Date.now();
+      const producing = producePosts(stack, { count, rate: 500, tag: 'mistral' });
+      await producing.done;
+      await sleep(Math.max(0, 60_000 - (Date.now() - started)));
+      await fakeMistral('faults', {});
+      const after = await stack.waitForStored(count, 120_000);
+      const { missing } = await stack.waitForDecisions();
+      const stats = await fakeMistral('stats');
+      const delta = (a, b, key) => (a[key] ?? 0) - (b[key] ?? 0);
+      const calls = delta(stats.received, before.received, '/v1/moderations');
+      const successes = delta(stats.served, before.served, '/v1/moderations');
+      const injected = Object.keys(stats.injected).reduce(
+        (sum, k) => sum + delta(stats.injected, before.injected, k),
+        0,
+      );
+      // The fake fails 35% of calls whatever the client does: each success costs 1/0.65 calls on
+      // average. A retry storm shows up as calls well beyond that.
+      const minimum = successes / (1 - 0.35);
+      const amplification = calls / minimum;
+      const batchFailures = await api.metric('sieve_ingest_batch_failures_total');
+      await stack.stopAll();
+      return {
+        injected: `faults on ${JSON.stringify(faults)} for 60 s while ${count} events arrived at 500/s; client timeout 2 s`,
+        found: `${after.events} of ${count} events stored, ${after.rows} rows; decisions missing for ${missing}; ${calls} moderation calls (${injected} faulted, ${successes} answered) = ${amplification.toFixed(2)}× the ${Math.round(minimum)} the fault rate forces; ${batchFailures} batches paused and retried`,
+        passed:
+          after.rows === count && after.events === count && missing === 0 && amplification <= 1.5,
+      };
+    },
+  },
+  {
+    n: 3,
+    title: 'Postgres stopped for 20 s and restarted',
+    async run() {
+      const stack = await scenarioStack('postgres');
+      const count = 20_000;
+      const api = await stack.startApi();
+      const producing = producePosts(stack, { count, rate: 500, tag: 'pg' });
+      await stack.waitForStored(2000, 30_000);
+      await postgres.stop();
+      const stoppedAt = Date.now();
+      let paused = 0;
+      let notReady = false;
+      while (Date.now() - stoppedAt < 20_000) {
+        paused = Math.max(paused, await api.metric('sieve_ingest_paused_partitions'));
+        const ready = await fetch(`${api.url}/api/health/ready`).catch(() => null);
+        if (ready?.status === 503) notReady = true;
+        await sleep(500);
+      }
+      postgres = await startEmbeddedPostgres({ dataDir, database: 'chaos', port: pgPort });
+      await producing.done;
+      const after = await stack.waitForStored(count, 180_000);
+      const { missing } = await stack.waitForDecisions();
+      const readyAgain = (await fetch(`${api.url}/api/health/ready`)).status === 200;
+      await stack.stopAll();
+      return {
+        injected: `Postgres stopped for 20 s while ${count} events arrived at 500/s`,
+        found: `during the outage: up to ${paused} partitions paused, readiness ${notReady ? '503' : 'still 200'}; after: ready ${readyAgain}, ${after.events} of ${count} events stored, ${after.rows} rows, decisions missing for ${missing}`,
+        passed:
+          after.rows === count &&
+          after.events === count &&
+          missing === 0 &&
+          paused > 0 &&
+          readyAgain,
+      };
+    },
+  },
+  {
+    n: 4,
+    title: '1% poison messages (invalid JSON, missing fields, 1 MB texts, invalid UTF-8)',
+    async run() {
+      const clean = await scenarioStack('clean');
+      const poisoned = await scenarioStack('poison');
+      const count = 40_000;
+      // Side by side: the same stream without and with poison, each as fast as it is consumed.
+      await clean.startApi();
+      let t = Date.now();
+      await producePosts(clean, { count, rate: 0, tag: 'clean' }).done;
+      await clean.waitForStored(count, 180_000);
+      const cleanEps = count / ((Date.now() - t) / 1000);
+      await clean.stopAll();
+
+      const api = await poisoned.startApi();
+      const kinds = ['invalid_json', 'invalid_event', 'text_too_large', 'invalid_encoding'];
+      // One in 40 is a 1 MB post: the mock broker keeps ~5 MB per partition, more would push
+      // unread events out of it (a real broker keeps days).
+      const kindOf = (i) => (i % 40 === 0 ? 'text_too_large' : kinds[[0, 1, 3][i % 3]]);
+      const poison = (i) => {
+        const kind = kindOf(i);
+        const key = `poison-${i}`;
+        if (kind === 'invalid_json') return { key, value: '{"id": "p' + i + '", "text": ' };
+        if (kind === 'invalid_event')
+          return { key, value: JSON.stringify({ id: `p${i}`, text: 'no source or author' }) };
+        if (kind === 'text_too_large')
+          return {
+            key,
+            value: JSON.stringify({
+              id: `p${i}`,
+              source: 'chaos',
+              authorId: 'a',
+              text: 'x'.repeat(1_000_000),
+              createdAt: new Date().toISOString(),
+            }),
+          };
+        return {
+          key,
+          value: Buffer.concat([
+            Buffer.from('{"id":"p' + i + '","source":"chaos","authorId":"a","text":"'),
+            Buffer.from([0xc3, 0x28, 0xff]),
+            Buffer.from('"}'),
+          ]),
+        };
+      };
+      const poisonCount = count / 100;
+      const producer = kafka.producer({
+        createPartitioner: Partitioners.DefaultPartitioner,
+        allowAutoTopicCreation: true,
+      });
+      await producer.connect();
+      t = Date.now();
+      const producing = producePosts(poisoned, { count, rate: 0, tag: 'poison' });
+      // Spread over the run, one per request so a 1 MB post never shares a batch.
+      for (let i = 0; i < poisonCount; i++) {
+        await producer.send({ topic: poisoned.topics.content, messages: [poison(i)] });
+        await sleep(10);
+      }
+      await producer.disconnect();
+      await producing.done;
+      await poisoned.waitForStored(count, 180_000);
+      const poisonEps = count / ((Date.now() - t) / 1000);
+      const deadline = Date.now() + 30_000;
+      while (poisoned.deadLetters < poisonCount && Date.now() < deadline) await sleep(250);
+      await sleep(2000); // any extra dead letter would arrive now
+      const byReason = {};
+      const metrics = await (await fetch(`${api.url}/metrics`)).text();
+      for (const [, reason, n] of metrics.matchAll(
+        /^sieve_dead_letters_total\{reason="(\w+)"\} (\d+)$/gm,
+      ))
+        byReason[reason] = Number(n);
+      const stored = await poisoned.stored();
+      await poisoned.stopAll();
+      const ratio = poisonEps / cleanEps;
+      return {
+        injected: `${poisonCount} poison messages (${kinds.join(', ')}; ${poisonCount / 40} of them 1 MB posts) among ${count} good events`,
+        found: `${poisoned.deadLetters} on the dead-letter topic (${JSON.stringify(byReason)}); ${stored.events} good events stored; ${Math.round(poisonEps)} events/s with poison vs ${Math.round(cleanEps)} without (${ratio.toFixed(2)}×)`,
+        passed:
+          poisoned.deadLetters === poisonCount &&
+          stored.events === count &&
+          stored.rows === count &&
+          ratio >= 0.8,
+      };
+    },
+  },
+  {
+    n: 5,
+    title: 'A rebalance during load: a second consumer joins, then leaves',
+    async run() {
+      const stack = await scenarioStack('rebalance');
+      const count = 40_000;
+      const first = await stack.startApi();
+      const producing = producePosts(stack, { count, rate: 2000, tag: 'rebalance' });
+      await stack.waitForStored(5000, 30_000);
+      const second = await stack.startApi();
+      const joinedAt = (await stack.stored()).events;
+      await stack.waitForStored(joinedAt + 10_000, 60_000);
+      const secondStored = (await second.metric('sieve_events_scored_total')) > 0;
+      await second.stop('SIGTERM');
+      const leftAt = (await stack.stored()).events;
+      await producing.done;
+      const after = await stack.waitForStored(count, 120_000);
+      const { missing, repeated } = await stack.waitForDecisions();
+      const replayed = await first.metric('sieve_events_already_stored_total');
+      await stack.stopAll();
+      return {
+        injected: `a second api joined at ${joinedAt} and left (SIGTERM) at ${leftAt} of ${count} events (2,000/s)`,
+        found: `second api scored events: ${secondStored}; ${after.rows} rows for ${after.events} events; ${replayed} replays not stored again; decisions missing for ${missing}, twice for ${repeated}`,
+        passed: after.rows === count && after.events === count && missing === 0 && secondStored,
+      };
+    },
+  },
+  {
+    n: 6,
+    title: '200 concurrent API clients for 60 s on the queue with 1M flags stored',
+    async run() {
+      const stack = await scenarioStack('queue');
+      const flags = Number(env.CHAOS_FLAGS ?? 1_000_000);
+      log(`  seeding ${flags} flagged events…`);
+      const seeded = Date.now();
+      await stack.db.query(
+        `WITH e AS (
+           INSERT INTO scored_events (source, event_id, author_id, text, lang, event_created_at, scored_at, model, scores, policy_version, decision)
+           SELECT (ARRAY['forum','comments','chat'])[1 + i % 3], 'seed-' || i, 'user-' || (i % 20000),
+                  'seeded post number ' || i, 'en', now() - i * interval '1 second', now() - i * interval '1 second',
+                  'mistral-moderation-2603', '{}', 1, 'review'
+           FROM generate_series(1, $1::int) AS i
+           RETURNING id, scored_at)
+         -- A queue after weeks of traffic: 60% open, 25% decided, 15% escalated; scores skewed low.
+         INSERT INTO flags (scored_event_id, status, auto_decision, categories, triggered, max_score, created_at, updated_at)
+         SELECT id, CASE WHEN r < 0.6 THEN 'open' WHEN r < 0.85 THEN 'decided' ELSE 'escalated' END,
+                CASE WHEN score > 0.9 THEN 'block' ELSE 'review' END,
+                (ARRAY['violence_and_threats', 'hate_and_discrimination', 'pii', 'sexual', 'selfharm'])[1 + floor(c * 5)::int : 1 + floor(c * 5)::int],
+                '[]', score, scored_at, scored_at
+         FROM (SELECT id, scored_at, random() AS r, random() AS c, 0.5 + 0.5 * random() ^ 2 AS score FROM e) AS x`,
+        [flags],
+      );
+      await stack.db.query('VACUUM ANALYZE scored_events');
+      await stack.db.query('VACUUM ANALYZE flags');
+      log(`  seeded in ${Math.round((Date.now() - seeded) / 1000)} s`);
+      const api = await stack.startApi({ INGEST_ENABLED: 'false' });
+
+      const login = await fetch(`${api.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(ADMIN),
+      });
+      const session = await login.json();
+      const created = await fetch(`${api.url}/api/tokens`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          cookie: String(login.headers.get('set-cookie')).split(';')[0],
+          'x-csrf-token': session.csrfToken,
+        },
+        body: JSON.stringify({ name: 'chaos load', role: 'reviewer' }),
+      });
+      const { token } = await created.json();
+      if (!token) throw new Error(`could not create an API token (${created.status})`);
+
+      const reviewers = await queueLoad({
+        port: api.port,
+        token,
+        clients: 200,
+        seconds: Number(env.CHAOS_LOAD_SECONDS ?? 60),
+        thinkMs: 1000,
+      });
+      const saturated = await queueLoad({
+        port: api.port,
+        token,
+        clients: 200,
+        seconds: 20,
+        thinkMs: 0,
+      });
+      await stack.stopAll();
+      return {
+        injected: `${flags} flags stored; 200 clients for ${reviewers.seconds} s working like reviewers' dashboards (a request, then ~1 s to read it: 0.5–1.5 s), then 200 clients for 20 s with no pause at all`,
+        found: `like reviewers: ${reviewers.summary}. No pause (capacity): ${saturated.summary}`,
+        passed: reviewers.errors === 0 && saturated.errors === 0 && reviewers.firstPageP95 < 50,
+        figures: { reviewers: reviewers.figures, saturated: saturated.figures },
+      };
+    },
+  },
+];
+
+// ---------------------------------------------------------------------------------------------
+const outcomes = [];
+for (const scenario of scenarios) {
+  if (only && !only.includes(scenario.n)) continue;
+  log(`${scenario.n}. ${scenario.title}`);
+  const started = Date.now();
+  let outcome;
+  try {
+    outcome = await scenario.run();
+  } catch (error) {
+    outcome = { injected: '(harness error)', found: error.stack ?? String(error), passed: false };
+  }
+  const seconds = Math.round((Date.now() - started) / 1000);
+  log(`  injected: ${outcome.injected}`);
+  log(`  found:    ${outcome.found}`);
+  log(`  ${outcome.passed ? 'PASS' : 'FAIL'} (${seconds} s)`);
+  outcomes.push({ n: scenario.n, title: scenario.title, seconds, ...outcome });
+}
+const passed = outcomes.filter((o) => o.passed).length;
+console.log(JSON.stringify({ date: new Date().toISOString(), outcomes }));
+console.log(`${passed} passed, ${outcomes.length - passed} failed`);
+await cleanup();
+process.exit(passed === outcomes.length ? 0 : 1);
