@@ -64,6 +64,8 @@ async function fakeMistral(path, body) {
  * A scenario's own database, topics and consumer group; apis started against them; and what
  * reached the decisions and dead-letter topics, counted per event id.
  */
+const openStacks = [];
+
 async function scenarioStack(name) {
   const database = `chaos_${name}_${runId}`;
   const admin = new pg.Client({ connectionString: postgres.url });
@@ -110,7 +112,7 @@ async function scenarioStack(name) {
       {
         NODE_ENV: 'production',
         PORT: String(port),
-        LOG_LEVEL: 'warn',
+        LOG_LEVEL: env.CHAOS_API_LOG_LEVEL ?? 'warn',
         DATABASE_URL: databaseUrl,
         DATABASE_MIGRATIONS_RUN: 'false',
         KAFKA_BROKERS: broker.brokers,
@@ -194,10 +196,11 @@ async function scenarioStack(name) {
     for (const api of apis) await api.stop();
   }
 
-  return {
+  const stack = {
     topics,
     db,
     databaseUrl,
+    apis,
     startApi,
     stored,
     waitForStored,
@@ -208,17 +211,33 @@ async function scenarioStack(name) {
       return deadLetters;
     },
   };
+  openStacks.push(stack);
+  return stack;
 }
 
-/** Produces `count` generated posts at `rate` per second; resolves when all are sent. */
+/**
+ * Produces `count` generated posts at `rate` per second (0: as fast as the consumer keeps up —
+ * never more than 10,000 ahead of what is stored, or the mock broker's ~5 MB per partition would
+ * drop unread events).
+ */
 function producePosts(stack, { count, rate, tag }) {
-  return produce({
-    brokers: broker.brokers,
-    topic: stack.topics.content,
-    count,
-    rate,
-    runId: `${runId}${tag}`,
-  });
+  let storedCount = 0;
+  return produce(
+    {
+      brokers: broker.brokers,
+      topic: stack.topics.content,
+      count,
+      rate,
+      window: rate ? undefined : 10_000,
+      runId: `${runId}${tag}`,
+    },
+    rate
+      ? undefined
+      : async () => {
+          storedCount = (await stack.stored().catch(() => null))?.events ?? storedCount;
+          return storedCount;
+        },
+  );
 }
 
 /**
@@ -478,11 +497,13 @@ const scenarios = [
       ))
         byReason[reason] = Number(n);
       const stored = await poisoned.stored();
+      const replayed = await api.metric('sieve_events_already_stored_total');
+      const consumed = await api.metric('sieve_events_consumed_total');
       await poisoned.stopAll();
       const ratio = poisonEps / cleanEps;
       return {
         injected: `${poisonCount} poison messages (${kinds.join(', ')}; ${poisonCount / 40} of them 1 MB posts) among ${count} good events`,
-        found: `${poisoned.deadLetters} on the dead-letter topic (${JSON.stringify(byReason)}); ${stored.events} good events stored; ${Math.round(poisonEps)} events/s with poison vs ${Math.round(cleanEps)} without (${ratio.toFixed(2)}×)`,
+        found: `${poisoned.deadLetters} on the dead-letter topic (${JSON.stringify(byReason)}); ${stored.events} good events stored (${consumed} consumed, ${replayed} of them replays); ${Math.round(poisonEps)} events/s with poison vs ${Math.round(cleanEps)} without (${ratio.toFixed(2)}×)`,
         passed:
           poisoned.deadLetters === poisonCount &&
           stored.events === count &&
@@ -602,6 +623,14 @@ for (const scenario of scenarios) {
     outcome = await scenario.run();
   } catch (error) {
     outcome = { injected: '(harness error)', found: error.stack ?? String(error), passed: false };
+  }
+  // A scenario that failed half-way leaves its apis running: show what they said, stop them.
+  for (const stack of openStacks.splice(0)) {
+    if (!outcome.passed) {
+      for (const api of stack.apis)
+        log(`  last lines of api ${api.port}:\n${api.proc.tail.slice(-12).join('\n')}`);
+    }
+    await stack.stopAll();
   }
   const seconds = Math.round((Date.now() - started) / 1000);
   log(`  injected: ${outcome.injected}`);

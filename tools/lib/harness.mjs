@@ -105,7 +105,11 @@ export function createRunner(root, env = process.env) {
       }),
     ]);
     const ticker = progress
-      ? setInterval(async () => proc.connected && proc.send({ progress: await progress() }), 100)
+      ? setInterval(async () => {
+          const consumed = await progress();
+          // The producer may have finished meanwhile.
+          if (proc.connected) proc.send({ progress: consumed }, () => undefined);
+        }, 100)
       : null;
     const done = new Promise((resolveDone, reject) => {
       proc.on('message', (m) => m.done && resolveDone(m));
