@@ -101,18 +101,22 @@ export class IngestConsumer implements OnApplicationBootstrap, OnModuleDestroy {
     const { topic, partition } = batch;
     let progress = this.progress.get(partition);
     if (!progress) this.progress.set(partition, (progress = new PartitionProgress()));
-    if (progress.failedAt !== null) return;
+    if (progress.failed) return;
 
     // Backpressure: a bounded amount of work in flight per process.
     while (this.pendingEvents() >= this.config.INGEST_MAX_PENDING_EVENTS && this.inFlight.size) {
       await Promise.race(this.inFlight);
       await heartbeat().catch(() => undefined);
-      if (this.stopping || isStale() || progress.failedAt !== null) return;
+      if (this.stopping || isStale() || progress.failed) return;
     }
 
     this.metrics.consumerLag.set({ topic, partition }, Number(batch.offsetLag()));
     this.metrics.batchSize.observe(batch.messages.length);
-    const handle = progress.start(batch.lastOffset(), batch.messages.length);
+    const handle = progress.start(
+      batch.firstOffset() ?? batch.lastOffset(),
+      batch.lastOffset(),
+      batch.messages.length,
+    );
     // Moves the fetch position only; commits are ours.
     resolveOffset(batch.lastOffset());
 
@@ -128,8 +132,9 @@ export class IngestConsumer implements OnApplicationBootstrap, OnModuleDestroy {
           }
         },
         (error: unknown) => {
+          const firstFailure = !progress.failed;
           handle.fail();
-          this.backOff(topic, partition, progress, batch.firstOffset() ?? '0', error);
+          if (firstFailure) this.backOff(topic, partition, progress, error);
         },
       )
       .finally(() => {
@@ -145,15 +150,13 @@ export class IngestConsumer implements OnApplicationBootstrap, OnModuleDestroy {
     return sum;
   }
 
+  /** Pauses the partition after its first failed batch and replays it after a backoff. */
   private backOff(
     topic: string,
     partition: number,
     progress: PartitionProgress,
-    firstOffset: string,
     error: unknown,
   ): void {
-    if (progress.failedAt !== null) return; // an earlier batch of the partition failed already
-    progress.failedAt = firstOffset;
     const consumer = this.consumer;
     if (!consumer || this.stopping) return;
     consumer.pause([{ topic, partitions: [partition] }]);
@@ -166,7 +169,7 @@ export class IngestConsumer implements OnApplicationBootstrap, OnModuleDestroy {
     const delay = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
     const message = error instanceof Error ? error.message : String(error);
     this.logger.warn(
-      `${topic}[${partition}] batch at offset ${firstOffset} failed (${causeOf(error)}: ${message}); partition paused, retrying in ${delay} ms (attempt ${attempt})`,
+      `${topic}[${partition}] batch failed (${causeOf(error)}: ${message}); partition paused, retrying from offset ${progress.resumeOffset()} in ${delay} ms (attempt ${attempt})`,
     );
     const timer = setTimeout(() => {
       this.timers.delete(timer);
@@ -175,7 +178,7 @@ export class IngestConsumer implements OnApplicationBootstrap, OnModuleDestroy {
         // Later batches of the partition may have been stored meanwhile: they are replayed
         // too, and stored once. (After a rebalance the new generation starts from the commit.)
         this.progress.set(partition, new PartitionProgress());
-        consumer.seek({ topic, partition, offset: firstOffset });
+        consumer.seek({ topic, partition, offset: progress.resumeOffset() });
       }
       consumer.resume([{ topic, partitions: [partition] }]);
     }, delay);
