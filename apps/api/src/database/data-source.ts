@@ -11,6 +11,7 @@ import { PolicyAuthoring1764108000000 } from './migrations/1764108000000-PolicyA
 import { ScoreHistograms1764115200000 } from './migrations/1764115200000-ScoreHistograms';
 import { ShadowPolicies1764122400000 } from './migrations/1764122400000-ShadowPolicies';
 import { QueueSeverityIndex1764129600000 } from './migrations/1764129600000-QueueSeverityIndex';
+import { SavedViews1764136800000 } from './migrations/1764136800000-SavedViews';
 
 /**
  * Entities for the tables read through repositories. scored_events and flags are written and
@@ -29,6 +30,7 @@ export const MIGRATIONS = [
   ScoreHistograms1764115200000,
   ShadowPolicies1764122400000,
   QueueSeverityIndex1764129600000,
+  SavedViews1764136800000,
 ];
 
 /** The one description of the database, shared by Nest, the migration command and tests. */

@@ -212,18 +212,49 @@ describe('review workflow: claims, decisions, undo, notes, bulk', () => {
 
     expect((await alice.agent.get('/api/auth/me').expect(200)).body.user.preferences).toEqual({
       blurSensitive: true,
+      savedViews: [],
     });
     const off = await alice.agent
       .patch('/api/auth/preferences')
       .set('x-csrf-token', alice.csrfToken)
       .send({ blurSensitive: false })
       .expect(200);
-    expect(off.body.preferences).toEqual({ blurSensitive: false });
+    expect(off.body.preferences).toEqual({ blurSensitive: false, savedViews: [] });
     await alice.agent
       .patch('/api/auth/preferences')
       .set('x-csrf-token', alice.csrfToken)
       .send({ blurSensitive: 'no' })
       .expect(400);
+
+    // Saved views: the whole list at once, kept with the account, blur setting untouched.
+    const views = [
+      { name: 'PII, most severe', query: 'status=open&category=pii&sort=severity' },
+      { name: 'Escalated', query: 'status=escalated' },
+    ];
+    const saved = await alice.agent
+      .patch('/api/auth/preferences')
+      .set('x-csrf-token', alice.csrfToken)
+      .send({ savedViews: views })
+      .expect(200);
+    expect(saved.body.preferences).toEqual({ blurSensitive: false, savedViews: views });
+    expect(
+      (await alice.agent.get('/api/auth/me').expect(200)).body.user.preferences.savedViews,
+    ).toEqual(views);
+    const refused = async (savedViews: unknown, field: RegExp) => {
+      const response = await alice.agent
+        .patch('/api/auth/preferences')
+        .set('x-csrf-token', alice.csrfToken)
+        .send({ savedViews });
+      expect([400, 422]).toContain(response.status);
+      expect(JSON.stringify(response.body.details)).toMatch(field);
+    };
+    await refused([{ name: '', query: 'status=open' }], /name/);
+    await refused([{ name: 'x', query: '<script>' }], /query/);
+    await refused([views[0], { ...views[1], name: 'pii, MOST severe' }], /savedViews/);
+    await refused(
+      Array.from({ length: 21 }, (_, i) => ({ name: `v${i}`, query: '' })),
+      /savedViews/,
+    );
   });
 
   it('reports stats: flags per day and category, decisions per reviewer, agreement on identical texts', async () => {

@@ -5,6 +5,7 @@ import {
   Logger,
   NotFoundException,
   type OnApplicationBootstrap,
+  UnprocessableEntityException,
 } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
@@ -14,6 +15,7 @@ import type { Principal, Role } from '../auth/roles';
 import { SessionsService } from '../auth/sessions.service';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import demoUsers from './demo-users.json';
+import type { SavedViewDto } from '@sieve/contracts';
 import type { CreateUserDto, UpdateUserDto, UserDto } from './dto/user.dto';
 import { User } from './entities/user.entity';
 
@@ -147,9 +149,26 @@ export class UsersService implements OnApplicationBootstrap {
     return toDto(after);
   }
 
-  async setPreferences(id: string, preferences: { blurSensitive?: boolean }): Promise<UserDto> {
-    if (preferences.blurSensitive !== undefined)
-      await this.users.update({ id }, { blurSensitive: preferences.blurSensitive });
+  /** Changes only what is given; saved views are replaced as a whole list. */
+  async setPreferences(
+    id: string,
+    preferences: { blurSensitive?: boolean; savedViews?: SavedViewDto[] },
+  ): Promise<UserDto> {
+    const changes: Partial<Pick<User, 'blurSensitive' | 'savedViews'>> = {};
+    if (preferences.blurSensitive !== undefined) changes.blurSensitive = preferences.blurSensitive;
+    if (preferences.savedViews !== undefined) {
+      const names = preferences.savedViews.map((v) => v.name.trim().toLowerCase());
+      if (new Set(names).size !== names.length)
+        throw new UnprocessableEntityException({
+          message: 'Saved view names must be unique',
+          details: [{ field: 'savedViews', errors: ['two views have the same name'] }],
+        });
+      changes.savedViews = preferences.savedViews.map((v) => ({
+        name: v.name.trim(),
+        query: v.query,
+      }));
+    }
+    if (Object.keys(changes).length > 0) await this.users.update({ id }, changes);
     return toDto(await this.findById(id));
   }
 
@@ -189,7 +208,7 @@ export function toDto(u: User): UserDto {
     displayName: u.displayName,
     role: u.role,
     disabled: u.disabled,
-    preferences: { blurSensitive: u.blurSensitive },
+    preferences: { blurSensitive: u.blurSensitive, savedViews: u.savedViews ?? [] },
     createdAt: u.createdAt.toISOString(),
   };
 }

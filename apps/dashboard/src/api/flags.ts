@@ -31,18 +31,30 @@ export interface FlagFilters {
   status?: FlagStatus;
   category?: string;
   source?: string;
+  authorId?: string;
   lang?: string;
   q?: string;
   minScore?: number;
+  /** Flagged within this window before now. */
+  since?: FlagWindow;
   sort?: FlagSort;
+}
+
+export const FLAG_WINDOWS = { '1h': 3_600_000, '24h': 86_400_000, '7d': 604_800_000 } as const;
+export type FlagWindow = keyof typeof FLAG_WINDOWS;
+
+/** The api's parameters: a window becomes `from`, computed when the request is made. */
+function apiFilters({ since, ...filters }: FlagFilters) {
+  const from = since ? new Date(Date.now() - FLAG_WINDOWS[since]).toISOString() : undefined;
+  return { ...filters, from };
 }
 
 const flagPath = (id: string) => `/flags/${encodeURIComponent(id)}`;
 
 export const listFlags = (filters: FlagFilters, cursor?: string, limit = 50) =>
-  request<FlagPageDto>(`/flags${queryString({ ...filters, cursor, limit })}`);
+  request<FlagPageDto>(`/flags${queryString({ ...apiFilters(filters), cursor, limit })}`);
 export const getFlagCounts = ({ status: _status, sort: _sort, ...filters }: FlagFilters) =>
-  request<FlagCountsDto>(`/flags/counts${queryString(filters)}`);
+  request<FlagCountsDto>(`/flags/counts${queryString(apiFilters(filters))}`);
 export const getFlag = (id: string) => request<FlagDetailDto>(flagPath(id));
 export const claimFlag = (id: string) => send<ClaimDto>('POST', `${flagPath(id)}/claim`);
 export const releaseFlag = (id: string) => send<void>('DELETE', `${flagPath(id)}/claim`);

@@ -64,7 +64,7 @@ const session = (blurSensitive: boolean): SessionDto => ({
     displayName: 'Rita',
     role: 'reviewer',
     disabled: false,
-    preferences: { blurSensitive },
+    preferences: { blurSensitive, savedViews: [] },
     createdAt: new Date().toISOString(),
   },
   csrfToken: 'csrf',

@@ -35,7 +35,7 @@ const session: SessionDto = {
     displayName: 'Rita',
     role: 'reviewer',
     disabled: false,
-    preferences: { blurSensitive: false },
+    preferences: { blurSensitive: false, savedViews: [] },
     createdAt: new Date().toISOString(),
   },
   csrfToken: 'csrf',
@@ -49,10 +49,18 @@ function Where() {
 /** The page against a fake api: `pages` answers GET /flags, `counts` GET /flags/counts. */
 function renderQueue(page: FlagPageDto, counts: FlagCountsDto, url = '/') {
   const requests: string[] = [];
-  global.fetch = jest.fn(async (input: RequestInfo | URL) => {
+  global.fetch = jest.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
     const path = String(input);
-    requests.push(path);
-    const body = path.includes('/flags/counts') ? counts : page;
+    requests.push(init?.method === 'PATCH' ? `PATCH ${path} ${String(init.body)}` : path);
+    const body =
+      init?.method === 'PATCH'
+        ? {
+            ...session.user,
+            preferences: { ...session.user.preferences, ...JSON.parse(String(init.body)) },
+          }
+        : path.includes('/flags/counts')
+          ? counts
+          : page;
     return { status: 200, ok: true, json: async () => body } as Response;
   }) as typeof fetch;
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
@@ -155,5 +163,46 @@ describe('QueuePage', () => {
     fireEvent.submit(screen.getByRole('search'));
     await waitFor(() => expect(screen.getByTestId('location').textContent).toContain('q=paris'));
     await waitFor(() => expect(requests.some((r) => r.includes('q=paris'))).toBe(true));
+  });
+
+  it('narrows to one author from a row, and to a recent window, sending `from` as a time', async () => {
+    const requests = renderQueue({ items: [flag(1)], nextCursor: null }, counts);
+    await screen.findByTestId('queue');
+    fireEvent.click(screen.getByRole('button', { name: 'author-1' }));
+    await waitFor(() =>
+      expect(screen.getByTestId('location').textContent).toContain('authorId=author-1'),
+    );
+    expect((screen.getByLabelText('Author') as HTMLInputElement).value).toBe('author-1');
+    fireEvent.change(screen.getByLabelText('Flagged'), { target: { value: '1h' } });
+    await waitFor(() => expect(screen.getByTestId('location').textContent).toContain('since=1h'));
+    await waitFor(() => {
+      const last = requests.filter((r) => /\/flags\?/.test(r)).pop() ?? '';
+      const from = new URL(last, 'http://x').searchParams.get('from');
+      expect(new URL(last, 'http://x').searchParams.get('authorId')).toBe('author-1');
+      expect(Date.now() - Date.parse(from ?? '')).toBeGreaterThanOrEqual(3_600_000);
+      expect(Date.now() - Date.parse(from ?? '')).toBeLessThan(3_660_000);
+    });
+  });
+
+  it('saves the current filters as a named view, shows it as active, and deletes it', async () => {
+    const requests = renderQueue(
+      { items: [flag(1)], nextCursor: null },
+      counts,
+      '/?sort=severity&category=pii',
+    );
+    await screen.findByTestId('queue');
+    fireEvent.click(screen.getByRole('button', { name: 'Save this view' }));
+    fireEvent.change(screen.getByLabelText('View name'), { target: { value: 'PII, worst first' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    const views = await screen.findByRole('navigation', { name: 'Saved views' });
+    const link = await within(views).findByRole('link', { name: 'PII, worst first' });
+    expect(link.getAttribute('href')).toBe('/?category=pii&sort=severity');
+    expect(link.parentElement?.className).toContain('active');
+    expect(requests.find((r) => r.startsWith('PATCH'))).toContain(
+      '{"savedViews":[{"name":"PII, worst first","query":"category=pii&sort=severity"}]}',
+    );
+    fireEvent.click(within(views).getByRole('button', { name: 'Delete view PII, worst first' }));
+    await waitFor(() => expect(within(views).queryByRole('link')).toBeNull());
+    expect(requests.filter((r) => r.startsWith('PATCH')).pop()).toContain('{"savedViews":[]}');
   });
 });

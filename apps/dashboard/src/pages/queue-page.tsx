@@ -4,13 +4,16 @@ import { hasRole } from '../api/auth';
 import {
   FLAG_SORTS,
   FLAG_STATUSES,
+  FLAG_WINDOWS,
   type FlagFilters,
+  type FlagWindow,
   type FlagSort,
   type FlagStatus,
 } from '../api/flags';
 import { CategoryChips } from '../components/category-chips';
 import { DecisionPanel } from '../components/decision-panel';
 import { timeAgo } from '../components/format';
+import { SavedViews } from '../components/saved-views';
 import { StatusBadge } from '../components/status-badge';
 import { useFlagCounts, useFlagQueue } from '../hooks/use-flags';
 import { useHotkeys } from '../hooks/use-hotkeys';
@@ -18,6 +21,12 @@ import { useNow } from '../hooks/use-now';
 import { useBulkDecide } from '../hooks/use-review';
 import { useSession } from '../hooks/use-session';
 import { useSystemInfo } from '../hooks/use-system';
+
+const WINDOW_LABELS: Record<FlagWindow, string> = {
+  '1h': 'hour',
+  '24h': '24 hours',
+  '7d': '7 days',
+};
 
 export function QueuePage() {
   const [params, setParams] = useSearchParams();
@@ -28,11 +37,17 @@ export function QueuePage() {
     status: (params.get('status') as FlagStatus | null) ?? undefined,
     category: params.get('category') ?? undefined,
     source: params.get('source') ?? undefined,
+    authorId: params.get('authorId') ?? undefined,
     lang: params.get('lang') ?? undefined,
+    since: (params.get('since') as FlagWindow | null) ?? undefined,
     q: params.get('q') ?? undefined,
     minScore: minScore ? Number(minScore) : undefined,
     sort: (params.get('sort') as FlagSort | null) ?? undefined,
   };
+  // What a saved view keeps: the filters in the address, in a stable order.
+  const viewQuery = new URLSearchParams(
+    [...params].sort(([a], [b]) => a.localeCompare(b)),
+  ).toString();
   const system = useSystemInfo();
   const session = useSession();
   const queue = useFlagQueue(filters);
@@ -127,6 +142,20 @@ export function QueuePage() {
             </select>
           </label>
           <label>
+            Flagged
+            <select
+              value={filters.since ?? ''}
+              onChange={(e) => setFilter('since', e.target.value)}
+            >
+              <option value="">any time</option>
+              {Object.keys(FLAG_WINDOWS).map((w) => (
+                <option key={w} value={w}>
+                  in the last {WINDOW_LABELS[w as FlagWindow]}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
             Sort
             <select
               value={filters.sort ?? 'newest'}
@@ -141,6 +170,7 @@ export function QueuePage() {
           </label>
         </div>
       </header>
+      <SavedViews query={viewQuery} />
       <form
         className="search-bar"
         role="search"
@@ -148,7 +178,7 @@ export function QueuePage() {
           e.preventDefault();
           const data = new FormData(e.currentTarget);
           const next = new URLSearchParams(params);
-          for (const key of ['q', 'source', 'lang']) {
+          for (const key of ['q', 'source', 'authorId', 'lang']) {
             const value = String(data.get(key) ?? '').trim();
             if (value) next.set(key, value);
             else next.delete(key);
@@ -168,6 +198,13 @@ export function QueuePage() {
           aria-label="Source"
           placeholder="Source"
           defaultValue={filters.source}
+        />
+        <input
+          name="authorId"
+          aria-label="Author"
+          placeholder="Author id"
+          defaultValue={filters.authorId}
+          key={`author-${filters.authorId ?? ''}`}
         />
         <input
           name="lang"
@@ -268,7 +305,15 @@ export function QueuePage() {
                     {flag.event.text}
                   </Link>
                   <span className="muted small">
-                    by {flag.event.authorId}
+                    by{' '}
+                    <button
+                      type="button"
+                      className="link-button"
+                      title="Only this author's flags"
+                      onClick={() => setFilter('authorId', flag.event.authorId)}
+                    >
+                      {flag.event.authorId}
+                    </button>
                     {flag.event.lang ? ` · ${flag.event.lang}` : ''}
                   </span>
                 </td>

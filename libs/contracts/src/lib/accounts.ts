@@ -13,6 +13,14 @@ export interface UserDto {
 export interface UserPreferencesDto {
   /** Blur posts in sensitive categories until revealed (reviewer wellbeing). */
   blurSensitive: boolean;
+  /** Named queue filters, in the reviewer's order. */
+  savedViews: SavedViewDto[];
+}
+
+export interface SavedViewDto {
+  name: string;
+  /** The queue's query string without `?`, e.g. `status=open&category=pii&sort=severity`. */
+  query: string;
 }
 
 export interface SessionDto {

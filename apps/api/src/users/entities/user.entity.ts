@@ -5,6 +5,7 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
+import type { SavedViewDto } from '@sieve/contracts';
 import type { Role } from '../../auth/roles';
 
 @Entity({ name: 'users' })
@@ -29,6 +30,9 @@ export class User {
 
   @Column({ name: 'blur_sensitive', type: 'boolean', default: true })
   blurSensitive!: boolean;
+
+  @Column({ name: 'saved_views', type: 'jsonb', default: () => "'[]'" })
+  savedViews!: SavedViewDto[];
 
   @Column({ name: 'password_changed_at', type: 'timestamptz' })
   passwordChangedAt!: Date;
