@@ -12,6 +12,7 @@ import { ScoreHistograms1764115200000 } from './migrations/1764115200000-ScoreHi
 import { ShadowPolicies1764122400000 } from './migrations/1764122400000-ShadowPolicies';
 import { QueueSeverityIndex1764129600000 } from './migrations/1764129600000-QueueSeverityIndex';
 import { SavedViews1764136800000 } from './migrations/1764136800000-SavedViews';
+import { SimilarDecisions1764144000000 } from './migrations/1764144000000-SimilarDecisions';
 
 /**
  * Entities for the tables read through repositories. scored_events and flags are written and
@@ -31,6 +32,7 @@ export const MIGRATIONS = [
   ShadowPolicies1764122400000,
   QueueSeverityIndex1764129600000,
   SavedViews1764136800000,
+  SimilarDecisions1764144000000,
 ];
 
 /** The one description of the database, shared by Nest, the migration command and tests. */

@@ -28,6 +28,9 @@ import { FlagEventsService } from './flag-events.service';
 
 const DEFAULT_PAGE_SIZE = 50;
 const COUNTS_FRESH_MS = 2000;
+/** Similar past decisions are looked for among this many recently flagged decided items. */
+const SIMILAR_CANDIDATES = 5000;
+const SIMILAR_MIN = 0.4;
 
 const CLAIM_ACTIVE = `(f.claimed_by IS NOT NULL AND f.claim_expires_at > now())`;
 
@@ -268,7 +271,27 @@ export class FlagsService {
        LIMIT 10`,
       [id],
     );
-    return { authorRecent };
+    const similarDecided: FlagContextDto['similarDecided'] = await this.db.query(
+      `WITH this AS (
+         SELECT e.text FROM flags f JOIN scored_events e ON e.id = f.scored_event_id WHERE f.id = $1),
+       recent AS (
+         SELECT f.id, f.final_action, f.decided_at, e.text
+         FROM flags f JOIN scored_events e ON e.id = f.scored_event_id
+         WHERE f.status = 'decided' AND f.id <> $1
+         ORDER BY f.created_at DESC
+         LIMIT ${SIMILAR_CANDIDATES})
+       SELECT r.id AS "flagId", left(r.text, 280) AS text, r.final_action AS "finalAction",
+              r.decided_at AS "decidedAt", round(similarity(r.text, this.text)::numeric, 2)::float AS similarity,
+              (SELECT d.reason FROM flag_decisions d
+                WHERE d.flag_id = r.id AND d.undone_at IS NULL AND d.action <> 'escalate'
+                ORDER BY d.created_at DESC LIMIT 1) AS reason
+       FROM recent r, this
+       WHERE similarity(r.text, this.text) >= ${SIMILAR_MIN}
+       ORDER BY similarity DESC, r.decided_at DESC
+       LIMIT 5`,
+      [id],
+    );
+    return { authorRecent, similarDecided };
   }
 }
 

@@ -210,6 +210,23 @@ describe('review workflow: claims, decisions, undo, notes, bulk', () => {
       second.id,
     );
 
+    // Similar past decisions: a near-identical post decided before, not an unrelated one.
+    const earlier = await stack.seedFlag('Wire 500 euros to account 12345 or your family pays');
+    const unrelated = await stack.seedFlag('lovely weather at the beach today, see you all');
+    await post(alice, `/api/flags/${earlier.id}/decision`, remove).expect(201);
+    await post(alice, `/api/flags/${unrelated.id}/decision`, remove).expect(201);
+    const repost = await stack.seedFlag('Wire 500 euros to account 12345 or your family pays!!');
+    const similar = await alice.agent.get(`/api/flags/${repost.id}/context`).expect(200);
+    expect(similar.body.similarDecided).toEqual([
+      expect.objectContaining({
+        flagId: earlier.id,
+        finalAction: 'remove',
+        reason: 'Threat of violence',
+        similarity: expect.any(Number),
+      }),
+    ]);
+    expect(similar.body.similarDecided[0].similarity).toBeGreaterThan(0.8);
+
     expect((await alice.agent.get('/api/auth/me').expect(200)).body.user.preferences).toEqual({
       blurSensitive: true,
       savedViews: [],

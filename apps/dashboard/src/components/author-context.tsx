@@ -8,10 +8,7 @@ const OUTCOME: Record<string, string> = { approve: 'approved', remove: 'removed'
 
 /** The author's other recent posts on this source and what happened to each. */
 export function AuthorContext({ flagId, authorId }: { flagId: string; authorId: string }) {
-  const context = useQuery({
-    queryKey: ['flags', 'context', flagId],
-    queryFn: () => request<FlagContextDto>(`/flags/${encodeURIComponent(flagId)}/context`),
-  });
+  const context = useFlagContext(flagId);
   const recent = context.data?.authorRecent ?? [];
   return (
     <section className="author-context" aria-label="Author context">
@@ -32,4 +29,38 @@ export function AuthorContext({ flagId, authorId }: { flagId: string; authorId: 
       </ul>
     </section>
   );
+}
+
+/** How near-identical posts were decided, so like cases are decided alike. */
+export function SimilarDecisions({ flagId }: { flagId: string }) {
+  const context = useFlagContext(flagId);
+  const similar = context.data?.similarDecided ?? [];
+  return (
+    <section className="author-context" aria-label="Similar past decisions">
+      <h2>Similar past decisions</h2>
+      {context.isSuccess && similar.length === 0 && (
+        <p className="muted">No decided post resembles this one.</p>
+      )}
+      <ul>
+        {similar.map((s) => (
+          <li key={s.flagId}>
+            <span className="muted small">{Math.round(s.similarity * 100)}% alike</span>{' '}
+            <Link to={`/flags/${s.flagId}`}>{s.text}</Link>{' '}
+            <span className="badge badge-decided">
+              {s.finalAction ? OUTCOME[s.finalAction] : 'decided'}
+            </span>
+            {s.reason && <span className="muted small"> · {s.reason}</span>}
+            {s.decidedAt && <span className="muted small"> · {timeAgo(s.decidedAt)}</span>}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function useFlagContext(flagId: string) {
+  return useQuery({
+    queryKey: ['flags', 'context', flagId],
+    queryFn: () => request<FlagContextDto>(`/flags/${encodeURIComponent(flagId)}/context`),
+  });
 }

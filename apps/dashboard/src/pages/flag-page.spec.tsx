@@ -77,7 +77,22 @@ function renderItem(options: { blur?: boolean; answers?: Record<string, Answer> 
   const calls: { method: string; path: string; body: unknown }[] = [];
   const routes: Record<string, Answer> = {
     [`GET /api/flags/${ID}/explanation`]: { status: 200, body: null },
-    [`GET /api/flags/${ID}/context`]: { status: 200, body: { authorRecent: [] } },
+    [`GET /api/flags/${ID}/context`]: {
+      status: 200,
+      body: {
+        authorRecent: [],
+        similarDecided: [
+          {
+            flagId: 'f-old',
+            text: 'I will hurt you, call me',
+            finalAction: 'remove',
+            reason: 'Threat of violence',
+            decidedAt: new Date(Date.now() - 3_600_000).toISOString(),
+            similarity: 0.82,
+          },
+        ],
+      },
+    },
     [`GET /api/flags/${ID}`]: { status: 200, body: detail },
     [`POST /api/flags/${ID}/claim`]: {
       status: 200,
@@ -139,6 +154,10 @@ describe('FlagPage (the item view)', () => {
     expect(article.querySelector('mark')?.textContent).toBe('will');
     expect(within(article).getByText('t-9')).toBeTruthy();
     expect(article.textContent).toContain('Needs review by policy v3');
+    const similar = await screen.findByRole('region', { name: 'Similar past decisions' });
+    expect(similar.textContent).toMatch(
+      /82% alike.*I will hurt you, call me.*removed.*Threat of violence/,
+    );
     const history = screen.getByTestId('history');
     expect(history.textContent).toContain('Escalated by Omar: Legal risk (undone)');
     expect(history.textContent).toContain('Note by Omar: Same author as last week');

@@ -5,7 +5,7 @@ import { ApiError } from '../api/client';
 import { listFlags, releaseFlag, type Decision, type FlagDetail } from '../api/flags';
 import { CategoryChips } from '../components/category-chips';
 import { DecisionPanel } from '../components/decision-panel';
-import { AuthorContext } from '../components/author-context';
+import { AuthorContext, SimilarDecisions } from '../components/author-context';
 import { ExplanationPanel } from '../components/explanation-panel';
 import { HighlightedText } from '../components/highlighted-text';
 import { timeAgo } from '../components/format';
@@ -107,6 +107,7 @@ export function FlagPage() {
             <ScoreChart scores={flag.data.scores} thresholds={flag.data.thresholds} />
             <ExplanationPanel flagId={flag.data.id} canAsk={hasRole(role, 'reviewer')} />
             <AuthorContext flagId={flag.data.id} authorId={flag.data.event.authorId} />
+            <SimilarDecisions flagId={flag.data.id} />
             <History flag={flag.data} />
           </article>
 

@@ -93,6 +93,18 @@ export interface FlagContextDto {
     status: FlagStatus | null;
     finalAction: 'approve' | 'remove' | null;
   }[];
+  /**
+   * How near-identical posts were decided: the most similar among the 5,000 most recently
+   * flagged decided items (trigram similarity ≥ 0.4), most similar first.
+   */
+  similarDecided: {
+    flagId: string;
+    text: string;
+    finalAction: 'approve' | 'remove' | null;
+    reason: string | null;
+    decidedAt: string | null;
+    similarity: number;
+  }[];
 }
 
 export interface DecisionInput {
