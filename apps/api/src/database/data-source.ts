@@ -13,6 +13,7 @@ import { ShadowPolicies1764122400000 } from './migrations/1764122400000-ShadowPo
 import { QueueSeverityIndex1764129600000 } from './migrations/1764129600000-QueueSeverityIndex';
 import { SavedViews1764136800000 } from './migrations/1764136800000-SavedViews';
 import { SimilarDecisions1764144000000 } from './migrations/1764144000000-SimilarDecisions';
+import { MistralUsage1764151200000 } from './migrations/1764151200000-MistralUsage';
 
 /**
  * Entities for the tables read through repositories. scored_events and flags are written and
@@ -33,6 +34,7 @@ export const MIGRATIONS = [
   QueueSeverityIndex1764129600000,
   SavedViews1764136800000,
   SimilarDecisions1764144000000,
+  MistralUsage1764151200000,
 ];
 
 /** The one description of the database, shared by Nest, the migration command and tests. */

@@ -159,6 +159,18 @@ describe('explanations from Mistral (fake server), with a prompt-injection attem
     expect(system.content).not.toContain('Ignore previous instructions');
     expect(user.content).toContain(`<<<POST_JSON\n${JSON.stringify(injection)}\nPOST_JSON>>>`);
     expect(user.content.match(/\nPOST_JSON>>>/g)).toHaveLength(1);
+
+    // The stats page counts it, from the usage every replica stores.
+    const stats = await reviewer.agent.get('/api/stats').expect(200);
+    expect(stats.body.mistralUsage.byModel['mistral-small-latest']).toMatchObject({
+      requests: expect.any(Number),
+      totalTokens: explanation.promptTokens + explanation.completionTokens,
+    });
+    expect(stats.body.mistralUsage.costUsd).toBeCloseTo(explanation.costUsd, 6);
+    const [stored] = (
+      await stack.db.query(`SELECT sum(requests)::int AS n FROM mistral_usage WHERE endpoint <> ''`)
+    ).rows;
+    expect(stored.n).toBeGreaterThanOrEqual(1);
   });
 
   it('continues the same conversation for follow-up questions', async () => {

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { DEFAULT_PRICING, MistralClient, UsageTracker } from '@sieve/mistral';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
+import { MistralUsageStore } from './mistral-usage.store';
 
 /** One Mistral client per process (one usage tracker, one rate limiter), or null without a key. */
 export const MISTRAL_CLIENT = Symbol('MISTRAL_CLIENT');
@@ -9,15 +10,21 @@ export const MISTRAL_CLIENT = Symbol('MISTRAL_CLIENT');
 @Global()
 @Module({
   providers: [
+    MistralUsageStore,
     {
       provide: MISTRAL_CLIENT,
-      inject: [APP_CONFIG, MetricsService],
-      useFactory: (config: AppConfig, metrics: MetricsService): MistralClient | null => {
+      inject: [APP_CONFIG, MetricsService, MistralUsageStore],
+      useFactory: (
+        config: AppConfig,
+        metrics: MetricsService,
+        store: MistralUsageStore,
+      ): MistralClient | null => {
         if (!config.MISTRAL_API_KEY) return null;
         const usage = new UsageTracker(DEFAULT_PRICING, undefined, undefined, (record) => {
           const by = { endpoint: record.endpoint, model: record.model };
           metrics.mistralTokens.inc(by, record.promptTokens + record.completionTokens);
           metrics.mistralCostUsd.inc(by, record.costUsd);
+          store.add(record);
         });
         return new MistralClient({
           apiKey: config.MISTRAL_API_KEY,
@@ -35,6 +42,6 @@ export const MISTRAL_CLIENT = Symbol('MISTRAL_CLIENT');
       },
     },
   ],
-  exports: [MISTRAL_CLIENT],
+  exports: [MISTRAL_CLIENT, MistralUsageStore],
 })
 export class MistralModule {}

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { StatsDto } from '@sieve/contracts';
 import type { MistralClient } from '@sieve/mistral';
 import { DataSource } from 'typeorm';
+import { MistralUsageStore } from '../mistral/mistral-usage.store';
 import { MISTRAL_CLIENT } from '../mistral/mistral.module';
 
 @Injectable()
@@ -10,42 +11,66 @@ export class StatsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(MISTRAL_CLIENT) private readonly mistral: MistralClient | null,
+    private readonly usageStore: MistralUsageStore,
   ) {}
 
   async stats(days: number): Promise<StatsDto> {
-    const [flagsPerDay, [queue], decisionsByReviewer, [agreement]] = await Promise.all([
-      this.db.query(
-        `SELECT to_char(date_trunc('day', f.created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day, c AS category, count(*)::int AS count
+    await this.usageStore.flush(); // this replica's latest calls count too
+    const [flagsPerDay, [queue], decisionsByReviewer, [agreement], usageByModel] =
+      await Promise.all([
+        this.db.query(
+          `SELECT to_char(date_trunc('day', f.created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day, c AS category, count(*)::int AS count
          FROM flags f, unnest(f.categories) AS c
          WHERE f.created_at >= now() - make_interval(days => $1)
          GROUP BY 1, 2 ORDER BY 1, 2`,
-        [days],
-      ),
-      this.db.query(
-        `SELECT count(*)::int AS waiting, min(created_at) AS oldest FROM flags WHERE status <> 'decided'`,
-      ) as Promise<{ waiting: number; oldest: Date | null }[]>,
-      this.db.query(
-        `SELECT COALESCE(u.display_name, 'former user') AS reviewer,
+          [days],
+        ),
+        this.db.query(
+          `SELECT count(*)::int AS waiting, min(created_at) AS oldest FROM flags WHERE status <> 'decided'`,
+        ) as Promise<{ waiting: number; oldest: Date | null }[]>,
+        this.db.query(
+          `SELECT COALESCE(u.display_name, 'former user') AS reviewer,
                 count(*) FILTER (WHERE d.action = 'approve')::int AS approve,
                 count(*) FILTER (WHERE d.action = 'remove')::int AS remove,
                 count(*) FILTER (WHERE d.action = 'escalate')::int AS escalate
          FROM flag_decisions d LEFT JOIN users u ON u.id = d.reviewer_id
          WHERE d.undone_at IS NULL AND d.created_at >= now() - make_interval(days => $1)
          GROUP BY 1 ORDER BY 1`,
-        [days],
-      ),
-      // Pairs of final decisions by different reviewers on flags with the same text.
-      this.db.query(
-        `WITH decided AS (
+          [days],
+        ),
+        // Pairs of final decisions by different reviewers on flags with the same text.
+        this.db.query(
+          `WITH decided AS (
            SELECT md5(e.text) AS content, f.decided_by AS reviewer, f.final_action AS action
            FROM flags f JOIN scored_events e ON e.id = f.scored_event_id
            WHERE f.status = 'decided' AND f.decided_at >= now() - make_interval(days => $1))
          SELECT count(*)::int AS pairs, count(*) FILTER (WHERE a.action = b.action)::int AS agreed
          FROM decided a JOIN decided b ON a.content = b.content AND a.reviewer < b.reviewer`,
-        [days],
-      ) as Promise<{ pairs: number; agreed: number }[]>,
-    ]);
-    const usage = this.mistral?.usage.summary();
+          [days],
+        ) as Promise<{ pairs: number; agreed: number }[]>,
+        // Every replica's Mistral calls, as stored by MistralUsageStore.
+        this.db.query(
+          `SELECT model, sum(requests)::int AS requests,
+                sum(prompt_tokens + completion_tokens)::float AS "totalTokens",
+                sum(cost_usd)::float AS "costUsd"
+         FROM mistral_usage WHERE minute >= now() - make_interval(days => $1)
+         GROUP BY model ORDER BY model`,
+          [days],
+        ) as Promise<{ model: string; requests: number; totalTokens: number; costUsd: number }[]>,
+      ]);
+    const sum = (pick: (u: (typeof usageByModel)[number]) => number) =>
+      usageByModel.reduce((total, u) => total + pick(u), 0);
+    const usage =
+      this.mistral || usageByModel.length > 0
+        ? {
+            requests: sum((u) => u.requests),
+            totalTokens: sum((u) => u.totalTokens),
+            costUsd: sum((u) => u.costUsd),
+            byModel: Object.fromEntries(
+              usageByModel.map(({ model, ...totals }) => [model, totals]),
+            ),
+          }
+        : null;
     return {
       days,
       flagsPerDay,
@@ -55,19 +80,7 @@ export class StatsService {
       },
       decisionsByReviewer,
       agreement,
-      mistralUsage: usage
-        ? {
-            requests: usage.requests,
-            totalTokens: usage.totalTokens,
-            costUsd: usage.costUsd,
-            byModel: Object.fromEntries(
-              Object.entries(usage.byModel).map(([model, t]) => [
-                model,
-                { requests: t.requests, totalTokens: t.totalTokens, costUsd: t.costUsd },
-              ]),
-            ),
-          }
-        : null,
+      mistralUsage: usage,
     };
   }
 }

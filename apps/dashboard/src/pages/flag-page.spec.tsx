@@ -1,9 +1,9 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { MemoryRouter, Route, Routes } from 'react-router-dom';
-import type { FlagDetailDto, SessionDto } from '@sieve/contracts';
+import type { FlagDetailDto } from '@sieve/contracts';
 import { queryKeys } from '../hooks/query-keys';
-import { SYSTEM_INFO } from '../testing/render';
+import { reviewerSession, SYSTEM_INFO } from '../testing/render';
 import { FlagPage } from './flag-page';
 
 const ID = '00000000-0000-4000-8000-000000000001';
@@ -56,19 +56,6 @@ const detail: FlagDetailDto = {
   ],
   highlights: [{ start: 2, end: 6, category: 'violence_and_threats' }],
 };
-
-const session = (blurSensitive: boolean): SessionDto => ({
-  user: {
-    id: 'me',
-    email: 'r@sieve.local',
-    displayName: 'Rita',
-    role: 'reviewer',
-    disabled: false,
-    preferences: { blurSensitive, savedViews: [] },
-    createdAt: new Date().toISOString(),
-  },
-  csrfToken: 'csrf',
-});
 
 type Answer = { status: number; body?: unknown };
 
@@ -128,7 +115,7 @@ function renderItem(options: { blur?: boolean; answers?: Record<string, Answer> 
     defaultOptions: { queries: { retry: false }, mutations: { retry: false } },
   });
   client.setQueryData(queryKeys.system, SYSTEM_INFO);
-  client.setQueryData(queryKeys.session, session(options.blur ?? false));
+  client.setQueryData(queryKeys.session, reviewerSession({ blurSensitive: options.blur ?? false }));
   render(
     <QueryClientProvider client={client}>
       <MemoryRouter initialEntries={[`/flags/${ID}`]}>

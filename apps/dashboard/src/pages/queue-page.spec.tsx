@@ -1,9 +1,9 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { MemoryRouter, Route, Routes, useLocation } from 'react-router-dom';
-import type { FlagCountsDto, FlagPageDto, FlagSummaryDto, SessionDto } from '@sieve/contracts';
+import type { FlagCountsDto, FlagPageDto, FlagSummaryDto } from '@sieve/contracts';
 import { queryKeys } from '../hooks/query-keys';
-import { SYSTEM_INFO } from '../testing/render';
+import { reviewerSession, SYSTEM_INFO } from '../testing/render';
 import { QueuePage } from './queue-page';
 
 const HOUR = 3_600_000;
@@ -28,18 +28,7 @@ const flag = (n: number, extra: Partial<FlagSummaryDto> = {}): FlagSummaryDto =>
   ...extra,
 });
 
-const session: SessionDto = {
-  user: {
-    id: 'me',
-    email: 'r@sieve.local',
-    displayName: 'Rita',
-    role: 'reviewer',
-    disabled: false,
-    preferences: { blurSensitive: false, savedViews: [] },
-    createdAt: new Date().toISOString(),
-  },
-  csrfToken: 'csrf',
-};
+const session = reviewerSession();
 
 function Where() {
   const location = useLocation();

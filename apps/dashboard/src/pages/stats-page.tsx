@@ -78,8 +78,8 @@ export function StatsPage() {
             <>
               <strong>${s.mistralUsage.costUsd.toFixed(4)}</strong> Mistral cost
               <span className="muted small">
-                {s.mistralUsage.requests} requests · {s.mistralUsage.totalTokens} tokens (this api
-                process)
+                {s.mistralUsage.requests} requests · {s.mistralUsage.totalTokens} tokens in {s.days}{' '}
+                days, every api replica
               </span>
             </>
           ) : (

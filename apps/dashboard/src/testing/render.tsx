@@ -1,6 +1,7 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { render } from '@testing-library/react';
 import type { ReactElement } from 'react';
+import type { SessionDto } from '@sieve/contracts';
 import type { SystemInfo } from '../api/system';
 import { queryKeys } from '../hooks/query-keys';
 
@@ -23,6 +24,24 @@ export const SYSTEM_INFO: SystemInfo = {
   ],
   policyVersion: 1,
 };
+
+/** A signed-in reviewer, Rita (id `me`). */
+export function reviewerSession(
+  preferences: Partial<SessionDto['user']['preferences']> = {},
+): SessionDto {
+  return {
+    user: {
+      id: 'me',
+      email: 'r@sieve.local',
+      displayName: 'Rita',
+      role: 'reviewer',
+      disabled: false,
+      preferences: { blurSensitive: false, savedViews: [], ...preferences },
+      createdAt: new Date().toISOString(),
+    },
+    csrfToken: 'csrf',
+  };
+}
 
 /** Renders with a query cache that already knows the installation (no network). */
 export function renderWithSystem(ui: ReactElement) {

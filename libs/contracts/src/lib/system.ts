@@ -32,7 +32,7 @@ export interface StatsDto {
   decisionsByReviewer: { reviewer: string; approve: number; remove: number; escalate: number }[];
   /** Where different reviewers decided identical texts: how often they chose the same action. */
   agreement: { pairs: number; agreed: number };
-  /** Mistral calls made by this api process since it started (tokens and cost by model). */
+  /** Mistral calls of every api replica in the period (tokens and cost by model); null when offline. */
   mistralUsage: {
     requests: number;
     totalTokens: number;
