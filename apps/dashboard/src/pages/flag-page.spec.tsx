@@ -24,7 +24,7 @@ const detail: FlagDetailDto = {
     authorId: 'user-17',
     text: TEXT,
     lang: 'en',
-    context: { threadId: 't-9' },
+    context: { threadId: 't-9', url: 'https://forum.example/t/9#post-1' },
     createdAt: new Date().toISOString(),
   },
   scores: { violence_and_threats: 0.91, pii: 0.7 },
@@ -140,6 +140,8 @@ describe('FlagPage (the item view)', () => {
     expect(article.querySelector('blockquote')?.textContent).toBe(TEXT);
     expect(article.querySelector('mark')?.textContent).toBe('will');
     expect(within(article).getByText('t-9')).toBeTruthy();
+    const where = within(article).getByRole('link', { name: 'https://forum.example/t/9#post-1' });
+    expect(where.getAttribute('rel')).toContain('noopener');
     expect(article.textContent).toContain('Needs review by policy v3');
     const similar = await screen.findByRole('region', { name: 'Similar past decisions' });
     expect(similar.textContent).toMatch(
@@ -184,5 +186,14 @@ describe('FlagPage (the item view)', () => {
       'You can read it, but not decide it',
     );
     expect(screen.queryByRole('button', { name: /Approve/ })).toBeNull();
+  });
+
+  it('never links a context URL that is not http(s)', async () => {
+    const scriptUrl = ['javascript', 'alert(1)'].join(':');
+    const hostile = { ...detail, event: { ...detail.event, context: { url: scriptUrl } } };
+    renderItem({ answers: { [`GET /api/flags/${ID}`]: { status: 200, body: hostile } } });
+    const article = await screen.findByTestId('flag-detail');
+    expect(within(article).getByText(scriptUrl).tagName).toBe('SPAN');
+    expect(article.querySelector('a[href^="javascript"]')).toBeNull();
   });
 });

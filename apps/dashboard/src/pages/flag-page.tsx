@@ -204,6 +204,14 @@ function Facts({ flag }: { flag: FlagDetail }) {
           <dd>{flag.event.context.threadId}</dd>
         </>
       )}
+      {flag.event.context?.url && (
+        <>
+          <dt>Where</dt>
+          <dd className="break">
+            <SourceLink url={flag.event.context.url} />
+          </dd>
+        </>
+      )}
       <dt>Posted</dt>
       <dd title={flag.event.createdAt}>{timeAgo(flag.event.createdAt)}</dd>
       <dt>Decision</dt>
@@ -222,6 +230,18 @@ function Facts({ flag }: { flag: FlagDetail }) {
         </>
       )}
     </dl>
+  );
+}
+
+/** The post's page on the platform: a link only for http(s), never `javascript:` and the like. */
+function SourceLink({ url }: { url: string }) {
+  const safe = /^https?:\/\//i.test(url);
+  return safe ? (
+    <a href={url} target="_blank" rel="noopener noreferrer nofollow">
+      {url}
+    </a>
+  ) : (
+    <span>{url}</span>
   );
 }
 
