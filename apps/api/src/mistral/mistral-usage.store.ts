@@ -29,25 +29,28 @@ export class MistralUsageStore implements BeforeApplicationShutdown {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   add(record: UsageRecord): void {
-    const minute = Math.floor(record.at / MINUTE_MS) * MINUTE_MS;
-    const key = `${minute}|${record.endpoint}|${record.model}`;
-    let entry = this.pending.get(key);
+    this.merge({
+      minute: Math.floor(record.at / MINUTE_MS) * MINUTE_MS,
+      endpoint: record.endpoint,
+      model: record.model,
+      requests: 1,
+      promptTokens: record.promptTokens,
+      completionTokens: record.completionTokens,
+      costUsd: record.costUsd,
+    });
+  }
+
+  private merge(usage: Pending): void {
+    const key = `${usage.minute}|${usage.endpoint}|${usage.model}`;
+    const entry = this.pending.get(key);
     if (!entry) {
-      entry = {
-        minute,
-        endpoint: record.endpoint,
-        model: record.model,
-        requests: 0,
-        promptTokens: 0,
-        completionTokens: 0,
-        costUsd: 0,
-      };
-      this.pending.set(key, entry);
+      this.pending.set(key, { ...usage });
+      return;
     }
-    entry.requests += 1;
-    entry.promptTokens += record.promptTokens;
-    entry.completionTokens += record.completionTokens;
-    entry.costUsd += record.costUsd;
+    entry.requests += usage.requests;
+    entry.promptTokens += usage.promptTokens;
+    entry.completionTokens += usage.completionTokens;
+    entry.costUsd += usage.costUsd;
   }
 
   /** Adds what was recorded since the last flush; kept for the next one if Postgres fails. */
@@ -78,16 +81,7 @@ export class MistralUsageStore implements BeforeApplicationShutdown {
       );
     } catch (error) {
       this.logger.warn(`could not store Mistral usage, retrying: ${(error as Error).message}`);
-      for (const b of batch) {
-        const key = `${b.minute}|${b.endpoint}|${b.model}`;
-        const later = this.pending.get(key);
-        if (later) {
-          later.requests += b.requests;
-          later.promptTokens += b.promptTokens;
-          later.completionTokens += b.completionTokens;
-          later.costUsd += b.costUsd;
-        } else this.pending.set(key, b);
-      }
+      for (const usage of batch) this.merge(usage);
     }
   }
 
