@@ -42,6 +42,8 @@ export const configSchema = z.object({
   KAFKA_DLQ_TOPIC: z.string().default('content.events.dlq'),
   /** How long the group waits for a silent member (e.g. a killed process) before reassigning its partitions. */
   KAFKA_SESSION_TIMEOUT_MS: int(6000, 300_000).default(30_000),
+  /** The longest a fetch waits on the broker for new events (Kafka's fetch.max.wait.ms). */
+  KAFKA_FETCH_MAX_WAIT_MS: int(10, 30_000).default(500),
   INGEST_ENABLED: bool.default(true),
   INGEST_MAX_TEXT_BYTES: int(1, 1024 * 1024).default(32 * 1024),
   /** Partitions one process works on at once (kafkajs partitionsConsumedConcurrently). */

@@ -65,6 +65,10 @@ export class IngestConsumer implements OnApplicationBootstrap, OnModuleDestroy {
       // A member that does not rejoin a rebalance within this is dropped (a killed process).
       rebalanceTimeout: Math.max(10_000, this.config.KAFKA_SESSION_TIMEOUT_MS),
       heartbeatInterval: Math.min(3000, Math.floor(this.config.KAFKA_SESSION_TIMEOUT_MS / 3)),
+      // kafkajs waits up to 5 s by default. A broker that holds an empty fetch for the whole
+      // wait (the librdkafka mock does, whatever is produced meanwhile) would stall decisions
+      // that long, and stopping the consumer waits for the fetch in progress.
+      maxWaitTimeInMs: this.config.KAFKA_FETCH_MAX_WAIT_MS,
     });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
