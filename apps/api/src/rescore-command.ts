@@ -4,7 +4,7 @@ import { AppModule } from './app.module';
 import { RescoreService } from './ingest/rescore.service';
 
 const USAGE =
-  'usage: node main.js --rescore --from <ISO time> --to <ISO time> [--policy <version>] [--dry-run]';
+  'usage: node main.js --rescore --from <ISO time> --to <ISO time> [--policy <version>] [--dry-run] [--batch-api | --online]';
 
 function option(args: string[], name: string): string | undefined {
   const index = args.indexOf(`--${name}`);
@@ -33,14 +33,22 @@ export async function rescoreCommand(args: string[]): Promise<number> {
   const logger = new Logger('Rescore');
   try {
     const dryRun = args.includes('--dry-run');
+    const viaBatchApi = args.includes('--batch-api')
+      ? true
+      : args.includes('--online')
+        ? false
+        : undefined;
     const result = await app.get(RescoreService).run({
       from,
       to,
       policyVersion,
       dryRun,
-      onProgress: (p) =>
+      viaBatchApi,
+      onProgress: ({ batchJob: job, ...p }) =>
         logger.log(
-          `${p.done}/${p.total} (${p.total ? Math.round((p.done / p.total) * 100) : 100}%): ${p.changed} decisions changed, ${p.newlyFlagged} newly flagged, ${p.noLongerFlagged} no longer flagged, ${p.refused} refused`,
+          job
+            ? `${p.done}/${p.total}: Batch API job ${job.jobId} ${job.status}, ${job.completedRequests}/${job.totalRequests} requests`
+            : `${p.done}/${p.total} (${p.total ? Math.round((p.done / p.total) * 100) : 100}%): ${p.changed} decisions changed, ${p.newlyFlagged} newly flagged, ${p.noLongerFlagged} no longer flagged, ${p.refused} refused`,
         ),
     });
     logger.log(`${dryRun ? 'Dry run, nothing written: ' : 'Done: '}${JSON.stringify(result)}`);

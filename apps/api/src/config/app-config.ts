@@ -68,6 +68,10 @@ export const configSchema = z.object({
   /** Client-side budgets matching your Mistral workspace limits; unset: only 429s slow us down. */
   MISTRAL_REQUESTS_PER_SECOND: int(1, 100_000).optional(),
   MISTRAL_TOKENS_PER_MINUTE: int(1000, 1_000_000_000).optional(),
+  /** `--rescore` scores texts through Mistral's Batch API (slower to finish, cheaper) instead of online requests. */
+  RESCORE_VIA_BATCH_API: bool.default(false),
+  /** How often a Batch API job's status is polled. */
+  MISTRAL_BATCH_POLL_MS: int(100, 600_000).default(10_000),
   /** Identical texts are scored once: scores are kept per model in Postgres for this long. */
   SCORE_CACHE_MAX_AGE_HOURS: int(1, 24 * 365).default(24 * 30),
   /** And the most recent ones in memory too. */

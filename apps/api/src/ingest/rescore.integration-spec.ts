@@ -1,3 +1,4 @@
+import { FakeMistralServer } from '@sieve/mistral/testing';
 import { defaultPolicy, MISTRAL_MODERATION_2603 } from '@sieve/moderation';
 import type { AutomaticDecisionMessage } from '@sieve/moderation';
 import { eventually, startTestStack } from '../../test/test-stack';
@@ -101,5 +102,68 @@ describe('rescore a time range (embedded Postgres + Kafka-protocol broker)', () 
       `SELECT encode(text_hash, 'hex') AS h FROM score_cache WHERE model = 'm'`,
     );
     expect(left.rows).toEqual([{ h: '02' }]);
+  });
+});
+
+describe('rescore through the Mistral Batch API (embedded Postgres + fake Mistral)', () => {
+  const mistral = new FakeMistralServer({ apiKey: 'it-key', recordRequests: true });
+  let stack: Awaited<ReturnType<typeof startTestStack>>;
+  beforeAll(async () => {
+    await mistral.start();
+    stack = await startTestStack({
+      INGEST_ENABLED: 'false',
+      MISTRAL_API_KEY: 'it-key',
+      MISTRAL_BASE_URL: mistral.url,
+      MISTRAL_MODERATION_BATCH_SIZE: '2',
+      MISTRAL_BATCH_POLL_MS: '100',
+      RESCORE_VIA_BATCH_API: 'true',
+    });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    await mistral.stop();
+  });
+
+  it('scores the range in one job per chunk, with no online requests, and stores the new model', async () => {
+    // Scored earlier by a model this installation no longer uses: no cached scores apply.
+    await stack.db.query(
+      `INSERT INTO scored_events (source, event_id, author_id, text, event_created_at, model, scores,
+                                  policy_version, decision)
+       SELECT 'forum', 'b' || i, 'a1', t, now(), 'mistral-moderation-2411', '{"pii": 0}', 1, 'allow'
+       FROM unnest(ARRAY['I will kill you tomorrow', 'Lovely weather', 'Lovely  weather',
+                         'mail me at jane.doe@example.org', 'See you at noon'])
+            WITH ORDINALITY AS x(t, i)`,
+    );
+    const jobs: string[] = [];
+    const result = await stack.app.get(RescoreService).run({
+      from: new Date('2000-01-01'),
+      to: new Date(Date.now() + 3_600_000),
+      onProgress: (p) =>
+        p.batchJob && jobs.push(`${p.batchJob.status} ${p.batchJob.totalRequests}`),
+    });
+
+    expect(result).toMatchObject({ total: 5, done: 5, refused: 0, newlyFlagged: 2 });
+    // 4 distinct texts, 2 per request: one job of 2 requests; nothing scored online.
+    expect(jobs.at(-1)).toBe('SUCCESS 2');
+    const calls = mistral.requests.map((r) => `${r.method} ${r.path}`);
+    expect(calls.filter((c) => c === 'POST /v1/batch/jobs')).toHaveLength(1);
+    expect(calls).not.toContain('POST /v1/moderations');
+
+    const rows = await stack.db.query(
+      `SELECT e.event_id, e.model, e.decision, f.status FROM scored_events e
+       LEFT JOIN flags f ON f.scored_event_id = e.id ORDER BY e.event_id`,
+    );
+    expect(rows.rows.map((r) => [r.event_id, r.model, r.decision, r.status])).toEqual([
+      ['b1', 'mistral-moderation-2603', 'review', 'open'],
+      ['b2', 'mistral-moderation-2603', 'allow', null],
+      ['b3', 'mistral-moderation-2603', 'allow', null],
+      ['b4', 'mistral-moderation-2603', 'review', 'open'],
+      ['b5', 'mistral-moderation-2603', 'allow', null],
+    ]);
+    // The new scores are cached for the configured model: ingest will not pay for them again.
+    const cached = await stack.db.query(
+      `SELECT count(*)::int AS n FROM score_cache WHERE model = 'mistral-moderation-2603'`,
+    );
+    expect(cached.rows[0].n).toBe(4);
   });
 });

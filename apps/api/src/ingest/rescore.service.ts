@@ -12,7 +12,8 @@ import { KafkaService } from '../kafka/kafka.service';
 import { PoliciesService } from '../policies/policies.service';
 import { HistogramRollupService } from '../policies/histogram-rollup.service';
 import { ScoreCacheStore } from '../scoring/score-cache.store';
-import { ScoringService } from '../scoring/scoring.service';
+import type { BatchJobProgress } from '../scoring/moderation-scorer';
+import { ScoringService, type TextOutcome } from '../scoring/scoring.service';
 
 export interface RescoreOptions {
   from: Date;
@@ -21,6 +22,9 @@ export interface RescoreOptions {
   policyVersion?: number;
   /** Count what would change without writing or publishing. */
   dryRun?: boolean;
+  /** Score through Mistral's Batch API; default RESCORE_VIA_BATCH_API. */
+  viaBatchApi?: boolean;
+  /** Events read and scored at once: default 500 online, 20,000 (one job) through the Batch API. */
   chunkSize?: number;
   onProgress?: (progress: RescoreProgress) => void;
 }
@@ -35,6 +39,8 @@ export interface RescoreProgress {
   /** Events whose open flag would no longer be raised; the flag stays open for a reviewer. */
   noLongerFlagged: number;
   refused: number;
+  /** The Batch API job scoring the current chunk, while there is one. */
+  batchJob?: BatchJobProgress;
 }
 
 interface StoredRow {
@@ -55,8 +61,9 @@ interface StoredRow {
 /**
  * Re-scores the stored events of a time range with the configured model (and a chosen policy):
  * `node main.js --rescore --from … --to …`. Scores go through ScoringService, so texts already
- * scored by this model cost nothing. Open flags get the new scores; decided ones keep their
- * review. Changed decisions are published again.
+ * scored by this model cost nothing; the others go online or, when configured, in one Batch API
+ * job per chunk. Open flags get the new scores; decided ones keep their review. Changed
+ * decisions are published again.
  */
 @Injectable()
 export class RescoreService {
@@ -74,6 +81,12 @@ export class RescoreService {
 
   async run(options: RescoreOptions): Promise<RescoreProgress> {
     const policy = await this.policyFor(options.policyVersion);
+    let viaBatchApi = options.viaBatchApi ?? this.config.RESCORE_VIA_BATCH_API;
+    if (viaBatchApi && !this.scoring.hasBatchJobs) {
+      this.logger.warn('The offline scorer has no Batch API: scoring online');
+      viaBatchApi = false;
+    }
+    const chunkSize = options.chunkSize ?? (viaBatchApi ? 20_000 : 500);
     const [{ n }] = await this.db.query(
       `SELECT count(*)::int AS n FROM scored_events WHERE scored_at >= $1 AND scored_at < $2`,
       [options.from, options.to],
@@ -98,11 +111,17 @@ export class RescoreService {
            AND ($3::timestamptz IS NULL OR (e.scored_at, e.id) > ($3, $4::uuid))
          ORDER BY e.scored_at, e.id
          LIMIT $5`,
-        [options.from, options.to, after?.at ?? null, after?.id ?? null, options.chunkSize ?? 500],
+        [options.from, options.to, after?.at ?? null, after?.id ?? null, chunkSize],
       );
       if (rows.length === 0) break;
       after = { at: rows[rows.length - 1].cursor_at, id: rows[rows.length - 1].id };
-      await this.rescoreChunk(rows, policy, progress, options.dryRun ?? false);
+      const texts = rows.map((r) => r.text);
+      const outcomes = viaBatchApi
+        ? await this.scoring.scoreTextsInBatchJob(texts, (batchJob) =>
+            options.onProgress?.({ ...progress, batchJob }),
+          )
+        : await this.scoring.scoreTexts(texts);
+      await this.rescoreChunk(rows, outcomes, policy, progress, options.dryRun ?? false);
       progress.done += rows.length;
       options.onProgress?.({ ...progress });
     }
@@ -118,11 +137,11 @@ export class RescoreService {
 
   private async rescoreChunk(
     rows: StoredRow[],
+    outcomes: TextOutcome[],
     policy: Policy,
     progress: RescoreProgress,
     dryRun: boolean,
   ): Promise<void> {
-    const outcomes = await this.scoring.scoreTexts(rows.map((r) => r.text));
     const updates: {
       row: StoredRow;
       model: string;

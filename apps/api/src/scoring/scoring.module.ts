@@ -18,7 +18,7 @@ import { ScoringService } from './scoring.service';
       inject: [APP_CONFIG, MISTRAL_CLIENT],
       useFactory: (config: AppConfig, client: MistralClient | null): ModerationScorer => {
         const scorer = client
-          ? new MistralScorer(client, config.MISTRAL_MODERATION_MODEL)
+          ? new MistralScorer(client, config.MISTRAL_MODERATION_MODEL, config.MISTRAL_BATCH_POLL_MS)
           : new OfflineScorer(categorySetById(config.CATEGORY_SET).categories.map((c) => c.name));
         const logger = new Logger('Scoring');
         if (scorer.info.kind === 'offline')

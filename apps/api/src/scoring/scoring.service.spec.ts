@@ -35,6 +35,7 @@ describe('ScoringService', () => {
     const scorer = new MistralScorer(
       new MistralClient({ apiKey: 'k', baseUrl: server.url, retry: { maxAttempts: 1 } }),
       'mistral-moderation-2603',
+      20,
     );
     const cache = new MapCache();
     const scoring = new ScoringService(
@@ -44,9 +45,13 @@ describe('ScoringService', () => {
       new MetricsService(),
     );
     started.push(scoring);
-    return { scoring, cache };
+    return { scoring, cache, scorer };
   }
-  const inputs = () => server.requests.map((r) => (r.body as { input: string[] }).input);
+  const inputs = () =>
+    server.requests
+      .filter((r) => r.path === '/v1/moderations')
+      .map((r) => (r.body as { input: string[] }).input);
+  const paths = () => server.requests.map((r) => `${r.method} ${r.path}`);
 
   it('packs texts into requests of at most the batch size and keeps their order', async () => {
     const { scoring } = service();
@@ -113,5 +118,43 @@ describe('ScoringService', () => {
     const before = server.requests.length;
     await expect(scoring.scoreTexts(['x4'])).rejects.toThrow(/open/i);
     expect(server.requests.length).toBe(before);
+  });
+
+  it('scores the unknown texts of a rescore in one Batch API job, packed like online requests', async () => {
+    const { scoring, cache } = service();
+    cache.rows.set(textHash('known'), {
+      hash: textHash('known'),
+      model: 'mistral-moderation-2603',
+      scores: { pii: 0.25 },
+    });
+    const statuses: string[] = [];
+    const texts = ['a', 'I will kill you', 'known', 'c', 'd', 'e', 'a '];
+    const results = await scoring.scoreTextsInBatchJob(texts, (p) =>
+      statuses.push(`${p.status} ${p.completedRequests}/${p.totalRequests}`),
+    );
+
+    expect(paths()).toContain('POST /v1/batch/jobs');
+    expect(inputs()).toEqual([]); // nothing online
+    expect(statuses.at(-1)).toBe('SUCCESS 2/2'); // 5 distinct unknown texts, 4 per request
+    expect(results[2]).toMatchObject({ ok: true, fresh: false, scores: { pii: 0.25 } });
+    expect(results.filter((r) => r.ok && r.fresh)).toHaveLength(6);
+    expect(results[1].ok && results[1].scores['violence_and_threats']).toBeGreaterThan(0.5);
+    expect(results[6]).toEqual(results[0]);
+    // Remembered: scoring them again costs nothing.
+    await scoring.scoreTexts(['c', 'd']);
+    expect(inputs()).toEqual([]);
+  });
+
+  it('scores online what the batch job did not', async () => {
+    const { scoring, scorer } = service();
+    const job = scorer.scoreInBatchJob.bind(scorer);
+    jest
+      .spyOn(scorer, 'scoreInBatchJob')
+      .mockImplementation(async (groups, onProgress) =>
+        (await job(groups, onProgress)).map((scores, i) => (i === 0 ? null : scores)),
+      );
+    const results = await scoring.scoreTextsInBatchJob(['a', 'b', 'c', 'd', 'e']);
+    expect(inputs()).toEqual([['a', 'b', 'c', 'd']]);
+    expect(results.every((r) => r.ok && r.fresh)).toBe(true);
   });
 });

@@ -6,7 +6,12 @@ import { LRUCache } from 'lru-cache';
 import CircuitBreaker from 'opossum';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
-import { MODERATION_SCORER, type ModerationScorer, type TextScore } from './moderation-scorer';
+import {
+  type BatchJobProgress,
+  MODERATION_SCORER,
+  type ModerationScorer,
+  type TextScore,
+} from './moderation-scorer';
 import { type CachedScore, ScoreCacheStore } from './score-cache.store';
 
 export type TextOutcome =
@@ -97,23 +102,88 @@ export class ScoringService implements OnApplicationShutdown {
 
   /** One outcome per text, in order. Rejects when the scorer is unavailable. */
   async scoreTexts(texts: string[]): Promise<TextOutcome[]> {
+    const { hashes, outcomes, unknown } = await this.lookUp(texts);
+    const counts = { in_flight: 0, miss: 0 };
+    for (const [hash, text] of unknown) {
+      const pending = this.inFlight.get(hash);
+      counts[pending ? 'in_flight' : 'miss']++;
+      outcomes.set(hash, pending ?? this.enqueue(hash, text));
+    }
+    for (const [result, n] of Object.entries(counts)) this.metrics.scoreCache.inc({ result }, n);
+    return settle(hashes, outcomes);
+  }
+
+  /** Whether the scorer can score texts in an asynchronous job (Mistral's Batch API). */
+  get hasBatchJobs(): boolean {
+    return typeof this.scorer.scoreInBatchJob === 'function';
+  }
+
+  /**
+   * As scoreTexts, for re-scoring: the texts not known yet are scored in one batch job instead
+   * of online requests, packed the same way. Groups the job did not score go online.
+   */
+  async scoreTextsInBatchJob(
+    texts: string[],
+    onProgress?: (progress: BatchJobProgress) => void,
+  ): Promise<TextOutcome[]> {
+    if (!this.scorer.scoreInBatchJob) return this.scoreTexts(texts);
+    const { hashes, outcomes, unknown } = await this.lookUp(texts);
+    const items: { hash: string; text: string; tokens: number }[] = [];
+    for (const [hash, text] of unknown) {
+      const pending = this.inFlight.get(hash);
+      if (pending) outcomes.set(hash, pending);
+      else items.push({ hash, text, tokens: estimateTokens(text) });
+    }
+    const groups: (typeof items)[] = [];
+    for (let at = 0; at < items.length;) {
+      const { count } = this.nextRequest(items, at);
+      groups.push(items.slice(at, at + count));
+      at += count;
+    }
+    if (groups.length > 0) {
+      this.metrics.scoreCache.inc({ result: 'miss' }, items.length);
+      const scored = await this.scorer.scoreInBatchJob(
+        groups.map((group) => group.map((item) => item.text)),
+        onProgress,
+      );
+      groups.forEach((group, g) => {
+        const scores = scored[g];
+        for (const [i, { hash, text }] of group.entries()) {
+          if (!scores) {
+            outcomes.set(hash, this.inFlight.get(hash) ?? this.enqueue(hash, text));
+            continue;
+          }
+          const cached: CachedScore = { hash, ...scores[i] };
+          this.memory?.set(hash, cached);
+          outcomes.set(hash, { ok: true, ...cached, fresh: true });
+        }
+      });
+    }
+    return settle(hashes, outcomes);
+  }
+
+  /**
+   * What is known of each distinct normalized text: from memory, then Postgres. `unknown`
+   * holds the texts that need scoring.
+   */
+  private async lookUp(texts: string[]) {
     const hashes = texts.map(textHash);
-    const byHash = new Map<string, Promise<TextOutcome> | TextOutcome>();
-    const unknown = new Map<string, string>();
+    const outcomes = new Map<string, Promise<TextOutcome> | TextOutcome>();
+    const candidates = new Map<string, string>();
     let memoryHits = 0;
     let repeats = 0;
     for (let i = 0; i < texts.length; i++) {
       const hash = hashes[i];
-      if (byHash.has(hash) || unknown.has(hash)) {
+      if (outcomes.has(hash) || candidates.has(hash)) {
         repeats++;
         continue;
       }
       const remembered = this.memory?.get(hash);
       if (remembered) {
-        byHash.set(hash, { ok: true, ...remembered, fresh: false });
+        outcomes.set(hash, { ok: true, ...remembered, fresh: false });
         memoryHits++;
       } else {
-        unknown.set(hash, texts[i]);
+        candidates.set(hash, texts[i]);
       }
     }
     this.metrics.scoreCache.inc({ result: 'repeat_in_batch' }, repeats);
@@ -121,35 +191,50 @@ export class ScoringService implements OnApplicationShutdown {
 
     const stored = await this.cache.find(
       this.cacheModel,
-      [...unknown.keys()],
+      [...candidates.keys()],
       this.config.SCORE_CACHE_MAX_AGE_HOURS,
     );
     const storedByHash = new Map(stored.map((s) => [s.hash, s]));
-    const counts = { database: 0, memory: 0, in_flight: 0, miss: 0 };
-    for (const [hash, text] of unknown) {
+    const unknown = new Map<string, string>();
+    let database = 0;
+    let scoredMeanwhile = 0;
+    for (const [hash, text] of candidates) {
       const found = storedByHash.get(hash);
       if (found) {
         this.memory?.set(hash, found);
-        byHash.set(hash, { ok: true, ...found, fresh: false });
-        counts.database++;
+        outcomes.set(hash, { ok: true, ...found, fresh: false });
+        database++;
         continue;
       }
       // Another partition may have scored it while Postgres was asked (it is not stored yet).
-      const scoredMeanwhile = this.memory?.get(hash);
-      if (scoredMeanwhile) {
-        byHash.set(hash, { ok: true, ...scoredMeanwhile, fresh: false });
-        counts.memory++;
+      const remembered = this.memory?.get(hash);
+      if (remembered) {
+        outcomes.set(hash, { ok: true, ...remembered, fresh: false });
+        scoredMeanwhile++;
         continue;
       }
-      const pending = this.inFlight.get(hash);
-      counts[pending ? 'in_flight' : 'miss']++;
-      byHash.set(hash, pending ?? this.enqueue(hash, text));
+      unknown.set(hash, text);
     }
-    for (const [result, n] of Object.entries(counts)) this.metrics.scoreCache.inc({ result }, n);
+    this.metrics.scoreCache.inc({ result: 'database' }, database);
+    this.metrics.scoreCache.inc({ result: 'memory' }, scoredMeanwhile);
+    return { hashes, outcomes, unknown };
+  }
 
-    const settled = new Map<string, TextOutcome>();
-    await Promise.all([...byHash].map(async ([hash, outcome]) => settled.set(hash, await outcome)));
-    return hashes.map((hash) => settled.get(hash) as TextOutcome);
+  /** How many of `items` from `start` go in one request: bounded by count and estimated tokens. */
+  private nextRequest(items: { tokens: number }[], start: number) {
+    const maxTexts = this.config.MISTRAL_MODERATION_BATCH_SIZE;
+    const maxTokens = this.config.MISTRAL_MODERATION_MAX_TOKENS;
+    let count = 0;
+    let tokens = 0;
+    while (
+      start + count < items.length &&
+      count < maxTexts &&
+      (count === 0 || tokens + items[start + count].tokens <= maxTokens)
+    ) {
+      tokens += items[start + count].tokens;
+      count++;
+    }
+    return { count, tokens };
   }
 
   private enqueue(hash: string, text: string): Promise<TextOutcome> {
@@ -186,18 +271,7 @@ export class ScoringService implements OnApplicationShutdown {
   }
 
   private take(): Queued[] {
-    const maxTexts = this.config.MISTRAL_MODERATION_BATCH_SIZE;
-    const maxTokens = this.config.MISTRAL_MODERATION_MAX_TOKENS;
-    let count = 0;
-    let tokens = 0;
-    while (
-      count < this.queue.length &&
-      count < maxTexts &&
-      (count === 0 || tokens + this.queue[count].tokens <= maxTokens)
-    ) {
-      tokens += this.queue[count].tokens;
-      count++;
-    }
+    const { count, tokens } = this.nextRequest(this.queue, 0);
     this.queuedTokens -= tokens;
     return this.queue.splice(0, count);
   }
@@ -250,4 +324,13 @@ export class ScoringService implements OnApplicationShutdown {
     if (this.lingerTimer) clearTimeout(this.lingerTimer);
     this.breaker.shutdown();
   }
+}
+
+async function settle(
+  hashes: string[],
+  outcomes: Map<string, Promise<TextOutcome> | TextOutcome>,
+): Promise<TextOutcome[]> {
+  const settled = new Map<string, TextOutcome>();
+  await Promise.all([...outcomes].map(async ([hash, outcome]) => settled.set(hash, await outcome)));
+  return hashes.map((hash) => settled.get(hash) as TextOutcome);
 }

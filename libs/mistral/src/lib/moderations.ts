@@ -45,7 +45,10 @@ export class ModerationsApi {
       request,
       options,
     );
-    return assertResults(response, Array.isArray(request.input) ? request.input.length : 1);
+    return assertModerationResults(
+      response,
+      Array.isArray(request.input) ? request.input.length : 1,
+    );
   }
 
   /** `POST /v1/chat/moderations`: classifies the last turn of each conversation. */
@@ -60,11 +63,15 @@ export class ModerationsApi {
       options,
     );
     const conversations = Array.isArray(request.input[0]) ? request.input.length : 1;
-    return assertResults(response, conversations);
+    return assertModerationResults(response, conversations);
   }
 }
 
-function assertResults(response: ModerationResponse, expected: number): ModerationResponse {
+/** Checks a moderation response (e.g. a Batch API result line) has `expected` results with numeric scores. */
+export function assertModerationResults(
+  response: ModerationResponse,
+  expected: number,
+): ModerationResponse {
   const results = (response as Partial<ModerationResponse>).results;
   const wellFormed =
     Array.isArray(results) &&
