@@ -63,8 +63,8 @@ export const configSchema = z.object({
   MISTRAL_MODERATION_MAX_TOKENS: int(256, 1_000_000).default(16_000),
   /** Moderation requests in flight per process. */
   MISTRAL_MODERATION_CONCURRENCY: int(1, 256).default(16),
-  /** How long a partly filled moderation request waits for more texts. */
-  MISTRAL_MODERATION_LINGER_MS: int(0, 1000).default(20),
+  /** The longest a partly filled moderation request waits for more texts while others are on their way. */
+  MISTRAL_MODERATION_LINGER_MS: int(0, 1000).default(100),
   /** Client-side budgets matching your Mistral workspace limits; unset: only 429s slow us down. */
   MISTRAL_REQUESTS_PER_SECOND: int(1, 100_000).optional(),
   MISTRAL_TOKENS_PER_MINUTE: int(1000, 1_000_000_000).optional(),

@@ -25,6 +25,7 @@ interface Queued {
   hash: string;
   text: string;
   tokens: number;
+  queuedAt: number;
   resolve: (outcome: TextOutcome) => void;
   reject: (error: unknown) => void;
 }
@@ -109,6 +110,7 @@ export class ScoringService implements OnApplicationShutdown {
       counts[pending ? 'in_flight' : 'miss']++;
       outcomes.set(hash, pending ?? this.enqueue(hash, text));
     }
+    this.dispatch();
     for (const [result, n] of Object.entries(counts)) this.metrics.scoreCache.inc({ result }, n);
     return settle(hashes, outcomes);
   }
@@ -158,6 +160,7 @@ export class ScoringService implements OnApplicationShutdown {
           outcomes.set(hash, { ok: true, ...cached, fresh: true });
         }
       });
+      this.dispatch();
     }
     return settle(hashes, outcomes);
   }
@@ -240,34 +243,43 @@ export class ScoringService implements OnApplicationShutdown {
   private enqueue(hash: string, text: string): Promise<TextOutcome> {
     const promise = new Promise<TextOutcome>((resolve, reject) => {
       const tokens = estimateTokens(text);
-      this.queue.push({ hash, text, tokens, resolve, reject });
+      this.queue.push({ hash, text, tokens, queuedAt: performance.now(), resolve, reject });
       this.queuedTokens += tokens;
     });
     this.inFlight.set(hash, promise);
     const forget = () => this.inFlight.delete(hash);
     promise.then(forget, forget);
-    this.dispatch();
     return promise;
   }
 
-  /** Sends full requests while there is room; a partial one goes after the linger time. */
+  /**
+   * Sends full requests while there is room. A partial request goes at once when no request
+   * is on its way (nothing to wait for), otherwise when they have all come back or its oldest
+   * text has waited the linger time, whichever is first (Nagle's rule): under load requests
+   * leave full, and a text waits at most a round trip or the linger.
+   */
   private dispatch(): void {
+    const concurrency = this.config.MISTRAL_MODERATION_CONCURRENCY;
     const maxTexts = this.config.MISTRAL_MODERATION_BATCH_SIZE;
     const maxTokens = this.config.MISTRAL_MODERATION_MAX_TOKENS;
     while (
-      this.active < this.config.MISTRAL_MODERATION_CONCURRENCY &&
+      this.active < concurrency &&
       (this.queue.length >= maxTexts || this.queuedTokens >= maxTokens)
     ) {
       void this.send(this.take());
     }
-    if (this.queue.length > 0 && !this.lingerTimer) {
-      this.lingerTimer = setTimeout(() => {
-        this.lingerTimer = null;
-        if (this.queue.length > 0 && this.active < this.config.MISTRAL_MODERATION_CONCURRENCY)
-          void this.send(this.take());
-        if (this.queue.length > 0) this.dispatch();
-      }, this.config.MISTRAL_MODERATION_LINGER_MS);
+    if (this.queue.length === 0 || this.active >= concurrency) return;
+    const waited = performance.now() - this.queue[0].queuedAt;
+    const linger = this.config.MISTRAL_MODERATION_LINGER_MS;
+    if (this.active === 0 || waited >= linger) {
+      void this.send(this.take());
+      return;
     }
+    if (this.lingerTimer) return;
+    this.lingerTimer = setTimeout(() => {
+      this.lingerTimer = null;
+      this.dispatch();
+    }, linger - waited);
   }
 
   private take(): Queued[] {
