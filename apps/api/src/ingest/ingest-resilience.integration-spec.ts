@@ -133,6 +133,17 @@ describe('ingest under faults (embedded Postgres + Kafka-protocol broker + fake 
             text: '   ',
           }),
         },
+        {
+          // PostgreSQL text cannot hold U+0000: stored, it would fail the batch on every retry.
+          key: 'p-nul',
+          value: JSON.stringify({
+            id: 'p6',
+            source: 's',
+            authorId: 'a',
+            createdAt: '2026-11-25T10:00:00Z',
+            text: 'before\u0000after',
+          }),
+        },
       ];
       const dlqBefore = stack.collected.dlq.length;
       await stack.produce([...good.slice(0, 100), ...poison, ...good.slice(100)]);
@@ -144,17 +155,18 @@ describe('ingest under faults (embedded Postgres + Kafka-protocol broker + fake 
             `SELECT count(*) AS n FROM scored_events WHERE event_id LIKE 'mixed-%'`,
           )) === 200,
       );
-      await eventually('5 dead letters', async () => stack.collected.dlq.length - dlqBefore >= 5);
+      await eventually('6 dead letters', async () => stack.collected.dlq.length - dlqBefore >= 6);
       const dead = stack.collected.dlq.slice(dlqBefore);
       expect(dead.map((m) => m.headers[DLQ_HEADERS.reason]).sort()).toEqual([
         'empty_text',
         'invalid_encoding',
         'invalid_event',
+        'invalid_event',
         'invalid_json',
         'text_too_large',
       ]);
       await new Promise((r) => setTimeout(r, 500));
-      expect(stack.collected.dlq.length - dlqBefore).toBe(5);
+      expect(stack.collected.dlq.length - dlqBefore).toBe(6);
     });
 
     it('pauses while Postgres refuses connections and resumes without losing an event', async () => {

@@ -59,4 +59,21 @@ describe('parseContentEvent', () => {
       parseContentEvent(encode({ ...valid, context: { url: 'javascript:alert(1)' } })),
     ).toMatchObject({ ok: false, reason: 'invalid_event' });
   });
+
+  it('rejects U+0000 in any field, which PostgreSQL cannot store, and nothing else for it', () => {
+    for (const event of [
+      { ...valid, text: 'a\u0000b' },
+      { ...valid, authorId: 'x\u0000' },
+      { ...valid, context: { threadId: '\u0000' } },
+    ]) {
+      expect(parseContentEvent(encode(event))).toMatchObject({
+        ok: false,
+        reason: 'invalid_event',
+        detail: expect.stringContaining('U+0000'),
+      });
+    }
+    // The six characters backslash-u-0-0-0-0 are text like any other; so is an unknown field.
+    expect(parseContentEvent(encode({ ...valid, text: 'write \\u0000 to end it' })).ok).toBe(true);
+    expect(parseContentEvent(encode({ ...valid, extra: '\u0000' })).ok).toBe(true);
+  });
 });

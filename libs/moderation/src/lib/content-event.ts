@@ -80,7 +80,17 @@ export function parseContentEvent(
   }
 
   const event = result.data;
-  const textBytes = encoder.encode(event.text).length;
+  // Valid JSON and Unicode, but PostgreSQL text cannot hold U+0000: storing the batch would
+  // fail on every retry and hold up the partition.
+  if (json.includes('\\u0000') && holdsNul(event)) {
+    return {
+      ok: false,
+      reason: 'invalid_event',
+      detail: 'contains the character U+0000, which cannot be stored',
+    };
+  }
+  // A UTF-16 code unit is at most 3 UTF-8 bytes: most texts need no count at all.
+  const textBytes = event.text.length * 3 <= maxTextBytes ? 0 : encoder.encode(event.text).length;
   if (textBytes > maxTextBytes) {
     return {
       ok: false,
@@ -92,4 +102,11 @@ export function parseContentEvent(
     return { ok: false, reason: 'empty_text', detail: 'text is empty' };
   }
   return { ok: true, event };
+}
+
+/** Whether any string in the value contains U+0000. */
+function holdsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\0');
+  if (value && typeof value === 'object') return Object.values(value).some(holdsNul);
+  return false;
 }
