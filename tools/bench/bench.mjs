@@ -2,7 +2,7 @@
 // `npm run bench`: the ingest pipeline measured on this machine against what bounds it, in one
 // run — embedded Postgres, the kcat mock Kafka broker, the fake Mistral with 50 ms per request.
 // Prints a table and a final JSON line. Figures and their meaning: docs/benchmarks.md.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -73,6 +73,43 @@ const row = (what, value, unit, note = '') => {
   table.push({ what, value, unit, note });
   log(`${what}: ${value} ${unit} ${note}`);
 };
+
+/**
+ * CPU seconds used so far by each part of the run, from /proc: the api, PostgreSQL (all its
+ * processes), the mock broker, the fake Mistral, the producer and this process. Two snapshots
+ * give each part's share of the machine over a phase.
+ */
+function cpuSnapshot(roles) {
+  const seconds = {};
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const role =
+      roles[Number(entry)] ??
+      (comm === 'postgres' ? 'postgres' : comm === 'kcat' ? 'broker' : null);
+    if (!role) continue;
+    // utime and stime, in clock ticks (100 per second on Linux).
+    seconds[role] = (seconds[role] ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100;
+  }
+  return { at: Date.now(), seconds };
+}
+
+function cpuShares(before, after) {
+  const wall = (after.at - before.at) / 1000;
+  return Object.fromEntries(
+    Object.entries(after.seconds).map(([role, s]) => [
+      role,
+      Math.round(((s - (before.seconds[role] ?? 0)) / wall) * 100),
+    ]),
+  );
+}
 
 /** Consumes `count` events from a fresh topic with `handler`, while they are produced. */
 async function measureConsumer(name, { count, eachBatch, eachMessage, rate, seconds, prefill }) {
@@ -267,14 +304,23 @@ async function pipelineRun({ count, dupRatio = 0, tag, rate = 0 }) {
     { topic: pipelineTopic, count, dupRatio, tag, rate, window: rate ? undefined : 40_000 },
     async () => (await committed()) - before.committed,
   );
+  const roles = {
+    [api.pid]: 'api',
+    [mistral.proc.pid]: 'fake Mistral',
+    [producer.pid]: 'producer',
+    [process.pid]: 'bench',
+  };
+  const cpuBefore = cpuSnapshot(roles);
   while ((await committed()) - before.committed < count) {
     if (api.exitCode !== null) throw new Error(`api exited:\n${api.tail.join('\n')}`);
     await sleep(100);
   }
+  const cpu = cpuShares(cpuBefore, cpuSnapshot(roles));
   const seconds = (Date.now() - started) / 1000;
   const sent = await producer.done;
   return {
     eps: Math.round(count / seconds),
+    cpu,
     // What the producer itself achieved: below a fixed rate, latency includes its lag.
     producedEps: Math.round(count / sent.seconds),
     seconds,
@@ -296,6 +342,15 @@ row(
   `${300_000 * scale} events in ${full.seconds.toFixed(1)} s`,
 );
 row('texts per moderation request at full load', results.texts_per_request, 'texts');
+results.cpu_percent_at_full_load = full.cpu;
+row(
+  'CPU during that run (% of one core; the machine has 2)',
+  Object.values(full.cpu).reduce((a, b) => a + b, 0),
+  '%',
+  Object.entries(full.cpu)
+    .map(([role, percent]) => `${role} ${percent}`)
+    .join(', '),
+);
 const stored = Number((await db.query('SELECT count(*) AS n FROM scored_events')).rows[0].n);
 const expected = (300_000 + 20_000) * scale;
 row(

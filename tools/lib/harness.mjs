@@ -116,7 +116,7 @@ export function createRunner(root, env = process.env) {
       proc.on('exit', (code) => code && reject(new Error(`producer exited ${code}`)));
     }).finally(() => ticker && clearInterval(ticker));
     cleanups.push(async () => proc.kill('SIGKILL'));
-    return { done, stop: () => proc.kill('SIGKILL') };
+    return { done, pid: proc.pid, stop: () => proc.kill('SIGKILL') };
   }
 
   return { cleanups, cleanup, child, buildApi, startFakeMistral, migrate, produce };
