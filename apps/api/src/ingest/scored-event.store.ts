@@ -38,7 +38,8 @@ export interface StoredDecision {
   scoredAt: Date;
 }
 
-export const keyOf = (k: EventKey) => JSON.stringify([k.source, k.eventId]);
+/** One string per (source, event id): the source's length keeps any two pairs apart. */
+export const keyOf = (k: EventKey) => `${k.source.length}:${k.source}${k.eventId}`;
 
 const STORED_DECISIONS_SQL = `
   SELECT e.source, e.event_id AS "eventId", e.model, e.scores, e.policy_version AS "policyVersion",

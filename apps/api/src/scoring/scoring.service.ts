@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash as cryptoHash } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { MistralApiError } from '@sieve/mistral';
 import { estimateTokens, normalizeForScoring } from '@sieve/moderation';
@@ -34,8 +34,7 @@ interface Queued {
 const isContentRejection = (error: unknown): error is MistralApiError =>
   error instanceof MistralApiError && [400, 413, 422].includes(error.status);
 
-export const textHash = (text: string) =>
-  createHash('sha256').update(normalizeForScoring(text)).digest('hex');
+export const textHash = (text: string) => cryptoHash('sha256', normalizeForScoring(text), 'hex');
 
 /**
  * Scores texts for the pipeline as cheaply as correctness allows:
