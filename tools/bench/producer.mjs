@@ -92,6 +92,12 @@ while (produced < count) {
   if (produced % 10_000 < allowed) process.send?.({ produced });
 }
 await Promise.all(inFlight);
-process.send?.({ produced, done: true, seconds: (Date.now() - started) / 1000 });
+const { user, system } = process.cpuUsage();
+process.send?.({
+  produced,
+  done: true,
+  seconds: (Date.now() - started) / 1000,
+  cpuSeconds: (user + system) / 1e6,
+});
 await producer.disconnect();
 process.exit(0);
