@@ -240,8 +240,9 @@ if (referenceRuns) {
   await db.query('TRUNCATE scored_events CASCADE; TRUNCATE score_cache');
 }
 
-// 4. The pipeline: the api process, as deployed.
-const apiPort = await freePort();
+// 4. The pipeline: the api process, as deployed. BENCH_API_REPLICAS=N runs N of them in one
+// consumer group (Node uses one core per process; the group shares the partitions).
+const replicas = Number(env.BENCH_API_REPLICAS ?? 1);
 const pipelineTopic = `bench.pipeline.${runId}`;
 const decisionsTopic = `bench.decisions.${runId}`;
 const groupId = `bench-pipeline-${runId}`;
@@ -252,24 +253,36 @@ const apiArgs = [
     .filter(Boolean),
   ...(env.BENCH_API_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/sieve-prof'] : []),
 ];
-const api = child('api', process.execPath, [...apiArgs, 'dist/apps/api/main.js'], {
-  NODE_ENV: 'production',
-  PORT: String(apiPort),
-  LOG_LEVEL: 'warn',
-  DATABASE_URL: postgres.url,
-  KAFKA_BROKERS: brokers,
-  KAFKA_CONTENT_TOPIC: pipelineTopic,
-  KAFKA_DECISIONS_TOPIC: decisionsTopic,
-  KAFKA_DLQ_TOPIC: `bench.dlq.${runId}`,
-  KAFKA_GROUP_ID: groupId,
-  MISTRAL_API_KEY: 'bench-key',
-  MISTRAL_BASE_URL: mistralUrl,
-  SIEVE_DEMO_USERS: 'false',
-  SIEVE_ADMIN_EMAIL: 'bench@sieve.local',
-  SIEVE_ADMIN_PASSWORD: 'bench-admin-password',
-});
-const apiUrl = `http://127.0.0.1:${apiPort}`;
-await waitForHttp(`${apiUrl}/api/health`, { isAlive: () => api.exitCode === null });
+const apis = [];
+async function startApi() {
+  const port = await freePort();
+  const proc = child(
+    `api${apis.length + 1}`,
+    process.execPath,
+    [...apiArgs, 'dist/apps/api/main.js'],
+    {
+      NODE_ENV: 'production',
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: postgres.url,
+      KAFKA_BROKERS: brokers,
+      KAFKA_CONTENT_TOPIC: pipelineTopic,
+      KAFKA_DECISIONS_TOPIC: decisionsTopic,
+      KAFKA_DLQ_TOPIC: `bench.dlq.${runId}`,
+      KAFKA_GROUP_ID: groupId,
+      MISTRAL_API_KEY: 'bench-key',
+      MISTRAL_BASE_URL: mistralUrl,
+      SIEVE_DEMO_USERS: 'false',
+      SIEVE_ADMIN_EMAIL: 'bench@sieve.local',
+      SIEVE_ADMIN_PASSWORD: 'bench-admin-password',
+    },
+  );
+  proc.url = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${proc.url}/api/health`, { isAlive: () => proc.exitCode === null });
+  apis.push(proc);
+}
+await startApi();
+const apiUrl = apis[0].url;
 
 const admin = kafka.admin();
 await admin.connect();
@@ -284,12 +297,19 @@ async function committed() {
   }
   return committedCache;
 }
+/** A counter summed over the api processes. */
 async function metric(name, labels = '') {
-  const text = await (await fetch(`${apiUrl}/metrics`)).text();
-  const line = text
-    .split('\n')
-    .find((l) => l.startsWith(`${name}${labels} `) || (labels === '' && l.startsWith(`${name} `)));
-  return line ? Number(line.split(' ').pop()) : 0;
+  let sum = 0;
+  for (const { url } of apis) {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    const line = text
+      .split('\n')
+      .find(
+        (l) => l.startsWith(`${name}${labels} `) || (labels === '' && l.startsWith(`${name} `)),
+      );
+    sum += line ? Number(line.split(' ').pop()) : 0;
+  }
+  return sum;
 }
 
 async function pipelineRun({ count, dupRatio = 0, tag, rate = 0 }) {
@@ -305,13 +325,14 @@ async function pipelineRun({ count, dupRatio = 0, tag, rate = 0 }) {
     async () => (await committed()) - before.committed,
   );
   const roles = {
-    [api.pid]: 'api',
+    ...Object.fromEntries(apis.map((a) => [a.pid, 'api'])),
     [mistral.proc.pid]: 'fake Mistral',
     [process.pid]: 'bench',
   };
   const cpuBefore = cpuSnapshot(roles);
   while ((await committed()) - before.committed < count) {
-    if (api.exitCode !== null) throw new Error(`api exited:\n${api.tail.join('\n')}`);
+    const dead = apis.find((a) => a.exitCode !== null);
+    if (dead) throw new Error(`api exited:\n${dead.tail.join('\n')}`);
     await sleep(100);
   }
   const cpu = cpuShares(cpuBefore, cpuSnapshot(roles));
@@ -331,8 +352,13 @@ async function pipelineRun({ count, dupRatio = 0, tag, rate = 0 }) {
   };
 }
 
-// Warm-up: connections, JIT, the first rebalance.
+// Warm-up: connections, JIT, the first rebalance. Further replicas join once the topic exists
+// (a group assigns only the partitions it knows of when it balances), then warm up together.
 await pipelineRun({ count: 20_000 * scale, tag: 'warm' });
+if (replicas > 1) {
+  while (apis.length < replicas) await startApi();
+  await pipelineRun({ count: 20_000 * scale, tag: 'warm2' });
+}
 const full = await pipelineRun({ count: 300_000 * scale, tag: 'full' });
 results.throughput_eps = full.eps;
 results.texts_per_request = Math.round((full.texts / Math.max(1, full.requests)) * 10) / 10;
@@ -353,7 +379,7 @@ row(
     .join(', '),
 );
 const stored = Number((await db.query('SELECT count(*) AS n FROM scored_events')).rows[0].n);
-const expected = (300_000 + 20_000) * scale;
+const expected = (300_000 + 20_000 * Math.min(2, replicas)) * scale;
 row(
   'events stored (exactly once)',
   stored,
@@ -481,10 +507,18 @@ row(
   `slowest of 5; median ${timings[2]} ms`,
 );
 
-// 8. Memory: the api's peak resident set over the whole run.
-const status = readFileSync(`/proc/${api.pid}/status`, 'utf8');
-results.peak_rss_mb = Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)[1]) / 1024);
-row('api peak RSS', results.peak_rss_mb, 'MB');
+// 8. Memory: the api's peak resident set over the whole run (the largest, with replicas).
+const peaks = apis.map((a) => {
+  const status = readFileSync(`/proc/${a.pid}/status`, 'utf8');
+  return Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)[1]) / 1024);
+});
+results.peak_rss_mb = Math.max(...peaks);
+row(
+  'api peak RSS',
+  results.peak_rss_mb,
+  'MB',
+  replicas > 1 ? `per process: ${peaks.join(', ')}` : '',
+);
 
 results.naive_ratio = Math.round((results.throughput_eps / results.naive_eps) * 10) / 10;
 results.sink_ratio = Math.round((results.throughput_eps / results.sink_ceiling_eps) * 100) / 100;
