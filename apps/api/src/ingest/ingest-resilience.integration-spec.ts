@@ -144,6 +144,17 @@ describe('ingest under faults (embedded Postgres + Kafka-protocol broker + fake 
             text: 'before\u0000after',
           }),
         },
+        {
+          // Valid ISO 8601, but an offset PostgreSQL refuses.
+          key: 'p-time',
+          value: JSON.stringify({
+            id: 'p7',
+            source: 's',
+            authorId: 'a',
+            createdAt: '2026-11-25T10:00:00+23:59',
+            text: 'a post from nowhere',
+          }),
+        },
       ];
       const dlqBefore = stack.collected.dlq.length;
       await stack.produce([...good.slice(0, 100), ...poison, ...good.slice(100)]);
@@ -155,18 +166,19 @@ describe('ingest under faults (embedded Postgres + Kafka-protocol broker + fake 
             `SELECT count(*) AS n FROM scored_events WHERE event_id LIKE 'mixed-%'`,
           )) === 200,
       );
-      await eventually('6 dead letters', async () => stack.collected.dlq.length - dlqBefore >= 6);
+      await eventually('7 dead letters', async () => stack.collected.dlq.length - dlqBefore >= 7);
       const dead = stack.collected.dlq.slice(dlqBefore);
       expect(dead.map((m) => m.headers[DLQ_HEADERS.reason]).sort()).toEqual([
         'empty_text',
         'invalid_encoding',
         'invalid_event',
         'invalid_event',
+        'invalid_event',
         'invalid_json',
         'text_too_large',
       ]);
       await new Promise((r) => setTimeout(r, 500));
-      expect(stack.collected.dlq.length - dlqBefore).toBe(6);
+      expect(stack.collected.dlq.length - dlqBefore).toBe(7);
     });
 
     it('pauses while Postgres refuses connections and resumes without losing an event', async () => {

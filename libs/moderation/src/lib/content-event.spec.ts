@@ -76,4 +76,25 @@ describe('parseContentEvent', () => {
     expect(parseContentEvent(encode({ ...valid, text: 'write \\u0000 to end it' })).ok).toBe(true);
     expect(parseContentEvent(encode({ ...valid, extra: '\u0000' })).ok).toBe(true);
   });
+
+  it('refuses times PostgreSQL cannot store, accepts the rest of the ISO range', () => {
+    for (const createdAt of [
+      '0000-01-01T00:00:00Z',
+      '2026-01-01T00:00:00+23:59',
+      '2026-01-01T00:00:00-15:00',
+    ]) {
+      expect(parseContentEvent(encode({ ...valid, createdAt }))).toMatchObject({
+        ok: false,
+        reason: 'invalid_event',
+        detail: expect.stringContaining('createdAt'),
+      });
+    }
+    for (const createdAt of [
+      '0001-01-01T00:00:00Z',
+      '9999-12-31T23:59:59Z',
+      '2026-01-01T00:00:00+14:00',
+      '2026-01-01T00:00:00.123-12:00',
+    ])
+      expect(parseContentEvent(encode({ ...valid, createdAt })).ok).toBe(true);
+  });
 });

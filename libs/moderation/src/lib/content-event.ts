@@ -10,7 +10,12 @@ export const contentEventSchema = z.object({
   source: nonEmpty(128),
   authorId: nonEmpty(256),
   text: z.string(),
-  createdAt: z.iso.datetime({ offset: true }),
+  createdAt: z.iso
+    .datetime({ offset: true })
+    .refine(
+      isStorableTime,
+      'must be a time in the years 0001–9999 with a UTC offset within ±14:00',
+    ),
   lang: z
     .string()
     .regex(
@@ -28,6 +33,16 @@ export const contentEventSchema = z.object({
     })
     .optional(),
 });
+
+/**
+ * ISO 8601 allows times PostgreSQL refuses (year 0000, offsets of ±15:00 and more); one such
+ * event would fail its batch on every retry. Real offsets span −12:00 to +14:00.
+ */
+function isStorableTime(value: string): boolean {
+  if (value.startsWith('0000')) return false;
+  const offset = /([+-])(\d{2}):?(\d{2})$/.exec(value);
+  return !offset || Number(offset[2]) * 60 + Number(offset[3]) <= 14 * 60;
+}
 
 /** A post a platform sends to Sieve on the `content.events` topic. */
 export type ContentEvent = z.infer<typeof contentEventSchema>;
