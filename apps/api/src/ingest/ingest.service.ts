@@ -217,9 +217,17 @@ export const DLQ_HEADERS = {
   partition: 'sieve-original-partition',
   offset: 'sieve-original-offset',
   failedAt: 'sieve-failed-at',
+  truncatedFrom: 'sieve-dlq-truncated-from',
 } as const;
 
-function deadLetter(
+/**
+ * A dead letter carries the original bytes, but a message near the input topic's size limit
+ * would exceed it once the headers are added, and the dead-letter send (hence the batch) would
+ * fail on every retry. Above this the value is cut, and the headers say where the whole is.
+ */
+export const MAX_DEAD_LETTER_VALUE_BYTES = 900_000;
+
+export function deadLetter(
   message: KafkaMessage,
   topic: string,
   partition: number,
@@ -235,7 +243,12 @@ function deadLetter(
     [DLQ_HEADERS.offset]: message.offset,
     [DLQ_HEADERS.failedAt]: new Date().toISOString(),
   };
-  return { key: message.key, value: message.value, headers };
+  let value = message.value;
+  if (value && value.length > MAX_DEAD_LETTER_VALUE_BYTES) {
+    headers[DLQ_HEADERS.truncatedFrom] = String(value.length);
+    value = value.subarray(0, MAX_DEAD_LETTER_VALUE_BYTES);
+  }
+  return { key: message.key, value, headers };
 }
 
 function toDecisionMessage(stored: StoredDecision): AutomaticDecisionMessage {

@@ -1,0 +1,33 @@
+import type { KafkaMessage } from 'kafkajs';
+import { DLQ_HEADERS, deadLetter, MAX_DEAD_LETTER_VALUE_BYTES } from './ingest.service';
+
+const message = (value: Buffer): KafkaMessage => ({
+  key: Buffer.from('k1'),
+  value,
+  headers: { trace: 'abc' },
+  offset: '42',
+  timestamp: '0',
+  attributes: 0,
+});
+
+describe('deadLetter', () => {
+  it('keeps the original key, bytes and headers and says where and why', () => {
+    const letter = deadLetter(message(Buffer.from('{"id":')), 'posts', 3, 'invalid_json', 'x');
+    expect(letter.value).toEqual(Buffer.from('{"id":'));
+    expect(letter.headers).toMatchObject({
+      trace: 'abc',
+      [DLQ_HEADERS.reason]: 'invalid_json',
+      [DLQ_HEADERS.topic]: 'posts',
+      [DLQ_HEADERS.partition]: '3',
+      [DLQ_HEADERS.offset]: '42',
+    });
+    expect(letter.headers).not.toHaveProperty(DLQ_HEADERS.truncatedFrom);
+  });
+
+  it('cuts a value that would not fit the topic once headers are added, and says so', () => {
+    const big = Buffer.alloc(1_048_000, 'x');
+    const letter = deadLetter(message(big), 'posts', 0, 'text_too_large', 'too big');
+    expect((letter.value as Buffer).length).toBe(MAX_DEAD_LETTER_VALUE_BYTES);
+    expect(letter.headers?.[DLQ_HEADERS.truncatedFrom]).toBe('1048000');
+  });
+});
