@@ -26,7 +26,8 @@ describe('batch jobs', () => {
     );
     expect(results.get('e1')?.response?.body.results[0].categories['violence_and_threats']).toBe(
       false,
-    );
+    ); // The job's tokens are counted with the endpoint's other usage.
+    expect(client.usage.summary().byModel['mistral-moderation-2603']?.requests).toBe(2);
   });
 
   it('polls with the injected clock, so waiting needs no real time', async () => {

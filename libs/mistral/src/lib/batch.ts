@@ -183,6 +183,11 @@ export class BatchApi {
         throw new MistralResponseError('batch output line is not JSON', line);
       }
     }
+    // Tokens spent in the job count like those of online requests to the same endpoint.
+    for (const line of results.values()) {
+      const body = line.response?.status_code === 200 ? line.response.body : null;
+      if (body && typeof body === 'object') this.transport.recordUsage(endpoint, body, { model });
+    }
     return { job, results };
   }
 }
