@@ -6,7 +6,12 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import { MistralError } from '@sieve/mistral';
-import { type Consumer, type EachBatchPayload, KafkaJSError } from 'kafkajs';
+import {
+  type Consumer,
+  type EachBatchPayload,
+  KafkaJSError,
+  KafkaJSNonRetriableError,
+} from 'kafkajs';
 import { QueryFailedError } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { KafkaService } from '../kafka/kafka.service';
@@ -39,6 +44,8 @@ export class IngestConsumer implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private commitTimer: ReturnType<typeof setInterval> | null = null;
   private stopping = false;
+  /** Consumers replaced since the last successful join. */
+  private restarts = 0;
   state: ConsumerState;
 
   constructor(
@@ -57,6 +64,11 @@ export class IngestConsumer implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.INGEST_ENABLED) return;
+    this.commitTimer = setInterval(() => void this.commit(), COMMIT_EVERY_MS);
+    await this.startConsumer();
+  }
+
+  private async startConsumer(): Promise<void> {
     const topic = this.config.KAFKA_CONTENT_TOPIC;
     const consumer = this.kafka.consumer({
       groupId: this.config.KAFKA_GROUP_ID,
@@ -73,6 +85,7 @@ export class IngestConsumer implements OnApplicationBootstrap, OnModuleDestroy {
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       this.state = 'running';
+      this.restarts = 0;
       // Work still in flight for the old assignment is not committed; the partitions' owners
       // (maybe us again) replay it from the last commit, and replays store nothing twice.
       this.progress = new Map();
@@ -83,20 +96,55 @@ export class IngestConsumer implements OnApplicationBootstrap, OnModuleDestroy {
     });
     consumer.on(consumer.events.CRASH, (event) => {
       this.state = 'crashed';
+      const { error, restart } = event.payload;
       this.logger.error(
-        `Consumer crashed: ${event.payload.error.message}; restarting: ${event.payload.restart}`,
+        `Consumer crashed: ${error.message}; ${restart ? 'kafkajs restarts it' : 'starting a new one'}`,
       );
+      // kafkajs gives up on errors it deems non-retriable (a broker answering INVALID_REQUEST
+      // to a SyncGroup during a rebalance, for one); the process would then stay up, consuming
+      // nothing, until someone restarted it.
+      if (!restart) this.replace(consumer);
     });
 
     await consumer.connect();
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    this.commitTimer = setInterval(() => void this.commit(), COMMIT_EVERY_MS);
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.config.INGEST_PARTITION_CONCURRENCY,
       eachBatch: (payload) => this.onBatch(payload),
     });
+  }
+
+  /**
+   * Replaces a consumer that stopped for good with a new member, after a backoff. Its batches
+   * still in flight are not committed (as after a rebalance): the partitions' new owners replay
+   * them from the last commit.
+   */
+  private replace(crashed: Consumer): void {
+    if (this.stopping || this.consumer !== crashed) return;
+    this.restarts++;
+    this.metrics.consumerRestarts.inc();
+    const delay = backoffDelay(this.restarts, this.config.INGEST_MAX_BACKOFF_MS);
+    this.logger.warn(`Starting a new consumer in ${delay} ms (attempt ${this.restarts})`);
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      if (this.stopping) return;
+      this.state = 'starting';
+      this.progress = new Map();
+      this.failures.clear();
+      this.metrics.pausedPartitions.set(0);
+      void crashed
+        .disconnect()
+        .catch(() => undefined)
+        .then(() => this.startConsumer())
+        .catch((error: unknown) => {
+          this.state = 'crashed';
+          this.logger.error(`Consumer did not start: ${(error as Error).message}`);
+          this.replace(this.consumer as Consumer);
+        });
+    }, delay);
+    this.timers.add(timer);
   }
 
   /** Hands the batch over and returns, so the next fetch starts while it is being scored. */
@@ -163,28 +211,29 @@ export class IngestConsumer implements OnApplicationBootstrap, OnModuleDestroy {
   ): void {
     const consumer = this.consumer;
     if (!consumer || this.stopping) return;
-    consumer.pause([{ topic, partitions: [partition] }]);
+    this.metrics.batchFailures.inc({ cause: causeOf(error) });
+    // A consumer that crashed or is being replaced has no partitions to pause; whoever owns
+    // them next starts from the last commit.
+    if (!tryConsumer(() => consumer.pause([{ topic, partitions: [partition] }]))) return;
 
     const attempt = (this.failures.get(partition) ?? 0) + 1;
     this.failures.set(partition, attempt);
     this.metrics.pausedPartitions.set(this.failures.size);
-    this.metrics.batchFailures.inc({ cause: causeOf(error) });
-    const ceiling = Math.min(this.config.INGEST_MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** attempt);
-    const delay = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+    const delay = backoffDelay(attempt, this.config.INGEST_MAX_BACKOFF_MS);
     const message = error instanceof Error ? error.message : String(error);
     this.logger.warn(
       `${topic}[${partition}] batch failed (${causeOf(error)}: ${message}); partition paused, retrying from offset ${progress.resumeOffset()} in ${delay} ms (attempt ${attempt})`,
     );
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      if (this.stopping) return;
+      if (this.stopping || this.consumer !== consumer) return;
       if (this.progress.get(partition) === progress) {
         // Later batches of the partition may have been stored meanwhile: they are replayed
         // too, and stored once. (After a rebalance the new generation starts from the commit.)
         this.progress.set(partition, new PartitionProgress());
-        consumer.seek({ topic, partition, offset: progress.resumeOffset() });
+        tryConsumer(() => consumer.seek({ topic, partition, offset: progress.resumeOffset() }));
       }
-      consumer.resume([{ topic, partitions: [partition] }]);
+      tryConsumer(() => consumer.resume([{ topic, partitions: [partition] }]));
     }, delay);
     this.timers.add(timer);
   }
@@ -220,6 +269,23 @@ export class IngestConsumer implements OnApplicationBootstrap, OnModuleDestroy {
     await consumer.disconnect();
     this.consumer = null;
     this.state = 'stopped';
+  }
+}
+
+/** Exponential backoff with jitter: half the ceiling plus up to half again. */
+function backoffDelay(attempt: number, maxMs: number): number {
+  const ceiling = Math.min(maxMs, FIRST_BACKOFF_MS * 2 ** attempt);
+  return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+}
+
+/** Runs a consumer call that kafkajs refuses while the consumer is not running. */
+function tryConsumer(call: () => void): boolean {
+  try {
+    call();
+    return true;
+  } catch (error) {
+    if (error instanceof KafkaJSNonRetriableError) return false;
+    throw error;
   }
 }
 

@@ -55,6 +55,11 @@ export class MetricsService {
     help: 'Partitions paused after a failure, waiting for their retry',
     registers: [this.registry],
   });
+  readonly consumerRestarts = new Counter({
+    name: 'sieve_consumer_restarts_total',
+    help: 'Consumers replaced after kafkajs gave up on them (a non-retriable error)',
+    registers: [this.registry],
+  });
   readonly batchFailures = new Counter({
     name: 'sieve_ingest_batch_failures_total',
     help: 'Batches that failed (scorer or database) and were retried later, by cause',
