@@ -11,7 +11,6 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { KafkaService } from '../kafka/kafka.service';
 import { PoliciesService } from '../policies/policies.service';
 import { MetricsService } from '../metrics/metrics.service';
-import type { CachedScore } from '../scoring/score-cache.store';
 import { ScoringService } from '../scoring/scoring.service';
 import {
   keyOf,
@@ -96,11 +95,9 @@ export class IngestService {
     ]);
 
     const rows: NewScoredEvent[] = [];
-    const newScores = new Map<string, CachedScore>();
     candidates.forEach(({ event, message }, i) => {
       const outcome = outcomes[i];
       if (!outcome.ok) return reject(message, outcome.reason, outcome.detail);
-      if (outcome.fresh) newScores.set(outcome.hash, outcome);
       const evaluation = evaluatePolicy(outcome.scores, policy, event.source);
       rows.push({
         event,
@@ -113,6 +110,7 @@ export class IngestService {
         partition,
         offset: message.offset,
         scoreSource: outcome.fresh ? 'scorer' : 'cache',
+        newScoreHash: outcome.fresh ? outcome.hash : null,
         shadow: shadow && {
           version: shadow.version,
           ...pickDecision(evaluatePolicy(outcome.scores, shadow, event.source)),
@@ -122,10 +120,7 @@ export class IngestService {
 
     scoring();
     const storing = stage('store');
-    const { stored, inserted } = await this.store.insert(rows, {
-      model: this.scoring.cacheModel,
-      scores: [...newScores.values()],
-    });
+    const { stored, inserted } = await this.store.insert(rows, this.scoring.cacheModel);
 
     // Dead letters and decisions go out before any offset is committed, so a crash can only
     // repeat them; replays re-publish the stored decision, so none is lost between write and publish.

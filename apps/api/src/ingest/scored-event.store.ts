@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { CategoryScores, ContentEvent, Decision, TriggeredCategory } from '@sieve/moderation';
 import { DataSource } from 'typeorm';
 import { FLAG_EVENTS_CHANNEL } from '../flags/flag-events.service';
-import { type CachedScore, SCORE_CACHE_UPSERT } from '../scoring/score-cache.store';
+import { SCORE_CACHE_UPSERT } from '../scoring/score-cache.store';
 
 export interface EventKey {
   source: string;
@@ -22,6 +22,8 @@ export interface NewScoredEvent {
   offset: string;
   /** Whether the scores came from the scorer now or from the score cache. */
   scoreSource: 'scorer' | 'cache';
+  /** For scores new from the scorer: the text's hash, to keep them in the score cache. */
+  newScoreHash: string | null;
   /** What a draft running in shadow would have decided, recorded without acting on it. */
   shadow: { version: number; decision: Decision; triggered: TriggeredCategory[] } | null;
 }
@@ -68,11 +70,11 @@ export class ScoredEventStore {
    */
   insert(
     rows: NewScoredEvent[],
-    newScores: { model: string; scores: CachedScore[] },
+    cacheModel: string,
   ): Promise<{ stored: StoredDecision[]; inserted: NewScoredEvent[] }> {
     if (rows.length === 0) return Promise.resolve({ stored: [], inserted: [] });
     return new Promise((resolve, reject) => {
-      this.queue.push({ rows, newScores, resolve, reject });
+      this.queue.push({ rows, cacheModel, resolve, reject });
       this.drain();
     });
   }
@@ -100,19 +102,13 @@ export class ScoredEventStore {
   private async writeGroup(group: PendingWrite[]): Promise<void> {
     try {
       const rows = new Map<string, NewScoredEvent>();
-      const scores = new Map<string, CachedScore>();
       for (const write of group) {
         for (const row of write.rows) {
           const key = keyOf({ source: row.event.source, eventId: row.event.id });
           if (!rows.has(key)) rows.set(key, row);
         }
-        for (const score of write.newScores.scores) scores.set(score.hash, score);
       }
-      const { stored, insertedKeys } = await this.write(
-        [...rows.values()],
-        group[0].newScores.model,
-        [...scores.values()],
-      );
+      const { stored, insertedKeys } = await this.write([...rows.values()], group[0].cacheModel);
       for (const write of group) {
         const keys = write.rows.map((r) => keyOf({ source: r.event.source, eventId: r.event.id }));
         write.resolve({
@@ -129,61 +125,58 @@ export class ScoredEventStore {
   private async write(
     rows: NewScoredEvent[],
     cacheModel: string,
-    cacheScores: CachedScore[],
   ): Promise<{ stored: Map<string, StoredDecision>; insertedKeys: Set<string> }> {
     const col = <T>(pick: (r: NewScoredEvent) => T) => rows.map(pick);
-    const returned: { source: string; event_id: string; scored_at: Date }[] = await this.db.query(
-      STORE_BATCH_SQL,
-      [
-        col((r) => r.event.source),
-        col((r) => r.event.id),
-        col((r) => r.event.authorId),
-        col((r) => r.event.text),
-        col((r) => r.event.lang ?? null),
-        col((r) => (r.event.context ? JSON.stringify(r.event.context) : null)),
-        col((r) => r.event.createdAt),
-        col((r) => r.model),
-        col((r) => JSON.stringify(r.scores)),
-        col((r) => r.policyVersion),
-        col((r) => r.decision),
-        col((r) => r.partition),
-        col((r) => r.offset),
-        col((r) => JSON.stringify(r.triggered)),
-        col((r) => r.maxScore),
-        cacheModel,
-        cacheScores.map((c) => c.hash),
-        cacheScores.map((c) => c.model),
-        cacheScores.map((c) => JSON.stringify(c.scores)),
-        FLAG_EVENTS_CHANNEL,
-        col((r) => r.shadow?.version ?? null),
-        col((r) => r.shadow?.decision ?? null),
-        col((r) => (r.shadow ? JSON.stringify(r.shadow.triggered) : null)),
-      ],
-    );
+    const [{ scored_at: scoredAt, conflicts }]: {
+      scored_at: Date;
+      conflicts: [string, string][];
+    }[] = await this.db.query(STORE_BATCH_SQL, [
+      col((r) => r.event.source),
+      col((r) => r.event.id),
+      col((r) => r.event.authorId),
+      col((r) => r.event.text),
+      col((r) => r.event.lang ?? null),
+      col((r) => (r.event.context ? JSON.stringify(r.event.context) : null)),
+      col((r) => r.event.createdAt),
+      col((r) => r.model),
+      col((r) => JSON.stringify(r.scores)),
+      col((r) => r.policyVersion),
+      col((r) => r.decision),
+      col((r) => r.partition),
+      col((r) => r.offset),
+      col((r) => JSON.stringify(r.triggered)),
+      col((r) => r.maxScore),
+      cacheModel,
+      col((r) => r.newScoreHash),
+      FLAG_EVENTS_CHANNEL,
+      col((r) => r.shadow?.version ?? null),
+      col((r) => r.shadow?.decision ?? null),
+      col((r) => (r.shadow ? JSON.stringify(r.shadow.triggered) : null)),
+    ]);
 
-    const byKey = new Map(
-      rows.map((r) => [keyOf({ source: r.event.source, eventId: r.event.id }), r]),
-    );
+    const conflicted = new Set(conflicts.map(([source, eventId]) => keyOf({ source, eventId })));
     const stored = new Map<string, StoredDecision>();
     const insertedKeys = new Set<string>();
-    for (const { source, event_id, scored_at } of returned) {
-      const key = keyOf({ source, eventId: event_id });
-      const row = byKey.get(key) as NewScoredEvent;
-      byKey.delete(key);
+    const others: NewScoredEvent[] = [];
+    for (const row of rows) {
+      const key = keyOf({ source: row.event.source, eventId: row.event.id });
+      if (conflicted.has(key)) {
+        others.push(row);
+        continue;
+      }
       insertedKeys.add(key);
       stored.set(key, {
-        source,
-        eventId: event_id,
+        source: row.event.source,
+        eventId: row.event.id,
         model: row.model,
         scores: row.scores,
         policyVersion: row.policyVersion,
         decision: row.decision,
         triggered: row.triggered,
-        scoredAt: scored_at,
+        scoredAt,
       });
     }
     // Rows someone stored before (a replay, another consumer): publish what they stored.
-    const others = [...byKey.values()];
     if (others.length > 0) {
       const earlier: StoredDecision[] = await this.db.query(STORED_DECISIONS_SQL, [
         others.map((r) => r.event.source),
@@ -197,7 +190,7 @@ export class ScoredEventStore {
 
 interface PendingWrite {
   rows: NewScoredEvent[];
-  newScores: { model: string; scores: CachedScore[] };
+  cacheModel: string;
   resolve: (result: { stored: StoredDecision[]; inserted: NewScoredEvent[] }) => void;
   reject: (error: unknown) => void;
 }
@@ -217,14 +210,16 @@ const STORE_BATCH_SQL = `
   WITH input AS (
     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[],
                          $7::timestamptz[], $8::text[], $9::jsonb[], $10::int[], $11::text[],
-                         $12::int[], $13::bigint[], $14::jsonb[], $15::real[], $21::int[],
-                         $22::text[], $23::jsonb[])
+                         $12::int[], $13::bigint[], $14::jsonb[], $15::real[], $17::text[],
+                         $19::int[], $20::text[], $21::jsonb[])
       AS i(source, event_id, author_id, text, lang, context, event_created_at, model, scores,
            policy_version, decision, kafka_partition, kafka_offset, triggered, max_score,
-           shadow_version, shadow_decision, shadow_triggered)
+           new_score_hash, shadow_version, shadow_decision, shadow_triggered)
   ), cache AS (
     INSERT INTO score_cache (model, text_hash, scored_model, scores)
-    SELECT $16, decode(h, 'hex'), m, s FROM unnest($17::text[], $18::text[], $19::jsonb[]) AS c(h, m, s)
+    SELECT DISTINCT ON (new_score_hash) $16, decode(new_score_hash, 'hex'), model, scores
+    FROM input WHERE new_score_hash IS NOT NULL
+    ORDER BY new_score_hash
     ${SCORE_CACHE_UPSERT}
   ), ins AS (
     INSERT INTO scored_events (source, event_id, author_id, text, lang, context, event_created_at,
@@ -260,8 +255,14 @@ const STORE_BATCH_SQL = `
     ON CONFLICT (policy_version, hour, live_decision, decision)
       DO UPDATE SET events = shadow_stats.events + EXCLUDED.events
   ), notified AS (
-    SELECT pg_notify($20, json_build_object('type', 'flag.created', 'ids', json_agg(id))::text)
+    SELECT pg_notify($18, json_build_object('type', 'flag.created', 'ids', json_agg(id))::text)
     FROM (SELECT id, (row_number() OVER () - 1) / 100 AS chunk FROM flagged) AS f
     GROUP BY chunk
   )
-  SELECT source, event_id, scored_at, (SELECT count(*) FROM notified) AS notifications FROM ins`;
+  -- One row: when these rows were stored (now() is the transaction's time, as scored_at's
+  -- default), and the keys stored before, usually none.
+  SELECT now() AS scored_at, (SELECT count(*) FROM notified) AS notifications,
+         (SELECT COALESCE(json_agg(json_build_array(i.source, i.event_id)), '[]'::json)
+          FROM input i
+          WHERE NOT EXISTS (SELECT 1 FROM ins WHERE ins.source = i.source AND ins.event_id = i.event_id)
+         ) AS conflicts`;
