@@ -14,6 +14,7 @@ import { QueueSeverityIndex1764129600000 } from './migrations/1764129600000-Queu
 import { SavedViews1764136800000 } from './migrations/1764136800000-SavedViews';
 import { SimilarDecisions1764144000000 } from './migrations/1764144000000-SimilarDecisions';
 import { MistralUsage1764151200000 } from './migrations/1764151200000-MistralUsage';
+import { TimeOrderedIds1764158400000 } from './migrations/1764158400000-TimeOrderedIds';
 
 /**
  * Entities for the tables read through repositories. scored_events and flags are written and
@@ -35,6 +36,7 @@ export const MIGRATIONS = [
   SavedViews1764136800000,
   SimilarDecisions1764144000000,
   MistralUsage1764151200000,
+  TimeOrderedIds1764158400000,
 ];
 
 /** The one description of the database, shared by Nest, the migration command and tests. */

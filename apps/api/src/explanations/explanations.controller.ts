@@ -12,9 +12,7 @@ export class ExplanationsController {
 
   @Get()
   @RequireRole('viewer')
-  latest(
-    @Param('id', new ParseUUIDPipe({ version: '4' })) id: string,
-  ): Promise<ExplanationDto | null> {
+  latest(@Param('id', new ParseUUIDPipe()) id: string): Promise<ExplanationDto | null> {
     return this.explanations.latest(id);
   }
 
@@ -25,7 +23,7 @@ export class ExplanationsController {
   @Post()
   @RequireRole('reviewer')
   async explain(
-    @Param('id', new ParseUUIDPipe({ version: '4' })) id: string,
+    @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: ExplainDto,
     @CurrentPrincipal() who: Principal,
     @Res() res: Response,

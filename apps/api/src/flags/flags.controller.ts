@@ -31,7 +31,7 @@ import { FlagEventsService } from './flag-events.service';
 import { FlagsService } from './flags.service';
 import { ReviewService } from './review.service';
 
-const FlagId = () => new ParseUUIDPipe({ version: '4' });
+const FlagId = () => new ParseUUIDPipe();
 
 @Controller('flags')
 export class FlagsController {

@@ -41,6 +41,11 @@ describe('ingest pipeline (embedded Postgres + Kafka-protocol broker)', () => {
     );
     expect(await count('SELECT count(*) AS n FROM scored_events')).toBe(3);
     expect(await count('SELECT count(*) AS n FROM flags')).toBe(2);
+    // Time-ordered keys (PostgreSQL 18's uuidv7), which append to their index.
+    expect(
+      await count(`SELECT count(*) AS n FROM (SELECT id FROM scored_events UNION ALL SELECT id FROM flags) AS ids
+                   WHERE uuid_extract_version(id) = 7`),
+    ).toBe(5);
 
     const decisions = stack.collected.decisions.map(
       (m) => JSON.parse(m.value ?? '') as AutomaticDecisionMessage,

@@ -28,7 +28,7 @@ export class DecideFlagDto {
 }
 
 export class BulkDecideDto extends DecideFlagDto {
-  @IsUUID('4', { each: true })
+  @IsUUID('all', { each: true })
   @ArrayMinSize(1)
   @ArrayMaxSize(200)
   ids!: string[];
