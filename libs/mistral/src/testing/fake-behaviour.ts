@@ -35,19 +35,21 @@ export function categoriesFor(model: string): string[] {
   return MODERATION_CATEGORIES[model] ?? MODERATION_CATEGORIES['mistral-moderation-2603'];
 }
 
-const RULES: [string, RegExp][] = [
-  ['sexual', /\b(porn|nude|nsfw|sex)/],
-  ['hate_and_discrimination', /\b(subhuman|vermin|inferior race|go back to your country)/],
-  ['violence_and_threats', /\b(kill|murder|stab|shoot|hurt you|tuer|matar)/],
-  ['dangerous', /\b(bomb|explosive|nerve agent|weapon)/],
-  ['criminal', /\b(stolen|launder|cocaine|heroin|counterfeit)/],
-  ['selfharm', /\b(want to die|kill myself|suicide|end my life)/],
-  ['health', /\b(medication|diagnos|cure|dosage)/],
-  ['financial', /\b(invest|stock|crypto|guaranteed return)/],
-  ['law', /\b(sue|lawsuit|lawyer|legal advice)/],
-  ['pii', /[\w.+-]+@[\w-]+\.\w+|\+?\d[\d .-]{8,}\d/],
-  ['jailbreaking', /\b(ignore (all )?previous instructions|system prompt|jailbreak)/],
-];
+const RULES: [string, RegExp, number][] = (
+  [
+    ['sexual', /\b(porn|nude|nsfw|sex)/],
+    ['hate_and_discrimination', /\b(subhuman|vermin|inferior race|go back to your country)/],
+    ['violence_and_threats', /\b(kill|murder|stab|shoot|hurt you|tuer|matar)/],
+    ['dangerous', /\b(bomb|explosive|nerve agent|weapon)/],
+    ['criminal', /\b(stolen|launder|cocaine|heroin|counterfeit)/],
+    ['selfharm', /\b(want to die|kill myself|suicide|end my life)/],
+    ['health', /\b(medication|diagnos|cure|dosage)/],
+    ['financial', /\b(invest|stock|crypto|guaranteed return)/],
+    ['law', /\b(sue|lawsuit|lawyer|legal advice)/],
+    ['pii', /[\w.+-]+@[\w-]+\.\w+|\+?\d[\d .-]{8,}\d/],
+    ['jailbreaking', /\b(ignore (all )?previous instructions|system prompt|jailbreak)/],
+  ] as const
+).map(([category, pattern]) => [category, pattern, hash(category)]);
 
 /** FNV-1a: a stable 32-bit hash. */
 export function hash(text: string): number {
@@ -61,9 +63,11 @@ export function hash(text: string): number {
 
 export function moderationScores(text: string, model: string): Record<string, number> {
   const lower = text.toLowerCase();
+  const textHash = hash(text); // one pass over the text: benchmarks send it millions
   const raw: Record<string, number> = {};
-  for (const [category, pattern] of RULES) {
-    const noise = (hash(`${category}:${text}`) % 400) / 10_000; // 0–0.04, stable per text
+  for (const [category, pattern, categoryHash] of RULES) {
+    const mixed = Math.imul(textHash ^ categoryHash, 0x9e3779b1) >>> 0;
+    const noise = (mixed % 400) / 10_000; // 0–0.04, stable per text and category
     raw[category] = pattern.test(lower) ? 0.9 + noise * 2 : noise;
   }
   raw['dangerous_and_criminal_content'] = Math.max(raw['dangerous'], raw['criminal']);
