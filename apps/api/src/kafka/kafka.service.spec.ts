@@ -1,11 +1,11 @@
-import { chunkByBytes } from './kafka.service';
+import { chunkMessages } from './kafka.service';
 
-describe('chunkByBytes', () => {
+describe('chunkMessages', () => {
   const message = (bytes: number) => ({ key: null, value: Buffer.alloc(bytes) });
 
   it('keeps every request under the limit, in order, and sends an oversized message alone', () => {
     const messages = [message(400), message(400), message(400), message(2000), message(10)];
-    const chunks = chunkByBytes(messages, 1000);
+    const chunks = chunkMessages(messages, 1000);
     expect(chunks.map((c) => c.map((m) => (m.value as Buffer).length))).toEqual([
       [400, 400],
       [400],
@@ -21,7 +21,16 @@ describe('chunkByBytes', () => {
       value: 'v'.repeat(300),
       headers: { reason: 'x'.repeat(300) },
     };
-    expect(chunkByBytes([withHeaders, withHeaders], 1500)).toHaveLength(2);
-    expect(chunkByBytes([], 1000)).toEqual([]);
+    expect(chunkMessages([withHeaders, withHeaders], 1500)).toHaveLength(2);
+    expect(chunkMessages([], 1000)).toEqual([]);
+  });
+
+  it('caps the messages per request', () => {
+    const chunks = chunkMessages(
+      Array.from({ length: 1201 }, () => message(10)),
+      1e6,
+      500,
+    );
+    expect(chunks.map((c) => c.length)).toEqual([500, 500, 201]);
   });
 });

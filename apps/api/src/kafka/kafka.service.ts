@@ -5,10 +5,10 @@ import {
   Kafka,
   logLevel,
   type Message,
-  Partitioners,
   type Producer,
 } from 'kafkajs';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { KeyHashPartitioner } from './partitioner';
 
 const LEVELS: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
   [logLevel.ERROR]: 'error',
@@ -47,7 +47,9 @@ export class KafkaService implements OnApplicationShutdown {
   /**
    * Sends in requests of at most ~1 MB: Kafka refuses a record batch above the topic's
    * max.message.bytes (1 MB by default), and kafkajs does not split one send. A large batch of
-   * decisions, or a few dead-lettered 1 MB posts, would otherwise fail forever.
+   * decisions, or a few dead-lettered 1 MB posts, would otherwise fail forever. And of at most
+   * MAX_MESSAGES_PER_REQUEST: kafkajs groups a send's messages by partition by copying the
+   * partition's list for every message, which grows with the square of the send.
    */
   async send(topic: string, messages: Message[]): Promise<void> {
     if (messages.length === 0) return;
@@ -55,7 +57,7 @@ export class KafkaService implements OnApplicationShutdown {
     // Concurrently: the messages of one call are distinct events, so their order across
     // requests does not matter, and a batch's publish waits one round trip, not several.
     await Promise.all(
-      chunkByBytes(messages, MAX_REQUEST_BYTES).map((chunk) =>
+      chunkMessages(messages, MAX_REQUEST_BYTES, MAX_MESSAGES_PER_REQUEST).map((chunk) =>
         producer.send({ topic, messages: chunk }),
       ),
     );
@@ -64,7 +66,7 @@ export class KafkaService implements OnApplicationShutdown {
   private connectedProducer(): Promise<Producer> {
     if (this.producer) return Promise.resolve(this.producer);
     this.connecting ??= (async () => {
-      const producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+      const producer = this.kafka.producer({ createPartitioner: KeyHashPartitioner });
       await producer.connect();
       this.producer = producer;
       return producer;
@@ -80,17 +82,25 @@ export class KafkaService implements OnApplicationShutdown {
 }
 
 const MAX_REQUEST_BYTES = 900_000;
+const MAX_MESSAGES_PER_REQUEST = 500;
 /** Record overhead per message, beyond key, value and headers (an upper bound). */
 const RECORD_OVERHEAD_BYTES = 70;
 
-/** Consecutive groups of at most `maxBytes`; a message larger than that goes alone. */
-export function chunkByBytes(messages: Message[], maxBytes: number): Message[][] {
+/**
+ * Consecutive groups of at most `maxBytes` and `maxMessages`; a message larger than `maxBytes`
+ * goes alone.
+ */
+export function chunkMessages(
+  messages: Message[],
+  maxBytes: number,
+  maxMessages = Infinity,
+): Message[][] {
   const chunks: Message[][] = [];
   let current: Message[] = [];
   let bytes = 0;
   for (const message of messages) {
     const size = sizeOf(message);
-    if (current.length > 0 && bytes + size > maxBytes) {
+    if (current.length > 0 && (bytes + size > maxBytes || current.length >= maxMessages)) {
       chunks.push(current);
       current = [];
       bytes = 0;
@@ -104,9 +114,12 @@ export function chunkByBytes(messages: Message[], maxBytes: number): Message[][]
 
 function sizeOf(message: Message): number {
   let size = RECORD_OVERHEAD_BYTES + byteLength(message.key) + byteLength(message.value);
-  for (const [name, value] of Object.entries(message.headers ?? {})) {
+  const headers = message.headers;
+  for (const name in headers) {
+    const value = headers[name];
     size += Buffer.byteLength(name);
-    for (const v of Array.isArray(value) ? value : [value]) size += byteLength(v);
+    if (Array.isArray(value)) for (const v of value) size += byteLength(v);
+    else size += byteLength(value);
   }
   return size;
 }
