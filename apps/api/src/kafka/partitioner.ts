@@ -23,7 +23,7 @@ const SEED = 0x9747b28c;
 const M = 0x5bd1e995;
 
 /** Kafka's murmur2 (org.apache.kafka.common.utils.Utils#murmur2) of the key's UTF-8 bytes. */
-export function murmur2(key: Buffer | string): number {
+function murmur2(key: Buffer | string): number {
   const data = typeof key === 'string' ? Buffer.from(key) : key;
   const length = data.length;
   let h = SEED ^ length;

@@ -1,9 +1,9 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Every stored event and flag gets a new primary key. Random (v4) UUIDs land all over their
+ * New stored events and flags get time-ordered (v7) ids. Random (v4) UUIDs land all over their
  * B-tree, so once the index outgrows memory each insert reads and dirties a different page;
- * time-ordered (v7) UUIDs append at its right edge. PostgreSQL 18 has uuidv7(); an older
+ * v7 ones append at its right edge. Existing rows keep their ids. PostgreSQL 18 has uuidv7(); an older
  * server keeps the random ones, which work the same, only slower at volume.
  */
 export class TimeOrderedIds1764158400000 implements MigrationInterface {
