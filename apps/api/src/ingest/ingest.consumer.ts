@@ -64,8 +64,8 @@ export class IngestConsumer implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.INGEST_ENABLED) return;
-    this.commitTimer = setInterval(() => void this.commit(), COMMIT_EVERY_MS);
     await this.startConsumer();
+    this.commitTimer = setInterval(() => void this.commit(), COMMIT_EVERY_MS);
   }
 
   private async startConsumer(): Promise<void> {
