@@ -1,7 +1,7 @@
 // What `npm run bench` and `npm run chaos` share: child processes that are cleaned up on exit,
 // building the api, the fake Mistral server, migrations.
 import { fork, spawn, spawnSync } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, waitForHttp } from './free-port.mjs';
 
@@ -25,6 +25,7 @@ export function createRunner(root, env = process.env) {
       tail.splice(0, Math.max(0, tail.length - 30));
     };
     if (env.HARNESS_LOG_DIR) {
+      mkdirSync(env.HARNESS_LOG_DIR, { recursive: true });
       const file = join(env.HARNESS_LOG_DIR, `${name}-${proc.pid}.log`);
       const save = (chunk) => appendFileSync(file, chunk);
       proc.stdout.on('data', save);
