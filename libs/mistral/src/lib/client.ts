@@ -31,7 +31,7 @@ export interface MistralClientOptions {
 }
 
 /**
- * A typed client for Mistral's HTTP API on Node's fetch: chat (with streaming, tools and JSON
+ * A typed client for Mistral's HTTP API on Node's HTTP stack: chat (with streaming, tools and JSON
  * schemas), embeddings, models, moderations, files and batch jobs.
  */
 export class MistralClient {

@@ -7,6 +7,7 @@ import {
   MistralResponseError,
   MistralTimeoutError,
 } from './errors';
+import { requestText, type TextResponse } from './http-text';
 import { type Clock, type Outcome, type RateLimiter, realClock } from './rate-limiter';
 import type { UsageTracker } from './usage';
 
@@ -43,7 +44,8 @@ interface Call<R> {
   body: BodyInit | undefined;
   contentType: string | null;
   options: RequestOptions;
-  read: (response: Response) => Promise<R>;
+  /** How to read a successful fetch Response; without it, the body is read as text (node:http). */
+  read: ((response: Response) => Promise<R>) | null;
 }
 
 export interface TransportOptions {
@@ -98,9 +100,7 @@ export class Transport {
       if (hit !== undefined) return hit;
     }
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const text = await this.send(method, path, payload, 'application/json', options, (r) =>
-      r.text(),
-    );
+    const text = await this.send<string>(method, path, payload, 'application/json', options, null);
     let parsed: T;
     try {
       parsed = JSON.parse(text) as T;
@@ -155,7 +155,7 @@ export class Transport {
     body: BodyInit | undefined,
     contentType: string | null,
     options: RequestOptions,
-    read: (response: Response) => Promise<R>,
+    read: Call<R>['read'],
   ): Promise<R> {
     const started = this.clock.now();
     const estimated = typeof body === 'string' ? estimateTokens(body) : 0;
@@ -222,7 +222,10 @@ export class Transport {
     return delay;
   }
 
-  /** One try; `read` consumes the body inside the attempt, so a body cut short is retried too. */
+  /**
+   * One try; the body is read inside the attempt, so a body cut short is retried too. Calls
+   * that stream or download keep fetch's Response; JSON calls take the leaner node:http path.
+   */
   private async attempt<R>({
     method,
     path,
@@ -239,25 +242,43 @@ export class Transport {
       accept: 'application/json, text/event-stream',
     };
     if (contentType) headers['content-type'] = contentType;
+    const fail = (error: unknown) =>
+      this.networkError(path, error, timeout, timeoutMs, options.signal);
+    if (!read) {
+      let answer: TextResponse;
+      try {
+        answer = await requestText(this.options.baseUrl + path, {
+          method,
+          headers,
+          body: body as string | undefined,
+          signal,
+        });
+      } catch (error) {
+        throw fail(error);
+      }
+      if (answer.status < 200 || answer.status >= 300)
+        throw errorFromResponse(answer.status, answer.text, answer.headers);
+      return answer.text as R;
+    }
     let response: Response;
     try {
       response = await fetch(this.options.baseUrl + path, { method, headers, body, signal });
     } catch (error) {
-      throw this.networkError(path, error, timeout, timeoutMs, options.signal);
+      throw fail(error);
     }
     if (!response.ok) {
       let text = '';
       try {
         text = await response.text();
       } catch (error) {
-        throw this.networkError(path, error, timeout, timeoutMs, options.signal);
+        throw fail(error);
       }
       throw errorFromResponse(response.status, text, response.headers);
     }
     try {
       return await read(response);
     } catch (error) {
-      throw this.networkError(path, error, timeout, timeoutMs, options.signal);
+      throw fail(error);
     }
   }
 
