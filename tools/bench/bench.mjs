@@ -93,12 +93,23 @@ function cpuSnapshot(roles) {
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const role =
       roles[Number(entry)] ??
-      (comm === 'postgres' ? 'postgres' : comm === 'kcat' ? 'broker' : null);
+      (comm === 'postgres' ? 'postgres' : comm === 'kcat' ? kcatRole(entry) : null);
     if (!role) continue;
     // utime and stime, in clock ticks (100 per second on Linux).
     seconds[role] = (seconds[role] ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100;
   }
   return { at: Date.now(), seconds };
+}
+
+/** The mock broker, or the producer's kcat (its CPU is in the producer's own report). */
+function kcatRole(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes('-P')
+      ? null
+      : 'broker';
+  } catch {
+    return null;
+  }
 }
 
 function cpuShares(before, after) {
