@@ -155,6 +155,18 @@ describe('ingest under faults (embedded Postgres + Kafka-protocol broker + fake 
             text: 'a post from nowhere',
           }),
         },
+        {
+          // Half of an emoji's surrogate pair, escaped: valid JSON that PostgreSQL's json refuses.
+          key: 'p-surrogate',
+          value: JSON.stringify({
+            id: 'p8',
+            source: 's',
+            authorId: 'a',
+            createdAt: '2026-11-25T10:00:00Z',
+            text: 'cut emoji \ud83d',
+            context: { threadId: 'thread \ude00' },
+          }),
+        },
       ];
       const dlqBefore = stack.collected.dlq.length;
       await stack.produce([...good.slice(0, 100), ...poison, ...good.slice(100)]);
@@ -166,10 +178,11 @@ describe('ingest under faults (embedded Postgres + Kafka-protocol broker + fake 
             `SELECT count(*) AS n FROM scored_events WHERE event_id LIKE 'mixed-%'`,
           )) === 200,
       );
-      await eventually('7 dead letters', async () => stack.collected.dlq.length - dlqBefore >= 7);
+      await eventually('8 dead letters', async () => stack.collected.dlq.length - dlqBefore >= 8);
       const dead = stack.collected.dlq.slice(dlqBefore);
       expect(dead.map((m) => m.headers[DLQ_HEADERS.reason]).sort()).toEqual([
         'empty_text',
+        'invalid_encoding',
         'invalid_encoding',
         'invalid_event',
         'invalid_event',
@@ -178,7 +191,7 @@ describe('ingest under faults (embedded Postgres + Kafka-protocol broker + fake 
         'text_too_large',
       ]);
       await new Promise((r) => setTimeout(r, 500));
-      expect(stack.collected.dlq.length - dlqBefore).toBe(7);
+      expect(stack.collected.dlq.length - dlqBefore).toBe(8);
     });
 
     it('pauses while Postgres refuses connections and resumes without losing an event', async () => {

@@ -77,6 +77,31 @@ describe('parseContentEvent', () => {
     expect(parseContentEvent(encode({ ...valid, extra: '\u0000' })).ok).toBe(true);
   });
 
+  it('rejects an unpaired surrogate escape in any field; pairs are fine', () => {
+    for (const event of [
+      { ...valid, text: 'broken \ud83d here' },
+      { ...valid, text: 'trailing \ude00' },
+      { ...valid, context: { threadId: 't\udbff' } },
+      { ...valid, authorId: '\udc00\ud800' }, // the pair the wrong way round
+    ]) {
+      // JSON.stringify writes a lone surrogate as a \uXXXX escape, as a platform's encoder may.
+      expect(parseContentEvent(JSON.stringify(event))).toMatchObject({
+        ok: false,
+        reason: 'invalid_encoding',
+        detail: expect.stringContaining('surrogate'),
+      });
+    }
+    const paired = {
+      ...valid,
+      text: 'emoji \ud83d\ude00 and 😀',
+      context: { threadId: '\ud83d\ude00' },
+    };
+    expect(parseContentEvent(JSON.stringify(paired))).toEqual({ ok: true, event: paired });
+    expect(parseContentEvent(encode({ ...valid, text: 'the escape \\ud83d as text' })).ok).toBe(
+      true,
+    );
+  });
+
   it('refuses times PostgreSQL cannot store, accepts the rest of the ISO range', () => {
     for (const createdAt of [
       '0000-01-01T00:00:00Z',

@@ -104,6 +104,15 @@ export function parseContentEvent(
       detail: 'contains the character U+0000, which cannot be stored',
     };
   }
+  // Raw UTF-8 cannot encode a lone surrogate, but a JSON escape can; PostgreSQL's json refuses
+  // it, so storing the batch would fail on every retry, as above.
+  if (/\\u[dD][89a-fA-F]/.test(json) && holdsLoneSurrogate(event)) {
+    return {
+      ok: false,
+      reason: 'invalid_encoding',
+      detail: 'contains an unpaired UTF-16 surrogate (a \\uD800–\\uDFFF escape without its pair)',
+    };
+  }
   // A UTF-16 code unit is at most 3 UTF-8 bytes: most texts need no count at all.
   const textBytes = event.text.length * 3 <= maxTextBytes ? 0 : encoder.encode(event.text).length;
   if (textBytes > maxTextBytes) {
@@ -120,8 +129,15 @@ export function parseContentEvent(
 }
 
 /** Whether any string in the value contains U+0000. */
-function holdsNul(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\0');
-  if (value && typeof value === 'object') return Object.values(value).some(holdsNul);
+const holdsNul = (value: unknown) => someString(value, (s) => s.includes('\0'));
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const holdsLoneSurrogate = (value: unknown) => someString(value, (s) => LONE_SURROGATE.test(s));
+
+/** Whether any string in the (parsed, so schema-shaped) event passes the test. */
+function someString(value: unknown, test: (s: string) => boolean): boolean {
+  if (typeof value === 'string') return test(value);
+  if (value && typeof value === 'object')
+    return Object.values(value).some((v) => someString(v, test));
   return false;
 }
