@@ -126,32 +126,13 @@ export class ScoredEventStore {
     rows: NewScoredEvent[],
     cacheModel: string,
   ): Promise<{ stored: Map<string, StoredDecision>; insertedKeys: Set<string> }> {
-    const col = <T>(pick: (r: NewScoredEvent) => T) => rows.map(pick);
     const [{ scored_at: scoredAt, conflicts }]: {
       scored_at: Date;
       conflicts: [string, string][];
     }[] = await this.db.query(STORE_BATCH_SQL, [
-      col((r) => r.event.source),
-      col((r) => r.event.id),
-      col((r) => r.event.authorId),
-      col((r) => r.event.text),
-      col((r) => r.event.lang ?? null),
-      col((r) => (r.event.context ? JSON.stringify(r.event.context) : null)),
-      col((r) => r.event.createdAt),
-      col((r) => r.model),
-      col((r) => JSON.stringify(r.scores)),
-      col((r) => r.policyVersion),
-      col((r) => r.decision),
-      col((r) => r.partition),
-      col((r) => r.offset),
-      col((r) => JSON.stringify(r.triggered)),
-      col((r) => r.maxScore),
+      JSON.stringify(rows.map((row) => INPUT_COLUMNS.map(([, , value]) => value(row)))),
       cacheModel,
-      col((r) => r.newScoreHash),
       FLAG_EVENTS_CHANNEL,
-      col((r) => r.shadow?.version ?? null),
-      col((r) => r.shadow?.decision ?? null),
-      col((r) => (r.shadow ? JSON.stringify(r.shadow.triggered) : null)),
     ]);
 
     const conflicted = new Set(conflicts.map(([source, eventId]) => keyOf({ source, eventId })));
@@ -201,6 +182,40 @@ const CONCURRENT_WRITES = 2;
 const ROWS_PER_WRITE = 4000;
 
 /**
+ * The batch goes to Postgres as one jsonb parameter, an array with a tuple per row: encoding
+ * it is one JSON.stringify, where an array parameter per column cost pg's per-element quoting
+ * (twice the api's CPU for the same rows), and Postgres reads it at least as fast.
+ */
+const INPUT_COLUMNS: [name: string, type: string, value: (row: NewScoredEvent) => unknown][] = [
+  ['source', 'text', (r) => r.event.source],
+  ['event_id', 'text', (r) => r.event.id],
+  ['author_id', 'text', (r) => r.event.authorId],
+  ['text', 'text', (r) => r.event.text],
+  ['lang', 'text', (r) => r.event.lang ?? null],
+  ['context', 'jsonb', (r) => r.event.context ?? null],
+  ['event_created_at', 'timestamptz', (r) => r.event.createdAt],
+  ['model', 'text', (r) => r.model],
+  ['scores', 'jsonb', (r) => r.scores],
+  ['policy_version', 'int', (r) => r.policyVersion],
+  ['decision', 'text', (r) => r.decision],
+  ['kafka_partition', 'int', (r) => r.partition],
+  ['kafka_offset', 'bigint', (r) => r.offset],
+  ['triggered', 'jsonb', (r) => r.triggered],
+  ['max_score', 'real', (r) => r.maxScore],
+  ['new_score_hash', 'text', (r) => r.newScoreHash],
+  ['shadow_version', 'int', (r) => r.shadow?.version ?? null],
+  ['shadow_decision', 'text', (r) => r.shadow?.decision ?? null],
+  ['shadow_triggered', 'jsonb', (r) => r.shadow?.triggered ?? null],
+];
+
+const inputColumn = ([name, type]: (typeof INPUT_COLUMNS)[number], i: number) => {
+  if (type === 'text') return `r->>${i} AS ${name}`;
+  // A JSON null inside the tuple is SQL NULL in the column.
+  if (type === 'jsonb') return `NULLIF(r->${i}, 'null') AS ${name}`;
+  return `(r->>${i})::${type} AS ${name}`;
+};
+
+/**
  * Data-modifying CTEs run as one statement (one implicit transaction). Flags are created for
  * the rows this statement inserted, and announced in NOTIFYs of at most 100 ids each
  * (a NOTIFY payload must stay under 8000 bytes). A draft in shadow gets its decision counts,
@@ -208,16 +223,11 @@ const ROWS_PER_WRITE = 4000;
  */
 const STORE_BATCH_SQL = `
   WITH input AS (
-    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[],
-                         $7::timestamptz[], $8::text[], $9::jsonb[], $10::int[], $11::text[],
-                         $12::int[], $13::bigint[], $14::jsonb[], $15::real[], $17::text[],
-                         $19::int[], $20::text[], $21::jsonb[])
-      AS i(source, event_id, author_id, text, lang, context, event_created_at, model, scores,
-           policy_version, decision, kafka_partition, kafka_offset, triggered, max_score,
-           new_score_hash, shadow_version, shadow_decision, shadow_triggered)
+    SELECT ${INPUT_COLUMNS.map(inputColumn).join(', ')}
+    FROM jsonb_array_elements($1::jsonb) AS r
   ), cache AS (
     INSERT INTO score_cache (model, text_hash, scored_model, scores)
-    SELECT DISTINCT ON (new_score_hash) $16, decode(new_score_hash, 'hex'), model, scores
+    SELECT DISTINCT ON (new_score_hash) $2, decode(new_score_hash, 'hex'), model, scores
     FROM input WHERE new_score_hash IS NOT NULL
     ORDER BY new_score_hash
     ${SCORE_CACHE_UPSERT}
@@ -255,7 +265,7 @@ const STORE_BATCH_SQL = `
     ON CONFLICT (policy_version, hour, live_decision, decision)
       DO UPDATE SET events = shadow_stats.events + EXCLUDED.events
   ), notified AS (
-    SELECT pg_notify($18, json_build_object('type', 'flag.created', 'ids', json_agg(id))::text)
+    SELECT pg_notify($3, json_build_object('type', 'flag.created', 'ids', json_agg(id))::text)
     FROM (SELECT id, (row_number() OVER () - 1) / 100 AS chunk FROM flagged) AS f
     GROUP BY chunk
   )
