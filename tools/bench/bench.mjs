@@ -329,6 +329,8 @@ async function pipelineRun({ count, dupRatio = 0, tag, rate = 0 }) {
     requests: await metric('sieve_moderation_requests_total', '{outcome="ok"}'),
     texts: await metric('sieve_moderation_texts_total'),
     misses: await metric('sieve_score_cache_lookups_total', '{result="miss"}'),
+    batchEvents: await metric('sieve_ingest_batch_size_sum'),
+    batches: await metric('sieve_ingest_batch_size_count'),
   };
   const started = Date.now();
   const producer = produce(
@@ -361,6 +363,10 @@ async function pipelineRun({ count, dupRatio = 0, tag, rate = 0 }) {
     requests: (await metric('sieve_moderation_requests_total', '{outcome="ok"}')) - before.requests,
     texts: (await metric('sieve_moderation_texts_total')) - before.texts,
     misses: (await metric('sieve_score_cache_lookups_total', '{result="miss"}')) - before.misses,
+    eventsPerBatch: Math.round(
+      ((await metric('sieve_ingest_batch_size_sum')) - before.batchEvents) /
+        Math.max(1, (await metric('sieve_ingest_batch_size_count')) - before.batches),
+    ),
   };
 }
 
@@ -381,6 +387,7 @@ row(
   `${300_000 * scale} events in ${full.seconds.toFixed(1)} s`,
 );
 row('texts per moderation request at full load', results.texts_per_request, 'texts');
+row('events per Kafka batch at full load', full.eventsPerBatch, 'events', 'one partition each');
 results.cpu_percent_at_full_load = full.cpu;
 row(
   'CPU during that run (% of one core; the machine has 2)',
