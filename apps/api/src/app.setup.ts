@@ -8,6 +8,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import type { AppConfig } from './config/app-config';
+import { HTTP_LOGGER } from './logging/logging.module';
 import { createOpenApiDocument } from './openapi';
 
 /** Served at the root rather than under /api: Prometheus scrapes `/metrics` by convention. */
@@ -23,6 +24,8 @@ export function configureApp(
 ): INestApplication {
   const express = app as NestExpressApplication;
   app.useLogger(app.get(PinoLogger));
+  // First, so every request gets its id and its line, even one a body parser refuses.
+  app.use(app.get(HTTP_LOGGER));
   prefixRoutes(app);
   app.enableShutdownHooks();
   if (config.TRUST_PROXY) express.set('trust proxy', 1);

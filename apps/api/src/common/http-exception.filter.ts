@@ -22,8 +22,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpExceptionFilter');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
-    response.status(this.statusOf(exception)).json(this.bodyOf(exception));
+    const http = host.switchToHttp();
+    const response = http.getResponse<Response>();
+    const requestId = http.getRequest<{ id?: unknown }>().id;
+    response.status(this.statusOf(exception)).json(this.bodyOf(exception, requestId));
   }
 
   private statusOf(exception: unknown): number {
@@ -31,7 +33,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     return clientErrorStatus(exception) ?? HttpStatus.INTERNAL_SERVER_ERROR;
   }
 
-  private bodyOf(exception: unknown): ErrorBody {
+  private bodyOf(exception: unknown, reqId: unknown): ErrorBody {
     const clientStatus = clientErrorStatus(exception);
     if (clientStatus) {
       // Raised by Express's body parser: bad JSON (400), too large (413), wrong charset (415).
@@ -43,7 +45,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     if (!(exception instanceof HttpException)) {
       // Unexpected: log the stack, tell the client nothing internal.
-      this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+      this.logger.error(
+        { reqId },
+        exception instanceof Error ? exception.stack : String(exception),
+      );
       return { statusCode: 500, error: 'Internal Server Error', message: 'Internal server error' };
     }
     const status = exception.getStatus();
