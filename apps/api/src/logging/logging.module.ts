@@ -61,9 +61,9 @@ function pathOf(url: string | undefined): string {
  * Application logs go through nestjs-pino's Logger (Nest's log calls as pino lines with their
  * context), on the same pino instance as the request log. Its request middleware is left out:
  * it binds each request's logger with AsyncLocalStorage, and on Node 20 that turns on promise
- * hooks for every promise in the process from the first request on, ~7% of the ingest path's CPU
- * (87 against 94 µs per event, side by side). Lines about a request that need its id carry it
- * themselves (HttpExceptionFilter).
+ * hooks for every promise in the process from the first request on: ~7% of the ingest path's
+ * CPU, measured side by side (docs/benchmarks.md). Lines about a request that need its id carry
+ * it themselves (HttpExceptionFilter).
  */
 @Module({
   imports: [
