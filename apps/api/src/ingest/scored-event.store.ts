@@ -108,7 +108,7 @@ export class ScoredEventStore {
           if (!rows.has(key)) rows.set(key, row);
         }
       }
-      const { stored, insertedKeys } = await this.write([...rows.values()], group[0].cacheModel);
+      const { stored, insertedKeys } = await this.write(rows, group[0].cacheModel);
       for (const write of group) {
         const keys = write.rows.map((r) => keyOf({ source: r.event.source, eventId: r.event.id }));
         write.resolve({
@@ -122,15 +122,16 @@ export class ScoredEventStore {
     }
   }
 
+  /** `rows` by their key (keyOf), each key once. */
   private async write(
-    rows: NewScoredEvent[],
+    rows: Map<string, NewScoredEvent>,
     cacheModel: string,
   ): Promise<{ stored: Map<string, StoredDecision>; insertedKeys: Set<string> }> {
     const [{ scored_at: scoredAt, conflicts }]: {
       scored_at: Date;
       conflicts: [string, string][];
     }[] = await this.db.query(STORE_BATCH_SQL, [
-      JSON.stringify(rows.map((row) => INPUT_COLUMNS.map(([, , value]) => value(row)))),
+      JSON.stringify(Array.from(rows.values(), (row) => INPUT_COLUMNS.map(([, , v]) => v(row)))),
       cacheModel,
       FLAG_EVENTS_CHANNEL,
     ]);
@@ -139,8 +140,7 @@ export class ScoredEventStore {
     const stored = new Map<string, StoredDecision>();
     const insertedKeys = new Set<string>();
     const others: NewScoredEvent[] = [];
-    for (const row of rows) {
-      const key = keyOf({ source: row.event.source, eventId: row.event.id });
+    for (const [key, row] of rows) {
       if (conflicted.has(key)) {
         others.push(row);
         continue;
