@@ -16,4 +16,6 @@ export default async function globalSetup() {
   globalThis.__SIEVE_STACK__ = { postgres, kafka };
   process.env.SIEVE_TEST_POSTGRES_URL = postgres.url;
   process.env.SIEVE_TEST_KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? kafka.brokers;
+  // Specs run in band, so one may stop the broker for a moment (SIGSTOP) and resume it.
+  if (kafka) process.env.SIEVE_TEST_KAFKA_PID = String(kafka.pid);
 }

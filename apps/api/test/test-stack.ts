@@ -142,9 +142,14 @@ export async function startTestStack(
     /** What the api of this stack runs with, e.g. to start it as a separate process. */
     env: stackEnv,
     /** Another api on the same database and topics, in the same consumer group. */
-    async startAnotherApp() {
-      Object.assign(process.env, stackEnv);
-      const other = await createApp();
+    async startAnotherApp(overrides: Record<string, string> = {}) {
+      Object.assign(process.env, stackEnv, overrides);
+      const other = await createApp().finally(() => {
+        for (const name of Object.keys(overrides)) {
+          if (name in stackEnv) process.env[name] = stackEnv[name];
+          else delete process.env[name];
+        }
+      });
       otherApps.push(other);
       return other;
     },

@@ -45,6 +45,12 @@ export const configSchema = z.object({
   /** The longest a fetch waits on the broker for new events (Kafka's fetch.max.wait.ms). */
   KAFKA_FETCH_MAX_WAIT_MS: int(10, 30_000).default(500),
   INGEST_ENABLED: bool.default(true),
+  /** Publish the decision outbox (reviewer, undo, bulk, rescore decisions) from this process. */
+  OUTBOX_RELAY_ENABLED: bool.default(true),
+  /** The relay is woken by NOTIFY as soon as a decision commits, and also polls this often. */
+  OUTBOX_POLL_MS: int(50, 600_000).default(1000),
+  /** Sent outbox messages are kept this long (for looking into a platform's question), then pruned. */
+  OUTBOX_RETENTION_HOURS: int(1, 24 * 365).default(24 * 7),
   INGEST_MAX_TEXT_BYTES: int(1, 1024 * 1024).default(32 * 1024),
   /** Partitions one process works on at once (kafkajs partitionsConsumedConcurrently). */
   INGEST_PARTITION_CONCURRENCY: int(1, 64).default(4),

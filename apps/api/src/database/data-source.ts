@@ -1,4 +1,5 @@
 import type { DataSourceOptions } from 'typeorm';
+import { OutboxMessage } from '../flags/entities/outbox-message.entity';
 import { PolicyVersion } from '../policies/entities/policy-version.entity';
 import { User } from '../users/entities/user.entity';
 import { InitialSchema1764064800000 } from './migrations/1764064800000-InitialSchema';
@@ -15,12 +16,13 @@ import { SavedViews1764136800000 } from './migrations/1764136800000-SavedViews';
 import { SimilarDecisions1764144000000 } from './migrations/1764144000000-SimilarDecisions';
 import { MistralUsage1764151200000 } from './migrations/1764151200000-MistralUsage';
 import { TimeOrderedIds1764158400000 } from './migrations/1764158400000-TimeOrderedIds';
+import { DecisionOutbox1764165600000 } from './migrations/1764165600000-DecisionOutbox';
 
 /**
  * Entities for the tables read through repositories. scored_events and flags are written and
  * read with SQL by their stores (bulk inserts, keyset pages); the migrations describe them.
  */
-export const ENTITIES = [PolicyVersion, User];
+export const ENTITIES = [PolicyVersion, User, OutboxMessage];
 /** Class references, not globs, so the same list works in the webpack bundle and under ts-jest. */
 export const MIGRATIONS = [
   InitialSchema1764064800000,
@@ -37,6 +39,7 @@ export const MIGRATIONS = [
   SimilarDecisions1764144000000,
   MistralUsage1764151200000,
   TimeOrderedIds1764158400000,
+  DecisionOutbox1764165600000,
 ];
 
 /** The one description of the database, shared by Nest, the migration command and tests. */

@@ -1,9 +1,13 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { dataSourceOptions } from './data-source';
+import { PgNotificationsService } from './pg-notifications.service';
 
+@Global()
 @Module({
+  providers: [PgNotificationsService],
+  exports: [PgNotificationsService],
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [APP_CONFIG],

@@ -1,15 +1,8 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationShutdown,
-  type OnModuleInit,
-} from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { FlagEventDto } from '@sieve/contracts';
-import { Client } from 'pg';
 import { Subject } from 'rxjs';
 import type { EntityManager } from 'typeorm';
-import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { PgNotificationsService } from '../database/pg-notifications.service';
 
 export const FLAG_EVENTS_CHANNEL = 'sieve_flag_events';
 
@@ -20,62 +13,23 @@ export async function notifyFlagEvent(manager: EntityManager, event: FlagEventDt
 
 /**
  * Live queue updates across every api replica: writers NOTIFY inside their transactions, and
- * each replica LISTENs on one connection and fans events out to its server-sent-event clients.
+ * each replica LISTENs and fans events out to its server-sent-event clients.
  */
 @Injectable()
-export class FlagEventsService implements OnModuleInit, OnApplicationShutdown {
-  private readonly logger = new Logger('FlagEvents');
+export class FlagEventsService implements OnApplicationShutdown {
   readonly events = new Subject<FlagEventDto>();
-  private client: Client | null = null;
-  private stopping = false;
-  private retryMs = 500;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
-
-  async onModuleInit(): Promise<void> {
-    await this.listen();
-  }
-
-  private async listen(): Promise<void> {
-    const client = new Client({
-      connectionString: this.config.DATABASE_URL,
-      application_name: 'sieve-api-listen',
-    });
-    client.on('notification', (message) => {
-      if (message.channel !== FLAG_EVENTS_CHANNEL || !message.payload) return;
+  constructor(notifications: PgNotificationsService) {
+    notifications.listen(FLAG_EVENTS_CHANNEL, (payload) => {
       try {
-        this.events.next(JSON.parse(message.payload) as FlagEventDto);
+        this.events.next(JSON.parse(payload) as FlagEventDto);
       } catch {
         // not ours to fail on
       }
     });
-    client.on('error', (error) => {
-      this.logger.warn(`listener connection failed (${error.message}); reconnecting`);
-      this.reconnect(client);
-    });
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${FLAG_EVENTS_CHANNEL}`);
-      this.client = client;
-      this.retryMs = 500;
-    } catch (error) {
-      this.logger.warn(`cannot listen for flag events yet (${(error as Error).message}); retrying`);
-      this.reconnect(client);
-    }
   }
 
-  private reconnect(failed: Client): void {
-    void failed.end().catch(() => undefined);
-    if (this.client === failed) this.client = null;
-    if (this.stopping) return;
-    const delay = this.retryMs;
-    this.retryMs = Math.min(this.retryMs * 2, 30_000);
-    setTimeout(() => void this.listen(), delay).unref();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    this.stopping = true;
+  onApplicationShutdown(): void {
     this.events.complete();
-    await this.client?.end().catch(() => undefined);
   }
 }

@@ -1,14 +1,24 @@
 import { Module } from '@nestjs/common';
 import { PoliciesModule } from '../policies/policies.module';
+import { DecisionOutbox } from './decision-outbox';
+import { DecisionOutboxRelay } from './decision-outbox.relay';
 import { FlagsController } from './flags.controller';
 import { FlagEventsService } from './flag-events.service';
+import { FlagStore } from './flag.store';
 import { FlagsService } from './flags.service';
 import { ReviewService } from './review.service';
 
 @Module({
   imports: [PoliciesModule],
   controllers: [FlagsController],
-  providers: [FlagsService, ReviewService, FlagEventsService],
-  exports: [ReviewService],
+  providers: [
+    FlagsService,
+    ReviewService,
+    FlagEventsService,
+    FlagStore,
+    DecisionOutbox,
+    DecisionOutboxRelay,
+  ],
+  exports: [ReviewService, FlagStore, DecisionOutboxRelay],
 })
 export class FlagsModule {}

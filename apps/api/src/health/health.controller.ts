@@ -7,6 +7,7 @@ import {
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
 import { Public } from '../auth/decorators';
+import { DecisionOutboxRelay } from '../flags/decision-outbox.relay';
 import { IngestConsumer } from '../ingest/ingest.consumer';
 import { ScoringService } from '../scoring/scoring.service';
 
@@ -23,6 +24,7 @@ export class HealthController {
     private readonly database: TypeOrmHealthIndicator,
     private readonly consumer: IngestConsumer,
     private readonly scoring: ScoringService,
+    private readonly outbox: DecisionOutboxRelay,
   ) {}
 
   /** 200 while the process serves requests at all; restart it when this fails. */
@@ -35,7 +37,9 @@ export class HealthController {
   /**
    * 200 once Postgres answers and the consumer has joined its group (or ingest is disabled).
    * An open scorer circuit and paused partitions are reported but keep the replica ready:
-   * reviewers can still work, and ingest resumes by itself when Mistral recovers.
+   * reviewers can still work, and ingest resumes by itself when Mistral recovers. The same for
+   * the decision outbox: its backlog and the age of its oldest message are shown, and a broker
+   * outage only makes them grow.
    */
   @Get('ready')
   @HealthCheck()
@@ -54,6 +58,14 @@ export class HealthController {
           circuit: this.scoring.circuitState,
           pausedPartitions: this.consumer.pausedPartitions,
         }),
+      async () => {
+        const { unsent, oldestUnsentSeconds } = await this.outbox.backlog();
+        return this.indicators.check('outbox').up({
+          relay: this.outbox.state,
+          unsent,
+          oldestUnsentSeconds: Math.round(oldestUnsentSeconds * 10) / 10,
+        });
+      },
     ]);
   }
 

@@ -175,6 +175,7 @@ describe('ingest pipeline (embedded Postgres + Kafka-protocol broker)', () => {
         database: { status: 'up' },
         kafka: { status: 'up', consumer: 'running' },
         mistral: { status: 'up', circuit: 'closed', pausedPartitions: [] },
+        outbox: { status: 'up', relay: 'running', unsent: 0, oldestUnsentSeconds: 0 },
       },
       error: {},
       details: expect.any(Object),
@@ -195,6 +196,8 @@ describe('ingest pipeline (embedded Postgres + Kafka-protocol broker)', () => {
     expect(metrics.text).toMatch(/^sieve_events_consumed_total (\d+)$/m);
     expect(metrics.text).toMatch(/^sieve_dead_letters_total\{reason="invalid_json"\} 1$/m);
     expect(metrics.text).toMatch(/^sieve_scorer_circuit_state 0$/m);
+    expect(metrics.text).toMatch(/^sieve_outbox_unsent_messages 0$/m);
+    expect(metrics.text).toMatch(/^sieve_outbox_oldest_unsent_seconds 0$/m);
     // API requests by route template, not by concrete path.
     expect(metrics.text).toMatch(
       /^sieve_http_requests_total\{method="GET",route="\/api\/system",status="200"\} 1$/m,

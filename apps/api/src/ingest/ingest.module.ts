@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { FlagsModule } from '../flags/flags.module';
 import { PoliciesModule } from '../policies/policies.module';
 import { IngestConsumer } from './ingest.consumer';
 import { IngestService } from './ingest.service';
@@ -6,7 +7,7 @@ import { RescoreService } from './rescore.service';
 import { ScoredEventStore } from './scored-event.store';
 
 @Module({
-  imports: [PoliciesModule],
+  imports: [PoliciesModule, FlagsModule],
   providers: [IngestService, IngestConsumer, ScoredEventStore, RescoreService],
   exports: [IngestConsumer, RescoreService],
 })

@@ -8,16 +8,12 @@ import {
 } from '@sieve/moderation';
 import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { automaticDecision, toDecisionRecord } from '../flags/decision-messages';
 import { KafkaService } from '../kafka/kafka.service';
 import { PoliciesService } from '../policies/policies.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { ScoringService } from '../scoring/scoring.service';
-import {
-  keyOf,
-  type NewScoredEvent,
-  ScoredEventStore,
-  type StoredDecision,
-} from './scored-event.store';
+import { keyOf, type NewScoredEvent, ScoredEventStore } from './scored-event.store';
 
 export interface IngestSummary {
   received: number;
@@ -126,17 +122,10 @@ export class IngestService {
     // repeat them; replays re-publish the stored decision, so none is lost between write and publish.
     storing();
     const publishing = stage('publish');
-    const decisions = stored.map(toDecisionMessage);
+    const decisions = stored.map((d) => automaticDecision(d, d.scoredAt));
     await Promise.all([
       this.kafka.send(this.config.KAFKA_DLQ_TOPIC, deadLetters),
-      this.kafka.send(
-        this.config.KAFKA_DECISIONS_TOPIC,
-        decisions.map((d) => ({
-          key: d.eventId,
-          value: JSON.stringify(d),
-          headers: { source: d.source },
-        })),
-      ),
+      this.kafka.send(this.config.KAFKA_DECISIONS_TOPIC, decisions.map(toDecisionRecord)),
     ]);
     publishing();
     if (deadLetters.length > 0) {
@@ -244,19 +233,4 @@ export function deadLetter(
     value = value.subarray(0, MAX_DEAD_LETTER_VALUE_BYTES);
   }
   return { key: message.key, value, headers };
-}
-
-function toDecisionMessage(stored: StoredDecision): AutomaticDecisionMessage {
-  return {
-    schemaVersion: 1,
-    kind: 'automatic',
-    eventId: stored.eventId,
-    source: stored.source,
-    decision: stored.decision,
-    triggered: stored.triggered,
-    scores: stored.scores,
-    model: stored.model,
-    policyVersion: stored.policyVersion,
-    decidedAt: new Date(stored.scoredAt).toISOString(),
-  };
 }

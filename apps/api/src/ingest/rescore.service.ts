@@ -1,16 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import {
-  type AutomaticDecisionMessage,
-  type CategoryScores,
-  evaluatePolicy,
-  type Policy,
-} from '@sieve/moderation';
+import { type CategoryScores, evaluatePolicy, type Policy } from '@sieve/moderation';
 import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { KafkaService } from '../kafka/kafka.service';
+import { FlagStore } from '../flags/flag.store';
 import { PoliciesService } from '../policies/policies.service';
 import { HistogramRollupService } from '../policies/histogram-rollup.service';
+import { ShadowResultsStore } from '../policies/shadow-results.store';
 import { ScoreCacheStore } from '../scoring/score-cache.store';
 import type { BatchJobProgress } from '../scoring/moderation-scorer';
 import { ScoringService, type TextOutcome } from '../scoring/scoring.service';
@@ -62,8 +58,8 @@ interface StoredRow {
  * Re-scores the stored events of a time range with the configured model (and a chosen policy):
  * `node main.js --rescore --from … --to …`. Scores go through ScoringService, so texts already
  * scored by this model cost nothing; the others go online or, when configured, in one Batch API
- * job per chunk. Open flags get the new scores; decided ones keep their review. Changed
- * decisions are published again.
+ * job per chunk. Open flags get the new scores; decided ones keep their review (FlagStore).
+ * Changed decisions reach the platform through the decision outbox.
  */
 @Injectable()
 export class RescoreService {
@@ -74,7 +70,8 @@ export class RescoreService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly scoring: ScoringService,
     private readonly policies: PoliciesService,
-    private readonly kafka: KafkaService,
+    private readonly flags: FlagStore,
+    private readonly shadowResults: ShadowResultsStore,
     private readonly scoreCache: ScoreCacheStore,
     private readonly histograms: HistogramRollupService,
   ) {}
@@ -161,6 +158,7 @@ export class RescoreService {
       if (evaluation.decision === 'allow' && row.flag_status === 'open') progress.noLongerFlagged++;
     });
     if (dryRun || updates.length === 0) return;
+    const shadow = await this.policies.shadowPolicy();
 
     const fresh = [
       ...new Map(outcomes.flatMap((o) => (o.ok && o.fresh ? [[o.hash, o] as const] : []))).values(),
@@ -192,51 +190,38 @@ export class RescoreService {
             to: u.scores,
           })),
       );
-      const flagged = updates.filter((u) => u.evaluation.decision !== 'allow');
-      if (flagged.length === 0) return;
-      const fcol = <T>(pick: (u: (typeof updates)[number]) => T) => flagged.map(pick);
-      // New flags for newly flagged events; open flags take the new scores; decided ones stay.
-      await tx.query(
-        `INSERT INTO flags (scored_event_id, auto_decision, categories, triggered, max_score)
-         SELECT id, decision, ARRAY(SELECT t->>'category' FROM jsonb_array_elements(triggered) AS t),
-                triggered, max_score
-         FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::real[]) AS f(id, decision, triggered, max_score)
-         ON CONFLICT (scored_event_id) DO UPDATE
-           SET auto_decision = EXCLUDED.auto_decision, categories = EXCLUDED.categories,
-               triggered = EXCLUDED.triggered, max_score = EXCLUDED.max_score, updated_at = now()
-           WHERE flags.status = 'open'`,
-        [
-          fcol((u) => u.row.id),
-          fcol((u) => u.evaluation.decision),
-          fcol((u) => JSON.stringify(u.evaluation.triggered)),
-          fcol((u) => u.evaluation.maxScore),
-        ],
-      );
-    });
-
-    const changed = updates.filter((u) => u.evaluation.decision !== u.row.decision);
-    const now = new Date().toISOString();
-    await this.kafka.send(
-      this.config.KAFKA_DECISIONS_TOPIC,
-      changed.map((u) => {
-        const message: AutomaticDecisionMessage = {
-          schemaVersion: 1,
-          kind: 'automatic',
-          eventId: u.row.event_id,
+      const decidedAt = new Date();
+      await this.flags.applyRescore(
+        tx,
+        updates.map((u) => ({
+          scoredEventId: u.row.id,
           source: u.row.source,
+          eventId: u.row.event_id,
+          model: u.model,
+          scores: u.scores,
+          policyVersion: policy.version,
           decision: u.evaluation.decision,
           triggered: u.evaluation.triggered,
-          scores: u.scores,
-          model: u.model,
-          policyVersion: policy.version,
-          decidedAt: now,
-        };
-        return {
-          key: u.row.event_id,
-          value: JSON.stringify(message),
-          headers: { source: u.row.source },
-        };
-      }),
-    );
+          maxScore: u.evaluation.maxScore,
+          decidedAt,
+          changed: u.evaluation.decision !== u.row.decision,
+        })),
+      );
+      if (shadow) {
+        await this.shadowResults.recordRescored(
+          tx,
+          shadow.version,
+          updates.map((u) => {
+            const { decision, triggered } = evaluatePolicy(u.scores, shadow, u.row.source);
+            return {
+              scoredEventId: u.row.id,
+              liveDecision: u.evaluation.decision,
+              decision,
+              triggered,
+            };
+          }),
+        );
+      }
+    });
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { CategoryScores, ContentEvent, Decision, TriggeredCategory } from '@sieve/moderation';
 import { DataSource } from 'typeorm';
-import { FLAG_EVENTS_CHANNEL } from '../flags/flag-events.service';
+import { FLAG_EVENTS_CHANNEL, flagsForNewEvents } from '../flags/flag.store';
 import { SCORE_CACHE_UPSERT } from '../scoring/score-cache.store';
 
 export interface EventKey {
@@ -217,8 +217,8 @@ const inputColumn = ([name, type]: (typeof INPUT_COLUMNS)[number], i: number) =>
 
 /**
  * Data-modifying CTEs run as one statement (one implicit transaction). Flags are created for
- * the rows this statement inserted, and announced in NOTIFYs of at most 100 ids each
- * (a NOTIFY payload must stay under 8000 bytes). A draft in shadow gets its decision counts,
+ * the rows this statement inserted by the flags module's fragment (flagsForNewEvents), which
+ * also announces them. A draft in shadow gets its decision counts,
  * and the events where it differs from the live version.
  */
 const STORE_BATCH_SQL = `
@@ -239,16 +239,7 @@ const STORE_BATCH_SQL = `
     FROM input
     ON CONFLICT (source, event_id) DO NOTHING
     RETURNING id, source, event_id, scored_at, decision
-  ), flagged AS (
-    INSERT INTO flags (scored_event_id, auto_decision, categories, triggered, max_score)
-    SELECT ins.id, ins.decision,
-           ARRAY(SELECT t->>'category' FROM jsonb_array_elements(input.triggered) AS t),
-           input.triggered, input.max_score
-    FROM ins JOIN input USING (source, event_id)
-    WHERE ins.decision <> 'allow'
-    ON CONFLICT (scored_event_id) DO NOTHING
-    RETURNING id
-  ), shadowed AS (
+  ), ${flagsForNewEvents('$3')}, shadowed AS (
     INSERT INTO shadow_decisions (scored_event_id, policy_version, live_decision, decision, triggered)
     SELECT ins.id, input.shadow_version, ins.decision, input.shadow_decision, input.shadow_triggered
     FROM ins JOIN input USING (source, event_id)
@@ -264,10 +255,6 @@ const STORE_BATCH_SQL = `
     ORDER BY 1, 2, 3, 4
     ON CONFLICT (policy_version, hour, live_decision, decision)
       DO UPDATE SET events = shadow_stats.events + EXCLUDED.events
-  ), notified AS (
-    SELECT pg_notify($3, json_build_object('type', 'flag.created', 'ids', json_agg(id))::text)
-    FROM (SELECT id, (row_number() OVER () - 1) / 100 AS chunk FROM flagged) AS f
-    GROUP BY chunk
   )
   -- One row: when these rows were stored (now() is the transaction's time, as scored_at's
   -- default), and the keys stored before, usually none.

@@ -63,6 +63,18 @@ export class KafkaService implements OnApplicationShutdown {
     );
   }
 
+  /**
+   * Sends one request after another, so that messages with the same key keep their order on
+   * their partition even when a request is retried (the outbox relay's messages are ordered).
+   */
+  async sendInOrder(topic: string, messages: Message[]): Promise<void> {
+    if (messages.length === 0) return;
+    const producer = await this.connectedProducer();
+    for (const chunk of chunkMessages(messages, MAX_REQUEST_BYTES, MAX_MESSAGES_PER_REQUEST)) {
+      await producer.send({ topic, messages: chunk });
+    }
+  }
+
   private connectedProducer(): Promise<Producer> {
     if (this.producer) return Promise.resolve(this.producer);
     this.connecting ??= (async () => {

@@ -135,6 +135,27 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly outboxUnsent = new Gauge({
+    name: 'sieve_outbox_unsent_messages',
+    help: 'Decision outbox messages committed but not yet published (as of the last relay pass)',
+    registers: [this.registry],
+  });
+  readonly outboxOldestUnsentSeconds = new Gauge({
+    name: 'sieve_outbox_oldest_unsent_seconds',
+    help: 'Age of the oldest unpublished decision outbox message; 0 when there is none',
+    registers: [this.registry],
+  });
+  readonly outboxPublished = new Counter({
+    name: 'sieve_outbox_published_total',
+    help: 'Decision outbox messages published by this process',
+    registers: [this.registry],
+  });
+  readonly outboxFailures = new Counter({
+    name: 'sieve_outbox_publish_failures_total',
+    help: 'Relay passes that failed to publish (broker or database down) and were retried',
+    registers: [this.registry],
+  });
+
   readonly httpRequests = new Counter({
     name: 'sieve_http_requests_total',
     help: 'API requests answered, by method, route template and status',

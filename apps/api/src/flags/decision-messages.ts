@@ -1,0 +1,84 @@
+import {
+  type AutomaticDecisionMessage,
+  DECISION_FOR_ACTION,
+  type CategoryScores,
+  type Decision,
+  type DecisionMessage,
+  type ReviewerAction,
+  type ReviewerDecisionMessage,
+  type TriggeredCategory,
+} from '@sieve/moderation';
+
+/** A message for moderation.decisions as it goes on the wire. */
+export interface DecisionRecord {
+  key: string;
+  value: string;
+  headers: { source: string; kind: DecisionMessage['kind'] };
+}
+
+/**
+ * The one place a decision message is built. Every kind has the same key (the event id, so one
+ * event's messages stay in order on one partition) and the same headers (`source`, `kind`), so
+ * a platform can route them without parsing the body.
+ */
+export function toDecisionRecord(message: DecisionMessage): DecisionRecord {
+  return {
+    key: message.eventId,
+    value: JSON.stringify(message),
+    headers: { source: message.source, kind: message.kind },
+  };
+}
+
+/** The pipeline's decision on a stored event; `decidedAt` is when it was (re)scored. */
+export function automaticDecision(
+  stored: {
+    source: string;
+    eventId: string;
+    decision: Decision;
+    triggered: TriggeredCategory[];
+    scores: CategoryScores;
+    model: string;
+    policyVersion: number;
+  },
+  decidedAt: Date,
+): AutomaticDecisionMessage {
+  return {
+    schemaVersion: 1,
+    kind: 'automatic',
+    eventId: stored.eventId,
+    source: stored.source,
+    decision: stored.decision,
+    triggered: stored.triggered,
+    scores: stored.scores,
+    model: stored.model,
+    policyVersion: stored.policyVersion,
+    decidedAt: decidedAt.toISOString(),
+  };
+}
+
+export function reviewerDecision(decision: {
+  decisionId: string;
+  eventId: string;
+  source: string;
+  action: ReviewerAction;
+  reason: string;
+  reviewerId: string;
+  policyVersion: number;
+  decidedAt: Date;
+  undone: boolean;
+}): ReviewerDecisionMessage {
+  return {
+    schemaVersion: 1,
+    kind: 'reviewer',
+    decisionId: decision.decisionId,
+    eventId: decision.eventId,
+    source: decision.source,
+    action: decision.action,
+    decision: DECISION_FOR_ACTION[decision.action],
+    reason: decision.reason,
+    reviewerId: decision.reviewerId,
+    policyVersion: decision.policyVersion,
+    decidedAt: decision.decidedAt.toISOString(),
+    undone: decision.undone,
+  };
+}
