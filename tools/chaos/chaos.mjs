@@ -614,6 +614,159 @@ const scenarios = [
       };
     },
   },
+  {
+    n: 7,
+    title:
+      'the broker is down while reviewers decide, then the api is killed before it could publish',
+    async run() {
+      const stack = await scenarioStack('outbox');
+      const flagCount = 40;
+      await stack.db.query(
+        `WITH e AS (
+           INSERT INTO scored_events (source, event_id, author_id, text, event_created_at, model, scores, policy_version, decision)
+           SELECT 'chaos', 'outbox-' || lpad(i::text, 3, '0'), 'author', 'I will hurt you ' || i, now(), 'm',
+                  '{"violence_and_threats": 0.9}', 1, 'review'
+           FROM generate_series(1, $1::int) AS i
+           RETURNING id)
+         INSERT INTO flags (scored_event_id, auto_decision, categories, triggered, max_score)
+         SELECT id, 'review', ARRAY['violence_and_threats'], '[]', 0.9 FROM e`,
+        [flagCount],
+      );
+      const { rows: flags } = await stack.db.query(
+        `SELECT f.id, e.event_id FROM flags f JOIN scored_events e ON e.id = f.scored_event_id ORDER BY e.event_id`,
+      );
+
+      // A broker of its own, so that stopping it disturbs no other scenario.
+      const downBroker = await startMockKafka();
+      const api = await stack.startApi({
+        INGEST_ENABLED: 'false',
+        KAFKA_BROKERS: downBroker.brokers,
+      });
+      await downBroker.stop();
+
+      const login = await fetch(`${api.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(ADMIN),
+      });
+      const session = await login.json();
+      const headers = {
+        'content-type': 'application/json',
+        cookie: String(login.headers.get('set-cookie')).split(';')[0],
+        'x-csrf-token': session.csrfToken,
+      };
+      const statuses = [];
+      const call = async (path, body) => {
+        const response = await fetch(`${api.url}${path}`, {
+          method: 'POST',
+          headers,
+          body: body && JSON.stringify(body),
+        });
+        statuses.push(response.status);
+        return response.json();
+      };
+      const remove = { action: 'remove', reason: 'Threat of violence' };
+      const approve = { action: 'approve', reason: 'Not harmful' };
+      const started = Date.now();
+      for (const flag of flags.slice(0, 20)) await call(`/api/flags/${flag.id}/decision`, remove);
+      for (const flag of flags.slice(0, 10)) {
+        await call(`/api/flags/${flag.id}/decision/undo`);
+        await call(`/api/flags/${flag.id}/decision`, approve);
+      }
+      for (const part of [flags.slice(20, 30), flags.slice(30, 40)]) {
+        const results = await call('/api/flags/bulk-decision', {
+          ids: part.map((f) => f.id),
+          ...approve,
+        });
+        for (const r of results) statuses.push(r.outcome === 'decided' ? 201 : 409);
+      }
+      const answeredSeconds = (Date.now() - started) / 1000;
+      const unsentBeforeKill = (
+        await stack.db.query(`SELECT count(*)::int AS n FROM decision_outbox WHERE sent_at IS NULL`)
+      ).rows[0].n;
+      await api.stop('SIGKILL');
+
+      // What the platform must receive: every decision, and every withdrawal, in this order per flag.
+      const { rows: expectedRows } = await stack.db.query(
+        `SELECT e.event_id, d.id AS decision_id, false AS undone, d.created_at AS at
+         FROM flag_decisions d JOIN flags f ON f.id = d.flag_id JOIN scored_events e ON e.id = f.scored_event_id
+         UNION ALL
+         SELECT e.event_id, d.id, true, d.undone_at
+         FROM flag_decisions d JOIN flags f ON f.id = d.flag_id JOIN scored_events e ON e.id = f.scored_event_id
+         WHERE d.undone_at IS NOT NULL
+         ORDER BY 1, 4`,
+      );
+      const expected = new Map();
+      for (const r of expectedRows)
+        expected.set(r.event_id, [
+          ...(expected.get(r.event_id) ?? []),
+          `${r.decision_id}:${r.undone}`,
+        ]);
+
+      const upBroker = await startMockKafka();
+      cleanups.push(() => upBroker.stop());
+      await stack.startApi({ INGEST_ENABLED: 'false', KAFKA_BROKERS: upBroker.brokers });
+      const deadline = Date.now() + 60_000;
+      while (Date.now() < deadline) {
+        const { rows } = await stack.db.query(
+          `SELECT count(*)::int AS n FROM decision_outbox WHERE sent_at IS NULL`,
+        );
+        if (rows[0].n === 0) break;
+        await sleep(250);
+      }
+      // Read the whole topic once the relay is done (a late duplicate would be on it by then).
+      await sleep(2000);
+      const received = new Map(); // partition:offset → message, so a re-read is not a duplicate
+      const reader = new Kafka({
+        clientId: 'sieve-chaos-outbox',
+        brokers: [upBroker.brokers],
+        logLevel: logLevel.NOTHING,
+      }).consumer({ groupId: `chaos-outbox-reader-${runId}` });
+      await reader.connect();
+      await reader.subscribe({ topic: stack.topics.decisions, fromBeginning: true });
+      await reader.run({
+        eachMessage: async ({ partition, message }) => {
+          received.set(`${partition}:${message.offset}`, JSON.parse(message.value.toString()));
+        },
+      });
+      const readDeadline = Date.now() + 30_000;
+      while (received.size < expectedRows.length && Date.now() < readDeadline) await sleep(250);
+      await sleep(1000);
+      await reader.disconnect();
+      await stack.stopAll();
+
+      const got = new Map();
+      for (const m of [...received.entries()]
+        .sort(([a], [b]) => {
+          const [pa, oa] = a.split(':').map(Number);
+          const [pb, ob] = b.split(':').map(Number);
+          return pa - pb || oa - ob;
+        })
+        .map(([, m]) => m)) {
+        got.set(m.eventId, [...(got.get(m.eventId) ?? []), `${m.decisionId}:${m.undone}`]);
+      }
+      const all = [...got.values()].flat();
+      const duplicates = all.length - new Set(all).size;
+      const missing = expectedRows.filter(
+        (r) => !(got.get(r.event_id) ?? []).includes(`${r.decision_id}:${r.undone}`),
+      ).length;
+      const outOfOrder = [...expected].filter(
+        ([eventId, list]) => JSON.stringify(got.get(eventId) ?? []) !== JSON.stringify(list),
+      ).length;
+      const refused = statuses.filter((s) => s >= 300).length;
+      return {
+        injected: `${flagCount} flags; the api's broker stopped; 20 decisions, 10 undone and decided again, 20 in two bulk requests; then the api SIGKILLed with its messages committed and unsent; a new broker and a new api`,
+        found: `${statuses.length - refused} of ${statuses.length} answered with success in ${answeredSeconds.toFixed(1)} s while the broker was down; ${unsentBeforeKill} messages waiting in the outbox at the kill; after the restart ${received.size} messages on the topic for ${expectedRows.length} expected: ${missing} missing, ${duplicates} duplicated, ${outOfOrder} flags out of order`,
+        passed:
+          refused === 0 &&
+          unsentBeforeKill === expectedRows.length &&
+          missing === 0 &&
+          duplicates === 0 &&
+          outOfOrder === 0,
+        figures: { answeredSeconds, expected: expectedRows.length, received: received.size },
+      };
+    },
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------
