@@ -1,6 +1,22 @@
 import type { DataSourceOptions } from 'typeorm';
+import { AuditEntry } from '../audit/entities/audit-entry.entity';
+import { LoginThrottle } from '../auth/entities/login-throttle.entity';
+import { Session } from '../auth/entities/session.entity';
+import { Explanation } from '../explanations/entities/explanation.entity';
+import { Flag } from '../flags/entities/flag.entity';
+import { FlagDecision } from '../flags/entities/flag-decision.entity';
+import { FlagNote } from '../flags/entities/flag-note.entity';
 import { OutboxMessage } from '../flags/entities/outbox-message.entity';
+import { ScoredEvent } from '../ingest/entities/scored-event.entity';
+import { MistralUsage } from '../mistral/entities/mistral-usage.entity';
 import { PolicyVersion } from '../policies/entities/policy-version.entity';
+import {
+  ScoreHistogram,
+  ScoreHistogramProgress,
+} from '../policies/entities/score-histogram.entity';
+import { ShadowDecision, ShadowStat } from '../policies/entities/shadow-result.entity';
+import { ScoreCacheEntry } from '../scoring/entities/score-cache-entry.entity';
+import { ApiToken } from '../tokens/entities/api-token.entity';
 import { User } from '../users/entities/user.entity';
 import { InitialSchema1764064800000 } from './migrations/1764064800000-InitialSchema';
 import { AccountsAndAudit1764072000000 } from './migrations/1764072000000-AccountsAndAudit';
@@ -19,10 +35,29 @@ import { TimeOrderedIds1764158400000 } from './migrations/1764158400000-TimeOrde
 import { DecisionOutbox1764165600000 } from './migrations/1764165600000-DecisionOutbox';
 
 /**
- * Entities for the tables read through repositories. scored_events and flags are written and
- * read with SQL by their stores (bulk inserts, keyset pages); the migrations describe them.
+ * Every table's entity, each in the module that owns the table (docs/architecture.md). They
+ * document the schema and type the rows; the migrations create it (never `synchronize`).
  */
-export const ENTITIES = [PolicyVersion, User, OutboxMessage];
+export const ENTITIES = [
+  ScoredEvent,
+  Flag,
+  FlagDecision,
+  FlagNote,
+  OutboxMessage,
+  PolicyVersion,
+  ScoreHistogram,
+  ScoreHistogramProgress,
+  ShadowStat,
+  ShadowDecision,
+  ScoreCacheEntry,
+  Explanation,
+  User,
+  Session,
+  LoginThrottle,
+  ApiToken,
+  AuditEntry,
+  MistralUsage,
+];
 /** Class references, not globs, so the same list works in the webpack bundle and under ts-jest. */
 export const MIGRATIONS = [
   InitialSchema1764064800000,

@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/roles';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { PoliciesService } from '../policies/policies.service';
+import { PolicyProvider } from '../policies/policy-provider';
 import type { Explainer } from './explainers';
 
 export const EXPLAINER = Symbol('EXPLAINER');
@@ -33,7 +33,7 @@ export class ExplanationsService {
     @InjectDataSource() private readonly db: DataSource,
     @Inject(EXPLAINER) private readonly explainer: Explainer,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly policies: PoliciesService,
+    private readonly policies: PolicyProvider,
     private readonly audit: AuditService,
   ) {}
 

@@ -4,7 +4,7 @@ import { LRUCache } from 'lru-cache';
 import { filter } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { decodeKeyset, encodeKeyset } from '../common/keyset-cursor';
-import { PoliciesService } from '../policies/policies.service';
+import { PolicyProvider } from '../policies/policy-provider';
 import type {
   DecisionRecordDto,
   FlagContextDto,
@@ -93,7 +93,7 @@ export class FlagsService {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly policies: PoliciesService,
+    private readonly policies: PolicyProvider,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     flagEvents: FlagEventsService,
   ) {

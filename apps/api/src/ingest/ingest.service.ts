@@ -10,7 +10,7 @@ import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { automaticDecision, toDecisionRecord } from '../flags/decision-messages';
 import { KafkaService } from '../kafka/kafka.service';
-import { PoliciesService } from '../policies/policies.service';
+import { PolicyProvider } from '../policies/policy-provider';
 import { MetricsService } from '../metrics/metrics.service';
 import { ScoringService } from '../scoring/scoring.service';
 import { keyOf, type NewScoredEvent, ScoredEventStore } from './scored-event.store';
@@ -47,7 +47,7 @@ export class IngestService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly scoring: ScoringService,
     private readonly kafka: KafkaService,
-    private readonly policies: PoliciesService,
+    private readonly policies: PolicyProvider,
     private readonly store: ScoredEventStore,
     private readonly metrics: MetricsService,
   ) {}

@@ -4,7 +4,7 @@ import { type CategoryScores, evaluatePolicy, type Policy } from '@sieve/moderat
 import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { FlagStore } from '../flags/flag.store';
-import { PoliciesService } from '../policies/policies.service';
+import { PolicyProvider } from '../policies/policy-provider';
 import { HistogramRollupService } from '../policies/histogram-rollup.service';
 import { ShadowResultsStore } from '../policies/shadow-results.store';
 import { ScoreCacheStore } from '../scoring/score-cache.store';
@@ -69,7 +69,7 @@ export class RescoreService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectDataSource() private readonly db: DataSource,
     private readonly scoring: ScoringService,
-    private readonly policies: PoliciesService,
+    private readonly policies: PolicyProvider,
     private readonly flags: FlagStore,
     private readonly shadowResults: ShadowResultsStore,
     private readonly scoreCache: ScoreCacheStore,

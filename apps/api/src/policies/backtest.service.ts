@@ -13,7 +13,8 @@ import {
   type Policy,
 } from '@sieve/moderation';
 import type { DataSource } from 'typeorm';
-import { PoliciesService } from './policies.service';
+import { PolicyProvider } from './policy-provider';
+import { assertValidForItsSet } from './policy-validation';
 
 /** Reviewed items per backtest; more would not change a precision estimate a slider shows. */
 const LABELLED_LIMIT = 20_000;
@@ -36,7 +37,7 @@ export class BacktestService {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly policies: PoliciesService,
+    private readonly policies: PolicyProvider,
   ) {}
 
   data(from: Date, to: Date): Promise<BacktestDataDto> {
@@ -116,7 +117,7 @@ export class BacktestService {
       rules: draft.rules,
       overrides: draft.overrides ?? {},
     };
-    this.policies.assertValid(candidate);
+    assertValidForItsSet(candidate);
     const rows: {
       event_id: string;
       source: string;

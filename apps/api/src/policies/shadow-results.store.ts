@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { ShadowReportDto } from '@sieve/contracts';
 import type { Decision, TriggeredCategory } from '@sieve/moderation';
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 
 export interface ShadowOutcome {
   scoredEventId: string;
@@ -10,12 +12,44 @@ export interface ShadowOutcome {
 }
 
 /**
- * What a draft running in shadow decided where the live version decided otherwise
- * (shadow_decisions). The ingest statement writes new events' rows in bulk; this keeps them
- * right when stored events are scored again.
+ * What a draft running in shadow decided: decision counts per hour (shadow_stats) and the events
+ * where it differs from the live version (shadow_decisions). The ingest statement writes new
+ * events' rows in bulk; the rest goes through here.
  */
 @Injectable()
 export class ShadowResultsStore {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** The counts per (live, shadow) decision pair, and the 20 latest events that differ. */
+  async report(version: number): Promise<Pick<ShadowReportDto, 'matrix' | 'examples'>> {
+    const [matrix, examples]: [ShadowReportDto['matrix'], ShadowReportDto['examples']] =
+      await Promise.all([
+        this.db.query(
+          `SELECT live_decision AS "live", decision AS "shadow", sum(events)::int AS events
+           FROM shadow_stats WHERE policy_version = $1 GROUP BY 1, 2 ORDER BY 1, 2`,
+          [version],
+        ),
+        this.db.query(
+          `SELECT e.event_id AS "eventId", e.source, e.text, f.id AS "flagId",
+                  s.live_decision AS "liveDecision", s.decision AS "shadowDecision",
+                  ARRAY(SELECT t->>'category' FROM jsonb_array_elements(s.triggered) AS t) AS categories
+           FROM shadow_decisions s
+           JOIN scored_events e ON e.id = s.scored_event_id
+           LEFT JOIN flags f ON f.scored_event_id = e.id
+           WHERE s.policy_version = $1
+           ORDER BY s.created_at DESC LIMIT 20`,
+          [version],
+        ),
+      ]);
+    return { matrix, examples };
+  }
+
+  /** Forgets what the version's shadow run saw (it starts over or stops). */
+  async clear(tx: EntityManager, version: number): Promise<void> {
+    await tx.query(`DELETE FROM shadow_stats WHERE policy_version = $1`, [version]);
+    await tx.query(`DELETE FROM shadow_decisions WHERE policy_version = $1`, [version]);
+  }
+
   /** Events rescored while `version` runs in shadow: the rows follow their new decisions. */
   async recordRescored(
     tx: EntityManager,

@@ -4,6 +4,7 @@ import { categorySetById } from '@sieve/moderation';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MISTRAL_CLIENT } from '../mistral/mistral.module';
 import { MistralScorer } from './mistral.scorer';
+import { ModerationBatcher } from './moderation-batcher';
 import { MODERATION_SCORER, type ModerationScorer } from './moderation-scorer';
 import { OfflineScorer } from './offline.scorer';
 import { ScoreCachePruner } from './score-cache-pruner.service';
@@ -28,6 +29,7 @@ import { ScoringService } from './scoring.service';
       },
     },
     ScoreCacheStore,
+    ModerationBatcher,
     ScoringService,
     ScoreCachePruner,
   ],

@@ -4,6 +4,7 @@ import { loadConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { MistralScorer } from './mistral.scorer';
 import type { CachedScore, ScoreCacheStore } from './score-cache.store';
+import { ModerationBatcher } from './moderation-batcher';
 import { ScoringService, textHash } from './scoring.service';
 
 /** The Postgres store is covered by the ingest integration specs; here a map stands in. */
@@ -21,7 +22,7 @@ describe('ScoringService', () => {
   beforeAll(() => server.start());
   afterAll(() => server.stop());
   beforeEach(() => server.reset());
-  const started: ScoringService[] = [];
+  const started: ModerationBatcher[] = [];
   afterEach(() => started.splice(0).forEach((s) => s.onApplicationShutdown()));
 
   function service(env: Record<string, string> = {}) {
@@ -38,13 +39,15 @@ describe('ScoringService', () => {
       20,
     );
     const cache = new MapCache();
+    const metrics = new MetricsService();
+    const batcher = new ModerationBatcher(config, scorer, metrics);
     const scoring = new ScoringService(
       config,
-      scorer,
+      batcher,
       cache as unknown as ScoreCacheStore,
-      new MetricsService(),
+      metrics,
     );
-    started.push(scoring);
+    started.push(batcher);
     return { scoring, cache, scorer };
   }
   const inputs = () =>

@@ -4,7 +4,7 @@ import { categorySetById } from '@sieve/moderation';
 import { ReviewService } from '../flags/review.service';
 import { RequireRole } from '../auth/decorators';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { PoliciesService } from '../policies/policies.service';
+import { PolicyProvider } from '../policies/policy-provider';
 import { MODERATION_SCORER, type ModerationScorer } from '../scoring/moderation-scorer';
 
 /** What the dashboard needs to know about this installation, e.g. whether scores are Mistral's. */
@@ -14,7 +14,7 @@ export class SystemController {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(MODERATION_SCORER) private readonly scorer: ModerationScorer,
-    private readonly policies: PoliciesService,
+    private readonly policies: PolicyProvider,
     private readonly review: ReviewService,
   ) {}
 

@@ -34,7 +34,7 @@ export class User {
   @Column({ name: 'saved_views', type: 'jsonb', default: () => "'[]'" })
   savedViews!: SavedViewDto[];
 
-  @Column({ name: 'password_changed_at', type: 'timestamptz' })
+  @Column({ name: 'password_changed_at', type: 'timestamptz', default: () => 'now()' })
   passwordChangedAt!: Date;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })

@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from './data-source';
+
+/**
+ * The entities document the schema the migrations create; this keeps the two from drifting
+ * apart: after every migration, TypeORM's schema sync would change no table or column (type,
+ * nullability, default). Constraints, foreign keys and indexes TypeORM cannot express (checks,
+ * descending and partial keyset indexes) live in the migrations alone.
+ */
+const ABOUT_COLUMNS =
+  /CREATE TABLE|DROP TABLE|ADD "|DROP COLUMN|ALTER COLUMN "[a-z_]+" (TYPE|SET NOT NULL|DROP NOT NULL|SET DEFAULT|DROP DEFAULT)/;
+/** ids from uuidv7() on PostgreSQL 18, gen_random_uuid() before (TimeOrderedIds migration). */
+const TIME_ORDERED_IDS = /ALTER TABLE "(flags|scored_events)" ALTER COLUMN "id" DROP DEFAULT/;
+describe('entities and migrations', () => {
+  let db: DataSource;
+
+  beforeAll(async () => {
+    const serverUrl = process.env['SIEVE_TEST_POSTGRES_URL'] as string;
+    const database = `sieve_schema_${randomUUID().slice(0, 8)}`;
+    const admin = new Client({ connectionString: serverUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${database}`);
+    await admin.end();
+    db = new DataSource(dataSourceOptions(serverUrl.replace(/\/[^/]+$/, `/${database}`)));
+    await db.initialize();
+    await db.runMigrations();
+  });
+  afterAll(() => db?.destroy());
+
+  it('describe every table exactly as the migrations create it', async () => {
+    const tables: { table_name: string }[] = await db.query(
+      `SELECT table_name FROM information_schema.tables
+       WHERE table_schema = 'public' AND table_name <> 'migrations' ORDER BY 1`,
+    );
+    expect(db.entityMetadatas.map((m) => m.tableName).sort()).toEqual(
+      tables.map((t) => t.table_name),
+    );
+    const sync = await db.driver.createSchemaBuilder().log();
+    expect(
+      sync.upQueries
+        .map((q) => q.query)
+        .filter((q) => ABOUT_COLUMNS.test(q) && !TIME_ORDERED_IDS.test(q)),
+    ).toEqual([]);
+  });
+});

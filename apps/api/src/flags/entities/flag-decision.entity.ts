@@ -1,0 +1,37 @@
+import type { FlagStatus } from '@sieve/contracts';
+import type { ReviewerAction } from '@sieve/moderation';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/** A reviewer's action on a flag; undoing it stamps `undone_at` (the row stays). */
+@Entity({ name: 'flag_decisions' })
+@Index('idx_flag_decisions_flag', ['flagId', 'createdAt'])
+@Index('idx_flag_decisions_reviewer', ['reviewerId', 'createdAt'])
+export class FlagDecision {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'flag_id', type: 'uuid' })
+  flagId!: string;
+
+  @Column({ name: 'reviewer_id', type: 'uuid', nullable: true })
+  reviewerId!: string | null;
+
+  @Column({ type: 'text' })
+  action!: ReviewerAction;
+
+  @Column({ type: 'text' })
+  reason!: string;
+
+  @Column({ type: 'text', nullable: true })
+  note!: string | null;
+
+  /** Where undo sends the flag back to. */
+  @Column({ name: 'status_before', type: 'text' })
+  statusBefore!: FlagStatus;
+
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  createdAt!: Date;
+
+  @Column({ name: 'undone_at', type: 'timestamptz', nullable: true })
+  undoneAt!: Date | null;
+}

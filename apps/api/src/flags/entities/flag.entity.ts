@@ -1,0 +1,53 @@
+import type { FlagStatus } from '@sieve/contracts';
+import type { TriggeredCategory } from '@sieve/moderation';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/**
+ * A scored event that needs people, with its queue state. "Claimed" is derived from the lease
+ * (claimed_by until claim_expires_at), never stored. Written only through FlagStore. Its keyset
+ * indexes (created, status + created, severity, all descending) are in the migrations.
+ */
+@Entity({ name: 'flags' })
+export class Flag {
+  @PrimaryColumn({ type: 'uuid' })
+  id!: string;
+
+  @Column({ name: 'scored_event_id', type: 'uuid', unique: true })
+  scoredEventId!: string;
+
+  @Column({ type: 'text', default: 'open' })
+  status!: FlagStatus;
+
+  @Column({ name: 'auto_decision', type: 'text' })
+  autoDecision!: 'review' | 'block';
+
+  @Column({ type: 'text', array: true })
+  categories!: string[];
+
+  @Column({ type: 'jsonb' })
+  triggered!: TriggeredCategory[];
+
+  @Column({ name: 'max_score', type: 'real' })
+  maxScore!: number;
+
+  @Column({ name: 'claimed_by', type: 'uuid', nullable: true })
+  claimedBy!: string | null;
+
+  @Column({ name: 'claim_expires_at', type: 'timestamptz', nullable: true })
+  claimExpiresAt!: Date | null;
+
+  @Column({ name: 'decided_by', type: 'uuid', nullable: true })
+  decidedBy!: string | null;
+
+  @Column({ name: 'decided_at', type: 'timestamptz', nullable: true })
+  decidedAt!: Date | null;
+
+  @Column({ name: 'final_action', type: 'text', nullable: true })
+  finalAction!: 'approve' | 'remove' | null;
+
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  createdAt!: Date;
+
+  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
+  updatedAt!: Date;
+}

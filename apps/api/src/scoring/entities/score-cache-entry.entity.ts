@@ -1,0 +1,27 @@
+import type { CategoryScores } from '@sieve/moderation';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/**
+ * Scores already paid for, by configured model and the SHA-256 of the normalized text, kept for
+ * SCORE_CACHE_MAX_AGE_HOURS (ScoreCachePruner). Read and written by ScoreCacheStore; the ingest
+ * statement upserts with its SCORE_CACHE_UPSERT.
+ */
+@Entity({ name: 'score_cache' })
+export class ScoreCacheEntry {
+  /** The configured model the entry is kept under. */
+  @PrimaryColumn({ type: 'text' })
+  model!: string;
+
+  @PrimaryColumn({ name: 'text_hash', type: 'bytea' })
+  textHash!: Buffer;
+
+  /** The model that answered. */
+  @Column({ name: 'scored_model', type: 'text' })
+  scoredModel!: string;
+
+  @Column({ type: 'jsonb' })
+  scores!: CategoryScores;
+
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  createdAt!: Date;
+}
