@@ -209,25 +209,37 @@ export class FlagsService {
     if (!row) throw new NotFoundException(`Flag ${id} does not exist`);
     const [policy, decisions, notes] = await Promise.all([
       this.policies.version(row.policyVersion),
-      this.db.query(
-        `SELECT d.id, d.action, d.reason, d.note, u.display_name AS reviewer, d.created_at AS "createdAt", d.undone_at AS "undoneAt"
-         FROM flag_decisions d LEFT JOIN users u ON u.id = d.reviewer_id
-         WHERE d.flag_id = $1 ORDER BY d.created_at`,
-        [id],
-      ) as Promise<DecisionRecordDto[]>,
-      this.db.query(
-        `SELECT n.id, n.text, u.display_name AS author, n.created_at AS "createdAt"
-         FROM flag_notes n LEFT JOIN users u ON u.id = n.author_id
-         WHERE n.flag_id = $1 ORDER BY n.created_at`,
-        [id],
-      ) as Promise<NoteDto[]>,
+      this.db
+        .query(
+          `SELECT d.id, d.action, d.reason, d.note, u.display_name AS reviewer, d.created_at AS "createdAt", d.undone_at AS "undoneAt"
+           FROM flag_decisions d LEFT JOIN users u ON u.id = d.reviewer_id
+           WHERE d.flag_id = $1 ORDER BY d.created_at`,
+          [id],
+        )
+        .then((rows: Dated<DecisionRecordDto, 'createdAt' | 'undoneAt'>[]) =>
+          rows.map((d): DecisionRecordDto => ({
+            ...d,
+            createdAt: d.createdAt.toISOString(),
+            undoneAt: d.undoneAt?.toISOString() ?? null,
+          })),
+        ),
+      this.db
+        .query(
+          `SELECT n.id, n.text, u.display_name AS author, n.created_at AS "createdAt"
+           FROM flag_notes n LEFT JOIN users u ON u.id = n.author_id
+           WHERE n.flag_id = $1 ORDER BY n.created_at`,
+          [id],
+        )
+        .then((rows: Dated<NoteDto, 'createdAt'>[]) =>
+          rows.map((n): NoteDto => ({ ...n, createdAt: n.createdAt.toISOString() })),
+        ),
     ]);
     return {
       ...toSummary(row),
       scores: row.scores,
       model: row.model,
       policyVersion: row.policyVersion,
-      scoredAt: new Date(row.scoredAt).toISOString(),
+      scoredAt: row.scoredAt.toISOString(),
       // The rules that applied to this event's source (overrides included).
       thresholds: policy
         ? Object.fromEntries(
@@ -259,8 +271,9 @@ export class FlagsService {
 
   /** The author's other recent events on the same source, with what happened to them. */
   async context(id: string): Promise<FlagContextDto> {
-    const authorRecent: FlagContextDto['authorRecent'] = await this.db.query(
-      `SELECT o.event_id AS "eventId", left(o.text, 280) AS text, o.event_created_at AS "createdAt", o.decision,
+    const authorRecent: Dated<FlagContextDto['authorRecent'][number], 'createdAt'>[] =
+      await this.db.query(
+        `SELECT o.event_id AS "eventId", left(o.text, 280) AS text, o.event_created_at AS "createdAt", o.decision,
               of.id AS "flagId", of.status, of.final_action AS "finalAction"
        FROM flags f
        JOIN scored_events e ON e.id = f.scored_event_id
@@ -269,10 +282,11 @@ export class FlagsService {
        WHERE f.id = $1
        ORDER BY o.event_created_at DESC
        LIMIT 10`,
-      [id],
-    );
-    const similarDecided: FlagContextDto['similarDecided'] = await this.db.query(
-      `WITH this AS (
+        [id],
+      );
+    const similarDecided: Dated<FlagContextDto['similarDecided'][number], 'decidedAt'>[] =
+      await this.db.query(
+        `WITH this AS (
          SELECT e.text FROM flags f JOIN scored_events e ON e.id = f.scored_event_id WHERE f.id = $1),
        recent AS (
          SELECT f.id, f.final_action, f.decided_at, e.text
@@ -289,11 +303,22 @@ export class FlagsService {
        WHERE similarity(r.text, this.text) >= ${SIMILAR_MIN}
        ORDER BY similarity DESC, r.decided_at DESC
        LIMIT 5`,
-      [id],
-    );
-    return { authorRecent, similarDecided };
+        [id],
+      );
+    return {
+      authorRecent: authorRecent.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })),
+      similarDecided: similarDecided.map((r) => ({
+        ...r,
+        decidedAt: r.decidedAt?.toISOString() ?? null,
+      })),
+    };
   }
 }
+
+/** A DTO as its row comes from Postgres: the named fields are Dates (null stays null). */
+type Dated<T, K extends keyof T> = Omit<T, K> & {
+  [P in K]: null extends T[P] ? Date | null : Date;
+};
 
 function toSummary(row: SummaryRow): FlagSummaryDto {
   return {
@@ -308,7 +333,7 @@ function toSummary(row: SummaryRow): FlagSummaryDto {
         ? {
             userId: row.claimedBy,
             displayName: row.claimedByName ?? '',
-            expiresAt: new Date(row.claimExpiresAt).toISOString(),
+            expiresAt: row.claimExpiresAt.toISOString(),
           }
         : null,
     finalAction: row.finalAction,
@@ -319,7 +344,7 @@ function toSummary(row: SummaryRow): FlagSummaryDto {
       text: row.text,
       lang: row.lang,
       context: row.context,
-      createdAt: new Date(row.eventCreatedAt).toISOString(),
+      createdAt: row.eventCreatedAt.toISOString(),
     },
   };
 }

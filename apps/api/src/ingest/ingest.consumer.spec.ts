@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
-import { KafkaJSNonRetriableError, KafkaJSProtocolError } from 'kafkajs';
+import { type Consumer, KafkaJSNonRetriableError, KafkaJSProtocolError } from 'kafkajs';
 import { loadConfig } from '../config/app-config';
+import { KafkajsContentEventConsumer } from '../kafka/content-event-consumer';
 import type { KafkaService } from '../kafka/kafka.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { IngestConsumer } from './ingest.consumer';
@@ -53,14 +54,18 @@ describe('IngestConsumer', () => {
     jest.useFakeTimers();
     consumers.length = 0;
     const kafka = {
-      consumer: () => {
+      contentEventConsumer: () => {
         const consumer = new StandInConsumer();
         if (failingConnects > 0) {
           failingConnects--;
           consumer.connect.mockRejectedValue(new Error('connect ECONNREFUSED'));
         }
         consumers.push(consumer);
-        return consumer;
+        return new KafkajsContentEventConsumer(
+          consumer as unknown as Consumer,
+          'content.events',
+          4,
+        );
       },
     } as unknown as KafkaService;
     const config = loadConfig({

@@ -6,14 +6,14 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import { MistralError } from '@sieve/mistral';
-import {
-  type Consumer,
-  type EachBatchPayload,
-  KafkaJSError,
-  KafkaJSNonRetriableError,
-} from 'kafkajs';
 import { QueryFailedError } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import {
+  type BatchControl,
+  type ContentEventConsumer,
+  isKafkaError,
+  type SourceBatch,
+} from '../kafka/content-event-consumer';
 import { KafkaService } from '../kafka/kafka.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { IngestService } from './ingest.service';
@@ -36,7 +36,7 @@ const FIRST_BACKOFF_MS = 500;
 @Injectable()
 export class IngestConsumer implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('IngestConsumer');
-  private consumer: Consumer | null = null;
+  private consumer: ContentEventConsumer | null = null;
   /** Per partition of the current group generation; replaced on every rebalance. */
   private progress = new Map<number, PartitionProgress>();
   private readonly inFlight = new Set<Promise<void>>();
@@ -69,51 +69,29 @@ export class IngestConsumer implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async startConsumer(): Promise<void> {
-    const topic = this.config.KAFKA_CONTENT_TOPIC;
-    const consumer = this.kafka.consumer({
-      groupId: this.config.KAFKA_GROUP_ID,
-      allowAutoTopicCreation: true,
-      sessionTimeout: this.config.KAFKA_SESSION_TIMEOUT_MS,
-      // A member that does not rejoin a rebalance within this is dropped (a killed process).
-      rebalanceTimeout: Math.max(10_000, this.config.KAFKA_SESSION_TIMEOUT_MS),
-      heartbeatInterval: Math.min(3000, Math.floor(this.config.KAFKA_SESSION_TIMEOUT_MS / 3)),
-      // kafkajs waits up to 5 s by default. A broker that holds an empty fetch for the whole
-      // wait (the librdkafka mock does, whatever is produced meanwhile) would stall decisions
-      // that long, and stopping the consumer waits for the fetch in progress.
-      maxWaitTimeInMs: this.config.KAFKA_FETCH_MAX_WAIT_MS,
-    });
+    const consumer = this.kafka.contentEventConsumer();
     this.consumer = consumer;
-    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    consumer.onJoin((partitions) => {
       this.state = 'running';
       this.restarts = 0;
       // Work still in flight for the old assignment is not committed; the partitions' owners
       // (maybe us again) replay it from the last commit, and replays store nothing twice.
       this.progress = new Map();
-      const mine = payload.memberAssignment[topic] ?? [];
       this.logger.log(
-        `Joined group ${this.config.KAFKA_GROUP_ID}: partitions [${mine.join(', ')}] of ${topic}`,
+        `Joined group ${this.config.KAFKA_GROUP_ID}: partitions [${partitions.join(', ')}] of ${this.config.KAFKA_CONTENT_TOPIC}`,
       );
     });
-    consumer.on(consumer.events.CRASH, (event) => {
+    consumer.onCrash((error, restarting) => {
       this.state = 'crashed';
-      const { error, restart } = event.payload;
       this.logger.error(
-        `Consumer crashed: ${error.message}; ${restart ? 'kafkajs restarts it' : 'starting a new one'}`,
+        `Consumer crashed: ${error.message}; ${restarting ? 'kafkajs restarts it' : 'starting a new one'}`,
       );
       // kafkajs gives up on errors it deems non-retriable (a broker answering INVALID_REQUEST
       // to a SyncGroup during a rebalance, for one); the process would then stay up, consuming
       // nothing, until someone restarted it.
-      if (!restart) this.replace(consumer);
+      if (!restarting) this.replace(consumer);
     });
-
-    await consumer.connect();
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.config.INGEST_PARTITION_CONCURRENCY,
-      eachBatch: (payload) => this.onBatch(payload),
-    });
+    await consumer.start((batch, control) => this.onBatch(batch, control));
   }
 
   /**
@@ -121,7 +99,7 @@ export class IngestConsumer implements OnApplicationBootstrap, OnModuleDestroy {
    * still in flight are not committed (as after a rebalance): the partitions' new owners replay
    * them from the last commit.
    */
-  private replace(crashed: Consumer): void {
+  private replace(crashed: ContentEventConsumer): void {
     if (this.stopping || this.consumer !== crashed) return;
     this.restarts++;
     this.metrics.consumerRestarts.inc();
@@ -135,20 +113,20 @@ export class IngestConsumer implements OnApplicationBootstrap, OnModuleDestroy {
       this.failures.clear();
       this.metrics.pausedPartitions.set(0);
       void crashed
-        .disconnect()
+        .stop()
         .catch(() => undefined)
         .then(() => this.startConsumer())
         .catch((error: unknown) => {
           this.state = 'crashed';
           this.logger.error(`Consumer did not start: ${(error as Error).message}`);
-          this.replace(this.consumer as Consumer);
+          this.replace(this.consumer as ContentEventConsumer);
         });
     }, delay);
     this.timers.add(timer);
   }
 
   /** Hands the batch over and returns, so the next fetch starts while it is being scored. */
-  private async onBatch({ batch, resolveOffset, heartbeat, isStale }: EachBatchPayload) {
+  private async onBatch(batch: SourceBatch, { resolveOffset, heartbeat, isStale }: BatchControl) {
     if (this.stopping || isStale() || batch.messages.length === 0) return;
     const { topic, partition } = batch;
     let progress = this.progress.get(partition);
@@ -162,15 +140,11 @@ export class IngestConsumer implements OnApplicationBootstrap, OnModuleDestroy {
       if (this.stopping || isStale() || progress.failed) return;
     }
 
-    this.metrics.consumerLag.set({ topic, partition }, Number(batch.offsetLag()));
+    this.metrics.consumerLag.set({ topic, partition }, batch.lag);
     this.metrics.batchSize.observe(batch.messages.length);
-    const handle = progress.start(
-      batch.firstOffset() ?? batch.lastOffset(),
-      batch.lastOffset(),
-      batch.messages.length,
-    );
+    const handle = progress.start(batch.firstOffset, batch.lastOffset, batch.messages.length);
     // Moves the fetch position only; commits are ours.
-    resolveOffset(batch.lastOffset());
+    resolveOffset(batch.lastOffset);
 
     const timer = this.metrics.batchSeconds.startTimer();
     const work = this.ingest
@@ -214,7 +188,7 @@ export class IngestConsumer implements OnApplicationBootstrap, OnModuleDestroy {
     this.metrics.batchFailures.inc({ cause: causeOf(error) });
     // A consumer that crashed or is being replaced has no partitions to pause; whoever owns
     // them next starts from the last commit.
-    if (!tryConsumer(() => consumer.pause([{ topic, partitions: [partition] }]))) return;
+    if (!consumer.pause(partition)) return;
 
     const attempt = (this.failures.get(partition) ?? 0) + 1;
     this.failures.set(partition, attempt);
@@ -231,9 +205,9 @@ export class IngestConsumer implements OnApplicationBootstrap, OnModuleDestroy {
         // Later batches of the partition may have been stored meanwhile: they are replayed
         // too, and stored once. (After a rebalance the new generation starts from the commit.)
         this.progress.set(partition, new PartitionProgress());
-        tryConsumer(() => consumer.seek({ topic, partition, offset: progress.resumeOffset() }));
+        consumer.seek(partition, progress.resumeOffset());
       }
-      tryConsumer(() => consumer.resume([{ topic, partitions: [partition] }]));
+      consumer.resume(partition);
     }, delay);
     this.timers.add(timer);
   }
@@ -241,14 +215,13 @@ export class IngestConsumer implements OnApplicationBootstrap, OnModuleDestroy {
   private async commit(): Promise<void> {
     const consumer = this.consumer;
     if (!consumer) return;
-    const topic = this.config.KAFKA_CONTENT_TOPIC;
     const offsets = [...this.progress].flatMap(([partition, progress]) => {
       const offset = progress.takeCommit();
-      return offset === null ? [] : [{ topic, partition, offset }];
+      return offset === null ? [] : [{ partition, offset }];
     });
     if (offsets.length === 0) return;
     try {
-      await consumer.commitOffsets(offsets);
+      await consumer.commit(offsets);
     } catch (error) {
       // A rebalance took the partitions: their new owner replays from the last commit.
       this.logger.debug(`commit skipped: ${(error as Error).message}`);
@@ -266,7 +239,7 @@ export class IngestConsumer implements OnApplicationBootstrap, OnModuleDestroy {
     const deadline = new Promise((r) => setTimeout(r, 30_000).unref());
     await Promise.race([Promise.allSettled([...this.inFlight]), deadline]);
     await this.commit();
-    await consumer.disconnect();
+    await consumer.stop();
     this.consumer = null;
     this.state = 'stopped';
   }
@@ -278,22 +251,11 @@ function backoffDelay(attempt: number, maxMs: number): number {
   return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
 }
 
-/** Runs a consumer call that kafkajs refuses while the consumer is not running. */
-function tryConsumer(call: () => void): boolean {
-  try {
-    call();
-    return true;
-  } catch (error) {
-    if (error instanceof KafkaJSNonRetriableError) return false;
-    throw error;
-  }
-}
-
 function causeOf(error: unknown): 'scorer' | 'database' | 'kafka' | 'other' {
   if (error instanceof MistralError) return 'scorer';
   if ((error as { code?: unknown })?.code === 'EOPENBREAKER') return 'scorer';
   if (error instanceof QueryFailedError) return 'database';
-  if (error instanceof KafkaJSError) return 'kafka';
+  if (isKafkaError(error)) return 'kafka';
   const message = error instanceof Error ? error.message : '';
   if (/ECONNREFUSED|terminat|connection|database/i.test(message)) return 'database';
   return 'other';

@@ -6,9 +6,9 @@ import {
   parseContentEvent,
   type ContentEventRejection,
 } from '@sieve/moderation';
-import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { automaticDecision, toDecisionRecord } from '../flags/decision-messages';
+import type { IncomingMessage, OutgoingMessage } from '../kafka/content-event-consumer';
 import { KafkaService } from '../kafka/kafka.service';
 import { PolicyProvider } from '../policies/policy-provider';
 import { MetricsService } from '../metrics/metrics.service';
@@ -30,7 +30,7 @@ export type DeadLetterReason = ContentEventRejection | 'mistral_rejected';
 
 interface ValidEvent {
   event: ContentEvent;
-  message: KafkaMessage;
+  message: IncomingMessage;
 }
 
 /**
@@ -55,12 +55,12 @@ export class IngestService {
   async ingestBatch(
     topic: string,
     partition: number,
-    messages: KafkaMessage[],
+    messages: IncomingMessage[],
   ): Promise<IngestSummary> {
     const valid = new Map<string, ValidEvent>();
-    const deadLetters: Message[] = [];
+    const deadLetters: OutgoingMessage[] = [];
     const rejected: { offset: string; key: string | null; reason: DeadLetterReason }[] = [];
-    const reject = (message: KafkaMessage, reason: DeadLetterReason, detail: string) => {
+    const reject = (message: IncomingMessage, reason: DeadLetterReason, detail: string) => {
       deadLetters.push(deadLetter(message, topic, partition, reason, detail));
       rejected.push({
         offset: message.offset,
@@ -212,13 +212,13 @@ export const DLQ_HEADERS = {
 export const MAX_DEAD_LETTER_VALUE_BYTES = 900_000;
 
 export function deadLetter(
-  message: KafkaMessage,
+  message: IncomingMessage,
   topic: string,
   partition: number,
   reason: DeadLetterReason,
   detail: string,
-): Message {
-  const headers: IHeaders = {
+): OutgoingMessage {
+  const headers: NonNullable<OutgoingMessage['headers']> = {
     ...message.headers,
     [DLQ_HEADERS.reason]: reason,
     [DLQ_HEADERS.detail]: detail,

@@ -1,13 +1,11 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import {
-  type Consumer,
-  type ConsumerConfig,
-  Kafka,
-  logLevel,
-  type Message,
-  type Producer,
-} from 'kafkajs';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import {
+  type ContentEventConsumer,
+  KafkajsContentEventConsumer,
+  type OutgoingMessage,
+} from './content-event-consumer';
 import { KeyHashPartitioner } from './partitioner';
 
 const LEVELS: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
@@ -17,7 +15,10 @@ const LEVELS: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
-/** The one place that knows kafkajs: a shared producer and consumers on demand. */
+/**
+ * The one place that knows kafkajs (with content-event-consumer.ts): a shared producer, and
+ * members of the content-events consumer group on demand.
+ */
 @Injectable()
 export class KafkaService implements OnApplicationShutdown {
   private readonly logger = new Logger('Kafka');
@@ -40,8 +41,26 @@ export class KafkaService implements OnApplicationShutdown {
     });
   }
 
-  consumer(config: ConsumerConfig): Consumer {
-    return this.kafka.consumer(config);
+  /** A new member of KAFKA_GROUP_ID on KAFKA_CONTENT_TOPIC. */
+  contentEventConsumer(): ContentEventConsumer {
+    const config = this.config;
+    const consumer = this.kafka.consumer({
+      groupId: config.KAFKA_GROUP_ID,
+      allowAutoTopicCreation: true,
+      sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
+      // A member that does not rejoin a rebalance within this is dropped (a killed process).
+      rebalanceTimeout: Math.max(10_000, config.KAFKA_SESSION_TIMEOUT_MS),
+      heartbeatInterval: Math.min(3000, Math.floor(config.KAFKA_SESSION_TIMEOUT_MS / 3)),
+      // kafkajs waits up to 5 s by default. A broker that holds an empty fetch for the whole
+      // wait (the librdkafka mock does, whatever is produced meanwhile) would stall decisions
+      // that long, and stopping the consumer waits for the fetch in progress.
+      maxWaitTimeInMs: config.KAFKA_FETCH_MAX_WAIT_MS,
+    });
+    return new KafkajsContentEventConsumer(
+      consumer,
+      config.KAFKA_CONTENT_TOPIC,
+      config.INGEST_PARTITION_CONCURRENCY,
+    );
   }
 
   /**
@@ -51,7 +70,7 @@ export class KafkaService implements OnApplicationShutdown {
    * MAX_MESSAGES_PER_REQUEST: kafkajs groups a send's messages by partition by copying the
    * partition's list for every message, which grows with the square of the send.
    */
-  async send(topic: string, messages: Message[]): Promise<void> {
+  async send(topic: string, messages: OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
     const producer = await this.connectedProducer();
     // Concurrently: the messages of one call are distinct events, so their order across
@@ -67,7 +86,7 @@ export class KafkaService implements OnApplicationShutdown {
    * Sends one request after another, so that messages with the same key keep their order on
    * their partition even when a request is retried (the outbox relay's messages are ordered).
    */
-  async sendInOrder(topic: string, messages: Message[]): Promise<void> {
+  async sendInOrder(topic: string, messages: OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
     const producer = await this.connectedProducer();
     for (const chunk of chunkMessages(messages, MAX_REQUEST_BYTES, MAX_MESSAGES_PER_REQUEST)) {
@@ -108,12 +127,12 @@ const RECORD_OVERHEAD_BYTES = 70;
  * goes alone.
  */
 export function chunkMessages(
-  messages: Message[],
+  messages: OutgoingMessage[],
   maxBytes: number,
   maxMessages = Infinity,
-): Message[][] {
-  const chunks: Message[][] = [];
-  let current: Message[] = [];
+): OutgoingMessage[][] {
+  const chunks: OutgoingMessage[][] = [];
+  let current: OutgoingMessage[] = [];
   let bytes = 0;
   for (const message of messages) {
     const size = sizeOf(message);
@@ -129,7 +148,7 @@ export function chunkMessages(
   return chunks;
 }
 
-function sizeOf(message: Message): number {
+function sizeOf(message: OutgoingMessage): number {
   let size = RECORD_OVERHEAD_BYTES + byteLength(message.key) + byteLength(message.value);
   const headers = message.headers;
   for (const name in headers) {
