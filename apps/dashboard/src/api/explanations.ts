@@ -1,4 +1,5 @@
 import type { ExplanationDto } from '@sieve/contracts';
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { config } from '../config';
 import { ApiError, request, writeHeaders } from './client';
 
@@ -31,21 +32,18 @@ export async function streamExplanation(
     const error = (await response.json().catch(() => null)) as { message?: string } | null;
     throw new ApiError(response.status, error?.message ?? `HTTP ${response.status}`);
   }
+  const events: EventSourceMessage[] = [];
+  const parser = createParser({ onEvent: (event) => events.push(event) });
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
   for (;;) {
     const { value, done } = await reader.read();
     if (done) break;
-    buffer += value;
-    let end: number;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const frame = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const event = /^event: (.*)$/m.exec(frame)?.[1];
-      const data = JSON.parse(/^data: (.*)$/m.exec(frame)?.[1] ?? 'null') as unknown;
-      if (event === 'delta') onDelta((data as { text: string }).text);
-      else if (event === 'done') return data as ExplanationDto;
-      else if (event === 'error') throw new ApiError(502, (data as { message: string }).message);
+    parser.feed(value);
+    for (const { event, data } of events.splice(0)) {
+      const payload = JSON.parse(data) as unknown;
+      if (event === 'delta') onDelta((payload as { text: string }).text);
+      else if (event === 'done') return payload as ExplanationDto;
+      else if (event === 'error') throw new ApiError(502, (payload as { message: string }).message);
     }
   }
   throw new ApiError(502, 'The explanation stream ended early');

@@ -3,6 +3,7 @@ import type {
   ClaimDto,
   DecisionInput,
   DecisionResultDto,
+  FlagContextDto,
   FlagDetailDto,
   FlagPageDto,
   FlagCountsDto,
@@ -56,6 +57,7 @@ export const listFlags = (filters: FlagFilters, cursor?: string, limit = 50) =>
 export const getFlagCounts = ({ status: _status, sort: _sort, ...filters }: FlagFilters) =>
   request<FlagCountsDto>(`/flags/counts${queryString(apiFilters(filters))}`);
 export const getFlag = (id: string) => request<FlagDetailDto>(flagPath(id));
+export const getFlagContext = (id: string) => request<FlagContextDto>(`${flagPath(id)}/context`);
 export const claimFlag = (id: string) => send<ClaimDto>('POST', `${flagPath(id)}/claim`);
 export const releaseFlag = (id: string) => send<void>('DELETE', `${flagPath(id)}/claim`);
 export const decideFlag = (id: string, decision: DecisionInput) =>

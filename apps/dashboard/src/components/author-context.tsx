@@ -1,7 +1,5 @@
-import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router-dom';
-import { request } from '../api/client';
-import type { FlagContextDto } from '@sieve/contracts';
+import { useFlagContext } from '../hooks/use-flags';
 import { timeAgo } from './format';
 
 const OUTCOME: Record<string, string> = { approve: 'approved', remove: 'removed' };
@@ -56,11 +54,4 @@ export function SimilarDecisions({ flagId }: { flagId: string }) {
       </ul>
     </section>
   );
-}
-
-function useFlagContext(flagId: string) {
-  return useQuery({
-    queryKey: ['flags', 'context', flagId],
-    queryFn: () => request<FlagContextDto>(`/flags/${encodeURIComponent(flagId)}/context`),
-  });
 }

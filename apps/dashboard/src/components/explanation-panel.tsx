@@ -1,6 +1,6 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
-import { type Explanation, getExplanation, streamExplanation } from '../api/explanations';
+import { type Explanation, streamExplanation } from '../api/explanations';
+import { useExplanation } from '../hooks/use-explanation';
 import { useHotkeys } from '../hooks/use-hotkeys';
 import { useCategoryLabel } from '../hooks/use-system';
 import { percent } from './format';
@@ -21,9 +21,7 @@ const cost = (e: Explanation) =>
  * Everything the model writes is rendered as text: it may echo the post, which is untrusted.
  */
 export function ExplanationPanel({ flagId, canAsk }: { flagId: string; canAsk: boolean }) {
-  const client = useQueryClient();
-  const key = ['flags', 'explanation', flagId];
-  const stored = useQuery({ queryKey: key, queryFn: () => getExplanation(flagId) });
+  const { stored, replace } = useExplanation(flagId);
   const [streaming, setStreaming] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [question, setQuestion] = useState('');
@@ -43,7 +41,7 @@ export function ExplanationPanel({ flagId, canAsk }: { flagId: string; canAsk: b
         (text) => setStreaming((s) => (s ?? '') + text),
         abort.current.signal,
       );
-      client.setQueryData(key, result);
+      replace(result);
     } catch (e) {
       if (!abort.current.signal.aborted) setError(e instanceof Error ? e.message : String(e));
     } finally {

@@ -1,16 +1,27 @@
 import type { AuditFilters } from '../api/audit';
 import type { FlagFilters } from '../api/flags';
 
-/** Every TanStack Query key, in one place, so invalidation is obvious. */
+/**
+ * Every TanStack Query key, in one place, so invalidation is obvious. Live flag events refresh
+ * the queue's lists and counts and the flags they name (useFlagEvents); nothing else under
+ * `flags`, and nothing outside it.
+ */
 export const queryKeys = {
   session: ['session'] as const,
   system: ['system'] as const,
+  flagLists: ['flags', 'list'] as const,
   flags: (filters: FlagFilters) => ['flags', 'list', filters] as const,
   flag: (id: string) => ['flags', 'detail', id] as const,
+  allFlagCounts: ['flags', 'counts'] as const,
   flagCounts: (filters: FlagFilters) => ['flags', 'counts', filters] as const,
+  /** The author's other posts and similar decisions: they do not change as the queue moves. */
+  flagContext: (id: string) => ['flag-context', id] as const,
+  explanation: (flagId: string) => ['explanation', flagId] as const,
+  stats: (days: number) => ['stats', days] as const,
   users: ['users'] as const,
   audit: (filters: AuditFilters) => ['audit', filters] as const,
   policies: ['policies'] as const,
   backtest: (from: string, to: string) => ['policies', 'backtest', from, to] as const,
   shadow: (version: number) => ['policies', 'shadow', version] as const,
+  allShadows: ['policies', 'shadow'] as const,
 };

@@ -1,28 +1,64 @@
-import { useQueryClient } from '@tanstack/react-query';
+import type { FlagEventDto } from '@sieve/contracts';
+import { type QueryClient, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { config } from '../config';
+import { queryKeys } from './query-keys';
+
+/** At most one refresh per this, however many events arrive (hundreds a second under load). */
+const REFRESH_EVERY_MS = 1000;
 
 /**
- * Live queue: the api announces new, claimed and decided flags as server-sent events; each one
- * refreshes the flag queries (coalesced, so a burst of events costs one refetch).
+ * Live queue: the api announces new, claimed and decided flags as server-sent events. They
+ * refresh only what they change — the queue's lists and counts, and the open flags they name —
+ * at most once a second; an item's explanation, its author context and the stats page are
+ * left alone.
  */
 export function useFlagEvents(enabled: boolean): void {
   const client = useQueryClient();
   useEffect(() => {
     if (!enabled) return;
     const source = new EventSource(`${config.apiBaseUrl}/flags/events`);
-    let pending: ReturnType<typeof setTimeout> | null = null;
-    const refresh = () => {
-      pending ??= setTimeout(() => {
-        pending = null;
-        void client.invalidateQueries({ queryKey: ['flags'] });
-      }, 250);
+    const refresher = new FlagRefresher(client);
+    const onEvent = (message: MessageEvent<string>) => {
+      try {
+        refresher.add(JSON.parse(message.data) as FlagEventDto);
+      } catch {
+        refresher.add({ type: 'flag.updated', ids: [] });
+      }
     };
-    source.addEventListener('flag.created', refresh);
-    source.addEventListener('flag.updated', refresh);
+    source.addEventListener('flag.created', onEvent);
+    source.addEventListener('flag.updated', onEvent);
     return () => {
       source.close();
-      if (pending) clearTimeout(pending);
+      refresher.stop();
     };
   }, [client, enabled]);
+}
+
+/** Collects events and refreshes what they touch, at most once per REFRESH_EVERY_MS. */
+export class FlagRefresher {
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private readonly updated = new Set<string>();
+
+  constructor(private readonly client: QueryClient) {}
+
+  add(event: FlagEventDto): void {
+    if (event.type === 'flag.updated') for (const id of event.ids) this.updated.add(id);
+    this.timer ??= setTimeout(() => this.flush(), REFRESH_EVERY_MS);
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private flush(): void {
+    this.timer = null;
+    void this.client.invalidateQueries({ queryKey: queryKeys.flagLists });
+    void this.client.invalidateQueries({ queryKey: queryKeys.allFlagCounts });
+    for (const id of this.updated) {
+      void this.client.invalidateQueries({ queryKey: queryKeys.flag(id), exact: true });
+    }
+    this.updated.clear();
+  }
 }

@@ -1,5 +1,5 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { getFlag, getFlagCounts, listFlags, type FlagFilters } from '../api/flags';
+import { getFlag, getFlagContext, getFlagCounts, listFlags, type FlagFilters } from '../api/flags';
 import { config } from '../config';
 import { queryKeys } from './query-keys';
 
@@ -26,4 +26,9 @@ export function useFlagCounts(filters: FlagFilters) {
     queryFn: () => getFlagCounts(rest),
     refetchInterval: config.queueRefreshMs || false,
   });
+}
+
+/** The author's other recent posts and how similar posts were decided. */
+export function useFlagContext(id: string) {
+  return useQuery({ queryKey: queryKeys.flagContext(id), queryFn: () => getFlagContext(id) });
 }

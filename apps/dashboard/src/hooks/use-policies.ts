@@ -64,7 +64,7 @@ export function usePolicyActions() {
       mutationFn: ({ version, enabled }: { version: number; enabled: boolean }) =>
         setShadow(version, enabled),
       onSuccess: () =>
-        Promise.all([refresh(), client.invalidateQueries({ queryKey: ['policies', 'shadow'] })]),
+        Promise.all([refresh(), client.invalidateQueries({ queryKey: queryKeys.allShadows })]),
     }),
     rollback: useMutation({
       mutationFn: ({ version, note }: { version: number; note: string }) =>

@@ -1,8 +1,6 @@
-import type { StatsDto } from '@sieve/contracts';
-import { useQuery } from '@tanstack/react-query';
-import { request } from '../api/client';
 import { timeAgo } from '../components/format';
 import { useNow } from '../hooks/use-now';
+import { useStats } from '../hooks/use-stats';
 import { useCategoryLabel } from '../hooks/use-system';
 
 const PALETTE = [
@@ -20,10 +18,7 @@ const PALETTE = [
 ];
 
 export function StatsPage() {
-  const stats = useQuery({
-    queryKey: ['flags', 'stats'],
-    queryFn: () => request<StatsDto>('/stats?days=14'),
-  });
+  const stats = useStats(14);
   const label = useCategoryLabel();
   const now = useNow();
   if (stats.isPending) return <p className="muted">Loading…</p>;

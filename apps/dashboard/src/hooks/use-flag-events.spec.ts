@@ -1,0 +1,63 @@
+import { QueryClient } from '@tanstack/react-query';
+import { FlagRefresher } from './use-flag-events';
+import { queryKeys } from './query-keys';
+
+describe('FlagRefresher (live flag events)', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  function clientWithQueries() {
+    const client = new QueryClient();
+    const keys = {
+      list: queryKeys.flags({ status: 'open' }),
+      counts: queryKeys.flagCounts({}),
+      named: queryKeys.flag('f1'),
+      other: queryKeys.flag('f2'),
+      explanation: queryKeys.explanation('f1'),
+      context: queryKeys.flagContext('f1'),
+      stats: queryKeys.stats(14),
+    };
+    for (const key of Object.values(keys)) client.setQueryData(key, {});
+    const stale = () =>
+      Object.fromEntries(
+        Object.entries(keys).map(([name, key]) => [
+          name,
+          client.getQueryState(key)?.isInvalidated ?? false,
+        ]),
+      );
+    return { client, stale };
+  }
+
+  it('refreshes the queue and the flags named, never the explanation, the context or the stats', () => {
+    const { client, stale } = clientWithQueries();
+    const refresher = new FlagRefresher(client);
+    refresher.add({ type: 'flag.updated', ids: ['f1'] });
+    refresher.add({ type: 'flag.created', ids: ['f9'] });
+    expect(Object.values(stale()).some(Boolean)).toBe(false); // nothing before the tick
+    jest.advanceTimersByTime(1000);
+    expect(stale()).toEqual({
+      list: true,
+      counts: true,
+      named: true,
+      other: false,
+      explanation: false,
+      context: false,
+      stats: false,
+    });
+  });
+
+  it('coalesces a burst into one refresh per second', () => {
+    const { client } = clientWithQueries();
+    const invalidate = jest.spyOn(client, 'invalidateQueries');
+    const refresher = new FlagRefresher(client);
+    for (let i = 0; i < 400; i++) refresher.add({ type: 'flag.created', ids: [`n${i}`] });
+    jest.advanceTimersByTime(1000);
+    expect(invalidate).toHaveBeenCalledTimes(2); // lists and counts, once each
+    refresher.add({ type: 'flag.created', ids: ['late'] });
+    jest.advanceTimersByTime(999);
+    expect(invalidate).toHaveBeenCalledTimes(2);
+    jest.advanceTimersByTime(1);
+    expect(invalidate).toHaveBeenCalledTimes(4);
+    refresher.stop();
+  });
+});
