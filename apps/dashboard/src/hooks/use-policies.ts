@@ -4,6 +4,7 @@ import {
   createDraft,
   discardDraft,
   getBacktestData,
+  getBacktestSamples,
   listPolicies,
   publishDraft,
   rollbackTo,
@@ -25,6 +26,11 @@ export function useBacktestData(from: string, to: string, enabled: boolean) {
     staleTime: 10_000,
     refetchInterval: 30_000,
   });
+}
+
+/** The recent events a draft would change, asked for on demand. */
+export function useBacktestSamples() {
+  return useMutation({ mutationFn: getBacktestSamples });
 }
 
 /** The shadow comparison, refreshed every 5 s while it runs. */

@@ -1,0 +1,119 @@
+import type { PolicyVersionDto } from '@sieve/contracts';
+import { useState } from 'react';
+import type { useBacktestData } from '../../hooks/use-policies';
+import type { Range } from './backtest-range';
+import { Samples } from './changed-items';
+import { DraftRulesTable } from './draft-rules-table';
+import { PublishDialog } from './publish-dialog';
+import { ShadowPanel } from './shadow-panel';
+import { useDraftEditor } from './use-draft-editor';
+import { change } from './what-if';
+
+interface DraftEditorProps {
+  live: PolicyVersionDto;
+  draft: PolicyVersionDto;
+  range: Range;
+  onRange: (range: Range) => void;
+  from: string;
+  to: string;
+  backtest: ReturnType<typeof useBacktestData>;
+}
+
+/** Edit a draft's thresholds against the backtest, run it in shadow, publish or discard it. */
+export function DraftEditor({ live, draft, range, onRange, from, to, backtest }: DraftEditorProps) {
+  const editor = useDraftEditor(live, draft, { from, to }, backtest);
+  const [confirming, setConfirming] = useState(false);
+  const { total } = editor;
+
+  return (
+    <div className="draft" data-testid="draft-editor">
+      <div className="draft-bar">
+        <h2>
+          Draft version {draft.version}{' '}
+          <span className="muted small">from version {draft.basedOn}</span>
+        </h2>
+        <label>
+          Backtest over{' '}
+          <select
+            value={range}
+            onChange={(e) => onRange(e.target.value as Range)}
+            aria-label="Backtest range"
+          >
+            <option value="24h">the last 24 hours</option>
+            <option value="7d">the last 7 days</option>
+            <option value="30d">the last 30 days</option>
+          </select>
+        </label>
+        {backtest.data && (
+          <span className="muted small" data-testid="backtest-summary">
+            {backtest.data.events.toLocaleString()} stored events ·{' '}
+            {Object.values(backtest.data.labelled)[0]?.length ?? 0} reviewed
+            {backtest.data.histogramsThrough &&
+              ` · scores counted up to ${new Date(backtest.data.histogramsThrough).toLocaleTimeString()}`}
+          </span>
+        )}
+      </div>
+      {backtest.isError && <p className="error">Backtest unavailable: {backtest.error.message}</p>}
+      {editor.figures && (
+        <p className="draft-totals" data-testid="draft-totals">
+          Category flags: <strong>{total('flagged', 'live').toLocaleString()}</strong> live →{' '}
+          <strong>{total('flagged', 'draft').toLocaleString()}</strong> draft (
+          {change(total('flagged', 'live'), total('flagged', 'draft'))}) · auto-actioned{' '}
+          {total('auto', 'live').toLocaleString()} → {total('auto', 'draft').toLocaleString()}
+        </p>
+      )}
+      <DraftRulesTable
+        rules={editor.rules}
+        live={live}
+        figures={editor.figures}
+        update={editor.update}
+      />
+      {Object.keys(draft.overrides).length > 0 && (
+        <p className="muted small">
+          Per-source overrides in this draft: {Object.keys(draft.overrides).join(', ')} (edited
+          through the api).
+        </p>
+      )}
+      <p className="muted small">
+        Sweep: bars are flag volume, the solid line precision and the dashed line recall as the
+        review threshold moves from 0 to 1; grey marks the live threshold, dark the draft. Precision
+        and recall count only items reviewers decided.
+      </p>
+      <div className="draft-actions">
+        <button onClick={() => void editor.save()} disabled={!editor.dirty || editor.saving}>
+          {editor.dirty ? 'Save draft' : 'Saved'}
+        </button>
+        <button onClick={editor.showSamples}>Show items that would change</button>
+        <button className="primary" onClick={() => setConfirming(true)}>
+          Publish…
+        </button>
+        <button className="link-button" onClick={editor.discard} disabled={editor.discarding}>
+          Discard draft
+        </button>
+      </div>
+      {editor.error && (
+        <p className="error" role="alert">
+          {editor.error.message}
+        </p>
+      )}
+      {confirming && (
+        <PublishDialog
+          version={draft.version}
+          range={range}
+          impact={
+            editor.figures && {
+              flagged: [total('flagged', 'live'), total('flagged', 'draft')],
+              auto: [total('auto', 'live'), total('auto', 'draft')],
+            }
+          }
+          busy={editor.publishing}
+          onPublish={(note) => void editor.publish(note).then(() => setConfirming(false))}
+          onCancel={() => setConfirming(false)}
+        />
+      )}
+      <ShadowPanel draft={draft} dirty={editor.dirty} />
+      {editor.samples.isError && <p className="error">{editor.samples.error.message}</p>}
+      {editor.samples.data && <Samples samples={editor.samples.data} />}
+    </div>
+  );
+}

@@ -1,0 +1,137 @@
+import type { PolicyVersionDto } from '@sieve/contracts';
+import type { CategoryRule } from '@sieve/moderation';
+import { useCategoryLabel } from '../../hooks/use-system';
+import { SweepChart } from './sweep-chart';
+import { ThresholdInput } from './threshold-input';
+import { change, percent, type whatIf } from './what-if';
+
+type Figures = NonNullable<ReturnType<typeof whatIf>>;
+
+/** The draft's rules, each beside what it would have flagged and how well, live → draft. */
+export function DraftRulesTable({
+  rules,
+  live,
+  figures,
+  update,
+}: {
+  rules: Record<string, CategoryRule>;
+  live: PolicyVersionDto;
+  figures: Figures | null;
+  update: (category: string, patch: Partial<CategoryRule>) => void;
+}) {
+  return (
+    <table className="rules-table editing">
+      <thead>
+        <tr>
+          <th>Category</th>
+          <th>Review at</th>
+          <th>Block at</th>
+          <th title="Events in the range at or over the review threshold">Flagged</th>
+          <th title="Among items reviewers decided: share of flags they removed or escalated, and share of those the threshold catches">
+            Precision · recall
+          </th>
+          <th>Sweep</th>
+        </tr>
+      </thead>
+      <tbody>
+        {Object.entries(rules).map(([category, rule]) => (
+          <DraftRuleRow
+            key={category}
+            category={category}
+            rule={rule}
+            liveRule={live.rules[category]}
+            figure={figures?.find((x) => x.category === category)}
+            update={(patch) => update(category, patch)}
+          />
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function DraftRuleRow({
+  category,
+  rule,
+  liveRule,
+  figure: f,
+  update,
+}: {
+  category: string;
+  rule: CategoryRule;
+  liveRule: CategoryRule | undefined;
+  figure: Figures[number] | undefined;
+  update: (patch: Partial<CategoryRule>) => void;
+}) {
+  const label = useCategoryLabel()(category);
+  return (
+    <tr className={rule.enabled ? '' : 'disabled-rule'} data-testid={`rule-${category}`}>
+      <td>
+        <label className="toggle">
+          <input
+            type="checkbox"
+            checked={rule.enabled}
+            onChange={(e) => update({ enabled: e.target.checked })}
+          />{' '}
+          {label}
+        </label>
+      </td>
+      <td>
+        <ThresholdInput
+          label={`${label} review threshold`}
+          value={rule.reviewThreshold}
+          disabled={!rule.enabled}
+          onChange={(v) => update({ reviewThreshold: v })}
+        />
+      </td>
+      <td>
+        <label className="toggle small">
+          <input
+            type="checkbox"
+            checked={rule.autoActionThreshold !== undefined}
+            disabled={!rule.enabled}
+            aria-label={`${label} blocks automatically`}
+            onChange={(e) =>
+              update({
+                autoActionThreshold: e.target.checked
+                  ? Math.max(rule.reviewThreshold, 0.9)
+                  : undefined,
+              })
+            }
+          />
+        </label>
+        {rule.autoActionThreshold !== undefined && (
+          <ThresholdInput
+            label={`${label} auto-action threshold`}
+            value={rule.autoActionThreshold}
+            disabled={!rule.enabled}
+            onChange={(v) => update({ autoActionThreshold: v })}
+          />
+        )}
+      </td>
+      <td className="num" data-testid={`flagged-${category}`}>
+        {f ? (
+          <>
+            {f.live.flagged.toLocaleString()} → <strong>{f.draft.flagged.toLocaleString()}</strong>
+            <span className="muted small"> {change(f.live.flagged, f.draft.flagged)}</span>
+          </>
+        ) : (
+          '…'
+        )}
+      </td>
+      <td className="num">
+        {f &&
+          `${percent(f.live.quality?.precision ?? null)} · ${percent(f.live.quality?.recall ?? null)} → ${percent(f.draft.quality?.precision ?? null)} · ${percent(f.draft.quality?.recall ?? null)}`}
+      </td>
+      <td>
+        {f && (
+          <SweepChart
+            curve={f.curve}
+            live={liveRule?.enabled ? liveRule.reviewThreshold : null}
+            draft={rule.enabled ? rule.reviewThreshold : null}
+            label={`${label}: flag volume, precision and recall by threshold`}
+          />
+        )}
+      </td>
+    </tr>
+  );
+}

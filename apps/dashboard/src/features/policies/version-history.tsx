@@ -1,0 +1,81 @@
+import type { PolicyVersionDto } from '@sieve/contracts';
+import { useState } from 'react';
+import { timeAgo } from '../../components/format';
+import { usePolicyActions } from '../../hooks/use-policies';
+
+/** Every version, newest first, with who published it and why; rolling back to an older one. */
+export function VersionHistory({
+  versions,
+  canEdit,
+  hasDraft,
+  now,
+}: {
+  versions: PolicyVersionDto[];
+  canEdit: boolean;
+  hasDraft: boolean;
+  now: number;
+}) {
+  const { rollback } = usePolicyActions();
+  const [target, setTarget] = useState<number | null>(null);
+  const [note, setNote] = useState('');
+  return (
+    <aside className="versions" data-testid="policy-versions">
+      <h2>History</h2>
+      <ol>
+        {versions.map((v) => (
+          <li key={v.version} className={v.live ? 'live' : ''}>
+            <strong>v{v.version}</strong>{' '}
+            {v.live ? (
+              <span className="badge badge-open">live</span>
+            ) : (
+              <span className="muted small">{v.status}</span>
+            )}
+            <div className="small">
+              {v.changeNote ?? (v.status === 'draft' ? 'being edited' : '')}
+            </div>
+            <div className="muted small">
+              {v.publishedAt
+                ? `${v.publishedBy ?? 'system'}, ${timeAgo(v.publishedAt, now)}`
+                : `${v.createdBy ?? 'system'}, ${timeAgo(v.createdAt, now)}`}
+              {v.basedOn !== null && ` · from v${v.basedOn}`}
+            </div>
+            {canEdit && v.status === 'published' && !v.live && (
+              <button
+                className="link-button small"
+                disabled={hasDraft}
+                onClick={() => setTarget(v.version)}
+              >
+                Roll back to v{v.version}
+              </button>
+            )}
+          </li>
+        ))}
+      </ol>
+      {hasDraft && canEdit && (
+        <p className="muted small">Publish or discard the draft to roll back.</p>
+      )}
+      {target !== null && (
+        <div className="confirm" role="dialog" aria-label="Roll back">
+          <p>Publish a copy of version {target} as the newest version?</p>
+          <label className="confirm-note">
+            Why (required)
+            <textarea value={note} onChange={(e) => setNote(e.target.value)} rows={2} />
+          </label>
+          <button
+            className="primary"
+            disabled={note.trim().length < 3 || rollback.isPending}
+            onClick={() =>
+              rollback.mutate({ version: target, note }, { onSuccess: () => setTarget(null) })
+            }
+          >
+            Roll back
+          </button>
+          <button className="link-button" onClick={() => setTarget(null)}>
+            Cancel
+          </button>
+          {rollback.isError && <p className="error">{rollback.error.message}</p>}
+        </div>
+      )}
+    </aside>
+  );
+}
