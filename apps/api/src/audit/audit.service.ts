@@ -5,6 +5,7 @@ import type { Principal } from '../auth/roles';
 import { decodeKeyset, encodeKeyset } from '../common/keyset-cursor';
 import type { AuditEntryDto, AuditPageDto } from '@sieve/contracts';
 import type { ListAuditQuery } from './dto/list-audit.query';
+import { AuditEntry } from './entities/audit-entry.entity';
 
 export interface AuditEvent {
   /** Who: a principal, or a label for actions without one (a failed login names the e-mail tried). */
@@ -31,21 +32,17 @@ export class AuditService {
   async record(event: AuditEvent, manager: EntityManager = this.db.manager): Promise<void> {
     const actorId = 'kind' in event.actor ? event.actor.id : (event.actor.id ?? null);
     const actorKind = 'kind' in event.actor ? event.actor.kind : null;
-    await manager.query(
-      `INSERT INTO audit_log (actor_id, actor_label, action, object_type, object_id, ip, before, after, details)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [
-        actorKind === 'token' ? null : actorId,
-        actorKind === 'token' ? `token:${event.actor.label}` : event.actor.label,
-        event.action,
-        event.objectType ?? null,
-        event.objectId ?? null,
-        event.ip ?? null,
-        json(event.before),
-        json(event.after),
-        json(event.details),
-      ],
-    );
+    await manager.getRepository(AuditEntry).insert({
+      actorId: actorKind === 'token' ? null : actorId,
+      actorLabel: actorKind === 'token' ? `token:${event.actor.label}` : event.actor.label,
+      action: event.action,
+      objectType: event.objectType ?? null,
+      objectId: event.objectId ?? null,
+      ip: event.ip ?? null,
+      before: asJson(event.before),
+      after: asJson(event.after),
+      details: asJson(event.details),
+    });
   }
 
   async list(query: ListAuditQuery): Promise<AuditPageDto> {
@@ -82,4 +79,5 @@ export class AuditService {
   }
 }
 
-const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
+/** A JSON value for a jsonb column (TypeORM serializes it); absent is SQL NULL. */
+const asJson = (value: unknown) => (value === undefined ? null : (value as object));

@@ -1,14 +1,17 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import type { MistralClient } from '@sieve/mistral';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MISTRAL_CLIENT } from '../mistral/mistral.module';
+import { FlagsModule } from '../flags/flags.module';
 import { PoliciesModule } from '../policies/policies.module';
+import { Explanation } from './entities/explanation.entity';
 import { type Explainer, MistralExplainer, OfflineExplainer } from './explainers';
 import { ExplanationsController } from './explanations.controller';
 import { EXPLAINER, ExplanationsService } from './explanations.service';
 
 @Module({
-  imports: [PoliciesModule],
+  imports: [TypeOrmModule.forFeature([Explanation]), PoliciesModule, FlagsModule],
   controllers: [ExplanationsController],
   providers: [
     ExplanationsService,

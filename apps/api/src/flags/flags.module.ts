@@ -19,6 +19,6 @@ import { ReviewService } from './review.service';
     DecisionOutbox,
     DecisionOutboxRelay,
   ],
-  exports: [ReviewService, FlagStore, DecisionOutboxRelay],
+  exports: [FlagsService, ReviewService, FlagStore, DecisionOutboxRelay],
 })
 export class FlagsModule {}

@@ -269,6 +269,20 @@ export class FlagsService {
     }));
   }
 
+  /** What was flagged: the event's text, its scores and the policy version that decided it. */
+  async scoredEvent(
+    flagId: string,
+  ): Promise<{ text: string; scores: Record<string, number>; policyVersion: number }> {
+    const [row]: { text: string; scores: Record<string, number>; policyVersion: number }[] =
+      await this.db.query(
+        `SELECT e.text, e.scores, e.policy_version AS "policyVersion"
+         FROM flags f JOIN scored_events e ON e.id = f.scored_event_id WHERE f.id = $1`,
+        [flagId],
+      );
+    if (!row) throw new NotFoundException(`Flag ${flagId} does not exist`);
+    return row;
+  }
+
   /** The author's other recent events on the same source, with what happened to them. */
   async context(id: string): Promise<FlagContextDto> {
     const authorRecent: Dated<FlagContextDto['authorRecent'][number], 'createdAt'>[] =

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { CategoryScores, ContentEvent, Decision, TriggeredCategory } from '@sieve/moderation';
 import { DataSource } from 'typeorm';
 import { FLAG_EVENTS_CHANNEL, flagsForNewEvents } from '../flags/flag.store';
+import { SHADOW_RESULTS_FOR_NEW_EVENTS } from '../policies/shadow-results.store';
 import { SCORE_CACHE_UPSERT } from '../scoring/score-cache.store';
 
 export interface EventKey {
@@ -239,23 +240,7 @@ const STORE_BATCH_SQL = `
     FROM input
     ON CONFLICT (source, event_id) DO NOTHING
     RETURNING id, source, event_id, scored_at, decision
-  ), ${flagsForNewEvents('$3')}, shadowed AS (
-    INSERT INTO shadow_decisions (scored_event_id, policy_version, live_decision, decision, triggered)
-    SELECT ins.id, input.shadow_version, ins.decision, input.shadow_decision, input.shadow_triggered
-    FROM ins JOIN input USING (source, event_id)
-    WHERE input.shadow_version IS NOT NULL AND input.shadow_decision <> ins.decision
-    ON CONFLICT DO NOTHING
-  ), shadow_counted AS (
-    INSERT INTO shadow_stats (policy_version, hour, live_decision, decision, events)
-    SELECT input.shadow_version, date_trunc('hour', ins.scored_at), ins.decision,
-           input.shadow_decision, count(*)
-    FROM ins JOIN input USING (source, event_id)
-    WHERE input.shadow_version IS NOT NULL
-    GROUP BY 1, 2, 3, 4
-    ORDER BY 1, 2, 3, 4
-    ON CONFLICT (policy_version, hour, live_decision, decision)
-      DO UPDATE SET events = shadow_stats.events + EXCLUDED.events
-  )
+  ), ${flagsForNewEvents('$3')}, ${SHADOW_RESULTS_FOR_NEW_EVENTS}
   -- One row: when these rows were stored (now() is the transaction's time, as scored_at's
   -- default), and the keys stored before, usually none.
   SELECT now() AS scored_at, (SELECT count(*) FROM notified) AS notifications,

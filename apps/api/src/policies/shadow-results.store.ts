@@ -82,3 +82,27 @@ export class ShadowResultsStore {
     );
   }
 }
+
+/**
+ * The ingest statement's part in shadow results (it writes a whole batch in one statement):
+ * given the CTEs `ins` (events it inserted: id, source, event_id, scored_at, decision) and
+ * `input` (shadow_version, shadow_decision, shadow_triggered per event), counts the shadow
+ * decisions per hour and keeps the events where the draft differs.
+ */
+export const SHADOW_RESULTS_FOR_NEW_EVENTS = `shadowed AS (
+    INSERT INTO shadow_decisions (scored_event_id, policy_version, live_decision, decision, triggered)
+    SELECT ins.id, input.shadow_version, ins.decision, input.shadow_decision, input.shadow_triggered
+    FROM ins JOIN input USING (source, event_id)
+    WHERE input.shadow_version IS NOT NULL AND input.shadow_decision <> ins.decision
+    ON CONFLICT DO NOTHING
+  ), shadow_counted AS (
+    INSERT INTO shadow_stats (policy_version, hour, live_decision, decision, events)
+    SELECT input.shadow_version, date_trunc('hour', ins.scored_at), ins.decision,
+           input.shadow_decision, count(*)
+    FROM ins JOIN input USING (source, event_id)
+    WHERE input.shadow_version IS NOT NULL
+    GROUP BY 1, 2, 3, 4
+    ORDER BY 1, 2, 3, 4
+    ON CONFLICT (policy_version, hour, live_decision, decision)
+      DO UPDATE SET events = shadow_stats.events + EXCLUDED.events
+  )`;

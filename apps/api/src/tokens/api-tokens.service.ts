@@ -1,10 +1,11 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, IsNull } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Principal, Role } from '../auth/roles';
 import { newSecret, secretHash } from '../auth/tokens';
 import type { ApiTokenDto, CreateApiTokenDto } from './api-tokens.dto';
+import { ApiToken } from './entities/api-token.entity';
 
 export const TOKEN_PREFIX = 'sieve_';
 
@@ -25,17 +26,17 @@ export class ApiTokensService {
   ): Promise<ApiTokenDto & { token: string }> {
     const token = newSecret(TOKEN_PREFIX);
     return this.db.transaction(async (tx) => {
-      const [row]: ApiTokenDto[] = await tx.query(
-        `INSERT INTO api_tokens (name, token_hash, role, created_by, expires_at)
-         VALUES ($1, $2, $3, $4, $5)
-         RETURNING id, name, role, created_at AS "createdAt", expires_at AS "expiresAt", last_used_at AS "lastUsedAt", revoked_at AS "revokedAt"`,
-        [
-          input.name,
-          secretHash(token),
-          input.role,
-          actor.kind === 'user' ? actor.id : null,
-          input.expiresAt ?? null,
-        ],
+      const tokens = tx.getRepository(ApiToken);
+      const row = toDto(
+        await tokens.save(
+          tokens.create({
+            name: input.name,
+            tokenHash: secretHash(token),
+            role: input.role,
+            createdBy: actor.kind === 'user' ? actor.id : null,
+            expiresAt: input.expiresAt ? new Date(input.expiresAt) : null,
+          }),
+        ),
       );
       await this.audit.record(
         {
@@ -52,20 +53,17 @@ export class ApiTokensService {
     });
   }
 
-  list(): Promise<ApiTokenDto[]> {
-    return this.db.query(
-      `SELECT id, name, role, created_at AS "createdAt", expires_at AS "expiresAt", last_used_at AS "lastUsedAt", revoked_at AS "revokedAt"
-       FROM api_tokens ORDER BY created_at DESC`,
-    );
+  async list(): Promise<ApiTokenDto[]> {
+    const rows = await this.db.getRepository(ApiToken).find({ order: { createdAt: 'DESC' } });
+    return rows.map(toDto);
   }
 
   async revoke(id: string, actor: Principal, ip: string): Promise<void> {
     await this.db.transaction(async (tx) => {
-      const [, count]: [unknown, number] = await tx.query(
-        `UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`,
-        [id],
-      );
-      if (count === 0) throw new NotFoundException(`No active token ${id}`);
+      const { affected } = await tx
+        .getRepository(ApiToken)
+        .update({ id, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+      if (!affected) throw new NotFoundException(`No active token ${id}`);
       await this.audit.record(
         { actor, action: 'token.revoked', objectType: 'api_token', objectId: id, ip },
         tx,
@@ -98,4 +96,16 @@ export class ApiTokensService {
         }
       : null;
   }
+}
+
+function toDto(row: ApiToken): ApiTokenDto {
+  return {
+    id: row.id,
+    name: row.name,
+    role: row.role,
+    createdAt: row.createdAt.toISOString(),
+    expiresAt: row.expiresAt?.toISOString() ?? null,
+    lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+    revokedAt: row.revokedAt?.toISOString() ?? null,
+  };
 }

@@ -30,11 +30,11 @@ export class AuditEntry {
   ip!: string | null;
 
   @Column({ type: 'jsonb', nullable: true })
-  before!: unknown;
+  before!: object | null;
 
   @Column({ type: 'jsonb', nullable: true })
-  after!: unknown;
+  after!: object | null;
 
   @Column({ type: 'jsonb', nullable: true })
-  details!: unknown;
+  details!: object | null;
 }
