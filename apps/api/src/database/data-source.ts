@@ -33,6 +33,7 @@ import { SimilarDecisions1764144000000 } from './migrations/1764144000000-Simila
 import { MistralUsage1764151200000 } from './migrations/1764151200000-MistralUsage';
 import { TimeOrderedIds1764158400000 } from './migrations/1764158400000-TimeOrderedIds';
 import { DecisionOutbox1764165600000 } from './migrations/1764165600000-DecisionOutbox';
+import { ScoreNormalizedTexts1764172800000 } from './migrations/1764172800000-ScoreNormalizedTexts';
 
 /**
  * Every table's entity, each in the module that owns the table (docs/architecture.md). They
@@ -75,6 +76,7 @@ export const MIGRATIONS = [
   MistralUsage1764151200000,
   TimeOrderedIds1764158400000,
   DecisionOutbox1764165600000,
+  ScoreNormalizedTexts1764172800000,
 ];
 
 /** The one description of the database, shared by Nest, the migration command and tests. */

@@ -2,7 +2,9 @@ import { MistralClient } from '@sieve/mistral';
 import { FakeMistralServer } from '@sieve/mistral/testing';
 import { loadConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
+import { categorySetById, scoreOffline } from '@sieve/moderation';
 import { MistralScorer } from './mistral.scorer';
+import { OfflineScorer } from './offline.scorer';
 import type { CachedScore, ScoreCacheStore } from './score-cache.store';
 import { ModerationBatcher } from './moderation-batcher';
 import { ScoringService, textHash } from './scoring.service';
@@ -72,6 +74,36 @@ describe('ScoringService', () => {
     expect(results.every((r) => r.ok && r.fresh && r.model === 'mistral-moderation-2603')).toBe(
       true,
     );
+  });
+
+  it('sends Mistral the normalized text, exactly what the cache key covers', async () => {
+    const { scoring } = service();
+    await scoring.scoreTexts(['ｉ ｗｉｌｌ   ｋｉｌｌ ｙｏｕ\n', 'fine  text']);
+    expect(inputs()).toEqual([['i will kill you', 'fine text']]);
+  });
+
+  it('scores a planted variant as its plain copy, so it cannot lend a low score to it', async () => {
+    // The probe from the security review: the offline scorer misses the spaced-out variant.
+    const planted = 'i will k  i  l  l  you 7';
+    const plain = 'i will k i l l you 7';
+    const names = categorySetById('mistral-moderation-2603').categories.map((c) => c.name);
+    expect(scoreOffline(planted, names).scores['violence_and_threats']).toBe(0);
+    const config = loadConfig({ DATABASE_URL: 'postgres://x/y', KAFKA_BROKERS: 'k:9092' });
+    const metrics = new MetricsService();
+    const batcher = new ModerationBatcher(config, new OfflineScorer(names), metrics);
+    started.push(batcher);
+    const scoring = new ScoringService(
+      config,
+      batcher,
+      new MapCache() as unknown as ScoreCacheStore,
+      metrics,
+    );
+    const [first] = await scoring.scoreTexts([planted]);
+    const [second] = await scoring.scoreTexts([plain]);
+    const expected = scoreOffline(plain, names).scores;
+    expect(expected['violence_and_threats']).toBeGreaterThan(0.9);
+    expect(first).toMatchObject({ ok: true, scores: expected, fresh: true });
+    expect(second).toMatchObject({ ok: true, scores: expected, fresh: false });
   });
 
   it('sends each normalized text once, across concurrent calls and later calls', async () => {

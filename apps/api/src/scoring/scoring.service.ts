@@ -15,12 +15,19 @@ export type TextOutcome =
   /** The scorer refused this text itself (a 4xx for it alone): it goes to the dead letters. */
   | { ok: false; hash: string; reason: 'mistral_rejected'; detail: string };
 
-export const textHash = (text: string) => cryptoHash('sha256', normalizeForScoring(text), 'hex');
+/** The score cache's key: the SHA-256 of the normalized text, which is also what is scored. */
+export const textHash = (text: string) => hashNormalized(normalizeForScoring(text));
+const hashNormalized = (normalized: string) => cryptoHash('sha256', normalized, 'hex');
 
 /**
  * Scores texts for the pipeline, each distinct normalized text once: from memory, then the
  * score cache in Postgres, then texts already on their way to the scorer for another partition,
  * and only then through the ModerationBatcher (which packs requests and guards the scorer).
+ *
+ * What is scored is the normalized text itself (normalizeForScoring: NFKC, whitespace
+ * collapsed), exactly what the cache key covers. Scoring whichever variant arrived first let a
+ * poster plant a variant the scorer under-rates (spaced-out or fullwidth letters) and have its
+ * score reused for every plain copy.
  */
 @Injectable()
 export class ScoringService {
@@ -132,10 +139,11 @@ export class ScoringService {
 
   /**
    * What is known of each distinct normalized text: from memory, then Postgres. `unknown`
-   * holds the texts that need scoring.
+   * holds the normalized texts that need scoring, by hash.
    */
   private async lookUp(texts: string[]) {
-    const hashes = texts.map(textHash);
+    const normalized = texts.map(normalizeForScoring);
+    const hashes = normalized.map(hashNormalized);
     const outcomes = new Map<string, Promise<TextOutcome> | TextOutcome>();
     const candidates = new Map<string, string>();
     let memoryHits = 0;
@@ -151,7 +159,7 @@ export class ScoringService {
         outcomes.set(hash, { ok: true, ...remembered, fresh: false });
         memoryHits++;
       } else {
-        candidates.set(hash, texts[i]);
+        candidates.set(hash, normalized[i]);
       }
     }
     this.metrics.scoreCache.inc({ result: 'repeat_in_batch' }, repeats);
