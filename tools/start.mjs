@@ -135,6 +135,8 @@ async function main() {
     DATABASE_URL: databaseUrl,
     KAFKA_BROKERS: brokers,
     PORT: String(apiPort),
+    // The demo accounts' passwords are in the README: only this machine may reach them.
+    HOST: env.HOST ?? '127.0.0.1',
     SIEVE_DEMO_USERS: String(demoUsers),
     // The demo stream is small: let backtests see new posts within seconds.
     BACKTEST_SETTLE_SECONDS: env.BACKTEST_SETTLE_SECONDS ?? '10',

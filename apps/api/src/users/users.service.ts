@@ -10,7 +10,7 @@ import {
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { hashPassword } from '../auth/passwords';
+import { hashPassword, verifyPassword } from '../auth/passwords';
 import type { Principal, Role } from '../auth/roles';
 import { SessionsService } from '../auth/sessions.service';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -60,6 +60,39 @@ export class UsersService implements OnApplicationBootstrap {
       for (const demo of DEMO_USERS) {
         if (!(await this.findByEmail(demo.email))) await this.create(demo, SYSTEM);
       }
+    }
+    if (this.config.NODE_ENV === 'production') await this.disablePublishedDemoAccounts();
+  }
+
+  /**
+   * A database that once ran with SIEVE_DEMO_USERS keeps its demo accounts, whose passwords are
+   * in the README. In production each one that still has its published password is disabled and
+   * signed out (an account someone gave a password of their own is left alone).
+   */
+  private async disablePublishedDemoAccounts(): Promise<void> {
+    for (const demo of DEMO_USERS) {
+      const user = await this.findByEmail(demo.email);
+      if (!user || user.disabled || !(await verifyPassword(user.passwordHash, demo.password)))
+        continue;
+      await this.users.manager.transaction(async (tx) => {
+        await tx.update(User, { id: user.id }, { disabled: true });
+        await this.audit.record(
+          {
+            actor: SYSTEM,
+            action: 'user.disabled',
+            objectType: 'user',
+            objectId: user.id,
+            before: { disabled: false },
+            after: { disabled: true },
+            details: { reason: 'demo account with its published password, in production' },
+          },
+          tx,
+        );
+      });
+      await this.sessions.revokeAllForUser(user.id);
+      this.logger.warn(
+        `Disabled the demo account ${demo.email}: its password is published and NODE_ENV=production`,
+      );
     }
   }
 
