@@ -6,9 +6,12 @@ import type {
   ReviewerAction,
   TriggeredCategory,
 } from '@sieve/moderation';
-import type { EntityManager } from 'typeorm';
+import { type EntityManager, Not } from 'typeorm';
 import { automaticDecision, reviewerDecision } from './decision-messages';
 import { DecisionOutbox } from './decision-outbox';
+import { FlagDecision } from './entities/flag-decision.entity';
+import { Flag } from './entities/flag.entity';
+import { FlagNote } from './entities/flag-note.entity';
 import { FLAG_EVENTS_CHANNEL, notifyFlagEvent } from './flag-events.service';
 
 /** A flag under its row lock, with what its decision messages need. */
@@ -58,8 +61,9 @@ export interface RescoredEvent {
 /**
  * The write model for flags, reviewer decisions and notes: every change to these tables, and
  * every decision message that announces one (through the outbox, in the same transaction), goes
- * through here — reviews, undo, bulk, rescore. The ingest path creates flags inside its one bulk
- * statement with FLAGS_FOR_NEW_EVENTS, defined here beside the rest.
+ * through here — reviews, undo, bulk, rescore. Single rows go through the entities; the row lock
+ * (with the event and the claimer's name) and rescore's bulk upsert are SQL. The ingest path
+ * creates flags inside its one bulk statement with flagsForNewEvents, defined here too.
  */
 @Injectable()
 export class FlagStore {
@@ -98,9 +102,8 @@ export class FlagStore {
     };
   }
 
-  async exists(tx: EntityManager, flagId: string): Promise<boolean> {
-    const rows: unknown[] = await tx.query(`SELECT 1 FROM flags WHERE id = $1`, [flagId]);
-    return rows.length > 0;
+  exists(tx: EntityManager, flagId: string): Promise<boolean> {
+    return tx.getRepository(Flag).existsBy({ id: flagId });
   }
 
   /** Holds the flag for `reviewer` until the returned time. */
@@ -110,24 +113,32 @@ export class FlagStore {
     reviewer: Actor,
     leaseSeconds: number,
   ): Promise<Date> {
-    const [[row]]: [{ expires_at: Date }[], number] = await tx.query(
-      `UPDATE flags SET claimed_by = $2, claim_expires_at = now() + make_interval(secs => $3), updated_at = now()
-       WHERE id = $1 RETURNING claim_expires_at AS expires_at`,
-      [flag.id, reviewer.id, leaseSeconds],
-    );
+    const { raw } = await tx
+      .getRepository(Flag)
+      .createQueryBuilder()
+      .update()
+      .set({
+        claimedBy: reviewer.id,
+        claimExpiresAt: () => 'now() + make_interval(secs => :leaseSeconds)',
+        updatedAt: () => 'now()',
+      })
+      .where('id = :id', { id: flag.id, leaseSeconds })
+      .returning('claim_expires_at')
+      .execute();
     if (!flag.claimActive || flag.claimedBy !== reviewer.id) await this.announceUpdate(tx, flag.id);
-    return row.expires_at;
+    return (raw as { claim_expires_at: Date }[])[0].claim_expires_at;
   }
 
   /** Lets go of the reviewer's claim; false when they held none on an undecided flag. */
   async release(tx: EntityManager, flagId: string, reviewer: Actor): Promise<boolean> {
-    const [, count]: [unknown, number] = await tx.query(
-      `UPDATE flags SET claimed_by = NULL, claim_expires_at = NULL, updated_at = now()
-       WHERE id = $1 AND claimed_by = $2 AND status <> 'decided'`,
-      [flagId, reviewer.id],
-    );
-    if (count > 0) await this.announceUpdate(tx, flagId);
-    return count > 0;
+    const { affected } = await tx
+      .getRepository(Flag)
+      .update(
+        { id: flagId, claimedBy: reviewer.id, status: Not('decided') },
+        { claimedBy: null, claimExpiresAt: null, updatedAt: () => 'now()' },
+      );
+    if (affected) await this.announceUpdate(tx, flagId);
+    return !!affected;
   }
 
   /**
@@ -140,19 +151,30 @@ export class FlagStore {
     reviewer: Actor,
     decision: { action: ReviewerAction; reason: string; note?: string },
   ): Promise<{ decisionId: string; status: FlagStatus }> {
-    const next: FlagStatus = decision.action === 'escalate' ? 'escalated' : 'decided';
-    await tx.query(
-      `UPDATE flags SET status = $2, claimed_by = NULL, claim_expires_at = NULL, updated_at = now(),
-              decided_by = CASE WHEN $2 = 'decided' THEN $3::uuid END,
-              decided_at = CASE WHEN $2 = 'decided' THEN now() END,
-              final_action = CASE WHEN $2 = 'decided' THEN $4 END
-       WHERE id = $1`,
-      [flag.id, next, reviewer.id, decision.action],
+    const decided = decision.action !== 'escalate';
+    const next: FlagStatus = decided ? 'decided' : 'escalated';
+    await tx.getRepository(Flag).update(
+      { id: flag.id },
+      {
+        status: next,
+        claimedBy: null,
+        claimExpiresAt: null,
+        updatedAt: () => 'now()',
+        decidedBy: decided ? reviewer.id : null,
+        decidedAt: decided ? () => 'now()' : null,
+        finalAction: decided ? (decision.action as 'approve' | 'remove') : null,
+      },
     );
-    const [row]: { id: string; created_at: Date }[] = await tx.query(
-      `INSERT INTO flag_decisions (flag_id, reviewer_id, action, reason, note, status_before)
-       VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, created_at`,
-      [flag.id, reviewer.id, decision.action, decision.reason, decision.note ?? null, flag.status],
+    const decisions = tx.getRepository(FlagDecision);
+    const row = await decisions.save(
+      decisions.create({
+        flagId: flag.id,
+        reviewerId: reviewer.id,
+        action: decision.action,
+        reason: decision.reason,
+        note: decision.note ?? null,
+        statusBefore: flag.status,
+      }),
     );
     if (decision.note) await this.addNote(tx, flag.id, reviewer, decision.note);
     await this.announceUpdate(tx, flag.id);
@@ -165,7 +187,7 @@ export class FlagStore {
         reason: decision.reason,
         reviewerId: reviewer.id,
         policyVersion: flag.policyVersion,
-        decidedAt: row.created_at,
+        decidedAt: row.createdAt,
         undone: false,
       }),
     ]);
@@ -178,30 +200,25 @@ export class FlagStore {
     flagId: string,
     undoWindowSeconds: number,
   ): Promise<LatestDecision | null> {
-    const [row]: {
-      id: string;
-      reviewer_id: string | null;
-      action: ReviewerAction;
-      reason: string;
-      status_before: FlagStatus;
-      created_at: Date;
-      fresh: boolean;
-    }[] = await tx.query(
-      `SELECT id, reviewer_id, action, reason, status_before, created_at,
-              created_at > now() - make_interval(secs => $2) AS fresh
-       FROM flag_decisions WHERE flag_id = $1 AND undone_at IS NULL
-       ORDER BY created_at DESC LIMIT 1`,
-      [flagId, undoWindowSeconds],
-    );
+    // The window is judged by the database's clock, which stamped created_at.
+    const { entities, raw } = await tx
+      .getRepository(FlagDecision)
+      .createQueryBuilder('d')
+      .addSelect('d.created_at > now() - make_interval(secs => :window)', 'fresh')
+      .where('d.flag_id = :flagId AND d.undone_at IS NULL', { flagId, window: undoWindowSeconds })
+      .orderBy('d.created_at', 'DESC')
+      .limit(1)
+      .getRawAndEntities<{ fresh: boolean }>();
+    const row = entities[0];
     if (!row) return null;
     return {
       id: row.id,
-      reviewerId: row.reviewer_id,
+      reviewerId: row.reviewerId,
       action: row.action,
       reason: row.reason,
-      statusBefore: row.status_before,
-      createdAt: row.created_at,
-      fresh: row.fresh,
+      statusBefore: row.statusBefore,
+      createdAt: row.createdAt,
+      fresh: raw[0].fresh,
     };
   }
 
@@ -216,13 +233,22 @@ export class FlagStore {
     reviewer: Actor,
     leaseSeconds: number,
   ): Promise<void> {
-    await tx.query(`UPDATE flag_decisions SET undone_at = now() WHERE id = $1`, [latest.id]);
-    await tx.query(
-      `UPDATE flags SET status = $2, decided_by = NULL, decided_at = NULL, final_action = NULL,
-              claimed_by = $3, claim_expires_at = now() + make_interval(secs => $4), updated_at = now()
-       WHERE id = $1`,
-      [flag.id, latest.statusBefore, reviewer.id, leaseSeconds],
-    );
+    await tx.getRepository(FlagDecision).update({ id: latest.id }, { undoneAt: () => 'now()' });
+    await tx
+      .getRepository(Flag)
+      .createQueryBuilder()
+      .update()
+      .set({
+        status: latest.statusBefore,
+        decidedBy: null,
+        decidedAt: null,
+        finalAction: null,
+        claimedBy: reviewer.id,
+        claimExpiresAt: () => 'now() + make_interval(secs => :leaseSeconds)',
+        updatedAt: () => 'now()',
+      })
+      .where('id = :id', { id: flag.id, leaseSeconds })
+      .execute();
     await this.announceUpdate(tx, flag.id);
     await this.outbox.enqueue(tx, [
       reviewerDecision({
@@ -240,11 +266,9 @@ export class FlagStore {
   }
 
   async addNote(tx: EntityManager, flagId: string, author: Actor, text: string): Promise<NoteDto> {
-    const [note]: { id: string; created_at: Date }[] = await tx.query(
-      `INSERT INTO flag_notes (flag_id, author_id, text) VALUES ($1, $2, $3) RETURNING id, created_at`,
-      [flagId, author.id, text],
-    );
-    return { id: note.id, text, author: author.label, createdAt: note.created_at.toISOString() };
+    const notes = tx.getRepository(FlagNote);
+    const note = await notes.save(notes.create({ flagId, authorId: author.id, text }));
+    return { id: note.id, text, author: author.label, createdAt: note.createdAt.toISOString() };
   }
 
   /**
