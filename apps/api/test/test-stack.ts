@@ -184,7 +184,8 @@ async function createApp(logDestination?: Writable): Promise<INestApplication> {
   const moduleRef = await builder.compile();
   const app = configureApp(
     moduleRef.createNestApplication({ logger: ['error', 'warn'], bodyParser: false }),
-    { TRUST_PROXY: false, REQUEST_BODY_LIMIT: '256kb' },
+    // A spec may stand for clients at several addresses (X-Forwarded-For) with TRUST_PROXY=true.
+    { TRUST_PROXY: process.env['TRUST_PROXY'] === 'true', REQUEST_BODY_LIMIT: '256kb' },
   );
   await app.init();
   return app;

@@ -28,15 +28,17 @@ export class AuthService {
     ip: string,
     userAgent?: string,
   ): Promise<{ user: UserDto; session: NewSession }> {
-    if (await this.throttle.isLocked(email, ip)) {
+    const gate = await this.throttle.reserve(email, ip);
+    if (!gate.allowed) {
       await this.audit.record({ actor: { label: email }, action: 'auth.login_locked', ip });
       throw new HttpException({ message: LOGIN_LOCKED }, HttpStatus.TOO_MANY_REQUESTS);
     }
+    if (gate.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, gate.delayMs));
     const user = await this.users.findByEmail(email);
     // Verify against a decoy when there is no such user: the same work, the same time.
     const valid = await verifyPassword(user?.passwordHash ?? (await decoyPasswordHash()), password);
     if (!user || !valid || user.disabled) {
-      await this.throttle.recordFailure(email, ip);
+      await this.throttle.recordFailure(email);
       await this.audit.record({
         actor: { label: email, id: user?.id ?? null },
         action: 'auth.login_failed',
@@ -46,7 +48,7 @@ export class AuthService {
       });
       throw new UnauthorizedException(LOGIN_FAILED);
     }
-    await this.throttle.recordSuccess(email);
+    await this.throttle.recordSuccess(email, ip);
     const session = await this.sessions.create(user.id, ip, userAgent);
     await this.audit.record({
       actor: { label: user.email, id: user.id },
