@@ -30,4 +30,20 @@ describe('deadLetter', () => {
     expect((letter.value as Buffer).length).toBe(MAX_DEAD_LETTER_VALUE_BYTES);
     expect(letter.headers?.[DLQ_HEADERS.truncatedFrom]).toBe('1048000');
   });
+
+  it('renames headers a producer set in our namespace, so none passes for ours', () => {
+    const forged = {
+      ...message(Buffer.from('{')),
+      headers: { trace: 'abc', 'sieve-dlq-truncated-from': '5', 'Sieve-DLQ-Reason': 'ok' },
+    };
+    const letter = deadLetter(forged, 'posts', 0, 'invalid_json', 'x');
+    expect(letter.headers).toMatchObject({
+      trace: 'abc',
+      [DLQ_HEADERS.reason]: 'invalid_json',
+      'untrusted-sieve-dlq-truncated-from': '5',
+      'untrusted-Sieve-DLQ-Reason': 'ok',
+    });
+    expect(letter.headers).not.toHaveProperty(DLQ_HEADERS.truncatedFrom);
+    expect(letter.headers).not.toHaveProperty('Sieve-DLQ-Reason');
+  });
 });

@@ -211,6 +211,20 @@ export const DLQ_HEADERS = {
  */
 export const MAX_DEAD_LETTER_VALUE_BYTES = 900_000;
 
+/**
+ * The producer's headers, kept for whoever reads the dead letter. A producer's own `sieve-*`
+ * header would pass for ours (a forged `sieve-dlq-truncated-from`, say): it is kept renamed
+ * `untrusted-sieve-*`.
+ */
+function producersHeaders(message: IncomingMessage): NonNullable<OutgoingMessage['headers']> {
+  const headers: NonNullable<OutgoingMessage['headers']> = {};
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    if (value === undefined) continue;
+    headers[/^sieve-/i.test(name) ? `untrusted-${name}` : name] = value;
+  }
+  return headers;
+}
+
 export function deadLetter(
   message: IncomingMessage,
   topic: string,
@@ -219,7 +233,7 @@ export function deadLetter(
   detail: string,
 ): OutgoingMessage {
   const headers: NonNullable<OutgoingMessage['headers']> = {
-    ...message.headers,
+    ...producersHeaders(message),
     [DLQ_HEADERS.reason]: reason,
     [DLQ_HEADERS.detail]: detail,
     [DLQ_HEADERS.topic]: topic,
