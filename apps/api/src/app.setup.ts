@@ -30,7 +30,7 @@ export function configureApp(
   app.enableShutdownHooks();
   if (config.TRUST_PROXY) express.set('trust proxy', 1);
   express.useBodyParser('json', { limit: config.REQUEST_BODY_LIMIT });
-  express.useBodyParser('urlencoded', { limit: config.REQUEST_BODY_LIMIT, extended: false });
+  app.use(jsonOnly);
   // The api serves JSON only: nothing in a response may run, be framed or be sniffed as HTML.
   // The one page it serves, the OpenAPI viewer, may load its own scripts and styles.
   const apiHeaders = helmet({
@@ -66,6 +66,26 @@ export function configureApp(
   });
   app.use(cookieParser());
   return app;
+}
+
+/**
+ * The api takes JSON bodies only. A cross-site HTML form can post urlencoded, multipart or plain
+ * text without a preflight — a login CSRF, say — so a body of any other type is refused (415).
+ * And no API answer is for a cache: they carry sessions' data.
+ */
+function jsonOnly(req: Request, res: Response, next: NextFunction): void {
+  if (!req.path.startsWith(`/${DOCS_PATH}`)) res.setHeader('Cache-Control', 'no-store');
+  const hasBody =
+    Number(req.headers['content-length'] ?? 0) > 0 || 'transfer-encoding' in req.headers;
+  if (hasBody && !req.is('application/json')) {
+    res.status(415).json({
+      statusCode: 415,
+      error: 'Unsupported Media Type',
+      message: 'Send JSON bodies (Content-Type: application/json)',
+    });
+    return;
+  }
+  next();
 }
 
 function prefixRoutes(app: INestApplication): void {

@@ -249,6 +249,22 @@ describe('accounts, roles and the audit trail', () => {
     expect(wrong.body.message).toBe(LOGIN_FAILED);
   });
 
+  it('takes JSON bodies only (no login from a cross-site form), and answers are never cached', async () => {
+    const user = await stack.signIn('viewer');
+    const http = request(stack.app.getHttpServer());
+    for (const type of ['form', 'text'] as const) {
+      const form = await http
+        .post('/api/auth/login')
+        .type(type)
+        .send(type === 'form' ? { email: user.email, password: user.password } : 'x')
+        .expect(415);
+      expect(form.body).toMatchObject({ statusCode: 415, error: 'Unsupported Media Type' });
+      expect(form.headers['set-cookie']).toBeUndefined();
+    }
+    const me = await user.agent.get('/api/auth/me').expect(200);
+    expect(me.headers['cache-control']).toBe('no-store');
+  });
+
   it('refuses cookie-authenticated writes without the CSRF token', async () => {
     const admin = await stack.signIn('admin');
     const body = {
