@@ -35,7 +35,7 @@ async function bootstrap(): Promise<void> {
     config,
   );
   await app.listen(config.PORT, config.HOST);
-  Logger.log(`API listening on http://localhost:${config.PORT}/api`, 'Bootstrap');
+  Logger.log(`API listening on ${config.HOST}:${config.PORT} (/api)`, 'Bootstrap');
 }
 
 bootstrap().catch((error: unknown) => {
