@@ -115,8 +115,8 @@ export class KafkaService implements OnApplicationShutdown {
 const MAX_REQUEST_BYTES = 900_000;
 /**
  * 200 rather than 500: a batch's ~1,000 decisions then go as five concurrent requests instead
- * of two, and kafkajs's grouping copies 2.5× less: +2% events/s at full load in full-length runs
- * (+7% in short ones) and 10 MB less peak memory (benchmarks.md).
+ * of two, and kafkajs's grouping copies 2.5× less — faster and lighter at full load (measured in
+ * docs/benchmarks.md, "At most 200 decisions per produce request").
  */
 const MAX_MESSAGES_PER_REQUEST = 200;
 /** Record overhead per message, beyond key, value and headers (an upper bound). */
