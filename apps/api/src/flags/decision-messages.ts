@@ -29,19 +29,19 @@ export function toDecisionRecord(message: DecisionMessage): DecisionRecord {
   };
 }
 
+/** What the pipeline decided about an event, and on what grounds. */
+export interface DecidedEvent {
+  source: string;
+  eventId: string;
+  model: string;
+  scores: CategoryScores;
+  policyVersion: number;
+  decision: Decision;
+  triggered: TriggeredCategory[];
+}
+
 /** The pipeline's decision on a stored event; `decidedAt` is when it was (re)scored. */
-export function automaticDecision(
-  stored: {
-    source: string;
-    eventId: string;
-    decision: Decision;
-    triggered: TriggeredCategory[];
-    scores: CategoryScores;
-    model: string;
-    policyVersion: number;
-  },
-  decidedAt: Date,
-): AutomaticDecisionMessage {
+export function automaticDecision(stored: DecidedEvent, decidedAt: Date): AutomaticDecisionMessage {
   return {
     schemaVersion: 1,
     kind: 'automatic',

@@ -1,13 +1,8 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { FlagStatus, NoteDto } from '@sieve/contracts';
-import type {
-  CategoryScores,
-  Decision,
-  ReviewerAction,
-  TriggeredCategory,
-} from '@sieve/moderation';
+import type { ReviewerAction } from '@sieve/moderation';
 import { type EntityManager, Not } from 'typeorm';
-import { automaticDecision, reviewerDecision } from './decision-messages';
+import { automaticDecision, type DecidedEvent, reviewerDecision } from './decision-messages';
 import { DecisionOutbox } from './decision-outbox';
 import { FlagDecision } from './entities/flag-decision.entity';
 import { Flag } from './entities/flag.entity';
@@ -43,15 +38,8 @@ export interface LatestDecision {
 }
 
 /** A stored event whose (re)evaluation says it needs people, or no longer does. */
-export interface RescoredEvent {
+export interface RescoredEvent extends DecidedEvent {
   scoredEventId: string;
-  source: string;
-  eventId: string;
-  model: string;
-  scores: CategoryScores;
-  policyVersion: number;
-  decision: Decision;
-  triggered: TriggeredCategory[];
   maxScore: number;
   decidedAt: Date;
   /** Whether the decision changed, so the platform must hear of it. */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { CategoryScores, ContentEvent, Decision, TriggeredCategory } from '@sieve/moderation';
 import { DataSource } from 'typeorm';
+import type { DecidedEvent } from '../flags/decision-messages';
 import { FLAG_EVENTS_CHANNEL, flagsForNewEvents } from '../flags/flag.store';
 import { SHADOW_RESULTS_FOR_NEW_EVENTS } from '../policies/shadow-results.store';
 import { SCORE_CACHE_UPSERT } from '../scoring/score-cache.store';
@@ -30,14 +31,7 @@ export interface NewScoredEvent {
 }
 
 /** What the pipeline needs back about a stored event to (re)publish its decision. */
-export interface StoredDecision {
-  source: string;
-  eventId: string;
-  model: string;
-  scores: CategoryScores;
-  policyVersion: number;
-  decision: Decision;
-  triggered: TriggeredCategory[];
+export interface StoredDecision extends DecidedEvent {
   scoredAt: Date;
 }
 
