@@ -55,11 +55,11 @@ export class DecisionOutbox {
     limit: number,
     publish: (messages: OutboxMessage[]) => Promise<void>,
   ): Promise<number> {
-    let claimed: OutboxMessage[] = [];
+    let attempted: OutboxMessage[] = [];
     try {
       return await this.db.transaction(async (tx) => {
         const repository = tx.getRepository(OutboxMessage);
-        claimed = await repository
+        const claimed = await repository
           .createQueryBuilder('o')
           .where('o.sent_at IS NULL')
           .orderBy('o.id')
@@ -71,6 +71,7 @@ export class DecisionOutbox {
         const held = await this.keysHeldElsewhere(tx, claimed);
         const ready = claimed.filter((m) => !held.has(m.orderingKey));
         if (ready.length === 0) return 0;
+        attempted = ready;
         await publish(ready);
         await repository
           .createQueryBuilder()
@@ -81,7 +82,7 @@ export class DecisionOutbox {
         return ready.length;
       });
     } catch (error) {
-      if (claimed.length > 0) await this.recordFailure(claimed, error as Error);
+      if (attempted.length > 0) await this.recordFailure(attempted, error as Error);
       throw error;
     }
   }
