@@ -111,7 +111,11 @@ export class DecisionOutboxRelay implements OnApplicationBootstrap, BeforeApplic
 
   private async publish(messages: OutboxMessage[]): Promise<void> {
     const byTopic = new Map<string, OutboxMessage[]>();
-    for (const m of messages) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m]);
+    for (const m of messages) {
+      const list = byTopic.get(m.topic);
+      if (list) list.push(m);
+      else byTopic.set(m.topic, [m]);
+    }
     for (const [topic, list] of byTopic) {
       await this.kafka.sendInOrder(
         topic,
