@@ -1,7 +1,6 @@
 import {
   Body,
   Controller,
-  ForbiddenException,
   Get,
   HttpCode,
   HttpStatus,
@@ -16,7 +15,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { UsersService, toDto } from '../users/users.service';
 import { SESSION_COOKIE } from './auth.guard';
 import { AuthService } from './auth.service';
-import { ClientIp, CurrentPrincipal, Public, RequireRole } from './decorators';
+import { ClientIp, CurrentPrincipal, PeopleOnly, Public, RequireRole } from './decorators';
 import { ChangePasswordDto, LoginDto, PreferencesDto, type SessionDto } from './dto/auth.dto';
 import type { UserDto } from '@sieve/contracts';
 import type { Principal } from './roles';
@@ -86,16 +85,17 @@ export class AuthController {
   /** The signed-in user's own settings (API tokens have none). */
   @Patch('preferences')
   @RequireRole('viewer')
+  @PeopleOnly()
   setPreferences(
     @Body() body: PreferencesDto,
     @CurrentPrincipal() principal: Principal,
   ): Promise<UserDto> {
-    if (principal.kind !== 'user') throw new ForbiddenException('API tokens have no preferences');
     return this.users.setPreferences(principal.id, body);
   }
 
   @Post('password')
   @RequireRole('viewer')
+  @PeopleOnly()
   @HttpCode(HttpStatus.NO_CONTENT)
   changePassword(
     @Body() body: ChangePasswordDto,

@@ -8,7 +8,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { ApiTokensService } from '../tokens/api-tokens.service';
-import { PUBLIC_KEY, ROLE_KEY } from './decorators';
+import { PEOPLE_ONLY_KEY, PUBLIC_KEY, ROLE_KEY } from './decorators';
 import { hasRole, type Principal, type Role } from './roles';
 import { SessionsService } from './sessions.service';
 
@@ -19,7 +19,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /**
  * Every route is closed unless it says otherwise: @Public() opens it, @RequireRole(role) admits
  * that role and above, and a route with neither is refused. Cookie-authenticated writes must
- * echo the session's CSRF token; API tokens (Authorization: Bearer) need none.
+ * echo the session's CSRF token; API tokens (Authorization: Bearer) need none, and never reach a
+ * @PeopleOnly() route.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -41,6 +42,11 @@ export class AuthGuard implements CanActivate {
     if (!required) throw new ForbiddenException('This route has no access rule');
     if (!hasRole(principal.role, required))
       throw new ForbiddenException(`This needs the ${required} role`);
+    if (
+      principal.kind === 'token' &&
+      this.reflector.getAllAndOverride<boolean>(PEOPLE_ONLY_KEY, targets)
+    )
+      throw new ForbiddenException('API tokens cannot manage accounts, tokens or passwords');
     if (
       principal.kind === 'user' &&
       !SAFE_METHODS.has(request.method) &&

@@ -37,7 +37,7 @@ export class AuthService {
     const user = await this.users.findByEmail(email);
     // Verify against a decoy when there is no such user: the same work, the same time.
     const valid = await verifyPassword(user?.passwordHash ?? (await decoyPasswordHash()), password);
-    if (!user || !valid || user.disabled) {
+    if (!user || !valid || user.disabled || user.kind !== 'person') {
       await this.throttle.recordFailure(email);
       await this.audit.record({
         actor: { label: email, id: user?.id ?? null },

@@ -23,6 +23,15 @@ export const RequireRole = (role: Role) =>
     ApiSecurity('token'),
   );
 
+export const PEOPLE_ONLY_KEY = 'sieve:people-only';
+
+/**
+ * Account administration (users, tokens, passwords): signed-in people only, so a leaked token
+ * cannot mint more tokens or accounts, or outlive its own revocation through a new one.
+ */
+export const PeopleOnly = () =>
+  applyDecorators(SetMetadata(PEOPLE_ONLY_KEY, true), ApiExtension('x-sieve-people-only', true));
+
 export interface AuthenticatedRequest {
   principal?: Principal;
   ip?: string;

@@ -104,6 +104,11 @@ export const configSchema = z.object({
     .regex(/^\d+(kb|mb)$/, 'must look like 100kb or 1mb')
     .default('256kb'),
 
+  /** API tokens created without an expiry expire after this many days… */
+  API_TOKEN_DEFAULT_DAYS: int(1, 3650).default(90),
+  /** …and none may be created to live longer than this. */
+  API_TOKEN_MAX_DAYS: int(1, 3650).default(365),
+
   /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 
@@ -152,6 +157,10 @@ const refinedSchema = configSchema
   .refine((c) => !c.SIEVE_ADMIN_EMAIL === !c.SIEVE_ADMIN_PASSWORD, {
     message: 'set SIEVE_ADMIN_EMAIL and SIEVE_ADMIN_PASSWORD together',
     path: ['SIEVE_ADMIN_PASSWORD'],
+  })
+  .refine((c) => c.API_TOKEN_DEFAULT_DAYS <= c.API_TOKEN_MAX_DAYS, {
+    message: 'must not exceed API_TOKEN_MAX_DAYS',
+    path: ['API_TOKEN_DEFAULT_DAYS'],
   });
 
 export type AppConfig = z.infer<typeof configSchema>;

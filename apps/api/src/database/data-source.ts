@@ -34,6 +34,7 @@ import { MistralUsage1764151200000 } from './migrations/1764151200000-MistralUsa
 import { TimeOrderedIds1764158400000 } from './migrations/1764158400000-TimeOrderedIds';
 import { DecisionOutbox1764165600000 } from './migrations/1764165600000-DecisionOutbox';
 import { ScoreNormalizedTexts1764172800000 } from './migrations/1764172800000-ScoreNormalizedTexts';
+import { TokenActors1764180000000 } from './migrations/1764180000000-TokenActors';
 
 /**
  * Every table's entity, each in the module that owns the table (docs/architecture.md). They
@@ -77,6 +78,7 @@ export const MIGRATIONS = [
   TimeOrderedIds1764158400000,
   DecisionOutbox1764165600000,
   ScoreNormalizedTexts1764172800000,
+  TokenActors1764180000000,
 ];
 
 /** The one description of the database, shared by Nest, the migration command and tests. */

@@ -9,13 +9,14 @@ import {
   ParseUUIDPipe,
   Post,
 } from '@nestjs/common';
-import { ClientIp, CurrentPrincipal, RequireRole } from '../auth/decorators';
+import { ClientIp, CurrentPrincipal, PeopleOnly, RequireRole } from '../auth/decorators';
 import type { Principal } from '../auth/roles';
 import { type ApiTokenDto, CreateApiTokenDto } from './api-tokens.dto';
 import { ApiTokensService } from './api-tokens.service';
 
 @Controller('tokens')
 @RequireRole('admin')
+@PeopleOnly()
 export class ApiTokensController {
   constructor(private readonly tokens: ApiTokensService) {}
 

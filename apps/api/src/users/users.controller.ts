@@ -1,11 +1,12 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
-import { ClientIp, CurrentPrincipal, RequireRole } from '../auth/decorators';
+import { ClientIp, CurrentPrincipal, PeopleOnly, RequireRole } from '../auth/decorators';
 import type { Principal } from '../auth/roles';
 import { CreateUserDto, UpdateUserDto, type UserDto } from './dto/user.dto';
 import { UsersService } from './users.service';
 
 @Controller('users')
 @RequireRole('admin')
+@PeopleOnly()
 export class UsersController {
   constructor(private readonly users: UsersService) {}
 

@@ -8,7 +8,7 @@ import {
   UnprocessableEntityException,
 } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { type EntityManager, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { hashPassword, verifyPassword } from '../auth/passwords';
 import type { Principal, Role } from '../auth/roles';
@@ -42,7 +42,7 @@ export class UsersService implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.SIEVE_ADMIN_EMAIL && this.config.SIEVE_ADMIN_PASSWORD) {
-      const admins = await this.users.count({ where: { role: 'admin' } });
+      const admins = await this.users.count({ where: { role: 'admin', kind: 'person' } });
       if (admins === 0) {
         await this.create(
           {
@@ -104,14 +104,37 @@ export class UsersService implements OnApplicationBootstrap {
       .getOne() as Promise<(User & { passwordHash: string }) | null>;
   }
 
+  /** People only: an API token's service account is governed through the token. */
   async findById(id: string): Promise<User> {
-    const user = await this.users.findOne({ where: { id } });
+    const user = await this.users.findOne({ where: { id, kind: 'person' } });
     if (!user) throw new NotFoundException(`User ${id} does not exist`);
     return user;
   }
 
   async list(): Promise<UserDto[]> {
-    return (await this.users.find({ order: { createdAt: 'ASC' } })).map(toDto);
+    return (await this.users.find({ where: { kind: 'person' }, order: { createdAt: 'ASC' } })).map(
+      toDto,
+    );
+  }
+
+  /**
+   * The account an API token acts as in reviews (claims, decisions, notes reference users). It
+   * has no usable password ('!' is no Argon2 hash) and sign-in refuses kind 'service' anyway.
+   */
+  async createServiceAccount(
+    tx: EntityManager,
+    token: { id: string; name: string; role: Role },
+  ): Promise<string> {
+    const saved = await tx.save(
+      tx.create(User, {
+        email: `${token.id}@tokens.sieve.invalid`,
+        displayName: `API token: ${token.name}`,
+        role: token.role,
+        kind: 'service',
+        passwordHash: '!',
+      }),
+    );
+    return saved.id;
   }
 
   async create(
@@ -155,7 +178,7 @@ export class UsersService implements OnApplicationBootstrap {
       (changes.disabled === true || (changes.role !== undefined && changes.role !== 'admin'));
     if (
       losesAdmin &&
-      (await this.users.count({ where: { role: 'admin', disabled: false } })) <= 1
+      (await this.users.count({ where: { role: 'admin', disabled: false, kind: 'person' } })) <= 1
     ) {
       throw new ConflictException('This is the last active admin: make another admin first');
     }

@@ -57,4 +57,6 @@ export interface ApiTokenDto {
   expiresAt: string | null;
   lastUsedAt: string | null;
   revokedAt: string | null;
+  /** Not revoked but refused: the admin who created it is disabled (it works again if re-enabled). */
+  suspended: 'creator_disabled' | null;
 }

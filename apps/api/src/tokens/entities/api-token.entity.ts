@@ -1,9 +1,10 @@
-import { Column, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import type { Role } from '../../auth/roles';
 
 /** A bearer token for machines; only the SHA-256 of the secret is kept. */
 @Entity({ name: 'api_tokens' })
 @Unique('uq_api_tokens_token_hash', ['tokenHash'])
+@Index('uq_api_tokens_actor_user', ['actorUserId'], { unique: true })
 export class ApiToken {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -16,6 +17,10 @@ export class ApiToken {
 
   @Column({ type: 'text' })
   role!: Role;
+
+  /** The service account (users.kind = 'service') that this token acts as in reviews. */
+  @Column({ name: 'actor_user_id', type: 'uuid' })
+  actorUserId!: string;
 
   @Column({ name: 'created_by', type: 'uuid', nullable: true })
   createdBy!: string | null;

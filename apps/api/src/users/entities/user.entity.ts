@@ -22,6 +22,10 @@ export class User {
   @Column({ type: 'text' })
   role!: Role;
 
+  /** 'service': an API token's actor in reviews; it has no usable password and cannot sign in. */
+  @Column({ type: 'text', default: 'person' })
+  kind!: 'person' | 'service';
+
   @Column({ name: 'password_hash', type: 'text', select: false })
   passwordHash!: string;
 
