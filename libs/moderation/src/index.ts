@@ -6,5 +6,6 @@ export { findPii, luhnValid, ibanValid, type PiiMatch } from './lib/offline/pii'
 export { tokenize, type Token } from './lib/offline/normalize';
 export * from './lib/decision-message';
 export * from './lib/explanation';
+export * from './lib/explanation-checks';
 export * from './lib/scoring-text';
 export * from './lib/backtest';

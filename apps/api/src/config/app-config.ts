@@ -84,6 +84,14 @@ export const configSchema = z.object({
   SCORE_CACHE_MEMORY_ENTRIES: int(0, 10_000_000).default(20_000),
   /** The chat model that explains flags to reviewers. */
   MISTRAL_CHAT_MODEL: z.string().default('mistral-small-latest'),
+  /** Model calls (explain, ask again, follow-up) one person may make in any 24 hours… */
+  EXPLAIN_REQUESTS_PER_USER_PER_DAY: int(1, 100_000).default(200),
+  /** …and the model tokens they may spend in that time. */
+  EXPLAIN_TOKENS_PER_USER_PER_DAY: int(1000, 100_000_000).default(500_000),
+  /** Follow-up questions in one conversation; then ask again for a fresh explanation. */
+  EXPLAIN_MAX_FOLLOW_UPS: int(0, 100).default(10),
+  /** The longest answer the chat model may write (max_tokens); longer ones are refused, not cut. */
+  EXPLAIN_MAX_OUTPUT_TOKENS: int(100, 32_000).default(1500),
 
   SESSION_IDLE_MINUTES: int(1, 7 * 24 * 60).default(120),
   SESSION_MAX_HOURS: int(1, 24 * 30).default(12),

@@ -3,6 +3,7 @@ import { AuditEntry } from '../audit/entities/audit-entry.entity';
 import { LoginThrottle } from '../auth/entities/login-throttle.entity';
 import { Session } from '../auth/entities/session.entity';
 import { Explanation } from '../explanations/entities/explanation.entity';
+import { ExplanationRequest } from '../explanations/entities/explanation-request.entity';
 import { Flag } from '../flags/entities/flag.entity';
 import { FlagDecision } from '../flags/entities/flag-decision.entity';
 import { FlagNote } from '../flags/entities/flag-note.entity';
@@ -35,6 +36,7 @@ import { TimeOrderedIds1764158400000 } from './migrations/1764158400000-TimeOrde
 import { DecisionOutbox1764165600000 } from './migrations/1764165600000-DecisionOutbox';
 import { ScoreNormalizedTexts1764172800000 } from './migrations/1764172800000-ScoreNormalizedTexts';
 import { TokenActors1764180000000 } from './migrations/1764180000000-TokenActors';
+import { CheckedExplanations1764187200000 } from './migrations/1764187200000-CheckedExplanations';
 
 /**
  * Every table's entity, each in the module that owns the table (docs/architecture.md). They
@@ -53,6 +55,7 @@ export const ENTITIES = [
   ShadowDecision,
   ScoreCacheEntry,
   Explanation,
+  ExplanationRequest,
   User,
   Session,
   LoginThrottle,
@@ -79,6 +82,7 @@ export const MIGRATIONS = [
   DecisionOutbox1764165600000,
   ScoreNormalizedTexts1764172800000,
   TokenActors1764180000000,
+  CheckedExplanations1764187200000,
 ];
 
 /** The one description of the database, shared by Nest, the migration command and tests. */

@@ -1,13 +1,19 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
-import type { ExplanationDto } from '@sieve/contracts';
+import { Body, Controller, Get, Logger, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import type { ExplanationDto, ExplanationStreamEvent } from '@sieve/contracts';
+import { MistralOutputParseError, MistralRateLimitError } from '@sieve/mistral';
 import type { Response } from 'express';
+import { randomUUID } from 'node:crypto';
 import { CurrentPrincipal, RequireRole } from '../auth/decorators';
 import type { Principal } from '../auth/roles';
 import { ExplainDto } from './explain.dto';
 import { ExplanationsService } from './explanations.service';
 
+type StreamError = Extract<ExplanationStreamEvent, { event: 'error' }>['data'];
+
 @Controller('flags/:id/explanation')
 export class ExplanationsController {
+  private readonly logger = new Logger('Explanations');
+
   constructor(private readonly explanations: ExplanationsService) {}
 
   @Get()
@@ -17,8 +23,9 @@ export class ExplanationsController {
   }
 
   /**
-   * Streams the explanation as server-sent events (`delta`, then `done` or `error`). The
-   * connection closing stops the model's stream too.
+   * Streams server-sent events: `progress` while the model writes, then `done` with the checked
+   * explanation, or `error`. Budget and follow-up limits answer 429/409 before the stream opens.
+   * The connection closing stops the model's stream too.
    */
   @Post()
   @RequireRole('reviewer')
@@ -28,33 +35,55 @@ export class ExplanationsController {
     @CurrentPrincipal() who: Principal,
     @Res() res: Response,
   ): Promise<void> {
+    const plan = await this.explanations.start(id, who, body);
     const aborted = new AbortController();
     res.on('close', () => aborted.abort(new Error('client closed the stream')));
     res.status(200).set({
       'content-type': 'text/event-stream',
-      'cache-control': 'no-cache',
+      'cache-control': 'no-store',
       'x-accel-buffering': 'no',
     });
     res.flushHeaders();
-    const send = (event: string, data: unknown) =>
-      res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    const send = (frame: ExplanationStreamEvent) =>
+      res.write(`event: ${frame.event}\ndata: ${JSON.stringify(frame.data)}\n\n`);
     try {
-      const onDelta = (text: string) => send('delta', { text });
-      const result = body.question
-        ? await this.explanations.followUp(id, who, body.question, onDelta, aborted.signal)
-        : await this.explanations.explain(
-            id,
-            who,
-            body.regenerate ?? false,
-            onDelta,
-            aborted.signal,
-          );
-      send('done', result);
+      const result =
+        'stored' in plan
+          ? plan.stored
+          : await plan.run(
+              (receivedChars) => send({ event: 'progress', data: { receivedChars } }),
+              aborted.signal,
+            );
+      send({ event: 'done', data: result });
     } catch (error) {
-      if (!aborted.signal.aborted)
-        send('error', { message: error instanceof Error ? error.message : 'explanation failed' });
+      if (!aborted.signal.aborted) send({ event: 'error', data: this.publicError(error, id) });
     } finally {
       res.end();
     }
+  }
+
+  /** What the reviewer is told: never the internal message, which goes to the log under a reference. */
+  private publicError(error: unknown, flagId: string): StreamError {
+    const reference = randomUUID();
+    this.logger.warn(
+      `explanation of flag ${flagId} failed (reference ${reference}): ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+    );
+    if (error instanceof MistralOutputParseError)
+      return {
+        code: 'invalid_answer',
+        message: 'The model’s answer did not pass Sieve’s checks, so nothing was kept. Ask again.',
+        reference,
+      };
+    if (error instanceof MistralRateLimitError)
+      return {
+        code: 'model_busy',
+        message: 'Mistral is limiting requests right now. Try again in a minute.',
+        reference,
+      };
+    return {
+      code: 'explainer_failed',
+      message: `The explanation could not be given. If it keeps failing, give an admin the reference ${reference}.`,
+      reference,
+    };
   }
 }

@@ -10,12 +10,13 @@ export const getExplanation = (flagId: string) =>
 
 /**
  * Asks for an explanation (or a follow-up answer) and reads the server-sent events as they
- * arrive: `delta` text goes to onDelta; resolves with the stored explanation on `done`.
+ * arrive: `progress` (characters of the answer received so far) goes to onProgress; resolves
+ * with the checked explanation on `done`. The model's raw text never reaches the browser.
  */
 export async function streamExplanation(
   flagId: string,
   body: { question?: string; regenerate?: boolean },
-  onDelta: (text: string) => void,
+  onProgress: (receivedChars: number) => void,
   signal?: AbortSignal,
 ): Promise<ExplanationDto> {
   const response = await fetch(
@@ -41,7 +42,7 @@ export async function streamExplanation(
     parser.feed(value);
     for (const { event, data } of events.splice(0)) {
       const payload = JSON.parse(data) as unknown;
-      if (event === 'delta') onDelta((payload as { text: string }).text);
+      if (event === 'progress') onProgress((payload as { receivedChars: number }).receivedChars);
       else if (event === 'done') return payload as ExplanationDto;
       else if (event === 'error') throw new ApiError(502, (payload as { message: string }).message);
     }

@@ -20,8 +20,21 @@ const explanation: ExplanationDto = {
         confidence: 0.9,
       },
     ],
+    warnings: [
+      {
+        code: 'post_addresses_model',
+        message: 'The post contains text addressed to an AI model or to moderators.',
+      },
+    ],
   },
-  followUps: [],
+  followUps: [
+    {
+      question: 'Directed at someone?',
+      answer: `Yes. ${INJECTED}`,
+      quotes: ['a person'],
+      warnings: [{ code: 'quotes_not_in_post', message: '1 quote the model gave was removed.' }],
+    },
+  ],
   promptTokens: 900,
   completionTokens: 120,
   costUsd: 0.00031,
@@ -49,24 +62,28 @@ function fakeApi() {
 }
 
 describe('ExplanationPanel', () => {
-  it('shows the answer as it streams, then the card — model output rendered as text only', async () => {
+  it('shows progress while the model writes, then the checked card with its warnings — as text only', async () => {
     const api = fakeApi();
     renderWithSystem(<ExplanationPanel flagId="f1" canAsk />);
     fireEvent.click(await screen.findByRole('button', { name: /Explain/ }));
     await waitFor(() => expect(api.requests.some((r) => r.method === 'POST')).toBe(true));
 
-    await api.send('delta', { text: 'The post ' });
-    await api.send('delta', { text: `quotes ${INJECTED}` });
-    const stream = screen.getByTestId('explanation-stream');
-    expect(stream.textContent).toBe(`The post quotes ${INJECTED}`);
-    expect(document.querySelector('img, script')).toBeNull();
+    await api.send('progress', { receivedChars: 120 });
+    const progress = screen.getByTestId('explanation-progress');
+    expect(progress.textContent).toMatch(/120 characters.*once Sieve has checked it/);
+    expect(screen.queryByTestId('explanation-card')).toBeNull();
 
     await api.send('done', explanation);
     const card = await screen.findByTestId('explanation-card');
-    expect(screen.queryByTestId('explanation-stream')).toBeNull();
+    expect(screen.queryByTestId('explanation-progress')).toBeNull();
     expect(card.textContent).toContain(INJECTED);
     expect(card.textContent).toContain('Violates');
     expect(card.textContent).toContain('1020 tokens · $0.0003');
+    const checks = screen.getAllByRole('list', { name: 'Checks on this answer' });
+    expect(checks.map((list) => list.textContent)).toEqual([
+      'The post contains text addressed to an AI model or to moderators.',
+      '1 quote the model gave was removed.',
+    ]);
     expect(document.querySelector('img, script')).toBeNull();
   });
 
@@ -75,7 +92,11 @@ describe('ExplanationPanel', () => {
     renderWithSystem(<ExplanationPanel flagId="f1" canAsk />);
     fireEvent.click(await screen.findByRole('button', { name: /Explain/ }));
     await waitFor(() => expect(api.requests.some((r) => r.method === 'POST')).toBe(true));
-    await api.send('error', { message: 'Mistral is unavailable; try again shortly' });
-    expect((await screen.findByRole('alert')).textContent).toMatch(/Mistral is unavailable/);
+    await api.send('error', {
+      code: 'model_busy',
+      message: 'Mistral is limiting requests right now. Try again in a minute.',
+      reference: 'r1',
+    });
+    expect((await screen.findByRole('alert')).textContent).toMatch(/Mistral is limiting requests/);
   });
 });

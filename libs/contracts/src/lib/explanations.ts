@@ -1,8 +1,11 @@
-import type { ExplanationCard } from '@sieve/moderation';
+import type { ExplanationCard, ExplanationWarning } from '@sieve/moderation';
 
+/** A follow-up answer after the checks (quotes verified against the post, warnings). */
 export interface FollowUpDto {
   question: string;
   answer: string;
+  quotes: string[];
+  warnings: ExplanationWarning[];
 }
 
 /** A stored explanation of a flag: reused until someone asks for a new one. */
@@ -18,11 +21,19 @@ export interface ExplanationDto {
   createdAt: string;
 }
 
+/** Why an explanation could not be given; the message is meant for the reviewer. */
+export type ExplanationErrorCode = 'invalid_answer' | 'model_busy' | 'explainer_failed';
+
 /**
- * Server-sent events of POST /api/flags/:id/explanation: `delta` frames carry text as the model
- * writes it ({text}), then one `done` (the ExplanationDto) or one `error` ({message}).
+ * Server-sent events of POST /api/flags/:id/explanation. The model's raw text is never sent:
+ * `progress` frames say how much of the answer has arrived ({receivedChars}); the answer itself
+ * comes in one `done` (the ExplanationDto) once it has passed the checks, or one `error`
+ * ({code, message, reference}: the reference finds the details in the api's log).
  */
 export type ExplanationStreamEvent =
-  | { event: 'delta'; data: { text: string } }
+  | { event: 'progress'; data: { receivedChars: number } }
   | { event: 'done'; data: ExplanationDto }
-  | { event: 'error'; data: { message: string } };
+  | {
+      event: 'error';
+      data: { code: ExplanationErrorCode; message: string; reference: string | null };
+    };

@@ -1,4 +1,5 @@
 import type { Message } from '@sieve/mistral';
+import type { FollowUpDto } from '@sieve/contracts';
 import type { ExplanationCard } from '@sieve/moderation';
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
@@ -22,8 +23,13 @@ export class Explanation {
   @Column({ type: 'jsonb' })
   card!: ExplanationCard;
 
+  /** What the model was sent and answered, to continue the conversation. */
   @Column({ type: 'jsonb' })
   conversation!: Message[];
+
+  /** The follow-up answers as checked (what reviewers see). */
+  @Column({ name: 'follow_ups', type: 'jsonb', default: () => "'[]'" })
+  followUps!: FollowUpDto[];
 
   @Column({ name: 'prompt_tokens', type: 'integer', default: 0 })
   promptTokens!: number;
