@@ -86,7 +86,12 @@ export async function startTestStack(
   db.on('error', () => undefined); // a spec may cut the database off on purpose
 
   const collected: Record<'decisions' | 'dlq', CollectedMessage[]> = { decisions: [], dlq: [] };
-  const collector = kafka.consumer({ groupId: `sieve-it-collector-${suffix}` });
+  // The mock broker holds an empty fetch for the whole wait (kafkajs: 5 s by default), which
+  // every spec waiting for a decision would pay.
+  const collector = kafka.consumer({
+    groupId: `sieve-it-collector-${suffix}`,
+    maxWaitTimeInMs: 100,
+  });
   await collector.connect();
   await collector.subscribe({ topics: [topics.decisions, topics.dlq], fromBeginning: true });
   await collector.run({

@@ -147,6 +147,42 @@ describe('ingest pipeline (embedded Postgres + Kafka-protocol broker)', () => {
     });
   });
 
+  it('keeps an event id for its first text: another text under the same (source, id) is dead-lettered and counted', async () => {
+    const original = event('owned-1', 'I will kill you at noon');
+    await stack.produce([original]);
+    await eventually('the original decision', async () =>
+      stack.collected.decisions.some((m) => m.key === 'owned-1'),
+    );
+    const decisionsBefore = stack.collected.decisions.filter((m) => m.key === 'owned-1').length;
+    const dlqBefore = stack.collected.dlq.length;
+
+    // Someone else's producer reuses the id with a harmless text: it must not be answered
+    // with the original's decision, nor replace it.
+    const claim = event('owned-1', 'Lovely weather in Lisbon today');
+    await stack.produce([claim]);
+    await eventually('the claim in the dead-letter topic', async () =>
+      stack.collected.dlq.some((m) => m.key === 'owned-1'),
+    );
+    const dead = stack.collected.dlq.slice(dlqBefore).find((m) => m.key === 'owned-1');
+    expect(dead?.headers[DLQ_HEADERS.reason]).toBe('conflicting_event_id');
+    expect(dead?.value).toBe(claim.value);
+    const { rows } = await stack.db.query(
+      `SELECT text FROM scored_events WHERE source = 'forum' AND event_id = 'owned-1'`,
+    );
+    expect(rows).toEqual([{ text: 'I will kill you at noon' }]);
+    const metrics = await request(stack.app.getHttpServer()).get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/^sieve_dead_letters_total\{reason="conflicting_event_id"\} 1$/m);
+
+    // The same text again is a replay: its decision is published again, nothing dead-lettered.
+    await stack.produce([original]);
+    await eventually(
+      'the replayed decision',
+      async () =>
+        stack.collected.decisions.filter((m) => m.key === 'owned-1').length > decisionsBefore,
+    );
+    expect(stack.collected.dlq.filter((m) => m.key === 'owned-1')).toHaveLength(1);
+  });
+
   it('answers bad requests with 400 and a body naming the field', async () => {
     const { agent: http } = await stack.signIn('viewer');
     const bad = await http.get('/api/flags?limit=0&status=maybe&color=red').expect(400);

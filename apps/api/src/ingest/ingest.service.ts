@@ -26,7 +26,11 @@ export interface IngestSummary {
 }
 
 /** Why an event went to the dead-letter topic (its `sieve-dlq-reason` header). */
-export type DeadLetterReason = ContentEventRejection | 'mistral_rejected';
+export type DeadLetterReason =
+  | ContentEventRejection
+  | 'mistral_rejected'
+  /** (source, id) is already stored with another text: a replay carries the same text. */
+  | 'conflicting_event_id';
 
 interface ValidEvent {
   event: ContentEvent;
@@ -91,6 +95,7 @@ export class IngestService {
     ]);
 
     const rows: NewScoredEvent[] = [];
+    const rowMessages: IncomingMessage[] = [];
     candidates.forEach(({ event, message }, i) => {
       const outcome = outcomes[i];
       if (!outcome.ok) return reject(message, outcome.reason, outcome.detail);
@@ -112,6 +117,7 @@ export class IngestService {
           ...pickDecision(evaluatePolicy(outcome.scores, shadow, event.source)),
         },
       });
+      rowMessages.push(message);
     });
 
     scoring();
@@ -122,7 +128,18 @@ export class IngestService {
     // repeat them; replays re-publish the stored decision, so none is lost between write and publish.
     storing();
     const publishing = stage('publish');
-    const decisions = stored.map((d) => automaticDecision(d, d.scoredAt));
+    const decisions: AutomaticDecisionMessage[] = [];
+    stored.forEach((d, i) => {
+      // First writer keeps the id; a different text under it is dead-lettered and counted,
+      // never answered with the first event's decision.
+      if (d.textDiffers)
+        reject(
+          rowMessages[i],
+          'conflicting_event_id',
+          `(source, id) = (${d.source}, ${d.eventId}) is already stored with a different text`,
+        );
+      else decisions.push(automaticDecision(d, d.scoredAt));
+    });
     await Promise.all([
       this.kafka.send(this.config.KAFKA_DLQ_TOPIC, deadLetters),
       this.kafka.send(this.config.KAFKA_DECISIONS_TOPIC, decisions.map(toDecisionRecord)),
@@ -139,13 +156,14 @@ export class IngestService {
         `${deadLetters.length} event(s) sent to ${this.config.KAFKA_DLQ_TOPIC}`,
       );
     }
-    this.record(messages.length, rows.length - inserted.length, inserted, decisions, valid);
+    const alreadyStored = decisions.length - inserted.length;
+    this.record(messages.length, alreadyStored, inserted, decisions, valid);
 
     return {
       received: messages.length,
       deadLettered: deadLetters.length,
       stored: inserted.length,
-      alreadyStored: rows.length - inserted.length,
+      alreadyStored,
       published: decisions.length,
     };
   }

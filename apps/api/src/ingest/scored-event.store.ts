@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { CategoryScores, ContentEvent, Decision, TriggeredCategory } from '@sieve/moderation';
 import { DataSource } from 'typeorm';
@@ -33,6 +34,11 @@ export interface NewScoredEvent {
 /** What the pipeline needs back about a stored event to (re)publish its decision. */
 export interface StoredDecision extends DecidedEvent {
   scoredAt: Date;
+  /**
+   * The key was stored before with a different text: not a replay but another event claiming
+   * the same (source, id). The stored decision is not this event's.
+   */
+  textDiffers?: true;
 }
 
 /** One string per (source, event id): the source's length keeps any two pairs apart. */
@@ -40,11 +46,14 @@ export const keyOf = (k: EventKey) => `${k.source.length}:${k.source}${k.eventId
 
 const STORED_DECISIONS_SQL = `
   SELECT e.source, e.event_id AS "eventId", e.model, e.scores, e.policy_version AS "policyVersion",
-         e.decision, COALESCE(f.triggered, '[]'::jsonb) AS triggered, e.scored_at AS "scoredAt"
+         e.decision, COALESCE(f.triggered, '[]'::jsonb) AS triggered, e.scored_at AS "scoredAt",
+         sha256(convert_to(e.text, 'UTF8')) <> k.text_sha256 AS "textDiffers"
   FROM scored_events e
-  JOIN unnest($1::text[], $2::text[]) AS k(source, event_id)
+  JOIN unnest($1::text[], $2::text[], $3::bytea[]) AS k(source, event_id, text_sha256)
     ON e.source = k.source AND e.event_id = k.event_id
   LEFT JOIN flags f ON f.scored_event_id = e.id`;
+
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest();
 
 /** Bulk, idempotent writes for the ingest path: one round trip per table per batch. */
 @Injectable()
@@ -107,7 +116,14 @@ export class ScoredEventStore {
       for (const write of group) {
         const keys = write.rows.map((r) => keyOf({ source: r.event.source, eventId: r.event.id }));
         write.resolve({
-          stored: keys.map((key) => stored.get(key) as StoredDecision),
+          stored: keys.map((key, i) => {
+            const decision = stored.get(key) as StoredDecision;
+            // Two merged batches carrying one key with different texts: the second is a claim.
+            const written = rows.get(key) as NewScoredEvent;
+            return written !== write.rows[i] && written.event.text !== write.rows[i].event.text
+              ? { ...decision, textDiffers: true as const }
+              : decision;
+          }),
           // Claimed once, so a key in two merged batches counts as inserted once.
           inserted: write.rows.filter((_, i) => insertedKeys.delete(keys[i])),
         });
@@ -152,13 +168,19 @@ export class ScoredEventStore {
         scoredAt,
       });
     }
-    // Rows someone stored before (a replay, another consumer): publish what they stored.
+    // Rows someone stored before (a replay, another consumer): publish what they stored,
+    // unless the text differs (then the pipeline dead-letters the newcomer).
     if (others.length > 0) {
-      const earlier: StoredDecision[] = await this.db.query(STORED_DECISIONS_SQL, [
-        others.map((r) => r.event.source),
-        others.map((r) => r.event.id),
-      ]);
-      for (const e of earlier) stored.set(keyOf(e), e);
+      const earlier: (StoredDecision & { textDiffers: boolean })[] = await this.db.query(
+        STORED_DECISIONS_SQL,
+        [
+          others.map((r) => r.event.source),
+          others.map((r) => r.event.id),
+          others.map((r) => sha256(r.event.text)),
+        ],
+      );
+      for (const { textDiffers, ...e } of earlier)
+        stored.set(keyOf(e), textDiffers ? { ...e, textDiffers } : e);
     }
     return { stored, insertedKeys };
   }
