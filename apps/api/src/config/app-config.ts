@@ -35,6 +35,17 @@ export const configSchema = z.object({
         .filter(Boolean),
     )
     .refine((list) => list.every((b) => /^[^:\s]+:\d+$/.test(b)), 'must be host:port[,host:port…]'),
+  /** TLS to the brokers (every managed Kafka). The files are PEM; the CA only when it is private. */
+  KAFKA_SSL: bool.default(false),
+  KAFKA_SSL_CA_FILE: z.string().optional(),
+  /** A client certificate and key, for brokers that authenticate clients by mTLS. */
+  KAFKA_SSL_CERT_FILE: z.string().optional(),
+  KAFKA_SSL_KEY_FILE: z.string().optional(),
+  KAFKA_SSL_REJECT_UNAUTHORIZED: bool.default(true),
+  /** SASL authentication; the password is never logged. */
+  KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+  KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+  KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
   KAFKA_CLIENT_ID: z.string().default('sieve-api'),
   KAFKA_GROUP_ID: z.string().default('sieve-ingest'),
   KAFKA_CONTENT_TOPIC: z.string().default('content.events'),
@@ -166,6 +177,26 @@ const refinedSchema = configSchema
     message: 'set SIEVE_ADMIN_EMAIL and SIEVE_ADMIN_PASSWORD together',
     path: ['SIEVE_ADMIN_PASSWORD'],
   })
+  .refine((c) => !c.KAFKA_SASL_MECHANISM === !(c.KAFKA_SASL_USERNAME && c.KAFKA_SASL_PASSWORD), {
+    message:
+      'KAFKA_SASL_MECHANISM needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD, and they need it',
+    path: ['KAFKA_SASL_MECHANISM'],
+  })
+  .refine(
+    (c) => c.KAFKA_SSL || !(c.KAFKA_SSL_CA_FILE || c.KAFKA_SSL_CERT_FILE || c.KAFKA_SSL_KEY_FILE),
+    { message: 'certificate files are only used with KAFKA_SSL=true', path: ['KAFKA_SSL'] },
+  )
+  .refine((c) => !c.KAFKA_SSL_CERT_FILE === !c.KAFKA_SSL_KEY_FILE, {
+    message: 'set KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE together',
+    path: ['KAFKA_SSL_KEY_FILE'],
+  })
+  .refine(
+    (c) => !(c.NODE_ENV === 'production' && c.KAFKA_SASL_MECHANISM === 'plain' && !c.KAFKA_SSL),
+    {
+      message: 'SASL PLAIN sends the password in clear: set KAFKA_SSL=true in production',
+      path: ['KAFKA_SASL_MECHANISM'],
+    },
+  )
   .refine((c) => c.API_TOKEN_DEFAULT_DAYS <= c.API_TOKEN_MAX_DAYS, {
     message: 'must not exceed API_TOKEN_MAX_DAYS',
     path: ['API_TOKEN_DEFAULT_DAYS'],

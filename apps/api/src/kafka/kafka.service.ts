@@ -6,6 +6,7 @@ import {
   KafkajsContentEventConsumer,
   type OutgoingMessage,
 } from './content-event-consumer';
+import { kafkaConnectionOptions } from './kafka-connection';
 import { KeyHashPartitioner } from './partitioner';
 
 const LEVELS: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
@@ -30,6 +31,7 @@ export class KafkaService implements OnApplicationShutdown {
     this.kafka = new Kafka({
       clientId: config.KAFKA_CLIENT_ID,
       brokers: config.KAFKA_BROKERS,
+      ...kafkaConnectionOptions(config),
       logLevel: logLevel.WARN,
       logCreator:
         () =>
