@@ -4,6 +4,7 @@ export * from './lib/policy';
 export * from './lib/offline/offline-scorer';
 export { findPii, luhnValid, ibanValid, type PiiMatch } from './lib/offline/pii';
 export { tokenize, type Token } from './lib/offline/normalize';
+export * from './lib/offline/highlights';
 export * from './lib/decision-message';
 export * from './lib/explanation';
 export * from './lib/explanation-checks';

@@ -37,6 +37,7 @@ import { DecisionOutbox1764165600000 } from './migrations/1764165600000-Decision
 import { ScoreNormalizedTexts1764172800000 } from './migrations/1764172800000-ScoreNormalizedTexts';
 import { TokenActors1764180000000 } from './migrations/1764180000000-TokenActors';
 import { CheckedExplanations1764187200000 } from './migrations/1764187200000-CheckedExplanations';
+import { StoredHighlights1764194400000 } from './migrations/1764194400000-StoredHighlights';
 
 /**
  * Every table's entity, each in the module that owns the table (docs/architecture.md). They
@@ -83,6 +84,7 @@ export const MIGRATIONS = [
   ScoreNormalizedTexts1764172800000,
   TokenActors1764180000000,
   CheckedExplanations1764187200000,
+  StoredHighlights1764194400000,
 ];
 
 /** The one description of the database, shared by Nest, the migration command and tests. */

@@ -1,6 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { FlagStatus, NoteDto } from '@sieve/contracts';
-import type { ReviewerAction } from '@sieve/moderation';
+import type { Highlights, ReviewerAction } from '@sieve/moderation';
 import { type EntityManager, Not } from 'typeorm';
 import { automaticDecision, type DecidedEvent, reviewerDecision } from './decision-messages';
 import { DecisionOutbox } from './decision-outbox';
@@ -250,6 +250,18 @@ export class FlagStore {
         decidedAt: latest.createdAt,
         undone: true,
       }),
+    ]);
+  }
+
+  /** Keeps the first computed highlights; a concurrent view computing them too changes nothing. */
+  async keepHighlights(
+    manager: EntityManager,
+    flagId: string,
+    highlights: Highlights,
+  ): Promise<void> {
+    await manager.query(`UPDATE flags SET highlights = $2 WHERE id = $1 AND highlights IS NULL`, [
+      flagId,
+      JSON.stringify(highlights),
     ]);
   }
 

@@ -12,25 +12,28 @@ import type {
   FlagDetailDto,
   FlagPageDto,
   FlagSummaryDto,
-  HighlightDto,
   NoteDto,
 } from '@sieve/contracts';
 import {
   categorySetById,
   type CategoryRule,
+  type Highlights,
   OFFLINE_MODEL_ID,
+  offlineHighlights,
   ruleFor,
-  scoreOffline,
 } from '@sieve/moderation';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import type { FlagFiltersQuery, ListFlagsQuery } from './dto/list-flags.query';
 import { FlagEventsService } from './flag-events.service';
+import { FlagStore } from './flag.store';
 
 const DEFAULT_PAGE_SIZE = 50;
 const COUNTS_FRESH_MS = 2000;
 /** Similar past decisions are looked for among this many recently flagged decided items. */
 const SIMILAR_CANDIDATES = 5000;
 const SIMILAR_MIN = 0.4;
+/** The most a flag's first view spends finding highlights in its post (then it says how far it got). */
+const HIGHLIGHT_BUDGET_MS = 25;
 
 const CLAIM_ACTIVE = `(f.claimed_by IS NOT NULL AND f.claim_expires_at > now())`;
 
@@ -95,6 +98,7 @@ export class FlagsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly policies: PolicyProvider,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly flagStore: FlagStore,
     flagEvents: FlagEventsService,
   ) {
     flagEvents.events
@@ -201,8 +205,10 @@ export class FlagsService {
       model: string;
       policyVersion: number;
       scoredAt: Date;
+      highlights: Highlights | null;
     })[] = await this.db.query(
-      `SELECT ${SUMMARY_COLUMNS}, e.scores, e.model, e.policy_version AS "policyVersion", e.scored_at AS "scoredAt"
+      `SELECT ${SUMMARY_COLUMNS}, e.scores, e.model, e.policy_version AS "policyVersion", e.scored_at AS "scoredAt",
+              f.highlights
          FROM ${SUMMARY_FROM} WHERE f.id = $1`,
       [id],
     );
@@ -251,22 +257,29 @@ export class FlagsService {
         : {},
       decisions,
       notes,
-      highlights: this.highlights(row.text, row.model),
+      ...(await this.highlights(id, row)),
     };
   }
 
   /**
    * Spans that drove the score. The offline scorer can point at its matches; Mistral's
-   * moderation endpoint cannot (the explanation's quotes cover that case).
+   * moderation endpoint cannot (the explanation's quotes cover that case). Computed once, within
+   * HIGHLIGHT_BUDGET_MS, and kept with the flag: a huge post costs one bounded computation, not
+   * one per view.
    */
-  private highlights(text: string, model: string): HighlightDto[] {
-    if (model !== OFFLINE_MODEL_ID) return [];
-    const names = categorySetById(this.config.CATEGORY_SET).categories.map((c) => c.name);
-    return scoreOffline(text, names).evidence.map(({ start, end, category }) => ({
-      start,
-      end,
-      category,
-    }));
+  private async highlights(
+    flagId: string,
+    row: { text: string; model: string; highlights: Highlights | null },
+  ): Promise<Pick<FlagDetailDto, 'highlights' | 'highlightsCoverChars'>> {
+    if (row.model !== OFFLINE_MODEL_ID)
+      return { highlights: [], highlightsCoverChars: row.text.length };
+    let computed = row.highlights;
+    if (!computed) {
+      const names = categorySetById(this.config.CATEGORY_SET).categories.map((c) => c.name);
+      computed = offlineHighlights(row.text, names, HIGHLIGHT_BUDGET_MS);
+      await this.flagStore.keepHighlights(this.db.manager, flagId, computed);
+    }
+    return { highlights: computed.spans, highlightsCoverChars: computed.coveredChars };
   }
 
   /** What was flagged: the event's text, its scores and the policy version that decided it. */

@@ -362,4 +362,28 @@ describe('queue filters, sorts and counts', () => {
     expect(counts.body).toMatchObject({ open: 3, claimed: 0, escalated: 0, decided: 0 });
     expect(Date.now() - Date.parse(counts.body.oldestWaitingAt)).toBeGreaterThan(9 * 60_000);
   });
+
+  it('finds highlights once, within a time budget, and keeps them with the flag', async () => {
+    const { agent } = await stack.signIn('viewer');
+    const plain = await stack.seedFlag('I will kill you');
+    const shown = await agent.get(`/api/flags/${plain.id}`).expect(200);
+    expect(shown.body.highlightsCoverChars).toBe('I will kill you'.length);
+    expect(shown.body.highlights).toEqual(
+      expect.arrayContaining([{ category: 'violence_and_threats', start: 7, end: 15 }]),
+    );
+
+    // A post built to be slow to search (a megabyte of digit runs): the first view searches
+    // what the budget allows and says so; the result is kept, so later views search nothing.
+    const huge = await stack.seedFlag(`${'1 '.repeat(1 << 19)}I will kill you`);
+    const first = await agent.get(`/api/flags/${huge.id}`).expect(200);
+    expect(first.body.highlightsCoverChars).toBeGreaterThan(0);
+    expect(first.body.highlightsCoverChars).toBeLessThan(1 << 20);
+    const { rows } = await stack.db.query(
+      `SELECT highlights->'coveredChars' AS covered FROM flags WHERE id = $1`,
+      [huge.id],
+    );
+    expect(rows).toEqual([{ covered: first.body.highlightsCoverChars }]);
+    const again = await agent.get(`/api/flags/${huge.id}`).expect(200);
+    expect(again.body.highlightsCoverChars).toBe(first.body.highlightsCoverChars);
+  });
 });

@@ -54,6 +54,7 @@ const detail: FlagDetailDto = {
       createdAt: new Date().toISOString(),
     },
   ],
+  highlightsCoverChars: 10_000,
   highlights: [{ start: 2, end: 6, category: 'violence_and_threats' }],
 };
 

@@ -174,6 +174,13 @@ function PostText({ flag }: { flag: FlagDetail }) {
       <blockquote className={`post-text ${blurred ? 'blurred' : ''}`} aria-hidden={blurred}>
         <HighlightedText text={flag.event.text} highlights={flag.highlights} />
       </blockquote>
+      {flag.highlightsCoverChars < flag.event.text.length && (
+        <p className="muted small">
+          Highlights cover the first {flag.highlightsCoverChars.toLocaleString()} of{' '}
+          {flag.event.text.length.toLocaleString()} characters (the rest was not searched, to keep
+          this page fast).
+        </p>
+      )}
       {blurred && (
         <button className="reveal" onClick={() => setRevealedFor(flag.id)}>
           Sensitive content — reveal <kbd>v</kbd>

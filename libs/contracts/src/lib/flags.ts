@@ -74,6 +74,8 @@ export interface FlagDetailDto extends FlagSummaryDto {
   notes: NoteDto[];
   /** Spans of the text that drove a score, where the scorer can say (the offline scorer can). */
   highlights: HighlightDto[];
+  /** The highlights cover the text up to here: less than its length when their time budget ran out. */
+  highlightsCoverChars: number;
 }
 
 export interface HighlightDto {

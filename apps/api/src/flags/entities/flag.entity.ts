@@ -1,3 +1,4 @@
+import type { Highlights } from '@sieve/moderation';
 import type { FlagStatus } from '@sieve/contracts';
 import type { TriggeredCategory } from '@sieve/moderation';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
@@ -44,6 +45,10 @@ export class Flag {
 
   @Column({ name: 'final_action', type: 'text', nullable: true })
   finalAction!: 'approve' | 'remove' | null;
+
+  /** The offline scorer's spans, computed at the first view within a time budget (null before). */
+  @Column({ type: 'jsonb', nullable: true })
+  highlights!: Highlights | null;
 
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt!: Date;
