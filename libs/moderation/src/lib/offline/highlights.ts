@@ -49,7 +49,9 @@ export function offlineHighlights(
       if (start + e.start >= next) continue;
       const span = { category: e.category, start: start + e.start, end: start + e.end };
       const key = `${span.category}:${span.start}:${span.end}`;
-      if (!seen.has(key)) seen.add(key) && spans.push(span);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      spans.push(span);
     }
     covered = next;
     start = next;
