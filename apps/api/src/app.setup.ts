@@ -20,7 +20,7 @@ export const DOCS_PATH = 'api/docs';
 /** HTTP settings shared by main.ts and the tests, so tests drive the app users get. */
 export function configureApp(
   app: INestApplication,
-  config: Pick<AppConfig, 'TRUST_PROXY' | 'REQUEST_BODY_LIMIT'>,
+  config: Pick<AppConfig, 'TRUST_PROXY' | 'REQUEST_BODY_LIMIT' | 'API_DOCS_ENABLED' | 'NODE_ENV'>,
 ): INestApplication {
   const express = app as NestExpressApplication;
   app.useLogger(app.get(PinoLogger));
@@ -59,11 +59,12 @@ export function configureApp(
       ? docsHeaders
       : apiHeaders)(req, res, next),
   );
-  SwaggerModule.setup(DOCS_PATH, app, () => createOpenApiDocument(app), {
-    jsonDocumentUrl: `${DOCS_PATH}/openapi.json`,
-    yamlDocumentUrl: `${DOCS_PATH}/openapi.yaml`,
-    customSiteTitle: 'Sieve API',
-  });
+  if (config.API_DOCS_ENABLED ?? config.NODE_ENV !== 'production')
+    SwaggerModule.setup(DOCS_PATH, app, () => createOpenApiDocument(app), {
+      jsonDocumentUrl: `${DOCS_PATH}/openapi.json`,
+      yamlDocumentUrl: `${DOCS_PATH}/openapi.yaml`,
+      customSiteTitle: 'Sieve API',
+    });
   app.use(cookieParser());
   return app;
 }

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { CSRF_HEADER, SESSION_COOKIE } from './auth/auth.guard';
+import { CSRF_HEADER } from './auth/auth.guard';
+import { SESSION_COOKIE } from './auth/session-cookie';
 
 /** Checked in at docs/openapi.json (regenerate: `npm run openapi`); served at /api/docs. */
 export function createOpenApiDocument(app: INestApplication): OpenAPIObject {

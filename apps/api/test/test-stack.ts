@@ -5,6 +5,7 @@ import { Test } from '@nestjs/testing';
 import { Kafka, logLevel, type KafkaMessage, Partitioners } from 'kafkajs';
 import { Client } from 'pg';
 import request from 'supertest';
+import { loadConfig } from '../src/config/app-config';
 import type { Role } from '../src/auth/roles';
 import { UsersService } from '../src/users/users.service';
 import { AppModule } from '../src/app.module';
@@ -189,8 +190,8 @@ async function createApp(logDestination?: Writable): Promise<INestApplication> {
   const moduleRef = await builder.compile();
   const app = configureApp(
     moduleRef.createNestApplication({ logger: ['error', 'warn'], bodyParser: false }),
-    // A spec may stand for clients at several addresses (X-Forwarded-For) with TRUST_PROXY=true.
-    { TRUST_PROXY: process.env['TRUST_PROXY'] === 'true', REQUEST_BODY_LIMIT: '256kb' },
+    // The settings the spec's environment gives (TRUST_PROXY=true, NODE_ENV=production, …).
+    loadConfig(),
   );
   await app.init();
   return app;

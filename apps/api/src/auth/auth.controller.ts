@@ -13,7 +13,7 @@ import {
 import type { CookieOptions, Request, Response } from 'express';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { UsersService, toDto } from '../users/users.service';
-import { SESSION_COOKIE } from './auth.guard';
+import { SESSION_COOKIE, sessionCookieOptions } from './session-cookie';
 import { AuthService } from './auth.service';
 import { ClientIp, CurrentPrincipal, PeopleOnly, Public, RequireRole } from './decorators';
 import { ChangePasswordDto, LoginDto, PreferencesDto, type SessionDto } from './dto/auth.dto';
@@ -29,13 +29,7 @@ export class AuthController {
   ) {}
 
   private cookieOptions(expires?: Date): CookieOptions {
-    return {
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: this.config.COOKIE_SECURE ?? this.config.NODE_ENV === 'production',
-      path: '/api',
-      expires,
-    };
+    return sessionCookieOptions(this.config, expires);
   }
 
   @Post('login')

@@ -2,17 +2,19 @@ import {
   type CanActivate,
   type ExecutionContext,
   ForbiddenException,
+  Inject,
   Injectable,
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { ApiTokensService } from '../tokens/api-tokens.service';
 import { PEOPLE_ONLY_KEY, PUBLIC_KEY, ROLE_KEY } from './decorators';
 import { hasRole, type Principal, type Role } from './roles';
+import { SESSION_COOKIE, sessionCookieOptions } from './session-cookie';
 import { SessionsService } from './sessions.service';
 
-export const SESSION_COOKIE = 'sieve_session';
 export const CSRF_HEADER = 'x-csrf-token';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -28,6 +30,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly sessions: SessionsService,
     private readonly tokens: ApiTokensService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -37,6 +40,15 @@ export class AuthGuard implements CanActivate {
     const principal = await this.authenticate(request);
     if (!principal) throw new UnauthorizedException('Sign in to continue');
     request.principal = principal;
+    if (principal.renewedUntil) {
+      // The session's idle expiry slid forward: so does the cookie's, or the browser would drop
+      // it at the first expiry and sign out someone who is working.
+      const token = (request.cookies as Record<string, string>)[SESSION_COOKIE];
+      context
+        .switchToHttp()
+        .getResponse<Response>()
+        .cookie(SESSION_COOKIE, token, sessionCookieOptions(this.config, principal.renewedUntil));
+    }
 
     const required = this.reflector.getAllAndOverride<Role | undefined>(ROLE_KEY, targets);
     if (!required) throw new ForbiddenException('This route has no access rule');

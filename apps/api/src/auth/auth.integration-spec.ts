@@ -333,6 +333,41 @@ describe('accounts, roles and the audit trail', () => {
       .expect(401);
   });
 
+  it('gives privileged roles a 30-minute idle timeout, and renews the cookie as the session slides', async () => {
+    const idleMinutes = async (userId: string) =>
+      Number(
+        (
+          await stack.db.query(
+            `SELECT round(extract(epoch FROM expires_at - now()) / 60) AS m FROM sessions WHERE user_id = $1`,
+            [userId],
+          )
+        ).rows[0].m,
+      );
+    const reviewer = await stack.signIn('reviewer');
+    const admin = await stack.signIn('admin');
+    const policyAdmin = await stack.signIn('policy_admin');
+    expect(await idleMinutes(reviewer.userId)).toBe(120);
+    expect(await idleMinutes(admin.userId)).toBe(30);
+    expect(await idleMinutes(policyAdmin.userId)).toBe(30);
+
+    // Two minutes later (as far as the session knows), a request slides the expiry and the
+    // browser gets the cookie again with the new expiry.
+    await stack.db.query(
+      `UPDATE sessions SET last_seen_at = now() - interval '2 minutes',
+                           expires_at = now() + interval '28 minutes' WHERE user_id = $1`,
+      [admin.userId],
+    );
+    const renewed = await admin.agent.get('/api/auth/me').expect(200);
+    const cookie = String(renewed.headers['set-cookie']);
+    expect(cookie).toMatch(/^sieve_session=.*HttpOnly.*SameSite=Strict/);
+    const expires = Date.parse(/Expires=([^;]+)/.exec(cookie)?.[1] ?? '');
+    expect(expires - Date.now()).toBeGreaterThan(29 * 60_000);
+    expect(await idleMinutes(admin.userId)).toBe(30);
+    // Within the minute, nothing is written and no cookie is sent.
+    const quiet = await admin.agent.get('/api/auth/me').expect(200);
+    expect(quiet.headers['set-cookie']).toBeUndefined();
+  });
+
   it('keeps at least one active admin', async () => {
     const admin = await stack.signIn('admin');
     const [{ n }] = (

@@ -12,4 +12,6 @@ export interface Principal {
   /** Only for cookie sessions: the token a write must echo in X-CSRF-Token. */
   csrfToken: string | null;
   sessionId: string | null;
+  /** Set when this request slid the session's idle expiry forward (the cookie follows). */
+  renewedUntil?: Date | null;
 }

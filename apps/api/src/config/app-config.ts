@@ -105,7 +105,13 @@ export const configSchema = z.object({
   EXPLAIN_MAX_OUTPUT_TOKENS: int(100, 32_000).default(1500),
 
   SESSION_IDLE_MINUTES: int(1, 7 * 24 * 60).default(120),
+  /** The idle timeout for policy admins and admins (ASVS L2: at most 30 minutes). */
+  SESSION_IDLE_MINUTES_PRIVILEGED: int(1, 7 * 24 * 60).default(30),
   SESSION_MAX_HOURS: int(1, 24 * 30).default(12),
+  /** Live streams (the queue's server-sent events) one person may hold open per api process. */
+  LIVE_STREAMS_PER_USER: int(1, 100).default(6),
+  /** How often an open live stream checks its session is still valid (logout here ends it at once). */
+  LIVE_STREAM_RECHECK_SECONDS: int(1, 600).default(15),
   /** Secure cookies; on by default in production. */
   COOKIE_SECURE: bool.optional(),
   /** Behind a reverse proxy (nginx in docker-compose): take the client IP from X-Forwarded-For. */
@@ -130,6 +136,10 @@ export const configSchema = z.object({
 
   /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** GET /metrics without a token: allowed by default, except in production (where only a scraper should reach it). */
+  METRICS_PUBLIC: bool.optional(),
+  /** The OpenAPI viewer at /api/docs: on by default, except in production (docs/openapi.json has the same). */
+  API_DOCS_ENABLED: bool.optional(),
 
   /**
    * Scores reach backtest histograms this long after they are stored. Every api query is cut off

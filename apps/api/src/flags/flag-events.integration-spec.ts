@@ -6,7 +6,7 @@ import { FlagEventsService } from './flag-events.service';
 describe('live flag events (Postgres LISTEN/NOTIFY → server-sent events)', () => {
   let stack: Awaited<ReturnType<typeof startTestStack>>;
   beforeAll(async () => {
-    stack = await startTestStack({ INGEST_ENABLED: 'false' });
+    stack = await startTestStack({ INGEST_ENABLED: 'false', LIVE_STREAMS_PER_USER: '2' });
   });
   afterAll(() => stack?.stop());
 
@@ -58,5 +58,45 @@ describe('live flag events (Postgres LISTEN/NOTIFY → server-sent events)', () 
     controller.abort();
     expect(text).toContain('event: flag.updated\n');
     expect(text).toContain(`data: {"type":"flag.updated","ids":["${flag.id}"]}`);
+  });
+
+  async function openStream(cookie: string) {
+    const server = stack.app.getHttpServer() as import('node:http').Server;
+    if (!server.listening)
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as import('node:net').AddressInfo;
+    const controller = new AbortController();
+    const response = await fetch(`http://127.0.0.1:${port}/api/flags/events`, {
+      headers: { cookie },
+      signal: controller.signal,
+    });
+    return { response, close: () => controller.abort() };
+  }
+
+  it('ends a stream when its session signs out, and refuses more than the per-person cap', async () => {
+    const viewer = await stack.signIn('viewer');
+    const first = await openStream(viewer.cookie);
+    const second = await openStream(viewer.cookie);
+    expect([first.response.status, second.response.status]).toEqual([200, 200]);
+    const third = await openStream(viewer.cookie);
+    expect(third.response.status).toBe(429);
+    expect(((await third.response.json()) as { message: string }).message).toMatch(
+      /At most 2 live streams/,
+    );
+    // Closing one makes room for another.
+    second.close();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const again = await openStream(viewer.cookie);
+    expect(again.response.status).toBe(200);
+    again.close();
+
+    await viewer.agent.post('/api/auth/logout').set('x-csrf-token', viewer.csrfToken).expect(204);
+    const reader = (first.response.body as ReadableStream<Uint8Array>).getReader();
+    const ended = async () => {
+      for (;;) if ((await reader.read()).done) return 'ended';
+    };
+    const waited = new Promise((resolve) => setTimeout(() => resolve('still open'), 3000));
+    expect(await Promise.race([ended(), waited])).toBe('ended');
+    first.close();
   });
 });

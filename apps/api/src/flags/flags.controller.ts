@@ -14,6 +14,7 @@ import {
 } from '@nestjs/common';
 import { interval, map, merge, type Observable } from 'rxjs';
 import { ClientIp, CurrentPrincipal, RequireRole } from '../auth/decorators';
+import { LiveStreamsService } from '../auth/live-streams.service';
 import type { Principal } from '../auth/roles';
 import type {
   BulkResultDto,
@@ -39,15 +40,22 @@ export class FlagsController {
     private readonly flags: FlagsService,
     private readonly review: ReviewService,
     private readonly flagEvents: FlagEventsService,
+    private readonly liveStreams: LiveStreamsService,
   ) {}
 
-  /** Live updates for the queue: `flag.created` and `flag.updated` events, and a keep-alive. */
+  /**
+   * Live updates for the queue: `flag.created` and `flag.updated` events, and a keep-alive. The
+   * stream ends with the session that opened it; a person may hold a few at once (429 beyond).
+   */
   @Sse('events')
   @RequireRole('viewer')
-  events(): Observable<MessageEvent> {
-    return merge(
-      this.flagEvents.events.pipe(map((event) => ({ type: event.type, data: event }))),
-      interval(25_000).pipe(map(() => ({ type: 'ping', data: {} }))),
+  events(@CurrentPrincipal() who: Principal): Observable<MessageEvent> {
+    return this.liveStreams.guard(
+      who,
+      merge(
+        this.flagEvents.events.pipe(map((event) => ({ type: event.type, data: event }))),
+        interval(25_000).pipe(map(() => ({ type: 'ping', data: {} }))),
+      ),
     );
   }
 

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { SessionsModule } from '../auth/sessions.module';
 import { PoliciesModule } from '../policies/policies.module';
 import { DecisionOutbox } from './decision-outbox';
 import { DecisionOutboxRelay } from './decision-outbox.relay';
@@ -9,7 +10,7 @@ import { FlagsService } from './flags.service';
 import { ReviewService } from './review.service';
 
 @Module({
-  imports: [PoliciesModule],
+  imports: [PoliciesModule, SessionsModule],
   controllers: [FlagsController],
   providers: [
     FlagsService,

@@ -38,5 +38,12 @@ describe('demo accounts in production', () => {
       `SELECT count(*)::int AS n FROM audit_log WHERE action = 'user.disabled' AND actor_label = 'system'`,
     );
     expect(audit.rows[0].n).toBe(3);
+
+    // Production closes what is open by default elsewhere: /metrics without its token, /api/docs.
+    const scrape = await request(production.getHttpServer()).get('/metrics').expect(403);
+    expect(scrape.body.message).toMatch(/set METRICS_TOKEN/);
+    await request(production.getHttpServer()).get('/api/docs').expect(404);
+    await request(production.getHttpServer()).get('/api/docs/openapi.json').expect(404);
+    await request(stack.app.getHttpServer()).get('/metrics').expect(200);
   });
 });

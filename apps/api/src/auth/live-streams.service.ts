@@ -1,0 +1,75 @@
+import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  defer,
+  filter,
+  finalize,
+  from,
+  interval,
+  merge,
+  type Observable,
+  switchMap,
+  takeUntil,
+} from 'rxjs';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import type { Principal } from './roles';
+import { SessionsService } from './sessions.service';
+
+/**
+ * Long-lived responses (server-sent events) are authorised once, when they open. This keeps them
+ * honest afterwards: each person has at most LIVE_STREAMS_PER_USER open per process, and a stream
+ * ends at once when its session is signed out or revoked here, and within
+ * LIVE_STREAM_RECHECK_SECONDS when it ended any other way (another replica, expiry, a disabled
+ * user, a revoked token).
+ */
+@Injectable()
+export class LiveStreamsService {
+  private readonly open = new Map<string, number>();
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly sessions: SessionsService,
+  ) {}
+
+  /** `source` for as long as `who` may see it; throws 429 over the per-person cap. */
+  guard<T>(who: Principal, source: Observable<T>): Observable<T> {
+    const count = this.open.get(who.id) ?? 0;
+    if (count >= this.config.LIVE_STREAMS_PER_USER)
+      throw new HttpException(
+        {
+          message: `At most ${this.config.LIVE_STREAMS_PER_USER} live streams per person: close another tab or window first`,
+        },
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
+    this.open.set(who.id, count + 1);
+    const revokedHere = this.sessions.revocations.pipe(
+      filter((r) => ('sessionId' in r ? r.sessionId === who.sessionId : r.userId === who.id)),
+    );
+    const endedElsewhere = interval(this.config.LIVE_STREAM_RECHECK_SECONDS * 1000).pipe(
+      switchMap(() => from(this.stillValid(who))),
+      filter((valid) => !valid),
+    );
+    return defer(() => source).pipe(
+      takeUntil(merge(revokedHere, endedElsewhere)),
+      finalize(() => {
+        const left = (this.open.get(who.id) ?? 1) - 1;
+        if (left > 0) this.open.set(who.id, left);
+        else this.open.delete(who.id);
+      }),
+    );
+  }
+
+  private async stillValid(who: Principal): Promise<boolean> {
+    if (who.kind === 'user') return this.sessions.isActive(who.sessionId ?? '');
+    // A token's principal id is its service account (tokens/api-tokens.service.ts).
+    const rows: unknown[] = await this.db.query(
+      `SELECT 1 FROM api_tokens t LEFT JOIN users creator ON creator.id = t.created_by
+        WHERE t.actor_user_id = $1 AND t.revoked_at IS NULL
+          AND (t.expires_at IS NULL OR t.expires_at > now()) AND NOT COALESCE(creator.disabled, false)`,
+      [who.id],
+    );
+    return rows.length > 0;
+  }
+}
