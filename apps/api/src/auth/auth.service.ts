@@ -2,7 +2,7 @@ import { HttpException, HttpStatus, Injectable, UnauthorizedException } from '@n
 import { AuditService } from '../audit/audit.service';
 import { toDto } from '../users/users.service';
 import { UsersService } from '../users/users.service';
-import { LoginThrottleService } from './login-throttle.service';
+import { auditsFailure, LoginThrottleService } from './login-throttle.service';
 import { decoyPasswordHash, verifyPassword } from './passwords';
 import type { Principal } from './roles';
 import { SessionsService } from './sessions.service';
@@ -30,7 +30,9 @@ export class AuthService {
   ): Promise<{ user: UserDto; session: NewSession }> {
     const gate = await this.throttle.reserve(email, ip);
     if (!gate.allowed) {
-      await this.audit.record({ actor: { label: email }, action: 'auth.login_locked', ip });
+      // Once per window, not per refused attempt: refusals cost no audit row to cause.
+      if (gate.firstRefusal)
+        await this.audit.record({ actor: { label: email }, action: 'auth.login_locked', ip });
       throw new HttpException({ message: LOGIN_LOCKED }, HttpStatus.TOO_MANY_REQUESTS);
     }
     if (gate.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, gate.delayMs));
@@ -38,14 +40,16 @@ export class AuthService {
     // Verify against a decoy when there is no such user: the same work, the same time.
     const valid = await verifyPassword(user?.passwordHash ?? (await decoyPasswordHash()), password);
     if (!user || !valid || user.disabled || user.kind !== 'person') {
-      await this.throttle.recordFailure(email);
-      await this.audit.record({
-        actor: { label: email, id: user?.id ?? null },
-        action: 'auth.login_failed',
-        objectType: 'user',
-        objectId: user?.id,
-        ip,
-      });
+      const failures = await this.throttle.recordFailure(email);
+      if (auditsFailure(failures))
+        await this.audit.record({
+          actor: { label: email, id: user?.id ?? null },
+          action: 'auth.login_failed',
+          objectType: 'user',
+          objectId: user?.id,
+          ip,
+          details: { failuresInWindow: failures },
+        });
       throw new UnauthorizedException(LOGIN_FAILED);
     }
     await this.throttle.recordSuccess(email, ip);

@@ -54,4 +54,21 @@ describe('login throttle', () => {
     // The attacker's address stays locked on that account.
     await login(owner.email, owner.password, '198.51.100.9').expect(429);
   });
+
+  it('writes one audit entry per lock, not one per refused attempt', async () => {
+    const target = await stack.signIn('reviewer');
+    for (let i = 0; i < 5; i++)
+      await login(target.email, `spray-${i}`, '203.0.113.100').expect(401);
+    for (let i = 0; i < 20; i++)
+      await login(target.email, `spray-more-${i}`, '203.0.113.100').expect(429);
+    const { rows } = await stack.db.query(
+      `SELECT action, count(*)::int AS n FROM audit_log WHERE actor_label = $1 GROUP BY action ORDER BY action`,
+      [target.email],
+    );
+    expect(rows).toEqual([
+      { action: 'auth.login', n: 1 },
+      { action: 'auth.login_failed', n: 5 },
+      { action: 'auth.login_locked', n: 1 },
+    ]);
+  });
 });

@@ -8,7 +8,17 @@ export interface LoginGate {
   allowed: boolean;
   /** How long to wait before checking the password: grows with the account's recent failures. */
   delayMs: number;
+  /** This is the first refused attempt of its window (the one worth an audit entry). */
+  firstRefusal: boolean;
 }
+
+/**
+ * Whether the n-th failure on an account in a window goes to the audit log: every one up to
+ * AUDITED_FAILURES, then only the 32nd, 64th, 128th… with their count, so a distributed guessing
+ * run leaves a trail without filling the log.
+ */
+const AUDITED_FAILURES = 20;
+export const auditsFailure = (n: number) => n <= AUDITED_FAILURES || (n & (n - 1)) === 0;
 
 /** The longest wait before a password is checked, however many failures an account has. */
 const MAX_DELAY_MS = 8_000;
@@ -47,12 +57,21 @@ export class LoginThrottleService {
     const allowed =
       counts[0] <= this.config.LOGIN_MAX_FAILURES_PER_ACCOUNT &&
       counts[1] <= this.config.LOGIN_MAX_FAILURES_PER_IP;
-    return { allowed, delayMs: allowed ? await this.delayFor(email) : 0 };
+    return {
+      allowed,
+      delayMs: allowed ? await this.delayFor(email) : 0,
+      firstRefusal:
+        counts[0] === this.config.LOGIN_MAX_FAILURES_PER_ACCOUNT + 1 ||
+        counts[1] === this.config.LOGIN_MAX_FAILURES_PER_IP + 1,
+    };
   }
 
-  /** A wrong password (or no such account): the account's failures from every client. */
-  async recordFailure(email: string): Promise<void> {
-    await this.count(this.accountKey(email), NEVER_LOCKED);
+  /**
+   * A wrong password (or no such account): the account's failures from every client. Returns
+   * their number in the current window.
+   */
+  recordFailure(email: string): Promise<number> {
+    return this.count(this.accountKey(email), NEVER_LOCKED);
   }
 
   /**
