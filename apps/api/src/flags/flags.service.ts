@@ -32,6 +32,10 @@ const COUNTS_FRESH_MS = 2000;
 /** Similar past decisions are looked for among this many recently flagged decided items. */
 const SIMILAR_CANDIDATES = 5000;
 const SIMILAR_MIN = 0.4;
+/** Texts are compared on their beginning: trigram similarity costs grow with the text. */
+const SIMILAR_PREFIX_CHARS = 1000;
+/** A flag's similar past decisions are searched at most this often (many views, one query). */
+const SIMILAR_FRESH_MS = 60_000;
 /** The most a flag's first view spends finding highlights in its post (then it says how far it got). */
 const HIGHLIGHT_BUDGET_MS = 25;
 
@@ -92,6 +96,13 @@ export class FlagsService {
     allowStale: true,
     noDeleteOnStaleGet: true,
     fetchMethod: (_key, _stale, { context }) => this.countNow(context),
+  });
+
+  /** Per flag; concurrent views of one flag share a single search. */
+  private readonly similarCache = new LRUCache<string, FlagContextDto['similarDecided']>({
+    max: 2000,
+    ttl: SIMILAR_FRESH_MS,
+    fetchMethod: (flagId) => this.searchSimilarDecided(flagId),
   });
 
   constructor(
@@ -311,34 +322,40 @@ export class FlagsService {
        LIMIT 10`,
         [id],
       );
-    const similarDecided: Dated<FlagContextDto['similarDecided'][number], 'decidedAt'>[] =
+    return {
+      authorRecent: authorRecent.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })),
+      similarDecided: (await this.similarCache.fetch(id)) ?? [],
+    };
+  }
+
+  /** Decided flags whose text is like this one's, among the most recent SIMILAR_CANDIDATES. */
+  private async searchSimilarDecided(flagId: string): Promise<FlagContextDto['similarDecided']> {
+    const rows: Dated<FlagContextDto['similarDecided'][number], 'decidedAt'>[] =
       await this.db.query(
         `WITH this AS (
-         SELECT e.text FROM flags f JOIN scored_events e ON e.id = f.scored_event_id WHERE f.id = $1),
+         SELECT left(e.text, ${SIMILAR_PREFIX_CHARS}) AS text
+         FROM flags f JOIN scored_events e ON e.id = f.scored_event_id WHERE f.id = $1),
        recent AS (
          SELECT f.id, f.final_action, f.decided_at, e.text
          FROM flags f JOIN scored_events e ON e.id = f.scored_event_id
          WHERE f.status = 'decided' AND f.id <> $1
          ORDER BY f.created_at DESC
-         LIMIT ${SIMILAR_CANDIDATES})
-       SELECT r.id AS "flagId", left(r.text, 280) AS text, r.final_action AS "finalAction",
-              r.decided_at AS "decidedAt", round(similarity(r.text, this.text)::numeric, 2)::float AS similarity,
+         LIMIT ${SIMILAR_CANDIDATES}),
+       scored AS (
+         SELECT r.*, similarity(left(r.text, ${SIMILAR_PREFIX_CHARS}), this.text) AS similarity
+         FROM recent r, this)
+       SELECT s.id AS "flagId", left(s.text, 280) AS text, s.final_action AS "finalAction",
+              s.decided_at AS "decidedAt", round(s.similarity::numeric, 2)::float AS similarity,
               (SELECT d.reason FROM flag_decisions d
-                WHERE d.flag_id = r.id AND d.undone_at IS NULL AND d.action <> 'escalate'
+                WHERE d.flag_id = s.id AND d.undone_at IS NULL AND d.action <> 'escalate'
                 ORDER BY d.created_at DESC LIMIT 1) AS reason
-       FROM recent r, this
-       WHERE similarity(r.text, this.text) >= ${SIMILAR_MIN}
-       ORDER BY similarity DESC, r.decided_at DESC
+       FROM scored s
+       WHERE s.similarity >= ${SIMILAR_MIN}
+       ORDER BY s.similarity DESC, s.decided_at DESC
        LIMIT 5`,
-        [id],
+        [flagId],
       );
-    return {
-      authorRecent: authorRecent.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })),
-      similarDecided: similarDecided.map((r) => ({
-        ...r,
-        decidedAt: r.decidedAt?.toISOString() ?? null,
-      })),
-    };
+    return rows.map((r) => ({ ...r, decidedAt: r.decidedAt?.toISOString() ?? null }));
   }
 }
 

@@ -226,6 +226,11 @@ describe('review workflow: claims, decisions, undo, notes, bulk', () => {
       }),
     ]);
     expect(similar.body.similarDecided[0].similarity).toBeGreaterThan(0.8);
+    // Searched once per minute per flag, not on every view: a decision made since shows later.
+    const another = await stack.seedFlag('Wire 500 euros to account 12345 or your family pays.');
+    await post(alice, `/api/flags/${another.id}/decision`, remove).expect(201);
+    const cached = await alice.agent.get(`/api/flags/${repost.id}/context`).expect(200);
+    expect(cached.body.similarDecided).toEqual(similar.body.similarDecided);
 
     expect((await alice.agent.get('/api/auth/me').expect(200)).body.user.preferences).toEqual({
       blurSensitive: true,
