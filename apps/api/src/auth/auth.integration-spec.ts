@@ -368,6 +368,18 @@ describe('accounts, roles and the audit trail', () => {
     expect(quiet.headers['set-cookie']).toBeUndefined();
   });
 
+  it('limits each client address per route and minute, but never health probes', async () => {
+    const limited = request(
+      (await stack.startAnotherApp({ RATE_LIMIT_PER_MINUTE: '3' })).getHttpServer(),
+    );
+    for (let i = 0; i < 3; i++) await limited.get('/api/auth/me').expect(401);
+    const refused = await limited.get('/api/auth/me').expect(429);
+    expect(refused.body).toMatchObject({ statusCode: 429 });
+    // Another route has its own count; probes are never limited.
+    await limited.get('/api/system').expect(401);
+    for (let i = 0; i < 5; i++) await limited.get('/api/health/live').expect(200);
+  });
+
   it('keeps at least one active admin', async () => {
     const admin = await stack.signIn('admin');
     const [{ n }] = (

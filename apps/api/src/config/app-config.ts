@@ -116,6 +116,8 @@ export const configSchema = z.object({
   COOKIE_SECURE: bool.optional(),
   /** Behind a reverse proxy (nginx in docker-compose): take the client IP from X-Forwarded-For. */
   TRUST_PROXY: bool.default(false),
+  /** Requests one client address may make to one route per minute, per api process; 0 turns it off. */
+  RATE_LIMIT_PER_MINUTE: int(0, 1_000_000).default(1200),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: int(1, 1000).default(5),
   LOGIN_MAX_FAILURES_PER_IP: int(1, 10_000).default(20),
   LOGIN_LOCK_MINUTES: int(1, 24 * 60).default(15),

@@ -1,3 +1,4 @@
+import { SkipThrottle } from '@nestjs/throttler';
 import { Controller, Get } from '@nestjs/common';
 import {
   HealthCheck,
@@ -15,6 +16,8 @@ import { ScoringService } from '../scoring/scoring.service';
  * Liveness and readiness for orchestrators (Terminus). Body on both success and failure (503):
  * `{ status, info, error, details }` with one entry per check.
  */
+// Probes and scrapers poll; they are not clients to slow down.
+@SkipThrottle()
 @Controller('health')
 @Public()
 export class HealthController {

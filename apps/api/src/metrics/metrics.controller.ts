@@ -1,3 +1,4 @@
+import { SkipThrottle } from '@nestjs/throttler';
 import {
   Controller,
   ForbiddenException,
@@ -17,6 +18,8 @@ import { MetricsService } from './metrics.service';
  * Prometheus scrape endpoint, outside the /api prefix. Behind METRICS_TOKEN when it is set; in
  * production, closed without it unless METRICS_PUBLIC=true says only the scraper can reach it.
  */
+// Probes and scrapers poll; they are not clients to slow down.
+@SkipThrottle()
 @Controller('metrics')
 @Public()
 export class MetricsController {
