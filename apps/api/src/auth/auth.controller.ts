@@ -13,6 +13,7 @@ import {
 import type { CookieOptions, Request, Response } from 'express';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { UsersService, toDto } from '../users/users.service';
+import { assertStrongPassword } from './passwords';
 import { SESSION_COOKIE, sessionCookieOptions } from './session-cookie';
 import { AuthService } from './auth.service';
 import { ClientIp, CurrentPrincipal, PeopleOnly, Public, RequireRole } from './decorators';
@@ -91,11 +92,12 @@ export class AuthController {
   @RequireRole('viewer')
   @PeopleOnly()
   @HttpCode(HttpStatus.NO_CONTENT)
-  changePassword(
+  async changePassword(
     @Body() body: ChangePasswordDto,
     @CurrentPrincipal() principal: Principal,
     @ClientIp() ip: string,
   ): Promise<void> {
+    await assertStrongPassword(body.newPassword, [principal.label], 'newPassword');
     return this.auth.changePassword(principal, body.currentPassword, body.newPassword, ip);
   }
 }

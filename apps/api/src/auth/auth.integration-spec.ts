@@ -380,6 +380,39 @@ describe('accounts, roles and the audit trail', () => {
     for (let i = 0; i < 5; i++) await limited.get('/api/health/live').expect(200);
   });
 
+  it('refuses common and easily guessed passwords, saying why', async () => {
+    const admin = await stack.signIn('admin');
+    const weak = await admin.agent
+      .post('/api/users')
+      .set('x-csrf-token', admin.csrfToken)
+      .send({
+        email: 'weak@x.test',
+        displayName: 'Weak',
+        role: 'viewer',
+        password: 'password123456',
+      })
+      .expect(422);
+    expect(weak.body.details).toEqual([
+      { field: 'password', errors: [expect.stringMatching(/too easy to guess/)] },
+    ]);
+    const own = await admin.agent
+      .post('/api/auth/password')
+      .set('x-csrf-token', admin.csrfToken)
+      .send({ currentPassword: admin.password, newPassword: 'qwertyuiop123' })
+      .expect(422);
+    expect(own.body.details[0].field).toBe('newPassword');
+    await admin.agent
+      .post('/api/users')
+      .set('x-csrf-token', admin.csrfToken)
+      .send({
+        email: 'strong@x.test',
+        displayName: 'Strong',
+        role: 'viewer',
+        password: 'violet tram under the quiet harbour',
+      })
+      .expect(201);
+  });
+
   it('keeps at least one active admin', async () => {
     const admin = await stack.signIn('admin');
     const [{ n }] = (

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { assertStrongPassword } from '../auth/passwords';
 import { ClientIp, CurrentPrincipal, PeopleOnly, RequireRole } from '../auth/decorators';
 import type { Principal } from '../auth/roles';
 import { CreateUserDto, UpdateUserDto, type UserDto } from './dto/user.dto';
@@ -16,11 +17,12 @@ export class UsersController {
   }
 
   @Post()
-  create(
+  async create(
     @Body() body: CreateUserDto,
     @CurrentPrincipal() actor: Principal,
     @ClientIp() ip: string,
   ): Promise<UserDto> {
+    await assertStrongPassword(body.password, [body.email, body.displayName]);
     return this.users.create(body, actor, ip);
   }
 
