@@ -7,7 +7,10 @@ const names = MISTRAL_MODERATION_2603.categories.map((c) => c.name);
 describe('offlineHighlights', () => {
   it('finds the same spans as the scorer, also across window boundaries', () => {
     const tail = 'I will kill you, write to jane.doe@example.org';
-    const expected = scoreOffline(`x x x ${tail}`, names).evidence.map((e) => [e.category, e.match]);
+    const expected = scoreOffline(`x x x ${tail}`, names).evidence.map((e) => [
+      e.category,
+      e.match,
+    ]);
     for (const offset of [0, 5, 10, 640, 700]) {
       const filler = 'x '.repeat((HIGHLIGHT_WINDOW_CHARS - offset) / 2);
       const text = `${filler}${tail}${' y'.repeat(HIGHLIGHT_WINDOW_CHARS)}`;
