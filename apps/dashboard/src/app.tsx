@@ -5,6 +5,7 @@ import { ScorerBanner } from './components/scorer-banner';
 import { ShortcutHelp } from './components/shortcut-help';
 import { AuditPage } from './features/admin/audit-page';
 import { UsersPage } from './features/admin/users-page';
+import { LastDecisionProvider, UndoToast } from './features/review/last-decision';
 import { PoliciesPage } from './features/policies/policies-page';
 import { useFlagEvents } from './hooks/use-flag-events';
 import { useLogout, useSession } from './hooks/use-session';
@@ -47,72 +48,78 @@ export function App() {
   const session = useSession();
   useFlagEvents(!!session.data);
   return (
-    <div className="app">
-      <TopBar />
-      {session.data && <ScorerBanner />}
-      {session.data && <ShortcutHelp />}
-      <main>
-        <Routes>
-          <Route path="/login" element={<LoginPage />} />
-          <Route
-            path="/"
-            element={
-              <RequireRole minRole="viewer">
-                <QueuePage />
-              </RequireRole>
-            }
-          />
-          <Route
-            path="/flags/:id"
-            element={
-              <RequireRole minRole="viewer">
-                <FlagPage />
-              </RequireRole>
-            }
-          />
-          <Route
-            path="/stats"
-            element={
-              <RequireRole minRole="viewer">
-                <StatsPage />
-              </RequireRole>
-            }
-          />
-          <Route
-            path="/policies"
-            element={
-              <RequireRole minRole="viewer">
-                <PoliciesPage />
-              </RequireRole>
-            }
-          />
-          <Route
-            path="/account"
-            element={
-              <RequireRole minRole="viewer">
-                <AccountPage />
-              </RequireRole>
-            }
-          />
-          <Route
-            path="/admin/users"
-            element={
-              <RequireRole minRole="admin">
-                <UsersPage />
-              </RequireRole>
-            }
-          />
-          <Route
-            path="/admin/audit"
-            element={
-              <RequireRole minRole="admin">
-                <AuditPage />
-              </RequireRole>
-            }
-          />
-          <Route path="*" element={<p>Page not found.</p>} />
-        </Routes>
-      </main>
-    </div>
+    <LastDecisionProvider>
+      <div className="app">
+        <a href="#main" className="skip-link">
+          Skip to content
+        </a>
+        <TopBar />
+        {session.data && <ScorerBanner />}
+        {session.data && <ShortcutHelp />}
+        {session.data && <UndoToast />}
+        <main id="main" tabIndex={-1}>
+          <Routes>
+            <Route path="/login" element={<LoginPage />} />
+            <Route
+              path="/"
+              element={
+                <RequireRole minRole="viewer">
+                  <QueuePage />
+                </RequireRole>
+              }
+            />
+            <Route
+              path="/flags/:id"
+              element={
+                <RequireRole minRole="viewer">
+                  <FlagPage />
+                </RequireRole>
+              }
+            />
+            <Route
+              path="/stats"
+              element={
+                <RequireRole minRole="viewer">
+                  <StatsPage />
+                </RequireRole>
+              }
+            />
+            <Route
+              path="/policies"
+              element={
+                <RequireRole minRole="viewer">
+                  <PoliciesPage />
+                </RequireRole>
+              }
+            />
+            <Route
+              path="/account"
+              element={
+                <RequireRole minRole="viewer">
+                  <AccountPage />
+                </RequireRole>
+              }
+            />
+            <Route
+              path="/admin/users"
+              element={
+                <RequireRole minRole="admin">
+                  <UsersPage />
+                </RequireRole>
+              }
+            />
+            <Route
+              path="/admin/audit"
+              element={
+                <RequireRole minRole="admin">
+                  <AuditPage />
+                </RequireRole>
+              }
+            />
+            <Route path="*" element={<p>Page not found.</p>} />
+          </Routes>
+        </main>
+      </div>
+    </LastDecisionProvider>
   );
 }

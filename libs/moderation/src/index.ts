@@ -8,5 +8,6 @@ export * from './lib/offline/highlights';
 export * from './lib/decision-message';
 export * from './lib/explanation';
 export * from './lib/explanation-checks';
+export * from './lib/reason-suggestion';
 export * from './lib/scoring-text';
 export * from './lib/backtest';

@@ -38,6 +38,7 @@ import { ScoreNormalizedTexts1764172800000 } from './migrations/1764172800000-Sc
 import { TokenActors1764180000000 } from './migrations/1764180000000-TokenActors';
 import { CheckedExplanations1764187200000 } from './migrations/1764187200000-CheckedExplanations';
 import { StoredHighlights1764194400000 } from './migrations/1764194400000-StoredHighlights';
+import { DecidedUnrevealed1764201600000 } from './migrations/1764201600000-DecidedUnrevealed';
 
 /**
  * Every table's entity, each in the module that owns the table (docs/architecture.md). They
@@ -85,6 +86,7 @@ export const MIGRATIONS = [
   TokenActors1764180000000,
   CheckedExplanations1764187200000,
   StoredHighlights1764194400000,
+  DecidedUnrevealed1764201600000,
 ];
 
 /** The one description of the database, shared by Nest, the migration command and tests. */

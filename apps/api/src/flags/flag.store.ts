@@ -137,7 +137,7 @@ export class FlagStore {
     tx: EntityManager,
     flag: LockedFlag,
     reviewer: Actor,
-    decision: { action: ReviewerAction; reason: string; note?: string },
+    decision: { action: ReviewerAction; reason: string; note?: string; contentRevealed?: boolean },
   ): Promise<{ decisionId: string; status: FlagStatus }> {
     const decided = decision.action !== 'escalate';
     const next: FlagStatus = decided ? 'decided' : 'escalated';
@@ -161,6 +161,7 @@ export class FlagStore {
         action: decision.action,
         reason: decision.reason,
         note: decision.note ?? null,
+        contentRevealed: decision.contentRevealed ?? null,
         statusBefore: flag.status,
       }),
     );

@@ -85,7 +85,13 @@ describe('review workflow: claims, decisions, undo, notes, bulk', () => {
     const decided = await post(alice, `/api/flags/${flag.id}/decision`, {
       ...remove,
       note: 'clear threat',
+      contentRevealed: false,
     }).expect(201);
+    // Decided with the post blurred: recorded with the decision and shown in its history.
+    const recorded = await alice.agent.get(`/api/flags/${flag.id}`).expect(200);
+    expect(recorded.body.decisions).toEqual([
+      expect.objectContaining({ action: 'remove', contentRevealed: false }),
+    ]);
     const message = await eventually('the reviewer decision on the topic', async () =>
       stack.collected.decisions
         .map((m) => JSON.parse(m.value ?? '{}') as ReviewerDecisionMessage)

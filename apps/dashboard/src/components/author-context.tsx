@@ -5,7 +5,16 @@ import { timeAgo } from './format';
 const OUTCOME: Record<string, string> = { approve: 'approved', remove: 'removed' };
 
 /** The author's other recent posts on this source and what happened to each. */
-export function AuthorContext({ flagId, authorId }: { flagId: string; authorId: string }) {
+export function AuthorContext({
+  flagId,
+  authorId,
+  blurred = false,
+}: {
+  flagId: string;
+  authorId: string;
+  /** While the item's post is blurred, so are the same author's other posts. */
+  blurred?: boolean;
+}) {
   const context = useFlagContext(flagId);
   const recent = context.data?.authorRecent ?? [];
   return (
@@ -18,7 +27,13 @@ export function AuthorContext({ flagId, authorId }: { flagId: string; authorId: 
         {recent.map((e) => (
           <li key={e.eventId}>
             <span className="muted small">{timeAgo(e.createdAt)}</span>{' '}
-            {e.flagId ? <Link to={`/flags/${e.flagId}`}>{e.text}</Link> : <span>{e.text}</span>}{' '}
+            {e.flagId ? (
+              <Link to={`/flags/${e.flagId}`} className={blurred ? 'blurred-inline' : undefined}>
+                {e.text}
+              </Link>
+            ) : (
+              <span className={blurred ? 'blurred-inline' : undefined}>{e.text}</span>
+            )}{' '}
             <span className={`badge badge-${e.finalAction ? 'decided' : (e.status ?? 'allowed')}`}>
               {e.finalAction ? OUTCOME[e.finalAction] : e.status ? e.status : 'not flagged'}
             </span>

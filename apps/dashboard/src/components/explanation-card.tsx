@@ -32,8 +32,15 @@ function Warnings({ warnings }: { warnings: ExplanationWarning[] }) {
  * A checked explanation. Everything the model writes is rendered as text: it may echo the post,
  * which is untrusted.
  */
-export function ExplanationCardView({ explanation }: { explanation: ExplanationDto }) {
+export function ExplanationCardView({
+  explanation,
+  blurQuotes = false,
+}: {
+  explanation: ExplanationDto;
+  blurQuotes?: boolean;
+}) {
   const label = useCategoryLabel();
+  const quoteClass = blurQuotes ? 'quote blurred-inline' : 'quote';
   return (
     <>
       <Warnings warnings={explanation.card.warnings} />
@@ -48,7 +55,7 @@ export function ExplanationCardView({ explanation }: { explanation: ExplanationD
             <span className="muted small">confidence {percent(c.confidence)}</span>
             <p>{c.rationale}</p>
             {c.quotes.map((q) => (
-              <q key={q} className="quote">
+              <q key={q} className={quoteClass}>
                 {q}
               </q>
             ))}
@@ -61,7 +68,7 @@ export function ExplanationCardView({ explanation }: { explanation: ExplanationD
           <Warnings warnings={f.warnings} />
           <p>{f.answer}</p>
           {f.quotes.map((q) => (
-            <q key={q} className="quote">
+            <q key={q} className={quoteClass}>
               {q}
             </q>
           ))}

@@ -8,7 +8,16 @@ import { ExplanationCardView } from './explanation-card';
  * "Why was this flagged?": while the model writes, only its progress is shown; the answer
  * appears once the api has checked it (schema, quotes, warnings).
  */
-export function ExplanationPanel({ flagId, canAsk }: { flagId: string; canAsk: boolean }) {
+export function ExplanationPanel({
+  flagId,
+  canAsk,
+  blurQuotes = false,
+}: {
+  flagId: string;
+  canAsk: boolean;
+  /** The post is blurred (wellness setting): so are the model's quotes of it. */
+  blurQuotes?: boolean;
+}) {
   const { stored, replace } = useExplanation(flagId);
   const [received, setReceived] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -64,7 +73,7 @@ export function ExplanationPanel({ flagId, canAsk }: { flagId: string; canAsk: b
       )}
       {explanation && !busy && (
         <div className="card" data-testid="explanation-card">
-          <ExplanationCardView explanation={explanation} />
+          <ExplanationCardView explanation={explanation} blurQuotes={blurQuotes} />
           {canAsk && (
             <form onSubmit={ask} className="ask">
               <input

@@ -4,6 +4,7 @@ import { MemoryRouter, Route, Routes } from 'react-router-dom';
 import type { FlagDetailDto } from '@sieve/contracts';
 import { queryKeys } from '../hooks/query-keys';
 import { reviewerSession, SYSTEM_INFO } from '../testing/render';
+import { LastDecisionProvider } from '../features/review/last-decision';
 import { FlagPage } from './flag-page';
 
 const ID = '00000000-0000-4000-8000-000000000001';
@@ -44,6 +45,7 @@ const detail: FlagDetailDto = {
       reviewer: 'Omar',
       createdAt: new Date(Date.now() - 30_000).toISOString(),
       undoneAt: new Date(Date.now() - 20_000).toISOString(),
+      contentRevealed: null,
     },
   ],
   notes: [
@@ -121,7 +123,14 @@ function renderItem(options: { blur?: boolean; answers?: Record<string, Answer> 
     <QueryClientProvider client={client}>
       <MemoryRouter initialEntries={[`/flags/${ID}`]}>
         <Routes>
-          <Route path="/flags/:id" element={<FlagPage />} />
+          <Route
+            path="/flags/:id"
+            element={
+              <LastDecisionProvider>
+                <FlagPage />
+              </LastDecisionProvider>
+            }
+          />
         </Routes>
       </MemoryRouter>
     </QueryClientProvider>,
@@ -163,15 +172,15 @@ describe('FlagPage (the item view)', () => {
     expect(post.className).not.toContain('blurred');
   });
 
-  it('decides from the keyboard and offers undo', async () => {
+  it('decides from the keyboard, saying whether the post was seen, and offers the next item', async () => {
     const calls = renderItem();
     await screen.findByRole('button', { name: /Approve/ });
     key('r');
     key('1');
     key('Enter');
-    expect((await screen.findByTestId('decided')).textContent).toContain('Removed · Spam');
+    expect((await screen.findByTestId('decided-here')).textContent).toContain('Next item');
     const decision = calls.find((c) => c.method === 'POST' && c.path.endsWith('/decision'));
-    expect(decision?.body).toEqual({ action: 'remove', reason: 'Spam' });
+    expect(decision?.body).toEqual({ action: 'remove', reason: 'Spam', contentRevealed: true });
   });
 
   it('lets a reviewer read but not decide an item someone else holds', async () => {

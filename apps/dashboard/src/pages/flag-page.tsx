@@ -2,7 +2,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { hasRole } from '../api/auth';
 import { ApiError } from '../api/client';
-import { listFlags, releaseFlag, type Decision, type FlagDetail } from '../api/flags';
+import { releaseFlag, type Decision, type FlagDetail } from '../api/flags';
 import { CategoryChips } from '../components/category-chips';
 import { DecisionPanel } from '../components/decision-panel';
 import { AuthorContext, SimilarDecisions } from '../components/author-context';
@@ -16,6 +16,9 @@ import { useHotkeys } from '../hooks/use-hotkeys';
 import { useReviewActions } from '../hooks/use-review';
 import { useSession } from '../hooks/use-session';
 import { useSystemInfo } from '../hooks/use-system';
+import { useBlurSensitive } from '../hooks/use-wellness';
+import { queueMemory } from '../features/queue/queue-memory';
+import { useLastDecision } from '../features/review/last-decision';
 
 const PAST: Record<Decision['action'], string> = {
   approve: 'Approved',
@@ -23,13 +26,12 @@ const PAST: Record<Decision['action'], string> = {
   escalate: 'Escalated',
 };
 
-/** Opens the newest unclaimed open flag other than this one, or the queue when there is none. */
+/** Opens the next flag of the queue the reviewer came from, or that queue when it is done. */
 function useNextFlag(currentId: string) {
   const navigate = useNavigate();
   return async () => {
-    const page = await listFlags({ status: 'open' }, undefined, 5);
-    const next = page.items.find((f) => f.id !== currentId);
-    void navigate(next ? `/flags/${next.id}` : '/', {
+    const next = await queueMemory.next(currentId);
+    void navigate(next ? `/flags/${next}` : queueMemory.path(), {
       state: next ? undefined : { queueEmpty: true },
     });
   };
@@ -43,10 +45,14 @@ export function FlagPage() {
   const system = useSystemInfo();
   const actions = useReviewActions(id);
   const goNext = useNextFlag(id);
-  // The decision just made here, for the undo toast; it belongs to this flag only.
-  const [lastFor, setLastFor] = useState<{ id: string; decision: Decision } | null>(null);
-  const last = lastFor?.id === id ? lastFor.decision : null;
-  const setLast = (decision: Decision | null) => setLastFor(decision ? { id, decision } : null);
+  const lastDecision = useLastDecision();
+  const last = lastDecision.last?.flagId === id ? lastDecision.last.decision : null;
+  const backToQueue = () => void navigate(queueMemory.path(), { state: { cursorId: id } });
+  // The wellness blur, shared by the post, its quotes and the author's other posts.
+  const blurs = useBlurSensitive();
+  const [revealedFor, setRevealedFor] = useState<string | null>(null);
+  const blurred = !!flag.data && blurs(flag.data.triggered) && revealedFor !== id;
+  const reveal = () => setRevealedFor(id);
   const role = session.data?.user.role ?? 'viewer';
   const status = flag.data?.status;
   const canAct =
@@ -69,11 +75,13 @@ export function FlagPage() {
   }, [id, canAct, claim, leaseSeconds]);
 
   const decide = (decision: Decision) =>
-    actions.decide.mutate(decision, { onSuccess: () => setLast(decision) });
+    actions.decide.mutate(
+      { ...decision, contentRevealed: !blurred },
+      { onSuccess: () => lastDecision.record(id, decision) },
+    );
   useHotkeys({
-    u: () => last && actions.undo.mutate(undefined, { onSuccess: () => setLast(null) }),
     j: () => void goNext(),
-    q: () => void navigate('/'),
+    q: backToQueue,
   });
 
   const claimConflict =
@@ -84,7 +92,15 @@ export function FlagPage() {
 
   return (
     <section>
-      <Link to="/" className="back">
+      <Link
+        to={queueMemory.path()}
+        state={{ cursorId: id }}
+        className="back"
+        onClick={(event) => {
+          event.preventDefault();
+          backToQueue();
+        }}
+      >
         ← Queue <kbd>q</kbd>
       </Link>
       {flag.isPending && <p className="muted">Loading…</p>}
@@ -101,12 +117,20 @@ export function FlagPage() {
               <StatusBadge status={flag.data.status} />
             </header>
             {/* User content: rendered as text only, never as HTML. */}
-            <PostText flag={flag.data} />
+            <PostText flag={flag.data} blurred={blurred} reveal={reveal} />
             <Facts flag={flag.data} />
             <h2>Scores against thresholds</h2>
             <ScoreChart scores={flag.data.scores} thresholds={flag.data.thresholds} />
-            <ExplanationPanel flagId={flag.data.id} canAsk={hasRole(role, 'reviewer')} />
-            <AuthorContext flagId={flag.data.id} authorId={flag.data.event.authorId} />
+            <ExplanationPanel
+              flagId={flag.data.id}
+              canAsk={hasRole(role, 'reviewer')}
+              blurQuotes={blurred}
+            />
+            <AuthorContext
+              flagId={flag.data.id}
+              authorId={flag.data.event.authorId}
+              blurred={blurred}
+            />
             <SimilarDecisions flagId={flag.data.id} />
             <History flag={flag.data} />
           </article>
@@ -118,22 +142,12 @@ export function FlagPage() {
               </p>
             )}
             {last && (
-              <div className="toast" role="status" data-testid="decided">
-                {PAST[last.action]} · {last.reason}
-                <span className="toast-actions">
-                  <button
-                    className="link-button"
-                    onClick={() =>
-                      actions.undo.mutate(undefined, { onSuccess: () => setLast(null) })
-                    }
-                  >
-                    Undo <kbd>u</kbd>
-                  </button>
-                  <button className="link-button" onClick={() => void goNext()}>
-                    Next item <kbd>j</kbd>
-                  </button>
-                </span>
-              </div>
+              <p className="decided-here" role="status" data-testid="decided-here">
+                Decided{blurred ? ' without revealing the post' : ''}.{' '}
+                <button className="link-button" onClick={() => void goNext()}>
+                  Next item <kbd>j</kbd>
+                </button>
+              </p>
             )}
             {actionError && (
               <p className="error" role="alert">
@@ -143,6 +157,7 @@ export function FlagPage() {
             {canAct && !claimConflict && !last && (
               <DecisionPanel
                 onDecide={decide}
+                topCategory={topCategory(flag.data)}
                 busy={actions.decide.isPending}
                 disabledActions={flag.data.status === 'escalated' ? ['escalate'] : []}
                 title={flag.data.status === 'escalated' ? 'Decide (senior queue)' : 'Decide'}
@@ -158,17 +173,21 @@ export function FlagPage() {
   );
 }
 
+/** The strongest triggered category: the reason preselected for a removal follows it. */
+const topCategory = (flag: FlagDetail) =>
+  [...flag.triggered].sort((a, b) => b.score - a.score)[0]?.category;
+
 /** Blurred until revealed when it is in a sensitive category and the reviewer asked for that. */
-function PostText({ flag }: { flag: FlagDetail }) {
-  const session = useSession();
-  const system = useSystemInfo();
-  const [revealedFor, setRevealedFor] = useState<string | null>(null);
-  const sensitive = flag.triggered.some(
-    (t) => system.data?.categories.find((c) => c.name === t.category)?.sensitive,
-  );
-  const blurred =
-    sensitive && (session.data?.user.preferences.blurSensitive ?? true) && revealedFor !== flag.id;
-  useHotkeys({ v: () => setRevealedFor(flag.id) }, blurred);
+function PostText({
+  flag,
+  blurred,
+  reveal,
+}: {
+  flag: FlagDetail;
+  blurred: boolean;
+  reveal: () => void;
+}) {
+  useHotkeys({ v: reveal }, blurred);
   return (
     <div className="post-wrap">
       <blockquote className={`post-text ${blurred ? 'blurred' : ''}`} aria-hidden={blurred}>
@@ -182,7 +201,7 @@ function PostText({ flag }: { flag: FlagDetail }) {
         </p>
       )}
       {blurred && (
-        <button className="reveal" onClick={() => setRevealedFor(flag.id)}>
+        <button className="reveal" onClick={reveal}>
           Sensitive content — reveal <kbd>v</kbd>
         </button>
       )}
@@ -258,7 +277,7 @@ function History({ flag }: { flag: FlagDetail }) {
     ...flag.decisions.map((d) => ({
       at: d.createdAt,
       key: d.id,
-      text: `${PAST[d.action]} by ${d.reviewer ?? 'a former user'}: ${d.reason}${d.undoneAt ? ' (undone)' : ''}`,
+      text: `${PAST[d.action]} by ${d.reviewer ?? 'a former user'}: ${d.reason}${d.contentRevealed === false ? ' (without revealing the post)' : ''}${d.undoneAt ? ' (undone)' : ''}`,
     })),
     ...flag.notes.map((n) => ({
       at: n.createdAt,

@@ -1,11 +1,14 @@
-import { useLocation } from 'react-router-dom';
+import { useEffect } from 'react';
+import { useLocation, useNavigate } from 'react-router-dom';
 import { hasRole } from '../api/auth';
 import { SavedViews } from '../components/saved-views';
 import { BulkBar } from '../features/queue/bulk-bar';
 import { QueueAge } from '../features/queue/queue-age';
 import { QueueFilters } from '../features/queue/queue-filters';
+import { queueMemory } from '../features/queue/queue-memory';
 import { QueueSearch } from '../features/queue/queue-search';
 import { QueueTable } from '../features/queue/queue-table';
+import { useHeldArrivals } from '../features/queue/use-held-arrivals';
 import { type FilterName, useQueueFilters } from '../features/queue/use-queue-filters';
 import { useQueueKeyboard } from '../features/queue/use-queue-keyboard';
 import { useFlagQueue } from '../hooks/use-flags';
@@ -13,48 +16,98 @@ import { useNow } from '../hooks/use-now';
 import { useSession } from '../hooks/use-session';
 import { useSystemInfo } from '../hooks/use-system';
 
+interface QueueState {
+  queueEmpty?: boolean;
+  /** The flag the reviewer came back from: the cursor rests on it again. */
+  cursorId?: string;
+}
+
 export function QueuePage() {
   const location = useLocation();
+  const navigate = useNavigate();
   const system = useSystemInfo();
   const session = useSession();
   const now = useNow();
   const canReview = hasRole(session.data?.user.role ?? 'viewer', 'reviewer');
-  const { filters, minScore, viewQuery, setFilters } = useQueueFilters();
+  const { filters, minScore, viewQuery, setFilters, clearFilters, hasFilters } = useQueueFilters();
+  useEffect(() => queueMemory.remember(location.search), [location.search]);
   const queue = useFlagQueue(filters);
-  const flags = queue.data?.pages.flatMap((p) => p.items) ?? [];
-  const keyboard = useQueueKeyboard(flags, canReview);
+  const arrivals = useHeldArrivals(
+    queue.data?.pages.flatMap((p) => p.items) ?? [],
+    location.search,
+  );
+  const flags = arrivals.shown;
+  const state = (location.state as QueueState | null) ?? {};
+  const keyboard = useQueueKeyboard(flags, canReview, state.cursorId ?? null);
   /** New filters, a new list: the cursor goes back to its first row. */
   const applyFilters = (values: Parameters<typeof setFilters>[0]) => {
     setFilters(values);
     keyboard.resetCursor();
   };
   const setFilter = (name: FilterName, value: string) => applyFilters({ [name]: value });
+  const startReviewing = async () => {
+    const next = await queueMemory.next('');
+    void navigate(
+      next ? `/flags/${next}` : '/',
+      next ? undefined : { state: { queueEmpty: true } },
+    );
+  };
 
   const slaMinutes = system.data?.review.slaMinutes ?? 60;
   const isOverdue = (createdAt: string) => now - Date.parse(createdAt) > slaMinutes * 60_000;
-  const queueEmpty = (location.state as { queueEmpty?: boolean } | null)?.queueEmpty;
 
   return (
     <section>
       <header className="page-header">
         <h1>Review queue</h1>
-        <QueueFilters filters={filters} minScore={minScore} setFilter={setFilter} />
+        {canReview && (
+          <button className="primary" onClick={() => void startReviewing()}>
+            Start reviewing
+          </button>
+        )}
+        <p className="muted small hint" data-testid="queue-hint">
+          <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>Enter</kbd> open · <kbd>x</kbd> select ·{' '}
+          <kbd>?</kbd> all shortcuts
+        </p>
       </header>
+      <QueueFilters filters={filters} minScore={minScore} setFilter={setFilter} />
       <SavedViews query={viewQuery} />
       <QueueSearch filters={filters} setFilters={applyFilters} />
+      {hasFilters && (
+        <button
+          className="link-button"
+          onClick={() => {
+            clearFilters();
+            keyboard.resetCursor();
+          }}
+        >
+          Clear filters
+        </button>
+      )}
       <QueueAge filters={filters} now={now} isOverdue={isOverdue} slaMinutes={slaMinutes} />
-      {queueEmpty && (
+      {state.queueEmpty && (
         <p className="muted" role="status">
-          No more open flags. Well done.
+          No more open flags here. Well done.
         </p>
       )}
-      <BulkBar selected={keyboard.selected} clear={keyboard.clearSelection} />
+      <BulkBar
+        selected={keyboard.selected}
+        clear={keyboard.clearSelection}
+        select={keyboard.select}
+        cursorFlag={flags[keyboard.cursor]}
+        filters={filters}
+      />
       {queue.isError && (
         <p className="error" role="alert">
           {queue.error.message}
         </p>
       )}
       {queue.isPending && <p className="muted">Loading…</p>}
+      {arrivals.held > 0 && (
+        <button className="arrivals" onClick={arrivals.showHeld} data-testid="held-arrivals">
+          {arrivals.held} new — show
+        </button>
+      )}
       {queue.isSuccess && flags.length === 0 && (
         <p className="empty">No flags match. New flags appear here as the pipeline scores posts.</p>
       )}
@@ -62,6 +115,7 @@ export function QueuePage() {
         <QueueTable
           flags={flags}
           cursor={keyboard.cursor}
+          moveTo={keyboard.moveTo}
           selected={keyboard.selected}
           toggle={keyboard.toggle}
           canSelect={canReview}
@@ -77,13 +131,9 @@ export function QueuePage() {
           onClick={() => void queue.fetchNextPage()}
           disabled={queue.isFetchingNextPage}
         >
-          {queue.isFetchingNextPage ? 'Loading…' : 'Older flags'}
+          {queue.isFetchingNextPage ? 'Loading…' : 'More flags'}
         </button>
       )}
-      <p className="muted small hint">
-        <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>Enter</kbd> open · <kbd>x</kbd> select · <kbd>?</kbd>{' '}
-        all shortcuts
-      </p>
     </section>
   );
 }

@@ -1,4 +1,5 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { LastDecisionProvider } from '../features/review/last-decision';
 import { render } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import type { SessionDto } from '@sieve/contracts';
@@ -47,5 +48,9 @@ export function reviewerSession(
 export function renderWithSystem(ui: ReactElement) {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   client.setQueryData(queryKeys.system, SYSTEM_INFO);
-  return render(<QueryClientProvider client={client}>{ui}</QueryClientProvider>);
+  return render(
+    <QueryClientProvider client={client}>
+      <LastDecisionProvider>{ui}</LastDecisionProvider>
+    </QueryClientProvider>,
+  );
 }

@@ -53,6 +53,8 @@ export interface DecisionRecordDto {
   reviewer: string | null;
   createdAt: string;
   undoneAt: string | null;
+  /** False: decided while the post was blurred and never revealed; null: not reported. */
+  contentRevealed: boolean | null;
 }
 
 export interface NoteDto {
@@ -113,6 +115,8 @@ export interface DecisionInput {
   action: ReviewerAction;
   reason: string;
   note?: string;
+  /** False when the post stayed blurred (the wellness setting) and was never revealed. */
+  contentRevealed?: boolean;
 }
 
 export interface DecisionResultDto {

@@ -1,6 +1,7 @@
 import {
   ArrayMaxSize,
   ArrayMinSize,
+  IsBoolean,
   IsIn,
   IsOptional,
   IsString,
@@ -25,6 +26,14 @@ export class DecideFlagDto {
   @IsString()
   @MaxLength(4000)
   note?: string;
+
+  /**
+   * Whether the reviewer saw the post: false when it stayed blurred (sensitive content, the
+   * reviewer's wellness setting) - recorded with the decision and shown in its history.
+   */
+  @IsOptional()
+  @IsBoolean()
+  contentRevealed?: boolean;
 }
 
 export class BulkDecideDto extends DecideFlagDto {

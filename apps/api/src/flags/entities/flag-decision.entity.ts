@@ -29,6 +29,10 @@ export class FlagDecision {
   @Column({ name: 'status_before', type: 'text' })
   statusBefore!: FlagStatus;
 
+  /** False: decided with the post blurred and never revealed; null: the client did not say. */
+  @Column({ name: 'content_revealed', type: 'boolean', nullable: true })
+  contentRevealed!: boolean | null;
+
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt!: Date;
 

@@ -3,16 +3,23 @@ import {
   FLAG_STATUSES,
   FLAG_WINDOWS,
   type FlagFilters,
+  type FlagSort,
   type FlagWindow,
 } from '../../api/flags';
 import { useFlagCounts } from '../../hooks/use-flags';
 import { useSystemInfo } from '../../hooks/use-system';
-import type { FilterName } from './use-queue-filters';
+import { ALL_STATUSES, type FilterName } from './use-queue-filters';
 
 const WINDOW_LABELS: Record<FlagWindow, string> = {
   '1h': 'hour',
   '24h': '24 hours',
   '7d': '7 days',
+};
+
+const SORT_LABELS: Record<FlagSort, string> = {
+  oldest: 'longest waiting first',
+  newest: 'newest first',
+  severity: 'most severe first',
 };
 
 /** The queue's dropdown filters: status (with counts), category, score, window, order. */
@@ -31,8 +38,11 @@ export function QueueFilters({
     <div className="filters">
       <label>
         Status
-        <select value={filters.status ?? ''} onChange={(e) => setFilter('status', e.target.value)}>
-          <option value="">All</option>
+        <select
+          value={filters.status ?? ALL_STATUSES}
+          onChange={(e) => setFilter('status', e.target.value)}
+        >
+          <option value={ALL_STATUSES}>All</option>
           {FLAG_STATUSES.map((s) => (
             <option key={s} value={s}>
               {s}
@@ -77,13 +87,10 @@ export function QueueFilters({
       </label>
       <label>
         Sort
-        <select
-          value={filters.sort ?? 'newest'}
-          onChange={(e) => setFilter('sort', e.target.value === 'newest' ? '' : e.target.value)}
-        >
+        <select value={filters.sort} onChange={(e) => setFilter('sort', e.target.value)}>
           {FLAG_SORTS.map((s) => (
             <option key={s} value={s}>
-              {s === 'severity' ? 'most severe' : s}
+              {SORT_LABELS[s]}
             </option>
           ))}
         </select>

@@ -3,7 +3,7 @@ import type { FilterName } from './use-queue-filters';
 
 const SEARCH_FIELDS = ['q', 'source', 'authorId', 'lang'] as const;
 
-/** Free-text filters, applied together on submit. */
+/** Free-text filters, applied together on submit; the fields follow the address (saved views, Back). */
 export function QueueSearch({
   filters,
   setFilters,
@@ -28,8 +28,15 @@ export function QueueSearch({
         aria-label="Search posts"
         placeholder="Search post text"
         defaultValue={filters.q}
+        key={`q-${filters.q ?? ''}`}
       />
-      <input name="source" aria-label="Source" placeholder="Source" defaultValue={filters.source} />
+      <input
+        name="source"
+        aria-label="Source"
+        placeholder="Source"
+        defaultValue={filters.source}
+        key={`source-${filters.source ?? ''}`}
+      />
       <input
         name="authorId"
         aria-label="Author"
@@ -42,6 +49,7 @@ export function QueueSearch({
         aria-label="Language"
         placeholder="Language"
         defaultValue={filters.lang}
+        key={`lang-${filters.lang ?? ''}`}
         size={8}
       />
       <button type="submit">Filter</button>

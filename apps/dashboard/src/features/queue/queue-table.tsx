@@ -1,13 +1,20 @@
+import { useEffect, useRef } from 'react';
 import { Link } from 'react-router-dom';
 import type { FlagSummary } from '../../api/flags';
 import { CategoryChips } from '../../components/category-chips';
 import { timeAgo } from '../../components/format';
 import { StatusBadge } from '../../components/status-badge';
+import { useBlurSensitive } from '../../hooks/use-wellness';
 
-/** The queue's rows: the cursor's row marked, a checkbox each for reviewers. */
+/**
+ * The queue's rows: the cursor's row marked, a checkbox each for reviewers. Focus follows the
+ * cursor (j/k) and the cursor follows focus (Tab), so keyboard and screen-reader users are on
+ * the same row.
+ */
 export function QueueTable({
   flags,
   cursor,
+  moveTo,
   selected,
   toggle,
   canSelect,
@@ -18,6 +25,7 @@ export function QueueTable({
 }: {
   flags: FlagSummary[];
   cursor: number;
+  moveTo: (index: number) => void;
   selected: Set<string>;
   toggle: (id: string) => void;
   canSelect: boolean;
@@ -26,11 +34,24 @@ export function QueueTable({
   isOverdue: (createdAt: string) => boolean;
   onAuthor: (authorId: string) => void;
 }) {
+  const blurs = useBlurSensitive();
+  const table = useRef<HTMLTableElement>(null);
+  const cursorId = flags[cursor]?.id;
+  useEffect(() => {
+    // Only when nothing else has the focus (a field, a button elsewhere keeps it).
+    const active = document.activeElement;
+    if (active && active !== document.body && !table.current?.contains(active)) return;
+    table.current?.querySelector<HTMLElement>('tr[aria-current="true"] .post-link')?.focus();
+  }, [cursorId]);
   return (
-    <table className="queue" data-testid="queue">
+    <table className="queue" data-testid="queue" ref={table}>
       <thead>
         <tr>
-          {canSelect && <th aria-label="Selected" className="select-col" />}
+          {canSelect && (
+            <th className="select-col">
+              <span className="visually-hidden">Selected</span>
+            </th>
+          )}
           <th>Post</th>
           <th>Categories</th>
           <th>Source</th>
@@ -59,14 +80,26 @@ export function QueueTable({
               </td>
             )}
             <td className="post">
-              <Link to={`/flags/${flag.id}`} className="post-link">
-                {flag.event.text}
+              <Link
+                to={`/flags/${flag.id}`}
+                className="post-link"
+                onFocus={() => index !== cursor && moveTo(index)}
+              >
+                {blurs(flag.triggered) ? (
+                  <span className="blurred-inline" title="Sensitive content: open to reveal">
+                    {flag.event.text}
+                  </span>
+                ) : (
+                  flag.event.text
+                )}
               </Link>
               <span className="muted small">
                 by{' '}
                 <button
                   type="button"
                   className="link-button"
+                  // One tab stop per row is enough: the Author field filters the same way.
+                  tabIndex={-1}
                   title="Only this author's flags"
                   onClick={() => onAuthor(flag.event.authorId)}
                 >
