@@ -20,7 +20,7 @@ describe('policies in Chromium', () => {
   it('moves a threshold, sees the backtest change, publishes with a note, and rolls back', async () => {
     const marker = randomUUID().slice(0, 8);
     const texts = [1, 2, 3].map((n) => `mail me at person${n}.${marker}@example.org`);
-    await signIn(page, 'policyAdmin');
+    await signIn(page, 'policyAdmin', `/?q=${marker}`);
     await produce(texts.map(post));
     for (const text of texts)
       await page.getByRole('link', { name: text }).waitFor({ timeout: 45_000 });

@@ -20,7 +20,7 @@ describe('review queue in Chromium', () => {
   it('shows a flag produced during the test, and its scores against thresholds', async () => {
     const marker = randomUUID().slice(0, 8);
     const text = `I will kill you, ${marker}`;
-    await signIn(page, 'reviewer');
+    await signIn(page, 'reviewer', `/?q=${marker}`);
     await page.getByTestId('scorer-banner').getByText('Offline demo scorer').waitFor();
 
     await produce([post(text)]);
@@ -60,7 +60,7 @@ describe('review queue in Chromium', () => {
       `<a href="javascript:window.__xss='href-${marker}'">click</a> kill you ${marker}`,
       `javascript:window.__xss='bare-${marker}' kill you ${marker}`,
     ];
-    await signIn(page, 'viewer');
+    await signIn(page, 'viewer', `/?q=${marker}`);
     await produce(payloads.map(post));
     for (const payload of payloads)
       await page.getByRole('link', { name: payload }).waitFor({ timeout: 45_000 });

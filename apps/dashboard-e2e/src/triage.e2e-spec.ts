@@ -20,7 +20,7 @@ describe('keyboard-only triage in Chromium', () => {
       post(`first threat: I will kill you ${marker}`),
       post(`second threat: I will hurt you ${marker}`),
     ]);
-    await signIn(page, 'reviewer', '/?status=open');
+    await signIn(page, 'reviewer', `/?q=${marker}`);
     await page.getByText(`second threat: I will hurt you ${marker}`).waitFor({ timeout: 45_000 });
     await page.getByText(`first threat: I will kill you ${marker}`).waitFor({ timeout: 45_000 });
 
@@ -28,7 +28,7 @@ describe('keyboard-only triage in Chromium', () => {
     await page.getByTestId('shortcut-help').waitFor();
     await page.keyboard.press('Escape');
 
-    // The cursor starts on the newest flag; open it with Enter.
+    // The cursor starts on the first row (the longest waiting); open it with Enter.
     await page.keyboard.press('Enter');
     const detail = page.getByTestId('flag-detail');
     await detail.waitFor();
@@ -76,6 +76,7 @@ describe('keyboard-only triage in Chromium', () => {
     );
     expect(undone.status).toBe('open');
     await page.keyboard.press('a');
+    await page.keyboard.press('1'); // approving has no default reason: it is chosen
     await page.keyboard.press('Enter');
     await page.getByTestId('decided').waitFor();
     await page.keyboard.press('j');
