@@ -119,13 +119,13 @@ export function FlagPage() {
             {/* User content: rendered as text only, never as HTML. */}
             <PostText flag={flag.data} blurred={blurred} reveal={reveal} />
             <Facts flag={flag.data} />
-            <h2>Scores against thresholds</h2>
-            <ScoreChart scores={flag.data.scores} thresholds={flag.data.thresholds} />
             <ExplanationPanel
               flagId={flag.data.id}
               canAsk={hasRole(role, 'reviewer')}
               blurQuotes={blurred}
             />
+            <h2>Scores against thresholds</h2>
+            <ScoreChart scores={flag.data.scores} thresholds={flag.data.thresholds} />
             <AuthorContext
               flagId={flag.data.id}
               authorId={flag.data.event.authorId}
