@@ -9,5 +9,6 @@ export * from './lib/decision-message';
 export * from './lib/explanation';
 export * from './lib/explanation-checks';
 export * from './lib/reason-suggestion';
+export * from './lib/policy-diff';
 export * from './lib/scoring-text';
 export * from './lib/backtest';

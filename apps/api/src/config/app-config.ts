@@ -149,6 +149,8 @@ export const configSchema = z.object({
    */
   BACKTEST_SETTLE_SECONDS: int(2, 3600).default(60),
 
+  /** Publishing a policy that changes flag volume by more than this (in %) asks a second time. */
+  POLICY_CONFIRM_CHANGE_PERCENT: int(1, 100_000).default(50),
   /** Flags waiting longer than this stand out in the queue. */
   QUEUE_SLA_MINUTES: int(1, 30 * 24 * 60).default(60),
   /** How long opening a flag holds it for the reviewer. */

@@ -9,8 +9,9 @@ import type {
 import {
   evaluatePolicy,
   HISTOGRAM_BUCKETS,
-  type LabelledScore,
+  labelsPerCategory,
   type Policy,
+  type ReviewedItem,
 } from '@sieve/moderation';
 import type { DataSource } from 'typeorm';
 import { PolicyProvider } from './policy-provider';
@@ -65,8 +66,8 @@ export class BacktestService {
       // Driven from the decisions (few) rather than the flags (many): each decided flag's
       // latest decision that was not undone.
       this.db.query(
-        `SELECT e.scores, latest.action
-         FROM (SELECT DISTINCT ON (d.flag_id) d.flag_id, d.action
+        `SELECT e.scores, latest.action, latest.reason, f.categories AS triggered
+         FROM (SELECT DISTINCT ON (d.flag_id) d.flag_id, d.action, d.reason
                FROM flag_decisions d
                WHERE d.undone_at IS NULL
                ORDER BY d.flag_id, d.created_at DESC) AS latest
@@ -75,7 +76,7 @@ export class BacktestService {
          WHERE e.scored_at >= $1 AND e.scored_at < $2
          LIMIT $3`,
         [from, to, LABELLED_LIMIT],
-      ) as Promise<{ scores: Record<string, number>; action: string }[]>,
+      ) as Promise<ReviewedItem[]>,
       this.db.query(`SELECT rolled_up_to AS through FROM score_histogram_progress`) as Promise<
         { through: Date | string | number }[]
       >,
@@ -90,12 +91,7 @@ export class BacktestService {
     for (const { category, n } of buckets)
       perCategory.set(category, (perCategory.get(category) ?? 0) + n);
     const events = Math.max(0, ...perCategory.values());
-    const labelled: Record<string, LabelledScore[]> = {};
-    for (const { scores, action } of labelledRows) {
-      const harmful = action === 'remove' || action === 'escalate';
-      for (const [category, score] of Object.entries(scores))
-        (labelled[category] ??= []).push({ score, harmful });
-    }
+    const labelled = labelsPerCategory(labelledRows);
     return {
       from: from.toISOString(),
       to: to.toISOString(),

@@ -29,6 +29,7 @@ export class SystemController {
         undoWindowSeconds: this.config.UNDO_WINDOW_SECONDS,
         slaMinutes: this.config.QUEUE_SLA_MINUTES,
       },
+      policies: { confirmChangePercent: this.config.POLICY_CONFIRM_CHANGE_PERCENT },
       categorySet: set.id,
       categories: set.categories,
       policyVersion: (await this.policies.activePolicy()).version,

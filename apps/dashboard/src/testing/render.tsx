@@ -18,6 +18,7 @@ export const SYSTEM_INFO: SystemInfo = {
     undoWindowSeconds: 60,
     slaMinutes: 60,
   },
+  policies: { confirmChangePercent: 50 },
   categorySet: 'mistral-moderation-2603',
   categories: [
     { name: 'pii', label: 'Personal data', description: '', sensitive: false },

@@ -18,6 +18,10 @@ export interface SystemInfoDto {
     /** Flags waiting longer than this are overdue. */
     slaMinutes: number;
   };
+  policies: {
+    /** A published change of flag volume beyond this (in %) needs a second confirmation. */
+    confirmChangePercent: number;
+  };
   categorySet: string;
   categories: CategoryDefinition[];
   policyVersion: number;

@@ -1,6 +1,9 @@
+import type { CategoryScores } from './categories';
+import { categoriesNamedBy } from './reason-suggestion';
+
 /**
  * What-if arithmetic for policy teams, on numbers the database has already aggregated:
- * reviewer-labelled scores (remove/escalate = harmful, approve = not) and score histograms.
+ * reviewer-labelled scores (see labelsPerCategory) and score histograms.
  */
 
 /** One reviewed item of a category: its score and the reviewer's verdict. */
@@ -20,6 +23,40 @@ export interface ThresholdQuality {
   precision: number | null;
   /** Null when no reviewed item is harmful. */
   recall: number | null;
+}
+
+/** A decided item, as reviewers last left it. */
+export interface ReviewedItem {
+  scores: CategoryScores;
+  action: 'approve' | 'remove' | 'escalate';
+  reason: string;
+  /** The categories the flag was raised for. */
+  triggered: readonly string[];
+}
+
+/**
+ * What counts as a label, per category. A removal is a positive label for the categories it was
+ * removed for — those its reason names ("Threat of violence") and those its flag was raised
+ * for — and a negative one for every other category it has a score in: a post removed for
+ * personal data says nothing good about its violence score's threshold. An approval is a
+ * negative label everywhere. An escalation is no verdict yet and is left out.
+ */
+export function labelsPerCategory(items: readonly ReviewedItem[]): Record<string, LabelledScore[]> {
+  const labelled: Record<string, LabelledScore[]> = {};
+  for (const item of items) {
+    if (item.action === 'escalate') continue;
+    const categories = Object.keys(item.scores);
+    const violated =
+      item.action === 'remove'
+        ? new Set([...item.triggered, ...categoriesNamedBy(item.reason, categories)])
+        : new Set<string>();
+    for (const category of categories)
+      (labelled[category] ??= []).push({
+        score: item.scores[category] ?? 0,
+        harmful: violated.has(category),
+      });
+  }
+  return labelled;
 }
 
 /** Precision and recall of "flag at or above `threshold`" against reviewer verdicts. */

@@ -14,6 +14,11 @@ const CATEGORY_WORDS: Record<string, RegExp> = {
   pii: /personal data|personal information|privacy|doxx/i,
 };
 
+/** The categories (of `categories`) a reason names: "Threat of violence" names violence. */
+export function categoriesNamedBy(reason: string, categories: readonly string[]): string[] {
+  return categories.filter((c) => CATEGORY_WORDS[c]?.test(reason));
+}
+
 /**
  * The removal reason that names the flag's top category, if exactly one does — never a guess:
  * with no match (or several), the reviewer chooses.

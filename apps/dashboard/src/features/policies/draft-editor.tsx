@@ -6,7 +6,8 @@ import { Samples } from './changed-items';
 import { DraftRulesTable } from './draft-rules-table';
 import { PublishDialog } from './publish-dialog';
 import { ShadowPanel } from './shadow-panel';
-import { useDraftEditor } from './use-draft-editor';
+import { toPolicy, useDraftEditor } from './use-draft-editor';
+import { diffPolicies } from '@sieve/moderation';
 import { change } from './what-if';
 
 interface DraftEditorProps {
@@ -75,9 +76,9 @@ export function DraftEditor({ live, draft, range, onRange, from, to, backtest }:
         </p>
       )}
       <p className="muted small">
-        Sweep: bars are flag volume, the solid line precision and the dashed line recall as the
-        review threshold moves from 0 to 1; grey marks the live threshold, dark the draft. Precision
-        and recall count only items reviewers decided.
+        Precision and recall count only items reviewers decided, per category: a removal is a
+        positive label for the categories its reason names and its flag was raised for, and a
+        negative one for the others; an approval is negative everywhere; escalations are left out.
       </p>
       <div className="draft-actions">
         <button onClick={() => void editor.save()} disabled={!editor.dirty || editor.saving}>
@@ -106,6 +107,7 @@ export function DraftEditor({ live, draft, range, onRange, from, to, backtest }:
               auto: [total('auto', 'live'), total('auto', 'draft')],
             }
           }
+          changes={diffPolicies(toPolicy(live), toPolicy(draft, editor.rules))}
           busy={editor.publishing}
           onPublish={(note) => void editor.publish(note).then(() => setConfirming(false))}
           onCancel={() => setConfirming(false)}

@@ -20,32 +20,39 @@ export function DraftRulesTable({
   update: (category: string, patch: Partial<CategoryRule>) => void;
 }) {
   return (
-    <table className="rules-table editing">
-      <thead>
-        <tr>
-          <th>Category</th>
-          <th>Review at</th>
-          <th>Block at</th>
-          <th title="Events in the range at or over the review threshold">Flagged</th>
-          <th title="Among items reviewers decided: share of flags they removed or escalated, and share of those the threshold catches">
-            Precision · recall
-          </th>
-          <th>Sweep</th>
-        </tr>
-      </thead>
-      <tbody>
-        {Object.entries(rules).map(([category, rule]) => (
-          <DraftRuleRow
-            key={category}
-            category={category}
-            rule={rule}
-            liveRule={live.rules[category]}
-            figure={figures?.find((x) => x.category === category)}
-            update={(patch) => update(category, patch)}
-          />
-        ))}
-      </tbody>
-    </table>
+    <div className="rules-table-wrap">
+      <table className="rules-table editing">
+        <thead>
+          <tr>
+            <th>Category</th>
+            <th>Review at</th>
+            <th>Block at</th>
+            <th title="Events in the range at or over the review threshold">
+              Flagged live → draft
+            </th>
+            <th title="Of the reviewed items the threshold flags, the share reviewers removed for this category">
+              Precision live → draft
+            </th>
+            <th title="Of the reviewed items removed for this category, the share the threshold flags">
+              Recall live → draft
+            </th>
+            <th>Sweep</th>
+          </tr>
+        </thead>
+        <tbody>
+          {Object.entries(rules).map(([category, rule]) => (
+            <DraftRuleRow
+              key={category}
+              category={category}
+              rule={rule}
+              liveRule={live.rules[category]}
+              figure={figures?.find((x) => x.category === category)}
+              update={(patch) => update(category, patch)}
+            />
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
@@ -118,9 +125,21 @@ function DraftRuleRow({
           '…'
         )}
       </td>
-      <td className="num">
-        {f &&
-          `${percent(f.live.quality?.precision ?? null)} · ${percent(f.live.quality?.recall ?? null)} → ${percent(f.draft.quality?.precision ?? null)} · ${percent(f.draft.quality?.recall ?? null)}`}
+      <td className="num" data-testid={`precision-${category}`}>
+        {f && (
+          <>
+            {percent(f.live.quality?.precision ?? null)} →{' '}
+            <strong>{percent(f.draft.quality?.precision ?? null)}</strong>
+          </>
+        )}
+      </td>
+      <td className="num" data-testid={`recall-${category}`}>
+        {f && (
+          <>
+            {percent(f.live.quality?.recall ?? null)} →{' '}
+            <strong>{percent(f.draft.quality?.recall ?? null)}</strong>
+          </>
+        )}
       </td>
       <td>
         {f && (
