@@ -4,6 +4,7 @@ import { RequireRole } from './components/require-role';
 import { ScorerBanner } from './components/scorer-banner';
 import { ShortcutHelp } from './components/shortcut-help';
 import { AuditPage } from './features/admin/audit-page';
+import { TokensPage } from './features/admin/tokens-page';
 import { UsersPage } from './features/admin/users-page';
 import { LastDecisionProvider, UndoToast } from './features/review/last-decision';
 import { PoliciesPage } from './features/policies/policies-page';
@@ -30,6 +31,7 @@ function TopBar() {
           <NavLink to="/stats">Stats</NavLink>
           <NavLink to="/policies">Policies</NavLink>
           {hasRole(user.role, 'admin') && <NavLink to="/admin/users">Users</NavLink>}
+          {hasRole(user.role, 'admin') && <NavLink to="/admin/tokens">API tokens</NavLink>}
           {hasRole(user.role, 'admin') && <NavLink to="/admin/audit">Audit log</NavLink>}
           <span className="spacer" />
           <Link to="/account" className="whoami" data-testid="whoami">
@@ -105,6 +107,14 @@ export function App() {
               element={
                 <RequireRole minRole="admin">
                   <UsersPage />
+                </RequireRole>
+              }
+            />
+            <Route
+              path="/admin/tokens"
+              element={
+                <RequireRole minRole="admin">
+                  <TokensPage />
                 </RequireRole>
               }
             />

@@ -19,6 +19,7 @@ export const queryKeys = {
   explanation: (flagId: string) => ['explanation', flagId] as const,
   stats: (days: number) => ['stats', days] as const,
   users: ['users'] as const,
+  tokens: ['tokens'] as const,
   audit: (filters: AuditFilters) => ['audit', filters] as const,
   policies: ['policies'] as const,
   backtest: (from: string, to: string) => ['policies', 'backtest', from, to] as const,

@@ -1,5 +1,6 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { listAudit, type AuditFilters } from '../api/audit';
+import { createToken, listTokens, type NewToken, revokeToken } from '../api/tokens';
 import { createUser, listUsers, updateUser, type NewUser } from '../api/users';
 import type { User } from '../api/auth';
 import { queryKeys } from './query-keys';
@@ -36,5 +37,25 @@ export function useAuditLog(filters: AuditFilters) {
     queryFn: ({ pageParam }) => listAudit(filters, pageParam),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+}
+
+export function useTokens() {
+  return useQuery({ queryKey: queryKeys.tokens, queryFn: listTokens });
+}
+
+export function useCreateToken() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (token: NewToken) => createToken(token),
+    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.tokens }),
+  });
+}
+
+export function useRevokeToken() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => revokeToken(id),
+    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.tokens }),
   });
 }

@@ -1,10 +1,31 @@
 import { useState } from 'react';
 import { useAuditLog } from '../../hooks/use-admin';
+import { auditChanges } from './audit-diff';
 
-/** Entries are data from users (e-mails tried, names): rendered as text only. */
-function Change({ value }: { value: unknown }) {
-  if (value === null || value === undefined) return <span className="muted">—</span>;
-  return <code className="json">{JSON.stringify(value)}</code>;
+const shown = (value: unknown) =>
+  value === undefined || value === null
+    ? '—'
+    : typeof value === 'string'
+      ? value
+      : JSON.stringify(value);
+
+/**
+ * What the entry changed, path by path (before → after). Entries are data from users (e-mails
+ * tried, names): rendered as text only.
+ */
+function Changes({ before, after }: { before: unknown; after: unknown }) {
+  const changes = auditChanges(before, after);
+  if (changes.length === 0) return <span className="muted">—</span>;
+  return (
+    <ul className="audit-changes">
+      {changes.map((c) => (
+        <li key={c.path}>
+          <code>{c.path}</code> <span className="muted">{shown(c.before)}</span> →{' '}
+          <strong>{shown(c.after)}</strong>
+        </li>
+      ))}
+    </ul>
+  );
 }
 
 export function AuditPage() {
@@ -43,8 +64,7 @@ export function AuditPage() {
             <th>Action</th>
             <th>Object</th>
             <th>From</th>
-            <th>Before</th>
-            <th>After</th>
+            <th>Changes</th>
           </tr>
         </thead>
         <tbody>
@@ -58,10 +78,7 @@ export function AuditPage() {
               <td>{e.objectType ? `${e.objectType} ${e.objectId ?? ''}` : '—'}</td>
               <td>{e.ip ?? '—'}</td>
               <td>
-                <Change value={e.before} />
-              </td>
-              <td>
-                <Change value={e.after} />
+                <Changes before={e.before} after={e.after} />
               </td>
             </tr>
           ))}

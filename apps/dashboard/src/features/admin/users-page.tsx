@@ -1,5 +1,5 @@
 import { type FormEvent, useState } from 'react';
-import { ROLE_LABELS, ROLES, type Role } from '../../api/auth';
+import { ROLE_LABELS, ROLES, type Role, type User } from '../../api/auth';
 import { useCreateUser, useUpdateUser, useUsers } from '../../hooks/use-admin';
 import { useSession } from '../../hooks/use-session';
 
@@ -8,6 +8,24 @@ export function UsersPage() {
   const create = useCreateUser();
   const update = useUpdateUser();
   const session = useSession();
+  // A role change waits for a confirmation, then says what happened.
+  const [pending, setPending] = useState<{ user: User; role: Role } | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const confirmRole = () => {
+    if (!pending) return;
+    const { user, role } = pending;
+    update.mutate(
+      { id: user.id, changes: { role } },
+      {
+        onSuccess: () => {
+          setDone(
+            `${user.displayName} is now ${ROLE_LABELS[role]}. Their sessions ended: they sign in again with the new role.`,
+          );
+          setPending(null);
+        },
+      },
+    );
+  };
   const [draft, setDraft] = useState({
     email: '',
     displayName: '',
@@ -35,6 +53,26 @@ export function UsersPage() {
           {update.error.message}
         </p>
       )}
+      {pending && (
+        <div className="confirm" role="dialog" aria-label="Change the role">
+          <p>
+            Change {pending.user.displayName}’s role from {ROLE_LABELS[pending.user.role]} to{' '}
+            <strong>{ROLE_LABELS[pending.role]}</strong>? They are signed out everywhere and sign in
+            again with the new role.
+          </p>
+          <button className="primary" onClick={confirmRole} disabled={update.isPending}>
+            Change role
+          </button>
+          <button className="link-button" onClick={() => setPending(null)}>
+            Cancel
+          </button>
+        </div>
+      )}
+      {done && (
+        <p role="status" className="muted" data-testid="role-changed">
+          {done}
+        </p>
+      )}
       <table className="queue" data-testid="users">
         <thead>
           <tr>
@@ -52,10 +90,11 @@ export function UsersPage() {
               <td>
                 <select
                   aria-label={`Role of ${user.email}`}
-                  value={user.role}
-                  onChange={(e) =>
-                    update.mutate({ id: user.id, changes: { role: e.target.value as Role } })
-                  }
+                  value={pending?.user.id === user.id ? pending.role : user.role}
+                  onChange={(e) => {
+                    setDone(null);
+                    setPending({ user, role: e.target.value as Role });
+                  }}
                 >
                   {ROLES.map((r) => (
                     <option key={r} value={r}>
