@@ -54,9 +54,9 @@ export function QueueTable({
           )}
           <th>Post</th>
           <th>Categories</th>
-          <th>Source</th>
+          <th className="col-source">Source</th>
           <th>Status</th>
-          <th>Flagged</th>
+          <th className="col-flagged">Flagged</th>
         </tr>
       </thead>
       <tbody>
@@ -111,7 +111,7 @@ export function QueueTable({
             <td>
               <CategoryChips triggered={flag.triggered} />
             </td>
-            <td>{flag.event.source}</td>
+            <td className="col-source">{flag.event.source}</td>
             <td>
               <StatusBadge status={flag.status} />
               {flag.claim && (
@@ -123,7 +123,7 @@ export function QueueTable({
                 </span>
               )}
             </td>
-            <td className="muted" title={flag.createdAt}>
+            <td className="muted col-flagged" title={flag.createdAt}>
               {timeAgo(flag.createdAt, now)}
               {flag.status !== 'decided' && isOverdue(flag.createdAt) && (
                 <span className="overdue-mark">overdue</span>
