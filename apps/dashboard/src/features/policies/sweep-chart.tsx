@@ -106,7 +106,7 @@ export function SweepChart({
       <figcaption className="sweep-values" aria-live="polite">
         {hover
           ? `at ${hover.threshold.toFixed(2)}: ${hover.volume.toLocaleString()} flagged · precision ${pct(hover.precision)} · recall ${pct(hover.recall)}`
-          : 'Point at the chart for its values.'}
+          : ''}
       </figcaption>
     </figure>
   );
