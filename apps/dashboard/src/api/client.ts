@@ -45,9 +45,26 @@ export async function request<T>(path: string, init: RequestInit = {}): Promise<
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) {
     const b = (body ?? {}) as { message?: string; details?: unknown };
-    throw new ApiError(response.status, b.message ?? `HTTP ${response.status}`, b.details);
+    throw new ApiError(
+      response.status,
+      describeError(b.message, b.details, response.status),
+      b.details,
+    );
   }
   return body as T;
+}
+
+/**
+ * "Validation failed" alone tells a reviewer nothing: the fields the api named and why are
+ * added ("lang: must be a language tag like en or pt-BR").
+ */
+export function describeError(message: string | undefined, details: unknown, status: number) {
+  const base = message ?? `HTTP ${status}`;
+  if (!Array.isArray(details)) return base;
+  const fields = (details as { field?: string; errors?: string[] }[])
+    .filter((d) => d.field && d.errors?.length)
+    .map((d) => `${d.field}: ${(d.errors ?? []).join(', ')}`);
+  return fields.length > 0 ? `${base}: ${fields.join('; ')}` : base;
 }
 
 export const send = <T>(method: 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown) =>
