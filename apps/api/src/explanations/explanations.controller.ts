@@ -1,6 +1,11 @@
 import { Body, Controller, Get, Logger, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import type { ExplanationDto, ExplanationStreamEvent } from '@sieve/contracts';
-import { MistralOutputParseError, MistralRateLimitError } from '@sieve/mistral';
+import {
+  MistralOutputParseError,
+  MistralRateLimitError,
+  MistralStreamInterruptedError,
+  MistralTimeoutError,
+} from '@sieve/mistral';
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { CurrentPrincipal, RequireRole } from '../auth/decorators';
@@ -72,6 +77,13 @@ export class ExplanationsController {
       return {
         code: 'invalid_answer',
         message: 'The model’s answer did not pass Sieve’s checks, so nothing was kept. Ask again.',
+        reference,
+      };
+    if (error instanceof MistralStreamInterruptedError || error instanceof MistralTimeoutError)
+      return {
+        code: 'interrupted',
+        message:
+          'The answer was interrupted before it was complete, so nothing was kept. Try again.',
         reference,
       };
     if (error instanceof MistralRateLimitError)

@@ -256,6 +256,27 @@ describe('explanations from Mistral (fake server), with a prompt-injection attem
     ).toEqual({});
   });
 
+  it('reports an answer cut off mid-stream as interrupted, and keeps nothing of it', async () => {
+    const flag = await stack.seedFlag('I will kill you');
+    fake.inject({ kind: 'stream', cutAfterPieces: 4 });
+    const events = sse(await explain(reviewer, flag.id).expect(200));
+    expect(events.filter((e) => e.event === 'progress').length).toBeGreaterThan(0);
+    expect(events.at(-1)).toEqual({
+      event: 'error',
+      data: {
+        code: 'interrupted',
+        message: expect.stringMatching(/interrupted before it was complete/),
+        reference: expect.any(String),
+      },
+    });
+    expect(
+      (await reviewer.agent.get(`/api/flags/${flag.id}/explanation`).expect(200)).body,
+    ).toEqual({});
+    // Asking again works.
+    const again = sse(await explain(reviewer, flag.id).expect(200));
+    expect(again.at(-1)?.event).toBe('done');
+  });
+
   it('limits each person’s model calls per day, also against parallel requests', async () => {
     const heavy = await stack.signIn('reviewer');
     const flag = await stack.seedFlag('I will kill you');

@@ -146,14 +146,19 @@ export class ExplanationsService {
       .createQueryBuilder()
       .update()
       .set({
-        conversation: result.conversation,
+        conversation: () => ':conversation::jsonb',
         followUps: () => `follow_ups || jsonb_build_array(:followUp::jsonb)`,
         promptTokens: () => 'prompt_tokens + :promptTokens',
         completionTokens: () => 'completion_tokens + :completionTokens',
         costUsd: () => 'cost_usd + :costUsd',
         updatedAt: () => 'now()',
       })
-      .where('id = :id', { id: row.id, followUp: JSON.stringify(followUp), ...result.usage })
+      .where('id = :id', {
+        id: row.id,
+        conversation: JSON.stringify(result.conversation),
+        followUp: JSON.stringify(followUp),
+        ...result.usage,
+      })
       .execute();
     const updated = await this.explanations.findOneByOrFail({ id: row.id });
     await this.audit.record({

@@ -98,5 +98,10 @@ describe('ExplanationPanel', () => {
       reference: 'r1',
     });
     expect((await screen.findByRole('alert')).textContent).toMatch(/Mistral is limiting requests/);
+    // Trying again asks the same question again.
+    const posts = () => api.requests.filter((r) => r.method === 'POST').length;
+    const before = posts();
+    fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    await waitFor(() => expect(posts()).toBe(before + 1));
   });
 });

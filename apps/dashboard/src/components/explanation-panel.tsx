@@ -21,12 +21,15 @@ export function ExplanationPanel({
   const { stored, replace } = useExplanation(flagId);
   const [received, setReceived] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // What was asked last, to try again after an error (an interrupted answer is never shown).
+  const lastAsked = useRef<{ question?: string; regenerate?: boolean }>({});
   const [question, setQuestion] = useState('');
   const abort = useRef<AbortController | null>(null);
   useEffect(() => () => abort.current?.abort(), [flagId]);
   const busy = received !== null;
 
   const run = async (body: { question?: string; regenerate?: boolean }) => {
+    lastAsked.current = body;
     abort.current?.abort();
     abort.current = new AbortController();
     setError(null);
@@ -61,7 +64,12 @@ export function ExplanationPanel({
       </header>
       {error && (
         <p className="error" role="alert">
-          {error}
+          {error}{' '}
+          {canAsk && !busy && (
+            <button className="link-button" onClick={() => void run(lastAsked.current)}>
+              Try again
+            </button>
+          )}
         </p>
       )}
       {busy && (

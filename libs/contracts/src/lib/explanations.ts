@@ -22,7 +22,8 @@ export interface ExplanationDto {
 }
 
 /** Why an explanation could not be given; the message is meant for the reviewer. */
-export type ExplanationErrorCode = 'invalid_answer' | 'model_busy' | 'explainer_failed';
+export type ExplanationErrorCode =
+  'invalid_answer' | 'interrupted' | 'model_busy' | 'explainer_failed';
 
 /**
  * Server-sent events of POST /api/flags/:id/explanation. The model's raw text is never sent:

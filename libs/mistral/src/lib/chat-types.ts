@@ -12,7 +12,8 @@ export type MessageContent = string | ContentChunk[];
 export interface ToolCall {
   id: string;
   type?: 'function';
-  function: { name: string; arguments: string };
+  /** The spec allows both: a JSON string (usual), or the object itself. */
+  function: { name: string; arguments: string | Record<string, unknown> };
   index?: number;
 }
 

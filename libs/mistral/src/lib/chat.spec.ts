@@ -2,7 +2,11 @@ import { FakeMistralServer, MistralContract } from '../testing';
 import { defineTool } from './chat';
 import type { ChatCompletionRequest } from './chat-types';
 import { MistralClient } from './client';
-import { MistralOutputParseError } from './errors';
+import {
+  MistralOutputParseError,
+  MistralResponseError,
+  MistralStreamInterruptedError,
+} from './errors';
 
 describe('chat against the fake server', () => {
   let scripted:
@@ -138,6 +142,124 @@ describe('chat against the fake server', () => {
     } finally {
       await slow.stop();
     }
+  });
+
+  describe('a stream that does not finish is an error, never a short answer', () => {
+    const ask = (c: MistralClient, idleTimeoutMs?: number) =>
+      c.chat
+        .stream(
+          {
+            model: 'mistral-small-latest',
+            messages: [{ role: 'user', content: 'one two three four five six seven eight' }],
+          },
+          { idleTimeoutMs },
+        )
+        .then((stream) => stream.finalText());
+
+    it('a connection cut mid-stream', async () => {
+      // Chunks spaced out, so the first ones reach the client before the cut.
+      const paced = new FakeMistralServer({ streamChunkDelayMs: 5 });
+      await paced.start();
+      try {
+        paced.inject({ kind: 'stream', cutAfterPieces: 3 });
+        const c = new MistralClient({ apiKey: paced.apiKey, baseUrl: paced.url });
+        const error = await ask(c).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(MistralStreamInterruptedError);
+        expect(error).toMatchObject({ reason: 'cut', partialText: 'Echo: one two ' });
+      } finally {
+        await paced.stop();
+      }
+    });
+
+    it('a stream that ends without [DONE]', async () => {
+      server.inject({ kind: 'stream', noDone: true });
+      await expect(ask(client())).rejects.toMatchObject({
+        name: 'MistralStreamInterruptedError',
+        reason: 'incomplete',
+      });
+    });
+
+    it('a stall between chunks longer than the idle timeout', async () => {
+      server.inject({ kind: 'stream', stallMs: 400 });
+      await expect(ask(client(), 100)).rejects.toMatchObject({
+        name: 'MistralStreamInterruptedError',
+        reason: 'stalled',
+      });
+    });
+
+    it('an answer that is not an event stream', async () => {
+      server.inject({ kind: 'status', status: 200, body: { not: 'a stream' } });
+      await expect(ask(client())).rejects.toBeInstanceOf(MistralResponseError);
+    });
+  });
+
+  it('follows every choice of a streamed answer (n > 1)', async () => {
+    const stream = await client().chat.stream({
+      model: 'mistral-small-latest',
+      messages: [{ role: 'user', content: 'hello' }],
+    });
+    // Chunks for two choices, as the API sends them with n = 2.
+    const chunk = (index: number, content: string, finish: string | null = null) => ({
+      id: 'x',
+      object: 'chat.completion.chunk',
+      model: 'm',
+      created: 1,
+      choices: [{ index, delta: { content }, finish_reason: finish }],
+    });
+    const absorb = (stream as unknown as { absorb: (c: unknown) => void }).absorb.bind(stream);
+    await stream.finalText();
+    absorb(chunk(1, 'second '));
+    absorb(chunk(1, 'choice', 'stop'));
+    expect(stream.choices.map((c) => c.text)).toEqual(['Echo: hello', 'second choice']);
+    expect(stream.choices[1].finishReason).toBe('stop');
+  });
+
+  it('keeps two streamed tool calls with the same index apart by id, and takes object arguments', async () => {
+    const stream = await client().chat.stream({
+      model: 'mistral-small-latest',
+      messages: [{ role: 'user', content: 'weather' }],
+    });
+    await stream.finalText();
+    const absorb = (stream as unknown as { absorb: (c: unknown) => void }).absorb.bind(stream);
+    const calls = (toolCalls: unknown[]) => ({
+      id: 'x',
+      object: 'chat.completion.chunk',
+      model: 'm',
+      created: 1,
+      choices: [{ index: 0, delta: { tool_calls: toolCalls }, finish_reason: null }],
+    });
+    absorb(
+      calls([{ id: 'call1', index: 0, function: { name: 'weather', arguments: '{"location":' } }]),
+    );
+    absorb(calls([{ index: 0, function: { name: 'weather', arguments: '"Paris"}' } }]));
+    absorb(
+      calls([
+        { id: 'call2', index: 0, function: { name: 'weather', arguments: { location: 'Rome' } } },
+      ]),
+    );
+    expect(stream.toolCalls.map((c) => [c.id, c.function.arguments])).toEqual([
+      ['call1', '{"location":"Paris"}'],
+      ['call2', '{"location":"Rome"}'],
+    ]);
+  });
+
+  it('runTools runs a handler whose arguments came as an object', async () => {
+    const seen: unknown[] = [];
+    scripted = (req) =>
+      (req['messages'] as unknown[]).length === 1
+        ? { toolCalls: [{ name: 'weather', arguments: { city: 'Lyon' } }] }
+        : { content: 'done' };
+    await client().chat.runTools(
+      { model: 'mistral-small-latest', messages: [{ role: 'user', content: 'weather?' }] },
+      [
+        defineTool({
+          name: 'weather',
+          parameters: { type: 'object', properties: { city: { type: 'string' } } },
+          handler: (args) => seen.push(args),
+        }),
+      ],
+    );
+    expect(seen).toEqual([{ city: 'Lyon' }]);
   });
 
   it('runTools runs parallel tool calls, returns results with the right ids, and surfaces handler errors to the model', async () => {

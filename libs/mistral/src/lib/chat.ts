@@ -11,25 +11,49 @@ import {
   type ToolMessage,
   type Usage,
 } from './chat-types';
-import { MistralError, MistralOutputParseError, MistralResponseError } from './errors';
+import {
+  MistralError,
+  MistralOutputParseError,
+  MistralResponseError,
+  MistralStreamInterruptedError,
+  MistralTimeoutError,
+} from './errors';
 import { validateAgainst } from './json-schema';
 import { parseSse } from './sse';
 import type { RequestOptions, Transport } from './transport';
 
 const PATH = '/v1/chat/completions';
 
-/** A streamed completion: iterate the chunks; `text`, `toolCalls` and `usage` fill in as it goes. */
+/** Nothing for this long between two chunks: the stream is taken as stalled. */
+export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 30_000;
+
+/**
+ * A streamed completion: iterate the chunks; `text`, `toolCalls` and `usage` fill in as it goes
+ * (for the first choice; `choices` has every choice when `n` > 1). A stream that does not
+ * finish — cut, stalled, or ended without `[DONE]` — throws MistralStreamInterruptedError, so a
+ * cut-short answer is never mistaken for a whole one.
+ */
 export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
-  text = '';
   usage: Usage | null = null;
-  finishReason: string | null = null;
-  readonly toolCalls: ToolCall[] = [];
+  /** Per choice index: its text, finish reason and tool calls. */
+  readonly choices: { text: string; finishReason: string | null; toolCalls: ToolCall[] }[] = [];
   private consumed = false;
 
   constructor(
     private readonly response: Response,
     private readonly onUsage: (model: string, usage: Usage) => void,
+    private readonly idleTimeoutMs = DEFAULT_STREAM_IDLE_TIMEOUT_MS,
   ) {}
+
+  get text(): string {
+    return this.choices[0]?.text ?? '';
+  }
+  get finishReason(): string | null {
+    return this.choices[0]?.finishReason ?? null;
+  }
+  get toolCalls(): ToolCall[] {
+    return this.choices[0]?.toolCalls ?? [];
+  }
 
   async *[Symbol.asyncIterator](): AsyncIterator<ChatCompletionChunk> {
     if (this.consumed) throw new MistralError('A ChatStream can be iterated once');
@@ -37,7 +61,7 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
     const body = this.response.body;
     if (!body) throw new MistralResponseError('stream response has no body', '');
     try {
-      for await (const event of parseSse(body as unknown as AsyncIterable<Uint8Array>)) {
+      for await (const event of parseSse(this.watched(body))) {
         if (event.data === '[DONE]') return;
         let chunk: ChatCompletionChunk;
         try {
@@ -48,10 +72,61 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
         this.absorb(chunk);
         yield chunk;
       }
+      throw new MistralStreamInterruptedError(
+        'the stream ended without [DONE]: the answer is incomplete',
+        'incomplete',
+        this.text,
+      );
     } finally {
       // Leaving early (break, abort, error) closes the connection.
       await body.cancel().catch(() => undefined);
     }
+  }
+
+  /**
+   * The body's chunks, each awaited at most idleTimeoutMs; a cut connection or a stall become
+   * MistralStreamInterruptedError (an overall timeout stays MistralTimeoutError).
+   */
+  private async *watched(body: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+    const reader = body.getReader();
+    try {
+      for (;;) {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const stalled = new Promise<'stalled'>((resolve) => {
+          timer = setTimeout(() => resolve('stalled'), this.idleTimeoutMs);
+        });
+        let next: ReadableStreamReadResult<Uint8Array> | 'stalled';
+        try {
+          next = await Promise.race([reader.read(), stalled]);
+        } catch (error) {
+          throw this.interruption(error);
+        } finally {
+          clearTimeout(timer);
+        }
+        if (next === 'stalled')
+          throw new MistralStreamInterruptedError(
+            `no data for ${this.idleTimeoutMs} ms: the stream stalled`,
+            'stalled',
+            this.text,
+          );
+        if (next.done) return;
+        yield next.value;
+      }
+    } finally {
+      reader.releaseLock();
+    }
+  }
+
+  private interruption(error: unknown): Error {
+    const name = (error as { name?: string } | null)?.name;
+    if (name === 'TimeoutError')
+      return new MistralTimeoutError('the stream exceeded its overall timeout');
+    if (name === 'AbortError') return error as Error;
+    return new MistralStreamInterruptedError(
+      `the connection was cut mid-stream (${(error as Error)?.message ?? String(error)})`,
+      'cut',
+      this.text,
+    );
   }
 
   /** Consumes the rest of the stream and returns the whole text. */
@@ -61,22 +136,45 @@ export class ChatStream implements AsyncIterable<ChatCompletionChunk> {
   }
 
   private absorb(chunk: ChatCompletionChunk): void {
-    const choice = chunk.choices?.[0];
-    if (choice) {
-      this.text += contentText(choice.delta.content);
-      for (const call of choice.delta.tool_calls ?? []) {
-        const index = call.index ?? this.toolCalls.length;
-        const existing = this.toolCalls[index];
-        if (existing) existing.function.arguments += call.function.arguments ?? '';
-        else this.toolCalls[index] = { ...call, function: { ...call.function } };
-      }
-      if (choice.finish_reason) this.finishReason = choice.finish_reason;
+    for (const choice of chunk.choices ?? []) {
+      const state = (this.choices[choice.index ?? 0] ??= {
+        text: '',
+        finishReason: null,
+        toolCalls: [],
+      });
+      state.text += contentText(choice.delta.content);
+      for (const call of choice.delta.tool_calls ?? []) mergeToolCall(state.toolCalls, call);
+      if (choice.finish_reason) state.finishReason = choice.finish_reason;
     }
     if (chunk.usage) {
       this.usage = chunk.usage;
       this.onUsage(chunk.model, chunk.usage);
     }
   }
+}
+
+/**
+ * A streamed tool call's piece, merged into the calls so far. A piece continues the call at its
+ * index unless it carries another id (the spec's index defaults to 0, so two calls can share
+ * it); arguments arrive as string fragments, or whole as an object (the spec allows both).
+ */
+function mergeToolCall(calls: ToolCall[], piece: ToolCall & { index?: number }): void {
+  const args = piece.function.arguments as unknown;
+  const text = typeof args === 'string' ? args : args === undefined ? '' : JSON.stringify(args);
+  const index = piece.index ?? calls.length;
+  const existing = calls.find((c) => (c as { index?: number }).index === index);
+  if (existing && (!piece.id || piece.id === existing.id)) {
+    existing.function.arguments = `${String(existing.function.arguments ?? '')}${text}`;
+    return;
+  }
+  calls.push({ ...piece, index, function: { ...piece.function, arguments: text } } as ToolCall);
+}
+
+/** A tool call's arguments as the handler gets them: a JSON string parsed, an object as is. */
+function toolArguments(call: ToolCall): unknown {
+  const args = call.function.arguments as unknown;
+  if (args === undefined || args === null || args === '') return {};
+  return typeof args === 'string' ? JSON.parse(args) : args;
 }
 
 export interface ToolDefinition<A = Record<string, unknown>> {
@@ -143,8 +241,18 @@ export class ChatApi {
         totalTimeoutMs: options.totalTimeoutMs ?? options.timeoutMs ?? 600_000,
       },
     );
-    return new ChatStream(response, (model, usage) =>
-      this.transport.recordUsage(PATH, { model, usage }, request),
+    const type = response.headers.get('content-type') ?? '';
+    if (!type.startsWith('text/event-stream')) {
+      const text = await response.text().catch(() => '');
+      throw new MistralResponseError(
+        `a streamed chat answered ${type || 'without a content type'}, not text/event-stream`,
+        text.slice(0, 2000),
+      );
+    }
+    return new ChatStream(
+      response,
+      (model, usage) => this.transport.recordUsage(PATH, { model, usage }, request),
+      options.idleTimeoutMs,
     );
   }
 
@@ -235,7 +343,7 @@ export class ChatApi {
     if (!tool) return reply({ error: `unknown tool "${call.function.name}"` });
     let args: unknown;
     try {
-      args = call.function.arguments ? JSON.parse(call.function.arguments) : {};
+      args = toolArguments(call);
     } catch {
       return reply({ error: 'arguments are not valid JSON' });
     }

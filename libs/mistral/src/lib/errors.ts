@@ -94,6 +94,22 @@ export class MistralConnectionError extends MistralError {
   override name = 'MistralConnectionError';
 }
 
+/**
+ * A streamed answer that did not finish: the connection was cut, nothing arrived for longer
+ * than the idle timeout, or the stream ended without `[DONE]`. `partialText` is what arrived;
+ * it is not the answer.
+ */
+export class MistralStreamInterruptedError extends MistralError {
+  override name = 'MistralStreamInterruptedError';
+  constructor(
+    message: string,
+    readonly reason: 'cut' | 'stalled' | 'incomplete',
+    readonly partialText: string,
+  ) {
+    super(message);
+  }
+}
+
 /** The server answered 2xx with a body that is not what the API promises. */
 export class MistralResponseError extends MistralError {
   override name = 'MistralResponseError';

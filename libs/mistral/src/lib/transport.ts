@@ -35,6 +35,8 @@ export interface RequestOptions {
   totalTimeoutMs?: number;
   /** Skip the response cache for this call. */
   noCache?: boolean;
+  /** Streams only: the longest wait between two chunks before the stream counts as stalled. */
+  idleTimeoutMs?: number;
 }
 
 /** One logical call: what to send, and how to read a successful answer. */

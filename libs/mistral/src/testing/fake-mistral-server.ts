@@ -16,7 +16,13 @@ export type Fault =
   | { kind: 'status'; status: number; retryAfterSeconds?: number; body?: unknown }
   | { kind: 'timeout' }
   | { kind: 'malformed' }
-  | { kind: 'drop' };
+  | { kind: 'drop' }
+  /**
+   * For the next streamed chat: the connection cut after `cutAfterPieces` pieces of content,
+   * the stream ended (cleanly) without usage or `[DONE]`, or a pause of `stallMs` after the
+   * first piece. The request itself is answered normally up to that point.
+   */
+  | { kind: 'stream'; cutAfterPieces?: number; noDone?: boolean; stallMs?: number };
 
 /** Random faults, each a probability per request, drawn from a seeded generator. */
 export interface FaultRates {
@@ -111,6 +117,7 @@ export class FakeMistralServer {
   /** Counts of injected faults by kind (429, 500, 503, timeout, drop, malformed). */
   readonly injected: Record<string, number> = {};
   private readonly queued: Fault[] = [];
+  private streamFault: Extract<Fault, { kind: 'stream' }> | null = null;
   private readonly files = new Map<string, StoredFile>();
   private readonly jobs = new Map<string, Json>();
   private readonly random: () => number;
@@ -206,7 +213,12 @@ export class FakeMistralServer {
     this.received[path] = (this.received[path] ?? 0) + 1;
     if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
 
-    const fault = this.nextFault();
+    let fault = this.nextFault();
+    if (fault?.kind === 'stream') {
+      this.injected['stream'] = (this.injected['stream'] ?? 0) + 1;
+      this.streamFault = fault;
+      fault = null;
+    }
     if (fault) {
       const kind = fault.kind === 'status' ? String(fault.status) : fault.kind;
       this.injected[kind] = (this.injected[kind] ?? 0) + 1;
@@ -340,6 +352,8 @@ export class FakeMistralServer {
 
   private misbehave(fault: Fault, req: IncomingMessage, res: ServerResponse): void {
     switch (fault.kind) {
+      case 'stream':
+        return; // taken by handle() for the next streamed chat, never misbehaves here
       case 'timeout':
         return; // never answer; the client's timeout fires
       case 'drop':
@@ -532,6 +546,8 @@ export class FakeMistralServer {
   }
 
   private async streamChat(res: ServerResponse, b: Json): Promise<void> {
+    const fault = this.streamFault;
+    this.streamFault = null;
     const { content, toolCalls, finish } = this.shape(b, this.reply(b, 0));
     const id = `cmpl-${randomUUID()}`;
     const base = {
@@ -564,9 +580,18 @@ export class FakeMistralServer {
     for (const [i, piece] of pieces.entries()) {
       if (closed) return;
       if (i === 1) await write(': keep-alive\n\n');
+      if (fault?.cutAfterPieces !== undefined && i >= fault.cutAfterPieces) {
+        res.destroy();
+        return;
+      }
+      if (i === 1 && fault?.stallMs) await new Promise((r) => setTimeout(r, fault.stallMs));
       await write(
         `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] })}\n\n`,
       );
+    }
+    if (fault?.noDone) {
+      res.end();
+      return;
     }
     if (toolCalls) {
       await write(
