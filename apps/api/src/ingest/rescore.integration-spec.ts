@@ -166,4 +166,29 @@ describe('rescore through the Mistral Batch API (embedded Postgres + fake Mistra
     );
     expect(cached.rows[0].n).toBe(4);
   });
+
+  it('still scores every event when a tenth of the job fails: those requests go online', async () => {
+    await stack.db.query(
+      `INSERT INTO scored_events (source, event_id, author_id, text, event_created_at, model, scores,
+                                  policy_version, decision)
+       SELECT 'forum', 'tenth-' || i, 'a1', 'tenth ' || i || CASE WHEN i % 3 = 0 THEN ' I will kill you' ELSE '' END,
+              now(), 'mistral-moderation-2411', '{"pii": 0}', 1, 'allow'
+       FROM generate_series(1, 40) AS i`,
+    );
+    mistral.requests.length = 0;
+    mistral.scriptNextBatchJob({ failEvery: 10 });
+    const result = await stack.app.get(RescoreService).run({
+      from: new Date('2000-01-01'),
+      to: new Date(Date.now() + 3_600_000),
+    });
+    expect(result).toMatchObject({ refused: 0 });
+    const calls = mistral.requests.map((r) => `${r.method} ${r.path}`);
+    // 20 requests of 2 texts in the job, every 10th failed: 2 requests sent again online.
+    expect(calls.filter((c) => c === 'POST /v1/moderations')).toHaveLength(2);
+    const rows = await stack.db.query(
+      `SELECT count(*)::int AS n FROM scored_events
+       WHERE event_id LIKE 'tenth-%' AND model = 'mistral-moderation-2603'`,
+    );
+    expect(rows.rows[0].n).toBe(40);
+  });
 });

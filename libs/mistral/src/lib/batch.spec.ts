@@ -52,4 +52,46 @@ describe('batch jobs', () => {
     expect(clock.sleeps).toEqual([]);
     await slow.stop();
   });
+
+  it('keeps what a job did when it runs out of time, with its failed requests from the error file', async () => {
+    const client = new MistralClient({ apiKey: server.apiKey, baseUrl: server.url });
+    server.scriptNextBatchJob({ failEvery: 4, stopAfter: 10 });
+    const requests = Array.from({ length: 12 }, (_, i) => ({
+      custom_id: `r${i}`,
+      body: { input: [`text ${i}`] },
+    }));
+    const { job, results, unanswered } = await client.batch.run<ModerationResponse>(
+      '/v1/moderations',
+      'mistral-moderation-2603',
+      requests,
+      { pollIntervalMs: 10 },
+    );
+    expect(job.status).toBe('TIMEOUT_EXCEEDED');
+    // r3 and r7 failed (every 4th), r10 and r11 never ran; the other 8 have their answers.
+    expect(unanswered).toEqual(['r3', 'r7', 'r10', 'r11']);
+    expect(results.get('r3')?.error?.message).toMatch(/Internal error/);
+    expect(results.get('r0')?.response?.status_code).toBe(200);
+    expect(results.size).toBe(10);
+  });
+
+  it('cancels the job at Mistral when the caller aborts, with the calls a strict server accepts', async () => {
+    const slow = await new FakeMistralServer({ batchJobDelayMs: 60_000 }).start();
+    try {
+      const client = new MistralClient({ apiKey: slow.apiKey, baseUrl: slow.url });
+      const controller = new AbortController();
+      const running = client.batch.run(
+        '/v1/moderations',
+        'mistral-moderation-2603',
+        [{ custom_id: 'a', body: { input: ['x'] } }],
+        { pollIntervalMs: 20, signal: controller.signal, onProgress: () => controller.abort() },
+      );
+      await expect(running).rejects.toThrow();
+      const cancel = slow.requests.find((r) => r.path.endsWith('/cancel'));
+      expect(cancel).toMatchObject({ method: 'POST', body: null });
+      const jobs = await client.batch.list();
+      expect(jobs.data[0].status).toBe('CANCELLED');
+    } finally {
+      await slow.stop();
+    }
+  });
 });

@@ -89,6 +89,8 @@ export class FilesApi {
       undefined,
       null,
       options,
+      // A file's content is JSONL or whatever was uploaded, not JSON.
+      '*/*',
     );
     return response.text();
   }
@@ -119,10 +121,11 @@ export class BatchApi {
   }
 
   cancel(jobId: string, options?: RequestOptions): Promise<BatchJob> {
+    // The spec defines no body for cancel.
     return this.transport.json<BatchJob>(
       'POST',
       `/v1/batch/jobs/${encodeURIComponent(jobId)}/cancel`,
-      {},
+      undefined,
       options,
     );
   }
@@ -146,7 +149,10 @@ export class BatchApi {
 
   /**
    * Upload → create job → poll → download: runs many requests through the Batch API and
-   * returns one result line per request, keyed by `custom_id`.
+   * returns one result line per request that got one, keyed by `custom_id` — from the output
+   * file and the error file, also when the job ended early (TIMEOUT_EXCEEDED, CANCELLED): what
+   * it did is kept. `unanswered` lists the requests without a successful line (failed or never
+   * run), for the caller to retry or report. Aborting cancels the job at Mistral.
    */
   async run<T = unknown>(
     endpoint: string,
@@ -157,7 +163,7 @@ export class BatchApi {
       onProgress?: (job: BatchJob) => void;
       signal?: AbortSignal;
     } = {},
-  ): Promise<{ job: BatchJob; results: Map<string, BatchResultLine<T>> }> {
+  ): Promise<{ job: BatchJob; results: Map<string, BatchResultLine<T>>; unanswered: string[] }> {
     const jsonl = requests.map((r) => JSON.stringify(r)).join('\n');
     const file = await this.files.upload(`batch-${Date.now()}.jsonl`, jsonl, 'batch', {
       signal: options.signal,
@@ -166,28 +172,44 @@ export class BatchApi {
       { endpoint, model, input_files: [file.id] },
       { signal: options.signal },
     );
-    const job = await this.wait(created.id, options);
-    if (job.status !== 'SUCCESS' || !job.output_file) {
-      throw new MistralError(
-        `batch job ${job.id} ended ${job.status}: ${job.errors.map((e) => e.message).join('; ')}`,
-      );
+    let job: BatchJob;
+    try {
+      job = await this.wait(created.id, options);
+    } catch (error) {
+      // The caller gave up: so does the job, rather than running (and billing) on.
+      if (options.signal?.aborted) await this.cancel(created.id).catch(() => undefined);
+      throw error;
     }
-    const output = await this.files.download(job.output_file, { signal: options.signal });
     const results = new Map<string, BatchResultLine<T>>();
-    for (const line of output.split('\n')) {
-      if (!line.trim()) continue;
-      try {
-        const parsed = JSON.parse(line) as BatchResultLine<T>;
-        results.set(parsed.custom_id, parsed);
-      } catch {
-        throw new MistralResponseError('batch output line is not JSON', line);
+    for (const fileId of [job.output_file, job.error_file]) {
+      if (!fileId) continue;
+      const content = await this.files.download(fileId, { signal: options.signal });
+      for (const line of content.split('\n')) {
+        if (!line.trim()) continue;
+        let parsed: BatchResultLine<T>;
+        try {
+          parsed = JSON.parse(line) as BatchResultLine<T>;
+        } catch {
+          throw new MistralResponseError('batch output line is not JSON', line);
+        }
+        // A success is never replaced by an error line for the same request.
+        if (results.get(parsed.custom_id)?.response?.status_code !== 200)
+          results.set(parsed.custom_id, parsed);
       }
+    }
+    if (results.size === 0 && job.status !== 'SUCCESS') {
+      throw new MistralError(
+        `batch job ${job.id} ended ${job.status} with no results: ${job.errors.map((e) => e.message).join('; ')}`,
+      );
     }
     // Tokens spent in the job count like those of online requests to the same endpoint.
     for (const line of results.values()) {
       const body = line.response?.status_code === 200 ? line.response.body : null;
       if (body && typeof body === 'object') this.transport.recordUsage(endpoint, body, { model });
     }
-    return { job, results };
+    const unanswered = requests
+      .map((r) => r.custom_id)
+      .filter((id) => results.get(id)?.response?.status_code !== 200);
+    return { job, results, unanswered };
   }
 }

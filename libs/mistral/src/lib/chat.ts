@@ -240,6 +240,7 @@ export class ChatApi {
         timeoutMs: options.timeoutMs ?? 600_000,
         totalTimeoutMs: options.totalTimeoutMs ?? options.timeoutMs ?? 600_000,
       },
+      'text/event-stream',
     );
     const type = response.headers.get('content-type') ?? '';
     if (!type.startsWith('text/event-stream')) {

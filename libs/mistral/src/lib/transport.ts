@@ -44,6 +44,8 @@ interface Call<R> {
   method: string;
   path: string;
   body: BodyInit | undefined;
+  /** What the call can read: JSON, an event stream, a file (a strict server answers 406 otherwise). */
+  accept: string;
   contentType: string | null;
   options: RequestOptions;
   /** How to read a successful fetch Response; without it, the body is read as text (node:http). */
@@ -102,7 +104,16 @@ export class Transport {
       if (hit !== undefined) return hit;
     }
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const text = await this.send<string>(method, path, payload, 'application/json', options, null);
+    // No body, no content type: a strict server refuses a JSON type on an empty body (415).
+    const text = await this.send<string>(
+      method,
+      path,
+      payload,
+      payload === undefined ? null : 'application/json',
+      options,
+      null,
+      'application/json',
+    );
     let parsed: T;
     try {
       parsed = JSON.parse(text) as T;
@@ -121,8 +132,9 @@ export class Transport {
     body: BodyInit | undefined,
     contentType: string | null,
     options: RequestOptions = {},
+    accept = 'application/json',
   ): Promise<Response> {
-    return this.send(method, path, body, contentType, options, async (r) => r);
+    return this.send(method, path, body, contentType, options, async (r) => r, accept);
   }
 
   recordUsage(path: string, body: UsageBody | null, request?: unknown): void {
@@ -158,6 +170,7 @@ export class Transport {
     contentType: string | null,
     options: RequestOptions,
     read: Call<R>['read'],
+    accept: string,
   ): Promise<R> {
     const started = this.clock.now();
     const estimated = typeof body === 'string' ? estimateTokens(body) : 0;
@@ -170,7 +183,7 @@ export class Transport {
     };
     try {
       return await this.sendWithRetries(
-        { method, path, body, contentType, options, read },
+        { method, path, body, contentType, options, read, accept },
         started,
         estimated,
       );
@@ -235,13 +248,14 @@ export class Transport {
     contentType,
     options,
     read,
+    accept,
   }: Call<R>): Promise<R> {
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
     const headers: Record<string, string> = {
       authorization: `Bearer ${this.options.apiKey}`,
-      accept: 'application/json, text/event-stream',
+      accept,
     };
     if (contentType) headers['content-type'] = contentType;
     const fail = (error: unknown) =>

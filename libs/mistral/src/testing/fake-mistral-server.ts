@@ -12,6 +12,11 @@ import {
 } from './fake-behaviour';
 
 /** One scripted misbehaviour, used by the next request that reaches the server. */
+export interface BatchJobScript {
+  failEvery?: number;
+  stopAfter?: number;
+}
+
 export type Fault =
   | { kind: 'status'; status: number; retryAfterSeconds?: number; body?: unknown }
   | { kind: 'timeout' }
@@ -117,6 +122,8 @@ export class FakeMistralServer {
   /** Counts of injected faults by kind (429, 500, 503, timeout, drop, malformed). */
   readonly injected: Record<string, number> = {};
   private readonly queued: Fault[] = [];
+  /** How the next batch job ends (see scriptNextBatchJob). */
+  private nextJobScript: BatchJobScript | null = null;
   private streamFault: Extract<Fault, { kind: 'stream' }> | null = null;
   private readonly files = new Map<string, StoredFile>();
   private readonly jobs = new Map<string, Json>();
@@ -148,6 +155,14 @@ export class FakeMistralServer {
   reset(): void {
     this.requests.length = 0;
     this.queued.length = 0;
+  }
+
+  /**
+   * The next batch job fails every `failEvery`-th request (into its error file) and/or stops
+   * after `stopAfter` requests, ending TIMEOUT_EXCEEDED with what it did so far.
+   */
+  scriptNextBatchJob(script: BatchJobScript): void {
+    this.nextJobScript = script;
   }
 
   /** Queue faults; each is used by one request, in order, before any random fault. */
@@ -720,14 +735,38 @@ export class FakeMistralServer {
 
   private runJob(job: Json, lines: string[]): void {
     if (job['status'] === 'CANCELLED') return;
+    const script = this.nextJobScript ?? {};
+    this.nextJobScript = null;
     job['status'] = 'RUNNING';
     job['started_at'] = Math.floor(Date.now() / 1000);
     const out: string[] = [];
-    for (const line of lines) {
+    const errors: string[] = [];
+    let timedOut = false;
+    for (const [i, line] of lines.entries()) {
+      if (script.stopAfter !== undefined && i >= script.stopAfter) {
+        timedOut = true;
+        break;
+      }
       let request: { custom_id?: string; body?: Json };
       try {
         request = JSON.parse(line);
       } catch {
+        job['failed_requests'] = (job['failed_requests'] as number) + 1;
+        continue;
+      }
+      job['completed_requests'] = (job['completed_requests'] as number) + 1;
+      if (script.failEvery && i % script.failEvery === script.failEvery - 1) {
+        errors.push(
+          JSON.stringify({
+            id: `batch-${randomUUID()}`,
+            custom_id: request.custom_id ?? null,
+            response: {
+              status_code: 500,
+              body: mistralError('Internal error while processing', 'server_error'),
+            },
+            error: { message: 'Internal error while processing', code: '3000' },
+          }),
+        );
         job['failed_requests'] = (job['failed_requests'] as number) + 1;
         continue;
       }
@@ -749,18 +788,22 @@ export class FakeMistralServer {
         }),
       );
       job['succeeded_requests'] = (job['succeeded_requests'] as number) + 1;
-      job['completed_requests'] = (job['completed_requests'] as number) + 1;
     }
-    const file: StoredFile = {
-      id: randomUUID(),
-      filename: `${String(job['id'])}.jsonl`,
-      purpose: 'batch',
-      content: Buffer.from(out.join('\n')),
-      createdAt: Math.floor(Date.now() / 1000),
+    const store = (suffix: string, content: string[]) => {
+      const file: StoredFile = {
+        id: randomUUID(),
+        filename: `${String(job['id'])}${suffix}.jsonl`,
+        purpose: 'batch',
+        content: Buffer.from(content.join('\n')),
+        createdAt: Math.floor(Date.now() / 1000),
+      };
+      this.files.set(file.id, file);
+      return file.id;
     };
-    this.files.set(file.id, file);
-    job['output_file'] = file.id;
-    job['status'] = 'SUCCESS';
+    job['output_file'] = out.length > 0 ? store('', out) : null;
+    job['error_file'] = errors.length > 0 ? store('-errors', errors) : null;
+    job['status'] = timedOut ? 'TIMEOUT_EXCEEDED' : 'SUCCESS';
+    if (timedOut) job['errors'] = [{ message: 'The job ran out of time', count: 1 }];
     job['completed_at'] = Math.floor(Date.now() / 1000);
   }
 
