@@ -48,6 +48,9 @@ describe('review queue in Chromium', () => {
     await card.waitFor();
     expect(await card.textContent()).toContain('Offline explanation');
     expect(await card.locator('q').allTextContents()).toContain('kill you');
+    // A quote points at its place in the post.
+    await card.getByRole('button', { name: 'kill you' }).click();
+    expect(await detail.locator('blockquote mark.quote-focus').textContent()).toBe('kill you');
     await page.screenshot({ path: screenshotPath('flag-detail'), fullPage: true });
   });
 

@@ -35,9 +35,12 @@ function Warnings({ warnings }: { warnings: ExplanationWarning[] }) {
 export function ExplanationCardView({
   explanation,
   blurQuotes = false,
+  onQuote,
 }: {
   explanation: ExplanationDto;
   blurQuotes?: boolean;
+  /** A quote was chosen: show where it is in the post. */
+  onQuote?: (quote: string) => void;
 }) {
   const label = useCategoryLabel();
   const quoteClass = blurQuotes ? 'quote blurred-inline' : 'quote';
@@ -55,9 +58,15 @@ export function ExplanationCardView({
             <span className="muted small">confidence {percent(c.confidence)}</span>
             <p>{c.rationale}</p>
             {c.quotes.map((q) => (
-              <q key={q} className={quoteClass}>
-                {q}
-              </q>
+              <button
+                key={q}
+                type="button"
+                className="quote-link"
+                title="Show it in the post"
+                onClick={() => onQuote?.(q)}
+              >
+                <q className={quoteClass}>{q}</q>
+              </button>
             ))}
           </li>
         ))}

@@ -12,11 +12,13 @@ export function ExplanationPanel({
   flagId,
   canAsk,
   blurQuotes = false,
+  onQuote,
 }: {
   flagId: string;
   canAsk: boolean;
   /** The post is blurred (wellness setting): so are the model's quotes of it. */
   blurQuotes?: boolean;
+  onQuote?: (quote: string) => void;
 }) {
   const { stored, replace } = useExplanation(flagId);
   const [received, setReceived] = useState<number | null>(null);
@@ -81,7 +83,11 @@ export function ExplanationPanel({
       )}
       {explanation && !busy && (
         <div className="card" data-testid="explanation-card">
-          <ExplanationCardView explanation={explanation} blurQuotes={blurQuotes} />
+          <ExplanationCardView
+            explanation={explanation}
+            blurQuotes={blurQuotes}
+            onQuote={onQuote}
+          />
           {canAsk && (
             <form onSubmit={ask} className="ask">
               <input

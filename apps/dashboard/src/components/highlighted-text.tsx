@@ -1,6 +1,9 @@
 import type { HighlightDto } from '@sieve/contracts';
 import { useCategoryLabel } from '../hooks/use-system';
 
+/** A highlight's category for the span an explanation quote points at. */
+export const QUOTED = '__quoted';
+
 /** The post with the spans that drove its score marked. Every piece stays a text node. */
 export function HighlightedText({
   text,
@@ -31,7 +34,11 @@ export function HighlightedText({
   return (
     <>
       {pieces.map((p, i) =>
-        p.category ? (
+        p.category === QUOTED ? (
+          <mark key={i} className="quote-focus" title="Quoted in the explanation">
+            {p.text}
+          </mark>
+        ) : p.category ? (
           <mark key={i} title={label(p.category)} data-category={p.category}>
             {p.text}
           </mark>

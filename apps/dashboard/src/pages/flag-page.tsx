@@ -1,4 +1,4 @@
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { hasRole } from '../api/auth';
 import { ApiError } from '../api/client';
@@ -7,7 +7,7 @@ import { CategoryChips } from '../components/category-chips';
 import { DecisionPanel } from '../components/decision-panel';
 import { AuthorContext, SimilarDecisions } from '../components/author-context';
 import { ExplanationPanel } from '../components/explanation-panel';
-import { HighlightedText } from '../components/highlighted-text';
+import { HighlightedText, QUOTED } from '../components/highlighted-text';
 import { timeAgo } from '../components/format';
 import { ScoreChart } from '../components/score-chart';
 import { StatusBadge } from '../components/status-badge';
@@ -53,6 +53,9 @@ export function FlagPage() {
   const [revealedFor, setRevealedFor] = useState<string | null>(null);
   const blurred = !!flag.data && blurs(flag.data.triggered) && revealedFor !== id;
   const reveal = () => setRevealedFor(id);
+  // The explanation quote the reviewer chose, shown where it is in the post.
+  const [quotedFor, setQuotedFor] = useState<{ id: string; quote: string } | null>(null);
+  const quoted = quotedFor?.id === id ? quotedFor.quote : null;
   const role = session.data?.user.role ?? 'viewer';
   const status = flag.data?.status;
   const canAct =
@@ -117,12 +120,13 @@ export function FlagPage() {
               <StatusBadge status={flag.data.status} />
             </header>
             {/* User content: rendered as text only, never as HTML. */}
-            <PostText flag={flag.data} blurred={blurred} reveal={reveal} />
+            <PostText flag={flag.data} blurred={blurred} reveal={reveal} quoted={quoted} />
             <Facts flag={flag.data} />
             <ExplanationPanel
               flagId={flag.data.id}
               canAsk={hasRole(role, 'reviewer')}
               blurQuotes={blurred}
+              onQuote={(quote) => setQuotedFor({ id, quote })}
             />
             <h2>Scores against thresholds</h2>
             <ScoreChart scores={flag.data.scores} thresholds={flag.data.thresholds} />
@@ -182,16 +186,31 @@ function PostText({
   flag,
   blurred,
   reveal,
+  quoted,
 }: {
   flag: FlagDetail;
   blurred: boolean;
   reveal: () => void;
+  quoted: string | null;
 }) {
   useHotkeys({ v: reveal }, blurred);
+  const quote = useRef<HTMLQuoteElement>(null);
+  const at = quoted ? flag.event.text.indexOf(quoted) : -1;
+  useEffect(() => {
+    if (at >= 0) quote.current?.scrollIntoView({ block: 'center', behavior: 'smooth' });
+  }, [at, quoted]);
+  const highlights =
+    quoted && at >= 0
+      ? [{ start: at, end: at + quoted.length, category: QUOTED }]
+      : flag.highlights;
   return (
     <div className="post-wrap">
-      <blockquote className={`post-text ${blurred ? 'blurred' : ''}`} aria-hidden={blurred}>
-        <HighlightedText text={flag.event.text} highlights={flag.highlights} />
+      <blockquote
+        ref={quote}
+        className={`post-text ${blurred ? 'blurred' : ''}`}
+        aria-hidden={blurred}
+      >
+        <HighlightedText text={flag.event.text} highlights={highlights} />
       </blockquote>
       {flag.highlightsCoverChars < flag.event.text.length && (
         <p className="muted small">
