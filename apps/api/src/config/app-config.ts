@@ -93,6 +93,8 @@ export const configSchema = z.object({
   SCORE_CACHE_MAX_AGE_HOURS: int(1, 24 * 365).default(24 * 30),
   /** And the most recent ones in memory too. */
   SCORE_CACHE_MEMORY_ENTRIES: int(0, 10_000_000).default(20_000),
+  /** A JSON pricing table ({asOf, currency: "USD", prices}) replacing Mistral's published prices. */
+  MISTRAL_PRICING_FILE: z.string().optional(),
   /** The chat model that explains flags to reviewers. */
   MISTRAL_CHAT_MODEL: z.string().default('mistral-small-latest'),
   /** Model calls (explain, ask again, follow-up) one person may make in any 24 hours… */

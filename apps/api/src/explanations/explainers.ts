@@ -1,11 +1,11 @@
 import {
   type ChatCompletionRequest,
   costOf,
-  DEFAULT_PRICING,
   type JsonSchema,
   type Message,
   type MistralClient,
   MistralOutputParseError,
+  type PricingTable,
   validateAgainst,
 } from '@sieve/mistral';
 import {
@@ -80,6 +80,7 @@ export class MistralExplainer implements Explainer {
     private readonly client: MistralClient,
     readonly model: string,
     private readonly maxOutputTokens: number,
+    private readonly pricing: PricingTable,
   ) {}
 
   async explain(
@@ -169,7 +170,7 @@ export class MistralExplainer implements Explainer {
       usage: {
         promptTokens: prompt,
         completionTokens: completion,
-        costUsd: costOf(this.model, prompt, completion, DEFAULT_PRICING),
+        costUsd: costOf(this.model, prompt, completion, this.pricing),
       },
     };
   }

@@ -1,7 +1,10 @@
 import type { ExplanationDto } from '@sieve/contracts';
 import { type FakeChatReply, FakeMistralServer } from '@sieve/mistral/testing';
 import type { ModelCard } from '@sieve/moderation';
-import type { Response } from 'supertest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request, { type Response } from 'supertest';
 import { startTestStack } from '../../test/test-stack';
 
 type Stack = Awaited<ReturnType<typeof startTestStack>>;
@@ -296,6 +299,42 @@ describe('explanations from Mistral (fake server), with a prompt-injection attem
     });
     // Someone else's budget is their own.
     await explain(reviewer, flag.id, { regenerate: true }).expect(200);
+  });
+
+  it('checks at start that the configured models exist, and counts costs at the configured prices', async () => {
+    await expect(
+      stack.startAnotherApp({ MISTRAL_MODERATION_MODEL: 'mistral-moderation-9999' }),
+    ).rejects.toThrow(/MISTRAL_MODERATION_MODEL: "mistral-moderation-9999" is not a model/);
+    await expect(stack.startAnotherApp({ MISTRAL_CHAT_MODEL: 'mistral-embed' })).rejects.toThrow(
+      /MISTRAL_CHAT_MODEL: "mistral-embed" cannot do chat/,
+    );
+
+    const dir = mkdtempSync(join(tmpdir(), 'sieve-pricing-'));
+    const file = join(dir, 'prices.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        asOf: '2027-01-01',
+        currency: 'USD',
+        prices: { 'mistral-small*': { input: 100, output: 100 } },
+      }),
+    );
+    const priced = request(
+      (await stack.startAnotherApp({ MISTRAL_PRICING_FILE: file })).getHttpServer(),
+    );
+    const login = await priced
+      .post('/api/auth/login')
+      .send({ email: reviewer.email, password: reviewer.password })
+      .expect(200);
+    const stats = await priced
+      .get('/api/stats')
+      .set('cookie', String(login.headers['set-cookie']).split(';')[0])
+      .expect(200);
+    expect(stats.body.mistralUsage.pricesAsOf).toBe('2027-01-01');
+    writeFileSync(file, '{"asOf": "soon"}');
+    await expect(stack.startAnotherApp({ MISTRAL_PRICING_FILE: file })).rejects.toThrow(
+      /MISTRAL_PRICING_FILE: .*asOf must be a date/,
+    );
   });
 
   it('reports a malformed model answer as an error event, and stores nothing', async () => {

@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import type { MistralClient } from '@sieve/mistral';
+import type { MistralClient, PricingTable } from '@sieve/mistral';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { MISTRAL_CLIENT } from '../mistral/mistral.module';
+import { MISTRAL_CLIENT, MISTRAL_PRICING } from '../mistral/mistral.module';
 import { FlagsModule } from '../flags/flags.module';
 import { PoliciesModule } from '../policies/policies.module';
 import { Explanation } from './entities/explanation.entity';
@@ -24,13 +24,18 @@ import { EXPLAINER, ExplanationsService } from './explanations.service';
     ExplanationBudget,
     {
       provide: EXPLAINER,
-      inject: [APP_CONFIG, MISTRAL_CLIENT],
-      useFactory: (config: AppConfig, client: MistralClient | null): Explainer =>
+      inject: [APP_CONFIG, MISTRAL_CLIENT, MISTRAL_PRICING],
+      useFactory: (
+        config: AppConfig,
+        client: MistralClient | null,
+        pricing: PricingTable,
+      ): Explainer =>
         client
           ? new MistralExplainer(
               client,
               config.MISTRAL_CHAT_MODEL,
               config.EXPLAIN_MAX_OUTPUT_TOKENS,
+              pricing,
             )
           : new OfflineExplainer(),
     },

@@ -1,30 +1,56 @@
 import { Global, Module } from '@nestjs/common';
-import { DEFAULT_PRICING, MistralClient, UsageTracker } from '@sieve/mistral';
-import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { readFileSync } from 'node:fs';
+import {
+  DEFAULT_PRICING,
+  MistralClient,
+  parsePricingTable,
+  type PricingTable,
+  UsageTracker,
+} from '@sieve/mistral';
+import { APP_CONFIG, type AppConfig, ConfigError } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
+import { MistralModelsCheck } from './mistral-models.check';
+import { MISTRAL_CLIENT, MISTRAL_PRICING } from './mistral.tokens';
 import { MistralUsageStore } from './mistral-usage.store';
 
-/** One Mistral client per process (one usage tracker, one rate limiter), or null without a key. */
-export const MISTRAL_CLIENT = Symbol('MISTRAL_CLIENT');
+export { MISTRAL_CLIENT, MISTRAL_PRICING } from './mistral.tokens';
+
+function loadPricing(config: AppConfig): PricingTable {
+  const path = config.MISTRAL_PRICING_FILE;
+  if (!path) return DEFAULT_PRICING;
+  try {
+    return parsePricingTable(JSON.parse(readFileSync(path, 'utf8')));
+  } catch (error) {
+    throw new ConfigError(
+      `Invalid configuration:\n  MISTRAL_PRICING_FILE: ${path}: ${(error as Error).message}`,
+    );
+  }
+}
 
 @Global()
 @Module({
   providers: [
     MistralUsageStore,
+    MistralModelsCheck,
+    { provide: MISTRAL_PRICING, inject: [APP_CONFIG], useFactory: loadPricing },
     {
       provide: MISTRAL_CLIENT,
-      inject: [APP_CONFIG, MetricsService, MistralUsageStore],
+      inject: [APP_CONFIG, MetricsService, MistralUsageStore, MISTRAL_PRICING],
       useFactory: (
         config: AppConfig,
         metrics: MetricsService,
         store: MistralUsageStore,
+        pricing: PricingTable,
       ): MistralClient | null => {
         if (!config.MISTRAL_API_KEY) return null;
-        const usage = new UsageTracker(DEFAULT_PRICING, undefined, undefined, (record) => {
-          const by = { endpoint: record.endpoint, model: record.model };
-          metrics.mistralTokens.inc(by, record.promptTokens + record.completionTokens);
-          metrics.mistralCostUsd.inc(by, record.costUsd);
-          store.add(record);
+        const usage = new UsageTracker({
+          pricing,
+          onRecord: (record) => {
+            const by = { endpoint: record.endpoint, model: record.model };
+            metrics.mistralTokens.inc(by, record.promptTokens + record.completionTokens);
+            metrics.mistralCostUsd.inc(by, record.costUsd);
+            store.add(record);
+          },
         });
         return new MistralClient({
           apiKey: config.MISTRAL_API_KEY,
@@ -42,6 +68,6 @@ export const MISTRAL_CLIENT = Symbol('MISTRAL_CLIENT');
       },
     },
   ],
-  exports: [MISTRAL_CLIENT, MistralUsageStore],
+  exports: [MISTRAL_CLIENT, MISTRAL_PRICING, MistralUsageStore],
 })
 export class MistralModule {}

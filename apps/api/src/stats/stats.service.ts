@@ -1,16 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { StatsDto } from '@sieve/contracts';
-import type { MistralClient } from '@sieve/mistral';
+import type { MistralClient, PricingTable } from '@sieve/mistral';
 import { DataSource } from 'typeorm';
 import { MistralUsageStore } from '../mistral/mistral-usage.store';
-import { MISTRAL_CLIENT } from '../mistral/mistral.module';
+import { MISTRAL_CLIENT, MISTRAL_PRICING } from '../mistral/mistral.module';
 
 @Injectable()
 export class StatsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(MISTRAL_CLIENT) private readonly mistral: MistralClient | null,
+    @Inject(MISTRAL_PRICING) private readonly pricing: PricingTable,
     private readonly usageStore: MistralUsageStore,
   ) {}
 
@@ -69,6 +70,7 @@ export class StatsService {
             byModel: Object.fromEntries(
               usageByModel.map(({ model, ...totals }) => [model, totals]),
             ),
+            pricesAsOf: this.pricing.asOf,
           }
         : null;
     return {

@@ -74,7 +74,7 @@ export function StatsPage() {
               <strong>${s.mistralUsage.costUsd.toFixed(4)}</strong> Mistral cost
               <span className="muted small">
                 {s.mistralUsage.requests} requests · {s.mistralUsage.totalTokens} tokens in {s.days}{' '}
-                days, every api replica
+                days, every api replica · at prices as of {s.mistralUsage.pricesAsOf}
               </span>
             </>
           ) : (

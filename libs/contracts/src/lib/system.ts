@@ -42,5 +42,7 @@ export interface StatsDto {
     totalTokens: number;
     costUsd: number;
     byModel: Record<string, { requests: number; totalTokens: number; costUsd: number }>;
+    /** The date the prices costs are counted with are valid from (MISTRAL_PRICING_FILE). */
+    pricesAsOf: string;
   } | null;
 }

@@ -46,7 +46,7 @@ export class MistralClient {
 
   constructor(options: MistralClientOptions) {
     const clock = options.clock ?? realClock;
-    this.usage = options.usage ?? new UsageTracker(options.pricing ?? DEFAULT_PRICING);
+    this.usage = options.usage ?? new UsageTracker({ pricing: options.pricing ?? DEFAULT_PRICING });
     this.limiter = options.rateLimit ? new RateLimiter(options.rateLimit, clock) : null;
     const transport = new Transport({
       apiKey: options.apiKey,

@@ -1,26 +1,46 @@
 import { canonicalJson, isDeterministic, ResponseCache } from './cache';
-import { costOf, DEFAULT_PRICING, priceFor } from './pricing';
+import { costOf, DEFAULT_PRICING, parsePricingTable, priceFor } from './pricing';
 import { UsageTracker } from './usage';
 
 describe('pricing', () => {
   it('prices by exact id or the longest matching prefix', () => {
-    expect(priceFor('mistral-large-2512', DEFAULT_PRICING)).toEqual({ input: 2, output: 6 });
-    expect(priceFor('mistral-moderation-2603', DEFAULT_PRICING)).toEqual({ input: 0.2, output: 0 });
+    // Mistral's published prices (shared/mistral/facts.md): moderation 2603 is free.
+    expect(priceFor('mistral-large-2512', DEFAULT_PRICING)).toEqual({ input: 0.5, output: 1.5 });
+    expect(priceFor('mistral-moderation-2603', DEFAULT_PRICING)).toEqual({ input: 0, output: 0 });
+    expect(priceFor('mistral-moderation-2411', DEFAULT_PRICING)).toEqual({ input: 0.1, output: 0 });
     expect(priceFor('unknown-model', DEFAULT_PRICING)).toBeNull();
-    expect(costOf('mistral-small-latest', 1_000_000, 500_000, DEFAULT_PRICING)).toBeCloseTo(0.5);
+    expect(costOf('mistral-small-latest', 1_000_000, 500_000, DEFAULT_PRICING)).toBeCloseTo(0.45);
+  });
+
+  it('reads a pricing table from JSON, naming what is wrong', () => {
+    const table = {
+      asOf: '2027-01-01',
+      currency: 'USD',
+      prices: { 'm*': { input: 1, output: 2 } },
+    };
+    expect(parsePricingTable(table)).toEqual(table);
+    expect(() => parsePricingTable({ ...table, asOf: 'soon' })).toThrow(/asOf must be a date/);
+    expect(() => parsePricingTable({ ...table, prices: { m: { input: -1, output: 0 } } })).toThrow(
+      /prices\["m"\].input must be a number/,
+    );
   });
 });
 
 describe('UsageTracker', () => {
   it('summarises requests, tokens and cost by model and by UTC day over a window', () => {
     let now = Date.parse('2026-11-24T23:00:00Z');
-    const tracker = new UsageTracker(DEFAULT_PRICING, 31 * 86_400_000, () => now);
+    const tracker = new UsageTracker({
+      pricing: DEFAULT_PRICING,
+      retentionMs: 31 * 86_400_000,
+      now: () => now,
+    });
     tracker.record('/v1/chat/completions', 'mistral-large-latest', 1000, 500);
     now = Date.parse('2026-11-25T01:00:00Z');
     tracker.record('/v1/moderations', 'mistral-moderation-2603', 2_000_000, 0);
     const all = tracker.summary();
     expect(all).toMatchObject({ requests: 2, promptTokens: 2_001_000, completionTokens: 500 });
-    expect(all.costUsd).toBeCloseTo(0.002 + 0.003 + 0.4);
+    // 1000 in + 500 out on large ($0.5 / $1.5 per 1M); moderation 2603 is free.
+    expect(all.costUsd).toBeCloseTo(0.0005 + 0.00075, 6);
     expect(Object.keys(all.byDay)).toEqual(['2026-11-24', '2026-11-25']);
     expect(all.byModel['mistral-large-latest'].requests).toBe(1);
     expect(tracker.summary(Date.parse('2026-11-25T00:00:00Z')).requests).toBe(1);
@@ -54,7 +74,11 @@ describe('ResponseCache', () => {
 describe('UsageTracker memory', () => {
   it('keeps per-minute totals, not every record, and drops minutes past retention', () => {
     let now = Date.parse('2026-11-25T10:00:00Z');
-    const tracker = new UsageTracker(DEFAULT_PRICING, 10 * 60_000, () => now);
+    const tracker = new UsageTracker({
+      pricing: DEFAULT_PRICING,
+      retentionMs: 10 * 60_000,
+      now: () => now,
+    });
     for (let i = 0; i < 10_000; i++) tracker.record('/v1/moderations', 'm', 10, 0);
     expect(tracker.summary().requests).toBe(10_000);
     expect((tracker as unknown as { buckets: Map<string, unknown> }).buckets.size).toBe(1);

@@ -55,18 +55,35 @@ const MINUTE_MS = 60_000;
  * per-minute totals per model rather than every record, so a pipeline making hundreds of calls a
  * second holds at most (minutes retained × models) entries.
  */
+export interface UsageTrackerOptions {
+  pricing?: PricingTable;
+  /** Totals older than this are dropped; default 31 days. */
+  retentionMs?: number;
+  now?: () => number;
+  /** Called for every record, e.g. to persist or export metrics. */
+  onRecord?: (record: UsageRecord) => void;
+}
+
 export class UsageTracker {
   private readonly buckets = new Map<string, MinuteBucket>();
   private oldestMinute = Infinity;
 
-  constructor(
-    private readonly pricing: PricingTable = DEFAULT_PRICING,
-    /** Totals older than this are dropped; default 31 days. */
-    private readonly retentionMs = 31 * 86_400_000,
-    private readonly now: () => number = Date.now,
-    /** Called for every record, e.g. to persist or export metrics. */
-    private readonly onRecord?: (record: UsageRecord) => void,
-  ) {}
+  private readonly pricing: PricingTable;
+  private readonly retentionMs: number;
+  private readonly now: () => number;
+  private readonly onRecord?: (record: UsageRecord) => void;
+
+  constructor(options: UsageTrackerOptions = {}) {
+    this.pricing = options.pricing ?? DEFAULT_PRICING;
+    this.retentionMs = options.retentionMs ?? 31 * 86_400_000;
+    this.now = options.now ?? Date.now;
+    this.onRecord = options.onRecord;
+  }
+
+  /** The prices costs are computed with, and the date they are valid from. */
+  get prices(): PricingTable {
+    return this.pricing;
+  }
 
   record(
     endpoint: string,
