@@ -10,6 +10,7 @@ export * from './lib/models';
 export * from './lib/moderations';
 export * from './lib/pricing';
 export * from './lib/rate-limiter';
+export * from './lib/rate-limit-headers';
 export {
   DEFAULT_RETRY,
   estimateTokens,

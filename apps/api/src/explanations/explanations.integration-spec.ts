@@ -197,6 +197,10 @@ describe('explanations from Mistral (fake server), with a prompt-injection attem
       totalTokens: explanation.promptTokens + explanation.completionTokens,
     });
     expect(stats.body.mistralUsage.costUsd).toBeCloseTo(explanation.costUsd, 6);
+    // Mistral's x-ratelimit budget, as the last answer stated it.
+    const metrics = await reviewer.agent.get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/^sieve_mistral_ratelimit_limit\{budget="requests"\} 600$/m);
+    expect(metrics.text).toMatch(/^sieve_mistral_ratelimit_remaining\{budget="requests"\} 599$/m);
     const [stored] = (
       await stack.db.query(`SELECT sum(requests)::int AS n FROM mistral_usage WHERE endpoint <> ''`)
     ).rows;

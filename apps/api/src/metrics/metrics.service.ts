@@ -129,6 +129,20 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly mistralBudgetRemaining = new Gauge({
+    name: 'sieve_mistral_ratelimit_remaining',
+    help: "What Mistral's x-ratelimit headers said is left this minute, by budget (requests, tokens)",
+    labelNames: ['budget'] as const,
+    registers: [this.registry],
+  });
+
+  readonly mistralBudgetLimit = new Gauge({
+    name: 'sieve_mistral_ratelimit_limit',
+    help: "Mistral's per-minute limits as its x-ratelimit headers state them, by budget",
+    labelNames: ['budget'] as const,
+    registers: [this.registry],
+  });
+
   readonly scorerCircuitState = new Gauge({
     name: 'sieve_scorer_circuit_state',
     help: 'Scorer circuit breaker: 0 closed, 1 half-open, 2 open',

@@ -57,7 +57,19 @@ function loadPricing(config: AppConfig): PricingTable {
           baseUrl: config.MISTRAL_BASE_URL,
           timeoutMs: config.MISTRAL_TIMEOUT_MS,
           usage,
-          // Halves concurrency on 429 and grows it back, on top of Retry-After.
+          onRateLimit: (budget) => {
+            const set = (
+              gauge: typeof metrics.mistralBudgetLimit,
+              name: string,
+              v: number | null,
+            ) => v !== null && gauge.set({ budget: name }, v);
+            set(metrics.mistralBudgetRemaining, 'requests', budget.requestsRemaining);
+            set(metrics.mistralBudgetRemaining, 'tokens', budget.tokensRemaining);
+            set(metrics.mistralBudgetLimit, 'requests', budget.requestsLimit);
+            set(metrics.mistralBudgetLimit, 'tokens', budget.tokensLimit);
+          },
+          // Halves concurrency on 429 and grows it back, on top of Retry-After; spaces requests
+          // out when the x-ratelimit headers say the minute's budget is spent.
           rateLimit: {
             adaptive: true,
             maxConcurrency: config.MISTRAL_MODERATION_CONCURRENCY + 8,

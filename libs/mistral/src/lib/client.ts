@@ -4,6 +4,7 @@ import { ChatApi } from './chat';
 import { EmbeddingsApi } from './embeddings';
 import { ModelsApi } from './models';
 import { ModerationsApi } from './moderations';
+import type { RateLimitSnapshot } from './rate-limit-headers';
 import { DEFAULT_PRICING, type PricingTable } from './pricing';
 import { type Clock, RateLimiter, type RateLimitOptions, realClock } from './rate-limiter';
 import { DEFAULT_RETRY, type RetryPolicy, Transport } from './transport';
@@ -25,6 +26,8 @@ export interface MistralClientOptions {
   pricing?: PricingTable;
   /** Share one tracker between clients, or pass your own to persist records. */
   usage?: UsageTracker;
+  /** Each answer's x-ratelimit-* budget (requests and tokens left this minute), e.g. for metrics. */
+  onRateLimit?: (snapshot: RateLimitSnapshot) => void;
   /** For tests: a fake clock, so retries and polling need no real sleeps. */
   clock?: Clock;
   random?: () => number;
@@ -58,6 +61,7 @@ export class MistralClient {
       limiter: this.limiter ?? undefined,
       usage: this.usage,
       cache: options.cache ? new ResponseCache(options.cache) : undefined,
+      onRateLimit: options.onRateLimit,
     });
     this.chat = new ChatApi(transport);
     this.embeddings = new EmbeddingsApi(transport);

@@ -19,6 +19,29 @@ describe('RateLimiter', () => {
     expect(clock.sleeps.reduce((a, b) => a + b, 0)).toBe(30_000);
   });
 
+  it('spaces requests out when the server says its minute budget is spent, before any 429', async () => {
+    const clock = new FakeClock();
+    const limiter = new RateLimiter({ adaptive: false }, clock);
+    (await limiter.acquire())('ok');
+    expect(clock.sleeps).toEqual([]);
+    limiter.observe({
+      requestsLimit: 60,
+      requestsRemaining: 0,
+      tokensLimit: null,
+      tokensRemaining: null,
+    });
+    (await limiter.acquire())('ok');
+    expect(clock.sleeps).toEqual([1000]); // one per minute / 60
+    limiter.observe({
+      requestsLimit: 60,
+      requestsRemaining: 40,
+      tokensLimit: null,
+      tokensRemaining: null,
+    });
+    (await limiter.acquire())('ok');
+    expect(clock.sleeps).toEqual([1000]);
+  });
+
   it('halves concurrency on 429 and grows it back one step per window of successes', async () => {
     const limiter = new RateLimiter({ maxConcurrency: 8 });
     (await limiter.acquire())('throttled');

@@ -1,3 +1,4 @@
+import type { RateLimitSnapshot } from './rate-limit-headers';
 export interface RateLimitOptions {
   /** Sustained requests per second (bursts up to this many). */
   requestsPerSecond?: number;
@@ -76,6 +77,9 @@ export class RateLimiter {
   private inFlight = 0;
   private successesSinceChange = 0;
   private readonly waiting: (() => void)[] = [];
+  /** The server's own count of requests left this minute (x-ratelimit-* headers), if it says. */
+  private serverRemaining: number | null = null;
+  private serverLimit: number | null = null;
 
   constructor(
     options: RateLimitOptions = {},
@@ -102,11 +106,26 @@ export class RateLimiter {
     return this.inFlight;
   }
 
+  /**
+   * The server's budget as its headers state it. When the requests in flight would use up what
+   * is left this minute, new ones are spaced out (one per minute / limit) instead of running
+   * into 429s.
+   */
+  observe(snapshot: RateLimitSnapshot): void {
+    if (snapshot.requestsRemaining !== null) this.serverRemaining = snapshot.requestsRemaining;
+    if (snapshot.requestsLimit !== null) this.serverLimit = snapshot.requestsLimit;
+  }
+
   /** Waits for a slot and for budget; call the returned function with the outcome when done. */
   async acquire(estimatedTokens = 0, signal?: AbortSignal): Promise<(outcome: Outcome) => void> {
     while (this.inFlight >= this.limit) {
       await new Promise<void>((resolve) => this.waiting.push(resolve));
       signal?.throwIfAborted();
+    }
+    if (this.serverRemaining !== null && this.serverRemaining <= this.inFlight) {
+      const spacing = 60_000 / Math.max(1, this.serverLimit ?? 60);
+      this.serverRemaining = null; // the next answer says again
+      await this.clock.sleep(spacing, signal);
     }
     this.inFlight++;
     try {

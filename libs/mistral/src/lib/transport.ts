@@ -8,6 +8,7 @@ import {
   MistralTimeoutError,
 } from './errors';
 import { requestText, type TextResponse } from './http-text';
+import { readRateLimitHeaders, type RateLimitSnapshot } from './rate-limit-headers';
 import { type Clock, type Outcome, type RateLimiter, realClock } from './rate-limiter';
 import type { UsageTracker } from './usage';
 
@@ -63,6 +64,8 @@ export interface TransportOptions {
   limiter?: RateLimiter;
   usage?: UsageTracker;
   cache?: ResponseCache;
+  /** Each answer's x-ratelimit-* budget, when it carries one (e.g. for metrics). */
+  onRateLimit?: (snapshot: RateLimitSnapshot) => void;
 }
 
 interface UsageBody {
@@ -219,6 +222,13 @@ export class Transport {
     }
   }
 
+  private noteRateLimit(headers: { get(name: string): string | null }): void {
+    const snapshot = readRateLimitHeaders(headers);
+    if (!snapshot) return;
+    this.options.limiter?.observe(snapshot);
+    this.options.onRateLimit?.(snapshot);
+  }
+
   /** Milliseconds to wait before the next attempt, or null when the error is final. */
   private retryDelay(error: unknown, attempt: number, started: number): number | null {
     const { maxAttempts, initialDelayMs, maxDelayMs, maxTotalMs } = this.options.retry;
@@ -272,6 +282,7 @@ export class Transport {
       } catch (error) {
         throw fail(error);
       }
+      this.noteRateLimit(answer.headers);
       if (answer.status < 200 || answer.status >= 300)
         throw errorFromResponse(answer.status, answer.text, answer.headers);
       return answer.text as R;
@@ -282,6 +293,7 @@ export class Transport {
     } catch (error) {
       throw fail(error);
     }
+    this.noteRateLimit(response.headers);
     if (!response.ok) {
       let text = '';
       try {

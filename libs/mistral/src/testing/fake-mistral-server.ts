@@ -575,6 +575,8 @@ export class FakeMistralServer {
       'content-type': 'text/event-stream',
       'cache-control': 'no-cache',
       connection: 'keep-alive',
+      'x-ratelimit-limit-req-minute': '600',
+      'x-ratelimit-remaining-req-minute': '599',
     });
     this.served['/v1/chat/completions'] = (this.served['/v1/chat/completions'] ?? 0) + 1;
     const delay = this.options.streamChunkDelayMs ?? 0;
