@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { MistralApiError } from '@sieve/mistral';
-import { estimateTokens } from '@sieve/moderation';
+import { estimateTokens, MistralApiError } from '@sieve/mistral';
 import CircuitBreaker from 'opossum';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';

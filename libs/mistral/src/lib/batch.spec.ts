@@ -94,4 +94,20 @@ describe('batch jobs', () => {
       await slow.stop();
     }
   });
+
+  it('refuses a job answer it cannot read, rather than polling on it', async () => {
+    const client = new MistralClient({
+      apiKey: server.apiKey,
+      baseUrl: server.url,
+      retry: { maxAttempts: 1 },
+    });
+    server.inject({ kind: 'status', status: 200, body: { id: 'x', status: 'DONE-ISH' } });
+    await expect(client.batch.get('x')).rejects.toThrow(/unknown status/);
+    server.inject({
+      kind: 'status',
+      status: 200,
+      body: { object: 'list', data: [{ name: 'no id' }] },
+    });
+    await expect(client.models.list()).rejects.toThrow(/list of model cards/);
+  });
 });

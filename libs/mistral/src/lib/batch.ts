@@ -64,6 +64,30 @@ export interface BatchResultLine<T = unknown> {
   error?: { message: string; code?: string } | null;
 }
 
+const STATUSES: BatchJobStatus[] = [
+  'QUEUED',
+  'RUNNING',
+  'SUCCESS',
+  'FAILED',
+  'TIMEOUT_EXCEEDED',
+  'CANCELLATION_REQUESTED',
+  'CANCELLED',
+];
+
+/**
+ * A batch job as the API promises it: an id and a known status, so polling can neither spin on
+ * a body it cannot read nor miss the end of a job.
+ */
+export function assertBatchJob(job: BatchJob): BatchJob {
+  const j = job as Partial<BatchJob> | null;
+  if (typeof j?.id !== 'string' || !STATUSES.includes(j.status as BatchJobStatus))
+    throw new MistralResponseError(
+      'a batch job answer has no id or an unknown status',
+      JSON.stringify(job).slice(0, 2000),
+    );
+  return job;
+}
+
 export class FilesApi {
   constructor(private readonly transport: Transport) {}
 
@@ -104,16 +128,15 @@ export class BatchApi {
   ) {}
 
   create(job: BatchJobIn, options?: RequestOptions): Promise<BatchJob> {
-    return this.transport.json<BatchJob>('POST', '/v1/batch/jobs', job, options);
+    return this.transport
+      .json<BatchJob>('POST', '/v1/batch/jobs', job, options)
+      .then(assertBatchJob);
   }
 
   get(jobId: string, options?: RequestOptions): Promise<BatchJob> {
-    return this.transport.json<BatchJob>(
-      'GET',
-      `/v1/batch/jobs/${encodeURIComponent(jobId)}`,
-      undefined,
-      options,
-    );
+    return this.transport
+      .json<BatchJob>('GET', `/v1/batch/jobs/${encodeURIComponent(jobId)}`, undefined, options)
+      .then(assertBatchJob);
   }
 
   list(options?: RequestOptions): Promise<{ object: 'list'; data: BatchJob[]; total: number }> {

@@ -1,6 +1,6 @@
 import { FakeMistralServer } from '../testing';
 import { MistralClient } from './client';
-import { clusterByDistance, cosineSimilarity, kMeans, topK } from './embeddings';
+import { cosineSimilarity, topK } from './embeddings';
 
 describe('embeddings', () => {
   const server = new FakeMistralServer();
@@ -28,18 +28,6 @@ describe('embeddings', () => {
     );
     expect(best.map((m) => m.item).every((t) => t.includes('cat'))).toBe(true);
     expect(best[0].score).toBeGreaterThanOrEqual(best[1].score);
-
-    const clusters = clusterByDistance(vectors, 0.7)
-      .map((c) => c.sort())
-      .sort();
-    expect(clusters).toEqual([
-      [0, 1, 4],
-      [2, 3],
-    ]);
-    const assignment = kMeans(vectors, 2);
-    expect(assignment[0]).toBe(assignment[1]);
-    expect(assignment[2]).toBe(assignment[3]);
-    expect(assignment[0]).not.toBe(assignment[2]);
   });
 
   it('computes cosine similarity and refuses vectors of different lengths', () => {

@@ -1,3 +1,4 @@
+import { MistralResponseError } from './errors';
 import type { RequestOptions, Transport } from './transport';
 
 export interface ModelCapabilities {
@@ -33,7 +34,9 @@ export class ModelsApi {
   constructor(private readonly transport: Transport) {}
 
   list(options?: RequestOptions): Promise<ModelList> {
-    return this.transport.json<ModelList>('GET', '/v1/models', undefined, options);
+    return this.transport
+      .json<ModelList>('GET', '/v1/models', undefined, options)
+      .then(assertModelList);
   }
 
   get(modelId: string, options?: RequestOptions): Promise<ModelCard> {
@@ -44,4 +47,23 @@ export class ModelsApi {
       options,
     );
   }
+}
+
+/** A model list as the API promises it; anything else is a MistralResponseError, not a crash later. */
+export function assertModelList(list: ModelList): ModelList {
+  const data = (list as Partial<ModelList> | null)?.data;
+  const wellFormed =
+    Array.isArray(data) &&
+    data.every(
+      (card) =>
+        typeof card?.id === 'string' &&
+        typeof card.capabilities === 'object' &&
+        card.capabilities !== null,
+    );
+  if (!wellFormed)
+    throw new MistralResponseError(
+      'GET /v1/models did not answer with a list of model cards',
+      JSON.stringify(list).slice(0, 2000),
+    );
+  return list;
 }

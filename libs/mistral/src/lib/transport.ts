@@ -73,8 +73,20 @@ interface UsageBody {
   usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
 }
 
-/** Rough token estimate for budgets: ~4 characters a token. */
-export const estimateTokens = (text: string) => Math.ceil(text.length / 4);
+/**
+ * A cheap upper-bound estimate of a text's tokens, for packing requests under Mistral's limits
+ * and for token budgets: about three bytes of UTF-8 per token, and never fewer tokens than half
+ * the characters. Deliberately generous: a request split too early costs one more call, while
+ * one packed too full is refused.
+ */
+export function estimateTokens(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : 3;
+  }
+  return Math.max(1, Math.ceil(bytes / 3), Math.ceil(text.length / 2));
+}
 
 /**
  * Sends requests: auth, timeouts, retries with jittered backoff that honours Retry-After,

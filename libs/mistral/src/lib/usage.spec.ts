@@ -1,5 +1,6 @@
 import { canonicalJson, isDeterministic, ResponseCache } from './cache';
 import { costOf, DEFAULT_PRICING, parsePricingTable, priceFor } from './pricing';
+import { estimateTokens } from './transport';
 import { UsageTracker } from './usage';
 
 describe('pricing', () => {
@@ -85,5 +86,13 @@ describe('UsageTracker memory', () => {
     now += 11 * 60_000;
     tracker.record('/v1/moderations', 'm', 10, 0);
     expect(tracker.summary().requests).toBe(1);
+  });
+});
+
+describe('estimateTokens', () => {
+  it('never underestimates short or non-Latin texts below one token', () => {
+    expect(estimateTokens('')).toBe(1);
+    expect(estimateTokens('hello world')).toBe(6);
+    expect(estimateTokens('日本語のテキスト')).toBeGreaterThanOrEqual(8);
   });
 });

@@ -6,18 +6,3 @@
 export function normalizeForScoring(text: string): string {
   return text.normalize('NFKC').replace(/\s+/gu, ' ').trim();
 }
-
-/**
- * A cheap upper-bound estimate of a text's tokens for packing moderation requests: about four
- * bytes of UTF-8 per token for Latin scripts, and never fewer tokens than a quarter of the
- * characters. Deliberately generous: a request split too early costs one more call, while one
- * packed too full is refused.
- */
-export function estimateTokens(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : 3;
-  }
-  return Math.max(1, Math.ceil(bytes / 3), Math.ceil(text.length / 2));
-}
