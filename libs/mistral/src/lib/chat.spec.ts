@@ -1,4 +1,4 @@
-import { FakeMistralServer, MistralContract } from '../testing';
+import { type FakeChatReply, FakeMistralServer, MistralContract } from '../testing';
 import { defineTool } from './chat';
 import type { ChatCompletionRequest } from './chat-types';
 import { MistralClient } from './client';
@@ -9,11 +9,7 @@ import {
 } from './errors';
 
 describe('chat against the fake server', () => {
-  let scripted:
-    | ((
-        req: Record<string, unknown>,
-      ) => { content?: string; toolCalls?: { name: string; arguments: unknown }[] } | undefined)
-    | null = null;
+  let scripted: ((req: Record<string, unknown>) => FakeChatReply | undefined) | null = null;
   const server = new FakeMistralServer({ chat: (req) => scripted?.(req) });
   const contract = new MistralContract();
   const client = () =>
@@ -215,32 +211,24 @@ describe('chat against the fake server', () => {
   });
 
   it('keeps two streamed tool calls with the same index apart by id, and takes object arguments', async () => {
+    scripted = () => ({
+      toolCalls: [
+        { name: 'weather', arguments: { location: 'Paris' } },
+        { name: 'weather', arguments: { location: 'Rome' } },
+      ],
+      objectArguments: true,
+      toolCallsAtIndexZero: true,
+    });
     const stream = await client().chat.stream({
       model: 'mistral-small-latest',
-      messages: [{ role: 'user', content: 'weather' }],
+      messages: [{ role: 'user', content: 'weather in Paris and Rome?' }],
     });
     await stream.finalText();
-    const absorb = (stream as unknown as { absorb: (c: unknown) => void }).absorb.bind(stream);
-    const calls = (toolCalls: unknown[]) => ({
-      id: 'x',
-      object: 'chat.completion.chunk',
-      model: 'm',
-      created: 1,
-      choices: [{ index: 0, delta: { tool_calls: toolCalls }, finish_reason: null }],
-    });
-    absorb(
-      calls([{ id: 'call1', index: 0, function: { name: 'weather', arguments: '{"location":' } }]),
-    );
-    absorb(calls([{ index: 0, function: { name: 'weather', arguments: '"Paris"}' } }]));
-    absorb(
-      calls([
-        { id: 'call2', index: 0, function: { name: 'weather', arguments: { location: 'Rome' } } },
-      ]),
-    );
-    expect(stream.toolCalls.map((c) => [c.id, c.function.arguments])).toEqual([
-      ['call1', '{"location":"Paris"}'],
-      ['call2', '{"location":"Rome"}'],
+    expect(stream.toolCalls.map((c) => [c.function.name, c.function.arguments])).toEqual([
+      ['weather', '{"location":"Paris"}'],
+      ['weather', '{"location":"Rome"}'],
     ]);
+    expect(new Set(stream.toolCalls.map((c) => c.id)).size).toBe(2);
   });
 
   it('runTools runs a handler whose arguments came as an object', async () => {

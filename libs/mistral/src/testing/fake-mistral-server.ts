@@ -45,6 +45,10 @@ export interface FakeChatReply {
   content?: string;
   toolCalls?: { name: string; arguments: unknown }[];
   finishReason?: 'stop' | 'length' | 'tool_calls';
+  /** Send tool-call arguments as objects (the spec allows it) rather than JSON strings. */
+  objectArguments?: boolean;
+  /** Streams: each tool call in a chunk of its own, every one at index 0 (the spec's default). */
+  toolCallsAtIndexZero?: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -498,7 +502,7 @@ export class FakeMistralServer {
   private shape(
     b: Json,
     reply: FakeChatReply,
-  ): { content: string; toolCalls: Json[] | null; finish: string } {
+  ): { content: string; toolCalls: Json[] | null; finish: string; oneByOne?: boolean } {
     let content = reply.content ?? '';
     let finish = reply.finishReason ?? (reply.toolCalls?.length ? 'tool_calls' : 'stop');
     const stops =
@@ -522,12 +526,14 @@ export class FakeMistralServer {
           function: {
             name: call.name,
             arguments:
-              typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments),
+              typeof call.arguments === 'string' || reply.objectArguments
+                ? call.arguments
+                : JSON.stringify(call.arguments),
           },
-          index: i,
+          index: reply.toolCallsAtIndexZero ? 0 : i,
         }))
       : null;
-    return { content, toolCalls, finish };
+    return { content, toolCalls, finish, oneByOne: !!reply.toolCallsAtIndexZero };
   }
 
   private promptTokens(b: Json): number {
@@ -563,7 +569,7 @@ export class FakeMistralServer {
   private async streamChat(res: ServerResponse, b: Json): Promise<void> {
     const fault = this.streamFault;
     this.streamFault = null;
-    const { content, toolCalls, finish } = this.shape(b, this.reply(b, 0));
+    const { content, toolCalls, finish, oneByOne } = this.shape(b, this.reply(b, 0));
     const id = `cmpl-${randomUUID()}`;
     const base = {
       id,
@@ -610,9 +616,9 @@ export class FakeMistralServer {
       res.end();
       return;
     }
-    if (toolCalls) {
+    for (const calls of toolCalls ? (oneByOne ? toolCalls.map((c) => [c]) : [toolCalls]) : []) {
       await write(
-        `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: { tool_calls: toolCalls }, finish_reason: null }] })}\n\n`,
+        `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: { tool_calls: calls }, finish_reason: null }] })}\n\n`,
       );
     }
     const prompt = this.promptTokens(b);
