@@ -193,7 +193,14 @@ async function createApp(logDestination?: Writable): Promise<INestApplication> {
     // The settings the spec's environment gives (TRUST_PROXY=true, NODE_ENV=production, …).
     loadConfig(),
   );
-  await app.init();
+  try {
+    await app.init();
+  } catch (error) {
+    // A start refused on purpose (a spec checking start-up validation) must not leave its
+    // listeners and timers running past the spec.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   return app;
 }
 
