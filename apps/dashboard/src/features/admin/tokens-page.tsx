@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
-import { ROLE_LABELS, ROLES, type Role } from '../../api/auth';
+import { ROLE_LABELS, type Role } from '../../api/auth';
+import { RoleOptions } from '../../components/role-options';
 import type { ApiToken } from '../../api/tokens';
 import { timeAgo } from '../../components/format';
 import { useCreateToken, useRevokeToken, useTokens } from '../../hooks/use-admin';
@@ -134,11 +135,7 @@ export function TokensPage() {
             value={draft.role}
             onChange={(e) => setDraft({ ...draft, role: e.target.value as Role })}
           >
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {ROLE_LABELS[r]}
-              </option>
-            ))}
+            <RoleOptions />
           </select>
         </label>
         <label>

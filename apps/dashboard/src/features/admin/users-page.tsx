@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
-import { ROLE_LABELS, ROLES, type Role, type User } from '../../api/auth';
+import { ROLE_LABELS, type Role, type User } from '../../api/auth';
+import { RoleOptions } from '../../components/role-options';
 import { useCreateUser, useUpdateUser, useUsers } from '../../hooks/use-admin';
 import { useSession } from '../../hooks/use-session';
 
@@ -96,11 +97,7 @@ export function UsersPage() {
                     setPending({ user, role: e.target.value as Role });
                   }}
                 >
-                  {ROLES.map((r) => (
-                    <option key={r} value={r}>
-                      {ROLE_LABELS[r]}
-                    </option>
-                  ))}
+                  <RoleOptions />
                 </select>
               </td>
               <td>
@@ -144,11 +141,7 @@ export function UsersPage() {
             value={draft.role}
             onChange={(e) => setDraft({ ...draft, role: e.target.value as Role })}
           >
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {ROLE_LABELS[r]}
-              </option>
-            ))}
+            <RoleOptions />
           </select>
         </label>
         <label>
