@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Kafka, logLevel, type KafkaMessage, Partitioners } from 'kafkajs';
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import request from 'supertest';
 import { loadConfig } from '../src/config/app-config';
 import type { Role } from '../src/auth/roles';
@@ -82,9 +82,14 @@ export async function startTestStack(
   });
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
-  let db = new Client({ connectionString: databaseUrl });
-  await db.connect();
-  db.on('error', () => undefined); // a spec may cut the database off on purpose
+  // A pool, not one client: specs query in parallel (seeding flags with Promise.all), which a
+  // single pg client only queues, with a deprecation warning.
+  const newPool = () => {
+    const pool = new Pool({ connectionString: databaseUrl, max: 4 });
+    pool.on('error', () => undefined); // a spec may cut the database off on purpose
+    return pool;
+  };
+  let db = newPool();
 
   const collected: Record<'decisions' | 'dlq', CollectedMessage[]> = { decisions: [], dlq: [] };
   // The mock broker holds an empty fetch for the whole wait (kafkajs: 5 s by default), which
@@ -166,8 +171,8 @@ export async function startTestStack(
     },
     /** A new connection, after a spec cut the database off. */
     async reconnectDb() {
-      db = new Client({ connectionString: databaseUrl });
-      await db.connect();
+      await db.end().catch(() => undefined);
+      db = newPool();
     },
     kafka,
     topics,
