@@ -7,6 +7,7 @@ import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { LiveStreamsService } from './live-streams.service';
 import { LoginThrottleService } from './login-throttle.service';
 import { SessionsModule } from './sessions.module';
 
@@ -29,9 +30,11 @@ import { SessionsModule } from './sessions.module';
     }),
   ],
   controllers: [AuthController],
+  exports: [LiveStreamsService],
   providers: [
     AuthService,
     LoginThrottleService,
+    LiveStreamsService,
     { provide: APP_GUARD, useClass: ThrottlerGuard },
     { provide: APP_GUARD, useClass: AuthGuard },
   ],

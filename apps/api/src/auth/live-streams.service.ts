@@ -1,5 +1,4 @@
 import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import {
   defer,
   filter,
@@ -11,8 +10,8 @@ import {
   switchMap,
   takeUntil,
 } from 'rxjs';
-import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { ApiTokensService } from '../tokens/api-tokens.service';
 import type { Principal } from './roles';
 import { SessionsService } from './sessions.service';
 
@@ -28,9 +27,9 @@ export class LiveStreamsService {
   private readonly open = new Map<string, number>();
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly sessions: SessionsService,
+    private readonly tokens: ApiTokensService,
   ) {}
 
   /** `source` for as long as `who` may see it; throws 429 over the per-person cap. */
@@ -64,12 +63,6 @@ export class LiveStreamsService {
   private async stillValid(who: Principal): Promise<boolean> {
     if (who.kind === 'user') return this.sessions.isActive(who.sessionId ?? '');
     // A token's principal id is its service account (tokens/api-tokens.service.ts).
-    const rows: unknown[] = await this.db.query(
-      `SELECT 1 FROM api_tokens t LEFT JOIN users creator ON creator.id = t.created_by
-        WHERE t.actor_user_id = $1 AND t.revoked_at IS NULL
-          AND (t.expires_at IS NULL OR t.expires_at > now()) AND NOT COALESCE(creator.disabled, false)`,
-      [who.id],
-    );
-    return rows.length > 0;
+    return this.tokens.isActive(who.id);
   }
 }

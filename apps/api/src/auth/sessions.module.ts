@@ -1,9 +1,5 @@
 import { Module } from '@nestjs/common';
-import { LiveStreamsService } from './live-streams.service';
 import { SessionsService } from './sessions.service';
 
-@Module({
-  providers: [SessionsService, LiveStreamsService],
-  exports: [SessionsService, LiveStreamsService],
-})
+@Module({ providers: [SessionsService], exports: [SessionsService] })
 export class SessionsModule {}

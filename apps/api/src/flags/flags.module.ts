@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { SessionsModule } from '../auth/sessions.module';
+import { AuthModule } from '../auth/auth.module';
 import { PoliciesModule } from '../policies/policies.module';
 import { DecisionOutbox } from './decision-outbox';
 import { DecisionOutboxRelay } from './decision-outbox.relay';
@@ -10,7 +10,7 @@ import { FlagsService } from './flags.service';
 import { ReviewService } from './review.service';
 
 @Module({
-  imports: [PoliciesModule, SessionsModule],
+  imports: [PoliciesModule, AuthModule],
   controllers: [FlagsController],
   providers: [
     FlagsService,

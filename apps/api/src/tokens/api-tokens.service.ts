@@ -132,6 +132,12 @@ export class ApiTokensService {
     });
   }
 
+  /** The token acting as `actorUserId` is still live: not revoked, expired or suspended. */
+  async isActive(actorUserId: string): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(TOKEN_STILL_VALID_SQL, [actorUserId]);
+    return rows.length > 0;
+  }
+
   async resolve(token: string): Promise<Principal | null> {
     if (!token.startsWith(TOKEN_PREFIX)) return null;
     const [row]: TokenRow[] = await this.db.query(
@@ -161,6 +167,11 @@ export class ApiTokensService {
     };
   }
 }
+
+const TOKEN_STILL_VALID_SQL = `
+  SELECT 1 FROM api_tokens t LEFT JOIN users creator ON creator.id = t.created_by
+   WHERE t.actor_user_id = $1 AND t.revoked_at IS NULL
+     AND (t.expires_at IS NULL OR t.expires_at > now()) AND NOT COALESCE(creator.disabled, false)`;
 
 function toDto(row: ApiToken, state: { creatorDisabled: boolean }): ApiTokenDto {
   return {

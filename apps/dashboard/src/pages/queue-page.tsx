@@ -95,7 +95,7 @@ export function QueuePage() {
         clear={keyboard.clearSelection}
         select={keyboard.select}
         cursorFlag={flags[keyboard.cursor]}
-        filters={filters}
+        rows={flags}
       />
       {queue.isError && (
         <p className="error" role="alert">

@@ -1,7 +1,6 @@
 import { normalizeForScoring } from '@sieve/moderation';
-import type { FlagFilters, FlagSummary } from '../../api/flags';
+import type { FlagSummary } from '../../api/flags';
 import { DecisionPanel } from '../../components/decision-panel';
-import { useFlagQueue } from '../../hooks/use-flags';
 import { useBulkDecide } from '../../hooks/use-review';
 
 /**
@@ -14,19 +13,17 @@ export function BulkBar({
   clear,
   select,
   cursorFlag,
-  filters,
+  rows,
 }: {
   selected: Set<string>;
   clear: () => void;
   select: (ids: string[]) => void;
   cursorFlag: FlagSummary | undefined;
-  filters: FlagFilters;
+  /** The queue's loaded rows. */
+  rows: FlagSummary[];
 }) {
   const bulk = useBulkDecide();
-  const queue = useFlagQueue(filters);
-  const loaded = (queue.data?.pages.flatMap((p) => p.items) ?? []).filter(
-    (f) => f.status !== 'decided',
-  );
+  const loaded = rows.filter((f) => f.status !== 'decided');
   const sameText = cursorFlag
     ? loaded.filter(
         (f) => normalizeForScoring(f.event.text) === normalizeForScoring(cursorFlag.event.text),
