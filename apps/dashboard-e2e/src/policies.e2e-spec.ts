@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, screenshotPath } from './support/browser';
 import { post, produce } from './support/produce';
+import { waitForPost } from './support/queue';
 import { signIn } from './support/session';
 
 describe('policies in Chromium', () => {
@@ -22,8 +23,7 @@ describe('policies in Chromium', () => {
     const texts = [1, 2, 3].map((n) => `mail me at person${n}.${marker}@example.org`);
     await signIn(page, 'policyAdmin', `/?q=${marker}`);
     await produce(texts.map(post));
-    for (const text of texts)
-      await page.getByRole('link', { name: text }).waitFor({ timeout: 45_000 });
+    for (const text of texts) await waitForPost(page, text);
 
     // Backtests count scores once they settle (2 s in this stack) and are rolled up (every 1 s).
     await page.waitForTimeout(4000);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, screenshotPath } from './support/browser';
 import { post, produce } from './support/produce';
+import { waitForPost } from './support/queue';
 import { signIn } from './support/session';
 
 describe('review queue in Chromium', () => {
@@ -65,8 +66,7 @@ describe('review queue in Chromium', () => {
     ];
     await signIn(page, 'viewer', `/?q=${marker}`);
     await produce(payloads.map(post));
-    for (const payload of payloads)
-      await page.getByRole('link', { name: payload }).waitFor({ timeout: 45_000 });
+    for (const payload of payloads) await waitForPost(page, payload);
     const xss = () => page.evaluate(() => (window as unknown as { __xss?: string }).__xss);
     expect(await xss()).toBeUndefined();
     expect(

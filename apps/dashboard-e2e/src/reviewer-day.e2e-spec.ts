@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, screenshotPath } from './support/browser';
 import { post, produce } from './support/produce';
+import { waitForPost } from './support/queue';
 import { signIn } from './support/session';
 
 interface FlagView {
@@ -129,8 +130,8 @@ describe('a reviewer’s day in Chromium', () => {
     const text = `I want to kill myself tonight ${marker}`;
     await signIn(page, 'reviewer', `/?q=${marker}`);
     await produce([post(text), post(`I will kill you ${marker}`)]);
+    await waitForPost(page, text);
     const link = page.getByRole('link', { name: text });
-    await link.waitFor({ timeout: 45_000 });
     expect(await link.locator('.blurred-inline').count()).toBe(1);
 
     await link.click();

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, screenshotPath } from './support/browser';
 import { post, produce } from './support/produce';
+import { waitForPost } from './support/queue';
 import { signIn } from './support/session';
 
 describe('keyboard-only triage in Chromium', () => {
@@ -21,8 +22,8 @@ describe('keyboard-only triage in Chromium', () => {
       post(`second threat: I will hurt you ${marker}`),
     ]);
     await signIn(page, 'reviewer', `/?q=${marker}`);
-    await page.getByText(`second threat: I will hurt you ${marker}`).waitFor({ timeout: 45_000 });
-    await page.getByText(`first threat: I will kill you ${marker}`).waitFor({ timeout: 45_000 });
+    await waitForPost(page, `second threat: I will hurt you ${marker}`);
+    await waitForPost(page, `first threat: I will kill you ${marker}`);
 
     await page.keyboard.press('?');
     await page.getByTestId('shortcut-help').waitFor();
