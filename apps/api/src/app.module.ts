@@ -16,6 +16,7 @@ import { KafkaModule } from './kafka/kafka.module';
 import { MistralModule } from './mistral/mistral.module';
 import { ScoringModule } from './scoring/scoring.module';
 import { StatsModule } from './stats/stats.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 import { SystemModule } from './system/system.module';
 
 @Module({
@@ -35,6 +36,7 @@ import { SystemModule } from './system/system.module';
     HealthModule,
     SystemModule,
     StatsModule,
+    WebhooksModule,
   ],
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -3,9 +3,11 @@ import { hasRole, ROLE_LABELS } from './api/auth';
 import { RequireRole } from './components/require-role';
 import { ScorerBanner } from './components/scorer-banner';
 import { ShortcutHelp } from './components/shortcut-help';
+import { WebhooksBanner } from './components/webhooks-banner';
 import { AuditPage } from './features/admin/audit-page';
 import { TokensPage } from './features/admin/tokens-page';
 import { UsersPage } from './features/admin/users-page';
+import { WebhooksPage } from './features/admin/webhooks-page';
 import { LastDecisionProvider, UndoToast } from './features/review/last-decision';
 import { PoliciesPage } from './features/policies/policies-page';
 import { useFlagEvents } from './hooks/use-flag-events';
@@ -32,6 +34,7 @@ function TopBar() {
           <NavLink to="/policies">Policies</NavLink>
           {hasRole(user.role, 'admin') && <NavLink to="/admin/users">Users</NavLink>}
           {hasRole(user.role, 'admin') && <NavLink to="/admin/tokens">API tokens</NavLink>}
+          {hasRole(user.role, 'admin') && <NavLink to="/admin/webhooks">Webhooks</NavLink>}
           {hasRole(user.role, 'admin') && <NavLink to="/admin/audit">Audit log</NavLink>}
           <span className="spacer" />
           <Link to="/account" className="whoami" data-testid="whoami">
@@ -57,6 +60,7 @@ export function App() {
         </a>
         <TopBar />
         {session.data && <ScorerBanner />}
+        {session.data && <WebhooksBanner isAdmin={hasRole(session.data.user.role, 'admin')} />}
         {session.data && <ShortcutHelp />}
         {session.data && <UndoToast />}
         <main id="main" tabIndex={-1}>
@@ -115,6 +119,14 @@ export function App() {
               element={
                 <RequireRole minRole="admin">
                   <TokensPage />
+                </RequireRole>
+              }
+            />
+            <Route
+              path="/admin/webhooks"
+              element={
+                <RequireRole minRole="admin">
+                  <WebhooksPage />
                 </RequireRole>
               }
             />

@@ -5,3 +5,4 @@ export * from './lib/roles';
 export * from './lib/system';
 export * from './lib/explanations';
 export * from './lib/policies';
+export * from './lib/webhooks';

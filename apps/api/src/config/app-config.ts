@@ -62,6 +62,22 @@ export const configSchema = z.object({
   OUTBOX_POLL_MS: int(50, 600_000).default(1000),
   /** Sent outbox messages are kept this long (for looking into a platform's question), then pruned. */
   OUTBOX_RETENTION_HOURS: int(1, 24 * 365).default(24 * 7),
+  /** Deliver webhooks from this process (every replica shares the work, one per endpoint at a time). */
+  WEBHOOKS_ENABLED: bool.default(true),
+  /** A webhook request that has not answered by then has failed. */
+  WEBHOOK_TIMEOUT_MS: int(100, 60_000).default(5000),
+  /** Requests in flight per endpoint while it is healthy (a failing endpoint gets one probe). */
+  WEBHOOK_CONCURRENCY: int(1, 64).default(8),
+  /** A failing endpoint is retried with a backoff doubling from 5 s up to this. */
+  WEBHOOK_MAX_BACKOFF_MS: int(1000, 3_600_000).default(600_000),
+  /** A delivery not accepted within this many hours gives up (it can be redelivered by hand). */
+  WEBHOOK_RETRY_HOURS: int(1, 24 * 30).default(24),
+  /** An endpoint is disabled after this many failed attempts in a row, and says so everywhere. */
+  WEBHOOK_DISABLE_AFTER_FAILURES: int(1, 100_000).default(50),
+  /** The delivery worker is woken by each commit that queues one, and also polls this often. */
+  WEBHOOK_POLL_MS: int(50, 600_000).default(1000),
+  /** Delivered and given-up deliveries stay in the log this long. */
+  WEBHOOK_LOG_RETENTION_HOURS: int(1, 24 * 365).default(24 * 7),
   INGEST_MAX_TEXT_BYTES: int(1, 1024 * 1024).default(32 * 1024),
   /** Partitions one process works on at once (kafkajs partitionsConsumedConcurrently). */
   INGEST_PARTITION_CONCURRENCY: int(1, 64).default(4),

@@ -19,6 +19,8 @@ import { ShadowDecision, ShadowStat } from '../policies/entities/shadow-result.e
 import { ScoreCacheEntry } from '../scoring/entities/score-cache-entry.entity';
 import { ApiToken } from '../tokens/entities/api-token.entity';
 import { User } from '../users/entities/user.entity';
+import { WebhookDelivery } from '../webhooks/entities/webhook-delivery.entity';
+import { WebhookEndpoint } from '../webhooks/entities/webhook-endpoint.entity';
 import { InitialSchema1764064800000 } from './migrations/1764064800000-InitialSchema';
 import { AccountsAndAudit1764072000000 } from './migrations/1764072000000-AccountsAndAudit';
 import { ReviewWorkflow1764079200000 } from './migrations/1764079200000-ReviewWorkflow';
@@ -39,6 +41,7 @@ import { TokenActors1764180000000 } from './migrations/1764180000000-TokenActors
 import { CheckedExplanations1764187200000 } from './migrations/1764187200000-CheckedExplanations';
 import { StoredHighlights1764194400000 } from './migrations/1764194400000-StoredHighlights';
 import { DecidedUnrevealed1764201600000 } from './migrations/1764201600000-DecidedUnrevealed';
+import { Webhooks1764208800000 } from './migrations/1764208800000-Webhooks';
 
 /**
  * Every table's entity, each in the module that owns the table (docs/architecture.md). They
@@ -64,6 +67,8 @@ export const ENTITIES = [
   ApiToken,
   AuditEntry,
   MistralUsage,
+  WebhookEndpoint,
+  WebhookDelivery,
 ];
 /** Class references, not globs, so the same list works in the webpack bundle and under ts-jest. */
 export const MIGRATIONS = [
@@ -87,6 +92,7 @@ export const MIGRATIONS = [
   CheckedExplanations1764187200000,
   StoredHighlights1764194400000,
   DecidedUnrevealed1764201600000,
+  Webhooks1764208800000,
 ];
 
 /** The one description of the database, shared by Nest, the migration command and tests. */

@@ -23,6 +23,7 @@ export class PgNotificationsService implements OnModuleInit, OnApplicationShutdo
   private client: Client | null = null;
   private stopping = false;
   private retryMs = 500;
+  private listening: Promise<unknown> = Promise.resolve();
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
@@ -33,7 +34,13 @@ export class PgNotificationsService implements OnModuleInit, OnApplicationShutdo
     if (!handlers) {
       handlers = new Set();
       this.handlers.set(channel, handlers);
-      void this.client?.query(`LISTEN ${channel}`).catch(() => undefined);
+      const client = this.client;
+      // One query at a time on the connection: pg queues overlapping ones, with a warning.
+      if (client) {
+        this.listening = this.listening
+          .then(() => client.query(`LISTEN ${channel}`))
+          .catch(() => undefined);
+      }
     }
     handlers.add(handler);
   }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   type AutomaticDecisionMessage,
   DECISION_FOR_ACTION,
@@ -81,4 +82,16 @@ export function reviewerDecision(decision: {
     decidedAt: decision.decidedAt.toISOString(),
     undone: decision.undone,
   };
+}
+
+/**
+ * A message's stable id: the same for a replay of the same decision, different for each
+ * decision. Webhook receivers deduplicate by it (the `sieve-webhook-id` header).
+ */
+export function messageIdOf(message: DecisionMessage): string {
+  const parts =
+    message.kind === 'automatic'
+      ? [message.kind, message.source, message.eventId, message.decidedAt]
+      : [message.kind, message.decisionId, message.undone];
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
 }

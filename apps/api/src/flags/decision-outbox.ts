@@ -4,6 +4,7 @@ import type { DecisionMessage } from '@sieve/moderation';
 import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { toDecisionRecord } from './decision-messages';
+import { WebhookFanout } from '../webhooks/webhook-fanout';
 import { OutboxMessage } from './entities/outbox-message.entity';
 
 export const DECISION_OUTBOX_CHANNEL = 'sieve_decision_outbox';
@@ -24,9 +25,10 @@ export class DecisionOutbox {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly webhooks: WebhookFanout,
   ) {}
 
-  /** Queues the messages for moderation.decisions; they exist only if `tx` commits. */
+  /** Queues the messages for moderation.decisions and the webhooks; they exist only if `tx` commits. */
   async enqueue(tx: EntityManager, messages: DecisionMessage[]): Promise<void> {
     if (messages.length === 0) return;
     const rows = messages.map((message) => {
@@ -42,6 +44,7 @@ export class DecisionOutbox {
     // One statement; identity values follow the array's order, which is the sending order.
     await tx.getRepository(OutboxMessage).insert(rows);
     await tx.query(`SELECT pg_notify($1, '')`, [DECISION_OUTBOX_CHANNEL]);
+    await this.webhooks.enqueue(messages, tx);
   }
 
   /**

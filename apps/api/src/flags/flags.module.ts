@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { PoliciesModule } from '../policies/policies.module';
+import { WebhooksModule } from '../webhooks/webhooks.module';
 import { DecisionOutbox } from './decision-outbox';
 import { DecisionOutboxRelay } from './decision-outbox.relay';
 import { FlagsController } from './flags.controller';
@@ -10,7 +11,7 @@ import { FlagsService } from './flags.service';
 import { ReviewService } from './review.service';
 
 @Module({
-  imports: [PoliciesModule, AuthModule],
+  imports: [PoliciesModule, AuthModule, WebhooksModule],
   controllers: [FlagsController],
   providers: [
     FlagsService,

@@ -11,6 +11,7 @@ import { Public } from '../auth/decorators';
 import { DecisionOutboxRelay } from '../flags/decision-outbox.relay';
 import { IngestConsumer } from '../ingest/ingest.consumer';
 import { ScoringService } from '../scoring/scoring.service';
+import { WebhooksService } from '../webhooks/webhooks.service';
 
 /**
  * Liveness and readiness for orchestrators (Terminus). Body on both success and failure (503):
@@ -28,6 +29,7 @@ export class HealthController {
     private readonly consumer: IngestConsumer,
     private readonly scoring: ScoringService,
     private readonly outbox: DecisionOutboxRelay,
+    private readonly webhooks: WebhooksService,
   ) {}
 
   /** 200 while the process serves requests at all; restart it when this fails. */
@@ -42,7 +44,8 @@ export class HealthController {
    * An open scorer circuit and paused partitions are reported but keep the replica ready:
    * reviewers can still work, and ingest resumes by itself when Mistral recovers. The same for
    * the decision outbox: its backlog and the age of its oldest message are shown, and a broker
-   * outage only makes them grow.
+   * outage only makes them grow. Webhook endpoints that are failing or disabled are named
+   * (a receiver being down is the platform's outage, not this replica's).
    */
   @Get('ready')
   @HealthCheck()
@@ -69,6 +72,7 @@ export class HealthController {
           oldestUnsentSeconds: Math.round(oldestUnsentSeconds * 10) / 10,
         });
       },
+      async () => this.indicators.check('webhooks').up(await this.webhooks.summary()),
     ]);
   }
 

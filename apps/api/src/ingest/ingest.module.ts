@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { WebhooksModule } from '../webhooks/webhooks.module';
 import { FlagsModule } from '../flags/flags.module';
 import { PoliciesModule } from '../policies/policies.module';
 import { IngestConsumer } from './ingest.consumer';
@@ -7,7 +8,7 @@ import { RescoreService } from './rescore.service';
 import { ScoredEventStore } from './scored-event.store';
 
 @Module({
-  imports: [PoliciesModule, FlagsModule],
+  imports: [PoliciesModule, FlagsModule, WebhooksModule],
   providers: [IngestService, IngestConsumer, ScoredEventStore, RescoreService],
   exports: [IngestConsumer, RescoreService],
 })

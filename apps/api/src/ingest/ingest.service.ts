@@ -13,6 +13,7 @@ import { KafkaService } from '../kafka/kafka.service';
 import { PolicyProvider } from '../policies/policy-provider';
 import { MetricsService } from '../metrics/metrics.service';
 import { ScoringService } from '../scoring/scoring.service';
+import { WebhookFanout } from '../webhooks/webhook-fanout';
 import { keyOf, type NewScoredEvent, ScoredEventStore } from './scored-event.store';
 
 export interface IngestSummary {
@@ -54,6 +55,7 @@ export class IngestService {
     private readonly policies: PolicyProvider,
     private readonly store: ScoredEventStore,
     private readonly metrics: MetricsService,
+    private readonly webhooks: WebhookFanout,
   ) {}
 
   async ingestBatch(
@@ -141,6 +143,8 @@ export class IngestService {
       else decisions.push(automaticDecision(d, d.scoredAt));
     });
     await Promise.all([
+      // Replays queue nothing twice: a delivery is unique per message and endpoint.
+      this.webhooks.enqueue(decisions),
       this.kafka.send(this.config.KAFKA_DLQ_TOPIC, deadLetters),
       this.kafka.send(this.config.KAFKA_DECISIONS_TOPIC, decisions.map(toDecisionRecord)),
     ]);

@@ -170,6 +170,34 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly webhookAttempts = new Counter({
+    name: 'sieve_webhook_attempts_total',
+    help: 'Webhook requests sent by this process, by result (ok: a 2xx answer)',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+  readonly webhookGaveUp = new Counter({
+    name: 'sieve_webhook_deliveries_gave_up_total',
+    help: 'Webhook deliveries not accepted within WEBHOOK_RETRY_HOURS (they can be redelivered)',
+    registers: [this.registry],
+  });
+  readonly webhookEndpointsDisabled = new Counter({
+    name: 'sieve_webhook_endpoints_disabled_total',
+    help: 'Times this process disabled a webhook endpoint after too many failures in a row',
+    registers: [this.registry],
+  });
+  readonly webhookEndpoints = new Gauge({
+    name: 'sieve_webhook_endpoints',
+    help: 'Webhook endpoints by state (active, failing, disabled); alert on disabled > 0',
+    labelNames: ['state'] as const,
+    registers: [this.registry],
+  });
+  readonly webhookPending = new Gauge({
+    name: 'sieve_webhook_pending_deliveries',
+    help: 'Webhook deliveries queued and not yet accepted, over all endpoints',
+    registers: [this.registry],
+  });
+
   readonly httpRequests = new Counter({
     name: 'sieve_http_requests_total',
     help: 'API requests answered, by method, route template and status',

@@ -20,6 +20,10 @@ export const queryKeys = {
   stats: (days: number) => ['stats', days] as const,
   users: ['users'] as const,
   tokens: ['tokens'] as const,
+  /** Endpoints, and under them each endpoint's delivery log. */
+  webhooks: ['webhooks'] as const,
+  webhookDeliveries: (id: string, status?: string) =>
+    ['webhooks', 'deliveries', id, status ?? 'all'] as const,
   audit: (filters: AuditFilters) => ['audit', filters] as const,
   policies: ['policies'] as const,
   backtest: (from: string, to: string) => ['policies', 'backtest', from, to] as const,

@@ -1,0 +1,274 @@
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { PgNotificationsService } from '../database/pg-notifications.service';
+import { MetricsService } from '../metrics/metrics.service';
+import { WEBHOOKS_PENDING_CHANNEL } from './webhook-fanout';
+import { sendWebhook, type WebhookAttempt } from './webhook-sender';
+
+/** How long one replica keeps an endpoint to itself; renewed by finishing and leasing again. */
+const LEASE_SECONDS = 60;
+const FIRST_BACKOFF_MS = 5000;
+const SWEEP_EVERY_MS = 60_000;
+
+interface LeasedEndpoint {
+  id: string;
+  name: string;
+  url: string;
+  secret: string;
+  consecutive_failures: number;
+}
+
+interface PendingDelivery {
+  id: string;
+  message_id: string;
+  kind: string;
+  body: string;
+}
+
+export type WebhookWorkerState = 'disabled' | 'running' | 'stopped';
+
+/** The delay before the next attempt after the n-th failure in a row (n ≥ 1). */
+export function webhookBackoffMs(failures: number, maxMs: number): number {
+  return Math.min(FIRST_BACKOFF_MS * 2 ** Math.min(failures - 1, 20), maxMs);
+}
+
+/**
+ * Sends queued webhook deliveries. Each pass leases the endpoints that have work and are due
+ * (one replica per endpoint, so a failing endpoint gets one probe at a time, not one per
+ * replica), sends up to WEBHOOK_CONCURRENCY at once, in queue order, and records every attempt.
+ * A failure backs the whole endpoint off (5 s doubling to WEBHOOK_MAX_BACKOFF_MS); after
+ * WEBHOOK_DISABLE_AFTER_FAILURES in a row it is disabled. Deliveries not accepted within
+ * WEBHOOK_RETRY_HOURS give up, visibly, and can be redelivered.
+ */
+@Injectable()
+export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Webhooks');
+  private loop: Promise<void> | null = null;
+  private stopping = false;
+  private nudged = false;
+  private wake: (() => void) | null = null;
+  state: WebhookWorkerState;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly notifications: PgNotificationsService,
+    private readonly metrics: MetricsService,
+  ) {
+    this.state = config.WEBHOOKS_ENABLED ? 'running' : 'disabled';
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.config.WEBHOOKS_ENABLED) return;
+    this.notifications.listen(WEBHOOKS_PENDING_CHANNEL, () => this.nudge());
+    this.loop = this.run();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    if (!this.loop) return;
+    this.stopping = true;
+    this.wake?.();
+    await this.loop;
+    this.state = 'stopped';
+  }
+
+  /** Wakes the worker now (a delivery was queued, an endpoint enabled, a redelivery asked for). */
+  nudge(): void {
+    this.nudged = true;
+    this.wake?.();
+  }
+
+  private async run(): Promise<void> {
+    let sweptAt = 0;
+    while (!this.stopping) {
+      this.nudged = false;
+      try {
+        if (Date.now() - sweptAt > SWEEP_EVERY_MS) {
+          sweptAt = Date.now();
+          await this.sweep();
+        }
+        const endpoints = await this.leaseDueEndpoints();
+        await Promise.all(endpoints.map((endpoint) => this.deliverTo(endpoint)));
+        await this.updateGauges();
+      } catch (error) {
+        this.logger.warn(`webhook pass failed (${(error as Error).message}); retrying`);
+      }
+      if (this.stopping || this.nudged) continue;
+      await this.sleep(this.config.WEBHOOK_POLL_MS);
+    }
+  }
+
+  private async leaseDueEndpoints(): Promise<LeasedEndpoint[]> {
+    // Two replicas running this at once: the second waits on the row lock, re-checks the lease
+    // and skips the endpoint.
+    const [rows] = (await this.db.query(
+      `UPDATE webhook_endpoints e SET lease_until = now() + make_interval(secs => $1)
+       WHERE enabled AND (retry_at IS NULL OR retry_at <= now())
+         AND (lease_until IS NULL OR lease_until < now())
+         AND EXISTS (SELECT 1 FROM webhook_deliveries d
+                     WHERE d.endpoint_id = e.id AND d.status = 'pending')
+       RETURNING id, name, url, secret, consecutive_failures`,
+      [LEASE_SECONDS],
+    )) as [LeasedEndpoint[], number];
+    return rows;
+  }
+
+  private async deliverTo(endpoint: LeasedEndpoint): Promise<void> {
+    const until = Date.now() + (LEASE_SECONDS - 5) * 1000 - this.config.WEBHOOK_TIMEOUT_MS;
+    let failures = endpoint.consecutive_failures;
+    try {
+      while (!this.stopping && Date.now() < until) {
+        const batch: PendingDelivery[] = await this.db.query(
+          `SELECT id, message_id, kind, body FROM webhook_deliveries
+           WHERE endpoint_id = $1 AND status = 'pending' ORDER BY id LIMIT $2`,
+          [endpoint.id, failures > 0 ? 1 : this.config.WEBHOOK_CONCURRENCY],
+        );
+        if (batch.length === 0) return;
+        const attempts = await Promise.all(
+          batch.map((d) =>
+            sendWebhook(
+              { url: endpoint.url, secret: endpoint.secret },
+              { messageId: d.message_id, kind: d.kind, body: d.body },
+              this.config.WEBHOOK_TIMEOUT_MS,
+            ),
+          ),
+        );
+        await this.recordAttempts(batch, attempts);
+        const failed = attempts.find((a) => !a.ok);
+        if (failed) {
+          failures++;
+          await this.recordEndpointFailure(endpoint, failures, failed);
+          return;
+        }
+        if (failures > 0) {
+          failures = 0;
+          this.logger.log(`webhook endpoint "${endpoint.name}" accepts deliveries again`);
+        }
+        await this.db.query(
+          `UPDATE webhook_endpoints SET consecutive_failures = 0, retry_at = NULL,
+             last_success_at = now() WHERE id = $1`,
+          [endpoint.id],
+        );
+      }
+    } finally {
+      await this.db
+        .query(`UPDATE webhook_endpoints SET lease_until = NULL WHERE id = $1`, [endpoint.id])
+        .catch(() => undefined); // the lease runs out by itself
+    }
+  }
+
+  private async recordAttempts(batch: PendingDelivery[], attempts: WebhookAttempt[]) {
+    await this.db.query(
+      `UPDATE webhook_deliveries d SET
+         attempts = d.attempts + 1,
+         last_attempt_at = now(),
+         last_status_code = a.status_code,
+         last_error = a.error,
+         status = CASE WHEN a.ok THEN 'delivered' ELSE d.status END,
+         delivered_at = CASE WHEN a.ok THEN now() ELSE d.delivered_at END
+       FROM unnest($1::bigint[], $2::boolean[], $3::int[], $4::text[])
+         AS a(id, ok, status_code, error)
+       WHERE d.id = a.id`,
+      [
+        batch.map((d) => d.id),
+        attempts.map((a) => a.ok),
+        attempts.map((a) => a.statusCode),
+        attempts.map((a) => a.error),
+      ],
+    );
+    for (const a of attempts) this.metrics.webhookAttempts.inc({ result: a.ok ? 'ok' : 'failed' });
+  }
+
+  private async recordEndpointFailure(
+    endpoint: LeasedEndpoint,
+    failures: number,
+    attempt: WebhookAttempt,
+  ): Promise<void> {
+    const limit = this.config.WEBHOOK_DISABLE_AFTER_FAILURES;
+    const disable = failures >= limit;
+    const backoff = webhookBackoffMs(failures, this.config.WEBHOOK_MAX_BACKOFF_MS);
+    await this.db.query(
+      `UPDATE webhook_endpoints SET consecutive_failures = $2, last_failure_at = now(),
+         retry_at = now() + make_interval(secs => $3),
+         enabled = enabled AND NOT $4,
+         disabled_at = CASE WHEN $4 THEN now() ELSE disabled_at END,
+         disabled_reason = CASE WHEN $4 THEN $5 ELSE disabled_reason END
+       WHERE id = $1`,
+      [
+        endpoint.id,
+        failures,
+        backoff / 1000,
+        disable,
+        `${limit} failed attempts in a row; the last: ${attempt.error}`,
+      ],
+    );
+    if (disable) {
+      this.metrics.webhookEndpointsDisabled.inc();
+      this.logger.error(
+        `webhook endpoint "${endpoint.name}" disabled after ${limit} failed attempts in a row (${attempt.error}); its deliveries wait until an admin enables it`,
+      );
+    } else if (failures === 1) {
+      this.logger.warn(
+        `webhook endpoint "${endpoint.name}" failed (${attempt.error}); retrying with a backoff`,
+      );
+    }
+  }
+
+  /** Gives up on deliveries past the retry window and prunes the old log. */
+  private async sweep(): Promise<void> {
+    const [, gaveUp] = (await this.db.query(
+      `UPDATE webhook_deliveries SET status = 'failed',
+         last_error = format('gave up after %s h: %s', $1::int, coalesce(last_error, 'never attempted'))
+       WHERE status = 'pending' AND queued_at < now() - make_interval(hours => $1)`,
+      [this.config.WEBHOOK_RETRY_HOURS],
+    )) as [unknown, number];
+    if (gaveUp > 0) {
+      this.metrics.webhookGaveUp.inc(gaveUp);
+      this.logger.error(`${gaveUp} webhook deliveries gave up after the retry window`);
+    }
+    await this.db.query(
+      `DELETE FROM webhook_deliveries
+       WHERE status <> 'pending' AND coalesce(delivered_at, last_attempt_at, queued_at)
+         < now() - make_interval(hours => $1)`,
+      [this.config.WEBHOOK_LOG_RETENTION_HOURS],
+    );
+  }
+
+  private async updateGauges(): Promise<void> {
+    const rows: { state: string; n: number }[] = await this.db.query(
+      `SELECT CASE WHEN NOT enabled THEN 'disabled'
+                   WHEN consecutive_failures > 0 THEN 'failing' ELSE 'active' END AS state,
+              count(*)::int AS n
+       FROM webhook_endpoints GROUP BY 1`,
+    );
+    for (const state of ['active', 'failing', 'disabled']) {
+      this.metrics.webhookEndpoints.set({ state }, rows.find((r) => r.state === state)?.n ?? 0);
+    }
+    const [{ n }]: { n: number }[] = await this.db.query(
+      `SELECT count(*)::int AS n FROM webhook_deliveries WHERE status = 'pending'`,
+    );
+    this.metrics.webhookPending.set(n);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = null;
+        done();
+      };
+    });
+  }
+}

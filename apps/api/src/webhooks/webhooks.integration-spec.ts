@@ -1,0 +1,295 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { eventually, startTestStack } from '../../test/test-stack';
+
+type Stack = Awaited<ReturnType<typeof startTestStack>>;
+type Signed = Awaited<ReturnType<Stack['signIn']>>;
+
+interface Received {
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/**
+ * A platform's receiver: records every request; answers with whatever `respond` says.
+ */
+async function startReceiver() {
+  const received: Received[] = [];
+  let respond: (r: Received) => { status: number; location?: string } = () => ({ status: 204 });
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const r = {
+        path: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString(),
+      };
+      received.push(r);
+      const { status, location } = respond(r);
+      if (status === 0) return; // never answer: a hung receiver
+      res.writeHead(status, location ? { location } : {}).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    received,
+    answer(fn: typeof respond) {
+      respond = fn;
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/**
+ * Verification as docs/webhooks.md tells a platform to do it, written from the documentation
+ * with node:crypto only, not with Sieve's signing code.
+ */
+function verify(secret: string, headers: IncomingHttpHeaders, body: string): boolean {
+  const timestamp = String(headers['sieve-webhook-timestamp']);
+  const signatures = String(headers['sieve-webhook-signature']).split(' ');
+  if (Math.abs(Date.now() / 1000 - Number(timestamp)) > 300) return false;
+  const expected = Buffer.from(
+    'v1=' +
+      createHmac('sha256', secret)
+        .update(timestamp + '.' + body)
+        .digest('hex'),
+  );
+  return signatures.some(
+    (s) => s.length === expected.length && timingSafeEqual(Buffer.from(s), expected),
+  );
+}
+
+describe('webhooks', () => {
+  let stack: Stack;
+  let admin: Signed;
+  let reviewer: Signed;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+
+  beforeAll(async () => {
+    stack = await startTestStack({
+      WEBHOOK_POLL_MS: '100',
+      WEBHOOK_MAX_BACKOFF_MS: '1000',
+      WEBHOOK_DISABLE_AFTER_FAILURES: '3',
+      WEBHOOK_TIMEOUT_MS: '1000',
+    });
+    admin = await stack.signIn('admin');
+    reviewer = await stack.signIn('reviewer');
+    receiver = await startReceiver();
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    await receiver?.stop();
+  });
+  beforeEach(() => receiver.answer(() => ({ status: 204 })));
+
+  const write = (method: 'post' | 'patch' | 'delete', path: string, body?: object) =>
+    admin.agent[method](`/api${path}`).set('x-csrf-token', admin.csrfToken).send(body);
+
+  async function createEndpoint(body: object) {
+    const res = await write('post', '/webhooks', body).expect(201);
+    return res.body as { id: string; secret: string };
+  }
+
+  async function decide(flagId: string, action = 'remove') {
+    await reviewer.agent
+      .post(`/api/flags/${flagId}/decision`)
+      .set('x-csrf-token', reviewer.csrfToken)
+      .send({ action, reason: action === 'remove' ? 'Threat of violence' : 'Not harmful' })
+      .expect(201);
+  }
+
+  it('delivers reviewer and automatic decisions, signed so that an independent verifier accepts them', async () => {
+    const path = '/all';
+    const endpoint = await createEndpoint({
+      name: 'platform',
+      url: receiver.url + path,
+      kinds: ['automatic', 'reviewer'],
+      decisions: ['block', 'review'],
+    });
+    expect(endpoint.secret).toMatch(/^whsec_/);
+
+    const flag = await stack.seedFlag();
+    await decide(flag.id);
+    await stack.produce([
+      {
+        value: JSON.stringify({
+          id: 'wh-auto-1',
+          source: 'forum',
+          authorId: 'a-1',
+          text: 'I will kill you',
+          createdAt: new Date().toISOString(),
+        }),
+      },
+      {
+        // allowed: not in this endpoint's decisions
+        value: JSON.stringify({
+          id: 'wh-auto-2',
+          source: 'forum',
+          authorId: 'a-2',
+          text: 'what a lovely morning',
+          createdAt: new Date().toISOString(),
+        }),
+      },
+    ]);
+
+    const mine = () => receiver.received.filter((r) => r.path === path);
+    await eventually('both deliveries', async () => mine().length >= 2);
+    const ofKind = (kind: string) => {
+      const found = mine().find((r) => r.headers['sieve-webhook-kind'] === kind);
+      if (!found) throw new Error(`no ${kind} message`);
+      return found;
+    };
+    const reviewerMessage = ofKind('reviewer');
+    const automaticMessage = ofKind('automatic');
+    for (const r of [reviewerMessage, automaticMessage]) {
+      expect(r.headers['content-type']).toBe('application/json');
+      expect(verify(endpoint.secret, r.headers, r.body)).toBe(true);
+      expect(verify('whsec_wrong', r.headers, r.body)).toBe(false);
+      expect(verify(endpoint.secret, r.headers, r.body + ' ')).toBe(false);
+    }
+    expect(JSON.parse(reviewerMessage.body)).toMatchObject({
+      kind: 'reviewer',
+      eventId: flag.eventId,
+      action: 'remove',
+      decision: 'block',
+    });
+    expect(JSON.parse(automaticMessage.body)).toMatchObject({
+      kind: 'automatic',
+      eventId: 'wh-auto-1',
+      source: 'forum',
+    });
+    // The body on the webhook is the message on moderation.decisions, byte for byte.
+    await eventually('the Kafka copy', async () =>
+      stack.collected.decisions.some((m) => m.value === reviewerMessage.body),
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    expect(mine().map((r) => JSON.parse(r.body).eventId)).not.toContain('wh-auto-2');
+
+    const log = await admin.agent.get(`/api/webhooks/${endpoint.id}/deliveries`).expect(200);
+    expect(log.body.items).toHaveLength(2);
+    expect(log.body.items[0]).toMatchObject({
+      status: 'delivered',
+      attempts: 1,
+      lastStatusCode: 204,
+    });
+
+    // A redelivery carries the same message id, for the receiver to recognise it.
+    const before = mine().length;
+    await write(
+      'post',
+      `/webhooks/${endpoint.id}/deliveries/${log.body.items[0].id}/redeliver`,
+    ).expect(202);
+    await eventually('the redelivery', async () => mine().length > before);
+    expect(mine()[mine().length - 1].headers['sieve-webhook-id']).toBe(log.body.items[0].messageId);
+    await write('delete', `/webhooks/${endpoint.id}`).expect(204);
+  });
+
+  it('retries a failing receiver with a backoff, then disables the endpoint visibly, and sends everything once enabled', async () => {
+    const path = '/flaky';
+    receiver.answer((r) => ({ status: r.path === path ? 503 : 204 }));
+    const endpoint = await createEndpoint({
+      name: 'flaky platform',
+      url: receiver.url + path,
+      kinds: ['reviewer'],
+    });
+    const flags = await Promise.all([stack.seedFlag(), stack.seedFlag(), stack.seedFlag()]);
+    for (const flag of flags) await decide(flag.id);
+
+    const failing = await eventually('the endpoint failing', async () => {
+      const res = await admin.agent.get(`/api/webhooks/${endpoint.id}`).expect(200);
+      return res.body.state === 'failing' && res.body;
+    });
+    expect(failing.pending).toBe(3);
+    const disabled = await eventually(
+      'the endpoint disabled',
+      async () => {
+        const res = await admin.agent.get(`/api/webhooks/${endpoint.id}`).expect(200);
+        return res.body.state === 'disabled' && res.body;
+      },
+      15_000,
+    );
+    expect(disabled.disabledReason).toMatch(/3 failed attempts in a row; the last: HTTP 503/);
+    // A failing endpoint gets one probe at a time, not one request per queued delivery.
+    expect(receiver.received.filter((r) => r.path === path)).toHaveLength(3);
+
+    const ready = await admin.agent.get('/api/health/ready').expect(200);
+    expect(ready.body.details.webhooks).toMatchObject({ disabled: ['flaky platform'], pending: 3 });
+    const metrics = await admin.agent.get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/sieve_webhook_endpoints\{state="disabled"\} 1/);
+
+    // The receiver is fixed; an admin enables the endpoint; every decision arrives, once each.
+    receiver.answer(() => ({ status: 200 }));
+    await write('patch', `/webhooks/${endpoint.id}`, { enabled: true }).expect(200);
+    await eventually('all three delivered', async () => {
+      const res = await admin.agent.get(`/api/webhooks/${endpoint.id}`).expect(200);
+      return res.body.state === 'active' && res.body.pending === 0;
+    });
+    const ok = receiver.received.filter((r) => r.path === path).slice(3);
+    expect(new Set(ok.map((r) => JSON.parse(r.body).eventId))).toEqual(
+      new Set(flags.map((f) => f.eventId)),
+    );
+    expect(ok).toHaveLength(3);
+    const audit = await admin.agent.get('/api/audit?objectType=webhook').expect(200);
+    expect(JSON.stringify(audit.body)).not.toContain(endpoint.secret);
+    await write('delete', `/webhooks/${endpoint.id}`).expect(204);
+  });
+
+  it('does not follow a redirect to another host, and gives a hung receiver a short timeout', async () => {
+    const endpoint = await createEndpoint({
+      name: 'redirecting',
+      url: receiver.url + '/moved',
+      kinds: ['reviewer'],
+    });
+    receiver.answer((r) =>
+      r.path === '/moved'
+        ? { status: 307, location: 'http://localhost:1/elsewhere' }
+        : r.path === '/hang'
+          ? { status: 0 }
+          : { status: 204 },
+    );
+    const ping = await write('post', `/webhooks/${endpoint.id}/ping`).expect(200);
+    expect(ping.body).toEqual({
+      ok: false,
+      statusCode: 307,
+      error: 'HTTP 307 redirect to http://localhost:1 not followed',
+    });
+
+    await write('patch', `/webhooks/${endpoint.id}`, { url: receiver.url + '/hang' }).expect(200);
+    const started = Date.now();
+    const hung = await write('post', `/webhooks/${endpoint.id}/ping`).expect(200);
+    expect(hung.body).toMatchObject({
+      ok: false,
+      statusCode: null,
+      error: 'no answer within 1000 ms',
+    });
+    expect(Date.now() - started).toBeLessThan(3000);
+    await write('delete', `/webhooks/${endpoint.id}`).expect(204);
+  });
+
+  it('refuses bad configuration with a machine-readable 400, and non-admins', async () => {
+    for (const url of ['ftp://example.com/hook', 'https://user:pw@example.com/hook', 'not a url']) {
+      const res = await write('post', '/webhooks', { name: 'x', url, kinds: ['reviewer'] }).expect(
+        400,
+      );
+      expect(JSON.stringify(res.body)).toContain('url must be an http(s) URL');
+    }
+    const noKinds = await write('post', '/webhooks', {
+      name: 'x',
+      url: 'https://example.com/hook',
+      kinds: ['everything'],
+    }).expect(400);
+    expect(JSON.stringify(noKinds.body)).toContain('kinds');
+    await reviewer.agent.get('/api/webhooks').expect(403);
+    const list = await admin.agent.get('/api/webhooks').expect(200);
+    expect(JSON.stringify(list.body)).not.toContain('whsec_');
+  });
+});
