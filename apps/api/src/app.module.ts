@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { AppealsModule } from './appeals/appeals.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { HttpExceptionFilter } from './common/http-exception.filter';
@@ -37,6 +38,7 @@ import { SystemModule } from './system/system.module';
     SystemModule,
     StatsModule,
     WebhooksModule,
+    AppealsModule,
   ],
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },

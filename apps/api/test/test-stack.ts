@@ -58,6 +58,7 @@ export async function startTestStack(
     content: `content.events.${suffix}`,
     decisions: `moderation.decisions.${suffix}`,
     dlq: `content.events.dlq.${suffix}`,
+    appeals: `moderation.appeals.${suffix}`,
   };
   const stackEnv: Record<string, string> = {
     DATABASE_URL: databaseUrl,
@@ -66,6 +67,7 @@ export async function startTestStack(
     KAFKA_CONTENT_TOPIC: topics.content,
     KAFKA_DECISIONS_TOPIC: topics.decisions,
     KAFKA_DLQ_TOPIC: topics.dlq,
+    KAFKA_APPEALS_TOPIC: topics.appeals,
     MISTRAL_API_KEY: '',
     // Refused requests log at warn; specs make plenty on purpose.
     LOG_LEVEL: 'error',
@@ -132,18 +134,18 @@ export async function startTestStack(
 
   let seeded = 0;
   /** A flagged event written straight to the tables, for specs about the review workflow. */
-  async function seedFlag(text = 'I will kill you') {
+  async function seedFlag(text = 'I will kill you', autoDecision: 'review' | 'block' = 'review') {
     const n = ++seeded;
     const { rows } = await db.query(
       `WITH e AS (
          INSERT INTO scored_events (source, event_id, author_id, text, event_created_at, model, scores, policy_version, decision)
-         VALUES ('seed', $1, 'author-1', $2, now(), 'sieve-offline-lexicon-v1', '{"violence_and_threats": 0.9}', 1, 'review')
+         VALUES ('seed', $1, 'author-1', $2, now(), 'sieve-offline-lexicon-v1', '{"violence_and_threats": 0.9}', 1, $3)
          RETURNING id)
        INSERT INTO flags (scored_event_id, auto_decision, categories, triggered, max_score)
-       SELECT id, 'review', ARRAY['violence_and_threats'],
-              '[{"category":"violence_and_threats","score":0.9,"threshold":0.5,"action":"review"}]', 0.9 FROM e
+       SELECT id, $3, ARRAY['violence_and_threats'],
+              jsonb_build_array(jsonb_build_object('category', 'violence_and_threats', 'score', 0.9, 'threshold', 0.5, 'action', $3::text)), 0.9 FROM e
        RETURNING id`,
-      [`seed-${suffix}-${n}`, text],
+      [`seed-${suffix}-${n}`, text, autoDecision],
     );
     return { id: rows[0].id as string, eventId: `seed-${suffix}-${n}` };
   }
@@ -179,6 +181,8 @@ export async function startTestStack(
     collected,
     produce: (messages: { key?: string; value: string | Buffer }[]) =>
       producer.send({ topic: topics.content, messages }),
+    produceAppeals: (messages: { key?: string; value: string | Buffer }[]) =>
+      producer.send({ topic: topics.appeals, messages }),
     async stop() {
       await collector.disconnect();
       await producer.disconnect();

@@ -4,12 +4,14 @@ import { RequireRole } from './components/require-role';
 import { ScorerBanner } from './components/scorer-banner';
 import { ShortcutHelp } from './components/shortcut-help';
 import { WebhooksBanner } from './components/webhooks-banner';
+import { AppealsPage } from './features/appeals/appeals-page';
 import { AuditPage } from './features/admin/audit-page';
 import { TokensPage } from './features/admin/tokens-page';
 import { UsersPage } from './features/admin/users-page';
 import { WebhooksPage } from './features/admin/webhooks-page';
 import { LastDecisionProvider, UndoToast } from './features/review/last-decision';
 import { PoliciesPage } from './features/policies/policies-page';
+import { useOpenAppealCount } from './hooks/use-appeals';
 import { useFlagEvents } from './hooks/use-flag-events';
 import { useLogout, useSession } from './hooks/use-session';
 import { AccountPage } from './pages/account-page';
@@ -22,6 +24,7 @@ function TopBar() {
   const session = useSession();
   const logout = useLogout();
   const user = session.data?.user;
+  const appeals = useOpenAppealCount(!!user);
   return (
     <nav className="topbar">
       <span className="brand">Sieve</span>
@@ -29,6 +32,14 @@ function TopBar() {
         <>
           <NavLink to="/" end>
             Queue
+          </NavLink>
+          <NavLink to="/appeals">
+            Appeals
+            {!!appeals.data?.open && (
+              <span className="nav-count" aria-label={`${appeals.data.open} waiting`}>
+                {appeals.data.open}
+              </span>
+            )}
           </NavLink>
           <NavLink to="/stats">Stats</NavLink>
           <NavLink to="/policies">Policies</NavLink>
@@ -79,6 +90,14 @@ export function App() {
               element={
                 <RequireRole minRole="viewer">
                   <FlagPage />
+                </RequireRole>
+              }
+            />
+            <Route
+              path="/appeals"
+              element={
+                <RequireRole minRole="viewer">
+                  <AppealsPage />
                 </RequireRole>
               }
             />

@@ -6,3 +6,4 @@ export * from './lib/system';
 export * from './lib/explanations';
 export * from './lib/policies';
 export * from './lib/webhooks';
+export * from './lib/appeals';

@@ -12,3 +12,4 @@ export * from './lib/reason-suggestion';
 export * from './lib/policy-diff';
 export * from './lib/scoring-text';
 export * from './lib/backtest';
+export * from './lib/appeal-event';

@@ -14,6 +14,8 @@ export interface ErrorBody {
   statusCode: number;
   error: string;
   message: string;
+  /** Where a client must tell refusals of one status apart, e.g. `already_appealed`. */
+  code?: string;
   details?: unknown;
 }
 
@@ -61,6 +63,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
         ? r['message'].join('; ')
         : String(r['message'] ?? exception.message),
     };
+    if (typeof r['code'] === 'string') body.code = r['code'];
     if (r['details'] !== undefined) body.details = r['details'];
     return body;
   }

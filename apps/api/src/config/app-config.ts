@@ -51,6 +51,8 @@ export const configSchema = z.object({
   KAFKA_CONTENT_TOPIC: z.string().default('content.events'),
   KAFKA_DECISIONS_TOPIC: z.string().default('moderation.decisions'),
   KAFKA_DLQ_TOPIC: z.string().default('content.events.dlq'),
+  /** Appeals from the platform (also accepted over HTTP); refused ones go to KAFKA_DLQ_TOPIC. */
+  KAFKA_APPEALS_TOPIC: z.string().default('moderation.appeals'),
   /** How long the group waits for a silent member (e.g. a killed process) before reassigning its partitions. */
   KAFKA_SESSION_TIMEOUT_MS: int(6000, 300_000).default(30_000),
   /** The longest a fetch waits on the broker for new events (Kafka's fetch.max.wait.ms). */

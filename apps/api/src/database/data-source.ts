@@ -1,4 +1,5 @@
 import type { DataSourceOptions } from 'typeorm';
+import { Appeal } from '../appeals/entities/appeal.entity';
 import { AuditEntry } from '../audit/entities/audit-entry.entity';
 import { LoginThrottle } from '../auth/entities/login-throttle.entity';
 import { Session } from '../auth/entities/session.entity';
@@ -42,6 +43,7 @@ import { CheckedExplanations1764187200000 } from './migrations/1764187200000-Che
 import { StoredHighlights1764194400000 } from './migrations/1764194400000-StoredHighlights';
 import { DecidedUnrevealed1764201600000 } from './migrations/1764201600000-DecidedUnrevealed';
 import { Webhooks1764208800000 } from './migrations/1764208800000-Webhooks';
+import { Appeals1764216000000 } from './migrations/1764216000000-Appeals';
 
 /**
  * Every table's entity, each in the module that owns the table (docs/architecture.md). They
@@ -69,6 +71,7 @@ export const ENTITIES = [
   MistralUsage,
   WebhookEndpoint,
   WebhookDelivery,
+  Appeal,
 ];
 /** Class references, not globs, so the same list works in the webpack bundle and under ts-jest. */
 export const MIGRATIONS = [
@@ -93,6 +96,7 @@ export const MIGRATIONS = [
   StoredHighlights1764194400000,
   DecidedUnrevealed1764201600000,
   Webhooks1764208800000,
+  Appeals1764216000000,
 ];
 
 /** The one description of the database, shared by Nest, the migration command and tests. */

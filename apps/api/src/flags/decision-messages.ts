@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
+  type AppealDecisionMessage,
+  type AppealOutcome,
   type AutomaticDecisionMessage,
   DECISION_FOR_ACTION,
   type CategoryScores,
@@ -84,6 +86,33 @@ export function reviewerDecision(decision: {
   };
 }
 
+export function appealDecision(decision: {
+  decisionId: string;
+  appealId: string;
+  eventId: string;
+  source: string;
+  outcome: AppealOutcome;
+  reason: string;
+  reviewerId: string;
+  policyVersion: number;
+  decidedAt: Date;
+}): AppealDecisionMessage {
+  return {
+    schemaVersion: 1,
+    kind: 'appeal',
+    decisionId: decision.decisionId,
+    appealId: decision.appealId,
+    eventId: decision.eventId,
+    source: decision.source,
+    outcome: decision.outcome,
+    decision: decision.outcome === 'overturned' ? 'allow' : 'block',
+    reason: decision.reason,
+    reviewerId: decision.reviewerId,
+    policyVersion: decision.policyVersion,
+    decidedAt: decision.decidedAt.toISOString(),
+  };
+}
+
 /**
  * A message's stable id: the same for a replay of the same decision, different for each
  * decision. Webhook receivers deduplicate by it (the `sieve-webhook-id` header).
@@ -92,6 +121,8 @@ export function messageIdOf(message: DecisionMessage): string {
   const parts =
     message.kind === 'automatic'
       ? [message.kind, message.source, message.eventId, message.decidedAt]
-      : [message.kind, message.decisionId, message.undone];
+      : message.kind === 'reviewer'
+        ? [message.kind, message.decisionId, message.undone]
+        : [message.kind, message.decisionId];
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
 }

@@ -1,8 +1,13 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { FlagStatus, NoteDto } from '@sieve/contracts';
-import type { Highlights, ReviewerAction } from '@sieve/moderation';
+import type { AppealOutcome, Highlights, ReviewerAction } from '@sieve/moderation';
 import { type EntityManager, Not } from 'typeorm';
-import { automaticDecision, type DecidedEvent, reviewerDecision } from './decision-messages';
+import {
+  appealDecision,
+  automaticDecision,
+  type DecidedEvent,
+  reviewerDecision,
+} from './decision-messages';
 import { DecisionOutbox } from './decision-outbox';
 import { FlagDecision } from './entities/flag-decision.entity';
 import { Flag } from './entities/flag.entity';
@@ -310,6 +315,45 @@ export class FlagStore {
       tx,
       events.filter((e) => e.changed).map((e) => automaticDecision(e, e.decidedAt)),
     );
+  }
+
+  /**
+   * An appeal's outcome on its locked flag: overturned, the post is approved; upheld, a human
+   * has now confirmed the removal. Either way the flag is decided by the appeal's reviewer, and
+   * the outcome is queued for the platform (kind `appeal`). The appealed decision stays in the
+   * history.
+   */
+  async recordAppealOutcome(
+    tx: EntityManager,
+    flag: LockedFlag,
+    reviewer: Actor,
+    appeal: { decisionId: string; appealId: string; outcome: AppealOutcome; reason: string },
+  ): Promise<Date> {
+    const [{ now }]: { now: Date }[] = await tx.query(`SELECT now() AS now`);
+    await tx.getRepository(Flag).update(
+      { id: flag.id },
+      {
+        status: 'decided',
+        claimedBy: null,
+        claimExpiresAt: null,
+        updatedAt: () => 'now()',
+        decidedBy: reviewer.id,
+        decidedAt: now,
+        finalAction: appeal.outcome === 'overturned' ? 'approve' : 'remove',
+      },
+    );
+    await this.announceUpdate(tx, flag.id);
+    await this.outbox.enqueue(tx, [
+      appealDecision({
+        ...appeal,
+        eventId: flag.eventId,
+        source: flag.source,
+        reviewerId: reviewer.id,
+        policyVersion: flag.policyVersion,
+        decidedAt: now,
+      }),
+    ]);
+    return now;
   }
 
   private announceUpdate(tx: EntityManager, flagId: string): Promise<void> {

@@ -31,7 +31,10 @@ export type DeadLetterReason =
   | ContentEventRejection
   | 'mistral_rejected'
   /** (source, id) is already stored with another text: a replay carries the same text. */
-  | 'conflicting_event_id';
+  | 'conflicting_event_id'
+  /** On the appeals topic: not a valid appeal, or one Sieve refuses (the detail says why). */
+  | 'invalid_appeal'
+  | 'appeal_refused';
 
 interface ValidEvent {
   event: ContentEvent;

@@ -3,6 +3,7 @@ import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import {
   type ContentEventConsumer,
+  type IncomingMessage,
   KafkajsContentEventConsumer,
   type OutgoingMessage,
 } from './content-event-consumer';
@@ -63,6 +64,29 @@ export class KafkaService implements OnApplicationShutdown {
       config.KAFKA_CONTENT_TOPIC,
       config.INGEST_PARTITION_CONCURRENCY,
     );
+  }
+
+  /**
+   * A small consumer for low-volume topics (appeals): one message at a time, its offset
+   * committed after `handle` resolves. When `handle` throws, kafkajs retries the message (then
+   * restarts the member), so a message is never skipped; refusals must be dead-lettered by
+   * `handle`, not thrown.
+   */
+  async consumeEach(
+    topic: string,
+    groupId: string,
+    handle: (message: IncomingMessage, partition: number) => Promise<void>,
+  ): Promise<{ stop(): Promise<void> }> {
+    const consumer = this.kafka.consumer({
+      groupId,
+      allowAutoTopicCreation: true,
+      sessionTimeout: this.config.KAFKA_SESSION_TIMEOUT_MS,
+      maxWaitTimeInMs: this.config.KAFKA_FETCH_MAX_WAIT_MS,
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({ eachMessage: ({ message, partition }) => handle(message, partition) });
+    return { stop: () => consumer.disconnect() };
   }
 
   /**

@@ -64,13 +64,19 @@ export class BacktestService {
         [from, to],
       ) as Promise<{ source: string; category: string; bucket: number; n: number }[]>,
       // Driven from the decisions (few) rather than the flags (many): each decided flag's
-      // latest decision that was not undone.
+      // latest human word — a decision not undone, or an appeal's outcome after it (an
+      // overturned removal is a negative label; an upheld appeal, a confirmed one).
       this.db.query(
         `SELECT e.scores, latest.action, latest.reason, f.categories AS triggered
-         FROM (SELECT DISTINCT ON (d.flag_id) d.flag_id, d.action, d.reason
-               FROM flag_decisions d
-               WHERE d.undone_at IS NULL
-               ORDER BY d.flag_id, d.created_at DESC) AS latest
+         FROM (SELECT DISTINCT ON (flag_id) flag_id, action, reason
+               FROM (SELECT d.flag_id, d.action, d.reason, d.created_at AS at
+                     FROM flag_decisions d WHERE d.undone_at IS NULL
+                     UNION ALL
+                     SELECT a.flag_id,
+                            CASE a.status WHEN 'overturned' THEN 'approve' ELSE 'remove' END,
+                            a.outcome_reason, a.decided_at
+                     FROM appeals a WHERE a.status <> 'open') AS said
+               ORDER BY flag_id, at DESC) AS latest
          JOIN flags f ON f.id = latest.flag_id
          JOIN scored_events e ON e.id = f.scored_event_id
          WHERE e.scored_at >= $1 AND e.scored_at < $2

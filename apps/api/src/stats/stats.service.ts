@@ -17,7 +17,7 @@ export class StatsService {
 
   async stats(days: number): Promise<StatsDto> {
     await this.usageStore.flush(); // this replica's latest calls count too
-    const [flagsPerDay, [queue], decisionsByReviewer, [agreement], usageByModel] =
+    const [flagsPerDay, [queue], decisionsByReviewer, [agreement], usageByModel, appeals] =
       await Promise.all([
         this.db.query(
           `SELECT to_char(date_trunc('day', f.created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day, c AS category, count(*)::int AS count
@@ -58,6 +58,7 @@ export class StatsService {
          GROUP BY model ORDER BY model`,
           [days],
         ) as Promise<{ model: string; requests: number; totalTokens: number; costUsd: number }[]>,
+        this.appealStats(days),
       ]);
     const sum = (pick: (u: (typeof usageByModel)[number]) => number) =>
       usageByModel.reduce((total, u) => total + pick(u), 0);
@@ -82,7 +83,35 @@ export class StatsService {
       },
       decisionsByReviewer,
       agreement,
+      appeals,
       mistralUsage: usage,
     };
+  }
+
+  private async appealStats(days: number): Promise<StatsDto['appeals']> {
+    const [[{ open }], byCategory, byReviewer] = await Promise.all([
+      this.db.query(`SELECT count(*)::int AS open FROM appeals WHERE status = 'open'`) as Promise<
+        { open: number }[]
+      >,
+      this.db.query(
+        `SELECT c AS category, count(*)::int AS decided,
+                count(*) FILTER (WHERE a.status = 'overturned')::int AS overturned
+         FROM appeals a JOIN flags f ON f.id = a.flag_id, unnest(f.categories) AS c
+         WHERE a.status <> 'open' AND a.decided_at >= now() - make_interval(days => $1)
+         GROUP BY 1 ORDER BY 1`,
+        [days],
+      ),
+      this.db.query(
+        `SELECT CASE WHEN a.appealed_kind = 'automatic' THEN NULL
+                     ELSE COALESCE(u.display_name, 'former user') END AS reviewer,
+                count(*)::int AS decided,
+                count(*) FILTER (WHERE a.status = 'overturned')::int AS overturned
+         FROM appeals a LEFT JOIN users u ON u.id = a.original_reviewer_id
+         WHERE a.status <> 'open' AND a.decided_at >= now() - make_interval(days => $1)
+         GROUP BY 1 ORDER BY 1 NULLS FIRST`,
+        [days],
+      ),
+    ]);
+    return { open, byCategory, byReviewer };
   }
 }

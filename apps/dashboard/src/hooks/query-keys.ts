@@ -20,6 +20,10 @@ export const queryKeys = {
   stats: (days: number) => ['stats', days] as const,
   users: ['users'] as const,
   tokens: ['tokens'] as const,
+  allAppeals: ['appeals'] as const,
+  appeals: (status: string) => ['appeals', 'list', status] as const,
+  appealCount: ['appeals', 'count'] as const,
+  flagAppeals: (flagId: string) => ['appeals', 'flag', flagId] as const,
   /** Endpoints, and under them each endpoint's delivery log. */
   webhooks: ['webhooks'] as const,
   webhookDeliveries: (id: string, status?: string) =>

@@ -12,6 +12,7 @@ import { timeAgo } from '../components/format';
 import { ScoreChart } from '../components/score-chart';
 import { StatusBadge } from '../components/status-badge';
 import { useFlag } from '../hooks/use-flags';
+import { useFlagAppeals } from '../hooks/use-appeals';
 import { useHotkeys } from '../hooks/use-hotkeys';
 import { useReviewActions } from '../hooks/use-review';
 import { useSession } from '../hooks/use-session';
@@ -291,8 +292,25 @@ function SourceLink({ url }: { url: string }) {
 }
 
 function History({ flag }: { flag: FlagDetail }) {
-  if (flag.decisions.length === 0 && flag.notes.length === 0) return null;
+  const appeals = useFlagAppeals(flag.id).data?.items ?? [];
+  if (flag.decisions.length === 0 && flag.notes.length === 0 && appeals.length === 0) return null;
   const entries = [
+    ...appeals.flatMap((a) => [
+      {
+        at: a.submittedAt,
+        key: `${a.id}-in`,
+        text: `Appealed by the author (via ${a.submittedBy}): “${a.statement}”`,
+      },
+      ...(a.decidedAt
+        ? [
+            {
+              at: a.decidedAt,
+              key: `${a.id}-out`,
+              text: `Appeal ${a.status} by ${a.decidedBy ?? 'a former user'}: ${a.outcomeReason ?? ''}`,
+            },
+          ]
+        : []),
+    ]),
     ...flag.decisions.map((d) => ({
       at: d.createdAt,
       key: d.id,

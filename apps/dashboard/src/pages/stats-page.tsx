@@ -153,6 +153,65 @@ export function StatsPage() {
           })}
         </tbody>
       </table>
+
+      <h2>Appeals</h2>
+      <p className="muted">
+        {s.appeals.open} waiting. Decided in this period: how often the appealed decision was
+        overturned. Overturned removals also count as wrong in the policies page's precision.
+      </p>
+      {s.appeals.byCategory.length === 0 ? (
+        <p className="muted">No appeals decided in this period.</p>
+      ) : (
+        <div className="appeal-stats">
+          <OverturnTable
+            caption="By category"
+            rows={s.appeals.byCategory.map((r) => ({ ...r, name: label(r.category) }))}
+          />
+          <OverturnTable
+            caption="By who made the appealed decision"
+            rows={s.appeals.byReviewer.map((r) => ({
+              ...r,
+              name: r.reviewer ?? 'Automatic (the pipeline)',
+            }))}
+          />
+        </div>
+      )}
     </section>
+  );
+}
+
+function OverturnTable({
+  caption,
+  rows,
+}: {
+  caption: string;
+  rows: { name: string; decided: number; overturned: number }[];
+}) {
+  return (
+    <table className="queue" data-testid="overturn-rates">
+      <caption>{caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{caption.startsWith('By category') ? 'Category' : 'Decided by'}</th>
+          <th scope="col" className="num">
+            Appeals decided
+          </th>
+          <th scope="col" className="num">
+            Overturned
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.name}>
+            <th scope="row">{r.name}</th>
+            <td className="num">{r.decided}</td>
+            <td className="num">
+              {r.overturned} ({Math.round((100 * r.overturned) / r.decided)}%)
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

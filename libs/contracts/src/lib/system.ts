@@ -36,6 +36,15 @@ export interface StatsDto {
   decisionsByReviewer: { reviewer: string; approve: number; remove: number; escalate: number }[];
   /** Where different reviewers decided identical texts: how often they chose the same action. */
   agreement: { pairs: number; agreed: number };
+  /**
+   * Appeals decided in the period, and how many overturned the appealed decision: per category
+   * of the item, and per reviewer who made the appealed decision (`null`: the pipeline's block).
+   */
+  appeals: {
+    open: number;
+    byCategory: { category: string; decided: number; overturned: number }[];
+    byReviewer: { reviewer: string | null; decided: number; overturned: number }[];
+  };
   /** Mistral calls of every api replica in the period (tokens and cost by model); null when offline. */
   mistralUsage: {
     requests: number;

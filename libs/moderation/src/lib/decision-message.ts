@@ -3,10 +3,11 @@ import type { Decision, TriggeredCategory } from './policy';
 
 /**
  * What Sieve publishes on `moderation.decisions`, keyed by event id. Delivery is at least
- * once: deduplicate automatic decisions by `(source, eventId)` and reviewer decisions by
+ * once: deduplicate automatic decisions by `(source, eventId)`, reviewer and appeal decisions by
  * `decisionId`.
  */
-export type DecisionMessage = AutomaticDecisionMessage | ReviewerDecisionMessage;
+export type DecisionMessage =
+  AutomaticDecisionMessage | ReviewerDecisionMessage | AppealDecisionMessage;
 
 /** The pipeline's decision when the event was scored. */
 export interface AutomaticDecisionMessage {
@@ -68,3 +69,25 @@ export const DEFAULT_REVIEW_REASONS: Record<ReviewerAction, string[]> = {
   ],
   escalate: ['Unclear under the policy', 'Legal risk', 'Imminent harm', 'Needs a specialist'],
 };
+
+export type AppealOutcome = 'upheld' | 'overturned';
+
+/**
+ * The outcome of an author's appeal, decided by a reviewer other than the one who made the
+ * appealed decision. `decision` is what stands now: `allow` when overturned (restore the post).
+ */
+export interface AppealDecisionMessage {
+  schemaVersion: 1;
+  kind: 'appeal';
+  decisionId: string;
+  /** The platform's id for the appeal, as submitted. */
+  appealId: string;
+  eventId: string;
+  source: string;
+  outcome: AppealOutcome;
+  decision: Decision;
+  reason: string;
+  reviewerId: string;
+  policyVersion: number;
+  decidedAt: string;
+}

@@ -16,6 +16,7 @@ import {
 const KIND_LABELS: Record<WebhookKind, string> = {
   automatic: 'Automatic decisions',
   reviewer: 'Reviewer decisions',
+  appeal: 'Appeal outcomes',
 };
 
 function stateText(endpoint: WebhookEndpoint): string {

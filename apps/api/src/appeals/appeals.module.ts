@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { FlagsModule } from '../flags/flags.module';
+import { AppealsConsumer } from './appeals.consumer';
+import { AppealsController } from './appeals.controller';
+import { AppealsService } from './appeals.service';
+
+/** Authors' appeals against restricting decisions: submitted by HTTP or Kafka, decided by a second reviewer. */
+@Module({
+  imports: [FlagsModule],
+  controllers: [AppealsController],
+  providers: [AppealsService, AppealsConsumer],
+  exports: [AppealsService],
+})
+export class AppealsModule {}
