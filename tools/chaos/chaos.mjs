@@ -4,6 +4,7 @@
 // prints what it injected and what it found; the last line is `N passed, N failed`.
 // CHAOS_ONLY=1,4 runs some of them. Results and their meaning: docs/reliability.md.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -767,6 +768,104 @@ const scenarios = [
           duplicates === 0 &&
           outOfOrder === 0,
         figures: { answeredSeconds, expected: expectedRows.length, received: received.size },
+      };
+    },
+  },
+  {
+    n: 8,
+    title:
+      'a webhook receiver is down for 10 minutes while posts are decided, and the api restarts',
+    async run() {
+      const downSeconds = Number(env.CHAOS_WEBHOOK_DOWN_SECONDS ?? 600);
+      const stack = await scenarioStack('webhooks');
+      const port = await freePort();
+      const received = new Map();
+      let badSignatures = 0;
+      let secret = '';
+      const receiver = http.createServer((req, res) => {
+        let body = '';
+        req.on('data', (c) => (body += c));
+        req.on('end', () => {
+          // Verified as docs/webhooks.md says, with node:crypto only.
+          const timestamp = req.headers['sieve-webhook-timestamp'];
+          const expected =
+            'v1=' + createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
+          if (req.headers['sieve-webhook-signature'] !== expected) badSignatures++;
+          const id = req.headers['sieve-webhook-id'];
+          received.set(id, {
+            eventId: JSON.parse(body).eventId,
+            times: (received.get(id)?.times ?? 0) + 1,
+          });
+          res.writeHead(204).end();
+        });
+      });
+      cleanups.push(() => new Promise((r) => receiver.close(r)));
+
+      let api = await stack.startApi();
+      const login = await fetch(`${api.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(ADMIN),
+      });
+      const session = await login.json();
+      const created = await fetch(`${api.url}/api/webhooks`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          cookie: String(login.headers.get('set-cookie')).split(';')[0],
+          'x-csrf-token': session.csrfToken,
+        },
+        body: JSON.stringify({
+          name: 'chaos receiver',
+          url: `http://127.0.0.1:${port}/hook`,
+          kinds: ['automatic'],
+        }),
+      });
+      const endpoint = await created.json();
+      if (!endpoint.secret) throw new Error(`could not create the endpoint (${created.status})`);
+      secret = endpoint.secret;
+
+      // The receiver is not listening: connections are refused.
+      const downSince = Date.now();
+      const count = 2000;
+      await producePosts(stack, { count: count / 2, rate: 200, tag: 'wh1' });
+      await stack.waitForStored(count / 2, 60_000);
+      // Half-way through the outage the api is restarted: the queue is in Postgres.
+      await api.stop();
+      api = await stack.startApi();
+      await producePosts(stack, { count: count / 2, rate: 200, tag: 'wh2' });
+      await stack.waitForStored(count, 60_000);
+      const { rows: queued } = await stack.db.query(
+        `SELECT count(*)::int AS n, max(e.consecutive_failures) AS failures, bool_and(e.enabled) AS enabled
+         FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id`,
+      );
+      const waitMore = downSeconds * 1000 - (Date.now() - downSince);
+      log(
+        `  ${queued[0].n} deliveries queued; receiver down for another ${Math.round(waitMore / 1000)} s`,
+      );
+      if (waitMore > 0) await sleep(waitMore);
+      const { rows: beforeUp } = await stack.db.query(
+        `SELECT consecutive_failures AS failures, enabled FROM webhook_endpoints`,
+      );
+      await new Promise((r) => receiver.listen(port, '127.0.0.1', r));
+      const upAt = Date.now();
+      const { rows: events } = await stack.db.query('SELECT event_id FROM scored_events');
+      const deadline = Date.now() + 15 * 60_000;
+      let missing = events.length;
+      while (Date.now() < deadline) {
+        const got = new Set([...received.values()].map((m) => m.eventId));
+        missing = events.filter((e) => !got.has(e.event_id)).length;
+        if (missing === 0) break;
+        await sleep(1000);
+      }
+      const drainedSeconds = (Date.now() - upAt) / 1000;
+      const repeated = [...received.values()].filter((m) => m.times > 1).length;
+      await stack.stopAll();
+      return {
+        injected: `a webhook endpoint for automatic decisions whose receiver refused connections for ${downSeconds} s; ${count} posts decided meanwhile; the api restarted half-way`,
+        found: `${queued[0].n} deliveries queued; ${beforeUp[0].failures} failed attempts in a row when it came back (endpoint ${beforeUp[0].enabled ? 'still enabled' : 'DISABLED'}); every decision delivered ${drainedSeconds.toFixed(0)} s after the receiver returned: ${missing} of ${events.length} missing, ${repeated} delivered more than once, ${badSignatures} bad signatures`,
+        passed: missing === 0 && badSignatures === 0 && beforeUp[0].enabled === true,
+        figures: { downSeconds, queued: queued[0].n, drainedSeconds, missing, repeated },
       };
     },
   },

@@ -16,6 +16,7 @@ import { ExplanationsModule } from './explanations/explanations.module';
 import { KafkaModule } from './kafka/kafka.module';
 import { MistralModule } from './mistral/mistral.module';
 import { ScoringModule } from './scoring/scoring.module';
+import { StatementsModule } from './statements/statements.module';
 import { StatsModule } from './stats/stats.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { SystemModule } from './system/system.module';
@@ -39,6 +40,7 @@ import { SystemModule } from './system/system.module';
     StatsModule,
     WebhooksModule,
     AppealsModule,
+    StatementsModule,
   ],
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },

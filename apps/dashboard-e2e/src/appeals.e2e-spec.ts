@@ -25,7 +25,7 @@ describe('appeals in Chromium', () => {
   });
   afterAll(() => browser?.close());
 
-  it('a reviewer removes, the author appeals, a second reviewer overturns, and the platform receives both decisions', async () => {
+  it('a reviewer removes and states the reasons, the author appeals, a second reviewer overturns, and the platform receives it all', async () => {
     const platform = await platformConsumer();
     try {
       const marker = randomUUID().slice(0, 8);
@@ -44,6 +44,20 @@ describe('appeals in Chromium', () => {
         .getByText(/Removed/)
         .waitFor();
       const flagPath = new URL(reviewer.url()).pathname;
+
+      // The statement of reasons: drafted from the evidence, reworded, sent to the author.
+      const statement = reviewer.getByTestId('statement');
+      await statement.getByText('Draft').waitFor({ timeout: 15_000 });
+      expect(await statement.getByRole('textbox').inputValue()).toContain(
+        'A human reviewer examined the post and removed it',
+      );
+      await statement
+        .getByRole('textbox')
+        .fill('A direct threat of violence against another user.');
+      await statement.getByRole('button', { name: 'Save wording' }).click();
+      await statement.getByRole('button', { name: 'Send to the author now' }).click();
+      await statement.getByText('Final').waitFor();
+      await reviewer.screenshot({ path: screenshotPath('statement-of-reasons'), fullPage: true });
 
       // The platform sends the author's appeal on its topic.
       await produce(
@@ -84,9 +98,13 @@ describe('appeals in Chromium', () => {
       expect(mine.map((m) => [m['kind'], m['decision']])).toEqual([
         ['automatic', 'review'],
         ['reviewer', 'block'],
+        ['notice', 'block'],
         ['appeal', 'allow'],
       ]);
-      expect(mine[2]).toMatchObject({ appealId, outcome: 'overturned' });
+      expect(mine[2]).toMatchObject({
+        statement: { decision_facts: 'A direct threat of violence against another user.' },
+      });
+      expect(mine[3]).toMatchObject({ appealId, outcome: 'overturned' });
 
       // The item's history tells the whole story.
       await second.goto(`${dashboardUrl}${flagPath}`);

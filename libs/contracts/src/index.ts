@@ -7,3 +7,4 @@ export * from './lib/explanations';
 export * from './lib/policies';
 export * from './lib/webhooks';
 export * from './lib/appeals';
+export * from './lib/statements';

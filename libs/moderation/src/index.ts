@@ -13,3 +13,4 @@ export * from './lib/policy-diff';
 export * from './lib/scoring-text';
 export * from './lib/backtest';
 export * from './lib/appeal-event';
+export * from './lib/dsa-statement';

@@ -1,4 +1,4 @@
-import { CATEGORY_SETS } from '@sieve/moderation';
+import { CATEGORY_SETS, DSA_COUNTRIES, DSA_DECISION_VISIBILITIES } from '@sieve/moderation';
 import { z } from 'zod';
 
 const reviewReasonsSchema = z.object({
@@ -193,6 +193,51 @@ export const configSchema = z.object({
     })
     .optional(),
 
+  /** Build statements of reasons for restricting decisions (and notices to authors) in this process. */
+  STATEMENTS_ENABLED: bool.default(true),
+  /**
+   * The statement of an automatic block is built once the block is this old: ingest commits a
+   * moment after stamping the flag, and the builder's watermark must not pass a row in flight.
+   */
+  STATEMENTS_SETTLE_SECONDS: int(0, 3600).default(10),
+  /** A reviewer's statement stays an editable draft this long, then becomes final and is sent. */
+  STATEMENT_EDIT_MINUTES: int(0, 24 * 60).default(10),
+  /** The terms-of-service clause statements rely on (incompatible_content_ground). */
+  DSA_TERMS_GROUND: z.string().min(1).max(500).default('The platform terms of service'),
+  DSA_TERMS_URL: z
+    .url({ protocol: /^https?$/ })
+    .max(500)
+    .optional(),
+  /** What a removal does to the post, in the database's terms. */
+  DSA_VISIBILITY: z.enum(DSA_DECISION_VISIBILITIES).default('DECISION_VISIBILITY_CONTENT_REMOVED'),
+  /** Countries the decisions apply in (territorial_scope): comma-separated; every EU/EEA country by default. */
+  DSA_TERRITORIAL_SCOPE: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((c) => c.trim().toUpperCase())
+        .filter(Boolean),
+    )
+    .refine((codes) => codes.every((c) => (DSA_COUNTRIES as readonly string[]).includes(c)), {
+      message: `must be comma-separated codes from: ${DSA_COUNTRIES.join(', ')}`,
+    })
+    .default([...DSA_COUNTRIES]),
+  /** JSON mapping Sieve categories to the database's: {"pii": {"category": "STATEMENT_CATEGORY_…", …}}. */
+  DSA_CATEGORY_MAP_FILE: z.string().optional(),
+  /** How to appeal, as the notice to the author says it. */
+  DSA_APPEAL_INSTRUCTIONS: z
+    .string()
+    .min(1)
+    .max(1000)
+    .default('You can appeal this decision where you posted, within six months.'),
+  /** The Transparency Database's base URL; statements are submitted only when set (with TDB_TOKEN). */
+  TDB_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Its API token; never logged. */
+  TDB_TOKEN: z.string().min(1).optional(),
+  /** Calls per second to the database (its published limit is 200/s and 12,000/min per platform). */
+  TDB_REQUESTS_PER_SECOND: int(1, 200).default(5),
+
   CATEGORY_SET: z
     .string()
     .default('mistral-moderation-2603')
@@ -206,6 +251,10 @@ const refinedSchema = configSchema
   .refine((c) => !(c.SIEVE_DEMO_USERS && c.NODE_ENV === 'production'), {
     message: 'demo users with published passwords are refused when NODE_ENV=production',
     path: ['SIEVE_DEMO_USERS'],
+  })
+  .refine((c) => !c.TDB_BASE_URL === !c.TDB_TOKEN, {
+    message: 'set TDB_BASE_URL and TDB_TOKEN together',
+    path: ['TDB_TOKEN'],
   })
   .refine((c) => !c.SIEVE_ADMIN_EMAIL === !c.SIEVE_ADMIN_PASSWORD, {
     message: 'set SIEVE_ADMIN_EMAIL and SIEVE_ADMIN_PASSWORD together',

@@ -18,6 +18,10 @@ import {
 } from '../policies/entities/score-histogram.entity';
 import { ShadowDecision, ShadowStat } from '../policies/entities/shadow-result.entity';
 import { ScoreCacheEntry } from '../scoring/entities/score-cache-entry.entity';
+import {
+  StatementOfReasons,
+  StatementProgress,
+} from '../statements/entities/statement-of-reasons.entity';
 import { ApiToken } from '../tokens/entities/api-token.entity';
 import { User } from '../users/entities/user.entity';
 import { WebhookDelivery } from '../webhooks/entities/webhook-delivery.entity';
@@ -44,6 +48,7 @@ import { StoredHighlights1764194400000 } from './migrations/1764194400000-Stored
 import { DecidedUnrevealed1764201600000 } from './migrations/1764201600000-DecidedUnrevealed';
 import { Webhooks1764208800000 } from './migrations/1764208800000-Webhooks';
 import { Appeals1764216000000 } from './migrations/1764216000000-Appeals';
+import { StatementsOfReasons1764223200000 } from './migrations/1764223200000-StatementsOfReasons';
 
 /**
  * Every table's entity, each in the module that owns the table (docs/architecture.md). They
@@ -72,6 +77,8 @@ export const ENTITIES = [
   WebhookEndpoint,
   WebhookDelivery,
   Appeal,
+  StatementOfReasons,
+  StatementProgress,
 ];
 /** Class references, not globs, so the same list works in the webpack bundle and under ts-jest. */
 export const MIGRATIONS = [
@@ -97,6 +104,7 @@ export const MIGRATIONS = [
   DecidedUnrevealed1764201600000,
   Webhooks1764208800000,
   Appeals1764216000000,
+  StatementsOfReasons1764223200000,
 ];
 
 /** The one description of the database, shared by Nest, the migration command and tests. */

@@ -123,6 +123,8 @@ export function messageIdOf(message: DecisionMessage): string {
       ? [message.kind, message.source, message.eventId, message.decidedAt]
       : message.kind === 'reviewer'
         ? [message.kind, message.decisionId, message.undone]
-        : [message.kind, message.decisionId];
+        : message.kind === 'notice'
+          ? [message.kind, message.statementId]
+          : [message.kind, message.decisionId];
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
 }

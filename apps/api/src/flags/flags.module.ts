@@ -21,6 +21,6 @@ import { ReviewService } from './review.service';
     DecisionOutbox,
     DecisionOutboxRelay,
   ],
-  exports: [FlagsService, ReviewService, FlagStore, DecisionOutboxRelay],
+  exports: [FlagsService, ReviewService, FlagStore, DecisionOutbox, DecisionOutboxRelay],
 })
 export class FlagsModule {}

@@ -209,7 +209,13 @@ const INPUT_COLUMNS: [name: string, type: string, value: (row: NewScoredEvent) =
   ['author_id', 'text', (r) => r.event.authorId],
   ['text', 'text', (r) => r.event.text],
   ['lang', 'text', (r) => r.event.lang ?? null],
-  ['context', 'jsonb', (r) => r.event.context ?? null],
+  // A notice travels with the context: how the post came to be moderated.
+  [
+    'context',
+    'jsonb',
+    (r) =>
+      r.event.notice ? { ...r.event.context, notice: r.event.notice } : (r.event.context ?? null),
+  ],
   ['event_created_at', 'timestamptz', (r) => r.event.createdAt],
   ['model', 'text', (r) => r.model],
   ['scores', 'jsonb', (r) => r.scores],

@@ -170,6 +170,23 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly statementsPending = new Gauge({
+    name: 'sieve_statements_pending_submission',
+    help: 'Final statements of reasons not yet accepted by the Transparency Database',
+    registers: [this.registry],
+  });
+  readonly statementDrafts = new Gauge({
+    name: 'sieve_statement_drafts',
+    help: 'Statements of reasons still editable by reviewers (final after STATEMENT_EDIT_MINUTES)',
+    registers: [this.registry],
+  });
+  readonly statementsSubmitted = new Counter({
+    name: 'sieve_statements_submitted_total',
+    help: 'Statements sent to the Transparency Database, by result (accepted, rejected, retried)',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+
   readonly webhookAttempts = new Counter({
     name: 'sieve_webhook_attempts_total',
     help: 'Webhook requests sent by this process, by result (ok: a 2xx answer)',

@@ -21,6 +21,8 @@ export const queryKeys = {
   users: ['users'] as const,
   tokens: ['tokens'] as const,
   allAppeals: ['appeals'] as const,
+  statements: (flagId: string) => ['statements', flagId] as const,
+  statementBacklog: ['statements', 'backlog'] as const,
   appeals: (status: string) => ['appeals', 'list', status] as const,
   appealCount: ['appeals', 'count'] as const,
   flagAppeals: (flagId: string) => ['appeals', 'flag', flagId] as const,

@@ -12,6 +12,7 @@ import { timeAgo } from '../components/format';
 import { ScoreChart } from '../components/score-chart';
 import { StatusBadge } from '../components/status-badge';
 import { useFlag } from '../hooks/use-flags';
+import { StatementPanel } from '../features/statements/statement-panel';
 import { useFlagAppeals } from '../hooks/use-appeals';
 import { useHotkeys } from '../hooks/use-hotkeys';
 import { useReviewActions } from '../hooks/use-review';
@@ -138,6 +139,7 @@ export function FlagPage() {
             />
             <SimilarDecisions flagId={flag.data.id} />
             <History flag={flag.data} />
+            <StatementPanel flagId={flag.data.id} canEdit={hasRole(role, 'reviewer')} />
           </article>
 
           <aside className="review-side">

@@ -1,4 +1,8 @@
+import { hasRole } from '../api/auth';
+import { statementsExportUrl } from '../api/statements';
 import { timeAgo } from '../components/format';
+import { useSession } from '../hooks/use-session';
+import { useStatementBacklog } from '../hooks/use-statements';
 import { useNow } from '../hooks/use-now';
 import { useStats } from '../hooks/use-stats';
 import { useCategoryLabel } from '../hooks/use-system';
@@ -154,6 +158,8 @@ export function StatsPage() {
         </tbody>
       </table>
 
+      <StatementsSummary days={s.days} />
+
       <h2>Appeals</h2>
       <p className="muted">
         {s.appeals.open} waiting. Decided in this period: how often the appealed decision was
@@ -177,6 +183,43 @@ export function StatsPage() {
         </div>
       )}
     </section>
+  );
+}
+
+/** Statements of reasons: what waits for submission, and the export for the period. */
+function StatementsSummary({ days }: { days: number }) {
+  const backlog = useStatementBacklog();
+  const session = useSession();
+  const now = useNow();
+  const canExport = !!session.data && hasRole(session.data.user.role, 'policy_admin');
+  const from = new Date(now - days * 86_400_000).toISOString();
+  const to = new Date(now + 60_000).toISOString();
+  const b = backlog.data;
+  return (
+    <>
+      <h2>Statements of reasons</h2>
+      {b && (
+        <p data-testid="statement-backlog">
+          {b.drafts} draft{b.drafts === 1 ? '' : 's'} with reviewers ·{' '}
+          {b.submitting
+            ? `${b.pending} waiting for the Transparency Database${b.pending > 0 ? ` (oldest ${Math.round(b.oldestPendingSeconds)} s)` : ''} · ${b.accepted} accepted · ${b.rejected} refused`
+            : 'submission to the Transparency Database is not configured'}
+          {b.lastError && <span className="error"> · last error: {b.lastError}</span>}
+        </p>
+      )}
+      {canExport && (
+        <p>
+          Export this period:{' '}
+          <a href={statementsExportUrl(from, to, 'csv')} download>
+            CSV
+          </a>{' '}
+          ·{' '}
+          <a href={statementsExportUrl(from, to, 'json')} download>
+            JSON
+          </a>
+        </p>
+      )}
+    </>
   );
 }
 

@@ -23,6 +23,12 @@ export const contentEventSchema = z.object({
       'must be a BCP 47 language tag such as "en" or "pt-BR"',
     )
     .optional(),
+  /**
+   * Set when the post reached moderation through a notice rather than the platform's own
+   * screening: a user's notice under DSA Article 16, a trusted flagger's, or another kind. It
+   * becomes the statement of reasons' `source_type`.
+   */
+  notice: z.enum(['article_16', 'trusted_flagger', 'other']).optional(),
   context: z
     .object({
       threadId: z.string().max(256).optional(),

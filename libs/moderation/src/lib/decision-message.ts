@@ -1,4 +1,5 @@
 import type { CategoryScores } from './categories';
+import type { DsaStatement } from './dsa-statement';
 import type { Decision, TriggeredCategory } from './policy';
 
 /**
@@ -7,7 +8,7 @@ import type { Decision, TriggeredCategory } from './policy';
  * `decisionId`.
  */
 export type DecisionMessage =
-  AutomaticDecisionMessage | ReviewerDecisionMessage | AppealDecisionMessage;
+  AutomaticDecisionMessage | ReviewerDecisionMessage | AppealDecisionMessage | UserNoticeMessage;
 
 /** The pipeline's decision when the event was scored. */
 export interface AutomaticDecisionMessage {
@@ -90,4 +91,21 @@ export interface AppealDecisionMessage {
   reviewerId: string;
   policyVersion: number;
   decidedAt: string;
+}
+
+/**
+ * What the platform shows the author of a restricted post (DSA Art. 17): the statement of
+ * reasons, final, and how to appeal. Published once per statement, when it becomes final.
+ */
+export interface UserNoticeMessage {
+  schemaVersion: 1;
+  kind: 'notice';
+  eventId: string;
+  source: string;
+  decision: 'block';
+  /** The statement's puid, also its id in the Transparency Database. */
+  statementId: string;
+  statement: DsaStatement;
+  appeal: { instructions: string };
+  issuedAt: string;
 }

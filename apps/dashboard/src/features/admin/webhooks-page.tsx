@@ -17,6 +17,7 @@ const KIND_LABELS: Record<WebhookKind, string> = {
   automatic: 'Automatic decisions',
   reviewer: 'Reviewer decisions',
   appeal: 'Appeal outcomes',
+  notice: 'Notices to authors',
 };
 
 function stateText(endpoint: WebhookEndpoint): string {
