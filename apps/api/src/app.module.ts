@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AppealsModule } from './appeals/appeals.module';
+import { AuthorsModule } from './authors/authors.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { HttpExceptionFilter } from './common/http-exception.filter';
@@ -41,6 +42,7 @@ import { SystemModule } from './system/system.module';
     WebhooksModule,
     AppealsModule,
     StatementsModule,
+    AuthorsModule,
   ],
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -14,3 +14,4 @@ export * from './lib/scoring-text';
 export * from './lib/backtest';
 export * from './lib/appeal-event';
 export * from './lib/dsa-statement';
+export * from './lib/strikes';

@@ -18,6 +18,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/roles';
 import { decodeKeyset, encodeKeyset } from '../common/keyset-cursor';
+import { StrikesService } from '../authors/strikes.service';
 import { FlagStore } from '../flags/flag.store';
 import { Appeal } from './entities/appeal.entity';
 
@@ -72,6 +73,7 @@ export class AppealsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly audit: AuditService,
     private readonly flags: FlagStore,
+    private readonly strikes: StrikesService,
   ) {}
 
   async submit(
@@ -241,6 +243,13 @@ export class AppealsService {
           outcomeReason: input.reason,
         },
       );
+      // An overturned removal no longer counts against the author.
+      const [author] = (await tx.query(
+        `SELECT e.source, e.author_id FROM flags f JOIN scored_events e ON e.id = f.scored_event_id
+         WHERE f.id = $1`,
+        [appeal.flagId],
+      )) as { source: string; author_id: string }[];
+      await this.strikes.refresh(tx, [{ source: author.source, authorId: author.author_id }]);
       await this.audit.record(
         {
           actor: reviewer,

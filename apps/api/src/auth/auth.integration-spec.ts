@@ -78,6 +78,7 @@ const ACCESS: Record<string, Role | 'public'> = {
   'GET /api/statements/export': 'policy_admin',
   'PATCH /api/statements/:id': 'reviewer',
   'POST /api/statements/:id/finalize': 'reviewer',
+  'GET /api/authors/strikes': 'viewer',
 };
 
 function discoverRoutes(

@@ -1,4 +1,10 @@
-import { CATEGORY_SETS, DSA_COUNTRIES, DSA_DECISION_VISIBILITIES } from '@sieve/moderation';
+import {
+  CATEGORY_SETS,
+  DEFAULT_STRIKE_RULES,
+  DSA_COUNTRIES,
+  DSA_DECISION_VISIBILITIES,
+  type StrikeRules,
+} from '@sieve/moderation';
 import { z } from 'zod';
 
 const reviewReasonsSchema = z.object({
@@ -8,6 +14,23 @@ const reviewReasonsSchema = z.object({
 });
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const strikeRulesSchema = z
+  .object({
+    windowDays: z.number().int().min(1).max(3650),
+    automaticFactor: z.number().min(0).max(10),
+    defaultWeight: z.number().min(0).max(100),
+    categoryWeights: z.record(z.string(), z.number().min(0).max(100)),
+    thresholds: z
+      .object({
+        raise: z.number().positive(),
+        restrict: z.number().positive(),
+        suspend: z.number().positive(),
+      })
+      .partial(),
+  })
+  .partial()
+  .strict();
+
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 /** Every setting Sieve's api reads, validated once at boot. Nothing else reads process.env. */
@@ -237,6 +260,32 @@ export const configSchema = z.object({
   TDB_TOKEN: z.string().min(1).optional(),
   /** Calls per second to the database (its published limit is 200/s and 12,000/min per platform). */
   TDB_REQUESTS_PER_SECOND: int(1, 200).default(5),
+
+  /**
+   * Repeat offenders, as JSON over the defaults: {"windowDays": 90, "automaticFactor": 0.5,
+   * "defaultWeight": 1, "categoryWeights": {"pii": 1}, "thresholds": {"raise": 2, "restrict": 4, "suspend": 8}}.
+   */
+  STRIKE_RULES: z
+    .string()
+    .transform((text, ctx): StrikeRules => {
+      try {
+        const parsed = strikeRulesSchema.parse(JSON.parse(text));
+        return {
+          ...DEFAULT_STRIKE_RULES,
+          ...parsed,
+          categoryWeights: { ...DEFAULT_STRIKE_RULES.categoryWeights, ...parsed.categoryWeights },
+          thresholds: { ...DEFAULT_STRIKE_RULES.thresholds, ...parsed.thresholds },
+        };
+      } catch {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'must be JSON like {"windowDays": 90, "categoryWeights": {"pii": 1}, "thresholds": {"raise": 2, "restrict": 4, "suspend": 8}}',
+        });
+        return z.NEVER;
+      }
+    })
+    .default(DEFAULT_STRIKE_RULES),
 
   CATEGORY_SET: z
     .string()

@@ -1,5 +1,6 @@
 import type { DataSourceOptions } from 'typeorm';
 import { Appeal } from '../appeals/entities/appeal.entity';
+import { AuthorStrikesRow } from '../authors/entities/author-strikes.entity';
 import { AuditEntry } from '../audit/entities/audit-entry.entity';
 import { LoginThrottle } from '../auth/entities/login-throttle.entity';
 import { Session } from '../auth/entities/session.entity';
@@ -49,6 +50,7 @@ import { DecidedUnrevealed1764201600000 } from './migrations/1764201600000-Decid
 import { Webhooks1764208800000 } from './migrations/1764208800000-Webhooks';
 import { Appeals1764216000000 } from './migrations/1764216000000-Appeals';
 import { StatementsOfReasons1764223200000 } from './migrations/1764223200000-StatementsOfReasons';
+import { AuthorStrikes1764230400000 } from './migrations/1764230400000-AuthorStrikes';
 
 /**
  * Every table's entity, each in the module that owns the table (docs/architecture.md). They
@@ -79,6 +81,7 @@ export const ENTITIES = [
   Appeal,
   StatementOfReasons,
   StatementProgress,
+  AuthorStrikesRow,
 ];
 /** Class references, not globs, so the same list works in the webpack bundle and under ts-jest. */
 export const MIGRATIONS = [
@@ -105,6 +108,7 @@ export const MIGRATIONS = [
   Webhooks1764208800000,
   Appeals1764216000000,
   StatementsOfReasons1764223200000,
+  AuthorStrikes1764230400000,
 ];
 
 /** The one description of the database, shared by Nest, the migration command and tests. */

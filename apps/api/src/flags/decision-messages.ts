@@ -125,6 +125,14 @@ export function messageIdOf(message: DecisionMessage): string {
         ? [message.kind, message.decisionId, message.undone]
         : message.kind === 'notice'
           ? [message.kind, message.statementId]
-          : [message.kind, message.decisionId];
+          : message.kind === 'account'
+            ? [
+                message.kind,
+                message.source,
+                message.authorId,
+                message.recommendation,
+                message.eventId,
+              ]
+            : [message.kind, message.decisionId];
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
 }

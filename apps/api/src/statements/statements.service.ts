@@ -14,6 +14,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/roles';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { StrikesService } from '../authors/strikes.service';
 import { DecisionOutbox } from '../flags/decision-outbox';
 import { StatementOfReasons } from './entities/statement-of-reasons.entity';
 import { dsaSettings } from './dsa-settings';
@@ -27,6 +28,7 @@ interface SourceRow {
   decision_id: string | null;
   event_id: string;
   source: string;
+  author_id: string;
   triggered: TriggeredCategory[];
   event_created_at: Date;
   decided_at: Date;
@@ -55,6 +57,7 @@ export class StatementsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly outbox: DecisionOutbox,
     private readonly audit: AuditService,
+    private readonly strikes: StrikesService,
   ) {
     this.settings = dsaSettings(config);
     this.labels = new Map(
@@ -144,8 +147,15 @@ export class StatementsService {
         this.submitting,
       ],
     );
+    // Every new restriction counts against its author, draft or not.
+    const created = new Set(saved.map((s) => s.puid));
+    await this.strikes.refresh(
+      tx,
+      built
+        .filter((b) => created.has(b.statement.puid))
+        .map((b) => ({ source: b.row.source, authorId: b.row.author_id })),
+    );
     if (final) {
-      const created = new Set(saved.map((s) => s.puid));
       await this.notify(
         tx,
         built
@@ -368,7 +378,7 @@ function selectSource(of: 'blocks' | 'removals'): string {
   return `
   SELECT f.id AS flag_id, f.created_at AS flag_created_at,
          ${removals ? 'd.id' : 'NULL::uuid'} AS decision_id,
-         e.event_id, e.source, f.triggered, e.event_created_at,
+         e.event_id, e.source, e.author_id, f.triggered, e.event_created_at,
          ${removals ? 'd.created_at' : 'f.created_at'} AS decided_at,
          e.lang, e.context->>'notice' AS notice, e.model, e.policy_version,
          ${removals ? 'd.reason' : 'NULL::text'} AS reason,

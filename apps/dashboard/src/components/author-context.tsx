@@ -1,5 +1,8 @@
 import { Link } from 'react-router-dom';
+import { useQuery } from '@tanstack/react-query';
+import { authorStrikes } from '../api/authors';
 import { useFlagContext } from '../hooks/use-flags';
+import { queryKeys } from '../hooks/query-keys';
 import { timeAgo } from './format';
 
 const OUTCOME: Record<string, string> = { approve: 'approved', remove: 'removed' };
@@ -7,10 +10,12 @@ const OUTCOME: Record<string, string> = { approve: 'approved', remove: 'removed'
 /** The author's other recent posts on this source and what happened to each. */
 export function AuthorContext({
   flagId,
+  source,
   authorId,
   blurred = false,
 }: {
   flagId: string;
+  source: string;
   authorId: string;
   /** While the item's post is blurred, so are the same author's other posts. */
   blurred?: boolean;
@@ -20,6 +25,7 @@ export function AuthorContext({
   return (
     <section className="author-context" aria-label="Author context">
       <h2>Recent posts by {authorId}</h2>
+      <Strikes source={source} authorId={authorId} />
       {context.isSuccess && recent.length === 0 && (
         <p className="muted">No other posts from this author.</p>
       )}
@@ -41,6 +47,47 @@ export function AuthorContext({
         ))}
       </ul>
     </section>
+  );
+}
+
+const LEVEL_TEXT = {
+  none: 'no repeat-offender level',
+  raise: 'a repeat offender',
+  restrict: 'over the restrict threshold: an account restriction was recommended to the platform',
+  suspend: 'over the suspend threshold: an account suspension was recommended to the platform',
+} as const;
+
+/** The author's strikes in the window, and why each counts. */
+function Strikes({ source, authorId }: { source: string; authorId: string }) {
+  const strikes = useQuery({
+    queryKey: queryKeys.strikes(source, authorId),
+    queryFn: () => authorStrikes(source, authorId),
+  });
+  const s = strikes.data;
+  if (!s || s.counted.length === 0) return null;
+  return (
+    <details className={`strikes strikes-${s.level}`} data-testid="strikes">
+      <summary>
+        <strong>
+          {s.strikes} strike{s.strikes === 1 ? '' : 's'}
+        </strong>{' '}
+        in {s.windowDays} days — {LEVEL_TEXT[s.level]}
+        {s.nextLevel && (
+          <span className="muted">
+            {' '}
+            ({s.nextLevel.level} at {s.nextLevel.at})
+          </span>
+        )}
+      </summary>
+      <ul>
+        {s.counted.map((strike) => (
+          <li key={strike.flagId}>
+            <Link to={`/flags/${strike.flagId}`}>{timeAgo(strike.decidedAt)}</Link>: {strike.weight}{' '}
+            — {strike.why}
+          </li>
+        ))}
+      </ul>
+    </details>
   );
 }
 

@@ -21,6 +21,7 @@ export const queryKeys = {
   users: ['users'] as const,
   tokens: ['tokens'] as const,
   allAppeals: ['appeals'] as const,
+  strikes: (source: string, authorId: string) => ['strikes', source, authorId] as const,
   statements: (flagId: string) => ['statements', flagId] as const,
   statementBacklog: ['statements', 'backlog'] as const,
   appeals: (status: string) => ['appeals', 'list', status] as const,

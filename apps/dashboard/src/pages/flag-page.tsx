@@ -134,6 +134,7 @@ export function FlagPage() {
             <ScoreChart scores={flag.data.scores} thresholds={flag.data.thresholds} />
             <AuthorContext
               flagId={flag.data.id}
+              source={flag.data.event.source}
               authorId={flag.data.event.authorId}
               blurred={blurred}
             />

@@ -8,7 +8,11 @@ import type { Decision, TriggeredCategory } from './policy';
  * `decisionId`.
  */
 export type DecisionMessage =
-  AutomaticDecisionMessage | ReviewerDecisionMessage | AppealDecisionMessage | UserNoticeMessage;
+  | AutomaticDecisionMessage
+  | ReviewerDecisionMessage
+  | AppealDecisionMessage
+  | UserNoticeMessage
+  | AccountRecommendationMessage;
 
 /** The pipeline's decision when the event was scored. */
 export interface AutomaticDecisionMessage {
@@ -108,4 +112,24 @@ export interface UserNoticeMessage {
   statement: DsaStatement;
   appeal: { instructions: string };
   issuedAt: string;
+}
+
+/**
+ * An author's strikes crossed a threshold (repeat offenders, docs/statements.md): Sieve
+ * recommends an action on the account; the platform decides and acts. `eventId` is the post
+ * whose restriction crossed it. `decision` is `review` for restrict, `block` for suspend, for
+ * routing and webhook filters.
+ */
+export interface AccountRecommendationMessage {
+  schemaVersion: 1;
+  kind: 'account';
+  eventId: string;
+  source: string;
+  authorId: string;
+  recommendation: 'restrict' | 'suspend';
+  decision: Decision;
+  strikes: number;
+  threshold: number;
+  windowDays: number;
+  recommendedAt: string;
 }

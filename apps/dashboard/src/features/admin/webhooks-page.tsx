@@ -18,6 +18,7 @@ const KIND_LABELS: Record<WebhookKind, string> = {
   reviewer: 'Reviewer decisions',
   appeal: 'Appeal outcomes',
   notice: 'Notices to authors',
+  account: 'Account recommendations',
 };
 
 function stateText(endpoint: WebhookEndpoint): string {

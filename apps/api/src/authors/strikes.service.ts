@@ -1,0 +1,111 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  type AccountRecommendationMessage,
+  type AuthorStrikes,
+  type RestrictedPost,
+  STRIKE_LEVELS,
+  strikesFor,
+} from '@sieve/moderation';
+import { DataSource, type EntityManager } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { DecisionOutbox } from '../flags/decision-outbox';
+
+export interface AuthorRef {
+  source: string;
+  authorId: string;
+}
+
+/**
+ * Repeat offenders. An author's strikes come from the decisions that restrict their posts
+ * (reviewer removals, automatic blocks no one overrode; an overturned appeal takes one away),
+ * weighted by STRIKE_RULES over its window. When a new restriction takes an author to
+ * `restrict` or `suspend`, an account recommendation (kind `account`) is queued for the platform.
+ */
+@Injectable()
+export class StrikesService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly outbox: DecisionOutbox,
+  ) {}
+
+  async forAuthor(
+    author: AuthorRef,
+    manager: EntityManager = this.db.manager,
+  ): Promise<AuthorStrikes> {
+    const rules = this.config.STRIKE_RULES;
+    const rows: {
+      flag_id: string;
+      decided_at: Date;
+      categories: string[];
+      made_by: RestrictedPost['madeBy'];
+    }[] = await manager.query(
+      `SELECT f.id AS flag_id, coalesce(f.decided_at, f.created_at) AS decided_at, f.categories,
+                CASE WHEN f.final_action = 'remove' THEN 'reviewer' ELSE 'automatic' END AS made_by
+         FROM scored_events e JOIN flags f ON f.scored_event_id = e.id
+         WHERE e.source = $1 AND e.author_id = $2
+           AND e.event_created_at > now() - make_interval(days => $3 + 30)
+           AND (f.final_action = 'remove' OR (f.final_action IS NULL AND f.auto_decision = 'block'))`,
+      [author.source, author.authorId, rules.windowDays],
+    );
+    return strikesFor(
+      rows.map((r) => ({
+        flagId: r.flag_id,
+        decidedAt: new Date(r.decided_at),
+        categories: r.categories,
+        madeBy: r.made_by,
+      })),
+      rules,
+      new Date(),
+    );
+  }
+
+  /**
+   * Recomputes the authors of new restrictions (or lifted ones) in `tx`; recommends an account
+   * action when one climbs to restrict or suspend, naming the latest restricted post.
+   */
+  async refresh(tx: EntityManager, authors: AuthorRef[]): Promise<void> {
+    const seen = new Set<string>();
+    const messages: AccountRecommendationMessage[] = [];
+    for (const author of authors) {
+      const key = JSON.stringify([author.source, author.authorId]);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const now = await this.forAuthor(author, tx);
+      const [before] = (await tx.query(
+        `SELECT level FROM author_strikes WHERE source = $1 AND author_id = $2 FOR UPDATE`,
+        [author.source, author.authorId],
+      )) as { level: AuthorStrikes['level'] }[];
+      await tx.query(
+        `INSERT INTO author_strikes (source, author_id, strikes, level) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (source, author_id) DO UPDATE
+           SET strikes = EXCLUDED.strikes, level = EXCLUDED.level, updated_at = now()`,
+        [author.source, author.authorId, now.strikes, now.level],
+      );
+      const climbed =
+        STRIKE_LEVELS.indexOf(now.level) > STRIKE_LEVELS.indexOf(before?.level ?? 'none');
+      if (climbed && (now.level === 'restrict' || now.level === 'suspend')) {
+        const [latest] = (await tx.query(
+          `SELECT e.event_id FROM flags f JOIN scored_events e ON e.id = f.scored_event_id
+           WHERE f.id = $1`,
+          [now.counted[0].flagId],
+        )) as { event_id: string }[];
+        messages.push({
+          schemaVersion: 1,
+          kind: 'account',
+          eventId: latest.event_id,
+          source: author.source,
+          authorId: author.authorId,
+          recommendation: now.level,
+          decision: now.level === 'suspend' ? 'block' : 'review',
+          strikes: now.strikes,
+          threshold: this.config.STRIKE_RULES.thresholds[now.level],
+          windowDays: now.windowDays,
+          recommendedAt: new Date().toISOString(),
+        });
+      }
+    }
+    await this.outbox.enqueue(tx, messages);
+  }
+}
