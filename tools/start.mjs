@@ -130,8 +130,26 @@ async function main() {
     }
   }
 
+  // SIEVE_FAKE_TDB=true: statements of reasons go to the test kit's fake Transparency Database.
+  let fakeTdb = null;
+  if (env.SIEVE_FAKE_TDB === 'true' && !env.TDB_BASE_URL) {
+    const child = spawnChild('fake-tdb', process.execPath, [
+      'apps/api/test/fake-transparency-database.mjs',
+    ]);
+    fakeTdb = await new Promise((resolveReady) => {
+      let output = '';
+      child.stdout.on('data', (chunk) => {
+        output += chunk.toString();
+        const match = /FAKE_TDB_READY (\{.*\})/.exec(output);
+        if (match) resolveReady(JSON.parse(match[1]));
+      });
+    });
+    log(`Transparency Database: the test kit's fake at ${fakeTdb.url}`);
+  }
+
   const demoUsers = env.SIEVE_DEMO_USERS !== 'false';
   const apiEnv = {
+    ...(fakeTdb ? { TDB_BASE_URL: fakeTdb.url, TDB_TOKEN: fakeTdb.token } : {}),
     DATABASE_URL: databaseUrl,
     KAFKA_BROKERS: brokers,
     PORT: String(apiPort),
@@ -206,6 +224,9 @@ async function main() {
       `    API         ${apiUrl}/api   (health: ${apiUrl}/api/health)`,
       `    Kafka       ${brokers}   topics content.events → moderation.decisions, content.events.dlq`,
       `    Scoring     ${scorer}`,
+      fakeTdb
+        ? `    Statements  submitted to a FAKE Transparency Database at ${fakeTdb.url} (SIEVE_FAKE_TDB)`
+        : '',
       env.SIEVE_DEMO !== 'false'
         ? '    Demo        streaming sample posts into content.events'
         : '',
