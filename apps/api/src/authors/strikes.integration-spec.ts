@@ -57,6 +57,39 @@ describe('repeat offenders', () => {
       windowDays: 90,
     });
 
+    // The queue can put repeat offenders first, and marks their items.
+    await stack.db.query(
+      `WITH e AS (
+         INSERT INTO scored_events (source, event_id, author_id, text, event_created_at, model, scores, policy_version, decision)
+         VALUES ('seed', 'other-author-post', 'author-2', 'rude words', now() - interval '1 hour', 'm', '{}', 1, 'review')
+         RETURNING id)
+       INSERT INTO flags (scored_event_id, auto_decision, categories, triggered, max_score, created_at)
+       SELECT id, 'review', ARRAY['pii'], '[]', 0.6, now() - interval '1 hour' FROM e`,
+    );
+    await stack.seedFlag('one more from author-1');
+    const url = '/api/flags?status=open&sort=repeat_offenders';
+    const all = (await first.agent.get(url).expect(200)).body.items as {
+      id: string;
+      event: { authorId: string };
+      author: { level: string } | null;
+    }[];
+    expect(all.map((f) => f.event.authorId)).toEqual([
+      ...all.filter((f) => f.event.authorId === 'author-1').map(() => 'author-1'),
+      'author-2',
+    ]);
+    expect(all[0].author).toMatchObject({ level: 'restrict', strikes: 5 });
+    expect(all[all.length - 1].author).toBeNull();
+    // One at a time, by cursor: the same order.
+    const walked: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: { items: { id: string }[]; nextCursor: string | null } } =
+        await first.agent.get(`${url}&limit=1${cursor ? `&cursor=${cursor}` : ''}`).expect(200);
+      walked.push(...page.body.items.map((f) => f.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(walked).toEqual(all.map((f) => f.id));
+
     // An appeal overturns one removal: the strike is gone; no new recommendation.
     const token = await (async () => {
       const admin = await stack.signIn('admin');

@@ -4,6 +4,7 @@ import { BadRequestException } from '@nestjs/common';
 const VALID: Record<string, RegExp> = {
   createdAt: /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/,
   at: /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/,
+  rank: /^[0-3]$/,
   score: /^(0|1|0?\.\d+|1\.0+|\d(\.\d+)?(e-?\d+)?)$/,
   id: /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d{1,19})$/,
 };

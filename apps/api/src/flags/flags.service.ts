@@ -21,6 +21,7 @@ import {
   OFFLINE_MODEL_ID,
   offlineHighlights,
   ruleFor,
+  type StrikeLevel,
 } from '@sieve/moderation';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import type { FlagFiltersQuery, ListFlagsQuery } from './dto/list-flags.query';
@@ -49,6 +50,9 @@ const STATUS_FILTERS: Record<NonNullable<ListFlagsQuery['status']>, string> = {
   decided: `f.status = 'decided'`,
 };
 
+/** Repeat offenders first: suspend 3, restrict 2, raise 1, others 0 (author_strikes as `st`). */
+const AUTHOR_RANK = `CASE st.level WHEN 'suspend' THEN 3 WHEN 'restrict' THEN 2 WHEN 'raise' THEN 1 ELSE 0 END`;
+
 // created_at is read as text so the keyset cursor keeps Postgres's microseconds.
 const SUMMARY_COLUMNS = `
   f.id, f.status, f.auto_decision AS "autoDecision", f.triggered, f.max_score AS "maxScore",
@@ -58,9 +62,11 @@ const SUMMARY_COLUMNS = `
   CASE WHEN ${CLAIM_ACTIVE} THEN f.claimed_by END AS "claimedBy",
   CASE WHEN ${CLAIM_ACTIVE} THEN u.display_name END AS "claimedByName",
   CASE WHEN ${CLAIM_ACTIVE} THEN f.claim_expires_at END AS "claimExpiresAt",
-  f.final_action AS "finalAction"`;
+  f.final_action AS "finalAction", st.strikes AS "authorStrikes", st.level AS "authorLevel",
+  ${AUTHOR_RANK} AS "authorRank"`;
 
-const SUMMARY_FROM = `flags f JOIN scored_events e ON e.id = f.scored_event_id LEFT JOIN users u ON u.id = f.claimed_by`;
+const SUMMARY_FROM = `flags f JOIN scored_events e ON e.id = f.scored_event_id LEFT JOIN users u ON u.id = f.claimed_by
+  LEFT JOIN author_strikes st ON st.source = e.source AND st.author_id = e.author_id`;
 
 interface SummaryRow {
   id: string;
@@ -80,6 +86,9 @@ interface SummaryRow {
   claimedByName: string | null;
   claimExpiresAt: Date | null;
   finalAction: FlagSummaryDto['finalAction'];
+  authorStrikes: number | null;
+  authorLevel: StrikeLevel | null;
+  authorRank: number;
 }
 
 @Injectable()
@@ -132,12 +141,18 @@ export class FlagsService {
         where.push(
           `(f.max_score, f.created_at, f.id) < (${param(Number(c.score))}::real, ${at}, ${id})`,
         );
-      else where.push(`(f.created_at, f.id) < (${at}, ${id})`);
+      else if (sort === 'repeat_offenders') {
+        const rank = `${param(Number(c.rank))}::int`;
+        where.push(
+          `(${AUTHOR_RANK} < ${rank} OR (${AUTHOR_RANK} = ${rank} AND (f.created_at, f.id) > (${at}, ${id})))`,
+        );
+      } else where.push(`(f.created_at, f.id) < (${at}, ${id})`);
     }
     const order = {
       newest: 'f.created_at DESC, f.id DESC',
       oldest: 'f.created_at ASC, f.id ASC',
       severity: 'f.max_score DESC, f.created_at DESC, f.id DESC',
+      repeat_offenders: `${AUTHOR_RANK} DESC, f.created_at ASC, f.id ASC`,
     }[sort];
     const rows: SummaryRow[] = await this.db.query(
       `SELECT ${SUMMARY_COLUMNS} FROM ${SUMMARY_FROM}
@@ -152,7 +167,9 @@ export class FlagsService {
       last &&
       ((sort === 'severity'
         ? { score: String(last.maxScore), createdAt: last.createdAt, id: last.id }
-        : { createdAt: last.createdAt, id: last.id }) as Record<string, string>);
+        : sort === 'repeat_offenders'
+          ? { rank: String(last.authorRank), createdAt: last.createdAt, id: last.id }
+          : { createdAt: last.createdAt, id: last.id }) as Record<string, string>);
     return {
       items: page.map(toSummary),
       nextCursor: rows.length > limit && key ? encodeKeyset(key) : null,
@@ -382,6 +399,10 @@ function toSummary(row: SummaryRow): FlagSummaryDto {
           }
         : null,
     finalAction: row.finalAction,
+    author:
+      row.authorLevel && row.authorStrikes !== null
+        ? { strikes: row.authorStrikes, level: row.authorLevel }
+        : null,
     event: {
       source: row.source,
       eventId: row.eventId,

@@ -19,6 +19,7 @@ const detail: FlagDetailDto = {
   createdAt: new Date(Date.now() - 60_000).toISOString(),
   claim: null,
   finalAction: null,
+  author: null,
   event: {
     source: 'forum',
     eventId: 'post-1',

@@ -16,6 +16,7 @@ const flag = (n: number, extra: Partial<FlagSummaryDto> = {}): FlagSummaryDto =>
   createdAt: new Date(Date.now() - n * 60_000).toISOString(),
   claim: null,
   finalAction: null,
+  author: null,
   event: {
     source: 'forum',
     eventId: `e-${n}`,

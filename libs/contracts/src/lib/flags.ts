@@ -2,6 +2,7 @@ import type {
   CategoryRule,
   CategoryScores,
   ReviewerAction,
+  StrikeLevel,
   TriggeredCategory,
 } from '@sieve/moderation';
 
@@ -36,6 +37,8 @@ export interface FlagSummaryDto {
   claim: ClaimDto | null;
   /** The reviewer's outcome once decided. */
   finalAction: 'approve' | 'remove' | null;
+  /** The author's strikes and level (repeat offenders), when they have any on record. */
+  author: { strikes: number; level: StrikeLevel } | null;
   event: FlaggedEventDto;
 }
 
@@ -137,7 +140,8 @@ export interface FlagEventDto {
   ids: string[];
 }
 
-export const FLAG_SORTS = ['newest', 'oldest', 'severity'] as const;
+/** `repeat_offenders`: authors at a strike level first (suspend, restrict, raise), oldest first within. */
+export const FLAG_SORTS = ['newest', 'oldest', 'severity', 'repeat_offenders'] as const;
 export type FlagSort = (typeof FLAG_SORTS)[number];
 
 /** How many flags match the filters, per status; and how old the oldest waiting one is. */

@@ -72,7 +72,7 @@ export class ListFlagsQuery extends FlagFiltersQuery {
   @IsIn(FLAG_STATUSES)
   status?: FlagStatus;
 
-  /** newest (default), oldest, or severity (highest score first). */
+  /** newest (default), oldest, severity (highest score first), or repeat_offenders (authors at a strike level first, oldest first within). */
   @IsOptional()
   @IsIn(FLAG_SORTS)
   sort?: FlagSort;

@@ -20,6 +20,7 @@ const SORT_LABELS: Record<FlagSort, string> = {
   oldest: 'longest waiting first',
   newest: 'newest first',
   severity: 'most severe first',
+  repeat_offenders: 'repeat offenders first',
 };
 
 /** The queue's dropdown filters: status (with counts), category, score, window, order. */

@@ -105,6 +105,14 @@ export function QueueTable({
                 >
                   {flag.event.authorId}
                 </button>
+                {flag.author && flag.author.level !== 'none' && (
+                  <span
+                    className={`chip chip-offender chip-offender-${flag.author.level}`}
+                    title={`${flag.author.strikes} strikes: ${flag.author.level}`}
+                  >
+                    repeat offender
+                  </span>
+                )}
                 {flag.event.lang ? ` · ${flag.event.lang}` : ''}
               </span>
             </td>
