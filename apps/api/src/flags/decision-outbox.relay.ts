@@ -5,6 +5,7 @@ import {
   Logger,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
+import { WakeableSleep } from '../common/wakeable-sleep';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { PgNotificationsService } from '../database/pg-notifications.service';
 import { KafkaService } from '../kafka/kafka.service';
@@ -34,7 +35,7 @@ export class DecisionOutboxRelay implements OnApplicationBootstrap, BeforeApplic
   private loop: Promise<void> | null = null;
   private stopping = false;
   private nudged = false;
-  private wake: (() => void) | null = null;
+  private readonly pause = new WakeableSleep();
   private failures = 0;
   state: RelayState;
 
@@ -58,7 +59,7 @@ export class DecisionOutboxRelay implements OnApplicationBootstrap, BeforeApplic
   async beforeApplicationShutdown(): Promise<void> {
     if (!this.loop) return;
     this.stopping = true;
-    this.wake?.();
+    this.pause.wake();
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       this.loop,
@@ -74,7 +75,7 @@ export class DecisionOutboxRelay implements OnApplicationBootstrap, BeforeApplic
 
   private nudge(): void {
     this.nudged = true;
-    if (this.failures === 0) this.wake?.();
+    if (this.failures === 0) this.pause.wake();
   }
 
   private async run(): Promise<void> {
@@ -101,7 +102,7 @@ export class DecisionOutboxRelay implements OnApplicationBootstrap, BeforeApplic
       await this.updateGauges();
       if (this.stopping) return;
       if (this.failures === 0 && this.nudged) continue; // a commit arrived during the pass
-      await this.sleep(
+      await this.pause.sleep(
         this.failures === 0
           ? this.config.OUTBOX_POLL_MS
           : Math.min(250 * 2 ** this.failures, MAX_BACKOFF_MS),
@@ -133,19 +134,5 @@ export class DecisionOutboxRelay implements OnApplicationBootstrap, BeforeApplic
     } catch {
       // the database is down: the pass that failed has said so
     }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = () => {
-        this.wake = null;
-        done();
-      };
-    });
   }
 }

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { WakeableSleep } from '../common/wakeable-sleep';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { PgNotificationsService } from '../database/pg-notifications.service';
 import { MetricsService } from '../metrics/metrics.service';
@@ -54,7 +55,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
   private loop: Promise<void> | null = null;
   private stopping = false;
   private nudged = false;
-  private wake: (() => void) | null = null;
+  private readonly pause = new WakeableSleep();
   state: WebhookWorkerState;
 
   constructor(
@@ -75,7 +76,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
   async beforeApplicationShutdown(): Promise<void> {
     if (!this.loop) return;
     this.stopping = true;
-    this.wake?.();
+    this.pause.wake();
     await this.loop;
     this.state = 'stopped';
   }
@@ -83,7 +84,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
   /** Wakes the worker now (a delivery was queued, an endpoint enabled, a redelivery asked for). */
   nudge(): void {
     this.nudged = true;
-    this.wake?.();
+    this.pause.wake();
   }
 
   private async run(): Promise<void> {
@@ -102,7 +103,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
         this.logger.warn(`webhook pass failed (${(error as Error).message}); retrying`);
       }
       if (this.stopping || this.nudged) continue;
-      await this.sleep(this.config.WEBHOOK_POLL_MS);
+      await this.pause.sleep(this.config.WEBHOOK_POLL_MS);
     }
   }
 
@@ -256,19 +257,5 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
       `SELECT count(*)::int AS n FROM webhook_deliveries WHERE status = 'pending'`,
     );
     this.metrics.webhookPending.set(n);
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = () => {
-        this.wake = null;
-        done();
-      };
-    });
   }
 }
