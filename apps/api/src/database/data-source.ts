@@ -51,6 +51,7 @@ import { Webhooks1764208800000 } from './migrations/1764208800000-Webhooks';
 import { Appeals1764216000000 } from './migrations/1764216000000-Appeals';
 import { StatementsOfReasons1764223200000 } from './migrations/1764223200000-StatementsOfReasons';
 import { AuthorStrikes1764230400000 } from './migrations/1764230400000-AuthorStrikes';
+import { RemovalsIndex1764237600000 } from './migrations/1764237600000-RemovalsIndex';
 
 /**
  * Every table's entity, each in the module that owns the table (docs/architecture.md). They
@@ -109,6 +110,7 @@ export const MIGRATIONS = [
   Appeals1764216000000,
   StatementsOfReasons1764223200000,
   AuthorStrikes1764230400000,
+  RemovalsIndex1764237600000,
 ];
 
 /** The one description of the database, shared by Nest, the migration command and tests. */

@@ -19,8 +19,10 @@ import { DecisionOutbox } from '../flags/decision-outbox';
 import { StatementOfReasons } from './entities/statement-of-reasons.entity';
 import { dsaSettings } from './dsa-settings';
 
-/** Automatic blocks per pass. */
+/** Statements written per pass and kind. */
 const BATCH = 500;
+/** Flags read per pass looking for automatic blocks (an index range; most are not blocks). */
+const SCAN = 5000;
 
 interface SourceRow {
   flag_id: string;
@@ -69,7 +71,7 @@ export class StatementsService {
     return !!this.config.TDB_BASE_URL;
   }
 
-  /** One pass; returns how many statements it created, withdrew or made final. */
+  /** One pass; returns how much it did (flags read, statements written, withdrawn, made final). */
   async buildPass(): Promise<number> {
     return this.db.transaction(async (tx) => {
       // One replica at a time; the others skip the pass.
@@ -85,25 +87,37 @@ export class StatementsService {
     });
   }
 
+  /**
+   * Reads the next SCAN flags after the watermark (created_at order, the index's) and states the
+   * automatic blocks among them. The watermark moves past every flag read, blocks or not, so a
+   * pass costs at most one bounded index range whatever the mix. Returns the flags read.
+   */
   private async buildAutomatic(
     tx: EntityManager,
     after: { flag_created_at: Date; flag_id: string },
   ): Promise<number> {
-    const rows: SourceRow[] = await tx.query(
-      `${selectSource('blocks')}
-       WHERE f.auto_decision = 'block' AND (f.created_at, f.id) > ($1, $2)
+    const scanned: { id: string; created_at: Date; block: boolean }[] = await tx.query(
+      `SELECT f.id, f.created_at, f.auto_decision = 'block' AS block FROM flags f
+       WHERE (f.created_at, f.id) > ($1, $2)
          AND f.created_at < now() - make_interval(secs => $3)
        ORDER BY f.created_at, f.id LIMIT $4`,
-      [after.flag_created_at, after.flag_id, this.config.STATEMENTS_SETTLE_SECONDS, BATCH],
+      [after.flag_created_at, after.flag_id, this.config.STATEMENTS_SETTLE_SECONDS, SCAN],
     );
-    if (rows.length === 0) return 0;
-    const last = rows[rows.length - 1];
-    const inserted = await this.insert(tx, rows, 'automatic');
+    if (scanned.length === 0) return 0;
+    const blocks = scanned.filter((f) => f.block).map((f) => f.id);
+    if (blocks.length > 0) {
+      const rows: SourceRow[] = await tx.query(
+        `${selectSource('blocks')} WHERE f.id = ANY($1::uuid[]) ORDER BY f.created_at, f.id`,
+        [blocks],
+      );
+      await this.insert(tx, rows, 'automatic');
+    }
+    const last = scanned[scanned.length - 1];
     await tx.query(`UPDATE statement_progress SET flag_created_at = $1, flag_id = $2`, [
-      last.flag_created_at,
-      last.flag_id,
+      last.created_at,
+      last.id,
     ]);
-    return inserted;
+    return scanned.length;
   }
 
   /** Reviewers' removals (not undone) of the last day without a statement. */

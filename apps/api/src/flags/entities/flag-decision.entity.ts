@@ -6,6 +6,9 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 @Entity({ name: 'flag_decisions' })
 @Index('idx_flag_decisions_flag', ['flagId', 'createdAt'])
 @Index('idx_flag_decisions_reviewer', ['reviewerId', 'createdAt'])
+@Index('idx_flag_decisions_removals', ['createdAt'], {
+  where: `action = 'remove' AND undone_at IS NULL`,
+})
 export class FlagDecision {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

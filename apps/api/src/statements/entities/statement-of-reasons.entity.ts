@@ -7,6 +7,7 @@ export type StatementSubmission = 'not_submitted' | 'pending' | 'accepted' | 're
 /** A statement of reasons for one restricting decision, and where its submission stands. */
 @Entity({ name: 'statements_of_reasons' })
 @Index('statements_by_flag', ['flagId'])
+@Index('statements_by_decision', ['decisionId'])
 @Index('statements_drafts', ['createdAt'], { where: `status = 'draft'` })
 @Index('statements_to_submit', ['nextSubmitAt'], { where: `submission = 'pending'` })
 @Index('statements_final_at', ['finalAt'])
