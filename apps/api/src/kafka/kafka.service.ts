@@ -83,6 +83,10 @@ export class KafkaService implements OnApplicationShutdown {
       sessionTimeout: this.config.KAFKA_SESSION_TIMEOUT_MS,
       maxWaitTimeInMs: this.config.KAFKA_FETCH_MAX_WAIT_MS,
     });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      const how = payload.restart ? 'restarting it' : 'it has stopped; restart the api';
+      this.logger.error(`the ${groupId} consumer crashed (${payload.error.message}); ${how}`);
+    });
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({ eachMessage: ({ message, partition }) => handle(message, partition) });
