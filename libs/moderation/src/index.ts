@@ -15,3 +15,4 @@ export * from './lib/backtest';
 export * from './lib/appeal-event';
 export * from './lib/dsa-statement';
 export * from './lib/strikes';
+export * from './lib/content-filter';

@@ -52,6 +52,7 @@ import { Appeals1764216000000 } from './migrations/1764216000000-Appeals';
 import { StatementsOfReasons1764223200000 } from './migrations/1764223200000-StatementsOfReasons';
 import { AuthorStrikes1764230400000 } from './migrations/1764230400000-AuthorStrikes';
 import { RemovalsIndex1764237600000 } from './migrations/1764237600000-RemovalsIndex';
+import { ContentFilters1764244800000 } from './migrations/1764244800000-ContentFilters';
 
 /**
  * Every table's entity, each in the module that owns the table (docs/architecture.md). They
@@ -111,6 +112,7 @@ export const MIGRATIONS = [
   StatementsOfReasons1764223200000,
   AuthorStrikes1764230400000,
   RemovalsIndex1764237600000,
+  ContentFilters1764244800000,
 ];
 
 /** The one description of the database, shared by Nest, the migration command and tests. */

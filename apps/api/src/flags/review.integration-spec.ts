@@ -241,13 +241,18 @@ describe('review workflow: claims, decisions, undo, notes, bulk', () => {
     expect((await alice.agent.get('/api/auth/me').expect(200)).body.user.preferences).toEqual({
       blurSensitive: true,
       savedViews: [],
+      contentFilters: {},
     });
     const off = await alice.agent
       .patch('/api/auth/preferences')
       .set('x-csrf-token', alice.csrfToken)
       .send({ blurSensitive: false })
       .expect(200);
-    expect(off.body.preferences).toEqual({ blurSensitive: false, savedViews: [] });
+    expect(off.body.preferences).toEqual({
+      blurSensitive: false,
+      savedViews: [],
+      contentFilters: {},
+    });
     await alice.agent
       .patch('/api/auth/preferences')
       .set('x-csrf-token', alice.csrfToken)
@@ -264,7 +269,28 @@ describe('review workflow: claims, decisions, undo, notes, bulk', () => {
       .set('x-csrf-token', alice.csrfToken)
       .send({ savedViews: views })
       .expect(200);
-    expect(saved.body.preferences).toEqual({ blurSensitive: false, savedViews: views });
+    expect(saved.body.preferences).toEqual({
+      blurSensitive: false,
+      savedViews: views,
+      contentFilters: {},
+    });
+
+    // Content filters per category: the whole map at once, checked.
+    const filters = { selfharm: 'warn', pii: 'greyscale' };
+    const filtered = await alice.agent
+      .patch('/api/auth/preferences')
+      .set('x-csrf-token', alice.csrfToken)
+      .send({ contentFilters: filters })
+      .expect(200);
+    expect(filtered.body.preferences.contentFilters).toEqual(filters);
+    for (const contentFilters of [{ selfharm: 'hide' }, { 'Not A Category!': 'blur' }, ['warn']]) {
+      const bad = await alice.agent
+        .patch('/api/auth/preferences')
+        .set('x-csrf-token', alice.csrfToken)
+        .send({ contentFilters })
+        .expect(400);
+      expect(JSON.stringify(bad.body.details)).toContain('contentFilters');
+    }
     expect(
       (await alice.agent.get('/api/auth/me').expect(200)).body.user.preferences.savedViews,
     ).toEqual(views);

@@ -1,3 +1,4 @@
+import type { ContentFilter } from '@sieve/moderation';
 import {
   ConflictException,
   Inject,
@@ -208,10 +209,16 @@ export class UsersService implements OnApplicationBootstrap {
   /** Changes only what is given; saved views are replaced as a whole list. */
   async setPreferences(
     id: string,
-    preferences: { blurSensitive?: boolean; savedViews?: SavedViewDto[] },
+    preferences: {
+      blurSensitive?: boolean;
+      savedViews?: SavedViewDto[];
+      contentFilters?: Record<string, ContentFilter>;
+    },
   ): Promise<UserDto> {
-    const changes: Partial<Pick<User, 'blurSensitive' | 'savedViews'>> = {};
+    const changes: Partial<Pick<User, 'blurSensitive' | 'savedViews' | 'contentFilters'>> = {};
     if (preferences.blurSensitive !== undefined) changes.blurSensitive = preferences.blurSensitive;
+    if (preferences.contentFilters !== undefined)
+      changes.contentFilters = preferences.contentFilters;
     if (preferences.savedViews !== undefined) {
       const names = preferences.savedViews.map((v) => v.name.trim().toLowerCase());
       if (new Set(names).size !== names.length)
@@ -264,7 +271,11 @@ export function toDto(u: User): UserDto {
     displayName: u.displayName,
     role: u.role,
     disabled: u.disabled,
-    preferences: { blurSensitive: u.blurSensitive, savedViews: u.savedViews ?? [] },
+    preferences: {
+      blurSensitive: u.blurSensitive,
+      savedViews: u.savedViews ?? [],
+      contentFilters: u.contentFilters ?? {},
+    },
     createdAt: u.createdAt.toISOString(),
   };
 }

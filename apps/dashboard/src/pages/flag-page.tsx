@@ -1,3 +1,4 @@
+import type { ContentFilter } from '@sieve/moderation';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { hasRole } from '../api/auth';
@@ -18,7 +19,8 @@ import { useHotkeys } from '../hooks/use-hotkeys';
 import { useReviewActions } from '../hooks/use-review';
 import { useSession } from '../hooks/use-session';
 import { useSystemInfo } from '../hooks/use-system';
-import { useBlurSensitive } from '../hooks/use-wellness';
+import { useContentFilter } from '../hooks/use-wellness';
+import { useCategoryLabel } from '../hooks/use-system';
 import { queueMemory } from '../features/queue/queue-memory';
 import { useLastDecision } from '../features/review/last-decision';
 
@@ -50,10 +52,12 @@ export function FlagPage() {
   const lastDecision = useLastDecision();
   const last = lastDecision.last?.flagId === id ? lastDecision.last.decision : null;
   const backToQueue = () => void navigate(queueMemory.path(), { state: { cursorId: id } });
-  // The wellness blur, shared by the post, its quotes and the author's other posts.
-  const blurs = useBlurSensitive();
+  // The reviewer's content filter, shared by the post, its quotes and the author's other posts.
+  const filterOf = useContentFilter();
   const [revealedFor, setRevealedFor] = useState<string | null>(null);
-  const blurred = !!flag.data && blurs(flag.data.triggered) && revealedFor !== id;
+  const mode: ContentFilter =
+    flag.data && revealedFor !== id ? filterOf(flag.data.triggered) : 'show';
+  const blurred = mode === 'blur' || mode === 'warn';
   const reveal = () => setRevealedFor(id);
   // The explanation quote the reviewer chose, shown where it is in the post.
   const [quotedFor, setQuotedFor] = useState<{ id: string; quote: string } | null>(null);
@@ -122,7 +126,7 @@ export function FlagPage() {
               <StatusBadge status={flag.data.status} />
             </header>
             {/* User content: rendered as text only, never as HTML. */}
-            <PostText flag={flag.data} blurred={blurred} reveal={reveal} quoted={quoted} />
+            <PostText flag={flag.data} mode={mode} reveal={reveal} quoted={quoted} />
             <Facts flag={flag.data} />
             <ExplanationPanel
               flagId={flag.data.id}
@@ -185,19 +189,24 @@ export function FlagPage() {
 const topCategory = (flag: FlagDetail) =>
   [...flag.triggered].sort((a, b) => b.score - a.score)[0]?.category;
 
-/** Blurred until revealed when it is in a sensitive category and the reviewer asked for that. */
+/**
+ * The post as the reviewer's content filter says: behind a warning (not on the page until asked
+ * for), blurred until revealed, in greyscale, or as is.
+ */
 function PostText({
   flag,
-  blurred,
+  mode,
   reveal,
   quoted,
 }: {
   flag: FlagDetail;
-  blurred: boolean;
+  mode: ContentFilter;
   reveal: () => void;
   quoted: string | null;
 }) {
-  useHotkeys({ v: reveal }, blurred);
+  const blurred = mode === 'blur';
+  const label = useCategoryLabel();
+  useHotkeys({ v: reveal }, blurred || mode === 'warn');
   const quote = useRef<HTMLQuoteElement>(null);
   const at = quoted ? flag.event.text.indexOf(quoted) : -1;
   useEffect(() => {
@@ -207,11 +216,25 @@ function PostText({
     quoted && at >= 0
       ? [{ start: at, end: at + quoted.length, category: QUOTED }]
       : flag.highlights;
+  if (mode === 'warn') {
+    return (
+      <div className="content-warning" role="note" data-testid="content-warning">
+        <p>
+          <strong>Content warning:</strong> this post was flagged for{' '}
+          {flag.triggered.map((t) => label(t.category)).join(', ')}. You asked to be warned before
+          posts like this are shown.
+        </p>
+        <button className="reveal-warned" onClick={reveal}>
+          Show the post <kbd>v</kbd>
+        </button>
+      </div>
+    );
+  }
   return (
     <div className="post-wrap">
       <blockquote
         ref={quote}
-        className={`post-text ${blurred ? 'blurred' : ''}`}
+        className={`post-text ${blurred ? 'blurred' : ''} ${mode === 'greyscale' ? 'greyscale' : ''}`}
         aria-hidden={blurred}
       >
         <HighlightedText text={flag.event.text} highlights={highlights} />

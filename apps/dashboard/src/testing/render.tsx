@@ -38,7 +38,7 @@ export function reviewerSession(
       displayName: 'Rita',
       role: 'reviewer',
       disabled: false,
-      preferences: { blurSensitive: false, savedViews: [], ...preferences },
+      preferences: { blurSensitive: false, savedViews: [], contentFilters: {}, ...preferences },
       createdAt: new Date().toISOString(),
     },
     csrfToken: 'csrf',

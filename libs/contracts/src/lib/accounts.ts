@@ -1,3 +1,4 @@
+import type { ContentFilter } from '@sieve/moderation';
 import type { Role } from './roles';
 
 export interface UserDto {
@@ -15,6 +16,8 @@ export interface UserPreferencesDto {
   blurSensitive: boolean;
   /** Named queue filters, in the reviewer's order. */
   savedViews: SavedViewDto[];
+  /** Per category: show, greyscale, blur, or a warning screen before the text (wellbeing). */
+  contentFilters: Record<string, ContentFilter>;
 }
 
 export interface SavedViewDto {

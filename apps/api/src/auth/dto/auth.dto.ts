@@ -1,3 +1,4 @@
+import { CONTENT_FILTERS, type ContentFilter } from '@sieve/moderation';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -10,7 +11,11 @@ import {
   Matches,
   MaxLength,
   MinLength,
+  IsObject,
+  Validate,
   ValidateNested,
+  ValidatorConstraint,
+  type ValidatorConstraintInterface,
 } from 'class-validator';
 import { MIN_PASSWORD_LENGTH } from '../passwords';
 
@@ -50,6 +55,27 @@ export class SavedViewInput {
   query!: string;
 }
 
+/** At most 64 categories, each a category-like name with one of the filters. */
+@ValidatorConstraint({ name: 'contentFilters' })
+class ContentFiltersRule implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+    const entries = Object.entries(value);
+    return (
+      entries.length <= 64 &&
+      entries.every(
+        ([category, filter]) =>
+          /^[a-z0-9_]{1,64}$/.test(category) &&
+          (CONTENT_FILTERS as readonly unknown[]).includes(filter),
+      )
+    );
+  }
+
+  defaultMessage(): string {
+    return `contentFilters must map category names to one of: ${CONTENT_FILTERS.join(', ')}`;
+  }
+}
+
 export class PreferencesDto {
   @IsOptional()
   @IsBoolean()
@@ -62,6 +88,15 @@ export class PreferencesDto {
   @ValidateNested({ each: true })
   @Type(() => SavedViewInput)
   savedViews?: SavedViewInput[];
+
+  /**
+   * Replaces the whole map: category name → show, greyscale, blur or warn. A category left out
+   * follows `blurSensitive`.
+   */
+  @IsOptional()
+  @IsObject()
+  @Validate(ContentFiltersRule)
+  contentFilters?: Record<string, ContentFilter>;
 }
 
 export type { SessionDto } from '@sieve/contracts';

@@ -1,3 +1,4 @@
+import type { ContentFilter } from '@sieve/moderation';
 import {
   Column,
   CreateDateColumn,
@@ -37,6 +38,10 @@ export class User {
 
   @Column({ name: 'saved_views', type: 'jsonb', default: () => "'[]'" })
   savedViews!: SavedViewDto[];
+
+  /** Per category: show, greyscale, blur or warn (reviewer wellbeing). */
+  @Column({ name: 'content_filters', type: 'jsonb', default: () => "'{}'" })
+  contentFilters!: Record<string, ContentFilter>;
 
   @Column({ name: 'password_changed_at', type: 'timestamptz', default: () => 'now()' })
   passwordChangedAt!: Date;

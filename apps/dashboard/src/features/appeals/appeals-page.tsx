@@ -6,7 +6,7 @@ import { CategoryChips } from '../../components/category-chips';
 import { timeAgo } from '../../components/format';
 import { useAppeals, useDecideAppeal } from '../../hooks/use-appeals';
 import { useSession } from '../../hooks/use-session';
-import { useBlurSensitive } from '../../hooks/use-wellness';
+import { useContentFilter } from '../../hooks/use-wellness';
 
 const TABS: { status: AppealStatus; label: string }[] = [
   { status: 'open', label: 'Waiting' },
@@ -67,9 +67,10 @@ export function AppealsPage() {
 }
 
 function AppealCard({ appeal }: { appeal: Appeal }) {
-  const blurs = useBlurSensitive();
+  const filterOf = useContentFilter();
   const [revealed, setRevealed] = useState(false);
-  const blurred = blurs(appeal.post.triggered) && !revealed;
+  const mode = revealed ? 'show' : filterOf(appeal.post.triggered);
+  const blurred = mode === 'blur';
   const appealed =
     appeal.appealed.kind === 'automatic'
       ? 'Blocked automatically'
@@ -86,16 +87,30 @@ function AppealCard({ appeal }: { appeal: Appeal }) {
       <div className="appeal-body">
         <div>
           <h3>The post</h3>
-          <div className="post-wrap">
-            <blockquote className={`post-text ${blurred ? 'blurred' : ''}`} aria-hidden={blurred}>
-              {appeal.post.text}
-            </blockquote>
-            {blurred && (
-              <button className="reveal" onClick={() => setRevealed(true)}>
-                Sensitive content — reveal
+          {mode === 'warn' ? (
+            <div className="content-warning" role="note">
+              <p>
+                <strong>Content warning.</strong> You asked to be warned before posts like this.
+              </p>
+              <button className="reveal-warned" onClick={() => setRevealed(true)}>
+                Show the post
               </button>
-            )}
-          </div>
+            </div>
+          ) : (
+            <div className="post-wrap">
+              <blockquote
+                className={`post-text ${blurred ? 'blurred' : ''} ${mode === 'greyscale' ? 'greyscale' : ''}`}
+                aria-hidden={blurred}
+              >
+                {appeal.post.text}
+              </blockquote>
+              {blurred && (
+                <button className="reveal" onClick={() => setRevealed(true)}>
+                  Sensitive content — reveal
+                </button>
+              )}
+            </div>
+          )}
           <p className="appeal-appealed">{appealed}</p>
         </div>
         <div>

@@ -1,10 +1,11 @@
+import type { ContentFilter } from '@sieve/moderation';
 import { useEffect, useRef } from 'react';
 import { Link } from 'react-router-dom';
 import type { FlagSummary } from '../../api/flags';
 import { CategoryChips } from '../../components/category-chips';
 import { timeAgo } from '../../components/format';
 import { StatusBadge } from '../../components/status-badge';
-import { useBlurSensitive } from '../../hooks/use-wellness';
+import { useContentFilter } from '../../hooks/use-wellness';
 
 /**
  * The queue's rows: the cursor's row marked, a checkbox each for reviewers. Focus follows the
@@ -34,7 +35,7 @@ export function QueueTable({
   isOverdue: (createdAt: string) => boolean;
   onAuthor: (authorId: string) => void;
 }) {
-  const blurs = useBlurSensitive();
+  const filterOf = useContentFilter();
   const table = useRef<HTMLTableElement>(null);
   const cursorId = flags[cursor]?.id;
   useEffect(() => {
@@ -85,13 +86,7 @@ export function QueueTable({
                 className="post-link"
                 onFocus={() => index !== cursor && moveTo(index)}
               >
-                {blurs(flag.triggered) ? (
-                  <span className="blurred-inline" title="Sensitive content: open to reveal">
-                    {flag.event.text}
-                  </span>
-                ) : (
-                  flag.event.text
-                )}
+                <FilteredLine text={flag.event.text} mode={filterOf(flag.triggered)} />
               </Link>
               <span className="muted small">
                 by{' '}
@@ -142,4 +137,17 @@ export function QueueTable({
       </tbody>
     </table>
   );
+}
+
+/** A queue row's text under the reviewer's content filter; a warned post shows no text at all. */
+function FilteredLine({ text, mode }: { text: string; mode: ContentFilter }) {
+  if (mode === 'warn')
+    return <span className="warned-inline">Content warning — open the item to view it</span>;
+  if (mode === 'blur')
+    return (
+      <span className="blurred-inline" title="Sensitive content: open to reveal">
+        {text}
+      </span>
+    );
+  return <span className={mode === 'greyscale' ? 'greyscale' : undefined}>{text}</span>;
 }
