@@ -37,6 +37,7 @@ const ACCESS: Record<string, Role | 'public'> = {
   'POST /api/flags/:id/decision/undo': 'reviewer',
   'POST /api/flags/:id/notes': 'reviewer',
   'POST /api/flags/bulk-decision': 'reviewer',
+  'POST /api/flags/next': 'reviewer',
   'GET /api/flags/:id/explanation': 'viewer',
   'POST /api/flags/:id/explanation': 'reviewer',
   'GET /api/system': 'viewer',

@@ -24,9 +24,10 @@ import type {
   FlagCountsDto,
   FlagDetailDto,
   FlagPageDto,
+  NextFlagDto,
   NoteDto,
 } from '@sieve/contracts';
-import { FlagFiltersQuery, ListFlagsQuery } from './dto/list-flags.query';
+import { FlagFiltersQuery, ListFlagsQuery, NextFlagQuery } from './dto/list-flags.query';
 import { AddNoteDto, BulkDecideDto, DecideFlagDto } from './dto/review.dto';
 import { FlagEventsService } from './flag-events.service';
 import { FlagsService } from './flags.service';
@@ -139,6 +140,24 @@ export class FlagsController {
   }
 
   /** Each flag is decided on its own with the single-flag rules; the answer lists every outcome. */
+  /**
+   * "Next item": claims the next flag of the queue (its filters and order) for the reviewer.
+   * Concurrent reviewers, on any replicas, always get different flags. `flagId` null: empty.
+   */
+  @Post('next')
+  @RequireRole('reviewer')
+  @HttpCode(HttpStatus.OK)
+  async next(
+    @Query() query: NextFlagQuery,
+    @CurrentPrincipal() reviewer: Principal,
+    @ClientIp() ip: string,
+  ): Promise<NextFlagDto> {
+    const claimed = await this.review.next(query, reviewer, ip);
+    if (!claimed) return { flagId: null, claim: null };
+    const { flagId, ...claim } = claimed;
+    return { flagId, claim };
+  }
+
   @Post('bulk-decision')
   @RequireRole('reviewer')
   @HttpCode(HttpStatus.OK)

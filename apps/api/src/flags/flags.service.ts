@@ -2,7 +2,7 @@ import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { LRUCache } from 'lru-cache';
 import { filter } from 'rxjs';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { decodeKeyset, encodeKeyset } from '../common/keyset-cursor';
 import { PolicyProvider } from '../policies/policy-provider';
 import type {
@@ -13,6 +13,7 @@ import type {
   FlagPageDto,
   FlagSummaryDto,
   NoteDto,
+  FlagSort,
 } from '@sieve/contracts';
 import {
   categorySetById,
@@ -24,7 +25,7 @@ import {
   type StrikeLevel,
 } from '@sieve/moderation';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import type { FlagFiltersQuery, ListFlagsQuery } from './dto/list-flags.query';
+import type { FlagFiltersQuery, ListFlagsQuery, NextFlagQuery } from './dto/list-flags.query';
 import { FlagEventsService } from './flag-events.service';
 import { FlagStore } from './flag.store';
 
@@ -52,6 +53,13 @@ const STATUS_FILTERS: Record<NonNullable<ListFlagsQuery['status']>, string> = {
 
 /** Repeat offenders first: suspend 3, restrict 2, raise 1, others 0 (author_strikes as `st`). */
 const AUTHOR_RANK = `CASE st.level WHEN 'suspend' THEN 3 WHEN 'restrict' THEN 2 WHEN 'raise' THEN 1 ELSE 0 END`;
+
+const ORDERS: Record<FlagSort, string> = {
+  newest: 'f.created_at DESC, f.id DESC',
+  oldest: 'f.created_at ASC, f.id ASC',
+  severity: 'f.max_score DESC, f.created_at DESC, f.id DESC',
+  repeat_offenders: `${AUTHOR_RANK} DESC, f.created_at ASC, f.id ASC`,
+};
 
 // created_at is read as text so the keyset cursor keeps Postgres's microseconds.
 const SUMMARY_COLUMNS = `
@@ -148,12 +156,7 @@ export class FlagsService {
         );
       } else where.push(`(f.created_at, f.id) < (${at}, ${id})`);
     }
-    const order = {
-      newest: 'f.created_at DESC, f.id DESC',
-      oldest: 'f.created_at ASC, f.id ASC',
-      severity: 'f.max_score DESC, f.created_at DESC, f.id DESC',
-      repeat_offenders: `${AUTHOR_RANK} DESC, f.created_at ASC, f.id ASC`,
-    }[sort];
+    const order = ORDERS[sort];
     const rows: SummaryRow[] = await this.db.query(
       `SELECT ${SUMMARY_COLUMNS} FROM ${SUMMARY_FROM}
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
@@ -174,6 +177,30 @@ export class FlagsService {
       items: page.map(toSummary),
       nextCursor: rows.length > limit && key ? encodeKeyset(key) : null,
     };
+  }
+
+  /**
+   * The first flag in the queue's order that nobody holds (open, or escalated for the senior
+   * queue), skipping `exceptId`, locked for the caller's transaction; rows another reviewer is
+   * taking at this moment are skipped, so concurrent callers on any replica get different flags.
+   */
+  async pickNext(
+    tx: EntityManager,
+    query: NextFlagQuery,
+    exceptId: string | null,
+  ): Promise<string | null> {
+    const sort = query.sort ?? 'oldest';
+    const { where, params, param } = this.filters(query);
+    where.push(`f.status = ${param(query.status ?? 'open')}`, `NOT ${CLAIM_ACTIVE}`);
+    if (exceptId) where.push(`f.id <> ${param(exceptId)}::uuid`);
+    const rows: { id: string }[] = await tx.query(
+      `SELECT f.id FROM ${SUMMARY_FROM}
+       WHERE ${where.join(' AND ')}
+       ORDER BY ${ORDERS[sort]}
+       LIMIT 1 FOR UPDATE OF f SKIP LOCKED`,
+      params,
+    );
+    return rows[0]?.id ?? null;
   }
 
   /** Per-status counts for the same filters, for the queue's tabs and its age indicator. */

@@ -15,7 +15,9 @@ import { hasRole, type Principal } from '../auth/roles';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import type { BulkResultDto, ClaimDto, DecideFlagDto, NoteDto } from './dto/review.dto';
 import type { FlagStatus } from '@sieve/contracts';
+import type { NextFlagQuery } from './dto/list-flags.query';
 import { FlagStore, type LockedFlag } from './flag.store';
+import { FlagsService } from './flags.service';
 
 /** Escalated flags go to the senior queue: policy admins and admins decide them. */
 const SENIOR_ROLE = 'policy_admin' as const;
@@ -32,6 +34,7 @@ export class ReviewService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly audit: AuditService,
     private readonly flags: FlagStore,
+    private readonly queue: FlagsService,
   ) {}
 
   reasons(): Record<ReviewerAction, string[]> {
@@ -50,6 +53,36 @@ export class ReviewService {
         );
       }
       return {
+        userId: reviewer.id,
+        displayName: reviewer.label,
+        expiresAt: expiresAt.toISOString(),
+      };
+    });
+  }
+
+  /**
+   * Claims the next flag of the reviewer's queue (filters and order) for them and returns its
+   * id, or null when the queue is empty. Two reviewers asking at once, on any replicas, never
+   * get the same flag (FlagsService.pickNext skips rows being taken).
+   */
+  async next(
+    query: NextFlagQuery,
+    reviewer: Principal,
+    ip: string,
+  ): Promise<(ClaimDto & { flagId: string }) | null> {
+    if (query.status === 'escalated' && !hasRole(reviewer.role, SENIOR_ROLE))
+      throw new ForbiddenException('The senior queue is for policy admins and admins');
+    return this.db.transaction(async (tx) => {
+      const id = await this.queue.pickNext(tx, query, query.after ?? null);
+      if (!id) return null;
+      const flag = await this.flags.lock(tx, id);
+      const expiresAt = await this.flags.claim(tx, flag, reviewer, this.config.CLAIM_LEASE_SECONDS);
+      await this.audit.record(
+        { actor: reviewer, action: 'flag.claimed', objectType: 'flag', objectId: id, ip },
+        tx,
+      );
+      return {
+        flagId: id,
         userId: reviewer.id,
         displayName: reviewer.label,
         expiresAt: expiresAt.toISOString(),

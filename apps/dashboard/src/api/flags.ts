@@ -6,6 +6,7 @@ import type {
   FlagContextDto,
   FlagDetailDto,
   FlagPageDto,
+  NextFlagDto,
   FlagCountsDto,
   FlagSort,
   FlagStatus,
@@ -57,6 +58,12 @@ export const listFlags = (filters: FlagFilters, cursor?: string, limit = 50) =>
 export const getFlagCounts = ({ status: _status, sort: _sort, ...filters }: FlagFilters) =>
   request<FlagCountsDto>(`/flags/counts${queryString(apiFilters(filters))}`);
 export const getFlag = (id: string) => request<FlagDetailDto>(flagPath(id));
+/** Claims the queue's next flag for this reviewer (never one another reviewer is taking). */
+export const nextFlag = (
+  { status, ...filters }: Omit<FlagFilters, 'status'> & { status: 'open' | 'escalated' },
+  after?: string,
+) =>
+  send<NextFlagDto>('POST', `/flags/next${queryString({ ...apiFilters(filters), status, after })}`);
 export const getFlagContext = (id: string) => request<FlagContextDto>(`${flagPath(id)}/context`);
 export const claimFlag = (id: string) => send<ClaimDto>('POST', `${flagPath(id)}/claim`);
 export const releaseFlag = (id: string) => send<void>('DELETE', `${flagPath(id)}/claim`);

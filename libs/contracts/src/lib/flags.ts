@@ -122,6 +122,12 @@ export interface DecisionInput {
   contentRevealed?: boolean;
 }
 
+/** The answer to "next item": the flag now held for the reviewer, or null when the queue is empty. */
+export interface NextFlagDto {
+  flagId: string | null;
+  claim: ClaimDto | null;
+}
+
 export interface DecisionResultDto {
   decisionId: string;
   status: FlagStatus;

@@ -6,6 +6,7 @@ import {
   IsNumber,
   IsOptional,
   IsString,
+  IsUUID,
   Length,
   Matches,
   Max,
@@ -83,4 +84,21 @@ export class ListFlagsQuery extends FlagFiltersQuery {
   /** Opaque: the `nextCursor` of the previous page (for the same sort). */
   @PageCursor()
   cursor?: string;
+}
+
+/** "Next item": the queue's filters and order; open by default, escalated for the senior queue. */
+export class NextFlagQuery extends FlagFiltersQuery {
+  @IsOptional()
+  @IsIn(['open', 'escalated'])
+  status?: 'open' | 'escalated';
+
+  /** oldest (default), newest, severity or repeat_offenders, as in the list. */
+  @IsOptional()
+  @IsIn(FLAG_SORTS)
+  sort?: FlagSort;
+
+  /** The flag the reviewer is on now: never handed back as the next one. */
+  @IsOptional()
+  @IsUUID()
+  after?: string;
 }

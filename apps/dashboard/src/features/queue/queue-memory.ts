@@ -1,4 +1,4 @@
-import { listFlags } from '../../api/flags';
+import { nextFlag } from '../../api/flags';
 import { filtersFromParams } from './use-queue-filters';
 
 const KEY = 'sieve.queue';
@@ -18,11 +18,12 @@ export const queueMemory = {
   /**
    * The next flag to open after `currentId` in that queue: its order (oldest first unless the
    * reviewer chose another), open flags nobody holds (or the senior queue, if that is the one).
+   * The api claims it for this reviewer in the same step, so two reviewers never get the same.
    */
   async next(currentId: string): Promise<string | null> {
     const filters = filtersFromParams(new URLSearchParams(sessionStorage.getItem(KEY) ?? ''));
     const status = filters.status === 'escalated' ? 'escalated' : 'open';
-    const page = await listFlags({ ...filters, status }, undefined, 5);
-    return page.items.find((f) => f.id !== currentId && !f.claim)?.id ?? null;
+    const next = await nextFlag({ ...filters, status }, currentId || undefined);
+    return next.flagId;
   },
 };
