@@ -141,7 +141,9 @@ describe('transport: retries, timeouts and typed errors (against the fake server
   });
 
   it('gives up when the whole call, retries included, passes totalTimeoutMs', async () => {
-    server.inject({ kind: 'timeout' });
+    // Every attempt hangs. More than one fault: a request the previous test aborted can still
+    // reach the server late (a loaded machine) and use one up.
+    server.inject(...Array.from({ length: 10 }, () => ({ kind: 'timeout' as const })));
     const started = Date.now();
     const error = await client({ timeoutMs: 5_000 })
       .moderations.create({ model: 'm', input: 'x' }, { totalTimeoutMs: 200 })
