@@ -53,6 +53,7 @@ import { StatementsOfReasons1764223200000 } from './migrations/1764223200000-Sta
 import { AuthorStrikes1764230400000 } from './migrations/1764230400000-AuthorStrikes';
 import { RemovalsIndex1764237600000 } from './migrations/1764237600000-RemovalsIndex';
 import { ContentFilters1764244800000 } from './migrations/1764244800000-ContentFilters';
+import { FirstLook1764252000000 } from './migrations/1764252000000-FirstLook';
 
 /**
  * Every table's entity, each in the module that owns the table (docs/architecture.md). They
@@ -113,6 +114,7 @@ export const MIGRATIONS = [
   AuthorStrikes1764230400000,
   RemovalsIndex1764237600000,
   ContentFilters1764244800000,
+  FirstLook1764252000000,
 ];
 
 /** The one description of the database, shared by Nest, the migration command and tests. */

@@ -113,6 +113,7 @@ export class FlagStore {
       .set({
         claimedBy: reviewer.id,
         claimExpiresAt: () => 'now() + make_interval(secs => :leaseSeconds)',
+        firstClaimedAt: () => 'COALESCE(first_claimed_at, now())',
         updatedAt: () => 'now()',
       })
       .where('id = :id', { id: flag.id, leaseSeconds })

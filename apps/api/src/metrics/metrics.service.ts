@@ -170,6 +170,37 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly queueOpen = new Gauge({
+    name: 'sieve_queue_open_flags',
+    help: 'Flags waiting in each queue (review, senior), claimed or not',
+    labelNames: ['queue'] as const,
+    registers: [this.registry],
+  });
+  readonly queueOldestOpenSeconds = new Gauge({
+    name: 'sieve_queue_oldest_open_seconds',
+    help: 'Age of the oldest flag waiting in each queue; 0 when empty',
+    labelNames: ['queue'] as const,
+    registers: [this.registry],
+  });
+  readonly queueSlaBreaches = new Gauge({
+    name: 'sieve_queue_sla_breaches',
+    help: 'Flags waiting longer than QUEUE_SLA_MINUTES, per queue',
+    labelNames: ['queue'] as const,
+    registers: [this.registry],
+  });
+  readonly queueFirstLookP50Seconds = new Gauge({
+    name: 'sieve_queue_first_look_p50_seconds',
+    help: 'Median time from flag to first claim over the last hour, per queue; 0 when none',
+    labelNames: ['queue'] as const,
+    registers: [this.registry],
+  });
+  readonly queueDecisionP50Seconds = new Gauge({
+    name: 'sieve_queue_decision_p50_seconds',
+    help: 'Median time from flag to decision over the last hour, per queue; 0 when none',
+    labelNames: ['queue'] as const,
+    registers: [this.registry],
+  });
+
   readonly statementsPending = new Gauge({
     name: 'sieve_statements_pending_submission',
     help: 'Final statements of reasons not yet accepted by the Transparency Database',

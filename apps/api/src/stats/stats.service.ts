@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { StatsDto } from '@sieve/contracts';
+import type { QueueStatsDto, StatsDto } from '@sieve/contracts';
 import type { MistralClient, PricingTable } from '@sieve/mistral';
 import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MistralUsageStore } from '../mistral/mistral-usage.store';
 import { MISTRAL_CLIENT, MISTRAL_PRICING } from '../mistral/mistral.module';
 
@@ -12,12 +13,13 @@ export class StatsService {
     @InjectDataSource() private readonly db: DataSource,
     @Inject(MISTRAL_CLIENT) private readonly mistral: MistralClient | null,
     @Inject(MISTRAL_PRICING) private readonly pricing: PricingTable,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly usageStore: MistralUsageStore,
   ) {}
 
   async stats(days: number): Promise<StatsDto> {
     await this.usageStore.flush(); // this replica's latest calls count too
-    const [flagsPerDay, [queue], decisionsByReviewer, [agreement], usageByModel, appeals] =
+    const [flagsPerDay, [queue], decisionsByReviewer, [agreement], usageByModel, appeals, queues] =
       await Promise.all([
         this.db.query(
           `SELECT to_char(date_trunc('day', f.created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day, c AS category, count(*)::int AS count
@@ -59,6 +61,7 @@ export class StatsService {
           [days],
         ) as Promise<{ model: string; requests: number; totalTokens: number; costUsd: number }[]>,
         this.appealStats(days),
+        this.queueStats(days * 24),
       ]);
     const sum = (pick: (u: (typeof usageByModel)[number]) => number) =>
       usageByModel.reduce((total, u) => total + pick(u), 0);
@@ -84,8 +87,58 @@ export class StatsService {
       decisionsByReviewer,
       agreement,
       appeals,
+      queues,
       mistralUsage: usage,
     };
+  }
+
+  /**
+   * Per queue over the last `hours`: what waits and how long, and how fast items were first
+   * looked at and decided. An item belongs to the senior queue once escalated.
+   */
+  async queueStats(hours: number): Promise<QueueStatsDto[]> {
+    const rows: (Omit<QueueStatsDto, 'oldestOpenAt'> & { oldest: Date | null })[] =
+      await this.db.query(
+        `WITH q AS (
+         SELECT CASE WHEN f.status = 'escalated' OR EXISTS (
+                  SELECT 1 FROM flag_decisions d
+                  WHERE d.flag_id = f.id AND d.action = 'escalate' AND d.undone_at IS NULL)
+                THEN 'senior' ELSE 'review' END AS queue,
+                f.status, f.created_at, f.first_claimed_at, f.decided_at
+         FROM flags f
+         WHERE f.status <> 'decided' OR f.decided_at >= now() - make_interval(hours => $1))
+       SELECT queue,
+              count(*) FILTER (WHERE status <> 'decided')::int AS open,
+              min(created_at) FILTER (WHERE status <> 'decided') AS oldest,
+              count(*) FILTER (WHERE status <> 'decided'
+                AND created_at < now() - make_interval(mins => $2))::int AS "slaBreaches",
+              count(*) FILTER (WHERE status = 'decided')::int AS decided,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM first_claimed_at - created_at))
+                FILTER (WHERE first_claimed_at >= now() - make_interval(hours => $1)) AS "firstLookP50Seconds",
+              percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM first_claimed_at - created_at))
+                FILTER (WHERE first_claimed_at >= now() - make_interval(hours => $1)) AS "firstLookP90Seconds",
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM decided_at - created_at))
+                FILTER (WHERE status = 'decided') AS "decisionP50Seconds",
+              percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM decided_at - created_at))
+                FILTER (WHERE status = 'decided') AS "decisionP90Seconds"
+       FROM q GROUP BY queue`,
+        [hours, this.config.QUEUE_SLA_MINUTES],
+      );
+    const round = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
+    return (['review', 'senior'] as const).map((name) => {
+      const row = rows.find((r) => r.queue === name);
+      return {
+        queue: name,
+        open: row?.open ?? 0,
+        oldestOpenAt: row?.oldest ? new Date(row.oldest).toISOString() : null,
+        slaBreaches: row?.slaBreaches ?? 0,
+        decided: row?.decided ?? 0,
+        firstLookP50Seconds: round(row?.firstLookP50Seconds ?? null),
+        firstLookP90Seconds: round(row?.firstLookP90Seconds ?? null),
+        decisionP50Seconds: round(row?.decisionP50Seconds ?? null),
+        decisionP90Seconds: round(row?.decisionP90Seconds ?? null),
+      };
+    });
   }
 
   private async appealStats(days: number): Promise<StatsDto['appeals']> {

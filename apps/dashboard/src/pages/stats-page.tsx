@@ -158,6 +158,44 @@ export function StatsPage() {
         </tbody>
       </table>
 
+      <h2>Queues</h2>
+      <table className="queue" data-testid="queue-stats">
+        <thead>
+          <tr>
+            <th scope="col">Queue</th>
+            <th scope="col" className="num">
+              Waiting
+            </th>
+            <th scope="col">Oldest</th>
+            <th scope="col" className="num">
+              Past the SLA
+            </th>
+            <th scope="col" className="num">
+              Decided
+            </th>
+            <th scope="col">First look (median · 90%)</th>
+            <th scope="col">Decision (median · 90%)</th>
+          </tr>
+        </thead>
+        <tbody>
+          {s.queues.map((q) => (
+            <tr key={q.queue}>
+              <th scope="row">{q.queue === 'review' ? 'Review' : 'Senior (escalations)'}</th>
+              <td className="num">{q.open}</td>
+              <td>{q.oldestOpenAt ? timeAgo(q.oldestOpenAt, now) : '—'}</td>
+              <td className={`num ${q.slaBreaches > 0 ? 'error' : ''}`}>{q.slaBreaches}</td>
+              <td className="num">{q.decided}</td>
+              <td>
+                {duration(q.firstLookP50Seconds)} · {duration(q.firstLookP90Seconds)}
+              </td>
+              <td>
+                {duration(q.decisionP50Seconds)} · {duration(q.decisionP90Seconds)}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+
       <StatementsSummary days={s.days} />
 
       <h2>Appeals</h2>
@@ -184,6 +222,14 @@ export function StatsPage() {
       )}
     </section>
   );
+}
+
+/** 95 → "1 min 35 s"; null → "—". */
+function duration(seconds: number | null): string {
+  if (seconds === null) return '—';
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
+  return `${Math.floor(seconds / 3600)} h ${Math.round((seconds % 3600) / 60)} min`;
 }
 
 /** Statements of reasons: what waits for submission, and the export for the period. */

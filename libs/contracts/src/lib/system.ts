@@ -37,6 +37,12 @@ export interface StatsDto {
   /** Where different reviewers decided identical texts: how often they chose the same action. */
   agreement: { pairs: number; agreed: number };
   /**
+   * Per queue (the review queue; the senior queue for escalations): what waits, the oldest open
+   * item, items past the SLA (QUEUE_SLA_MINUTES), and for items of the period the median and 90th
+   * percentile time from flag to first look (first claim) and to decision, in seconds.
+   */
+  queues: QueueStatsDto[];
+  /**
    * Appeals decided in the period, and how many overturned the appealed decision: per category
    * of the item, and per reviewer who made the appealed decision (`null`: the pipeline's block).
    */
@@ -54,4 +60,16 @@ export interface StatsDto {
     /** The date the prices costs are counted with are valid from (MISTRAL_PRICING_FILE). */
     pricesAsOf: string;
   } | null;
+}
+
+export interface QueueStatsDto {
+  queue: 'review' | 'senior';
+  open: number;
+  oldestOpenAt: string | null;
+  slaBreaches: number;
+  decided: number;
+  firstLookP50Seconds: number | null;
+  firstLookP90Seconds: number | null;
+  decisionP50Seconds: number | null;
+  decisionP90Seconds: number | null;
 }

@@ -37,6 +37,10 @@ export class Flag {
   @Column({ name: 'claim_expires_at', type: 'timestamptz', nullable: true })
   claimExpiresAt!: Date | null;
 
+  /** When a reviewer first opened it (the queue's time to first look). */
+  @Column({ name: 'first_claimed_at', type: 'timestamptz', nullable: true })
+  firstClaimedAt!: Date | null;
+
   @Column({ name: 'decided_by', type: 'uuid', nullable: true })
   decidedBy!: string | null;
 

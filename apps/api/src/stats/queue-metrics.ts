@@ -1,0 +1,54 @@
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { MetricsService } from '../metrics/metrics.service';
+import { StatsService } from './stats.service';
+
+const EVERY_MS = 15_000;
+
+/**
+ * Keeps the per-queue gauges current (what waits, the oldest open item, SLA breaches, time to
+ * first look and to decision over the last hour), for alerting without opening the stats page.
+ */
+@Injectable()
+export class QueueMetrics implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('QueueMetrics');
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly stats: StatsService,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    void this.update();
+    this.timer = setInterval(() => void this.update(), EVERY_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  async update(): Promise<void> {
+    try {
+      const m = this.metrics;
+      for (const q of await this.stats.queueStats(1)) {
+        const queue = { queue: q.queue };
+        m.queueOpen.set(queue, q.open);
+        m.queueOldestOpenSeconds.set(
+          queue,
+          q.oldestOpenAt ? (Date.now() - Date.parse(q.oldestOpenAt)) / 1000 : 0,
+        );
+        m.queueSlaBreaches.set(queue, q.slaBreaches);
+        m.queueFirstLookP50Seconds.set(queue, q.firstLookP50Seconds ?? 0);
+        m.queueDecisionP50Seconds.set(queue, q.decisionP50Seconds ?? 0);
+      }
+    } catch (error) {
+      this.logger.warn(`queue metrics not updated (${(error as Error).message})`);
+    }
+  }
+}

@@ -1,0 +1,58 @@
+import { startTestStack } from '../../test/test-stack';
+import { QueueMetrics } from './queue-metrics';
+
+type Stack = Awaited<ReturnType<typeof startTestStack>>;
+
+describe('queue stats', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startTestStack({
+      INGEST_ENABLED: 'false',
+      QUEUE_SLA_MINUTES: '30',
+      METRICS_PUBLIC: 'true',
+    });
+  });
+  afterAll(() => stack?.stop());
+
+  it('reports per queue what waits, SLA breaches, and the time to first look and to decision', async () => {
+    const reviewer = await stack.signIn('reviewer');
+    const write = (path: string, body?: object) =>
+      reviewer.agent.post(path).set('x-csrf-token', reviewer.csrfToken).send(body);
+    const [late, handled, escalated] = await Promise.all([
+      stack.seedFlag('waiting for 45 minutes'),
+      stack.seedFlag('handled after 10 minutes'),
+      stack.seedFlag('escalated'),
+    ]);
+    await stack.db.query(
+      `UPDATE flags SET created_at = now() - make_interval(mins => m)
+       FROM (VALUES ($1::uuid, 45), ($2::uuid, 10), ($3::uuid, 5)) AS v(id, m) WHERE flags.id = v.id`,
+      [late.id, handled.id, escalated.id],
+    );
+    await write(`/api/flags/${handled.id}/claim`).expect(201);
+    await write(`/api/flags/${handled.id}/decision`, {
+      action: 'remove',
+      reason: 'Threat of violence',
+    }).expect(201);
+    await write(`/api/flags/${escalated.id}/decision`, {
+      action: 'escalate',
+      reason: 'Unclear under the policy',
+    }).expect(201);
+
+    const stats = await reviewer.agent.get('/api/stats?days=1').expect(200);
+    const [review, senior] = stats.body.queues;
+    expect(review).toMatchObject({ queue: 'review', open: 1, slaBreaches: 1, decided: 1 });
+    expect(Date.now() - Date.parse(review.oldestOpenAt)).toBeGreaterThan(44 * 60_000);
+    expect(review.firstLookP50Seconds).toBeGreaterThanOrEqual(600);
+    expect(review.firstLookP50Seconds).toBeLessThan(630);
+    expect(review.decisionP50Seconds).toBeGreaterThanOrEqual(600);
+    expect(review.decisionP50Seconds).toBeLessThan(630);
+    expect(senior).toMatchObject({ queue: 'senior', open: 1, slaBreaches: 0, decided: 0 });
+
+    await stack.app.get(QueueMetrics).update();
+    const metrics = await reviewer.agent.get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/^sieve_queue_open_flags\{queue="review"\} 1$/m);
+    expect(metrics.text).toMatch(/^sieve_queue_sla_breaches\{queue="review"\} 1$/m);
+    expect(metrics.text).toMatch(/^sieve_queue_open_flags\{queue="senior"\} 1$/m);
+  });
+});
