@@ -56,8 +56,6 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
   private stopping = false;
   private nudged = false;
   private readonly pause = new WakeableSleep();
-  /** Endpoints being delivered to by this process (each holds its lease meanwhile). */
-  private readonly inFlight = new Set<Promise<void>>();
   state: WebhookWorkerState;
 
   constructor(
@@ -80,7 +78,6 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
     this.stopping = true;
     this.pause.wake();
     await this.loop;
-    await Promise.all(this.inFlight);
     this.state = 'stopped';
   }
 
@@ -99,17 +96,8 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
           sweptAt = Date.now();
           await this.sweep();
         }
-        // Each endpoint is worked on by itself: a slow receiver does not hold up the others.
-        for (const endpoint of await this.leaseDueEndpoints()) {
-          const working = this.deliverTo(endpoint)
-            .catch((error: unknown) =>
-              this.logger.warn(
-                `delivering to "${endpoint.name}" failed (${(error as Error).message}); its lease runs out and it is tried again`,
-              ),
-            )
-            .finally(() => this.inFlight.delete(working));
-          this.inFlight.add(working);
-        }
+        const endpoints = await this.leaseDueEndpoints();
+        await Promise.all(endpoints.map((endpoint) => this.deliverTo(endpoint)));
         await this.updateGauges();
       } catch (error) {
         this.logger.warn(`webhook pass failed (${(error as Error).message}); retrying`);
