@@ -37,7 +37,9 @@ describe('keyboard-only triage in Chromium', () => {
     expect(firstText).toContain(marker);
     const firstUrl = page.url();
 
-    // Opening claimed it: the api says so.
+    // Opening claimed it (the claim request is in flight when the detail first renders; the page
+    // shows the claim once it has landed): the api says so.
+    await detail.getByText('Demo Reviewer').waitFor();
     const flagId = firstUrl.split('/').pop() ?? '';
     const claim = await page.evaluate(
       async (id) => (await (await fetch(`/api/flags/${id}`)).json()).claim,
