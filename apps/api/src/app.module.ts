@@ -17,6 +17,7 @@ import { ExplanationsModule } from './explanations/explanations.module';
 import { KafkaModule } from './kafka/kafka.module';
 import { MistralModule } from './mistral/mistral.module';
 import { ScoringModule } from './scoring/scoring.module';
+import { QueuesModule } from './queues/queues.module';
 import { StatementsModule } from './statements/statements.module';
 import { StatsModule } from './stats/stats.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -35,6 +36,7 @@ import { SystemModule } from './system/system.module';
     AuthModule,
     IngestModule,
     FlagsModule,
+    QueuesModule,
     ExplanationsModule,
     HealthModule,
     SystemModule,

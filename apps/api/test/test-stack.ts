@@ -134,18 +134,22 @@ export async function startTestStack(
 
   let seeded = 0;
   /** A flagged event written straight to the tables, for specs about the review workflow. */
-  async function seedFlag(text = 'I will kill you', autoDecision: 'review' | 'block' = 'review') {
+  async function seedFlag(
+    text = 'I will kill you',
+    autoDecision: 'review' | 'block' = 'review',
+    queue = 'default',
+  ) {
     const n = ++seeded;
     const { rows } = await db.query(
       `WITH e AS (
          INSERT INTO scored_events (source, event_id, author_id, text, event_created_at, model, scores, policy_version, decision)
          VALUES ('seed', $1, 'author-1', $2, now(), 'sieve-offline-lexicon-v1', '{"violence_and_threats": 0.9}', 1, $3)
          RETURNING id)
-       INSERT INTO flags (scored_event_id, auto_decision, categories, triggered, max_score)
+       INSERT INTO flags (scored_event_id, auto_decision, categories, triggered, max_score, queue)
        SELECT id, $3, ARRAY['violence_and_threats'],
-              jsonb_build_array(jsonb_build_object('category', 'violence_and_threats', 'score', 0.9, 'threshold', 0.5, 'action', $3::text)), 0.9 FROM e
+              jsonb_build_array(jsonb_build_object('category', 'violence_and_threats', 'score', 0.9, 'threshold', 0.5, 'action', $3::text)), 0.9, $4 FROM e
        RETURNING id`,
-      [`seed-${suffix}-${n}`, text, autoDecision],
+      [`seed-${suffix}-${n}`, text, autoDecision, queue],
     );
     return { id: rows[0].id as string, eventId: `seed-${suffix}-${n}` };
   }

@@ -11,6 +11,7 @@ import { UsersPage } from './features/admin/users-page';
 import { WebhooksPage } from './features/admin/webhooks-page';
 import { LastDecisionProvider, UndoToast } from './features/review/last-decision';
 import { PoliciesPage } from './features/policies/policies-page';
+import { QueuesPage } from './features/queues/queues-page';
 import { useOpenAppealCount } from './hooks/use-appeals';
 import { useFlagEvents } from './hooks/use-flag-events';
 import { useLogout, useSession } from './hooks/use-session';
@@ -41,6 +42,7 @@ function TopBar() {
               </span>
             )}
           </NavLink>
+          {hasRole(user.role, 'reviewer') && <NavLink to="/queues">Queues</NavLink>}
           <NavLink to="/stats">Stats</NavLink>
           <NavLink to="/policies">Policies</NavLink>
           {hasRole(user.role, 'admin') && <NavLink to="/admin/users">Users</NavLink>}
@@ -98,6 +100,14 @@ export function App() {
               element={
                 <RequireRole minRole="viewer">
                   <AppealsPage />
+                </RequireRole>
+              }
+            />
+            <Route
+              path="/queues"
+              element={
+                <RequireRole minRole="reviewer">
+                  <QueuesPage />
                 </RequireRole>
               }
             />

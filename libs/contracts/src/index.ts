@@ -8,3 +8,4 @@ export * from './lib/policies';
 export * from './lib/webhooks';
 export * from './lib/appeals';
 export * from './lib/statements';
+export * from './lib/queues';

@@ -16,3 +16,5 @@ export * from './lib/appeal-event';
 export * from './lib/dsa-statement';
 export * from './lib/strikes';
 export * from './lib/content-filter';
+export * from './lib/routing';
+export * from './lib/agreement';

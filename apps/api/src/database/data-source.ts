@@ -13,6 +13,8 @@ import { OutboxMessage } from '../flags/entities/outbox-message.entity';
 import { ScoredEvent } from '../ingest/entities/scored-event.entity';
 import { MistralUsage } from '../mistral/entities/mistral-usage.entity';
 import { PolicyVersion } from '../policies/entities/policy-version.entity';
+import { QueueRow } from '../queues/entities/queue.entity';
+import { RoutingVersion } from '../queues/entities/routing-version.entity';
 import {
   ScoreHistogram,
   ScoreHistogramProgress,
@@ -54,6 +56,7 @@ import { AuthorStrikes1764230400000 } from './migrations/1764230400000-AuthorStr
 import { RemovalsIndex1764237600000 } from './migrations/1764237600000-RemovalsIndex';
 import { ContentFilters1764244800000 } from './migrations/1764244800000-ContentFilters';
 import { FirstLook1764252000000 } from './migrations/1764252000000-FirstLook';
+import { Queues1764259200000 } from './migrations/1764259200000-Queues';
 
 /**
  * Every table's entity, each in the module that owns the table (docs/architecture.md). They
@@ -85,6 +88,8 @@ export const ENTITIES = [
   StatementOfReasons,
   StatementProgress,
   AuthorStrikesRow,
+  QueueRow,
+  RoutingVersion,
 ];
 /** Class references, not globs, so the same list works in the webpack bundle and under ts-jest. */
 export const MIGRATIONS = [
@@ -115,6 +120,7 @@ export const MIGRATIONS = [
   RemovalsIndex1764237600000,
   ContentFilters1764244800000,
   FirstLook1764252000000,
+  Queues1764259200000,
 ];
 
 /** The one description of the database, shared by Nest, the migration command and tests. */

@@ -1,6 +1,12 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { FlagStatus, NoteDto } from '@sieve/contracts';
-import type { AppealOutcome, Highlights, ReviewerAction } from '@sieve/moderation';
+import {
+  type AppealOutcome,
+  type Highlights,
+  type ReviewerAction,
+  type Route,
+  SENIOR_QUEUE,
+} from '@sieve/moderation';
 import { type EntityManager, Not } from 'typeorm';
 import {
   appealDecision,
@@ -18,6 +24,7 @@ import { FLAG_EVENTS_CHANNEL, notifyFlagEvent } from './flag-events.service';
 export interface LockedFlag {
   id: string;
   status: FlagStatus;
+  queue: string;
   claimedBy: string | null;
   claimActive: boolean;
   claimerName: string | null;
@@ -37,6 +44,7 @@ export interface LatestDecision {
   action: ReviewerAction;
   reason: string;
   statusBefore: FlagStatus;
+  queueBefore: string | null;
   createdAt: Date;
   /** Still inside the undo window. */
   fresh: boolean;
@@ -49,6 +57,8 @@ export interface RescoredEvent extends DecidedEvent {
   decidedAt: Date;
   /** Whether the decision changed, so the platform must hear of it. */
   changed: boolean;
+  /** Where routing sends it (for allowed events, unused). */
+  route: Route;
 }
 
 /**
@@ -67,6 +77,7 @@ export class FlagStore {
     const rows: {
       id: string;
       status: FlagStatus;
+      queue: string;
       claimed_by: string | null;
       claim_active: boolean;
       claimer_name: string | null;
@@ -74,7 +85,7 @@ export class FlagStore {
       source: string;
       policy_version: number;
     }[] = await tx.query(
-      `SELECT f.id, f.status, f.claimed_by, COALESCE(f.claim_expires_at > now(), false) AS claim_active,
+      `SELECT f.id, f.status, f.queue, f.claimed_by, COALESCE(f.claim_expires_at > now(), false) AS claim_active,
               u.display_name AS claimer_name, e.event_id, e.source, e.policy_version
        FROM flags f JOIN scored_events e ON e.id = f.scored_event_id
        LEFT JOIN users u ON u.id = f.claimed_by
@@ -86,6 +97,7 @@ export class FlagStore {
     return {
       id: row.id,
       status: row.status,
+      queue: row.queue,
       claimedBy: row.claimed_by,
       claimActive: row.claim_active,
       claimerName: row.claimer_name,
@@ -137,7 +149,8 @@ export class FlagStore {
 
   /**
    * Records a reviewer's action on a locked flag, its note, and queues the decision message.
-   * Escalating moves the flag to the senior queue; approving or removing decides it.
+   * Escalating moves the flag to the senior queue (remembering where it was, for undo);
+   * approving or removing decides it.
    */
   async recordDecision(
     tx: EntityManager,
@@ -151,6 +164,7 @@ export class FlagStore {
       { id: flag.id },
       {
         status: next,
+        ...(decided ? {} : { queue: SENIOR_QUEUE }),
         claimedBy: null,
         claimExpiresAt: null,
         updatedAt: () => 'now()',
@@ -169,6 +183,7 @@ export class FlagStore {
         note: decision.note ?? null,
         contentRevealed: decision.contentRevealed ?? null,
         statusBefore: flag.status,
+        queueBefore: decided ? null : flag.queue,
       }),
     );
     if (decision.note) await this.addNote(tx, flag.id, reviewer, decision.note);
@@ -212,6 +227,7 @@ export class FlagStore {
       action: row.action,
       reason: row.reason,
       statusBefore: row.statusBefore,
+      queueBefore: row.queueBefore,
       createdAt: row.createdAt,
       fresh: raw[0].fresh,
     };
@@ -235,6 +251,7 @@ export class FlagStore {
       .update()
       .set({
         status: latest.statusBefore,
+        ...(latest.queueBefore ? { queue: latest.queueBefore } : {}),
         decidedBy: null,
         decidedAt: null,
         finalAction: null,
@@ -260,6 +277,17 @@ export class FlagStore {
     ]);
   }
 
+  /** Moves an undecided flag to another queue; a claim on it ends (the new queue's people take it). */
+  async move(tx: EntityManager, flag: LockedFlag, queue: string): Promise<void> {
+    await tx
+      .getRepository(Flag)
+      .update(
+        { id: flag.id },
+        { queue, claimedBy: null, claimExpiresAt: null, updatedAt: () => 'now()' },
+      );
+    await this.announceUpdate(tx, flag.id);
+  }
+
   /** Keeps the first computed highlights; a concurrent view computing them too changes nothing. */
   async keepHighlights(
     manager: EntityManager,
@@ -280,26 +308,38 @@ export class FlagStore {
 
   /**
    * After a rescore: flags for the events that now need people, exactly as ingest creates them
-   * (announced as flag.created); open flags take the new scores (flag.updated); decided and
+   * (announced as flag.created); open flags take the new scores and route (flag.updated); decided and
    * escalated ones keep their review. Every changed decision is queued for the platform.
    */
   async applyRescore(tx: EntityManager, events: RescoredEvent[]): Promise<void> {
     const flagged = events.filter((e) => e.decision !== 'allow');
     if (flagged.length > 0) {
       const rows: { id: string; created: boolean }[] = await tx.query(
-        `INSERT INTO flags (scored_event_id, auto_decision, categories, triggered, max_score)
+        `INSERT INTO flags (scored_event_id, auto_decision, categories, triggered, max_score,
+                            queue, status, final_action, decided_at)
          SELECT (r->>0)::uuid, r->>1,
                 ARRAY(SELECT t->>'category' FROM jsonb_array_elements(r->2) AS t),
-                r->2, (r->>3)::real
+                r->2, (r->>3)::real, r->>4,
+                CASE WHEN (r->>5)::boolean THEN 'decided' ELSE 'open' END,
+                CASE WHEN (r->>5)::boolean THEN 'remove' END,
+                CASE WHEN (r->>5)::boolean THEN now() END
          FROM jsonb_array_elements($1::jsonb) AS r
          ON CONFLICT (scored_event_id) DO UPDATE
            SET auto_decision = EXCLUDED.auto_decision, categories = EXCLUDED.categories,
-               triggered = EXCLUDED.triggered, max_score = EXCLUDED.max_score, updated_at = now()
+               triggered = EXCLUDED.triggered, max_score = EXCLUDED.max_score,
+               queue = EXCLUDED.queue, updated_at = now()
            WHERE flags.status = 'open'
          RETURNING id, (xmax = 0) AS created`,
         [
           JSON.stringify(
-            flagged.map((e) => [e.scoredEventId, e.decision, e.triggered, e.maxScore]),
+            flagged.map((e) => [
+              e.scoredEventId,
+              e.decision,
+              e.triggered,
+              e.maxScore,
+              e.route.queue,
+              e.route.closed,
+            ]),
           ),
         ],
       );
@@ -368,15 +408,19 @@ const NOTIFY_IDS = 100;
 /**
  * The ingest statement's part in flags (it writes a whole batch in one statement): given the
  * CTE `ins` (scored events it inserted: id, source, event_id, decision) and `input` (their
- * triggered categories and max score), creates their flags and announces them in NOTIFYs of
+ * triggered categories, max score, routed queue, and whether automation closed them), creates their flags and announces them in NOTIFYs of
  * NOTIFY_IDS ids. `$channel` is the parameter holding FLAG_EVENTS_CHANNEL.
  */
 export function flagsForNewEvents(channel: string): string {
   return `flagged AS (
-    INSERT INTO flags (scored_event_id, auto_decision, categories, triggered, max_score)
+    INSERT INTO flags (scored_event_id, auto_decision, categories, triggered, max_score, queue,
+                       status, final_action, decided_at)
     SELECT ins.id, ins.decision,
            ARRAY(SELECT t->>'category' FROM jsonb_array_elements(input.triggered) AS t),
-           input.triggered, input.max_score
+           input.triggered, input.max_score, COALESCE(input.queue, 'default'),
+           CASE WHEN input.closed THEN 'decided' ELSE 'open' END,
+           CASE WHEN input.closed THEN 'remove' END,
+           CASE WHEN input.closed THEN now() END
     FROM ins JOIN input USING (source, event_id)
     WHERE ins.decision <> 'allow'
     ON CONFLICT (scored_event_id) DO NOTHING

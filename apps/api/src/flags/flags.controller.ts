@@ -28,6 +28,7 @@ import type {
   NoteDto,
 } from '@sieve/contracts';
 import { FlagFiltersQuery, ListFlagsQuery, NextFlagQuery } from './dto/list-flags.query';
+import { AssignFlagDto, MoveFlagDto } from '../queues/dto/queue.dto';
 import { AddNoteDto, BulkDecideDto, DecideFlagDto } from './dto/review.dto';
 import { FlagEventsService } from './flag-events.service';
 import { FlagsService } from './flags.service';
@@ -139,7 +140,6 @@ export class FlagsController {
     return this.review.addNote(id, author, body.text, ip);
   }
 
-  /** Each flag is decided on its own with the single-flag rules; the answer lists every outcome. */
   /**
    * "Next item": claims the next flag of the queue (its filters and order) for the reviewer.
    * Concurrent reviewers, on any replicas, always get different flags. `flagId` null: empty.
@@ -158,6 +158,33 @@ export class FlagsController {
     return { flagId, claim };
   }
 
+  /** Moves an undecided flag to another queue (its queue's leads and policy admins; audited). */
+  @Post(':id/queue')
+  @RequireRole('reviewer')
+  @HttpCode(HttpStatus.OK)
+  move(
+    @Param('id', FlagId()) id: string,
+    @Body() body: MoveFlagDto,
+    @CurrentPrincipal() who: Principal,
+    @ClientIp() ip: string,
+  ): Promise<{ queue: string }> {
+    return this.review.move(id, who, body, ip);
+  }
+
+  /** A queue lead gives an undecided flag to a member: it is claimed for them (audited). */
+  @Post(':id/assignment')
+  @RequireRole('reviewer')
+  @HttpCode(HttpStatus.OK)
+  assign(
+    @Param('id', FlagId()) id: string,
+    @Body() body: AssignFlagDto,
+    @CurrentPrincipal() lead: Principal,
+    @ClientIp() ip: string,
+  ): Promise<ClaimDto> {
+    return this.review.assign(id, lead, body.userId, ip);
+  }
+
+  /** Each flag is decided on its own with the single-flag rules; the answer lists every outcome. */
   @Post('bulk-decision')
   @RequireRole('reviewer')
   @HttpCode(HttpStatus.OK)

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { PoliciesModule } from '../policies/policies.module';
+import { QueuesModule } from '../queues/queues.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
 import { DecisionOutbox } from './decision-outbox';
 import { DecisionOutboxRelay } from './decision-outbox.relay';
@@ -11,7 +12,7 @@ import { FlagsService } from './flags.service';
 import { ReviewService } from './review.service';
 
 @Module({
-  imports: [PoliciesModule, AuthModule, WebhooksModule],
+  imports: [PoliciesModule, AuthModule, WebhooksModule, QueuesModule],
   controllers: [FlagsController],
   providers: [
     FlagsService,

@@ -14,6 +14,7 @@ import type {
   FlagSummaryDto,
   NoteDto,
   FlagSort,
+  QueueOrdering,
 } from '@sieve/contracts';
 import {
   categorySetById,
@@ -54,6 +55,9 @@ const STATUS_FILTERS: Record<NonNullable<ListFlagsQuery['status']>, string> = {
 /** Repeat offenders first: suspend 3, restrict 2, raise 1, others 0 (author_strikes as `st`). */
 const AUTHOR_RANK = `CASE st.level WHEN 'suspend' THEN 3 WHEN 'restrict' THEN 2 WHEN 'raise' THEN 1 ELSE 0 END`;
 
+/** A queue's "priority" ordering: the score, raised by the author's strike level; oldest first within. */
+const PRIORITY_ORDER = `(f.max_score + 0.1 * ${AUTHOR_RANK}) DESC, f.created_at ASC, f.id ASC`;
+
 const ORDERS: Record<FlagSort, string> = {
   newest: 'f.created_at DESC, f.id DESC',
   oldest: 'f.created_at ASC, f.id ASC',
@@ -63,7 +67,7 @@ const ORDERS: Record<FlagSort, string> = {
 
 // created_at is read as text so the keyset cursor keeps Postgres's microseconds.
 const SUMMARY_COLUMNS = `
-  f.id, f.status, f.auto_decision AS "autoDecision", f.triggered, f.max_score AS "maxScore",
+  f.id, f.status, f.queue, f.auto_decision AS "autoDecision", f.triggered, f.max_score AS "maxScore",
   to_char(f.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "createdAt",
   e.source, e.event_id AS "eventId", e.author_id AS "authorId", e.text, e.lang, e.context,
   e.event_created_at AS "eventCreatedAt",
@@ -79,6 +83,7 @@ const SUMMARY_FROM = `flags f JOIN scored_events e ON e.id = f.scored_event_id L
 interface SummaryRow {
   id: string;
   status: FlagSummaryDto['status'];
+  queue: string;
   autoDecision: FlagSummaryDto['autoDecision'];
   triggered: FlagSummaryDto['triggered'];
   maxScore: number;
@@ -180,23 +185,37 @@ export class FlagsService {
   }
 
   /**
-   * The first flag in the queue's order that nobody holds (open, or escalated for the senior
-   * queue), skipping `exceptId`, locked for the caller's transaction; rows another reviewer is
-   * taking at this moment are skipped, so concurrent callers on any replica get different flags.
+   * The first flag in the queue's order (the query's sort, else the queue's ordering) that nobody
+   * holds, among `queues`, skipping `exceptId`, locked for the caller's transaction; rows another
+   * reviewer is taking at this moment are skipped, so concurrent callers on any replica get
+   * different flags.
    */
   async pickNext(
     tx: EntityManager,
     query: NextFlagQuery,
-    exceptId: string | null,
+    options: { exceptId: string | null; queues: string[]; ordering: QueueOrdering },
   ): Promise<string | null> {
-    const sort = query.sort ?? 'oldest';
     const { where, params, param } = this.filters(query);
-    where.push(`f.status = ${param(query.status ?? 'open')}`, `NOT ${CLAIM_ACTIVE}`);
-    if (exceptId) where.push(`f.id <> ${param(exceptId)}::uuid`);
+    // In a queue, whatever waits there (the senior queue's items are escalated); otherwise open ones.
+    where.push(
+      query.status
+        ? `f.status = ${param(query.status)}`
+        : query.queue
+          ? `f.status <> 'decided'`
+          : `f.status = 'open'`,
+      `NOT ${CLAIM_ACTIVE}`,
+      `f.queue = ANY(${param(options.queues)}::text[])`,
+    );
+    if (options.exceptId) where.push(`f.id <> ${param(options.exceptId)}::uuid`);
+    const order = query.sort
+      ? ORDERS[query.sort]
+      : options.ordering === 'priority'
+        ? PRIORITY_ORDER
+        : ORDERS[options.ordering];
     const rows: { id: string }[] = await tx.query(
       `SELECT f.id FROM ${SUMMARY_FROM}
        WHERE ${where.join(' AND ')}
-       ORDER BY ${ORDERS[sort]}
+       ORDER BY ${order}
        LIMIT 1 FOR UPDATE OF f SKIP LOCKED`,
       params,
     );
@@ -246,6 +265,7 @@ export class FlagsService {
     if (query.q) where.push(`e.text ILIKE ${param(`%${query.q.replace(/[%_\\]/g, '\\$&')}%`)}`);
     // Filters above this line need the event row.
     const joinsEvent = where.length > 0;
+    if (query.queue) where.push(`f.queue = ${param(query.queue)}`);
     if (query.category) where.push(`f.categories @> ARRAY[${param(query.category)}]::text[]`);
     if (query.minScore !== undefined) where.push(`f.max_score >= ${param(query.minScore)}`);
     if (query.maxScore !== undefined) where.push(`f.max_score <= ${param(query.maxScore)}`);
@@ -413,6 +433,7 @@ function toSummary(row: SummaryRow): FlagSummaryDto {
   return {
     id: row.id,
     status: row.status,
+    queue: row.queue,
     autoDecision: row.autoDecision,
     triggered: row.triggered,
     maxScore: row.maxScore,

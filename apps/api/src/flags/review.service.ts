@@ -6,21 +6,22 @@ import {
   Inject,
   Injectable,
   NotFoundException,
+  UnprocessableEntityException,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DEFAULT_REVIEW_REASONS, type ReviewerAction } from '@sieve/moderation';
+import { DEFAULT_REVIEW_REASONS, type ReviewerAction, SENIOR_QUEUE } from '@sieve/moderation';
+import type { QueueRow } from '../queues/entities/queue.entity';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { hasRole, type Principal } from '../auth/roles';
+import type { Principal } from '../auth/roles';
+import { QueuesService } from '../queues/queues.service';
+import { User } from '../users/entities/user.entity';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import type { BulkResultDto, ClaimDto, DecideFlagDto, NoteDto } from './dto/review.dto';
 import type { FlagStatus } from '@sieve/contracts';
 import type { NextFlagQuery } from './dto/list-flags.query';
 import { FlagStore, type LockedFlag } from './flag.store';
 import { FlagsService } from './flags.service';
-
-/** Escalated flags go to the senior queue: policy admins and admins decide them. */
-const SENIOR_ROLE = 'policy_admin' as const;
 
 /**
  * Claims, decisions, undo and notes. A claim is a lease; deciding takes a row lock, so two
@@ -35,6 +36,7 @@ export class ReviewService {
     private readonly audit: AuditService,
     private readonly flags: FlagStore,
     private readonly queue: FlagsService,
+    private readonly queues: QueuesService,
   ) {}
 
   reasons(): Record<ReviewerAction, string[]> {
@@ -44,7 +46,7 @@ export class ReviewService {
   async claim(flagId: string, reviewer: Principal, ip: string): Promise<ClaimDto> {
     return this.db.transaction(async (tx) => {
       const flag = await this.flags.lock(tx, flagId);
-      this.assertCanAct(flag, reviewer);
+      await this.assertCanAct(flag, reviewer);
       const expiresAt = await this.flags.claim(tx, flag, reviewer, this.config.CLAIM_LEASE_SECONDS);
       if (!flag.claimActive || flag.claimedBy !== reviewer.id) {
         await this.audit.record(
@@ -61,8 +63,8 @@ export class ReviewService {
   }
 
   /**
-   * Claims the next flag of the reviewer's queue (filters and order) for them and returns its
-   * id, or null when the queue is empty. Two reviewers asking at once, on any replicas, never
+   * Claims the next flag of the reviewer's queue (filters and order; without a queue, of every
+   * queue they work in) for them and returns its id, or null when the queue is empty. Two reviewers asking at once, on any replicas, never
    * get the same flag (FlagsService.pickNext skips rows being taken).
    */
   async next(
@@ -70,10 +72,25 @@ export class ReviewService {
     reviewer: Principal,
     ip: string,
   ): Promise<(ClaimDto & { flagId: string }) | null> {
-    if (query.status === 'escalated' && !hasRole(reviewer.role, SENIOR_ROLE))
-      throw new ForbiddenException('The senior queue is for policy admins and admins');
+    const all = await this.queues.all();
+    let workable: QueueRow[];
+    if (query.queue) {
+      const queue = await this.queues.get(query.queue);
+      this.queues.assertCanWork(queue, reviewer);
+      workable = [queue];
+    } else {
+      workable = [...all.values()].filter((q) => this.queues.canWork(q, reviewer));
+      if (query.status === 'escalated') workable = workable.filter((q) => q.id === SENIOR_QUEUE);
+      if (query.status === 'escalated' && workable.length === 0)
+        throw new ForbiddenException('The senior queue is for policy admins and admins');
+    }
+    if (workable.length === 0) return null;
     return this.db.transaction(async (tx) => {
-      const id = await this.queue.pickNext(tx, query, query.after ?? null);
+      const id = await this.queue.pickNext(tx, query, {
+        exceptId: query.after ?? null,
+        queues: workable.map((q) => q.id),
+        ordering: workable.length === 1 ? workable[0].ordering : 'oldest',
+      });
       if (!id) return null;
       const flag = await this.flags.lock(tx, id);
       const expiresAt = await this.flags.claim(tx, flag, reviewer, this.config.CLAIM_LEASE_SECONDS);
@@ -124,7 +141,7 @@ export class ReviewService {
     }
     return this.db.transaction(async (tx) => {
       const flag = await this.flags.lock(tx, flagId);
-      this.assertCanAct(flag, reviewer);
+      await this.assertCanAct(flag, reviewer);
       if (input.action === 'escalate' && flag.status === 'escalated')
         throw new ConflictException('This flag is already escalated');
       const { decisionId, status } = await this.flags.recordDecision(tx, flag, reviewer, input);
@@ -223,12 +240,97 @@ export class ReviewService {
     return results;
   }
 
-  private assertCanAct(flag: LockedFlag, reviewer: Principal): void {
+  /**
+   * Moves an undecided flag to another queue: its leads (or policy admins) may; the reason is
+   * audited. A claim on it ends.
+   */
+  async move(
+    flagId: string,
+    who: Principal,
+    input: { queue: string; reason: string },
+    ip: string,
+  ): Promise<{ queue: string }> {
+    const target = await this.queues.get(input.queue);
+    return this.db.transaction(async (tx) => {
+      const flag = await this.flags.lock(tx, flagId);
+      if (flag.status === 'decided')
+        throw new ConflictException('This flag has already been decided');
+      this.queues.assertLead(await this.queues.get(flag.queue), who);
+      if (flag.queue === target.id) return { queue: target.id };
+      await this.flags.move(tx, flag, target.id);
+      await this.audit.record(
+        {
+          actor: who,
+          action: 'flag.moved',
+          objectType: 'flag',
+          objectId: flagId,
+          ip,
+          before: { queue: flag.queue },
+          after: { queue: target.id },
+          details: { reason: input.reason },
+        },
+        tx,
+      );
+      return { queue: target.id };
+    });
+  }
+
+  /**
+   * A queue lead gives an undecided item to a member who can decide it: it is claimed for them
+   * (a lease, as if they had opened it), taking it from whoever held it.
+   */
+  async assign(flagId: string, lead: Principal, userId: string, ip: string): Promise<ClaimDto> {
+    const user = await this.db.getRepository(User).findOneBy({ id: userId });
+    if (!user || user.disabled || user.kind !== 'person')
+      throw new UnprocessableEntityException({
+        message: 'Items can be assigned to active people only',
+        code: 'assignee_unavailable',
+      });
+    return this.db.transaction(async (tx) => {
+      const flag = await this.flags.lock(tx, flagId);
+      if (flag.status === 'decided')
+        throw new ConflictException('This flag has already been decided');
+      const queue = await this.queues.get(flag.queue);
+      this.queues.assertLead(queue, lead);
+      const assignee: Principal = {
+        kind: 'user',
+        id: user.id,
+        label: user.displayName,
+        role: user.role,
+        csrfToken: null,
+        sessionId: null,
+      };
+      if (!this.queues.canWork(queue, assignee))
+        throw new UnprocessableEntityException({
+          message: `${user.displayName} cannot decide items in "${queue.name}"`,
+          code: 'assignee_not_member',
+        });
+      const expiresAt = await this.flags.claim(
+        tx,
+        { ...flag, claimActive: false },
+        assignee,
+        this.config.CLAIM_LEASE_SECONDS,
+      );
+      await this.audit.record(
+        {
+          actor: lead,
+          action: 'flag.assigned',
+          objectType: 'flag',
+          objectId: flagId,
+          ip,
+          before: { claimedBy: flag.claimActive ? flag.claimedBy : null },
+          after: { claimedBy: user.id },
+        },
+        tx,
+      );
+      return { userId: user.id, displayName: user.displayName, expiresAt: expiresAt.toISOString() };
+    });
+  }
+
+  private async assertCanAct(flag: LockedFlag, reviewer: Principal): Promise<void> {
     if (flag.status === 'decided')
       throw new ConflictException('This flag has already been decided');
-    if (flag.status === 'escalated' && !hasRole(reviewer.role, SENIOR_ROLE)) {
-      throw new ForbiddenException('Escalated flags are decided by policy admins and admins');
-    }
+    this.queues.assertCanWork(await this.queues.get(flag.queue), reviewer);
     if (flag.claimActive && flag.claimedBy !== reviewer.id) {
       throw new ConflictException(
         `${flag.claimerName ?? 'Another reviewer'} is reviewing this flag`,

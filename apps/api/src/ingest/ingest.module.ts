@@ -2,13 +2,14 @@ import { Module } from '@nestjs/common';
 import { WebhooksModule } from '../webhooks/webhooks.module';
 import { FlagsModule } from '../flags/flags.module';
 import { PoliciesModule } from '../policies/policies.module';
+import { QueuesModule } from '../queues/queues.module';
 import { IngestConsumer } from './ingest.consumer';
 import { IngestService } from './ingest.service';
 import { RescoreService } from './rescore.service';
 import { ScoredEventStore } from './scored-event.store';
 
 @Module({
-  imports: [PoliciesModule, FlagsModule, WebhooksModule],
+  imports: [PoliciesModule, FlagsModule, WebhooksModule, QueuesModule],
   providers: [IngestService, IngestConsumer, ScoredEventStore, RescoreService],
   exports: [IngestConsumer, RescoreService],
 })

@@ -11,6 +11,7 @@ import { automaticDecision, toDecisionRecord } from '../flags/decision-messages'
 import type { IncomingMessage, OutgoingMessage } from '../kafka/content-event-consumer';
 import { KafkaService } from '../kafka/kafka.service';
 import { PolicyProvider } from '../policies/policy-provider';
+import { RoutingProvider } from '../queues/routing-provider';
 import { MetricsService } from '../metrics/metrics.service';
 import { ScoringService } from '../scoring/scoring.service';
 import { WebhookFanout } from '../webhooks/webhook-fanout';
@@ -56,6 +57,7 @@ export class IngestService {
     private readonly scoring: ScoringService,
     private readonly kafka: KafkaService,
     private readonly policies: PolicyProvider,
+    private readonly routing: RoutingProvider,
     private readonly store: ScoredEventStore,
     private readonly metrics: MetricsService,
     private readonly webhooks: WebhookFanout,
@@ -117,6 +119,7 @@ export class IngestService {
         offset: message.offset,
         scoreSource: outcome.fresh ? 'scorer' : 'cache',
         newScoreHash: outcome.fresh ? outcome.hash : null,
+        route: null,
         shadow: shadow && {
           version: shadow.version,
           ...pickDecision(evaluatePolicy(outcome.scores, shadow, event.source)),
@@ -124,6 +127,19 @@ export class IngestService {
       });
       rowMessages.push(message);
     });
+
+    const flagged = rows.filter((r) => r.decision !== 'allow');
+    const routes = await this.routing.route(
+      flagged.map((r) => ({
+        source: r.event.source,
+        eventId: r.event.id,
+        authorId: r.event.authorId,
+        lang: r.event.lang ?? null,
+        triggered: r.triggered,
+        automatic: r.decision === 'block',
+      })),
+    );
+    flagged.forEach((r, i) => (r.route = routes[i]));
 
     scoring();
     const storing = stage('store');

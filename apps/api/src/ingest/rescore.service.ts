@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { FlagStore } from '../flags/flag.store';
 import { PolicyProvider } from '../policies/policy-provider';
+import { RoutingProvider } from '../queues/routing-provider';
 import { HistogramRollupService } from '../policies/histogram-rollup.service';
 import { ShadowResultsStore } from '../policies/shadow-results.store';
 import { ScoreCacheStore } from '../scoring/score-cache.store';
@@ -43,6 +44,8 @@ interface StoredRow {
   id: string;
   source: string;
   event_id: string;
+  author_id: string;
+  lang: string | null;
   text: string;
   decision: string;
   old_scores: CategoryScores;
@@ -71,6 +74,7 @@ export class RescoreService {
     private readonly scoring: ScoringService,
     private readonly policies: PolicyProvider,
     private readonly flags: FlagStore,
+    private readonly routing: RoutingProvider,
     private readonly shadowResults: ShadowResultsStore,
     private readonly scoreCache: ScoreCacheStore,
     private readonly histograms: HistogramRollupService,
@@ -99,7 +103,7 @@ export class RescoreService {
     let after: { at: string; id: string } | null = null;
     for (;;) {
       const rows: StoredRow[] = await this.db.query(
-        `SELECT e.id, e.source, e.event_id, e.text, e.decision, e.scored_at::text AS cursor_at,
+        `SELECT e.id, e.source, e.event_id, e.author_id, e.lang, e.text, e.decision, e.scored_at::text AS cursor_at,
                 e.scores AS old_scores, date_trunc('hour', e.scored_at)::text AS hour,
                 e.scored_at < (SELECT rolled_up_to FROM score_histogram_progress) AS rolled_up,
                 f.status AS flag_status
@@ -191,9 +195,20 @@ export class RescoreService {
           })),
       );
       const decidedAt = new Date();
+      const routes = await this.routing.route(
+        updates.map((u) => ({
+          source: u.row.source,
+          eventId: u.row.event_id,
+          authorId: u.row.author_id,
+          lang: u.row.lang,
+          triggered: u.evaluation.triggered,
+          automatic: u.evaluation.decision === 'block',
+        })),
+      );
       await this.flags.applyRescore(
         tx,
-        updates.map((u) => ({
+        updates.map((u, i) => ({
+          route: routes[i],
           scoredEventId: u.row.id,
           source: u.row.source,
           eventId: u.row.event_id,

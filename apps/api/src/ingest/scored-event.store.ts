@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { CategoryScores, ContentEvent, Decision, TriggeredCategory } from '@sieve/moderation';
+import type {
+  CategoryScores,
+  ContentEvent,
+  Decision,
+  Route,
+  TriggeredCategory,
+} from '@sieve/moderation';
 import { DataSource } from 'typeorm';
 import type { DecidedEvent } from '../flags/decision-messages';
 import { FLAG_EVENTS_CHANNEL, flagsForNewEvents } from '../flags/flag.store';
@@ -27,6 +33,8 @@ export interface NewScoredEvent {
   scoreSource: 'scorer' | 'cache';
   /** For scores new from the scorer: the text's hash, to keep them in the score cache. */
   newScoreHash: string | null;
+  /** Flagged events: the queue routing chose (null for allowed ones). */
+  route: Route | null;
   /** What a draft running in shadow would have decided, recorded without acting on it. */
   shadow: { version: number; decision: Decision; triggered: TriggeredCategory[] } | null;
 }
@@ -225,6 +233,8 @@ const INPUT_COLUMNS: [name: string, type: string, value: (row: NewScoredEvent) =
   ['kafka_offset', 'bigint', (r) => r.offset],
   ['triggered', 'jsonb', (r) => r.triggered],
   ['max_score', 'real', (r) => r.maxScore],
+  ['queue', 'text', (r) => r.route?.queue ?? null],
+  ['closed', 'boolean', (r) => r.route?.closed ?? false],
   ['new_score_hash', 'text', (r) => r.newScoreHash],
   ['shadow_version', 'int', (r) => r.shadow?.version ?? null],
   ['shadow_decision', 'text', (r) => r.shadow?.decision ?? null],

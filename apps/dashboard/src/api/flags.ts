@@ -30,6 +30,8 @@ export type {
 export type { ReviewerAction } from '@sieve/moderation';
 
 export interface FlagFilters {
+  /** A queue's id; none: every queue. */
+  queue?: string;
   status?: FlagStatus;
   category?: string;
   source?: string;
@@ -58,9 +60,12 @@ export const listFlags = (filters: FlagFilters, cursor?: string, limit = 50) =>
 export const getFlagCounts = ({ status: _status, sort: _sort, ...filters }: FlagFilters) =>
   request<FlagCountsDto>(`/flags/counts${queryString(apiFilters(filters))}`);
 export const getFlag = (id: string) => request<FlagDetailDto>(flagPath(id));
-/** Claims the queue's next flag for this reviewer (never one another reviewer is taking). */
+/**
+ * Claims the queue's next flag for this reviewer (never one another reviewer is taking); in a
+ * queue, whatever waits there; without one, open flags of every queue they work in.
+ */
 export const nextFlag = (
-  { status, ...filters }: Omit<FlagFilters, 'status'> & { status: 'open' | 'escalated' },
+  { status, ...filters }: Omit<FlagFilters, 'status'> & { status?: 'open' | 'escalated' },
   after?: string,
 ) =>
   send<NextFlagDto>('POST', `/flags/next${queryString({ ...apiFilters(filters), status, after })}`);

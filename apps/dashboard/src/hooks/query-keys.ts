@@ -31,6 +31,10 @@ export const queryKeys = {
   webhooks: ['webhooks'] as const,
   webhookDeliveries: (id: string, status?: string) =>
     ['webhooks', 'deliveries', id, status ?? 'all'] as const,
+  queues: ['queues'] as const,
+  queueMembers: (id: string) => ['queues', 'members', id] as const,
+  queuePeople: ['queues', 'people'] as const,
+  routing: ['routing'] as const,
   audit: (filters: AuditFilters) => ['audit', filters] as const,
   policies: ['policies'] as const,
   backtest: (from: string, to: string) => ['policies', 'backtest', from, to] as const,

@@ -13,6 +13,7 @@ const TEXT = 'I will hurt you, call me at +33 6 12 34 56 78';
 const detail: FlagDetailDto = {
   id: ID,
   status: 'open',
+  queue: 'default',
   autoDecision: 'review',
   triggered: [{ category: 'violence_and_threats', score: 0.91, threshold: 0.5, action: 'review' }],
   maxScore: 0.91,
@@ -85,6 +86,28 @@ function renderItem(options: { blur?: boolean; answers?: Record<string, Answer> 
       },
     },
     [`GET /api/flags/${ID}`]: { status: 200, body: detail },
+    [`GET /api/queues`]: {
+      status: 200,
+      body: [
+        {
+          id: 'default',
+          name: 'General',
+          description: '',
+          memberRole: 'reviewer',
+          memberIds: [],
+          leadIds: [],
+          decideRole: 'reviewer',
+          slaMinutes: 60,
+          ordering: 'oldest',
+          builtIn: true,
+          member: true,
+          lead: false,
+          waiting: 1,
+          claimed: 0,
+          oldestWaitingAt: null,
+        },
+      ],
+    },
     [`POST /api/flags/${ID}/claim`]: {
       status: 200,
       body: {

@@ -23,6 +23,8 @@ import { useContentFilter } from '../hooks/use-wellness';
 import { useCategoryLabel } from '../hooks/use-system';
 import { queueMemory } from '../features/queue/queue-memory';
 import { useLastDecision } from '../features/review/last-decision';
+import { LeadActions } from '../features/queues/lead-actions';
+import { useQueues } from '../hooks/use-queues';
 
 const PAST: Record<Decision['action'], string> = {
   approve: 'Approved',
@@ -64,11 +66,15 @@ export function FlagPage() {
   const quoted = quotedFor?.id === id ? quotedFor.quote : null;
   const role = session.data?.user.role ?? 'viewer';
   const status = flag.data?.status;
+  // The queues this person works in: they act on an item only in one of them, at its deciding role.
+  const queues = useQueues(hasRole(role, 'reviewer'));
+  const queue = queues.data?.find((q) => q.id === flag.data?.queue);
   const canAct =
     hasRole(role, 'reviewer') &&
     status !== undefined &&
     status !== 'decided' &&
-    (status !== 'escalated' || hasRole(role, 'policy_admin'));
+    queue !== undefined &&
+    hasRole(role, queue.decideRole);
 
   // Opening the item claims it; the lease is renewed while it stays open and released on leaving.
   const { mutate: claim } = actions.claim;
@@ -94,9 +100,14 @@ export function FlagPage() {
   });
 
   const claimConflict =
-    actions.claim.error instanceof ApiError && actions.claim.error.status === 409
+    actions.claim.error instanceof ApiError &&
+    (actions.claim.error.status === 409 || actions.claim.error.status === 403)
       ? actions.claim.error.message
       : null;
+  const handBack = async () => {
+    await releaseFlag(id).catch(() => undefined);
+    backToQueue();
+  };
   const actionError = actions.decide.error ?? actions.undo.error;
 
   return (
@@ -174,6 +185,19 @@ export function FlagPage() {
                 disabledActions={flag.data.status === 'escalated' ? ['escalate'] : []}
                 title={flag.data.status === 'escalated' ? 'Decide (senior queue)' : 'Decide'}
               />
+            )}
+            {canAct && !claimConflict && !last && (
+              <button
+                type="button"
+                className="link-button"
+                onClick={() => void handBack()}
+                data-testid="hand-back"
+              >
+                Hand back to the queue
+              </button>
+            )}
+            {queue?.lead && status !== 'decided' && queues.data && (
+              <LeadActions flagId={id} queue={queue} queues={queues.data} />
             )}
             {hasRole(role, 'reviewer') && (
               <NoteForm onAdd={(text) => actions.note.mutate(text)} busy={actions.note.isPending} />
@@ -256,6 +280,8 @@ function PostText({
 }
 
 function Facts({ flag }: { flag: FlagDetail }) {
+  const queues = useQueues();
+  const queueName = queues.data?.find((q) => q.id === flag.queue)?.name ?? flag.queue;
   return (
     <dl className="facts">
       <dt>Author</dt>
@@ -291,6 +317,8 @@ function Facts({ flag }: { flag: FlagDetail }) {
         {flag.autoDecision === 'block' ? 'Blocked automatically' : 'Needs review'} by policy v
         {flag.policyVersion} · {flag.model}
       </dd>
+      <dt>Queue</dt>
+      <dd data-testid="flag-queue">{queueName}</dd>
       <dt>Triggered</dt>
       <dd>
         <CategoryChips triggered={flag.triggered} max={11} />

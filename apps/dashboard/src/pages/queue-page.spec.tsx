@@ -10,6 +10,7 @@ const HOUR = 3_600_000;
 const flag = (n: number, extra: Partial<FlagSummaryDto> = {}): FlagSummaryDto => ({
   id: `00000000-0000-4000-8000-00000000000${n}`,
   status: 'open',
+  queue: 'default',
   autoDecision: 'review',
   triggered: [{ category: 'pii', score: 0.8, threshold: 0.5, action: 'review' }],
   maxScore: 0.8,
@@ -50,7 +51,9 @@ function renderQueue(page: FlagPageDto, counts: FlagCountsDto, url = '/') {
           }
         : path.includes('/flags/counts')
           ? counts
-          : page;
+          : path.endsWith('/queues')
+            ? []
+            : page;
     return { status: 200, ok: true, json: async () => body } as Response;
   }) as typeof fetch;
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });

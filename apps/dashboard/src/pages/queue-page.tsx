@@ -8,11 +8,13 @@ import { QueueFilters } from '../features/queue/queue-filters';
 import { queueMemory } from '../features/queue/queue-memory';
 import { QueueSearch } from '../features/queue/queue-search';
 import { QueueTable } from '../features/queue/queue-table';
+import { QueueTabs } from '../features/queue/queue-tabs';
 import { useHeldArrivals } from '../features/queue/use-held-arrivals';
 import { type FilterName, useQueueFilters } from '../features/queue/use-queue-filters';
 import { useQueueKeyboard } from '../features/queue/use-queue-keyboard';
 import { useFlagQueue } from '../hooks/use-flags';
 import { useNow } from '../hooks/use-now';
+import { useQueues } from '../hooks/use-queues';
 import { useSession } from '../hooks/use-session';
 import { useSystemInfo } from '../hooks/use-system';
 
@@ -32,6 +34,8 @@ export function QueuePage() {
   const { filters, minScore, viewQuery, setFilters, clearFilters, hasFilters } = useQueueFilters();
   useEffect(() => queueMemory.remember(location.search), [location.search]);
   const queue = useFlagQueue(filters);
+  const queues = useQueues(canReview);
+  const current = queues.data?.find((q) => q.id === filters.queue);
   const arrivals = useHeldArrivals(
     queue.data?.pages.flatMap((p) => p.items) ?? [],
     location.search,
@@ -53,13 +57,13 @@ export function QueuePage() {
     );
   };
 
-  const slaMinutes = system.data?.review.slaMinutes ?? 60;
+  const slaMinutes = current?.slaMinutes ?? system.data?.review.slaMinutes ?? 60;
   const isOverdue = (createdAt: string) => now - Date.parse(createdAt) > slaMinutes * 60_000;
 
   return (
     <section>
       <header className="page-header">
-        <h1>Review queue</h1>
+        <h1>{current ? current.name : 'Review queue'}</h1>
         {canReview && (
           <button className="primary" onClick={() => void startReviewing()}>
             Start reviewing
@@ -70,6 +74,13 @@ export function QueuePage() {
           <kbd>?</kbd> all shortcuts
         </p>
       </header>
+      <QueueTabs
+        queues={queues.data ?? []}
+        selected={filters.queue}
+        select={(id) => setFilter('queue', id)}
+        now={now}
+      />
+      {current?.description && <p className="muted">{current.description}</p>}
       <QueueFilters filters={filters} minScore={minScore} setFilter={setFilter} />
       <SavedViews query={viewQuery} />
       <QueueSearch filters={filters} setFilters={applyFilters} />

@@ -29,6 +29,8 @@ export interface FlaggedEventDto {
 export interface FlagSummaryDto {
   id: string;
   status: FlagStatus;
+  /** The queue it waits (or waited) in. */
+  queue: string;
   autoDecision: 'review' | 'block';
   triggered: TriggeredCategory[];
   maxScore: number;

@@ -12,10 +12,16 @@ import {
   Max,
   Min,
 } from 'class-validator';
+import { QUEUE_ID_PATTERN } from '@sieve/moderation';
 import { FLAG_SORTS, FLAG_STATUSES, type FlagSort, type FlagStatus } from '@sieve/contracts';
 
 /** Filters shared by the queue and its counts. */
 export class FlagFiltersQuery {
+  /** A queue's id (GET /api/queues). */
+  @IsOptional()
+  @Matches(QUEUE_ID_PATTERN, { message: 'queue must be a queue id such as "default"' })
+  queue?: string;
+
   @IsOptional()
   @IsString()
   @Matches(/^[a-z0-9_/-]{1,64}$/, { message: 'category must be a category name such as "pii"' })

@@ -32,6 +32,10 @@ export class FlagDecision {
   @Column({ name: 'status_before', type: 'text' })
   statusBefore!: FlagStatus;
 
+  /** The queue the flag was in, when the action moved it (escalation); undo puts it back. */
+  @Column({ name: 'queue_before', type: 'text', nullable: true })
+  queueBefore!: string | null;
+
   /** False: decided with the post blurred and never revealed; null: the client did not say. */
   @Column({ name: 'content_revealed', type: 'boolean', nullable: true })
   contentRevealed!: boolean | null;

@@ -19,6 +19,10 @@ export class Flag {
   @Column({ type: 'text', default: 'open' })
   status!: FlagStatus;
 
+  /** The queue it waits in (routing rules chose it; escalation and leads move it). */
+  @Column({ type: 'text', default: 'default' })
+  queue!: string;
+
   @Column({ name: 'auto_decision', type: 'text' })
   autoDecision!: 'review' | 'block';
 

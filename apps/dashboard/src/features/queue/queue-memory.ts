@@ -16,13 +16,18 @@ export const queueMemory = {
     return `/${sessionStorage.getItem(KEY) ?? ''}`;
   },
   /**
-   * The next flag to open after `currentId` in that queue: its order (oldest first unless the
-   * reviewer chose another), open flags nobody holds (or the senior queue, if that is the one).
+   * The next flag to open after `currentId` in that queue: its order (the queue's own unless the
+   * reviewer chose another), flags waiting there that nobody holds.
    * The api claims it for this reviewer in the same step, so two reviewers never get the same.
    */
   async next(currentId: string): Promise<string | null> {
-    const filters = filtersFromParams(new URLSearchParams(sessionStorage.getItem(KEY) ?? ''));
-    const status = filters.status === 'escalated' ? 'escalated' : 'open';
+    const params = new URLSearchParams(sessionStorage.getItem(KEY) ?? '');
+    const filters = filtersFromParams(params);
+    // No order chosen: the queue's own (oldest, severity or priority).
+    if (!params.has('sort')) filters.sort = undefined;
+    // In a queue, whatever waits there (the senior queue's items are escalated); else open ones.
+    const status =
+      filters.status === 'escalated' ? 'escalated' : filters.queue ? undefined : 'open';
     const next = await nextFlag({ ...filters, status }, currentId || undefined);
     return next.flagId;
   },

@@ -14,6 +14,7 @@ export function filtersFromParams(params: URLSearchParams): FlagFilters {
   const status = params.get('status');
   const minScore = params.get('minScore');
   return {
+    queue: params.get('queue') ?? undefined,
     status: status === ALL_STATUSES ? undefined : ((status as FlagStatus | null) ?? DEFAULT_STATUS),
     category: params.get('category') ?? undefined,
     source: params.get('source') ?? undefined,
