@@ -184,7 +184,7 @@ export class MetricsService {
   });
   readonly queueSlaBreaches = new Gauge({
     name: 'sieve_queue_sla_breaches',
-    help: 'Flags waiting longer than QUEUE_SLA_MINUTES, per queue',
+    help: "Flags waiting longer than their queue's SLA, per queue",
     labelNames: ['queue'] as const,
     registers: [this.registry],
   });

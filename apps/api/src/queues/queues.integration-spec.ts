@@ -228,6 +228,24 @@ describe('queues and routing', () => {
     const expected = ids.filter((id) => sampled(`${'forum'.length}:forum${id}`, share));
     expect(open.map((r: { event_id: string }) => r.event_id).sort()).toEqual(expected.sort());
 
+    // A person overturns one sampled block: the stats show the share per category.
+    const reviewer = await stack.signIn('reviewer');
+    const sampledFlag = await flagOf('forum', open[0].event_id);
+    await post(reviewer, `/api/flags/${sampledFlag.id}/decision`, {
+      action: 'approve',
+      reason: 'Not harmful',
+    }).expect(201);
+    const stats = await reviewer.agent.get('/api/stats?days=1').expect(200);
+    expect(stats.body.automation).toEqual([
+      {
+        category: 'violence_and_threats',
+        blocks: n,
+        closed: closed.length,
+        reviewed: 1,
+        overturned: 1,
+      },
+    ]);
+
     // The platform hears every block once, sampled or not.
     await eventually('400 automatic blocks published', async () => {
       const blocks = stack.collected.decisions

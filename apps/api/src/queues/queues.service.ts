@@ -13,6 +13,9 @@ import type { CreateQueueDto, UpdateQueueDto } from './dto/queue.dto';
 import { User } from '../users/entities/user.entity';
 import { QueueRow } from './entities/queue.entity';
 
+/** Queues in the order people see them: the built-in ones first, then by creation. */
+export const QUEUE_ORDER = `CASE q.id WHEN 'default' THEN 0 WHEN 'senior' THEN 1 WHEN 'qa' THEN 2 ELSE 3 END, q.created_at, q.id`;
+
 /** How long the queue definitions are reused per process; a change reaches every process within this. */
 const QUEUES_TTL_MS = 2_000;
 
@@ -33,7 +36,11 @@ export class QueuesService {
 
   async all(): Promise<Map<string, QueueRow>> {
     if (this.cached && Date.now() - this.cached.at < QUEUES_TTL_MS) return this.cached.queues;
-    const rows = await this.db.getRepository(QueueRow).find({ order: { createdAt: 'ASC' } });
+    const rows = await this.db
+      .getRepository(QueueRow)
+      .createQueryBuilder('q')
+      .orderBy(QUEUE_ORDER.replaceAll('q.created_at', 'q.createdAt'))
+      .getMany();
     const queues = new Map(rows.map((q) => [q.id, q]));
     this.cached = { queues, at: Date.now() };
     return queues;

@@ -9,7 +9,6 @@ describe('queue stats', () => {
   beforeAll(async () => {
     stack = await startTestStack({
       INGEST_ENABLED: 'false',
-      QUEUE_SLA_MINUTES: '30',
       METRICS_PUBLIC: 'true',
     });
   });
@@ -17,6 +16,7 @@ describe('queue stats', () => {
 
   it('reports per queue what waits, SLA breaches, and the time to first look and to decision', async () => {
     const reviewer = await stack.signIn('reviewer');
+    await stack.db.query(`UPDATE queues SET sla_minutes = 30 WHERE id = 'default'`);
     const write = (path: string, body?: object) =>
       reviewer.agent.post(path).set('x-csrf-token', reviewer.csrfToken).send(body);
     const [late, handled, escalated] = await Promise.all([
@@ -40,8 +40,14 @@ describe('queue stats', () => {
     }).expect(201);
 
     const stats = await reviewer.agent.get('/api/stats?days=1').expect(200);
-    const [review, senior] = stats.body.queues;
-    expect(review).toMatchObject({ queue: 'review', open: 1, slaBreaches: 1, decided: 1 });
+    const [review, senior, qa] = stats.body.queues;
+    expect(stats.body.queues.map((q: { queue: string }) => q.queue)).toEqual([
+      'default',
+      'senior',
+      'qa',
+    ]);
+    expect(review).toMatchObject({ queue: 'default', open: 1, slaBreaches: 1, decided: 1 });
+    expect(qa).toMatchObject({ queue: 'qa', open: 0, decided: 0 });
     expect(Date.now() - Date.parse(review.oldestOpenAt)).toBeGreaterThan(44 * 60_000);
     expect(review.firstLookP50Seconds).toBeGreaterThanOrEqual(600);
     expect(review.firstLookP50Seconds).toBeLessThan(630);
@@ -51,8 +57,8 @@ describe('queue stats', () => {
 
     await stack.app.get(QueueMetrics).update();
     const metrics = await reviewer.agent.get('/metrics').expect(200);
-    expect(metrics.text).toMatch(/^sieve_queue_open_flags\{queue="review"\} 1$/m);
-    expect(metrics.text).toMatch(/^sieve_queue_sla_breaches\{queue="review"\} 1$/m);
+    expect(metrics.text).toMatch(/^sieve_queue_open_flags\{queue="default"\} 1$/m);
+    expect(metrics.text).toMatch(/^sieve_queue_sla_breaches\{queue="default"\} 1$/m);
     expect(metrics.text).toMatch(/^sieve_queue_open_flags\{queue="senior"\} 1$/m);
   });
 });

@@ -58,7 +58,11 @@ export function QueuePage() {
   };
 
   const slaMinutes = current?.slaMinutes ?? system.data?.review.slaMinutes ?? 60;
-  const isOverdue = (createdAt: string) => now - Date.parse(createdAt) > slaMinutes * 60_000;
+  /** Past its queue's target (the row's own queue when several are shown). */
+  const isOverdue = (createdAt: string, queueId?: string) => {
+    const target = queues.data?.find((q) => q.id === queueId)?.slaMinutes ?? slaMinutes;
+    return now - Date.parse(createdAt) > target * 60_000;
+  };
 
   return (
     <section>

@@ -180,7 +180,7 @@ export function StatsPage() {
         <tbody>
           {s.queues.map((q) => (
             <tr key={q.queue}>
-              <th scope="row">{q.queue === 'review' ? 'Review' : 'Senior (escalations)'}</th>
+              <th scope="row">{q.name}</th>
               <td className="num">{q.open}</td>
               <td>{q.oldestOpenAt ? timeAgo(q.oldestOpenAt, now) : '—'}</td>
               <td className={`num ${q.slaBreaches > 0 ? 'error' : ''}`}>{q.slaBreaches}</td>
@@ -195,6 +195,51 @@ export function StatsPage() {
           ))}
         </tbody>
       </table>
+
+      <h2>Automatic decisions</h2>
+      <p className="muted">
+        Automatic blocks in this period, per category: closed without review by gradual automation,
+        and of those a person looked at (the QA sample, or every block where the category is not
+        automated), how many they overturned. Overturns also count as wrong in the policies page's
+        precision.
+      </p>
+      {s.automation.length === 0 ? (
+        <p className="muted">No automatic blocks in this period.</p>
+      ) : (
+        <table className="queue" data-testid="automation-stats">
+          <thead>
+            <tr>
+              <th scope="col">Category</th>
+              <th scope="col" className="num">
+                Blocks
+              </th>
+              <th scope="col" className="num">
+                Closed without review
+              </th>
+              <th scope="col" className="num">
+                Reviewed
+              </th>
+              <th scope="col" className="num">
+                Overturned
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {s.automation.map((r) => (
+              <tr key={r.category}>
+                <th scope="row">{label(r.category)}</th>
+                <td className="num">{r.blocks}</td>
+                <td className="num">{r.closed}</td>
+                <td className="num">{r.reviewed}</td>
+                <td className="num">
+                  {r.overturned}
+                  {r.reviewed > 0 && ` (${Math.round((100 * r.overturned) / r.reviewed)}%)`}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
 
       <StatementsSummary days={s.days} />
 

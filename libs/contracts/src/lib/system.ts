@@ -37,9 +37,9 @@ export interface StatsDto {
   /** Where different reviewers decided identical texts: how often they chose the same action. */
   agreement: { pairs: number; agreed: number };
   /**
-   * Per queue (the review queue; the senior queue for escalations): what waits, the oldest open
-   * item, items past the SLA (QUEUE_SLA_MINUTES), and for items of the period the median and 90th
-   * percentile time from flag to first look (first claim) and to decision, in seconds.
+   * Per queue: what waits, the oldest open item, items past the queue's SLA, and for items of
+   * the period the median and 90th percentile time from flag to first look (first claim) and to
+   * a person's decision, in seconds.
    */
   queues: QueueStatsDto[];
   /**
@@ -51,6 +51,18 @@ export interface StatsDto {
     byCategory: { category: string; decided: number; overturned: number }[];
     byReviewer: { reviewer: string | null; decided: number; overturned: number }[];
   };
+  /**
+   * Automatic blocks of the period per category: closed by gradual automation without review,
+   * decided by a person (the QA sample, or every block where the category is not automated),
+   * and overturned by that person. Overturns also count as wrong in the policies page's precision.
+   */
+  automation: {
+    category: string;
+    blocks: number;
+    closed: number;
+    reviewed: number;
+    overturned: number;
+  }[];
   /** Mistral calls of every api replica in the period (tokens and cost by model); null when offline. */
   mistralUsage: {
     requests: number;
@@ -63,7 +75,9 @@ export interface StatsDto {
 }
 
 export interface QueueStatsDto {
-  queue: 'review' | 'senior';
+  /** The queue's id, and its name. */
+  queue: string;
+  name: string;
   open: number;
   oldestOpenAt: string | null;
   slaBreaches: number;

@@ -32,7 +32,7 @@ export function QueueTable({
   canSelect: boolean;
   me: string | undefined;
   now: number;
-  isOverdue: (createdAt: string) => boolean;
+  isOverdue: (createdAt: string, queue?: string) => boolean;
   onAuthor: (authorId: string) => void;
 }) {
   const filterOf = useContentFilter();
@@ -128,7 +128,7 @@ export function QueueTable({
             </td>
             <td className="muted col-flagged" title={flag.createdAt}>
               {timeAgo(flag.createdAt, now)}
-              {flag.status !== 'decided' && isOverdue(flag.createdAt) && (
+              {flag.status !== 'decided' && isOverdue(flag.createdAt, flag.queue) && (
                 <span className="overdue-mark">overdue</span>
               )}
             </td>
