@@ -17,6 +17,7 @@ import { ExplanationsModule } from './explanations/explanations.module';
 import { KafkaModule } from './kafka/kafka.module';
 import { MistralModule } from './mistral/mistral.module';
 import { ScoringModule } from './scoring/scoring.module';
+import { QualityModule } from './quality/quality.module';
 import { QueuesModule } from './queues/queues.module';
 import { StatementsModule } from './statements/statements.module';
 import { StatsModule } from './stats/stats.module';
@@ -37,6 +38,7 @@ import { SystemModule } from './system/system.module';
     IngestModule,
     FlagsModule,
     QueuesModule,
+    QualityModule,
     ExplanationsModule,
     HealthModule,
     SystemModule,

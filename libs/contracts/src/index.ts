@@ -9,3 +9,4 @@ export * from './lib/webhooks';
 export * from './lib/appeals';
 export * from './lib/statements';
 export * from './lib/queues';
+export * from './lib/quality';

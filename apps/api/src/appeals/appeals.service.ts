@@ -96,7 +96,7 @@ export class AppealsService {
                 (SELECT d.id FROM flag_decisions d
                  WHERE d.flag_id = f.id AND d.undone_at IS NULL AND d.action = 'remove'
                  ORDER BY d.created_at DESC LIMIT 1) AS decision_id
-         FROM scored_events e JOIN flags f ON f.scored_event_id = e.id
+         FROM scored_events e JOIN flags f ON f.scored_event_id = e.id AND f.copy_of IS NULL
          WHERE e.source = $1 AND e.event_id = $2
          FOR UPDATE OF f`,
         [input.source, input.eventId],

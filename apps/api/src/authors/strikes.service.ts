@@ -43,7 +43,7 @@ export class StrikesService {
     }[] = await manager.query(
       `SELECT f.id AS flag_id, coalesce(f.decided_at, f.created_at) AS decided_at, f.categories,
                 CASE WHEN f.final_action = 'remove' THEN 'reviewer' ELSE 'automatic' END AS made_by
-         FROM scored_events e JOIN flags f ON f.scored_event_id = e.id
+         FROM scored_events e JOIN flags f ON f.scored_event_id = e.id AND f.copy_of IS NULL
          WHERE e.source = $1 AND e.author_id = $2
            AND e.event_created_at > now() - make_interval(days => $3 + 30)
            AND (f.final_action = 'remove' OR (f.final_action IS NULL AND f.auto_decision = 'block'))`,

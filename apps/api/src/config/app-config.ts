@@ -194,7 +194,10 @@ export const configSchema = z.object({
 
   /** Publishing a policy that changes flag volume by more than this (in %) asks a second time. */
   POLICY_CONFIRM_CHANGE_PERCENT: int(1, 100_000).default(50),
-  /** Flags waiting longer than this stand out in the queue. */
+  /**
+   * Flags waiting longer than this stand out where several queues are shown together; each
+   * queue has its own target.
+   */
   QUEUE_SLA_MINUTES: int(1, 30 * 24 * 60).default(60),
   /** How long opening a flag holds it for the reviewer. */
   CLAIM_LEASE_SECONDS: int(30, 24 * 3600).default(300),

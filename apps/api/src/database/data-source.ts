@@ -13,6 +13,8 @@ import { OutboxMessage } from '../flags/entities/outbox-message.entity';
 import { ScoredEvent } from '../ingest/entities/scored-event.entity';
 import { MistralUsage } from '../mistral/entities/mistral-usage.entity';
 import { PolicyVersion } from '../policies/entities/policy-version.entity';
+import { GoldenItem } from '../quality/entities/golden-item.entity';
+import { QualityCheck } from '../quality/entities/quality-check.entity';
 import { QueueRow } from '../queues/entities/queue.entity';
 import { RoutingVersion } from '../queues/entities/routing-version.entity';
 import {
@@ -57,6 +59,7 @@ import { RemovalsIndex1764237600000 } from './migrations/1764237600000-RemovalsI
 import { ContentFilters1764244800000 } from './migrations/1764244800000-ContentFilters';
 import { FirstLook1764252000000 } from './migrations/1764252000000-FirstLook';
 import { Queues1764259200000 } from './migrations/1764259200000-Queues';
+import { QualityChecks1764266400000 } from './migrations/1764266400000-QualityChecks';
 
 /**
  * Every table's entity, each in the module that owns the table (docs/architecture.md). They
@@ -90,6 +93,8 @@ export const ENTITIES = [
   AuthorStrikesRow,
   QueueRow,
   RoutingVersion,
+  GoldenItem,
+  QualityCheck,
 ];
 /** Class references, not globs, so the same list works in the webpack bundle and under ts-jest. */
 export const MIGRATIONS = [
@@ -121,6 +126,7 @@ export const MIGRATIONS = [
   ContentFilters1764244800000,
   FirstLook1764252000000,
   Queues1764259200000,
+  QualityChecks1764266400000,
 ];
 
 /** The one description of the database, shared by Nest, the migration command and tests. */

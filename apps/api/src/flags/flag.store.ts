@@ -15,6 +15,7 @@ import {
   reviewerDecision,
 } from './decision-messages';
 import { DecisionOutbox } from './decision-outbox';
+import { QualityCheckStore } from './quality-check.store';
 import { FlagDecision } from './entities/flag-decision.entity';
 import { Flag } from './entities/flag.entity';
 import { FlagNote } from './entities/flag-note.entity';
@@ -25,6 +26,9 @@ export interface LockedFlag {
   id: string;
   status: FlagStatus;
   queue: string;
+  /** A quality check's blind copy (of this flag id): deciding it publishes nothing. */
+  copyOf: string | null;
+  hiddenFrom: string | null;
   claimedBy: string | null;
   claimActive: boolean;
   claimerName: string | null;
@@ -70,7 +74,10 @@ export interface RescoredEvent extends DecidedEvent {
  */
 @Injectable()
 export class FlagStore {
-  constructor(private readonly outbox: DecisionOutbox) {}
+  constructor(
+    private readonly outbox: DecisionOutbox,
+    private readonly qualityChecks: QualityCheckStore,
+  ) {}
 
   /** Locks the flag for the rest of the transaction. */
   async lock(tx: EntityManager, flagId: string): Promise<LockedFlag> {
@@ -78,6 +85,8 @@ export class FlagStore {
       id: string;
       status: FlagStatus;
       queue: string;
+      copy_of: string | null;
+      hidden_from: string | null;
       claimed_by: string | null;
       claim_active: boolean;
       claimer_name: string | null;
@@ -85,7 +94,7 @@ export class FlagStore {
       source: string;
       policy_version: number;
     }[] = await tx.query(
-      `SELECT f.id, f.status, f.queue, f.claimed_by, COALESCE(f.claim_expires_at > now(), false) AS claim_active,
+      `SELECT f.id, f.status, f.queue, f.copy_of, f.hidden_from, f.claimed_by, COALESCE(f.claim_expires_at > now(), false) AS claim_active,
               u.display_name AS claimer_name, e.event_id, e.source, e.policy_version
        FROM flags f JOIN scored_events e ON e.id = f.scored_event_id
        LEFT JOIN users u ON u.id = f.claimed_by
@@ -98,6 +107,8 @@ export class FlagStore {
       id: row.id,
       status: row.status,
       queue: row.queue,
+      copyOf: row.copy_of,
+      hiddenFrom: row.hidden_from,
       claimedBy: row.claimed_by,
       claimActive: row.claim_active,
       claimerName: row.claimer_name,
@@ -150,7 +161,8 @@ export class FlagStore {
   /**
    * Records a reviewer's action on a locked flag, its note, and queues the decision message.
    * Escalating moves the flag to the senior queue (remembering where it was, for undo);
-   * approving or removing decides it.
+   * approving or removing decides it. On a quality check's copy, approving or removing is the
+   * reviewer's answer to the check, and nothing goes to the platform.
    */
   async recordDecision(
     tx: EntityManager,
@@ -188,6 +200,16 @@ export class FlagStore {
     );
     if (decision.note) await this.addNote(tx, flag.id, reviewer, decision.note);
     await this.announceUpdate(tx, flag.id);
+    if (flag.copyOf) {
+      if (decided)
+        await this.qualityChecks.recordAnswer(
+          tx,
+          flag.id,
+          reviewer.id,
+          decision.action as 'approve' | 'remove',
+        );
+      return { decisionId: row.id, status: next };
+    }
     await this.outbox.enqueue(tx, [
       reviewerDecision({
         decisionId: row.id,
@@ -262,6 +284,8 @@ export class FlagStore {
       .where('id = :id', { id: flag.id, leaseSeconds })
       .execute();
     await this.announceUpdate(tx, flag.id);
+    if (flag.copyOf) return this.qualityChecks.clearAnswer(tx, flag.id);
+    await this.qualityChecks.withdrawSecondReview(tx, flag.id);
     await this.outbox.enqueue(tx, [
       reviewerDecision({
         decisionId: latest.id,
@@ -324,7 +348,7 @@ export class FlagStore {
                 CASE WHEN (r->>5)::boolean THEN 'remove' END,
                 CASE WHEN (r->>5)::boolean THEN now() END
          FROM jsonb_array_elements($1::jsonb) AS r
-         ON CONFLICT (scored_event_id) DO UPDATE
+         ON CONFLICT (scored_event_id) WHERE copy_of IS NULL DO UPDATE
            SET auto_decision = EXCLUDED.auto_decision, categories = EXCLUDED.categories,
                triggered = EXCLUDED.triggered, max_score = EXCLUDED.max_score,
                queue = EXCLUDED.queue, updated_at = now()
@@ -423,7 +447,7 @@ export function flagsForNewEvents(channel: string): string {
            CASE WHEN input.closed THEN now() END
     FROM ins JOIN input USING (source, event_id)
     WHERE ins.decision <> 'allow'
-    ON CONFLICT (scored_event_id) DO NOTHING
+    ON CONFLICT (scored_event_id) WHERE copy_of IS NULL DO NOTHING
     RETURNING id
   ), notified AS (
     SELECT pg_notify(${channel}, json_build_object('type', 'flag.created', 'ids', json_agg(id))::text)

@@ -8,6 +8,7 @@ import { DecisionOutboxRelay } from './decision-outbox.relay';
 import { FlagsController } from './flags.controller';
 import { FlagEventsService } from './flag-events.service';
 import { FlagStore } from './flag.store';
+import { QualityCheckStore } from './quality-check.store';
 import { FlagsService } from './flags.service';
 import { ReviewService } from './review.service';
 
@@ -19,6 +20,7 @@ import { ReviewService } from './review.service';
     ReviewService,
     FlagEventsService,
     FlagStore,
+    QualityCheckStore,
     DecisionOutbox,
     DecisionOutboxRelay,
   ],

@@ -193,7 +193,13 @@ export class FlagsService {
   async pickNext(
     tx: EntityManager,
     query: NextFlagQuery,
-    options: { exceptId: string | null; queues: string[]; ordering: QueueOrdering },
+    options: {
+      exceptId: string | null;
+      queues: string[];
+      ordering: QueueOrdering;
+      /** Never a second review of this reviewer's own decision. */
+      reviewerId: string;
+    },
   ): Promise<string | null> {
     const { where, params, param } = this.filters(query);
     // In a queue, whatever waits there (the senior queue's items are escalated); otherwise open ones.
@@ -205,6 +211,7 @@ export class FlagsService {
           : `f.status = 'open'`,
       `NOT ${CLAIM_ACTIVE}`,
       `f.queue = ANY(${param(options.queues)}::text[])`,
+      `(f.hidden_from IS NULL OR f.hidden_from <> ${param(options.reviewerId)}::uuid)`,
     );
     if (options.exceptId) where.push(`f.id <> ${param(options.exceptId)}::uuid`);
     const order = query.sort
@@ -381,7 +388,7 @@ export class FlagsService {
        FROM flags f
        JOIN scored_events e ON e.id = f.scored_event_id
        JOIN scored_events o ON o.source = e.source AND o.author_id = e.author_id AND o.id <> e.id
-       LEFT JOIN flags of ON of.scored_event_id = o.id
+       LEFT JOIN flags of ON of.scored_event_id = o.id AND of.copy_of IS NULL
        WHERE f.id = $1
        ORDER BY o.event_created_at DESC
        LIMIT 10`,
@@ -398,12 +405,14 @@ export class FlagsService {
     const rows: Dated<FlagContextDto['similarDecided'][number], 'decidedAt'>[] =
       await this.db.query(
         `WITH this AS (
-         SELECT left(e.text, ${SIMILAR_PREFIX_CHARS}) AS text
+         SELECT left(e.text, ${SIMILAR_PREFIX_CHARS}) AS text, e.id AS event
          FROM flags f JOIN scored_events e ON e.id = f.scored_event_id WHERE f.id = $1),
        recent AS (
          SELECT f.id, f.final_action, f.decided_at, e.text
          FROM flags f JOIN scored_events e ON e.id = f.scored_event_id
-         WHERE f.status = 'decided' AND f.id <> $1
+         WHERE f.status = 'decided' AND f.id <> $1 AND f.copy_of IS NULL
+           -- The same post under another flag (a quality check's original) is not a precedent.
+           AND f.scored_event_id <> (SELECT event FROM this)
          ORDER BY f.created_at DESC
          LIMIT ${SIMILAR_CANDIDATES}),
        scored AS (

@@ -9,7 +9,13 @@ import {
   UnprocessableEntityException,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DEFAULT_REVIEW_REASONS, type ReviewerAction, SENIOR_QUEUE } from '@sieve/moderation';
+import {
+  DEFAULT_QUEUE,
+  DEFAULT_REVIEW_REASONS,
+  type ReviewerAction,
+  sampled,
+  SENIOR_QUEUE,
+} from '@sieve/moderation';
 import type { QueueRow } from '../queues/entities/queue.entity';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
@@ -21,6 +27,7 @@ import type { BulkResultDto, ClaimDto, DecideFlagDto, NoteDto } from './dto/revi
 import type { FlagStatus } from '@sieve/contracts';
 import type { NextFlagQuery } from './dto/list-flags.query';
 import { FlagStore, type LockedFlag } from './flag.store';
+import { QualityCheckStore } from './quality-check.store';
 import { FlagsService } from './flags.service';
 
 /**
@@ -37,6 +44,7 @@ export class ReviewService {
     private readonly flags: FlagStore,
     private readonly queue: FlagsService,
     private readonly queues: QueuesService,
+    private readonly qualityChecks: QualityCheckStore,
   ) {}
 
   reasons(): Record<ReviewerAction, string[]> {
@@ -86,11 +94,22 @@ export class ReviewService {
     }
     if (workable.length === 0) return null;
     return this.db.transaction(async (tx) => {
-      const id = await this.queue.pickNext(tx, query, {
-        exceptId: query.after ?? null,
-        queues: workable.map((q) => q.id),
-        ordering: workable.length === 1 ? workable[0].ordering : 'oldest',
-      });
+      // Now and then a golden item, copied into the queue like any other item.
+      const goldenQueue = workable.find((q) => q.id === DEFAULT_QUEUE) ?? workable[0];
+      const golden =
+        reviewer.kind === 'user' &&
+        query.status !== 'escalated' &&
+        Math.random() < goldenQueue.goldenRate
+          ? await this.qualityChecks.serveGolden(tx, reviewer.id, goldenQueue.id)
+          : null;
+      const id =
+        golden ??
+        (await this.queue.pickNext(tx, query, {
+          exceptId: query.after ?? null,
+          queues: workable.map((q) => q.id),
+          ordering: workable.length === 1 ? workable[0].ordering : 'oldest',
+          reviewerId: reviewer.id,
+        }));
       if (!id) return null;
       const flag = await this.flags.lock(tx, id);
       const expiresAt = await this.flags.claim(tx, flag, reviewer, this.config.CLAIM_LEASE_SECONDS);
@@ -145,6 +164,13 @@ export class ReviewService {
       if (input.action === 'escalate' && flag.status === 'escalated')
         throw new ConflictException('This flag is already escalated');
       const { decisionId, status } = await this.flags.recordDecision(tx, flag, reviewer, input);
+      if (
+        input.action !== 'escalate' &&
+        !flag.copyOf &&
+        reviewer.kind === 'user' &&
+        sampled(decisionId, (await this.queues.get(flag.queue)).secondReviewRate)
+      )
+        await this.qualityChecks.requestSecondReview(tx, flagId, input.action, reviewer.id);
       await this.audit.record(
         {
           actor: reviewer,
@@ -331,6 +357,11 @@ export class ReviewService {
     if (flag.status === 'decided')
       throw new ConflictException('This flag has already been decided');
     this.queues.assertCanWork(await this.queues.get(flag.queue), reviewer);
+    if (flag.hiddenFrom === reviewer.id)
+      throw new ForbiddenException({
+        message: 'You decided this post before; another reviewer looks at it again',
+        code: 'decided_before',
+      });
     if (flag.claimActive && flag.claimedBy !== reviewer.id) {
       throw new ConflictException(
         `${flag.claimerName ?? 'Another reviewer'} is reviewing this flag`,

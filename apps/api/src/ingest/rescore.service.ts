@@ -107,7 +107,7 @@ export class RescoreService {
                 e.scores AS old_scores, date_trunc('hour', e.scored_at)::text AS hour,
                 e.scored_at < (SELECT rolled_up_to FROM score_histogram_progress) AS rolled_up,
                 f.status AS flag_status
-         FROM scored_events e LEFT JOIN flags f ON f.scored_event_id = e.id
+         FROM scored_events e LEFT JOIN flags f ON f.scored_event_id = e.id AND f.copy_of IS NULL
          WHERE e.scored_at >= $1 AND e.scored_at < $2
            AND ($3::timestamptz IS NULL OR (e.scored_at, e.id) > ($3, $4::uuid))
          ORDER BY e.scored_at, e.id

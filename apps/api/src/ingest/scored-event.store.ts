@@ -59,7 +59,7 @@ const STORED_DECISIONS_SQL = `
   FROM scored_events e
   JOIN unnest($1::text[], $2::text[], $3::bytea[]) AS k(source, event_id, text_sha256)
     ON e.source = k.source AND e.event_id = k.event_id
-  LEFT JOIN flags f ON f.scored_event_id = e.id`;
+  LEFT JOIN flags f ON f.scored_event_id = e.id AND f.copy_of IS NULL`;
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest();
 

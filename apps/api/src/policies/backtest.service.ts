@@ -77,7 +77,7 @@ export class BacktestService {
                             a.outcome_reason, a.decided_at
                      FROM appeals a WHERE a.status <> 'open') AS said
                ORDER BY flag_id, at DESC) AS latest
-         JOIN flags f ON f.id = latest.flag_id
+         JOIN flags f ON f.id = latest.flag_id AND f.copy_of IS NULL
          JOIN scored_events e ON e.id = f.scored_event_id
          WHERE e.scored_at >= $1 AND e.scored_at < $2
          LIMIT $3`,
@@ -128,7 +128,7 @@ export class BacktestService {
       flag_id: string | null;
     }[] = await this.db.query(
       `SELECT e.event_id, e.source, e.text, e.scores, f.id AS flag_id
-       FROM scored_events e LEFT JOIN flags f ON f.scored_event_id = e.id
+       FROM scored_events e LEFT JOIN flags f ON f.scored_event_id = e.id AND f.copy_of IS NULL
        WHERE e.scored_at >= $1 AND e.scored_at < $2
        ORDER BY e.scored_at DESC LIMIT $3`,
       [from, to, SAMPLE_SCAN],

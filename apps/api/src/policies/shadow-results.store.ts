@@ -35,7 +35,7 @@ export class ShadowResultsStore {
                   ARRAY(SELECT t->>'category' FROM jsonb_array_elements(s.triggered) AS t) AS categories
            FROM shadow_decisions s
            JOIN scored_events e ON e.id = s.scored_event_id
-           LEFT JOIN flags f ON f.scored_event_id = e.id
+           LEFT JOIN flags f ON f.scored_event_id = e.id AND f.copy_of IS NULL
            WHERE s.policy_version = $1
            ORDER BY s.created_at DESC LIMIT 20`,
           [version],

@@ -165,6 +165,8 @@ export class QueuesService {
           decideRole: input.decideRole ?? 'reviewer',
           slaMinutes: input.slaMinutes ?? 60,
           ordering: input.ordering ?? 'oldest',
+          goldenRate: input.goldenRate ?? 0,
+          secondReviewRate: input.secondReviewRate ?? 0,
           builtIn: false,
         }),
       );
@@ -236,6 +238,8 @@ export function toDto(
     decideRole: q.decideRole,
     slaMinutes: q.slaMinutes,
     ordering: q.ordering,
+    goldenRate: q.goldenRate,
+    secondReviewRate: q.secondReviewRate,
     builtIn: q.builtIn,
   };
 }

@@ -93,7 +93,7 @@ export class RoutingService {
     for (const { window, ms } of WINDOWS) {
       const since = new Date(Date.now() - ms);
       const [{ n }]: { n: string }[] = await this.db.query(
-        `SELECT count(*) AS n FROM flags WHERE created_at >= $1`,
+        `SELECT count(*) AS n FROM flags WHERE created_at >= $1 AND copy_of IS NULL`,
         [since],
       );
       const flags = Number(n);
@@ -108,7 +108,8 @@ export class RoutingService {
       }[] = await this.db.query(
         `SELECT e.source, e.event_id, e.author_id, e.lang, f.triggered, f.auto_decision
          FROM flags f JOIN scored_events e ON e.id = f.scored_event_id
-         WHERE f.created_at >= $1 AND ($2::float8 >= 1 OR random() < $2::float8)
+         WHERE f.created_at >= $1 AND f.copy_of IS NULL
+           AND ($2::float8 >= 1 OR random() < $2::float8)
          LIMIT ${PREVIEW_MAX_FLAGS * 2}`,
         [since, fraction],
       );

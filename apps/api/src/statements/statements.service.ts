@@ -97,7 +97,8 @@ export class StatementsService {
     after: { flag_created_at: Date; flag_id: string },
   ): Promise<number> {
     const scanned: { id: string; created_at: Date; block: boolean }[] = await tx.query(
-      `SELECT f.id, f.created_at, f.auto_decision = 'block' AS block FROM flags f
+      `SELECT f.id, f.created_at, f.auto_decision = 'block' AND f.copy_of IS NULL AS block
+       FROM flags f
        WHERE (f.created_at, f.id) > ($1, $2)
          AND f.created_at < now() - make_interval(secs => $3)
        ORDER BY f.created_at, f.id LIMIT $4`,
@@ -124,7 +125,7 @@ export class StatementsService {
   private async buildForRemovals(tx: EntityManager): Promise<number> {
     const rows: SourceRow[] = await tx.query(
       `${selectSource('removals')}
-       WHERE d.action = 'remove' AND d.undone_at IS NULL
+       WHERE d.action = 'remove' AND d.undone_at IS NULL AND f.copy_of IS NULL
          AND d.created_at > now() - interval '1 day'
          AND NOT EXISTS (SELECT 1 FROM statements_of_reasons s WHERE s.decision_id = d.id)
        ORDER BY d.created_at LIMIT $1`,

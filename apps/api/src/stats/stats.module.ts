@@ -1,7 +1,12 @@
 import { Module } from '@nestjs/common';
+import { QualityModule } from '../quality/quality.module';
 import { QueueMetrics } from './queue-metrics';
 import { StatsController } from './stats.controller';
 import { StatsService } from './stats.service';
 
-@Module({ controllers: [StatsController], providers: [StatsService, QueueMetrics] })
+@Module({
+  imports: [QualityModule],
+  controllers: [StatsController],
+  providers: [StatsService, QueueMetrics],
+})
 export class StatsModule {}

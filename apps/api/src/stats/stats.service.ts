@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { QUEUE_ORDER } from '../queues/queues.service';
 import { MistralUsageStore } from '../mistral/mistral-usage.store';
+import { QualityService } from '../quality/quality.service';
 import { MISTRAL_CLIENT, MISTRAL_PRICING } from '../mistral/mistral.module';
 
 @Injectable()
@@ -16,6 +17,7 @@ export class StatsService {
     @Inject(MISTRAL_PRICING) private readonly pricing: PricingTable,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly usageStore: MistralUsageStore,
+    private readonly quality: QualityService,
   ) {}
 
   async stats(days: number): Promise<StatsDto> {
@@ -29,11 +31,12 @@ export class StatsService {
       appeals,
       queues,
       automation,
+      quality,
     ] = await Promise.all([
       this.db.query(
         `SELECT to_char(date_trunc('day', f.created_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day, c AS category, count(*)::int AS count
          FROM flags f, unnest(f.categories) AS c
-         WHERE f.created_at >= now() - make_interval(days => $1)
+         WHERE f.created_at >= now() - make_interval(days => $1) AND f.copy_of IS NULL
          GROUP BY 1, 2 ORDER BY 1, 2`,
         [days],
       ),
@@ -55,7 +58,8 @@ export class StatsService {
         `WITH decided AS (
            SELECT md5(e.text) AS content, f.decided_by AS reviewer, f.final_action AS action
            FROM flags f JOIN scored_events e ON e.id = f.scored_event_id
-           WHERE f.status = 'decided' AND f.decided_at >= now() - make_interval(days => $1))
+           WHERE f.status = 'decided' AND f.decided_at >= now() - make_interval(days => $1)
+             AND f.copy_of IS NULL)
          SELECT count(*)::int AS pairs, count(*) FILTER (WHERE a.action = b.action)::int AS agreed
          FROM decided a JOIN decided b ON a.content = b.content AND a.reviewer < b.reviewer`,
         [days],
@@ -72,6 +76,7 @@ export class StatsService {
       this.appealStats(days),
       this.queueStats(days * 24),
       this.automationStats(days),
+      this.quality.stats(days),
     ]);
     const sum = (pick: (u: (typeof usageByModel)[number]) => number) =>
       usageByModel.reduce((total, u) => total + pick(u), 0);
@@ -99,6 +104,7 @@ export class StatsService {
       appeals,
       queues,
       automation,
+      quality,
       mistralUsage: usage,
     };
   }
@@ -158,6 +164,7 @@ export class StatsService {
               count(*) FILTER (WHERE f.decided_by IS NOT NULL AND f.final_action = 'approve')::int AS overturned
        FROM flags f, unnest(f.categories) AS c
        WHERE f.auto_decision = 'block' AND f.created_at >= now() - make_interval(days => $1)
+         AND f.copy_of IS NULL
        GROUP BY c ORDER BY c`,
       [days],
     );

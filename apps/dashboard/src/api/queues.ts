@@ -28,6 +28,8 @@ export type QueueInput = Pick<
   | 'decideRole'
   | 'slaMinutes'
   | 'ordering'
+  | 'goldenRate'
+  | 'secondReviewRate'
 >;
 
 export interface RoutingInput {

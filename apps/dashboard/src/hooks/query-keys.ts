@@ -35,6 +35,7 @@ export const queryKeys = {
   queueMembers: (id: string) => ['queues', 'members', id] as const,
   queuePeople: ['queues', 'people'] as const,
   routing: ['routing'] as const,
+  golden: ['golden'] as const,
   audit: (filters: AuditFilters) => ['audit', filters] as const,
   policies: ['policies'] as const,
   backtest: (from: string, to: string) => ['policies', 'backtest', from, to] as const,

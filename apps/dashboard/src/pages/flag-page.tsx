@@ -23,6 +23,7 @@ import { useContentFilter } from '../hooks/use-wellness';
 import { useCategoryLabel } from '../hooks/use-system';
 import { queueMemory } from '../features/queue/queue-memory';
 import { useLastDecision } from '../features/review/last-decision';
+import { GoldenControl } from '../features/quality/golden-control';
 import { LeadActions } from '../features/queues/lead-actions';
 import { useQueues } from '../hooks/use-queues';
 
@@ -195,6 +196,9 @@ export function FlagPage() {
               >
                 Hand back to the queue
               </button>
+            )}
+            {hasRole(role, 'policy_admin') && status === 'decided' && (
+              <GoldenControl flagId={id} finalAction={flag.data.finalAction} />
             )}
             {queue?.lead && status !== 'decided' && queues.data && (
               <LeadActions flagId={id} queue={queue} queues={queues.data} />

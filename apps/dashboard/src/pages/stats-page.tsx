@@ -1,3 +1,4 @@
+import type { QualityFiguresDto as QualityFigures } from '@sieve/contracts';
 import { hasRole } from '../api/auth';
 import { statementsExportUrl } from '../api/statements';
 import { timeAgo } from '../components/format';
@@ -158,6 +159,28 @@ export function StatsPage() {
         </tbody>
       </table>
 
+      <h2>Reviewer quality</h2>
+      <p className="muted">
+        Golden items: decided items policy admins vouch for, mixed blind into queues; accuracy is
+        how often reviewers reached the expected outcome. Second review: decisions made again blind
+        by another reviewer; agreement beyond chance as Cohen&apos;s kappa (1 perfect, 0 chance),
+        with the number of pairs behind it. Each queue sets how often it does either.
+      </p>
+      {s.quality.byReviewer.length === 0 ? (
+        <p className="muted">No golden items or second reviews answered in this period.</p>
+      ) : (
+        <div className="appeal-stats" data-testid="quality-stats">
+          <QualityTable
+            caption="By reviewer"
+            rows={s.quality.byReviewer.map((r) => ({ ...r, name: r.reviewer }))}
+          />
+          <QualityTable
+            caption="By category"
+            rows={s.quality.byCategory.map((r) => ({ ...r, name: label(r.category) }))}
+          />
+        </div>
+      )}
+
       <h2>Queues</h2>
       <table className="queue" data-testid="queue-stats">
         <thead>
@@ -266,6 +289,56 @@ export function StatsPage() {
         </div>
       )}
     </section>
+  );
+}
+
+function QualityTable({
+  caption,
+  rows,
+}: {
+  caption: string;
+  rows: (QualityFigures & { name: string })[];
+}) {
+  const share = (n: number, of: number) => (of === 0 ? '—' : `${Math.round((100 * n) / of)}%`);
+  return (
+    <table className="queue">
+      <caption>{caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col" />
+          <th scope="col" className="num">
+            Golden accuracy
+          </th>
+          <th scope="col" className="num">
+            Second reviews
+          </th>
+          <th scope="col" className="num">
+            Agreed
+          </th>
+          <th scope="col" className="num">
+            Kappa
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.name}>
+            <th scope="row">{r.name}</th>
+            <td className="num">
+              {share(r.goldenCorrect, r.goldenAnswered)}{' '}
+              <span className="muted small">
+                ({r.goldenCorrect} of {r.goldenAnswered})
+              </span>
+            </td>
+            <td className="num">{r.secondReviews}</td>
+            <td className="num">
+              {r.agreement === null ? '—' : `${Math.round(100 * r.agreement)}%`}
+            </td>
+            <td className="num">{r.kappa === null ? '—' : r.kappa.toFixed(2)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 

@@ -17,6 +17,10 @@ export interface QueueDto {
   decideRole: Exclude<Role, 'viewer'>;
   slaMinutes: number;
   ordering: QueueOrdering;
+  /** Share (0–1) of "next item" answers that are a golden item the reviewer has not seen. */
+  goldenRate: number;
+  /** Share (0–1) of approvals and removals given blind to a second reviewer. */
+  secondReviewRate: number;
   builtIn: boolean;
   /** For the caller: whether they are a member (sees it, takes work from it) or a lead. */
   member: boolean;

@@ -1,3 +1,4 @@
+import type { QualityStatsDto } from './quality';
 import type { CategoryDefinition, ReviewerAction } from '@sieve/moderation';
 
 export interface ScorerInfo {
@@ -63,6 +64,11 @@ export interface StatsDto {
     reviewed: number;
     overturned: number;
   }[];
+  /**
+   * Reviewer quality in the period: accuracy on golden items, and agreement with second
+   * reviewers (Cohen's kappa with the number of pairs behind it), per reviewer and per category.
+   */
+  quality: QualityStatsDto;
   /** Mistral calls of every api replica in the period (tokens and cost by model); null when offline. */
   mistralUsage: {
     requests: number;

@@ -13,8 +13,17 @@ export class Flag {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
 
-  @Column({ name: 'scored_event_id', type: 'uuid', unique: true })
+  /** Unique among real flags; quality-check copies share their original's (see copyOf). */
+  @Column({ name: 'scored_event_id', type: 'uuid' })
   scoredEventId!: string;
+
+  /** A blind copy for a quality check (golden item or second review): never published. */
+  @Column({ name: 'copy_of', type: 'uuid', nullable: true })
+  copyOf!: string | null;
+
+  /** A second review's copy is never given to the reviewer who made the first decision. */
+  @Column({ name: 'hidden_from', type: 'uuid', nullable: true })
+  hiddenFrom!: string | null;
 
   @Column({ type: 'text', default: 'open' })
   status!: FlagStatus;

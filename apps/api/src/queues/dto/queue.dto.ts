@@ -65,6 +65,18 @@ export class UpdateQueueDto {
   @IsOptional()
   @IsIn(QUEUE_ORDERINGS)
   ordering?: QueueOrdering;
+
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  goldenRate?: number;
+
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  secondReviewRate?: number;
 }
 
 export class CreateQueueDto extends UpdateQueueDto {

@@ -35,6 +35,14 @@ export class QueueRow {
   @Column({ type: 'text', default: 'oldest' })
   ordering!: QueueOrdering;
 
+  /** The share of "next item" answers in this queue that are a golden item due for the reviewer. */
+  @Column({ name: 'golden_rate', type: 'real', default: 0 })
+  goldenRate!: number;
+
+  /** The share of approvals and removals in this queue given blind to a second reviewer. */
+  @Column({ name: 'second_review_rate', type: 'real', default: 0 })
+  secondReviewRate!: number;
+
   @Column({ name: 'built_in', type: 'boolean', default: false })
   builtIn!: boolean;
 

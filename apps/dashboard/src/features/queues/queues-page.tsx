@@ -31,6 +31,8 @@ const EMPTY: QueueInput & { id: string } = {
   decideRole: 'reviewer',
   slaMinutes: 60,
   ordering: 'oldest',
+  goldenRate: 0,
+  secondReviewRate: 0,
 };
 
 /** Queues (who works in them, their target and order) and the routing rules that fill them. */
@@ -58,6 +60,7 @@ export function QueuesPage() {
             <th>Decided by</th>
             <th>Target</th>
             <th>Order</th>
+            <th>Quality checks</th>
             <th>Waiting</th>
             {canEdit && <th />}
           </tr>
@@ -80,6 +83,11 @@ export function QueuesPage() {
               <td>{ROLE_LABELS[q.decideRole]}s and above</td>
               <td>{q.slaMinutes} min</td>
               <td>{ORDERING_LABELS[q.ordering]}</td>
+              <td>
+                {q.goldenRate === 0 && q.secondReviewRate === 0
+                  ? 'off'
+                  : `golden ${percent(q.goldenRate)} · second review ${percent(q.secondReviewRate)}`}
+              </td>
               <td>
                 {q.waiting + q.claimed}
                 {q.oldestWaitingAt && (
@@ -146,6 +154,8 @@ export function QueuesPage() {
   );
 }
 
+const percent = (share: number) => `${Math.round(share * 1000) / 10}%`;
+
 /** A new queue, or the changes to one. */
 function QueueForm({
   queue,
@@ -158,7 +168,15 @@ function QueueForm({
 }) {
   const create = useCreateQueue();
   const update = useUpdateQueue();
-  const [form, setForm] = useState<QueueInput & { id: string }>(queue ? { ...queue } : EMPTY);
+  const [form, setForm] = useState<QueueInput & { id: string }>(() =>
+    queue
+      ? (Object.fromEntries(
+          Object.keys(EMPTY).map((k) => [k, queue[k as keyof Queue]]),
+        ) as QueueInput & {
+          id: string;
+        })
+      : EMPTY,
+  );
   const set = (changes: Partial<typeof form>) => setForm({ ...form, ...changes });
   const toggle = (field: 'memberIds' | 'leadIds', id: string) =>
     set({
@@ -251,6 +269,28 @@ function QueueForm({
               </option>
             ))}
           </select>
+        </label>
+        <label>
+          Golden items (% of next items)
+          <input
+            type="number"
+            min={0}
+            max={100}
+            step="any"
+            value={Math.round(form.goldenRate * 1000) / 10}
+            onChange={(e) => set({ goldenRate: Number(e.target.value) / 100 })}
+          />
+        </label>
+        <label>
+          Second review (% of decisions)
+          <input
+            type="number"
+            min={0}
+            max={100}
+            step="any"
+            value={Math.round(form.secondReviewRate * 1000) / 10}
+            onChange={(e) => set({ secondReviewRate: Number(e.target.value) / 100 })}
+          />
         </label>
       </div>
       {people.length > 0 && (
