@@ -172,7 +172,7 @@ export class MetricsService {
 
   readonly queueOpen = new Gauge({
     name: 'sieve_queue_open_flags',
-    help: 'Flags waiting in each queue (review, senior), claimed or not',
+    help: 'Flags waiting in each queue, claimed or not',
     labelNames: ['queue'] as const,
     registers: [this.registry],
   });
