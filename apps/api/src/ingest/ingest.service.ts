@@ -95,10 +95,11 @@ export class IngestService {
     const candidates = [...valid.values()];
     const stage = (name: string) => this.metrics.stageSeconds.startTimer({ stage: name });
     const scoring = stage('score');
-    const [outcomes, policy, shadow] = await Promise.all([
+    const [outcomes, policy, shadow, route] = await Promise.all([
       this.scoring.scoreTexts(candidates.map(({ event }) => event.text)),
       this.policies.activePolicy(),
       this.policies.shadowPolicy(),
+      this.routing.router(candidates.map(({ event }) => event)),
     ]);
 
     const rows: NewScoredEvent[] = [];
@@ -128,18 +129,17 @@ export class IngestService {
       rowMessages.push(message);
     });
 
-    const flagged = rows.filter((r) => r.decision !== 'allow');
-    const routes = await this.routing.route(
-      flagged.map((r) => ({
+    for (const r of rows) {
+      if (r.decision === 'allow') continue;
+      r.route = route({
         source: r.event.source,
         eventId: r.event.id,
         authorId: r.event.authorId,
         lang: r.event.lang ?? null,
         triggered: r.triggered,
         automatic: r.decision === 'block',
-      })),
-    );
-    flagged.forEach((r, i) => (r.route = routes[i]));
+      });
+    }
 
     scoring();
     const storing = stage('store');
