@@ -301,7 +301,7 @@ function QualityTable({
 }) {
   const share = (n: number, of: number) => (of === 0 ? '—' : `${Math.round((100 * n) / of)}%`);
   return (
-    <table className="queue">
+    <table className="queue quality-figures">
       <caption>{caption}</caption>
       <thead>
         <tr>
