@@ -489,20 +489,18 @@ const benchRules = [
     when: { categories: ['violence_and_threats'], minScore: 0.95, automatic: true },
   },
 ];
-// The moderation model's categories (mistral-moderation-2603).
-const categories = [
-  'sexual',
-  'hate_and_discrimination',
-  'violence_and_threats',
-  'dangerous',
-  'criminal',
-  'selfharm',
-  'health',
-  'financial',
-  'law',
-  'pii',
-  'jailbreaking',
-];
+// The moderation model's categories, as the (fake) Mistral names them in its answers.
+const categories = Object.keys(
+  (
+    await (
+      await fetch(`${mistralUrl}/v1/moderations`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer bench-key', 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'mistral-moderation-2603', input: ['categories'] }),
+      })
+    ).json()
+  ).results[0].category_scores,
+);
 // Gradual automation everywhere: a person confirms a fifth of every category's automatic blocks.
 const benchQaShares = Object.fromEntries(categories.map((c) => [c, 0.2]));
 const routingRuns = { none: [], rules: [] };
