@@ -18,3 +18,5 @@ export * from './lib/strikes';
 export * from './lib/content-filter';
 export * from './lib/routing';
 export * from './lib/agreement';
+export * from './lib/custom-policy';
+export * from './lib/offline/offline-judge';

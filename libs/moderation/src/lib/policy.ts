@@ -1,4 +1,5 @@
 import type { CategoryScores, CategorySet } from './categories';
+import type { CustomCategory } from './custom-policy';
 
 export type Decision = 'allow' | 'review' | 'block';
 
@@ -16,6 +17,13 @@ export interface Policy {
   rules: Record<string, CategoryRule>;
   /** Per source (e.g. `kids-chat`), rules that replace the category's rule for that source. */
   overrides?: Record<string, Record<string, CategoryRule>>;
+  /** The platform's own rules, judged by a chat model after the cheap pre-filter (custom-policy). */
+  customCategories?: CustomCategory[];
+  /**
+   * Width of the band just under a built-in review threshold whose events get the judge's second
+   * opinion; 0 (the default) turns it off.
+   */
+  grayZone?: number;
 }
 
 /** The rule that applies to a category for an event from `source`. */
