@@ -11,6 +11,7 @@ import { DatabaseModule } from './database/database.module';
 import { FlagsModule } from './flags/flags.module';
 import { HealthModule } from './health/health.module';
 import { IngestModule } from './ingest/ingest.module';
+import { JudgingModule } from './judging/judging.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ExplanationsModule } from './explanations/explanations.module';
@@ -36,6 +37,7 @@ import { SystemModule } from './system/system.module';
     AuditModule,
     AuthModule,
     IngestModule,
+    JudgingModule,
     FlagsModule,
     QueuesModule,
     QualityModule,

@@ -147,6 +147,19 @@ export const configSchema = z.object({
   /** The longest answer the chat model may write (max_tokens); longer ones are refused, not cut. */
   EXPLAIN_MAX_OUTPUT_TOKENS: int(100, 32_000).default(1500),
 
+  /** The chat model that judges events against custom categories (the cascade's second stage). */
+  JUDGE_MODEL: z.string().default('mistral-small-latest'),
+  /** The judge's spend per UTC day, in USD; past it, events that needed judging go to review. */
+  JUDGE_DAILY_BUDGET_USD: z.coerce.number().min(0).max(1_000_000).default(20),
+  /** Judge calls per minute per api process; past it, events that needed judging go to review. */
+  JUDGE_MAX_CALLS_PER_MINUTE: int(1, 1_000_000).default(600),
+  /** Judge calls in flight per api process (within the Mistral client's rate limiter). */
+  JUDGE_CONCURRENCY: int(1, 256).default(8),
+  /** Whether this process works through events waiting for the judge (every replica can). */
+  JUDGE_WORKER_ENABLED: bool.default(true),
+  /** Items an evaluation judges at most (reviewer decisions, newest first, plus the examples). */
+  JUDGE_EVALUATION_MAX_ITEMS: int(10, 5000).default(200),
+
   SESSION_IDLE_MINUTES: int(1, 7 * 24 * 60).default(120),
   /** The idle timeout for policy admins and admins (ASVS L2: at most 30 minutes). */
   SESSION_IDLE_MINUTES_PRIVILEGED: int(1, 7 * 24 * 60).default(30),

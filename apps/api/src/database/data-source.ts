@@ -7,6 +7,13 @@ import { Session } from '../auth/entities/session.entity';
 import { Explanation } from '../explanations/entities/explanation.entity';
 import { ExplanationRequest } from '../explanations/entities/explanation-request.entity';
 import { Flag } from '../flags/entities/flag.entity';
+import {
+  JudgeCacheEntry,
+  JudgeEvaluation,
+  JudgementRow,
+  JudgeRequest,
+  JudgeSpend,
+} from '../judging/entities/judging.entities';
 import { FlagDecision } from '../flags/entities/flag-decision.entity';
 import { FlagNote } from '../flags/entities/flag-note.entity';
 import { OutboxMessage } from '../flags/entities/outbox-message.entity';
@@ -60,6 +67,7 @@ import { ContentFilters1764244800000 } from './migrations/1764244800000-ContentF
 import { FirstLook1764252000000 } from './migrations/1764252000000-FirstLook';
 import { Queues1764259200000 } from './migrations/1764259200000-Queues';
 import { QualityChecks1764266400000 } from './migrations/1764266400000-QualityChecks';
+import { CustomCategories1764273600000 } from './migrations/1764273600000-CustomCategories';
 
 /**
  * Every table's entity, each in the module that owns the table (docs/architecture.md). They
@@ -95,6 +103,11 @@ export const ENTITIES = [
   RoutingVersion,
   GoldenItem,
   QualityCheck,
+  JudgeRequest,
+  JudgementRow,
+  JudgeCacheEntry,
+  JudgeSpend,
+  JudgeEvaluation,
 ];
 /** Class references, not globs, so the same list works in the webpack bundle and under ts-jest. */
 export const MIGRATIONS = [
@@ -127,6 +140,7 @@ export const MIGRATIONS = [
   FirstLook1764252000000,
   Queues1764259200000,
   QualityChecks1764266400000,
+  CustomCategories1764273600000,
 ];
 
 /** The one description of the database, shared by Nest, the migration command and tests. */

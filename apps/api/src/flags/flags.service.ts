@@ -10,6 +10,7 @@ import type {
   FlagContextDto,
   FlagCountsDto,
   FlagDetailDto,
+  JudgementDto,
   FlagPageDto,
   FlagSummaryDto,
   NoteDto,
@@ -20,6 +21,7 @@ import {
   categorySetById,
   type CategoryRule,
   type Highlights,
+  OFFLINE_JUDGE_ID,
   OFFLINE_MODEL_ID,
   offlineHighlights,
   ruleFor,
@@ -295,7 +297,7 @@ export class FlagsService {
       [id],
     );
     if (!row) throw new NotFoundException(`Flag ${id} does not exist`);
-    const [policy, decisions, notes] = await Promise.all([
+    const [policy, decisions, notes, judgements] = await Promise.all([
       this.policies.version(row.policyVersion),
       this.db
         .query(
@@ -322,6 +324,23 @@ export class FlagsService {
         .then((rows: Dated<NoteDto, 'createdAt'>[]) =>
           rows.map((n): NoteDto => ({ ...n, createdAt: n.createdAt.toISOString() })),
         ),
+      this.db
+        .query(
+          `SELECT j.category, j.judged, j.unjudged_reason AS "unjudgedReason", j.violates, j.score,
+                  j.confidence, j.evidence, j.dropped_evidence AS "droppedEvidence", j.rationale,
+                  j.post_addresses_model AS "postAddressesModel", j.judge, j.cached, j.shadow,
+                  j.created_at AS "judgedAt"
+           FROM judgements j JOIN flags f ON f.scored_event_id = j.scored_event_id
+           WHERE f.id = $1 ORDER BY j.shadow, j.category`,
+          [id],
+        )
+        .then((rows: Dated<Omit<JudgementDto, 'offline'>, 'judgedAt'>[]) =>
+          rows.map((j): JudgementDto => ({
+            ...j,
+            offline: j.judge === OFFLINE_JUDGE_ID,
+            judgedAt: j.judgedAt.toISOString(),
+          })),
+        ),
     ]);
     return {
       ...toSummary(row),
@@ -331,15 +350,25 @@ export class FlagsService {
       scoredAt: row.scoredAt.toISOString(),
       // The rules that applied to this event's source (overrides included).
       thresholds: policy
-        ? Object.fromEntries(
-            Object.keys(policy.rules).map((c) => [
+        ? Object.fromEntries([
+            ...Object.keys(policy.rules).map((c) => [
               c,
               ruleFor(policy, c, row.source) as CategoryRule,
             ]),
-          )
+            // Custom categories' thresholds apply to the judge's score (see judgements).
+            ...(policy.customCategories ?? []).map((c) => [
+              c.name,
+              {
+                enabled: c.enabled && c.mode === 'active',
+                reviewThreshold: c.reviewThreshold,
+                autoActionThreshold: c.autoActionThreshold,
+              },
+            ]),
+          ])
         : {},
       decisions,
       notes,
+      judgements,
       ...(await this.highlights(id, row)),
     };
   }

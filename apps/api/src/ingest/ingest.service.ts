@@ -3,6 +3,7 @@ import {
   type ContentEvent,
   type AutomaticDecisionMessage,
   evaluatePolicy,
+  judgeTargetsFor,
   parseContentEvent,
   type ContentEventRejection,
 } from '@sieve/moderation';
@@ -108,6 +109,7 @@ export class IngestService {
       const outcome = outcomes[i];
       if (!outcome.ok) return reject(message, outcome.reason, outcome.detail);
       const evaluation = evaluatePolicy(outcome.scores, policy, event.source);
+      const judge = judgeTargetsFor(event, outcome.scores, policy);
       rows.push({
         event,
         model: outcome.model,
@@ -121,6 +123,7 @@ export class IngestService {
         scoreSource: outcome.fresh ? 'scorer' : 'cache',
         newScoreHash: outcome.fresh ? outcome.hash : null,
         route: null,
+        judgeTargets: judge.length > 0 ? judge : null,
         shadow: shadow && {
           version: shadow.version,
           ...pickDecision(evaluatePolicy(outcome.scores, shadow, event.source)),

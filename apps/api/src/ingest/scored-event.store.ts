@@ -35,6 +35,11 @@ export interface NewScoredEvent {
   newScoreHash: string | null;
   /** Flagged events: the queue routing chose (null for allowed ones). */
   route: Route | null;
+  /**
+   * The cascade's second stage: custom (and gray-zone) categories the judge must see this event
+   * about; stored as a judge request with the event, decided again by JudgeWorker. Usually null.
+   */
+  judgeTargets: string[] | null;
   /** What a draft running in shadow would have decided, recorded without acting on it. */
   shadow: { version: number; decision: Decision; triggered: TriggeredCategory[] } | null;
 }
@@ -239,6 +244,7 @@ const INPUT_COLUMNS: [name: string, type: string, value: (row: NewScoredEvent) =
   ['shadow_version', 'int', (r) => r.shadow?.version ?? null],
   ['shadow_decision', 'text', (r) => r.shadow?.decision ?? null],
   ['shadow_triggered', 'jsonb', (r) => r.shadow?.triggered ?? null],
+  ['judge_targets', 'jsonb', (r) => r.judgeTargets],
 ];
 
 const inputColumn = ([name, type]: (typeof INPUT_COLUMNS)[number], i: number) => {
@@ -251,7 +257,7 @@ const inputColumn = ([name, type]: (typeof INPUT_COLUMNS)[number], i: number) =>
 /**
  * Data-modifying CTEs run as one statement (one implicit transaction). Flags are created for
  * the rows this statement inserted by the flags module's fragment (flagsForNewEvents), which
- * also announces them. A draft in shadow gets its decision counts,
+ * also announces them; events the cascade sends to the judge get their judge request. A draft in shadow gets its decision counts,
  * and the events where it differs from the live version.
  */
 const STORE_BATCH_SQL = `
@@ -272,6 +278,11 @@ const STORE_BATCH_SQL = `
     FROM input
     ON CONFLICT (source, event_id) DO NOTHING
     RETURNING id, source, event_id, scored_at, decision
+  ), judging AS (
+    INSERT INTO judge_requests (scored_event_id, targets, policy_version)
+    SELECT ins.id, ARRAY(SELECT jsonb_array_elements_text(i.judge_targets)), i.policy_version
+    FROM ins JOIN input i ON i.source = ins.source AND i.event_id = ins.event_id
+    WHERE i.judge_targets IS NOT NULL
   ), ${flagsForNewEvents('$3')}, ${SHADOW_RESULTS_FOR_NEW_EVENTS}
   -- One row: when these rows were stored (now() is the transaction's time, as scored_at's
   -- default), and the keys stored before, usually none.

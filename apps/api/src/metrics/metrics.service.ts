@@ -149,6 +149,28 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly judgeCalls = new Counter({
+    name: 'sieve_judge_items_total',
+    help: 'Events × custom categories the judge was asked about, by outcome (judged, cached, invalid_answer, judge_failed, budget_exhausted, rate_capped)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly judgeCostUsd = new Counter({
+    name: 'sieve_judge_cost_usd_total',
+    help: "The judge's cost in USD at list prices",
+    registers: [this.registry],
+  });
+  readonly judgeExhausted = new Gauge({
+    name: 'sieve_judge_exhausted',
+    help: '1 while the judge budget (reason="budget") or rate cap (reason="rate") is used up: events that need judging go to human review',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly judgeWaiting = new Gauge({
+    name: 'sieve_judge_waiting_events',
+    help: 'Events waiting for the judge (as of the last worker pass)',
+    registers: [this.registry],
+  });
   readonly outboxUnsent = new Gauge({
     name: 'sieve_outbox_unsent_messages',
     help: 'Decision outbox messages committed but not yet published (as of the last relay pass)',

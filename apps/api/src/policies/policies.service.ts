@@ -6,7 +6,13 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import type { PolicyDraftInput, PolicyVersionDto, ShadowReportDto } from '@sieve/contracts';
-import { type CategoryRule, type Policy } from '@sieve/moderation';
+import {
+  type CategoryRule,
+  CUSTOM_SEVERITIES,
+  type CustomCategory,
+  customTarget,
+  type Policy,
+} from '@sieve/moderation';
 import { DataSource, type EntityManager, Repository } from 'typeorm';
 import { z } from 'zod';
 import { AuditService } from '../audit/audit.service';
@@ -29,10 +35,38 @@ const ruleSchema = z
     autoActionThreshold: threshold.optional(),
   })
   .strict();
+const text = (max: number) => z.string().trim().min(1).max(max);
+const customCategorySchema = z
+  .object({
+    name: z.string().max(40),
+    label: text(80),
+    definition: z.string().trim().min(10).max(2000),
+    violatingExamples: z.array(text(500)).max(20),
+    allowedExamples: z.array(text(500)).max(20),
+    severity: z.enum(CUSTOM_SEVERITIES),
+    enabled: z.boolean(),
+    mode: z.enum(['active', 'shadow']),
+    reviewThreshold: threshold,
+    autoActionThreshold: threshold.optional(),
+    prefilter: z
+      .object({
+        keywords: z.array(text(60)).max(50).optional(),
+        patterns: z.array(z.string().min(1).max(200)).max(20).optional(),
+        scoreAbove: z
+          .array(z.object({ category: z.string(), score: threshold }).strict())
+          .max(20)
+          .optional(),
+        sources: z.array(text(100)).max(50).optional(),
+      })
+      .strict(),
+  })
+  .strict();
 const draftSchema = z
   .object({
     rules: z.record(z.string(), ruleSchema),
     overrides: z.record(z.string().min(1).max(100), z.record(z.string(), ruleSchema)).optional(),
+    customCategories: z.array(customCategorySchema).max(20).optional(),
+    grayZone: threshold.optional(),
   })
   .strict();
 
@@ -126,6 +160,8 @@ export class PoliciesService {
         categorySetId: base.categorySetId,
         rules: base.rules,
         overrides: base.overrides ?? {},
+        customCategories: base.customCategories ?? [],
+        grayZone: base.grayZone ?? 0,
         basedOn: base.version,
         createdBy: actor.kind === 'user' ? actor.id : null,
       });
@@ -161,14 +197,22 @@ export class PoliciesService {
       categorySetId: draft.categorySetId,
       rules: parsed.data.rules,
       overrides: parsed.data.overrides ?? {},
+      customCategories: parsed.data.customCategories ?? draft.customCategories,
+      grayZone: parsed.data.grayZone ?? draft.grayZone,
     };
     assertValidForItsSet(next);
     await this.db.transaction(async (tx) => {
       // A shadow run compares one set of rules: an edit starts it over.
       if (draft.shadowSince) await this.restartShadow(tx, version, true);
-      await tx
-        .getRepository(PolicyVersion)
-        .update({ version }, { rules: next.rules, overrides: next.overrides });
+      await tx.getRepository(PolicyVersion).update(
+        { version },
+        {
+          rules: next.rules,
+          overrides: next.overrides,
+          customCategories: next.customCategories,
+          grayZone: next.grayZone,
+        },
+      );
       await this.audit.record(
         {
           actor,
@@ -176,8 +220,8 @@ export class PoliciesService {
           objectType: 'policy',
           objectId: String(version),
           ip,
-          before: { rules: draft.rules, overrides: draft.overrides },
-          after: { rules: next.rules, overrides: next.overrides },
+          before: auditedRules(draft),
+          after: auditedRules(next),
         },
         tx,
       );
@@ -188,6 +232,7 @@ export class PoliciesService {
   async publish(version: number, changeNote: string, actor: Principal, ip: string) {
     const draft = await this.requireDraft(version);
     const live = await this.provider.activePolicy();
+    await this.requireEvaluated(draft.customCategories, live);
     await this.db.transaction(async (tx) => {
       await tx.getRepository(PolicyVersion).update(
         { version, status: 'draft' },
@@ -205,8 +250,8 @@ export class PoliciesService {
           objectType: 'policy',
           objectId: String(version),
           ip,
-          before: { version: live.version, rules: live.rules, overrides: live.overrides ?? {} },
-          after: { version, rules: draft.rules, overrides: draft.overrides },
+          before: { version: live.version, ...auditedRules(live) },
+          after: { version, ...auditedRules(draft) },
           details: { changeNote },
         },
         tx,
@@ -238,6 +283,8 @@ export class PoliciesService {
         categorySetId: target.categorySetId,
         rules: target.rules,
         overrides: target.overrides ?? {},
+        customCategories: target.customCategories ?? [],
+        grayZone: target.grayZone ?? 0,
         basedOn: version,
         changeNote,
         createdBy: by,
@@ -251,8 +298,8 @@ export class PoliciesService {
           objectType: 'policy',
           objectId: String(next),
           ip,
-          before: { version: live.version, rules: live.rules, overrides: live.overrides ?? {} },
-          after: { version: next, rules: target.rules, overrides: target.overrides ?? {} },
+          before: { version: live.version, ...auditedRules(live) },
+          after: { version: next, ...auditedRules(target) },
           details: { copyOf: version, changeNote },
         },
         tx,
@@ -274,12 +321,42 @@ export class PoliciesService {
           objectType: 'policy',
           objectId: String(version),
           ip,
-          before: { rules: draft.rules, overrides: draft.overrides },
+          before: auditedRules(draft),
         },
         tx,
       );
     });
     this.provider.invalidate();
+  }
+
+  /**
+   * A custom category whose rule (definition, examples, label) is new or differs from the live
+   * version's is published only after an evaluation of that exact rule version: a policy team
+   * sees how the judge does against reviewers before the rule acts.
+   */
+  private async requireEvaluated(custom: CustomCategory[], live: Policy): Promise<void> {
+    const liveVersions = new Set((live.customCategories ?? []).map((c) => customTarget(c).version));
+    const changed = custom
+      .filter((c) => c.enabled)
+      .map((c) => ({ name: c.name, version: customTarget(c).version }))
+      .filter((c) => !liveVersions.has(c.version));
+    if (changed.length === 0) return;
+    const evaluated: { category: string; target_version: string }[] = await this.db.query(
+      `SELECT DISTINCT category, target_version FROM judge_evaluations
+        WHERE (category, target_version) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+      [changed.map((c) => c.name), changed.map((c) => c.version)],
+    );
+    const done = new Set(evaluated.map((e) => `${e.category}\n${e.target_version}`));
+    const missing = changed.filter((c) => !done.has(`${c.name}\n${c.version}`));
+    if (missing.length > 0)
+      throw new UnprocessableEntityException({
+        message: `Evaluate ${missing.map((c) => c.name).join(', ')} before publishing: a new or changed custom category is checked against reviewer decisions first`,
+        code: 'custom_category_not_evaluated',
+        details: missing.map((c) => ({
+          field: `customCategories.${c.name}`,
+          errors: [`rule version ${c.version} has no evaluation`],
+        })),
+      });
   }
 
   private async requireDraft(version: number) {
@@ -304,6 +381,8 @@ export class PoliciesService {
         'p.category_set_id AS category_set_id',
         'p.rules AS rules',
         'p.overrides AS overrides',
+        'p.custom_categories AS custom_categories',
+        'p.gray_zone AS gray_zone',
         'p.based_on AS based_on',
         'p.change_note AS change_note',
         'p.created_at AS created_at',
@@ -326,6 +405,8 @@ interface PolicyRow {
   category_set_id: string;
   rules: Record<string, CategoryRule>;
   overrides: Record<string, Record<string, CategoryRule>>;
+  custom_categories: CustomCategory[];
+  gray_zone: number;
   based_on: number | null;
   change_note: string | null;
   created_at: Date;
@@ -342,6 +423,8 @@ const toDto = (row: PolicyRow): PolicyVersionDto => ({
   categorySetId: row.category_set_id,
   rules: row.rules,
   overrides: row.overrides,
+  customCategories: row.custom_categories,
+  grayZone: row.gray_zone,
   basedOn: row.based_on,
   changeNote: row.change_note,
   createdAt: row.created_at.toISOString(),
@@ -349,4 +432,17 @@ const toDto = (row: PolicyRow): PolicyVersionDto => ({
   publishedAt: row.published_at?.toISOString() ?? null,
   publishedBy: row.published_by,
   shadowSince: row.shadow_since?.toISOString() ?? null,
+});
+
+/** What the audit log keeps of a version's rules: before and after of every change. */
+const auditedRules = (p: {
+  rules: Record<string, CategoryRule>;
+  overrides?: Record<string, Record<string, CategoryRule>>;
+  customCategories?: CustomCategory[];
+  grayZone?: number;
+}) => ({
+  rules: p.rules,
+  overrides: p.overrides ?? {},
+  customCategories: p.customCategories ?? [],
+  grayZone: p.grayZone ?? 0,
 });

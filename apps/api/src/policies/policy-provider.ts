@@ -66,4 +66,6 @@ export const toPolicy = (row: PolicyVersion): Policy => ({
   categorySetId: row.categorySetId,
   rules: row.rules,
   overrides: row.overrides ?? {},
+  customCategories: row.customCategories ?? [],
+  grayZone: row.grayZone ?? 0,
 });

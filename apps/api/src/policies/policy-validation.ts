@@ -3,12 +3,14 @@ import {
   assertValidPolicy,
   categorySetById,
   type CategoryRule,
+  customCategoryProblems,
   type Policy,
 } from '@sieve/moderation';
 
 /**
- * Every category of the policy's set has a rule, no unknown category, thresholds consistent;
- * otherwise a 422 naming each field.
+ * Every category of the policy's set has a rule, no unknown category, thresholds consistent,
+ * custom categories well-formed (names, safe patterns, a pre-filter); otherwise a 422 naming each
+ * field.
  */
 export function assertValidForItsSet(policy: Policy): void {
   const known = new Set(categorySetById(policy.categorySetId).categories.map((c) => c.name));
@@ -23,6 +25,7 @@ export function assertValidForItsSet(policy: Policy): void {
   check('rules', policy.rules);
   for (const [source, rules] of Object.entries(policy.overrides ?? {}))
     check(`overrides.${source}`, rules);
+  problems.push(...customCategoryProblems(policy, known));
   try {
     assertValidPolicy(policy);
   } catch (error) {

@@ -4,6 +4,7 @@ import { categorySetById } from '@sieve/moderation';
 import { ReviewService } from '../flags/review.service';
 import { RequireRole } from '../auth/decorators';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { JudgingService } from '../judging/judging.service';
 import { PolicyProvider } from '../policies/policy-provider';
 import { MODERATION_SCORER, type ModerationScorer } from '../scoring/moderation-scorer';
 
@@ -16,11 +17,13 @@ export class SystemController {
     @Inject(MODERATION_SCORER) private readonly scorer: ModerationScorer,
     private readonly policies: PolicyProvider,
     private readonly review: ReviewService,
+    private readonly judging: JudgingService,
   ) {}
 
   @Get()
   async info(): Promise<SystemInfoDto> {
     const set = categorySetById(this.config.CATEGORY_SET);
+    const policy = await this.policies.activePolicy();
     return {
       scorer: this.scorer.info,
       review: {
@@ -31,8 +34,20 @@ export class SystemController {
       },
       policies: { confirmChangePercent: this.config.POLICY_CONFIRM_CHANGE_PERCENT },
       categorySet: set.id,
-      categories: set.categories,
-      policyVersion: (await this.policies.activePolicy()).version,
+      // The platform's own rules beside the built-in ones, so chips, filters and stats label them.
+      categories: [
+        ...set.categories,
+        ...(policy.customCategories ?? []).map((c) => ({
+          name: c.name,
+          label: c.label,
+          description: c.definition,
+          sensitive: false,
+          custom: true,
+          severity: c.severity,
+        })),
+      ],
+      judge: { kind: this.judging.judge.kind, model: this.judging.judge.model },
+      policyVersion: policy.version,
     };
   }
 }

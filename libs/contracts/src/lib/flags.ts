@@ -83,6 +83,32 @@ export interface FlagDetailDto extends FlagSummaryDto {
   highlights: HighlightDto[];
   /** The highlights cover the text up to here: less than its length when their time budget ran out. */
   highlightsCoverChars: number;
+  /** What the judge said about custom (and gray-zone) categories, or why it could not say. */
+  judgements: JudgementDto[];
+}
+
+/** The judge's answer on one category for this post (custom policies). */
+export interface JudgementDto {
+  category: string;
+  judged: boolean;
+  /** Why an event that needed judging was not judged (it went to review instead). */
+  unjudgedReason: 'budget_exhausted' | 'rate_capped' | 'invalid_answer' | 'judge_failed' | null;
+  violates: boolean | null;
+  /** The probability of a violation the category's thresholds apply to. */
+  score: number | null;
+  confidence: number | null;
+  /** Verbatim excerpts of the post; the judge's other quotes were dropped. */
+  evidence: string[];
+  droppedEvidence: number;
+  rationale: string | null;
+  postAddressesModel: boolean;
+  /** The model id, or the offline similarity judge's id. */
+  judge: string;
+  offline: boolean;
+  cached: boolean;
+  /** The category runs in shadow mode: recorded, not acted on. */
+  shadow: boolean;
+  judgedAt: string;
 }
 
 export interface HighlightDto {

@@ -1,4 +1,4 @@
-import type { CategoryRule, LabelledScore } from '@sieve/moderation';
+import type { CategoryRule, CustomCategory, JudgeQuality, LabelledScore } from '@sieve/moderation';
 
 export type PolicyStatus = 'draft' | 'published';
 
@@ -12,6 +12,10 @@ export interface PolicyVersionDto {
   rules: Record<string, CategoryRule>;
   /** Per source: rules replacing the category's rule for events from that source. */
   overrides: Record<string, Record<string, CategoryRule>>;
+  /** The platform's own rules, judged by a chat model after their pre-filter. */
+  customCategories: CustomCategory[];
+  /** Built-in scores this far under a review threshold get the judge's second opinion (0: off). */
+  grayZone: number;
   basedOn: number | null;
   changeNote: string | null;
   createdAt: string;
@@ -46,6 +50,57 @@ export interface ShadowReportDto {
 export interface PolicyDraftInput {
   rules: Record<string, CategoryRule>;
   overrides?: Record<string, Record<string, CategoryRule>>;
+  customCategories?: CustomCategory[];
+  grayZone?: number;
+}
+
+/** One item of an evaluation: a reviewer decision or one of the rule's examples. */
+export interface JudgeEvaluationItemDto {
+  from: 'violating_example' | 'allowed_example' | 'reviewer_decision';
+  flagId: string | null;
+  /** The first 200 characters. */
+  text: string;
+  expected: boolean;
+  predicted: boolean;
+  score: number | null;
+  evidence: string[];
+  /** Set when the judge could not answer (the item counts as not flagged). */
+  error: string | null;
+}
+
+/** POST /api/policies/:version/custom-categories/:name/evaluations, and the list. */
+export interface JudgeEvaluationDto extends JudgeQuality {
+  id: string;
+  category: string;
+  /** The rule version evaluated: publishing a changed rule needs an evaluation of its version. */
+  targetVersion: string;
+  policyVersion: number;
+  judge: string;
+  /** True without a Mistral key: the offline similarity judge, not a language model. */
+  offline: boolean;
+  costUsd: number;
+  createdAt: string;
+  results: JudgeEvaluationItemDto[];
+}
+
+/** GET /api/judging/status: the judge, its budget and its backlog. */
+export interface JudgingStatusDto {
+  judge: { kind: 'mistral' | 'offline'; model: string };
+  day: string;
+  budgetUsd: number;
+  spentUsd: number;
+  calls: number;
+  cachedAnswers: number;
+  /** Events that needed judging and went to review unjudged today. */
+  unjudged: number;
+  /** The budget or the rate cap is used up: events that need judging go to review. */
+  exhausted: null | 'budget_exhausted' | 'rate_capped';
+  maxCallsPerMinute: number;
+  /** Events waiting for the judge, and how long the oldest has waited. */
+  waiting: number;
+  oldestWaitingSeconds: number;
+  /** The last 7 days, oldest first. */
+  days: { day: string; calls: number; cachedAnswers: number; unjudged: number; costUsd: number }[];
 }
 
 /**

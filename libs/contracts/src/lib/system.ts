@@ -1,5 +1,5 @@
 import type { QualityStatsDto } from './quality';
-import type { CategoryDefinition, ReviewerAction } from '@sieve/moderation';
+import type { CategoryDefinition, CustomSeverity, ReviewerAction } from '@sieve/moderation';
 
 export interface ScorerInfo {
   kind: 'mistral' | 'offline';
@@ -24,7 +24,10 @@ export interface SystemInfoDto {
     confirmChangePercent: number;
   };
   categorySet: string;
-  categories: CategoryDefinition[];
+  /** The set's categories, then the live policy's custom ones (`custom: true`). */
+  categories: (CategoryDefinition & { custom?: true; severity?: CustomSeverity })[];
+  /** Who judges custom categories: a Mistral chat model, or the offline similarity judge. */
+  judge: { kind: 'mistral' | 'offline'; model: string };
   policyVersion: number;
 }
 

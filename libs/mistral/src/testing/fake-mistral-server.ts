@@ -489,7 +489,11 @@ export class FakeMistralServer {
       return { content: `Based on the tools: ${results.join('; ')}` };
     }
     const format = b['response_format'] as
-      { type: string; json_schema?: { schema: Json } } | undefined;
+      { type: string; json_schema?: { name?: string; schema: Json } } | undefined;
+    if (format?.type === 'json_schema' && format.json_schema?.name === JUDGE_SCHEMA_NAME)
+      return {
+        content: JSON.stringify(judgeFromKeywords(messages.map((m) => textOf(m['content'])))),
+      };
     if (format?.type === 'json_schema' && format.json_schema) {
       return { content: JSON.stringify(sampleFromSchema(format.json_schema.schema, lastText)) };
     }
@@ -838,4 +842,52 @@ function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) return content.map((c: { text?: string }) => c.text ?? '').join('');
   return '';
+}
+
+/** The schema name Sieve's custom-policy judge asks for (libs/moderation's JUDGEMENT_SCHEMA_NAME). */
+const JUDGE_SCHEMA_NAME = 'custom_policy_judgement';
+const JUDGE_STOPWORDS = new Set(
+  'about after also been from have into more must only other over such than that their them then there these they this those what when with your'.split(
+    ' ',
+  ),
+);
+
+/**
+ * A deterministic judge for tests: the rule's words (from the `Rule:` line of its marked block)
+ * that the post (the JSON string in its marked block) uses, compared by their first five letters.
+ * Two or more: a violation, with the words around the first one as evidence.
+ */
+function judgeFromKeywords(texts: string[]): Json {
+  const all = texts.join('\n');
+  const rule = /^Rule: (.*)$/m.exec(all)?.[1] ?? '';
+  const quoted = /<<<POST_JSON\n(.*)\nPOST_JSON>>>/.exec(all)?.[1];
+  let post = '';
+  try {
+    post = quoted ? String(JSON.parse(quoted)) : '';
+  } catch {
+    post = '';
+  }
+  const stems = [
+    ...new Set(
+      (rule.toLowerCase().match(/\p{L}{4,}/gu) ?? [])
+        .filter((w) => !JUDGE_STOPWORDS.has(w))
+        .map((w) => w.slice(0, 5)),
+    ),
+  ];
+  const words = [...post.matchAll(/\S+/g)];
+  const hits = stems.filter((stem) => words.some((w) => w[0].toLowerCase().includes(stem)));
+  const violates = hits.length >= 2;
+  let evidence: string[] = [];
+  if (violates) {
+    const at = words.findIndex((w) => w[0].toLowerCase().includes(hits[0]));
+    const from = words[Math.max(0, at - 2)];
+    const to = words[Math.min(words.length - 1, at + 3)];
+    evidence = [post.slice(from.index, (to.index ?? 0) + to[0].length)];
+  }
+  return {
+    violates,
+    confidence: violates ? Math.min(0.97, 0.55 + 0.12 * hits.length) : 0.9,
+    evidence,
+    rationale: `The post uses ${hits.length} of the rule's words${hits.length ? ` (${hits.join(', ')})` : ''}.`,
+  };
 }

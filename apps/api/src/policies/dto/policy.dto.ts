@@ -1,6 +1,8 @@
 import { Type } from 'class-transformer';
 import {
+  IsArray,
   IsBoolean,
+  IsNumber,
   IsInt,
   IsISO8601,
   IsObject,
@@ -10,7 +12,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
-import type { CategoryRule } from '@sieve/moderation';
+import type { CategoryRule, CustomCategory } from '@sieve/moderation';
 
 export class CreateDraftDto {
   /** The version to copy; default the live one. */
@@ -29,6 +31,15 @@ export class UpdateDraftDto {
   @IsOptional()
   @IsObject()
   overrides?: Record<string, Record<string, CategoryRule>>;
+
+  /** Checked field by field by PoliciesService (422 naming the field). */
+  @IsOptional()
+  @IsArray()
+  customCategories?: CustomCategory[];
+
+  @IsOptional()
+  @IsNumber()
+  grayZone?: number;
 }
 
 export class PublishDto {

@@ -1,4 +1,4 @@
-import type { CategoryRule } from '@sieve/moderation';
+import type { CategoryRule, CustomCategory } from '@sieve/moderation';
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 
 export type PolicyStatus = 'draft' | 'published';
@@ -19,6 +19,14 @@ export class PolicyVersion {
 
   @Column({ type: 'jsonb', default: {} })
   overrides!: Record<string, Record<string, CategoryRule>>;
+
+  /** The platform's own rules, judged by a chat model (docs/custom-policies.md). */
+  @Column({ name: 'custom_categories', type: 'jsonb', default: [] })
+  customCategories!: CustomCategory[];
+
+  /** Built-in scores this far under a review threshold get the judge's second opinion (0: off). */
+  @Column({ name: 'gray_zone', type: 'real', default: 0 })
+  grayZone!: number;
 
   @Column({ name: 'based_on', type: 'integer', nullable: true })
   basedOn!: number | null;

@@ -1,0 +1,295 @@
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  builtInTarget,
+  type CategoryScores,
+  categorySetById,
+  customTarget,
+  evaluatePolicy,
+  type JudgeOutcome,
+  judgedTriggers,
+  type JudgeTarget,
+  type Policy,
+  withJudgedTriggers,
+} from '@sieve/moderation';
+import type { DataSource } from 'typeorm';
+import { WakeableSleep } from '../common/wakeable-sleep';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { FlagStore } from '../flags/flag.store';
+import { MetricsService } from '../metrics/metrics.service';
+import { PolicyProvider } from '../policies/policy-provider';
+import { RoutingProvider } from '../queues/routing-provider';
+import { type ItemOutcome, JudgingService } from './judging.service';
+
+/** Events leased per pass. */
+const BATCH = 64;
+/** A leased event not finished by then (a crashed replica) is taken again. */
+const LEASE_SECONDS = 120;
+/** Passes over an event whose judge calls fail (API down) before it goes to review unjudged. */
+const MAX_ATTEMPTS = 5;
+const POLL_MS = 250;
+
+interface WaitingEvent {
+  id: string;
+  targets: string[];
+  attempts: number;
+  source: string;
+  event_id: string;
+  author_id: string;
+  lang: string | null;
+  text: string;
+  model: string;
+  scores: CategoryScores;
+  decision: string;
+}
+
+/**
+ * The cascade's second stage, off the ingest path: ingest stores an event that needs judging
+ * with a row in judge_requests (same statement), and this worker — one per replica, sharing the
+ * rows through leases and SKIP LOCKED — asks the judge, stores the judgements, and re-decides the
+ * event under the live policy in one transaction with its flag and, when the decision changed,
+ * the decision message (FlagStore.applyRescore, so through the outbox like every decision).
+ * Events that needed judging and could not be judged go to review.
+ */
+@Injectable()
+export class JudgeWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('JudgeWorker');
+  private loop: Promise<void> | null = null;
+  private stopping = false;
+  private readonly pause = new WakeableSleep();
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly judging: JudgingService,
+    private readonly policies: PolicyProvider,
+    private readonly routing: RoutingProvider,
+    private readonly flags: FlagStore,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.JUDGE_WORKER_ENABLED) this.loop = this.run();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    this.pause.wake();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (!this.stopping) {
+      let done = 0;
+      try {
+        done = await this.pass();
+        failures = 0;
+      } catch (error) {
+        failures++;
+        this.logger.warn(`judging pass failed (${(error as Error).message}); retrying`);
+      }
+      if (this.stopping) return;
+      if (done < BATCH || failures > 0)
+        await this.pause.sleep(failures > 0 ? Math.min(250 * 2 ** failures, 10_000) : POLL_MS);
+    }
+  }
+
+  /** Judges up to BATCH waiting events; returns how many it leased. */
+  async pass(): Promise<number> {
+    const waiting: WaitingEvent[] = await this.db.query(
+      `WITH leased AS (
+         UPDATE judge_requests r SET leased_until = now() + make_interval(secs => $2), attempts = r.attempts + 1
+          WHERE r.scored_event_id IN (
+            SELECT scored_event_id FROM judge_requests
+             WHERE leased_until IS NULL OR leased_until < now()
+             ORDER BY enqueued_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+         RETURNING r.scored_event_id, r.targets, r.attempts)
+       SELECT e.id, l.targets, l.attempts, e.source, e.event_id, e.author_id, e.lang, e.text,
+              e.model, e.scores, e.decision
+         FROM leased l JOIN scored_events e ON e.id = l.scored_event_id`,
+      [BATCH, LEASE_SECONDS],
+    );
+    const [{ n }]: { n: number }[] = await this.db.query(
+      `SELECT count(*)::int AS n FROM judge_requests`,
+    );
+    this.metrics.judgeWaiting.set(n);
+    if (waiting.length === 0) return 0;
+
+    const policy = await this.policies.activePolicy();
+    const targets = targetsOf(policy);
+    const items = waiting.flatMap((e) =>
+      e.targets.flatMap((category) => {
+        const target = targets.get(category);
+        return target ? [{ event: e, target }] : [];
+      }),
+    );
+    const { outcomes, spend } = await this.judging.judgeAll(
+      items.map(({ event, target }) => ({ target, text: event.text })),
+    );
+    const byEvent = new Map<string, { target: JudgeTarget; outcome: ItemOutcome }[]>();
+    items.forEach(({ event, target }, i) => {
+      const list = byEvent.get(event.id) ?? [];
+      list.push({ target, outcome: outcomes[i] });
+      byEvent.set(event.id, list);
+    });
+
+    // The API failed for some of an event's pairs: try again later (the answers it did get are
+    // cached), until MAX_ATTEMPTS, then send it to review unjudged.
+    const retry = waiting.filter(
+      (e) =>
+        e.attempts < MAX_ATTEMPTS &&
+        (byEvent.get(e.id) ?? []).some((j) => j.outcome.kind === 'failed'),
+    );
+    const finished = waiting.filter((e) => !retry.includes(e));
+    if (retry.length > 0) {
+      await this.db.query(
+        `UPDATE judge_requests SET leased_until = now() + make_interval(secs => power(2, attempts)::int)
+          WHERE scored_event_id = ANY($1::uuid[])`,
+        [retry.map((e) => e.id)],
+      );
+      this.logger.warn(
+        `${retry.length} event(s) could not be judged yet (${firstFailure(byEvent)}); trying again`,
+      );
+    }
+    await this.finish(finished, byEvent, policy, spend);
+    return waiting.length;
+  }
+
+  private async finish(
+    events: WaitingEvent[],
+    byEvent: Map<string, { target: JudgeTarget; outcome: ItemOutcome }[]>,
+    policy: Policy,
+    spend: Parameters<JudgingService['addSpend']>[1],
+  ): Promise<void> {
+    const custom = new Map((policy.customCategories ?? []).map((c) => [c.name, c]));
+    const decided = events.map((e) => {
+      const judged: JudgeOutcome[] = (byEvent.get(e.id) ?? []).map(({ target, outcome }) =>
+        outcome.kind === 'judged'
+          ? { category: target.category, judged: true, judgement: outcome.judgement }
+          : {
+              category: target.category,
+              judged: false,
+              reason: outcome.kind === 'failed' ? 'judge_failed' : outcome.reason,
+            },
+      );
+      const evaluation = withJudgedTriggers(
+        evaluatePolicy(e.scores, policy, e.source),
+        judgedTriggers(policy, judged, e.scores, e.source),
+      );
+      return { event: e, judged, evaluation };
+    });
+    const routes = await this.routing.route(
+      decided.map(({ event, evaluation }) => ({
+        source: event.source,
+        eventId: event.event_id,
+        authorId: event.author_id,
+        lang: event.lang,
+        triggered: evaluation.triggered,
+        automatic: evaluation.decision === 'block',
+      })),
+    );
+    const rows = decided.flatMap(({ event, judged }) =>
+      (byEvent.get(event.id) ?? []).map(({ target, outcome }, i) => {
+        const j = judged[i];
+        const judgement = j.judged ? j.judgement : null;
+        return [
+          event.id,
+          target.category,
+          target.version,
+          policy.version,
+          j.judged,
+          j.judged ? null : j.reason,
+          judgement?.violates ?? null,
+          judgement?.score ?? null,
+          judgement?.confidence ?? null,
+          judgement?.evidence ?? [],
+          judgement?.rationale ?? (outcome.kind === 'judged' ? null : outcome.detail.slice(0, 500)),
+          judgement?.droppedEvidence ?? 0,
+          judgement?.postAddressesModel ?? false,
+          this.judging.judge.model,
+          outcome.kind === 'judged' && outcome.cached,
+          custom.get(target.category)?.mode === 'shadow',
+          outcome.kind === 'judged' ? outcome.costUsd : 0,
+        ];
+      }),
+    );
+    const decidedAt = new Date();
+    await this.db.transaction(async (tx) => {
+      if (rows.length > 0)
+        await tx.query(
+          `INSERT INTO judgements (scored_event_id, category, target_version, policy_version, judged,
+                                   unjudged_reason, violates, score, confidence, evidence, rationale,
+                                   dropped_evidence, post_addresses_model, judge, cached, shadow, cost_usd)
+           SELECT (r->>0)::uuid, r->>1, r->>2, (r->>3)::int, (r->>4)::boolean, r->>5,
+                  (r->>6)::boolean, (r->>7)::real, (r->>8)::real, r->9, r->>10, (r->>11)::int,
+                  (r->>12)::boolean, r->>13, (r->>14)::boolean, (r->>15)::boolean, (r->>16)::float8
+             FROM jsonb_array_elements($1::jsonb) AS r
+           ON CONFLICT (scored_event_id, category) DO UPDATE SET
+             target_version = EXCLUDED.target_version, policy_version = EXCLUDED.policy_version,
+             judged = EXCLUDED.judged, unjudged_reason = EXCLUDED.unjudged_reason,
+             violates = EXCLUDED.violates, score = EXCLUDED.score, confidence = EXCLUDED.confidence,
+             evidence = EXCLUDED.evidence, rationale = EXCLUDED.rationale,
+             dropped_evidence = EXCLUDED.dropped_evidence,
+             post_addresses_model = EXCLUDED.post_addresses_model, judge = EXCLUDED.judge,
+             cached = EXCLUDED.cached, shadow = EXCLUDED.shadow, cost_usd = EXCLUDED.cost_usd,
+             created_at = now()`,
+          [JSON.stringify(rows)],
+        );
+      const changed = decided.filter((d) => d.evaluation.decision !== d.event.decision);
+      if (changed.length > 0)
+        await tx.query(
+          `UPDATE scored_events e SET decision = u.decision, policy_version = $3
+             FROM unnest($1::uuid[], $2::text[]) AS u(id, decision) WHERE e.id = u.id`,
+          [
+            changed.map((d) => d.event.id),
+            changed.map((d) => d.evaluation.decision),
+            policy.version,
+          ],
+        );
+      await this.flags.applyRescore(
+        tx,
+        decided.map(({ event, evaluation }, i) => ({
+          route: routes[i],
+          scoredEventId: event.id,
+          source: event.source,
+          eventId: event.event_id,
+          model: event.model,
+          scores: event.scores,
+          policyVersion: policy.version,
+          decision: evaluation.decision,
+          triggered: evaluation.triggered,
+          maxScore: evaluation.maxScore,
+          decidedAt,
+          changed: evaluation.decision !== event.decision,
+        })),
+      );
+      await this.judging.addSpend(tx, spend);
+      await tx.query(`DELETE FROM judge_requests WHERE scored_event_id = ANY($1::uuid[])`, [
+        events.map((e) => e.id),
+      ]);
+    });
+  }
+}
+
+/** Every category the live policy can judge: its custom ones, and its set's built-in ones. */
+function targetsOf(policy: Policy): Map<string, JudgeTarget> {
+  const targets = new Map<string, JudgeTarget>();
+  for (const c of categorySetById(policy.categorySetId).categories)
+    targets.set(c.name, builtInTarget(c));
+  for (const c of policy.customCategories ?? [])
+    if (c.enabled) targets.set(c.name, customTarget(c));
+  return targets;
+}
+
+function firstFailure(byEvent: Map<string, { outcome: ItemOutcome }[]>): string {
+  for (const list of byEvent.values())
+    for (const { outcome } of list) if (outcome.kind === 'failed') return outcome.detail;
+  return 'unknown';
+}
