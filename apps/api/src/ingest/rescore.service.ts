@@ -1,6 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { type CategoryScores, evaluatePolicy, type Policy } from '@sieve/moderation';
+import {
+  type CategoryScores,
+  evaluatePolicy,
+  type JudgeOutcome,
+  judgedTriggers,
+  type Policy,
+  type UnjudgedReason,
+  withJudgedTriggers,
+} from '@sieve/moderation';
 import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { FlagStore } from '../flags/flag.store';
@@ -136,6 +144,45 @@ export class RescoreService {
     return policy;
   }
 
+  private async judgementsOf(ids: string[]): Promise<Map<string, JudgeOutcome[]>> {
+    const rows: {
+      id: string;
+      category: string;
+      judged: boolean;
+      reason: UnjudgedReason;
+      violates: boolean;
+      score: number;
+      confidence: number;
+    }[] = await this.db.query(
+      `SELECT scored_event_id AS id, category, judged, unjudged_reason AS reason, violates, score, confidence
+         FROM judgements WHERE scored_event_id = ANY($1::uuid[]) AND NOT shadow`,
+      [ids],
+    );
+    const byEvent = new Map<string, JudgeOutcome[]>();
+    for (const r of rows) {
+      const list = byEvent.get(r.id) ?? [];
+      list.push(
+        r.judged
+          ? {
+              category: r.category,
+              judged: true,
+              judgement: {
+                violates: r.violates,
+                confidence: r.confidence,
+                score: r.score,
+                evidence: [],
+                rationale: '',
+                droppedEvidence: 0,
+                postAddressesModel: false,
+              },
+            }
+          : { category: r.category, judged: false, reason: r.reason },
+      );
+      byEvent.set(r.id, list);
+    }
+    return byEvent;
+  }
+
   private async rescoreChunk(
     rows: StoredRow[],
     outcomes: TextOutcome[],
@@ -149,13 +196,18 @@ export class RescoreService {
       scores: CategoryScores;
       evaluation: ReturnType<typeof evaluatePolicy>;
     }[] = [];
+    const judged = await this.judgementsOf(rows.map((r) => r.id));
     rows.forEach((row, i) => {
       const outcome = outcomes[i];
       if (!outcome.ok) {
         progress.refused++;
         return;
       }
-      const evaluation = evaluatePolicy(outcome.scores, policy, row.source);
+      // What the judge said about custom categories still holds: only the scores are new.
+      const evaluation = withJudgedTriggers(
+        evaluatePolicy(outcome.scores, policy, row.source),
+        judgedTriggers(policy, judged.get(row.id) ?? [], outcome.scores, row.source),
+      );
       updates.push({ row, model: outcome.model, scores: outcome.scores, evaluation });
       if (evaluation.decision !== row.decision) progress.changed++;
       if (evaluation.decision !== 'allow' && row.flag_status === null) progress.newlyFlagged++;

@@ -1,6 +1,7 @@
 import type { AutomaticDecisionMessage, CustomCategory } from '@sieve/moderation';
 import { FakeMistralServer } from '@sieve/mistral/testing';
 import { eventually, startTestStack } from '../../test/test-stack';
+import { RescoreService } from '../ingest/rescore.service';
 
 type Stack = Awaited<ReturnType<typeof startTestStack>>;
 type Signed = Awaited<ReturnType<Stack['signIn']>>;
@@ -241,6 +242,23 @@ describe('custom categories judged by a chat model', () => {
       post_addresses_model: true,
     });
     expect(row.decision).toBe('review');
+  });
+
+  it('keeps what the judge said when the events are rescored', async () => {
+    const row = await settled(await post('Selling tickets, 250 each, face value was 60'));
+    expect(row.decision).toBe('review');
+    const before = judgeCalls();
+    await stack.app.get(RescoreService).run({
+      from: new Date(Date.now() - 3_600_000),
+      to: new Date(Date.now() + 3_600_000),
+    });
+    const { rows } = await stack.db.query(
+      `SELECT e.decision, f.triggered FROM scored_events e JOIN flags f ON f.scored_event_id = e.id WHERE e.id = $1`,
+      [row.id],
+    );
+    expect(rows[0].decision).toBe('review');
+    expect(rows[0].triggered).toEqual([expect.objectContaining({ category: 'ticket_resale' })]);
+    expect(judgeCalls()).toBe(before);
   });
 
   it('routes to review, unjudged, once the day’s budget is spent, and says so', async () => {
