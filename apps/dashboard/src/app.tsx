@@ -3,6 +3,7 @@ import { hasRole, ROLE_LABELS } from './api/auth';
 import { RequireRole } from './components/require-role';
 import { ScorerBanner } from './components/scorer-banner';
 import { ShortcutHelp } from './components/shortcut-help';
+import { JudgeBanner } from './components/judge-banner';
 import { WebhooksBanner } from './components/webhooks-banner';
 import { AppealsPage } from './features/appeals/appeals-page';
 import { AuditPage } from './features/admin/audit-page';
@@ -74,6 +75,7 @@ export function App() {
         <TopBar />
         {session.data && <ScorerBanner />}
         {session.data && <WebhooksBanner isAdmin={hasRole(session.data.user.role, 'admin')} />}
+        {session.data && <JudgeBanner />}
         {session.data && <ShortcutHelp />}
         {session.data && <UndoToast />}
         <main id="main" tabIndex={-1}>

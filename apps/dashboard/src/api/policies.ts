@@ -1,6 +1,8 @@
 import type {
   BacktestDataDto,
   BacktestSamplesDto,
+  JudgeEvaluationDto,
+  JudgingStatusDto,
   PolicyDraftInput,
   PolicyVersionDto,
   ShadowReportDto,
@@ -35,3 +37,17 @@ export const setShadow = (version: number, enabled: boolean) =>
 
 export const getShadowReport = (version: number) =>
   request<ShadowReportDto>(`/policies/${version}/shadow`);
+
+export const evaluateCustomCategory = (version: number, name: string) =>
+  send<JudgeEvaluationDto>(
+    'POST',
+    `/policies/${version}/custom-categories/${encodeURIComponent(name)}/evaluations`,
+    {},
+  );
+
+export const listEvaluations = (name: string) =>
+  request<JudgeEvaluationDto[]>(
+    `/policies/custom-categories/${encodeURIComponent(name)}/evaluations`,
+  );
+
+export const getJudgingStatus = () => request<JudgingStatusDto>('/judging/status');

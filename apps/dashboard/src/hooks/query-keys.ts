@@ -41,4 +41,6 @@ export const queryKeys = {
   backtest: (from: string, to: string) => ['policies', 'backtest', from, to] as const,
   shadow: (version: number) => ['policies', 'shadow', version] as const,
   allShadows: ['policies', 'shadow'] as const,
+  evaluations: (name: string) => ['policies', 'evaluations', name] as const,
+  judging: ['judging'] as const,
 };

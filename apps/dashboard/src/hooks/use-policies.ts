@@ -11,6 +11,9 @@ import {
   saveDraft,
   getShadowReport,
   setShadow,
+  evaluateCustomCategory,
+  listEvaluations,
+  getJudgingStatus,
 } from '../api/policies';
 import { queryKeys } from './query-keys';
 
@@ -78,4 +81,32 @@ export function usePolicyActions() {
       onSuccess: refresh,
     }),
   };
+}
+
+/** A custom category's evaluations (every rule version), newest first. */
+export function useEvaluations(name: string) {
+  return useQuery({ queryKey: queryKeys.evaluations(name), queryFn: () => listEvaluations(name) });
+}
+
+/** Judges the category's evaluation set now; the list shows the result. */
+export function useEvaluate() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ version, name }: { version: number; name: string }) =>
+      evaluateCustomCategory(version, name),
+    onSuccess: (_, { name }) =>
+      Promise.all([
+        client.invalidateQueries({ queryKey: queryKeys.evaluations(name) }),
+        client.invalidateQueries({ queryKey: queryKeys.judging }),
+      ]),
+  });
+}
+
+/** The judge, its spend against the day's budget, and its backlog (every 15 s). */
+export function useJudgingStatus() {
+  return useQuery({
+    queryKey: queryKeys.judging,
+    queryFn: getJudgingStatus,
+    refetchInterval: 15_000,
+  });
 }

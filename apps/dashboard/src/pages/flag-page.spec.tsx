@@ -59,6 +59,7 @@ const detail: FlagDetailDto = {
     },
   ],
   highlightsCoverChars: 10_000,
+  judgements: [],
   highlights: [{ start: 2, end: 6, category: 'violence_and_threats' }],
 };
 

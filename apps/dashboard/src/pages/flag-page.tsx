@@ -8,6 +8,7 @@ import { CategoryChips } from '../components/category-chips';
 import { DecisionPanel } from '../components/decision-panel';
 import { AuthorContext, SimilarDecisions } from '../components/author-context';
 import { ExplanationPanel } from '../components/explanation-panel';
+import { JudgementsPanel } from '../components/judgements-panel';
 import { HighlightedText, QUOTED } from '../components/highlighted-text';
 import { timeAgo } from '../components/format';
 import { ScoreChart } from '../components/score-chart';
@@ -140,6 +141,11 @@ export function FlagPage() {
             {/* User content: rendered as text only, never as HTML. */}
             <PostText flag={flag.data} mode={mode} reveal={reveal} quoted={quoted} />
             <Facts flag={flag.data} />
+            <JudgementsPanel
+              judgements={flag.data.judgements}
+              blurQuotes={blurred}
+              onQuote={(quote) => setQuotedFor({ id, quote })}
+            />
             <ExplanationPanel
               flagId={flag.data.id}
               canAsk={hasRole(role, 'reviewer')}
@@ -243,7 +249,7 @@ function PostText({
   const highlights =
     quoted && at >= 0
       ? [{ start: at, end: at + quoted.length, category: QUOTED }]
-      : flag.highlights;
+      : [...flag.highlights, ...evidenceSpans(flag)];
   if (mode === 'warn') {
     return (
       <div className="content-warning" role="note" data-testid="content-warning">
@@ -417,5 +423,17 @@ function NoteForm({ onAdd, busy }: { onAdd: (text: string) => void; busy: boolea
         Add note
       </button>
     </form>
+  );
+}
+
+/** The judge's evidence for rules the post breaks, marked in the post like the scorer's spans. */
+function evidenceSpans(flag: FlagDetail) {
+  return flag.judgements.flatMap((j) =>
+    j.violates && !j.shadow
+      ? j.evidence.flatMap((quote) => {
+          const start = flag.event.text.indexOf(quote);
+          return start < 0 ? [] : [{ start, end: start + quote.length, category: j.category }];
+        })
+      : [],
   );
 }

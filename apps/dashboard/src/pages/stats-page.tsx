@@ -5,6 +5,7 @@ import { timeAgo } from '../components/format';
 import { useSession } from '../hooks/use-session';
 import { useStatementBacklog } from '../hooks/use-statements';
 import { useNow } from '../hooks/use-now';
+import { useJudgingStatus } from '../hooks/use-policies';
 import { useStats } from '../hooks/use-stats';
 import { useCategoryLabel } from '../hooks/use-system';
 
@@ -264,6 +265,7 @@ export function StatsPage() {
         </table>
       )}
 
+      <JudgeSpend />
       <StatementsSummary days={s.days} />
 
       <h2>Appeals</h2>
@@ -420,5 +422,60 @@ function OverturnTable({
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** What the custom-category judge costs: today against the budget, and the last 7 days. */
+function JudgeSpend() {
+  const status = useJudgingStatus();
+  const j = status.data;
+  if (!j) return null;
+  return (
+    <>
+      <h2>Custom-category judge</h2>
+      <p data-testid="judge-spend">
+        {j.judge.kind === 'offline'
+          ? 'Offline similarity judge (no language model, no cost)'
+          : `Mistral ${j.judge.model}`}{' '}
+        · today ${j.spentUsd.toFixed(4)} of ${j.budgetUsd} · {j.calls.toLocaleString()} calls,{' '}
+        {j.cachedAnswers.toLocaleString()} answers reused · {j.unjudged.toLocaleString()} sent to
+        review unjudged · {j.waiting.toLocaleString()} waiting
+        {j.waiting > 0 && ` (oldest ${j.oldestWaitingSeconds} s)`}
+        {j.exhausted && (
+          <strong className="error">
+            {' '}
+            ·{' '}
+            {j.exhausted === 'budget_exhausted'
+              ? 'budget spent: events that need judging go to review'
+              : 'at the rate cap: events that need judging go to review'}
+          </strong>
+        )}
+      </p>
+      {j.days.length > 0 && (
+        <table className="queue">
+          <caption>The last 7 days (UTC)</caption>
+          <thead>
+            <tr>
+              <th>Day</th>
+              <th>Calls</th>
+              <th>Reused</th>
+              <th>Unjudged</th>
+              <th>Cost</th>
+            </tr>
+          </thead>
+          <tbody>
+            {j.days.map((d) => (
+              <tr key={d.day}>
+                <td>{d.day}</td>
+                <td>{d.calls.toLocaleString()}</td>
+                <td>{d.cachedAnswers.toLocaleString()}</td>
+                <td>{d.unjudged.toLocaleString()}</td>
+                <td>${d.costUsd.toFixed(4)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
   );
 }

@@ -24,6 +24,7 @@ export const SYSTEM_INFO: SystemInfo = {
     { name: 'pii', label: 'Personal data', description: '', sensitive: false },
     { name: 'violence_and_threats', label: 'Violence & threats', description: '', sensitive: true },
   ],
+  judge: { kind: 'offline', model: 'sieve-offline-similarity-v1' },
   policyVersion: 1,
 };
 

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import type { useBacktestData } from '../../hooks/use-policies';
 import type { Range } from './backtest-range';
 import { Samples } from './changed-items';
+import { CustomCategories } from './custom-categories';
 import { DraftRulesTable } from './draft-rules-table';
 import { PublishDialog } from './publish-dialog';
 import { ShadowPanel } from './shadow-panel';
@@ -69,6 +70,7 @@ export function DraftEditor({ live, draft, range, onRange, from, to, backtest }:
         figures={editor.figures}
         update={editor.update}
       />
+      <CustomCategories version={draft} live={live} editable />
       {Object.keys(draft.overrides).length > 0 && (
         <p className="muted small">
           Per-source overrides in this draft: {Object.keys(draft.overrides).join(', ')} (edited

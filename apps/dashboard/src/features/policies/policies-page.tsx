@@ -5,6 +5,7 @@ import { useNow } from '../../hooks/use-now';
 import { useBacktestData, usePolicies } from '../../hooks/use-policies';
 import { useSession } from '../../hooks/use-session';
 import { RANGES, type Range } from './backtest-range';
+import { CustomCategories } from './custom-categories';
 import { DraftEditor } from './draft-editor';
 import { RulesTable } from './rules-table';
 import { StartDraft } from './start-draft';
@@ -61,6 +62,9 @@ export function PoliciesPage() {
             />
           )}
           {!canEdit && live && <RulesTable version={live} />}
+          {live && !(canEdit && draft) && (
+            <CustomCategories version={live} live={live} editable={false} />
+          )}
         </div>
         <VersionHistory versions={versions.data} canEdit={canEdit} hasDraft={!!draft} now={now} />
       </div>
