@@ -1,5 +1,6 @@
 import { diffPolicies } from './policy-diff';
-import type { Policy } from './policy';
+import { DEFAULT_CATEGORY_SET } from './categories';
+import { defaultPolicy, type Policy } from './policy';
 
 const base: Policy = {
   version: 1,
@@ -29,5 +30,49 @@ describe('diffPolicies', () => {
       { source: 'kids-chat', category: 'pii', field: 'reviewThreshold', before: null, after: 0.1 },
     ]);
     expect(diffPolicies(base, { ...base, version: 3 })).toEqual([]);
+  });
+});
+
+describe('custom categories in the diff', () => {
+  const start = defaultPolicy(DEFAULT_CATEGORY_SET);
+  const rule = {
+    name: 'ticket_resale',
+    label: 'Ticket resale',
+    definition: 'No selling tickets above face value.',
+    violatingExamples: [],
+    allowedExamples: [],
+    severity: 'medium' as const,
+    enabled: true,
+    mode: 'active' as const,
+    reviewThreshold: 0.6,
+    prefilter: { keywords: ['ticket*'] },
+  };
+
+  it('names added, reworded, re-moded and re-thresholded rules, and the gray zone', () => {
+    expect(diffPolicies(start, { ...start, customCategories: [rule], grayZone: 0.1 })).toEqual([
+      { category: 'ticket_resale', field: 'rule', before: null, after: 'added' },
+      { category: '(gray zone)', field: 'grayZone', before: 0, after: 0.1 },
+    ]);
+    const live = { ...start, customCategories: [rule] };
+    expect(
+      diffPolicies(live, {
+        ...start,
+        customCategories: [
+          {
+            ...rule,
+            definition: 'No resale above face value.',
+            mode: 'shadow',
+            reviewThreshold: 0.8,
+          },
+        ],
+      }),
+    ).toEqual([
+      { category: 'ticket_resale', field: 'rule', before: 'as live', after: 'reworded' },
+      { category: 'ticket_resale', field: 'mode', before: 'active', after: 'shadow' },
+      { category: 'ticket_resale', field: 'reviewThreshold', before: 0.6, after: 0.8 },
+    ]);
+    expect(diffPolicies(live, start)).toEqual([
+      { category: 'ticket_resale', field: 'rule', before: 'in force', after: 'removed' },
+    ]);
   });
 });

@@ -1,6 +1,9 @@
+import { type CustomCategory, customTarget } from './custom-policy';
 import type { CategoryRule, Policy } from './policy';
 
-export type RuleField = 'enabled' | 'reviewThreshold' | 'autoActionThreshold';
+/** `rule`: a custom category's wording (definition, examples) was added, changed or removed. */
+export type RuleField =
+  'enabled' | 'reviewThreshold' | 'autoActionThreshold' | 'rule' | 'mode' | 'grayZone';
 
 /** One setting that differs between two policy versions. */
 export interface RuleChange {
@@ -8,11 +11,14 @@ export interface RuleChange {
   source?: string;
   category: string;
   field: RuleField;
-  before: boolean | number | null;
-  after: boolean | number | null;
+  before: boolean | number | string | null;
+  after: boolean | number | string | null;
 }
 
-const FIELDS: RuleField[] = ['enabled', 'reviewThreshold', 'autoActionThreshold'];
+/** The gray zone's row in a diff (it belongs to no category). */
+export const GRAY_ZONE_ROW = '(gray zone)';
+
+const FIELDS = ['enabled', 'reviewThreshold', 'autoActionThreshold'] as const;
 
 function ruleChanges(
   category: string,
@@ -41,6 +47,39 @@ export function diffPolicies(before: Policy, after: Policy): RuleChange[] {
     const is = after.overrides?.[source] ?? {};
     for (const c of [...new Set([...Object.keys(was), ...Object.keys(is)])])
       changes.push(...ruleChanges(c, was[c], is[c], source));
+  }
+  changes.push(...customChanges(before.customCategories ?? [], after.customCategories ?? []));
+  if ((before.grayZone ?? 0) !== (after.grayZone ?? 0))
+    changes.push({
+      category: GRAY_ZONE_ROW,
+      field: 'grayZone',
+      before: before.grayZone ?? 0,
+      after: after.grayZone ?? 0,
+    });
+  return changes;
+}
+
+function customChanges(before: CustomCategory[], after: CustomCategory[]): RuleChange[] {
+  const was = new Map(before.map((c) => [c.name, c]));
+  const is = new Map(after.map((c) => [c.name, c]));
+  const changes: RuleChange[] = [];
+  for (const name of [...new Set([...was.keys(), ...is.keys()])]) {
+    const b = was.get(name);
+    const a = is.get(name);
+    if (!b || !a) {
+      changes.push({
+        category: name,
+        field: 'rule',
+        before: b ? 'in force' : null,
+        after: a ? 'added' : 'removed',
+      });
+      continue;
+    }
+    if (customTarget(b).version !== customTarget(a).version)
+      changes.push({ category: name, field: 'rule', before: 'as live', after: 'reworded' });
+    if (b.mode !== a.mode)
+      changes.push({ category: name, field: 'mode', before: b.mode, after: a.mode });
+    changes.push(...ruleChanges(name, b, a));
   }
   return changes;
 }

@@ -253,7 +253,7 @@ function EvaluationSummary({ evaluation: e }: { evaluation: JudgeEvaluationDto }
               <th>From</th>
               <th>Post</th>
               <th>Expected</th>
-              <th>Judge</th>
+              <th>Judge (likelihood of a violation)</th>
               <th>Evidence</th>
             </tr>
           </thead>

@@ -70,7 +70,6 @@ export function DraftEditor({ live, draft, range, onRange, from, to, backtest }:
         figures={editor.figures}
         update={editor.update}
       />
-      <CustomCategories version={draft} live={live} editable />
       {Object.keys(draft.overrides).length > 0 && (
         <p className="muted small">
           Per-source overrides in this draft: {Object.keys(draft.overrides).join(', ')} (edited
@@ -82,6 +81,7 @@ export function DraftEditor({ live, draft, range, onRange, from, to, backtest }:
         positive label for the categories its reason names and its flag was raised for, and a
         negative one for the others; an approval is negative everywhere; escalations are left out.
       </p>
+      <CustomCategories version={draft} live={live} editable />
       <div className="draft-actions">
         <button onClick={() => void editor.save()} disabled={!editor.dirty || editor.saving}>
           {editor.dirty ? 'Save draft' : 'Saved'}

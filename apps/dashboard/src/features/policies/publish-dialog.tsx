@@ -8,9 +8,20 @@ const FIELD_LABELS: Record<RuleChange['field'], string> = {
   enabled: 'enforced',
   reviewThreshold: 'review at',
   autoActionThreshold: 'block at',
+  rule: 'rule (custom)',
+  mode: 'mode',
+  grayZone: 'judge below threshold by',
 };
 const shown = (value: RuleChange['before']) =>
-  value === null ? '—' : typeof value === 'boolean' ? (value ? 'yes' : 'no') : value.toFixed(2);
+  value === null
+    ? '—'
+    : typeof value === 'boolean'
+      ? value
+        ? 'yes'
+        : 'no'
+      : typeof value === 'string'
+        ? value
+        : value.toFixed(2);
 
 /** Setting by setting, what publishing changes. */
 function PolicyDiff({ changes }: { changes: RuleChange[] }) {

@@ -13,6 +13,8 @@ export const toPolicy = (v: PolicyVersionDto, rules = v.rules): Policy => ({
   categorySetId: v.categorySetId,
   rules,
   overrides: v.overrides,
+  customCategories: v.customCategories,
+  grayZone: v.grayZone,
 });
 
 /**
