@@ -32,9 +32,9 @@ const {
   produce: startProducer,
 } = createRunner(root, env);
 
-function produce({ topic, count, rate = 0, window, dupRatio = 0, tag }, progress) {
+function produce({ topic, count, rate = 0, window, dupRatio = 0, judgedRatio = 0, tag }, progress) {
   return startProducer(
-    { brokers, topic, count, rate, window, dupRatio, runId: `${runId}${tag}` },
+    { brokers, topic, count, rate, window, dupRatio, judgedRatio, runId: `${runId}${tag}` },
     progress,
   );
 }
@@ -289,6 +289,10 @@ async function startApi() {
       SIEVE_DEMO_USERS: 'false',
       SIEVE_ADMIN_EMAIL: 'bench@sieve.local',
       SIEVE_ADMIN_PASSWORD: 'bench-admin-password',
+      // The custom-category run judges 5% of a full-speed stream: no cap cuts it short.
+      JUDGE_MAX_CALLS_PER_MINUTE: '1000000',
+      JUDGE_DAILY_BUDGET_USD: '1000000',
+      JUDGE_CONCURRENCY: '32',
     },
   );
   proc.url = `http://127.0.0.1:${port}`;
@@ -326,7 +330,7 @@ async function metric(name, labels = '') {
   return sum;
 }
 
-async function pipelineRun({ count, dupRatio = 0, tag, rate = 0 }) {
+async function pipelineRun({ count, dupRatio = 0, judgedRatio = 0, tag, rate = 0 }) {
   const before = {
     committed: await committed(),
     requests: await metric('sieve_moderation_requests_total', '{outcome="ok"}'),
@@ -337,7 +341,15 @@ async function pipelineRun({ count, dupRatio = 0, tag, rate = 0 }) {
   };
   const started = Date.now();
   const producer = produce(
-    { topic: pipelineTopic, count, dupRatio, tag, rate, window: rate ? undefined : 40_000 },
+    {
+      topic: pipelineTopic,
+      count,
+      dupRatio,
+      judgedRatio,
+      tag,
+      rate,
+      window: rate ? undefined : 40_000,
+    },
     // What the loop below last read: asking the broker twice as often costs the measured cores.
     async () => committedCache - before.committed,
   );
@@ -527,6 +539,89 @@ row(
   `${routingRuns.rules.map((r) => r.eps).join(', ')} vs ${routingRuns.none.map((r) => r.eps).join(', ')} events/s; flags per queue: ${routedTo.map((q) => `${q.queue} ${q.n}`).join(', ')}`,
 );
 
+// 6c. Custom categories: one rule ("no ticket resale above face value") judged by a chat model
+// for the 5% of events its pre-filter passes, against the same stream with no custom category,
+// interleaved A B B A A B B A. Throughput is measured as everywhere (produced → committed); the
+// judge works off the ingest path, so its backlog is drained (and timed) before the next run.
+async function publishCustomCategories(customCategories) {
+  await db.query(
+    `INSERT INTO policy_versions (version, status, category_set_id, rules, overrides,
+                                  custom_categories, change_note, published_at)
+     SELECT p.version + 1, 'published', p.category_set_id, p.rules, p.overrides, $1::jsonb,
+            'bench', now()
+     FROM policy_versions p ORDER BY p.version DESC LIMIT 1`,
+    [JSON.stringify(customCategories)],
+  );
+  await sleep(2_500); // the api reads the live policy every 2 s
+}
+async function judgeDrained() {
+  const started = Date.now();
+  while (Number((await db.query('SELECT count(*) AS n FROM judge_requests')).rows[0].n) > 0) {
+    if (Date.now() - started > 300_000) throw new Error('the judge did not drain in 5 min');
+    await sleep(200);
+  }
+  return (Date.now() - started) / 1000;
+}
+const ticketRule = {
+  name: 'ticket_resale',
+  label: 'Ticket resale above face value',
+  definition: 'No selling tickets above their face value.',
+  violatingExamples: ['Selling two tickets at double the face value'],
+  allowedExamples: ['Does anyone have a spare ticket for Friday?'],
+  severity: 'medium',
+  enabled: true,
+  mode: 'active',
+  reviewThreshold: 0.6,
+  prefilter: { keywords: ['ticket*'] },
+};
+const customRuns = { none: [], custom: [] };
+const judgeDrains = [];
+let judgedItems = 0;
+let judgeCost = 0;
+let customEvents = 0;
+for (const [i, variant] of 'none custom custom none none custom custom none'.split(' ').entries()) {
+  await publishCustomCategories(variant === 'custom' ? [ticketRule] : []);
+  const items = await metric('sieve_judge_items_total', '{outcome="judged"}');
+  const cost = await metric('sieve_judge_cost_usd_total');
+  customRuns[variant].push(
+    await pipelineRun({ count: 60_000 * scale, tag: `custom${i}`, judgedRatio: 0.05 }),
+  );
+  const drained = await judgeDrained();
+  if (variant === 'custom') {
+    judgeDrains.push(drained);
+    judgedItems += (await metric('sieve_judge_items_total', '{outcome="judged"}')) - items;
+    judgeCost += (await metric('sieve_judge_cost_usd_total')) - cost;
+    customEvents += 60_000 * scale;
+  }
+}
+await publishCustomCategories([]);
+results.custom_category_eps_ratio =
+  Math.round((meanEps(customRuns.custom) / meanEps(customRuns.none)) * 1000) / 1000;
+results.judge_calls_per_1000_events = Math.round((judgedItems / customEvents) * 1000 * 10) / 10;
+results.judge_cost_usd_per_1000_events = Math.round((judgeCost / customEvents) * 1000 * 1e6) / 1e6;
+const judgedFlags = Number(
+  (await db.query(`SELECT count(*) AS n FROM flags WHERE 'ticket_resale' = ANY(categories)`))
+    .rows[0].n,
+);
+row(
+  'throughput with 1 custom category judging 5% of events vs none',
+  results.custom_category_eps_ratio,
+  '×',
+  `${customRuns.custom.map((r) => r.eps).join(', ')} vs ${customRuns.none.map((r) => r.eps).join(', ')} events/s; judge backlog drained ${judgeDrains.map((s) => s.toFixed(1)).join(', ')} s after each run; ${judgedFlags} flags`,
+);
+row(
+  'judge calls per 1,000 events (5% pass the pre-filter)',
+  results.judge_calls_per_1000_events,
+  'calls',
+  `${judgedItems} judged of ${customEvents} events`,
+);
+row(
+  'judge cost per 1,000 events',
+  results.judge_cost_usd_per_1000_events,
+  'USD',
+  "mistral-small-latest at Mistral's published prices, tokens as the fake counts them",
+);
+
 // 7. Backtest over 1,000,000 stored events: the policies page's what-if query.
 const target = 1_000_000;
 const [{ n: storedNow }] = (await db.query('SELECT count(*)::int AS n FROM scored_events')).rows;
@@ -622,6 +717,7 @@ const targets = [
   ['stored exactly once', results.stored_exactly_once],
   ['backtest over 1M events < 2000 ms', results.backtest_1m_ms < 2000],
   ['routing costs ≤ 5% throughput', results.routing_eps_ratio >= 0.95],
+  ['a custom category judging 5% costs ≤ 10% throughput', results.custom_category_eps_ratio >= 0.9],
 ];
 console.log('\n| measure | value | unit | note |\n|---|---:|---|---|');
 for (const r of table) console.log(`| ${r.what} | ${r.value} | ${r.unit} | ${r.note} |`);

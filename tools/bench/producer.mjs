@@ -1,6 +1,6 @@
 // Benchmark producer, run as a child process so producing does not share a thread with what is
 // measured. Options come as JSON in argv[2]:
-//   { brokers, topic, count, rate, window, dupRatio, runId }
+//   { brokers, topic, count, rate, window, dupRatio, judgedRatio, runId }
 // rate: events/s (0 = as fast as the window allows). window: the most events allowed ahead of
 // the consumer's progress, which the parent sends as {progress: n} messages — the mock broker
 // keeps only ~5 MB per partition, so an unbounded backlog would lose events.
@@ -9,7 +9,16 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 const options = JSON.parse(process.argv[2]);
-const { brokers, topic, count, rate = 0, window = Infinity, dupRatio = 0, runId } = options;
+const {
+  brokers,
+  topic,
+  count,
+  rate = 0,
+  window = Infinity,
+  dupRatio = 0,
+  judgedRatio = 0,
+  runId,
+} = options;
 const posts = JSON.parse(
   readFileSync(new URL('../demo/sample-posts.json', import.meta.url), 'utf8'),
 ).map((p) => p.text);
@@ -33,7 +42,11 @@ const recent = [];
 function textFor(n) {
   if (recent.length > 0 && n % 100 < dupRatio * 100)
     return recent[Math.floor(random() * recent.length)];
-  const text = `${posts[n % posts.length]} (${runId} #${n})`;
+  // The last judgedRatio of every hundred offer tickets: what the custom-category run's pre-filter
+  // sends to the judge.
+  const offer =
+    n % 100 >= 100 - judgedRatio * 100 ? ' Selling tickets above face value, DM me.' : '';
+  const text = `${posts[n % posts.length]}${offer} (${runId} #${n})`;
   recent.push(text);
   if (recent.length > 2000) recent.shift();
   return text;
