@@ -70,7 +70,7 @@ export interface ModelJudgement {
 export interface Judgement extends ModelJudgement {
   /** The probability that the post violates the rule: thresholds apply to this. */
   score: number;
-  /** Evidence spans the model gave that are not in the post, dropped. */
+  /** Evidence spans the model gave that are not in the post, dropped (a "no" keeps none). */
   droppedEvidence: number;
   /** The post talks to the model (an injection attempt): reviewers should know. */
   postAddressesModel: boolean;
@@ -265,7 +265,7 @@ export function checkJudgement(answer: ModelJudgement, text: string): Judgement 
     confidence,
     score: Math.round(score * 1000) / 1000,
     evidence: evidence.kept,
-    droppedEvidence: evidence.dropped + (answer.violates ? 0 : answer.evidence.length),
+    droppedEvidence: evidence.dropped,
     rationale: answer.rationale.slice(0, 600),
     postAddressesModel: addressesModel(text),
   };
