@@ -7,6 +7,7 @@ import {
 } from '@sieve/moderation';
 import { useState } from 'react';
 import { percent } from '../../components/format';
+import { useSystemInfo } from '../../hooks/use-system';
 import {
   useEvaluate,
   useEvaluations,
@@ -59,10 +60,15 @@ export function CustomCategories({
   const categories = version.customCategories;
   const liveVersions = new Set((live?.customCategories ?? []).map((c) => customTarget(c).version));
 
-  const save = (next: CustomCategory[]) =>
+  const save = (next: CustomCategory[], grayZone = version.grayZone) =>
     actions.save.mutateAsync({
       version: version.version,
-      input: { rules: version.rules, overrides: version.overrides, customCategories: next },
+      input: {
+        rules: version.rules,
+        overrides: version.overrides,
+        customCategories: next,
+        grayZone,
+      },
     });
 
   return (
@@ -124,6 +130,12 @@ export function CustomCategories({
       {editable && editing === null && (
         <button onClick={() => setEditing('new')}>Add a custom category</button>
       )}
+      <GrayZone
+        value={version.grayZone}
+        editable={editable}
+        busy={actions.save.isPending}
+        onSave={(grayZone) => save(categories, grayZone)}
+      />
       {actions.save.error && (
         <p className="error" role="alert">
           {actions.save.error.message}
@@ -306,6 +318,10 @@ function CustomCategoryForm({
   const [keywords, setKeywords] = useState((initial.prefilter.keywords ?? []).join(', '));
   const [patterns, setPatterns] = useState((initial.prefilter.patterns ?? []).join('\n'));
   const [sources, setSources] = useState((initial.prefilter.sources ?? []).join(', '));
+  const [firstScore, ...otherScores] = initial.prefilter.scoreAbove ?? [];
+  const [scoreCategory, setScoreCategory] = useState(firstScore?.category ?? '');
+  const [scoreLevel, setScoreLevel] = useState(String(firstScore?.score ?? 0.3));
+  const builtIn = (useSystemInfo().data?.categories ?? []).filter((c) => !c.custom);
   const key =
     name ||
     label
@@ -332,8 +348,13 @@ function CustomCategoryForm({
       prefilter: {
         ...(commas(keywords).length ? { keywords: commas(keywords) } : {}),
         ...(lines(patterns).length ? { patterns: lines(patterns) } : {}),
-        ...(initial.prefilter.scoreAbove?.length
-          ? { scoreAbove: initial.prefilter.scoreAbove }
+        ...(scoreCategory || otherScores.length
+          ? {
+              scoreAbove: [
+                ...(scoreCategory ? [{ category: scoreCategory, score: Number(scoreLevel) }] : []),
+                ...otherScores,
+              ],
+            }
           : {}),
         ...(commas(sources).length ? { sources: commas(sources) } : {}),
       },
@@ -392,6 +413,31 @@ function CustomCategoryForm({
         …or matching these patterns <span className="muted small">(regular expressions)</span>
         <textarea value={patterns} onChange={(e) => setPatterns(e.target.value)} rows={2} />
       </label>
+      <div className="custom-form-row">
+        <label>
+          …or when the moderation score of
+          <select value={scoreCategory} onChange={(e) => setScoreCategory(e.target.value)}>
+            <option value="">(no category)</option>
+            {builtIn.map((c) => (
+              <option key={c.name} value={c.name}>
+                {c.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          is at least
+          <input
+            type="number"
+            min={0}
+            max={1}
+            step={0.01}
+            value={scoreLevel}
+            disabled={!scoreCategory}
+            onChange={(e) => setScoreLevel(e.target.value)}
+          />
+        </label>
+      </div>
       <label>
         Only from sources <span className="muted small">(comma-separated; empty: all)</span>
         <input value={sources} onChange={(e) => setSources(e.target.value)} />
@@ -448,6 +494,56 @@ function CustomCategoryForm({
           Cancel
         </button>
       </div>
+    </form>
+  );
+}
+
+/** The judge's second opinion on built-in scores just under their review threshold. */
+function GrayZone({
+  value,
+  editable,
+  busy,
+  onSave,
+}: {
+  value: number;
+  editable: boolean;
+  busy: boolean;
+  onSave: (grayZone: number) => Promise<unknown>;
+}) {
+  const [draft, setDraft] = useState(String(value));
+  if (!editable)
+    return (
+      <p className="muted small" data-testid="gray-zone">
+        {value > 0
+          ? `Built-in scores up to ${value.toFixed(2)} below their review threshold get the judge's second opinion.`
+          : 'No gray zone: built-in categories are decided by their thresholds alone.'}
+      </p>
+    );
+  return (
+    <form
+      className="gray-zone"
+      data-testid="gray-zone"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void onSave(Number(draft));
+      }}
+    >
+      <label>
+        Gray zone: ask the judge about built-in scores up to{' '}
+        <input
+          type="number"
+          min={0}
+          max={0.5}
+          step={0.01}
+          value={draft}
+          onChange={(e) => setDraft(e.target.value)}
+          aria-label="Gray zone width"
+        />{' '}
+        below their review threshold (0: off; a violation sends the post to review, never blocks)
+      </label>{' '}
+      <button type="submit" disabled={busy || Number(draft) === value}>
+        Save
+      </button>
     </form>
   );
 }
