@@ -100,7 +100,10 @@ export function createRunner(root, env = process.env) {
    * not share a thread with what is measured. `progress()` says how far the consumer got, for
    * `window` (the most events allowed ahead of it).
    */
-  function produce({ brokers, topic, count, rate = 0, window, dupRatio = 0, runId }, progress) {
+  function produce(
+    { brokers, topic, count, rate = 0, window, dupRatio = 0, judgedRatio = 0, runId },
+    progress,
+  ) {
     const proc = fork(join(root, 'tools/bench/producer.mjs'), [
       JSON.stringify({
         brokers: [brokers],
@@ -109,6 +112,7 @@ export function createRunner(root, env = process.env) {
         rate,
         window: window ?? null,
         dupRatio,
+        judgedRatio,
         runId,
       }),
     ]);
