@@ -27,8 +27,8 @@ import { PolicyProvider } from '../policies/policy-provider';
 import { RoutingProvider } from '../queues/routing-provider';
 import { type ItemOutcome, JudgingService } from './judging.service';
 
-/** Events leased per pass. */
-const BATCH = 64;
+/** Events leased per pass, per call in flight: enough to keep every slot busy between passes. */
+const EVENTS_PER_SLOT = 8;
 /** A leased event not finished by then (a crashed replica) is taken again. */
 const LEASE_SECONDS = 120;
 /** Passes over an event whose judge calls fail (API down) before it goes to review unjudged. */
@@ -63,6 +63,7 @@ export class JudgeWorker implements OnApplicationBootstrap, BeforeApplicationShu
   private loop: Promise<void> | null = null;
   private stopping = false;
   private readonly pause = new WakeableSleep();
+  private readonly batch: number;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -72,7 +73,9 @@ export class JudgeWorker implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly routing: RoutingProvider,
     private readonly flags: FlagStore,
     private readonly metrics: MetricsService,
-  ) {}
+  ) {
+    this.batch = config.JUDGE_CONCURRENCY * EVENTS_PER_SLOT;
+  }
 
   onApplicationBootstrap(): void {
     if (this.config.JUDGE_WORKER_ENABLED) this.loop = this.run();
@@ -96,12 +99,12 @@ export class JudgeWorker implements OnApplicationBootstrap, BeforeApplicationShu
         this.logger.warn(`judging pass failed (${(error as Error).message}); retrying`);
       }
       if (this.stopping) return;
-      if (done < BATCH || failures > 0)
+      if (done < this.batch || failures > 0)
         await this.pause.sleep(failures > 0 ? Math.min(250 * 2 ** failures, 10_000) : POLL_MS);
     }
   }
 
-  /** Judges up to BATCH waiting events; returns how many it leased. */
+  /** Judges up to a batch of waiting events; returns how many it leased. */
   async pass(): Promise<number> {
     const waiting: WaitingEvent[] = await this.db.query(
       `WITH leased AS (
@@ -114,7 +117,7 @@ export class JudgeWorker implements OnApplicationBootstrap, BeforeApplicationShu
        SELECT e.id, l.targets, l.attempts, e.source, e.event_id, e.author_id, e.lang, e.text,
               e.model, e.scores, e.decision
          FROM leased l JOIN scored_events e ON e.id = l.scored_event_id`,
-      [BATCH, LEASE_SECONDS],
+      [this.batch, LEASE_SECONDS],
     );
     const [{ n }]: { n: number }[] = await this.db.query(
       `SELECT count(*)::int AS n FROM judge_requests`,
