@@ -4,7 +4,7 @@ import { AppModule } from './app.module';
 import { RescoreService } from './ingest/rescore.service';
 
 const USAGE =
-  'usage: node main.js --rescore --from <ISO time> --to <ISO time> [--policy <version>] [--dry-run] [--batch-api | --online]';
+  'usage: node main.js --rescore --from <ISO time> --to <ISO time> [--policy <version>] [--dry-run] [--batch-api | --online] [--judge]';
 
 function option(args: string[], name: string): string | undefined {
   const index = args.indexOf(`--${name}`);
@@ -44,11 +44,12 @@ export async function rescoreCommand(args: string[]): Promise<number> {
       policyVersion,
       dryRun,
       viaBatchApi,
+      judge: args.includes('--judge'),
       onProgress: ({ batchJob: job, ...p }) =>
         logger.log(
           job
             ? `${p.done}/${p.total}: Batch API job ${job.jobId} ${job.status}, ${job.completedRequests}/${job.totalRequests} requests`
-            : `${p.done}/${p.total} (${p.total ? Math.round((p.done / p.total) * 100) : 100}%): ${p.changed} decisions changed, ${p.newlyFlagged} newly flagged, ${p.noLongerFlagged} no longer flagged, ${p.refused} refused`,
+            : `${p.done}/${p.total} (${p.total ? Math.round((p.done / p.total) * 100) : 100}%): ${p.changed} decisions changed, ${p.newlyFlagged} newly flagged, ${p.noLongerFlagged} no longer flagged, ${p.refused} refused, ${p.judged} judged`,
         ),
     });
     logger.log(`${dryRun ? 'Dry run, nothing written: ' : 'Done: '}${JSON.stringify(result)}`);

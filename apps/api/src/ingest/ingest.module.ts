@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { WebhooksModule } from '../webhooks/webhooks.module';
 import { FlagsModule } from '../flags/flags.module';
+import { JudgingModule } from '../judging/judging.module';
 import { PoliciesModule } from '../policies/policies.module';
 import { QueuesModule } from '../queues/queues.module';
 import { IngestConsumer } from './ingest.consumer';
@@ -9,7 +10,7 @@ import { RescoreService } from './rescore.service';
 import { ScoredEventStore } from './scored-event.store';
 
 @Module({
-  imports: [PoliciesModule, FlagsModule, WebhooksModule, QueuesModule],
+  imports: [PoliciesModule, FlagsModule, WebhooksModule, QueuesModule, JudgingModule],
   providers: [IngestService, IngestConsumer, ScoredEventStore, RescoreService],
   exports: [IngestConsumer, RescoreService],
 })

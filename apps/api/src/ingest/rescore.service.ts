@@ -5,6 +5,8 @@ import {
   evaluatePolicy,
   type JudgeOutcome,
   judgedTriggers,
+  judgeTargetMap,
+  judgeTargetsFor,
   type Policy,
   type UnjudgedReason,
   withJudgedTriggers,
@@ -12,6 +14,8 @@ import {
 import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { FlagStore } from '../flags/flag.store';
+import { JudgementStore, toJudgeOutcome } from '../judging/judgement.store';
+import { JudgingService } from '../judging/judging.service';
 import { PolicyProvider } from '../policies/policy-provider';
 import { RoutingProvider } from '../queues/routing-provider';
 import { HistogramRollupService } from '../policies/histogram-rollup.service';
@@ -29,6 +33,12 @@ export interface RescoreOptions {
   dryRun?: boolean;
   /** Score through Mistral's Batch API; default RESCORE_VIA_BATCH_API. */
   viaBatchApi?: boolean;
+  /**
+   * Ask the judge again about the custom (and gray-zone) categories each event's pre-filter
+   * passes under the policy — a backfill after a rule is added or reworded. Through the Batch
+   * API too when `viaBatchApi`. Without it, stored judgements are kept as they are.
+   */
+  judge?: boolean;
   /** Events read and scored at once: default 500 online, 20,000 (one job) through the Batch API. */
   chunkSize?: number;
   onProgress?: (progress: RescoreProgress) => void;
@@ -44,6 +54,8 @@ export interface RescoreProgress {
   /** Events whose open flag would no longer be raised; the flag stays open for a reviewer. */
   noLongerFlagged: number;
   refused: number;
+  /** (event, category) pairs the judge was asked about (with `judge`; counted in a dry run). */
+  judged: number;
   /** The Batch API job scoring the current chunk, while there is one. */
   batchJob?: BatchJobProgress;
 }
@@ -86,6 +98,8 @@ export class RescoreService {
     private readonly shadowResults: ShadowResultsStore,
     private readonly scoreCache: ScoreCacheStore,
     private readonly histograms: HistogramRollupService,
+    private readonly judging: JudgingService,
+    private readonly judgements: JudgementStore,
   ) {}
 
   async run(options: RescoreOptions): Promise<RescoreProgress> {
@@ -107,6 +121,7 @@ export class RescoreService {
       newlyFlagged: 0,
       noLongerFlagged: 0,
       refused: 0,
+      judged: 0,
     };
     let after: { at: string; id: string } | null = null;
     for (;;) {
@@ -130,7 +145,12 @@ export class RescoreService {
             options.onProgress?.({ ...progress, batchJob }),
           )
         : await this.scoring.scoreTexts(texts);
-      await this.rescoreChunk(rows, outcomes, policy, progress, options.dryRun ?? false);
+      await this.rescoreChunk(rows, outcomes, policy, progress, {
+        dryRun: options.dryRun ?? false,
+        judge: options.judge ?? false,
+        viaBatchApi,
+        onProgress: options.onProgress,
+      });
       progress.done += rows.length;
       options.onProgress?.({ ...progress });
     }
@@ -142,6 +162,60 @@ export class RescoreService {
     const policy = await this.policies.version(version);
     if (!policy) throw new Error(`policy version ${version} does not exist`);
     return policy;
+  }
+
+  /** Asks the judge about every category each event's pre-filter passes under `policy`. */
+  private async rejudge(
+    rows: StoredRow[],
+    outcomes: TextOutcome[],
+    policy: Policy,
+    progress: RescoreProgress,
+    options: Pick<RescoreOptions, 'viaBatchApi' | 'onProgress'> & { dryRun: boolean },
+  ) {
+    const targets = judgeTargetMap(policy);
+    const shadowed = new Set(
+      (policy.customCategories ?? []).filter((c) => c.mode === 'shadow').map((c) => c.name),
+    );
+    const items = rows.flatMap((row, i) => {
+      const outcome = outcomes[i];
+      if (!outcome.ok) return [];
+      return judgeTargetsFor(row, outcome.scores, policy).flatMap((category) => {
+        const target = targets.get(category);
+        return target ? [{ row, target }] : [];
+      });
+    });
+    progress.judged += items.length;
+    if (options.dryRun || items.length === 0) return null;
+    const { outcomes: answers, spend } = await this.judging.judgeAll(
+      items.map(({ row, target }) => ({ target, text: row.text })),
+      {
+        viaBatchApi: options.viaBatchApi,
+        onBatchJob: (job) =>
+          options.onProgress?.({
+            ...progress,
+            batchJob: {
+              jobId: job.jobId,
+              status: job.status,
+              completedRequests: job.completed,
+              totalRequests: job.total,
+            },
+          }),
+      },
+    );
+    const byEvent = new Map<string, JudgeOutcome[]>();
+    const pairs = items.map(({ row, target }, i) => {
+      byEvent.set(row.id, [
+        ...(byEvent.get(row.id) ?? []),
+        toJudgeOutcome(target.category, answers[i]),
+      ]);
+      return {
+        scoredEventId: row.id,
+        target,
+        outcome: answers[i],
+        shadow: shadowed.has(target.category),
+      };
+    });
+    return { byEvent, pairs, spend };
   }
 
   private async judgementsOf(ids: string[]): Promise<Map<string, JudgeOutcome[]>> {
@@ -188,7 +262,12 @@ export class RescoreService {
     outcomes: TextOutcome[],
     policy: Policy,
     progress: RescoreProgress,
-    dryRun: boolean,
+    {
+      dryRun,
+      judge,
+      viaBatchApi,
+      onProgress,
+    }: Pick<RescoreOptions, 'viaBatchApi' | 'onProgress'> & { dryRun: boolean; judge: boolean },
   ): Promise<void> {
     const updates: {
       row: StoredRow;
@@ -197,16 +276,24 @@ export class RescoreService {
       evaluation: ReturnType<typeof evaluatePolicy>;
     }[] = [];
     const judged = await this.judgementsOf(rows.map((r) => r.id));
+    const rejudged = judge
+      ? await this.rejudge(rows, outcomes, policy, progress, { dryRun, viaBatchApi, onProgress })
+      : null;
     rows.forEach((row, i) => {
       const outcome = outcomes[i];
       if (!outcome.ok) {
         progress.refused++;
         return;
       }
-      // What the judge said about custom categories still holds: only the scores are new.
+      // What the judge said about custom categories still holds (or what it says now, when
+      // asked again): only the scores are new.
+      const asked = rejudged?.byEvent.get(row.id) ?? [];
+      const kept = (judged.get(row.id) ?? []).filter(
+        (j) => !asked.some((a) => a.category === j.category),
+      );
       const evaluation = withJudgedTriggers(
         evaluatePolicy(outcome.scores, policy, row.source),
-        judgedTriggers(policy, judged.get(row.id) ?? [], outcome.scores, row.source),
+        judgedTriggers(policy, [...kept, ...asked], outcome.scores, row.source),
       );
       updates.push({ row, model: outcome.model, scores: outcome.scores, evaluation });
       if (evaluation.decision !== row.decision) progress.changed++;
@@ -221,6 +308,10 @@ export class RescoreService {
     ];
     const col = <T>(pick: (u: (typeof updates)[number]) => T) => updates.map(pick);
     await this.db.transaction(async (tx) => {
+      if (rejudged) {
+        await this.judgements.save(tx, rejudged.pairs, policy.version, this.judging.judge.model);
+        await this.judging.addSpend(tx, rejudged.spend);
+      }
       await this.scoreCache.save(tx, this.scoring.cacheModel, fresh);
       await tx.query(
         `UPDATE scored_events e SET model = u.model, scores = u.scores, policy_version = $5,

@@ -7,12 +7,9 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
-  builtInTarget,
   type CategoryScores,
-  categorySetById,
-  customTarget,
   evaluatePolicy,
-  type JudgeOutcome,
+  judgeTargetMap,
   judgedTriggers,
   type JudgeTarget,
   type Policy,
@@ -25,6 +22,7 @@ import { FlagStore } from '../flags/flag.store';
 import { MetricsService } from '../metrics/metrics.service';
 import { PolicyProvider } from '../policies/policy-provider';
 import { RoutingProvider } from '../queues/routing-provider';
+import { JudgementStore, toJudgeOutcome } from './judgement.store';
 import { type ItemOutcome, JudgingService } from './judging.service';
 
 /** Events leased per pass, per call in flight: enough to keep every slot busy between passes. */
@@ -73,6 +71,7 @@ export class JudgeWorker implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly routing: RoutingProvider,
     private readonly flags: FlagStore,
     private readonly metrics: MetricsService,
+    private readonly judgements: JudgementStore,
   ) {
     this.batch = config.JUDGE_CONCURRENCY * EVENTS_PER_SLOT;
   }
@@ -126,7 +125,7 @@ export class JudgeWorker implements OnApplicationBootstrap, BeforeApplicationShu
     if (waiting.length === 0) return 0;
 
     const policy = await this.policies.activePolicy();
-    const targets = targetsOf(policy);
+    const targets = judgeTargetMap(policy);
     const items = waiting.flatMap((e) =>
       e.targets.flatMap((category) => {
         const target = targets.get(category);
@@ -173,14 +172,8 @@ export class JudgeWorker implements OnApplicationBootstrap, BeforeApplicationShu
   ): Promise<void> {
     const custom = new Map((policy.customCategories ?? []).map((c) => [c.name, c]));
     const decided = events.map((e) => {
-      const judged: JudgeOutcome[] = (byEvent.get(e.id) ?? []).map(({ target, outcome }) =>
-        outcome.kind === 'judged'
-          ? { category: target.category, judged: true, judgement: outcome.judgement }
-          : {
-              category: target.category,
-              judged: false,
-              reason: outcome.kind === 'failed' ? 'judge_failed' : outcome.reason,
-            },
+      const judged = (byEvent.get(e.id) ?? []).map(({ target, outcome }) =>
+        toJudgeOutcome(target.category, outcome),
       );
       const evaluation = withJudgedTriggers(
         evaluatePolicy(e.scores, policy, e.source),
@@ -198,53 +191,17 @@ export class JudgeWorker implements OnApplicationBootstrap, BeforeApplicationShu
         automatic: evaluation.decision === 'block',
       })),
     );
-    const rows = decided.flatMap(({ event, judged }) =>
-      (byEvent.get(event.id) ?? []).map(({ target, outcome }, i) => {
-        const j = judged[i];
-        const judgement = j.judged ? j.judgement : null;
-        return [
-          event.id,
-          target.category,
-          target.version,
-          policy.version,
-          j.judged,
-          j.judged ? null : j.reason,
-          judgement?.violates ?? null,
-          judgement?.score ?? null,
-          judgement?.confidence ?? null,
-          judgement?.evidence ?? [],
-          judgement?.rationale ?? (outcome.kind === 'judged' ? null : outcome.detail.slice(0, 500)),
-          judgement?.droppedEvidence ?? 0,
-          judgement?.postAddressesModel ?? false,
-          this.judging.judge.model,
-          outcome.kind === 'judged' && outcome.cached,
-          custom.get(target.category)?.mode === 'shadow',
-          outcome.kind === 'judged' ? outcome.costUsd : 0,
-        ];
-      }),
+    const pairs = events.flatMap((e) =>
+      (byEvent.get(e.id) ?? []).map(({ target, outcome }) => ({
+        scoredEventId: e.id,
+        target,
+        outcome,
+        shadow: custom.get(target.category)?.mode === 'shadow',
+      })),
     );
     const decidedAt = new Date();
     await this.db.transaction(async (tx) => {
-      if (rows.length > 0)
-        await tx.query(
-          `INSERT INTO judgements (scored_event_id, category, target_version, policy_version, judged,
-                                   unjudged_reason, violates, score, confidence, evidence, rationale,
-                                   dropped_evidence, post_addresses_model, judge, cached, shadow, cost_usd)
-           SELECT (r->>0)::uuid, r->>1, r->>2, (r->>3)::int, (r->>4)::boolean, r->>5,
-                  (r->>6)::boolean, (r->>7)::real, (r->>8)::real, r->9, r->>10, (r->>11)::int,
-                  (r->>12)::boolean, r->>13, (r->>14)::boolean, (r->>15)::boolean, (r->>16)::float8
-             FROM jsonb_array_elements($1::jsonb) AS r
-           ON CONFLICT (scored_event_id, category) DO UPDATE SET
-             target_version = EXCLUDED.target_version, policy_version = EXCLUDED.policy_version,
-             judged = EXCLUDED.judged, unjudged_reason = EXCLUDED.unjudged_reason,
-             violates = EXCLUDED.violates, score = EXCLUDED.score, confidence = EXCLUDED.confidence,
-             evidence = EXCLUDED.evidence, rationale = EXCLUDED.rationale,
-             dropped_evidence = EXCLUDED.dropped_evidence,
-             post_addresses_model = EXCLUDED.post_addresses_model, judge = EXCLUDED.judge,
-             cached = EXCLUDED.cached, shadow = EXCLUDED.shadow, cost_usd = EXCLUDED.cost_usd,
-             created_at = now()`,
-          [JSON.stringify(rows)],
-        );
+      await this.judgements.save(tx, pairs, policy.version, this.judging.judge.model);
       const changed = decided.filter((d) => d.evaluation.decision !== d.event.decision);
       if (changed.length > 0)
         await tx.query(
@@ -279,16 +236,6 @@ export class JudgeWorker implements OnApplicationBootstrap, BeforeApplicationShu
       ]);
     });
   }
-}
-
-/** Every category the live policy can judge: its custom ones, and its set's built-in ones. */
-function targetsOf(policy: Policy): Map<string, JudgeTarget> {
-  const targets = new Map<string, JudgeTarget>();
-  for (const c of categorySetById(policy.categorySetId).categories)
-    targets.set(c.name, builtInTarget(c));
-  for (const c of policy.customCategories ?? [])
-    if (c.enabled) targets.set(c.name, customTarget(c));
-  return targets;
 }
 
 function firstFailure(byEvent: Map<string, { outcome: ItemOutcome }[]>): string {

@@ -1,8 +1,10 @@
 import {
+  type ChatCompletionRequest,
+  type ChatCompletionResponse,
   costOf,
-  MistralOutputParseError,
   type MistralClient,
   type PricingTable,
+  validateAgainst,
 } from '@sieve/mistral';
 import {
   buildJudgeMessages,
@@ -31,6 +33,14 @@ export interface Judge {
   readonly kind: 'mistral' | 'offline';
   readonly model: string;
   judge(target: JudgeTarget, text: string, signal?: AbortSignal): Promise<JudgeAnswer>;
+  /**
+   * Many pairs in one Batch API job (cheaper, slower): per pair an answer, a JudgeAnswerError,
+   * or null when the job did not answer it (the caller asks online or tries later).
+   */
+  judgeInBatchJob?(
+    items: { target: JudgeTarget; text: string }[],
+    onProgress?: (job: { jobId: string; status: string; completed: number; total: number }) => void,
+  ): Promise<(JudgeAnswer | JudgeAnswerError | null)[]>;
 }
 
 /** The model answered, but not with a judgement: retrying the same prompt would not help. */
@@ -49,40 +59,85 @@ export class MistralJudge implements Judge {
     private readonly client: MistralClient,
     readonly model: string,
     private readonly pricing: PricingTable,
+    private readonly batchPollIntervalMs = 10_000,
   ) {}
 
-  async judge(target: JudgeTarget, text: string, signal?: AbortSignal): Promise<JudgeAnswer> {
-    let parsed: ModelJudgement;
-    let usage: { prompt_tokens?: number; completion_tokens?: number } | undefined;
-    try {
-      const { parsed: answer, response } = await this.client.chat.parse<ModelJudgement>(
-        {
-          model: this.model,
-          messages: buildJudgeMessages(target, text),
-          temperature: 0,
-          random_seed: RANDOM_SEED,
-          max_tokens: MAX_OUTPUT_TOKENS,
-          response_format: {
-            type: 'json_schema',
-            json_schema: { name: JUDGEMENT_SCHEMA_NAME, schema: JUDGEMENT_SCHEMA, strict: true },
-          },
-        },
-        { signal },
-      );
-      if (response.choices[0]?.finish_reason !== 'stop')
-        throw new JudgeAnswerError(
-          `the answer ended with finish_reason ${String(response.choices[0]?.finish_reason)}`,
-        );
-      parsed = answer;
-      usage = response.usage;
-    } catch (error) {
-      if (error instanceof MistralOutputParseError) throw new JudgeAnswerError(error.message);
-      throw error;
-    }
-    const promptTokens = usage?.prompt_tokens ?? 0;
-    const completionTokens = usage?.completion_tokens ?? 0;
+  private request(target: JudgeTarget, text: string): ChatCompletionRequest {
     return {
-      judgement: checkJudgement(parsed, text),
+      model: this.model,
+      messages: buildJudgeMessages(target, text),
+      temperature: 0,
+      random_seed: RANDOM_SEED,
+      max_tokens: MAX_OUTPUT_TOKENS,
+      response_format: {
+        type: 'json_schema',
+        json_schema: { name: JUDGEMENT_SCHEMA_NAME, schema: JUDGEMENT_SCHEMA, strict: true },
+      },
+    };
+  }
+
+  async judge(target: JudgeTarget, text: string, signal?: AbortSignal): Promise<JudgeAnswer> {
+    const response = await this.client.chat.complete(this.request(target, text), { signal });
+    return this.read(response, text);
+  }
+
+  async judgeInBatchJob(
+    items: { target: JudgeTarget; text: string }[],
+    onProgress?: (job: { jobId: string; status: string; completed: number; total: number }) => void,
+  ): Promise<(JudgeAnswer | JudgeAnswerError | null)[]> {
+    const { results } = await this.client.batch.run<ChatCompletionResponse>(
+      '/v1/chat/completions',
+      this.model,
+      items.map(({ target, text }, i) => {
+        const { model: _, ...body } = this.request(target, text);
+        return { custom_id: String(i), body };
+      }),
+      {
+        pollIntervalMs: this.batchPollIntervalMs,
+        onProgress: (job) =>
+          onProgress?.({
+            jobId: job.id,
+            status: job.status,
+            completed: job.completed_requests,
+            total: job.total_requests,
+          }),
+      },
+    );
+    return items.map(({ text }, i) => {
+      const line = results.get(String(i));
+      if (line?.response?.status_code !== 200) return null;
+      try {
+        return this.read(line.response.body, text);
+      } catch (error) {
+        if (error instanceof JudgeAnswerError) return error;
+        return null;
+      }
+    });
+  }
+
+  /** The answer as a checked judgement, or JudgeAnswerError when it is not one. */
+  private read(response: ChatCompletionResponse, text: string): JudgeAnswer {
+    const choice = response.choices?.[0];
+    if (choice?.finish_reason !== 'stop')
+      throw new JudgeAnswerError(
+        `the answer ended with finish_reason ${String(choice?.finish_reason)}`,
+      );
+    const content = choice.message.content;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(typeof content === 'string' ? content : '');
+    } catch {
+      throw new JudgeAnswerError('the model did not answer with JSON (a refusal?)');
+    }
+    const issues = validateAgainst(JUDGEMENT_SCHEMA, parsed);
+    if (issues.length > 0)
+      throw new JudgeAnswerError(
+        `the answer does not match ${JUDGEMENT_SCHEMA_NAME}: ${issues.slice(0, 3).join('; ')}`,
+      );
+    const promptTokens = response.usage?.prompt_tokens ?? 0;
+    const completionTokens = response.usage?.completion_tokens ?? 0;
+    return {
+      judgement: checkJudgement(parsed as ModelJudgement, text),
       promptTokens,
       completionTokens,
       costUsd: costOf(this.model, promptTokens, completionTokens, this.pricing),

@@ -261,6 +261,51 @@ describe('custom categories judged by a chat model', () => {
     expect(judgeCalls()).toBe(before);
   });
 
+  it('backfills a rule over stored events through the Batch API (rescore --judge)', async () => {
+    // Stored before the rule existed: allowed, never judged.
+    const { rows } = await stack.db.query(
+      `INSERT INTO scored_events (source, event_id, author_id, text, event_created_at, model, scores, policy_version, decision)
+       VALUES ('market', 'before-the-rule', 'a9', 'Selling my tickets above face value, 200 each', now(), 'mistral-moderation-2603', '{}', 1, 'allow'),
+              ('market', 'before-the-rule-2', 'a9', 'Nice weather for the match', now(), 'mistral-moderation-2603', '{}', 1, 'allow')
+       RETURNING id`,
+    );
+    const jobsBefore = mistral.requests.filter((r) => r.path === '/v1/batch/jobs').length;
+    const progress = await stack.app.get(RescoreService).run({
+      from: new Date(Date.now() - 60_000),
+      to: new Date(Date.now() + 60_000),
+      judge: true,
+      viaBatchApi: true,
+      chunkSize: 1000,
+    });
+    expect(progress.judged).toBeGreaterThanOrEqual(1);
+    expect(mistral.requests.filter((r) => r.path === '/v1/batch/jobs').length).toBeGreaterThan(
+      jobsBefore,
+    );
+    const { rows: after } = await stack.db.query(
+      `SELECT e.event_id, e.decision, f.triggered,
+              (SELECT row_to_json(j) FROM judgements j WHERE j.scored_event_id = e.id) AS judgement
+         FROM scored_events e LEFT JOIN flags f ON f.scored_event_id = e.id AND f.copy_of IS NULL
+        WHERE e.id = ANY($1::uuid[]) ORDER BY e.event_id`,
+      [rows.map((r) => r.id)],
+    );
+    expect(after[0]).toMatchObject({ event_id: 'before-the-rule', decision: 'review' });
+    expect(after[0].judgement).toMatchObject({
+      category: 'ticket_resale',
+      judged: true,
+      violates: true,
+    });
+    expect(after[0].triggered).toEqual([expect.objectContaining({ category: 'ticket_resale' })]);
+    expect(after[1]).toMatchObject({ decision: 'allow', judgement: null });
+    // The platform hears the changed decision.
+    await eventually('the backfilled decision', async () =>
+      stack.collected.decisions.some(
+        (m) =>
+          m.key === 'before-the-rule' &&
+          (JSON.parse(m.value ?? '{}') as AutomaticDecisionMessage).decision === 'review',
+      ),
+    );
+  });
+
   it('routes to review, unjudged, once the day’s budget is spent, and says so', async () => {
     await stack.db.query(
       `UPDATE judge_spend SET cost_usd = 5000 WHERE day = (now() AT TIME ZONE 'UTC')::date`,

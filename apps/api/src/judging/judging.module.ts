@@ -7,6 +7,7 @@ import { PoliciesModule } from '../policies/policies.module';
 import { QueuesModule } from '../queues/queues.module';
 import { JudgeEvaluationService } from './judge-evaluation.service';
 import { JudgeWorker } from './judge.worker';
+import { JudgementStore } from './judgement.store';
 import { type Judge, MistralJudge, OfflineJudge } from './judges';
 import { JudgingController } from './judging.controller';
 import { JUDGE, JudgingService } from './judging.service';
@@ -19,6 +20,7 @@ import { JUDGE, JudgingService } from './judging.service';
     JudgingService,
     JudgeWorker,
     JudgeEvaluationService,
+    JudgementStore,
     {
       provide: JUDGE,
       inject: [APP_CONFIG, MISTRAL_CLIENT, MISTRAL_PRICING],
@@ -27,9 +29,11 @@ import { JUDGE, JudgingService } from './judging.service';
         client: MistralClient | null,
         pricing: PricingTable,
       ): Judge =>
-        client ? new MistralJudge(client, config.JUDGE_MODEL, pricing) : new OfflineJudge(),
+        client
+          ? new MistralJudge(client, config.JUDGE_MODEL, pricing, config.MISTRAL_BATCH_POLL_MS)
+          : new OfflineJudge(),
     },
   ],
-  exports: [JudgingService],
+  exports: [JudgingService, JudgementStore],
 })
 export class JudgingModule {}

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
-import { type Judge, JudgeAnswerError } from './judges';
+import { type Judge, type JudgeAnswer, JudgeAnswerError } from './judges';
 
 export const JUDGE = Symbol('JUDGE');
 
@@ -81,8 +81,18 @@ export class JudgingService {
       .digest();
   }
 
-  /** One outcome per item, in order, and what it cost. Never throws for one item's failure. */
-  async judgeAll(items: JudgeItem[]): Promise<{ outcomes: ItemOutcome[]; spend: Spend }> {
+  /**
+   * One outcome per item, in order, and what it cost. Never throws for one item's failure.
+   * `viaBatchApi`: what the cache does not answer goes to Mistral in one Batch API job (cheaper,
+   * slower: for backfills and evaluations); what the job leaves unanswered is asked online.
+   */
+  async judgeAll(
+    items: JudgeItem[],
+    options: {
+      viaBatchApi?: boolean;
+      onBatchJob?: Parameters<NonNullable<Judge['judgeInBatchJob']>>[1];
+    } = {},
+  ): Promise<{ outcomes: ItemOutcome[]; spend: Spend }> {
     const spend: Spend = { ...NO_SPEND };
     const outcomes: ItemOutcome[] = new Array(items.length);
     const keys = items.map((item) => this.cacheKey(item));
@@ -111,11 +121,46 @@ export class JudgingService {
 
     let spentToday = toAsk.length > 0 ? await this.spentToday() : 0;
     const budget = this.config.JUDGE_DAILY_BUDGET_USD;
-    let next = 0;
     const fresh: { key: Buffer; judgement: Judgement }[] = [];
+    const judged = (i: number, answer: JudgeAnswer) => {
+      spend.promptTokens += answer.promptTokens;
+      spend.completionTokens += answer.completionTokens;
+      spend.costUsd += answer.costUsd;
+      spentToday += answer.costUsd;
+      outcomes[i] = {
+        kind: 'judged',
+        judgement: answer.judgement,
+        cached: false,
+        costUsd: answer.costUsd,
+      };
+      fresh.push({ key: keys[i], judgement: answer.judgement });
+    };
+    let online = unique;
+    if (
+      options.viaBatchApi &&
+      this.judge.judgeInBatchJob &&
+      unique.length > 0 &&
+      spentToday < budget
+    ) {
+      const answers = await this.judge.judgeInBatchJob(
+        unique.map((i) => items[i]),
+        options.onBatchJob,
+      );
+      spend.calls += unique.length;
+      online = [];
+      answers.forEach((answer, j) => {
+        const i = unique[j];
+        if (answer === null) online.push(i);
+        else if (answer instanceof JudgeAnswerError)
+          outcomes[i] = { kind: 'unjudged', reason: 'invalid_answer', detail: answer.message };
+        else judged(i, answer);
+      });
+      spend.calls -= online.length;
+    }
+    let next = 0;
     const worker = async () => {
-      while (next < unique.length) {
-        const i = unique[next++];
+      while (next < online.length) {
+        const i = online[next++];
         if (spentToday >= budget) {
           outcomes[i] = {
             kind: 'unjudged',
@@ -134,18 +179,7 @@ export class JudgingService {
         }
         spend.calls++;
         try {
-          const answer = await this.judge.judge(items[i].target, items[i].text);
-          spend.promptTokens += answer.promptTokens;
-          spend.completionTokens += answer.completionTokens;
-          spend.costUsd += answer.costUsd;
-          spentToday += answer.costUsd;
-          outcomes[i] = {
-            kind: 'judged',
-            judgement: answer.judgement,
-            cached: false,
-            costUsd: answer.costUsd,
-          };
-          fresh.push({ key: keys[i], judgement: answer.judgement });
+          judged(i, await this.judge.judge(items[i].target, items[i].text));
         } catch (error) {
           outcomes[i] =
             error instanceof JudgeAnswerError
@@ -155,7 +189,7 @@ export class JudgingService {
       }
     };
     await Promise.all(
-      Array.from({ length: Math.min(this.config.JUDGE_CONCURRENCY, unique.length) }, worker),
+      Array.from({ length: Math.min(this.config.JUDGE_CONCURRENCY, online.length) }, worker),
     );
     for (const [i, first] of duplicates) {
       const o = outcomes[first];

@@ -1,4 +1,4 @@
-import type { CategoryDefinition, CategoryScores } from './categories';
+import { type CategoryDefinition, type CategoryScores, categorySetById } from './categories';
 import { addressesModel, verbatimQuotes } from './explanation-checks';
 import type { Policy, PolicyEvaluation, TriggeredCategory } from './policy';
 import { ruleFor } from './policy';
@@ -131,6 +131,16 @@ export function builtInTarget(c: CategoryDefinition): JudgeTarget {
     version: targetVersion([c.label, c.description]),
     builtIn: true,
   };
+}
+
+/** Every category a policy can have judged: its set's built-in ones and its enabled custom ones. */
+export function judgeTargetMap(policy: Policy): Map<string, JudgeTarget> {
+  const targets = new Map<string, JudgeTarget>();
+  for (const c of categorySetById(policy.categorySetId).categories)
+    targets.set(c.name, builtInTarget(c));
+  for (const c of policy.customCategories ?? [])
+    if (c.enabled) targets.set(c.name, customTarget(c));
+  return targets;
 }
 
 const compiled = new Map<string, RegExp | null>();
