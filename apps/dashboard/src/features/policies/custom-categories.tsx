@@ -5,7 +5,7 @@ import {
   type CustomSeverity,
   customTarget,
 } from '@sieve/moderation';
-import { useState } from 'react';
+import { type InputHTMLAttributes, useState } from 'react';
 import { percent } from '../../components/format';
 import { useSystemInfo } from '../../hooks/use-system';
 import {
@@ -427,15 +427,7 @@ function CustomCategoryForm({
         </label>
         <label>
           is at least
-          <input
-            type="number"
-            min={0}
-            max={1}
-            step={0.01}
-            value={scoreLevel}
-            disabled={!scoreCategory}
-            onChange={(e) => setScoreLevel(e.target.value)}
-          />
+          <ShareInput value={scoreLevel} disabled={!scoreCategory} onValue={setScoreLevel} />
         </label>
       </div>
       <label>
@@ -453,26 +445,11 @@ function CustomCategoryForm({
         </label>
         <label>
           Review at confidence
-          <input
-            type="number"
-            min={0}
-            max={1}
-            step={0.01}
-            value={review}
-            onChange={(e) => setReview(e.target.value)}
-          />
+          <ShareInput value={review} onValue={setReview} />
         </label>
         <label>
           Block without review at
-          <input
-            type="number"
-            min={0}
-            max={1}
-            step={0.01}
-            value={auto}
-            placeholder="never"
-            onChange={(e) => setAuto(e.target.value)}
-          />
+          <ShareInput value={auto} placeholder="never" onValue={setAuto} />
         </label>
         <label>
           Mode
@@ -545,5 +522,26 @@ function GrayZone({
         Save
       </button>
     </form>
+  );
+}
+
+/** A share from 0 to 1 (or `max`) in steps of 0.01, kept as typed until saved. */
+function ShareInput({
+  onValue,
+  max = 1,
+  ...rest
+}: Omit<InputHTMLAttributes<HTMLInputElement>, 'type' | 'min' | 'step' | 'onChange'> & {
+  onValue: (value: string) => void;
+  max?: number;
+}) {
+  return (
+    <input
+      type="number"
+      min={0}
+      max={max}
+      step={0.01}
+      onChange={(e) => onValue(e.target.value)}
+      {...rest}
+    />
   );
 }
