@@ -70,11 +70,25 @@ describe('a reviewer’s day in Chromium', () => {
     await page.waitForURL((url) => url.search.includes(`q=${marker}`));
     await page.getByRole('link', { name: `arrival three: I will kill you ${marker}` }).waitFor();
     // The list refreshes under the cursor as it loads; the cursor ends on the same post.
-    await page.waitForFunction(
-      (text) => document.querySelector('tr[aria-current="true"] .post-link')?.textContent === text,
-      resting,
-      { timeout: 5000 },
-    );
+    const settled = await page
+      .waitForFunction(
+        (text) =>
+          document.querySelector('tr[aria-current="true"] .post-link')?.textContent === text,
+        resting,
+        { timeout: 5000 },
+      )
+      .then(() => true)
+      .catch(() => false);
+    if (!settled) {
+      // What the page showed, for the next time this is seen (it was, twice, in clean clones).
+      const rows = await page
+        .locator('[data-testid="queue"] tr')
+        .evaluateAll((trs) =>
+          trs.map((tr) => `${tr.getAttribute('aria-current') ? '> ' : '  '}${tr.textContent}`),
+        );
+      await page.screenshot({ path: screenshotPath('cursor-not-restored'), fullPage: true });
+      throw new Error(`the cursor did not return to "${resting}":\n${rows.join('\n')}`);
+    }
   });
 
   it('follows the filtered queue, oldest first, with the reason that names the category', async () => {

@@ -1,7 +1,17 @@
-import { Controller, Get, HttpCode, HttpStatus, Param, ParseIntPipe, Post } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  ParseIntPipe,
+  Post,
+} from '@nestjs/common';
 import type { JudgeEvaluationDto, JudgingStatusDto } from '@sieve/contracts';
 import { ClientIp, CurrentPrincipal, RequireRole } from '../auth/decorators';
 import type { Principal } from '../auth/roles';
+import { EvaluateDto } from './judging.dto';
 import { JudgeEvaluationService } from './judge-evaluation.service';
 import { JudgingService } from './judging.service';
 
@@ -19,17 +29,21 @@ export class JudgingController {
     return this.judging.status();
   }
 
-  /** Judges the category's evaluation set now and keeps the result for its rule version. */
+  /**
+   * Judges the category's evaluation set and keeps the result for its rule version: now, or with
+   * `viaBatchApi` in one Batch API job (answered at once as `running`; the list shows it finish).
+   */
   @Post('policies/:version/custom-categories/:name/evaluations')
   @HttpCode(HttpStatus.CREATED)
   @RequireRole('policy_admin')
   evaluate(
     @Param('version', ParseIntPipe) version: number,
     @Param('name') name: string,
+    @Body() body: EvaluateDto,
     @CurrentPrincipal() actor: Principal,
     @ClientIp() ip: string,
   ): Promise<JudgeEvaluationDto> {
-    return this.evaluations.evaluate(version, name, actor, ip);
+    return this.evaluations.evaluate(version, name, actor, ip, body.viaBatchApi ?? false);
   }
 
   @Get('policies/custom-categories/:name/evaluations')

@@ -46,7 +46,7 @@ describe('custom categories judged by a chat model', () => {
         JSON.stringify(r.body).includes('custom_policy_judgement'),
     ).length;
 
-  async function publish(categories: CustomCategory[], extra: Record<string, unknown> = {}) {
+  async function draftWith(categories: CustomCategory[], extra: Record<string, unknown> = {}) {
     const send = (path: string, body: object = {}) =>
       admin.agent.post(path).set('x-csrf-token', admin.csrfToken).send(body);
     const { body: draft } = await send('/api/policies/drafts').expect(201);
@@ -123,7 +123,7 @@ describe('custom categories judged by a chat model', () => {
   });
 
   it('publishes a new rule only after it has been evaluated, and audits both', async () => {
-    const version = await publish([RESALE]);
+    const version = await draftWith([RESALE]);
     const refused = await admin.agent
       .post(`/api/policies/drafts/${version}/publish`)
       .set('x-csrf-token', admin.csrfToken)
@@ -326,7 +326,7 @@ describe('custom categories judged by a chat model', () => {
   });
 
   it('records shadow categories without acting on them', async () => {
-    const version = await publish([
+    const version = await draftWith([
       { ...RESALE, mode: 'shadow', definition: 'No selling tickets above their face value, ever.' },
     ]);
     await evaluateAndPublish(version);
@@ -334,6 +334,33 @@ describe('custom categories judged by a chat model', () => {
     expect(row.judgements[0]).toMatchObject({ judged: true, violates: true, shadow: true });
     expect(row.decision).toBe('allow');
     expect(row.flag_id).toBeNull();
+  });
+
+  it('evaluates through one Batch API job: answered at once, finished in the background', async () => {
+    // A wording no evaluation has seen, so no answer comes from the cache.
+    const version = await draftWith([
+      { ...RESALE, definition: 'No selling tickets above their face value, anywhere.' },
+    ]);
+    const jobsBefore = mistral.requests.filter((r) => r.path === '/v1/batch/jobs').length;
+    const { body: started } = await admin.agent
+      .post(`/api/policies/${version}/custom-categories/ticket_resale/evaluations`)
+      .set('x-csrf-token', admin.csrfToken)
+      .send({ viaBatchApi: true })
+      .expect(201);
+    expect(started).toMatchObject({ status: 'running', viaBatchApi: true, items: 0 });
+    const done = await eventually('the Batch API evaluation', async () => {
+      const { body } = await admin.agent
+        .get('/api/policies/custom-categories/ticket_resale/evaluations')
+        .expect(200);
+      const found = body.find((e: { id: string }) => e.id === started.id);
+      return found?.status === 'done' ? found : undefined;
+    });
+    expect(done).toMatchObject({ items: 2, precision: 1, recall: 1, error: null });
+    expect(mistral.requests.filter((r) => r.path === '/v1/batch/jobs').length).toBe(jobsBefore + 1);
+    await admin.agent
+      .delete(`/api/policies/drafts/${version}`)
+      .set('x-csrf-token', admin.csrfToken)
+      .expect(204);
   });
 
   it('refuses rules that would be unsafe or meaningless, naming the field', async () => {

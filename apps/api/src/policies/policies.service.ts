@@ -343,7 +343,8 @@ export class PoliciesService {
     if (changed.length === 0) return;
     const evaluated: { category: string; target_version: string }[] = await this.db.query(
       `SELECT DISTINCT category, target_version FROM judge_evaluations
-        WHERE (category, target_version) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+        WHERE status = 'done'
+          AND (category, target_version) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
       [changed.map((c) => c.name), changed.map((c) => c.version)],
     );
     const done = new Set(evaluated.map((e) => `${e.category}\n${e.target_version}`));

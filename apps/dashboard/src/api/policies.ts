@@ -38,11 +38,11 @@ export const setShadow = (version: number, enabled: boolean) =>
 export const getShadowReport = (version: number) =>
   request<ShadowReportDto>(`/policies/${version}/shadow`);
 
-export const evaluateCustomCategory = (version: number, name: string) =>
+export const evaluateCustomCategory = (version: number, name: string, viaBatchApi = false) =>
   send<JudgeEvaluationDto>(
     'POST',
     `/policies/${version}/custom-categories/${encodeURIComponent(name)}/evaluations`,
-    {},
+    { viaBatchApi },
   );
 
 export const listEvaluations = (name: string) =>

@@ -83,17 +83,29 @@ export function usePolicyActions() {
   };
 }
 
-/** A custom category's evaluations (every rule version), newest first. */
+/** A custom category's evaluations (every rule version), newest first; polled while one runs. */
 export function useEvaluations(name: string) {
-  return useQuery({ queryKey: queryKeys.evaluations(name), queryFn: () => listEvaluations(name) });
+  return useQuery({
+    queryKey: queryKeys.evaluations(name),
+    queryFn: () => listEvaluations(name),
+    refetchInterval: (query) =>
+      query.state.data?.some((e) => e.status === 'running') ? 5_000 : false,
+  });
 }
 
 /** Judges the category's evaluation set now; the list shows the result. */
 export function useEvaluate() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: ({ version, name }: { version: number; name: string }) =>
-      evaluateCustomCategory(version, name),
+    mutationFn: ({
+      version,
+      name,
+      viaBatchApi,
+    }: {
+      version: number;
+      name: string;
+      viaBatchApi?: boolean;
+    }) => evaluateCustomCategory(version, name, viaBatchApi),
     onSuccess: (_, { name }) =>
       Promise.all([
         client.invalidateQueries({ queryKey: queryKeys.evaluations(name) }),

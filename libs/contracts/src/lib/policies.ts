@@ -80,6 +80,11 @@ export interface JudgeEvaluationDto extends JudgeQuality {
   offline: boolean;
   costUsd: number;
   createdAt: string;
+  /** `running` while its Batch API job runs (the figures are zero until then). */
+  status: 'running' | 'done' | 'failed';
+  viaBatchApi: boolean;
+  error: string | null;
+  finishedAt: string | null;
   results: JudgeEvaluationItemDto[];
 }
 

@@ -7,7 +7,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * is in judgements, one row per event and category. The judge's answers are cached by model,
  * category, rule version and normalized text; its spend is counted per UTC day for the budget;
  * evaluations of a rule against reviewer decisions are kept per rule version (publishing a
- * changed rule needs one).
+ * changed rule needs one); one run through the Batch API stays `running` until its job ends.
  */
 export class CustomCategories1764273600000 implements MigrationInterface {
   name = 'CustomCategories1764273600000';
@@ -88,6 +88,10 @@ export class CustomCategories1764273600000 implements MigrationInterface {
         recall real,
         cost_usd double precision NOT NULL DEFAULT 0,
         results jsonb NOT NULL,
+        status text NOT NULL DEFAULT 'done' CHECK (status IN ('running', 'done', 'failed')),
+        via_batch_api boolean NOT NULL DEFAULT false,
+        error text,
+        finished_at timestamptz,
         created_by uuid REFERENCES users (id) ON DELETE SET NULL,
         created_at timestamptz NOT NULL DEFAULT now()
       )`);

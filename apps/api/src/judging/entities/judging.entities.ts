@@ -169,6 +169,19 @@ export class JudgeEvaluation {
   @Column({ type: 'jsonb' })
   results!: unknown;
 
+  /** `running` while its Batch API job runs; `failed` with `error` when it could not finish. */
+  @Column({ type: 'text', default: 'done' })
+  status!: 'running' | 'done' | 'failed';
+
+  @Column({ name: 'via_batch_api', type: 'boolean', default: false })
+  viaBatchApi!: boolean;
+
+  @Column({ type: 'text', nullable: true })
+  error!: string | null;
+
+  @Column({ name: 'finished_at', type: 'timestamptz', nullable: true })
+  finishedAt!: Date | null;
+
   @Column({ name: 'created_by', type: 'uuid', nullable: true })
   createdBy!: string | null;
 

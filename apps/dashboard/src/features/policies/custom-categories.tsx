@@ -113,6 +113,7 @@ export function CustomCategories({
             policyVersion={version.version}
             editable={editable}
             live={liveVersions.has(customTarget(c).version)}
+            batchApi={judging.data?.judge.kind === 'mistral'}
             onEdit={() => setEditing(i)}
             onRemove={() => void save(categories.filter((_, j) => j !== i))}
           />
@@ -150,12 +151,15 @@ function CustomCategoryCard({
   policyVersion,
   editable,
   live,
+  batchApi,
   onEdit,
   onRemove,
 }: {
   category: CustomCategory;
   policyVersion: number;
   editable: boolean;
+  /** The judge can run evaluations as Batch API jobs (Mistral's, not the offline one). */
+  batchApi: boolean;
   /** This exact rule is live already (no evaluation needed to publish it). */
   live: boolean;
   onEdit: () => void;
@@ -165,6 +169,7 @@ function CustomCategoryCard({
   const evaluate = useEvaluate();
   const ruleVersion = customTarget(c).version;
   const latest = evaluations.data?.find((e) => e.targetVersion === ruleVersion);
+  const running = latest?.status === 'running';
   const p = c.prefilter;
   return (
     <article className="custom-card" data-testid={`custom-${c.name}`}>
@@ -217,11 +222,22 @@ function CustomCategoryCard({
         <div className="draft-actions">
           <button
             className="primary"
-            disabled={evaluate.isPending}
+            disabled={evaluate.isPending || running}
             onClick={() => evaluate.mutate({ version: policyVersion, name: c.name })}
           >
             {evaluate.isPending ? 'Evaluating…' : 'Evaluate'}
           </button>
+          {batchApi && (
+            <button
+              disabled={evaluate.isPending || running}
+              title="One Batch API job: cheaper, and it may take a while"
+              onClick={() =>
+                evaluate.mutate({ version: policyVersion, name: c.name, viaBatchApi: true })
+              }
+            >
+              Evaluate through the Batch API
+            </button>
+          )}
           <button onClick={onEdit}>Edit</button>
           <button className="link-button" onClick={onRemove}>
             Remove
@@ -239,6 +255,19 @@ function CustomCategoryCard({
 
 function EvaluationSummary({ evaluation: e }: { evaluation: JudgeEvaluationDto }) {
   const [open, setOpen] = useState(false);
+  if (e.status === 'running')
+    return (
+      <p className="muted small" data-testid="evaluation-summary">
+        Evaluating {e.viaBatchApi ? 'in a Batch API job' : ''} since{' '}
+        {new Date(e.createdAt).toLocaleTimeString()}…
+      </p>
+    );
+  if (e.status === 'failed')
+    return (
+      <p className="error small" data-testid="evaluation-summary">
+        The evaluation could not finish: {e.error}. Evaluate again.
+      </p>
+    );
   const decisions = e.results.filter((r) => r.from === 'reviewer_decision').length;
   const fmt = (n: number | null) => (n === null ? 'n/a' : percent(n));
   return (
