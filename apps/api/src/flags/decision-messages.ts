@@ -41,6 +41,8 @@ export interface DecidedEvent {
   policyVersion: number;
   decision: Decision;
   triggered: TriggeredCategory[];
+  /** Categories still waiting for the judge, when any. */
+  judging?: string[] | null;
 }
 
 /** The pipeline's decision on a stored event; `decidedAt` is when it was (re)scored. */
@@ -56,6 +58,7 @@ export function automaticDecision(stored: DecidedEvent, decidedAt: Date): Automa
     model: stored.model,
     policyVersion: stored.policyVersion,
     decidedAt: decidedAt.toISOString(),
+    ...(stored.judging?.length ? { judging: stored.judging } : {}),
   };
 }
 

@@ -60,7 +60,8 @@ export const keyOf = (k: EventKey) => `${k.source.length}:${k.source}${k.eventId
 const STORED_DECISIONS_SQL = `
   SELECT e.source, e.event_id AS "eventId", e.model, e.scores, e.policy_version AS "policyVersion",
          e.decision, COALESCE(f.triggered, '[]'::jsonb) AS triggered, e.scored_at AS "scoredAt",
-         sha256(convert_to(e.text, 'UTF8')) <> k.text_sha256 AS "textDiffers"
+         sha256(convert_to(e.text, 'UTF8')) <> k.text_sha256 AS "textDiffers",
+         (SELECT r.targets FROM judge_requests r WHERE r.scored_event_id = e.id) AS judging
   FROM scored_events e
   JOIN unnest($1::text[], $2::text[], $3::bytea[]) AS k(source, event_id, text_sha256)
     ON e.source = k.source AND e.event_id = k.event_id
@@ -178,6 +179,7 @@ export class ScoredEventStore {
         policyVersion: row.policyVersion,
         decision: row.decision,
         triggered: row.triggered,
+        judging: row.judgeTargets,
         scoredAt,
       });
     }

@@ -188,9 +188,11 @@ describe('custom categories judged by a chat model', () => {
       const found = stack.collected.decisions.filter((m) => m.key === resale);
       return found.length === 2 ? found : undefined;
     });
-    expect(
-      messages.map((m) => (JSON.parse(m.value ?? '{}') as AutomaticDecisionMessage).decision),
-    ).toEqual(['allow', 'review']);
+    const bodies = messages.map((m) => JSON.parse(m.value ?? '{}') as AutomaticDecisionMessage);
+    expect(bodies.map((b) => [b.decision, b.judging])).toEqual([
+      ['allow', ['ticket_resale']],
+      ['review', undefined],
+    ]);
   });
 
   it('asks once for a text it has judged before (normalized), and counts the spend', async () => {

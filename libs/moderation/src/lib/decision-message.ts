@@ -28,6 +28,11 @@ export interface AutomaticDecisionMessage {
   policyVersion: number;
   /** When the event was scored (not when this message was sent: replays repeat it unchanged). */
   decidedAt: string;
+  /**
+   * Custom categories the judge has still to decide on (docs/custom-policies.md): another
+   * automatic decision follows within seconds if it changes anything. Absent when none.
+   */
+  judging?: string[];
 }
 
 export type ReviewerAction = 'approve' | 'remove' | 'escalate';
