@@ -259,8 +259,8 @@ const inputColumn = ([name, type]: (typeof INPUT_COLUMNS)[number], i: number) =>
 /**
  * Data-modifying CTEs run as one statement (one implicit transaction). Flags are created for
  * the rows this statement inserted by the flags module's fragment (flagsForNewEvents), which
- * also announces them; events the cascade sends to the judge get their judge request. A draft in shadow gets its decision counts,
- * and the events where it differs from the live version.
+ * also announces them; events the cascade sends to the judge get their judge request. A draft in
+ * shadow gets its decision counts, and the events where it differs from the live version.
  */
 const STORE_BATCH_SQL = `
   WITH input AS (
