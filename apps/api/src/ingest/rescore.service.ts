@@ -8,7 +8,6 @@ import {
   judgeTargetMap,
   judgeTargetsFor,
   type Policy,
-  type UnjudgedReason,
   withJudgedTriggers,
 } from '@sieve/moderation';
 import type { DataSource } from 'typeorm';
@@ -218,45 +217,6 @@ export class RescoreService {
     return { byEvent, pairs, spend };
   }
 
-  private async judgementsOf(ids: string[]): Promise<Map<string, JudgeOutcome[]>> {
-    const rows: {
-      id: string;
-      category: string;
-      judged: boolean;
-      reason: UnjudgedReason;
-      violates: boolean;
-      score: number;
-      confidence: number;
-    }[] = await this.db.query(
-      `SELECT scored_event_id AS id, category, judged, unjudged_reason AS reason, violates, score, confidence
-         FROM judgements WHERE scored_event_id = ANY($1::uuid[]) AND NOT shadow`,
-      [ids],
-    );
-    const byEvent = new Map<string, JudgeOutcome[]>();
-    for (const r of rows) {
-      const list = byEvent.get(r.id) ?? [];
-      list.push(
-        r.judged
-          ? {
-              category: r.category,
-              judged: true,
-              judgement: {
-                violates: r.violates,
-                confidence: r.confidence,
-                score: r.score,
-                evidence: [],
-                rationale: '',
-                droppedEvidence: 0,
-                postAddressesModel: false,
-              },
-            }
-          : { category: r.category, judged: false, reason: r.reason },
-      );
-      byEvent.set(r.id, list);
-    }
-    return byEvent;
-  }
-
   private async rescoreChunk(
     rows: StoredRow[],
     outcomes: TextOutcome[],
@@ -275,7 +235,10 @@ export class RescoreService {
       scores: CategoryScores;
       evaluation: ReturnType<typeof evaluatePolicy>;
     }[] = [];
-    const judged = await this.judgementsOf(rows.map((r) => r.id));
+    const judged = await this.judgements.outcomesOf(
+      this.db.manager,
+      rows.map((r) => r.id),
+    );
     const rejudged = judge
       ? await this.rejudge(rows, outcomes, policy, progress, { dryRun, viaBatchApi, onProgress })
       : null;

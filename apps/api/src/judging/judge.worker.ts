@@ -23,7 +23,7 @@ import { MetricsService } from '../metrics/metrics.service';
 import { PolicyProvider } from '../policies/policy-provider';
 import { RoutingProvider } from '../queues/routing-provider';
 import { JudgementStore, toJudgeOutcome } from './judgement.store';
-import { type ItemOutcome, JudgingService } from './judging.service';
+import { type ItemOutcome, JudgingService, type Spend } from './judging.service';
 
 /** Events leased per pass, per call in flight: enough to keep every slot busy between passes. */
 const EVENTS_PER_SLOT = 8;
@@ -105,23 +105,24 @@ export class JudgeWorker implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** Judges up to a batch of waiting events; returns how many it leased. */
   async pass(): Promise<number> {
-    const waiting: WaitingEvent[] = await this.db.query(
+    // One round trip: the lease, and (for the gauge) how many wait, leased ones included.
+    const rows: (WaitingEvent & { waiting: number })[] = await this.db.query(
       `WITH leased AS (
          UPDATE judge_requests r SET leased_until = now() + make_interval(secs => $2), attempts = r.attempts + 1
           WHERE r.scored_event_id IN (
             SELECT scored_event_id FROM judge_requests
              WHERE leased_until IS NULL OR leased_until < now()
              ORDER BY enqueued_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-         RETURNING r.scored_event_id, r.targets, r.attempts)
-       SELECT e.id, l.targets, l.attempts, e.source, e.event_id, e.author_id, e.lang, e.text,
-              e.model, e.scores, e.decision
-         FROM leased l JOIN scored_events e ON e.id = l.scored_event_id`,
+         RETURNING r.scored_event_id, r.targets, r.attempts),
+       total AS (SELECT count(*)::int AS waiting FROM judge_requests)
+       SELECT t.waiting, e.id, l.targets, l.attempts, e.source, e.event_id, e.author_id, e.lang,
+              e.text, e.model, e.scores, e.decision
+         FROM total t
+         LEFT JOIN (leased l JOIN scored_events e ON e.id = l.scored_event_id) ON true`,
       [this.batch, LEASE_SECONDS],
     );
-    const [{ n }]: { n: number }[] = await this.db.query(
-      `SELECT count(*)::int AS n FROM judge_requests`,
-    );
-    this.metrics.judgeWaiting.set(n);
+    this.metrics.judgeWaiting.set(rows[0]?.waiting ?? 0);
+    const waiting = rows.filter((r) => r.id !== null);
     if (waiting.length === 0) return 0;
 
     const policy = await this.policies.activePolicy();
@@ -168,7 +169,7 @@ export class JudgeWorker implements OnApplicationBootstrap, BeforeApplicationShu
     events: WaitingEvent[],
     byEvent: Map<string, { target: JudgeTarget; outcome: ItemOutcome }[]>,
     policy: Policy,
-    spend: Parameters<JudgingService['addSpend']>[1],
+    spend: Spend,
   ): Promise<void> {
     const custom = new Map((policy.customCategories ?? []).map((c) => [c.name, c]));
     const decided = events.map((e) => {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { JudgeOutcome, JudgeTarget } from '@sieve/moderation';
+import type { Judgement, JudgeOutcome, JudgeTarget, UnjudgedReason } from '@sieve/moderation';
 import type { EntityManager } from 'typeorm';
 import type { ItemOutcome } from './judging.service';
 
@@ -26,6 +26,30 @@ export function toJudgeOutcome(category: string, outcome: ItemOutcome): JudgeOut
 /** The judgements table's one writer: the judge worker and rescore's re-judging both store here. */
 @Injectable()
 export class JudgementStore {
+  /** What the judge said (or why it could not) about each event, shadow categories left out. */
+  async outcomesOf(tx: EntityManager, ids: string[]): Promise<Map<string, JudgeOutcome[]>> {
+    const rows: (Judgement & {
+      id: string;
+      category: string;
+      judged: boolean;
+      reason: UnjudgedReason;
+    })[] = await tx.query(
+      `SELECT scored_event_id AS id, category, judged, unjudged_reason AS reason, violates, score,
+              confidence, evidence, COALESCE(rationale, '') AS rationale,
+              dropped_evidence AS "droppedEvidence", post_addresses_model AS "postAddressesModel"
+         FROM judgements WHERE scored_event_id = ANY($1::uuid[]) AND NOT shadow`,
+      [ids],
+    );
+    const byEvent = new Map<string, JudgeOutcome[]>();
+    for (const { id, category, judged, reason, ...judgement } of rows) {
+      byEvent.set(id, [
+        ...(byEvent.get(id) ?? []),
+        judged ? { category, judged, judgement } : { category, judged, reason },
+      ]);
+    }
+    return byEvent;
+  }
+
   /** Upserts one row per (event, category): a later answer replaces an earlier one. */
   async save(
     tx: EntityManager,

@@ -39,8 +39,16 @@ export interface Judge {
    */
   judgeInBatchJob?(
     items: { target: JudgeTarget; text: string }[],
-    onProgress?: (job: { jobId: string; status: string; completed: number; total: number }) => void,
+    onProgress?: (job: BatchJobStatus) => void,
   ): Promise<(JudgeAnswer | JudgeAnswerError | null)[]>;
+}
+
+/** A Batch API job's progress, as the judge reports it while the job runs. */
+export interface BatchJobStatus {
+  jobId: string;
+  status: string;
+  completed: number;
+  total: number;
 }
 
 /** The model answered, but not with a judgement: retrying the same prompt would not help. */
@@ -83,7 +91,7 @@ export class MistralJudge implements Judge {
 
   async judgeInBatchJob(
     items: { target: JudgeTarget; text: string }[],
-    onProgress?: (job: { jobId: string; status: string; completed: number; total: number }) => void,
+    onProgress?: (job: BatchJobStatus) => void,
   ): Promise<(JudgeAnswer | JudgeAnswerError | null)[]> {
     const { results } = await this.client.batch.run<ChatCompletionResponse>(
       '/v1/chat/completions',

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
-import { type Judge, type JudgeAnswer, JudgeAnswerError } from './judges';
+import { type BatchJobStatus, type Judge, type JudgeAnswer, JudgeAnswerError } from './judges';
 
 export const JUDGE = Symbol('JUDGE');
 
@@ -90,7 +90,7 @@ export class JudgingService {
     items: JudgeItem[],
     options: {
       viaBatchApi?: boolean;
-      onBatchJob?: Parameters<NonNullable<Judge['judgeInBatchJob']>>[1];
+      onBatchJob?: (job: BatchJobStatus) => void;
     } = {},
   ): Promise<{ outcomes: ItemOutcome[]; spend: Spend }> {
     const spend: Spend = { ...NO_SPEND };

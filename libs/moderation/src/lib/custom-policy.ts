@@ -171,6 +171,17 @@ function keywordPattern(keywords: readonly string[]): string {
   return `(?<![\\p{L}\\p{N}])(?:${alternatives.join('|')})(?![\\p{L}\\p{N}])`;
 }
 
+/** Per keyword list (a policy's lists live as long as the policy object): built once, not per event. */
+const keywordRegExps = new WeakMap<readonly string[], RegExp | null>();
+function keywordRegExp(keywords: readonly string[]): RegExp | null {
+  let re = keywordRegExps.get(keywords);
+  if (re === undefined) {
+    re = compile(keywordPattern(keywords));
+    keywordRegExps.set(keywords, re);
+  }
+  return re;
+}
+
 /** Whether an event passes a custom category's pre-filter. */
 export function passesPrefilter(
   prefilter: CustomPrefilter,
@@ -186,7 +197,7 @@ export function passesPrefilter(
   if (scoreAbove.some((s) => (scores[s.category] ?? 0) >= s.score)) return true;
   const text =
     event.text.length > MAX_PREFILTER_TEXT ? event.text.slice(0, MAX_PREFILTER_TEXT) : event.text;
-  if (keywords.length > 0 && compile(keywordPattern(keywords))?.test(text)) return true;
+  if (keywords.length > 0 && keywordRegExp(keywords)?.test(text)) return true;
   return patterns.some((p) => compile(p)?.test(text) ?? false);
 }
 
