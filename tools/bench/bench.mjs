@@ -239,13 +239,19 @@ if (referenceRuns) {
     eachBatch: async (messages) => {
       const events = messages.map((m) => JSON.parse(m.value.toString()));
       const rowsOf = (pick) => events.map(pick);
+      // Idempotent like the pipeline's write: the key claimed in event_keys, then the row.
       await db.query(
-        `INSERT INTO scored_events (source, event_id, author_id, text, lang, context, event_created_at,
-                                  model, scores, policy_version, decision, kafka_partition, kafka_offset)
-       SELECT s, e, a, t, l, NULL, c, 'none', $6::jsonb, 1, 'allow', NULL, NULL
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $7::timestamptz[])
-         AS x(s, e, a, t, l, c)
-       ON CONFLICT (source, event_id) DO NOTHING`,
+        `WITH x AS (
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $7::timestamptz[])
+             AS x(s, e, a, t, l, c)
+         ), k AS (
+           INSERT INTO event_keys (source, event_id) SELECT s, e FROM x
+           ON CONFLICT (source, event_id) DO NOTHING RETURNING source, event_id, scored_event_id
+         )
+         INSERT INTO scored_events (id, source, event_id, author_id, text, lang, context, event_created_at,
+                                    model, scores, policy_version, decision, kafka_partition, kafka_offset)
+         SELECT k.scored_event_id, s, e, a, t, l, NULL, c, 'none', $6::jsonb, 1, 'allow', NULL, NULL
+         FROM x JOIN k ON k.source = x.s AND k.event_id = x.e`,
         [
           rowsOf((e) => e.source),
           rowsOf((e) => e.id),
@@ -295,8 +301,7 @@ if (referenceRuns) {
                                   model, scores, policy_version, decision)
        SELECT s, e, a, t, l, c, 'mistral-moderation-2603', sc, 1, 'allow'
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
-                   $7::jsonb[]) AS x(s, e, a, t, l, c, sc)
-       ON CONFLICT (source, event_id) DO NOTHING`,
+                   $7::jsonb[]) AS x(s, e, a, t, l, c, sc)`,
       [
         rowsOf((e) => e.source),
         rowsOf((e) => e.id),
@@ -331,7 +336,7 @@ if (referenceRuns) {
       await db.query(
         `INSERT INTO scored_events (source, event_id, author_id, text, lang, event_created_at, model,
                                   scores, policy_version, decision)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, 'allow') ON CONFLICT DO NOTHING`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, 'allow')`,
         [
           event.source,
           event.id,
@@ -346,7 +351,7 @@ if (referenceRuns) {
     },
   });
   row('naive (eachMessage, 1 text/request, row inserts)', results.naive_eps, 'events/s');
-  await db.query('TRUNCATE scored_events CASCADE; TRUNCATE score_cache');
+  await db.query('TRUNCATE scored_events, event_keys CASCADE; TRUNCATE score_cache');
 }
 
 // 4. The pipeline: the api process, as deployed. BENCH_API_REPLICAS=N runs N of them in one
@@ -501,11 +506,13 @@ results.wal_bytes_per_event = Math.round(
       .rows[0].bytes,
   ) / fullCount,
 );
-const perEventTables = ['scored_events', 'flags', 'score_cache', 'score_histograms'];
+const perEventTables = ['scored_events', 'event_keys', 'flags', 'score_cache', 'score_histograms'];
+// A partitioned table's size is its partitions' (pg_partition_tree lists a plain table alone).
 const sizes = (
   await db.query(
-    `SELECT relname, pg_total_relation_size(oid)::bigint AS bytes FROM pg_class
-     WHERE relname = ANY($1::text[]) AND relkind = 'r'`,
+    `SELECT t.name AS relname, sum(pg_total_relation_size(p.relid))::bigint AS bytes
+     FROM unnest($1::text[]) AS t(name) CROSS JOIN LATERAL pg_partition_tree(t.name::regclass) AS p
+     GROUP BY t.name`,
     [perEventTables],
   )
 ).rows;
@@ -531,7 +538,7 @@ row('texts per moderation request at full load', results.texts_per_request, 'tex
 row('events per Kafka batch at full load', full.eventsPerBatch, 'events', 'one partition each');
 results.cpu_percent_at_full_load = full.cpu;
 row(
-  'stored per event (scored_events, flags, score cache, histograms; heap + TOAST + indexes)',
+  'stored per event (scored_events, event keys, flags, score cache, histograms; heap + TOAST + indexes)',
   results.bytes_per_event,
   'bytes',
   sizes.map((r) => `${r.relname} ${Math.round(Number(r.bytes) / storedEvents)}`).join(', '),
@@ -771,6 +778,9 @@ row(
 const target = 1_000_000;
 const [{ n: storedNow }] = (await db.query('SELECT count(*)::int AS n FROM scored_events')).rows;
 log(`topping up scored_events from ${storedNow} to ${target} rows over the last 7 days…`);
+await db.query(
+  `SELECT ensure_scored_event_partitions((now() - interval '8 days')::date, now()::date)`,
+);
 await db.query(
   `INSERT INTO scored_events (source, event_id, author_id, text, event_created_at, scored_at, model,
                               scores, policy_version, decision)

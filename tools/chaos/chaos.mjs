@@ -557,10 +557,10 @@ const scenarios = [
       const seeded = Date.now();
       await stack.db.query(
         `WITH e AS (
-           INSERT INTO scored_events (source, event_id, author_id, text, lang, event_created_at, scored_at, model, scores, policy_version, decision)
+           INSERT INTO scored_events (source, event_id, author_id, text, lang, event_created_at, scored_at, model, scores, policy_version, decision, kept)
            SELECT (ARRAY['forum','comments','chat'])[1 + i % 3], 'seed-' || i, 'user-' || (i % 20000),
                   'seeded post number ' || i, 'en', now() - i * interval '1 second', now() - i * interval '1 second',
-                  'mistral-moderation-2603', '{}', 1, 'review'
+                  'mistral-moderation-2603', '{}', 1, 'review', true
            FROM generate_series(1, $1::int) AS i
            RETURNING id, scored_at)
          -- A queue after weeks of traffic: 60% open, 25% decided, 15% escalated; scores skewed low.
@@ -627,9 +627,9 @@ const scenarios = [
       const flagCount = 40;
       await stack.db.query(
         `WITH e AS (
-           INSERT INTO scored_events (source, event_id, author_id, text, event_created_at, model, scores, policy_version, decision)
+           INSERT INTO scored_events (source, event_id, author_id, text, event_created_at, model, scores, policy_version, decision, kept)
            SELECT 'chaos', 'outbox-' || lpad(i::text, 3, '0'), 'author', 'I will hurt you ' || i, now(), 'm',
-                  '{"violence_and_threats": 0.9}', 1, 'review'
+                  '{"violence_and_threats": 0.9}', 1, 'review', true
            FROM generate_series(1, $1::int) AS i
            RETURNING id)
          INSERT INTO flags (scored_event_id, auto_decision, categories, triggered, max_score)

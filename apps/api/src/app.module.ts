@@ -20,6 +20,8 @@ import { MistralModule } from './mistral/mistral.module';
 import { ScoringModule } from './scoring/scoring.module';
 import { QualityModule } from './quality/quality.module';
 import { QueuesModule } from './queues/queues.module';
+import { RetentionModule } from './retention/retention.module';
+import { TransparencyModule } from './transparency/transparency.module';
 import { StatementsModule } from './statements/statements.module';
 import { StatsModule } from './stats/stats.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -36,6 +38,7 @@ import { SystemModule } from './system/system.module';
     ScoringModule,
     AuditModule,
     AuthModule,
+    RetentionModule,
     IngestModule,
     JudgingModule,
     FlagsModule,
@@ -45,6 +48,7 @@ import { SystemModule } from './system/system.module';
     HealthModule,
     SystemModule,
     StatsModule,
+    TransparencyModule,
     WebhooksModule,
     AppealsModule,
     StatementsModule,

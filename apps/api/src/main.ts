@@ -6,6 +6,7 @@ import { configureApp, generateOpenApiDocument } from './app.setup';
 import { ConfigError, loadConfig } from './config/app-config';
 import { runMigrations } from './database/run-migrations';
 import { rescoreCommand } from './rescore-command';
+import { retentionCommand } from './retention-command';
 
 async function bootstrap(): Promise<void> {
   if (process.argv.includes('--openapi')) {
@@ -28,6 +29,9 @@ async function bootstrap(): Promise<void> {
   }
   if (process.argv.includes('--rescore')) {
     process.exit(await rescoreCommand(process.argv));
+  }
+  if (process.argv.includes('--retention')) {
+    process.exit(await retentionCommand(process.argv));
   }
   // Lines logged before configureApp installs the pino logger are buffered and written through it.
   const app = configureApp(

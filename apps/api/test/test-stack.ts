@@ -141,9 +141,12 @@ export async function startTestStack(
   ) {
     const n = ++seeded;
     const { rows } = await db.query(
-      `WITH e AS (
-         INSERT INTO scored_events (source, event_id, author_id, text, event_created_at, model, scores, policy_version, decision)
-         VALUES ('seed', $1, 'author-1', $2, now(), 'sieve-offline-lexicon-v1', '{"violence_and_threats": 0.9}', 1, $3)
+      `WITH k AS (
+         INSERT INTO event_keys (source, event_id) VALUES ('seed', $1) RETURNING scored_event_id
+       ), e AS (
+         INSERT INTO scored_events (id, source, event_id, author_id, text, event_created_at, model, scores, policy_version, decision, kept)
+         SELECT k.scored_event_id, 'seed', $1, 'author-1', $2, now(), 'sieve-offline-lexicon-v1', '{"violence_and_threats": 0.9}', 1, $3, true
+         FROM k
          RETURNING id)
        INSERT INTO flags (scored_event_id, auto_decision, categories, triggered, max_score, queue)
        SELECT id, $3, ARRAY['violence_and_threats'],

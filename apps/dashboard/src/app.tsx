@@ -7,12 +7,14 @@ import { JudgeBanner } from './components/judge-banner';
 import { WebhooksBanner } from './components/webhooks-banner';
 import { AppealsPage } from './features/appeals/appeals-page';
 import { AuditPage } from './features/admin/audit-page';
+import { DataPage } from './features/admin/data-page';
 import { TokensPage } from './features/admin/tokens-page';
 import { UsersPage } from './features/admin/users-page';
 import { WebhooksPage } from './features/admin/webhooks-page';
 import { LastDecisionProvider, UndoToast } from './features/review/last-decision';
 import { PoliciesPage } from './features/policies/policies-page';
 import { QueuesPage } from './features/queues/queues-page';
+import { TransparencyPage } from './features/reports/transparency-page';
 import { useOpenAppealCount } from './hooks/use-appeals';
 import { useFlagEvents } from './hooks/use-flag-events';
 import { useLogout, useSession } from './hooks/use-session';
@@ -45,11 +47,13 @@ function TopBar() {
           </NavLink>
           {hasRole(user.role, 'reviewer') && <NavLink to="/queues">Queues</NavLink>}
           <NavLink to="/stats">Stats</NavLink>
+          <NavLink to="/transparency">Transparency</NavLink>
           <NavLink to="/policies">Policies</NavLink>
           {hasRole(user.role, 'admin') && <NavLink to="/admin/users">Users</NavLink>}
           {hasRole(user.role, 'admin') && <NavLink to="/admin/tokens">API tokens</NavLink>}
           {hasRole(user.role, 'admin') && <NavLink to="/admin/webhooks">Webhooks</NavLink>}
           {hasRole(user.role, 'admin') && <NavLink to="/admin/audit">Audit log</NavLink>}
+          {hasRole(user.role, 'admin') && <NavLink to="/admin/data">Data</NavLink>}
           <span className="spacer" />
           <Link to="/account" className="whoami" data-testid="whoami">
             {user.displayName} · {ROLE_LABELS[user.role]}
@@ -122,6 +126,14 @@ export function App() {
               }
             />
             <Route
+              path="/transparency"
+              element={
+                <RequireRole minRole="viewer">
+                  <TransparencyPage />
+                </RequireRole>
+              }
+            />
+            <Route
               path="/policies"
               element={
                 <RequireRole minRole="viewer">
@@ -166,6 +178,14 @@ export function App() {
               element={
                 <RequireRole minRole="admin">
                   <AuditPage />
+                </RequireRole>
+              }
+            />
+            <Route
+              path="/admin/data"
+              element={
+                <RequireRole minRole="admin">
+                  <DataPage />
                 </RequireRole>
               }
             />

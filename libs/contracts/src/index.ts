@@ -10,3 +10,4 @@ export * from './lib/appeals';
 export * from './lib/statements';
 export * from './lib/queues';
 export * from './lib/quality';
+export * from './lib/data-lifecycle';

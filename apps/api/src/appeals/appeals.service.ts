@@ -96,8 +96,8 @@ export class AppealsService {
                 (SELECT d.id FROM flag_decisions d
                  WHERE d.flag_id = f.id AND d.undone_at IS NULL AND d.action = 'remove'
                  ORDER BY d.created_at DESC LIMIT 1) AS decision_id
-         FROM scored_events e JOIN flags f ON f.scored_event_id = e.id AND f.copy_of IS NULL
-         WHERE e.source = $1 AND e.event_id = $2
+         FROM event_keys k JOIN flags f ON f.scored_event_id = k.scored_event_id AND f.copy_of IS NULL
+         WHERE k.source = $1 AND k.event_id = $2
          FOR UPDATE OF f`,
         [input.source, input.eventId],
       );

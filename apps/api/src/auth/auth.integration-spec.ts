@@ -96,6 +96,11 @@ const ACCESS: Record<string, Role | 'public'> = {
   'PATCH /api/statements/:id': 'reviewer',
   'POST /api/statements/:id/finalize': 'reviewer',
   'GET /api/authors/strikes': 'viewer',
+  'POST /api/authors/erasures': 'admin',
+  'GET /api/authors/erasures': 'admin',
+  'GET /api/retention': 'admin',
+  'POST /api/retention/dry-run': 'admin',
+  'GET /api/reports/transparency': 'viewer',
 };
 
 function discoverRoutes(

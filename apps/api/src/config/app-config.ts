@@ -205,6 +205,20 @@ export const configSchema = z.object({
    */
   BACKTEST_SETTLE_SECONDS: int(2, 3600).default(60),
 
+  /**
+   * Data that ages out (docs/retention.md), in days per kind: allowed events' text and scores,
+   * flags with their decisions (and the events under them), explanations, the score histograms
+   * backtests read (kept longer than the events), the audit log (longest).
+   */
+  RETENTION_ALLOWED_DAYS: int(1, 36_500).default(30),
+  RETENTION_DECISIONS_DAYS: int(1, 36_500).default(730),
+  RETENTION_EXPLANATIONS_DAYS: int(1, 36_500).default(365),
+  RETENTION_HISTOGRAMS_DAYS: int(1, 36_500).default(1095),
+  RETENTION_AUDIT_DAYS: int(1, 36_500).default(2555),
+  /** Enforce retention on a schedule (one replica at a time); `npm run retention` runs it by hand. */
+  RETENTION_ENABLED: bool.default(true),
+  RETENTION_RUN_EVERY_MINUTES: int(1, 7 * 24 * 60).default(60),
+
   /** Publishing a policy that changes flag volume by more than this (in %) asks a second time. */
   POLICY_CONFIRM_CHANGE_PERCENT: int(1, 100_000).default(50),
   /**
@@ -348,6 +362,15 @@ const refinedSchema = configSchema
   .refine((c) => c.API_TOKEN_DEFAULT_DAYS <= c.API_TOKEN_MAX_DAYS, {
     message: 'must not exceed API_TOKEN_MAX_DAYS',
     path: ['API_TOKEN_DEFAULT_DAYS'],
+  })
+  // Backtests read the histograms over ranges whose events may still be listed.
+  .refine((c) => c.RETENTION_HISTOGRAMS_DAYS >= c.RETENTION_ALLOWED_DAYS, {
+    message: 'must be at least RETENTION_ALLOWED_DAYS (backtests read the histograms)',
+    path: ['RETENTION_HISTOGRAMS_DAYS'],
+  })
+  .refine((c) => c.RETENTION_AUDIT_DAYS >= c.RETENTION_DECISIONS_DAYS, {
+    message: 'must be at least RETENTION_DECISIONS_DAYS (the audit log outlives what it records)',
+    path: ['RETENTION_AUDIT_DAYS'],
   });
 
 export type AppConfig = z.infer<typeof configSchema>;

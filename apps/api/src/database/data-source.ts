@@ -1,6 +1,7 @@
 import type { DataSourceOptions } from 'typeorm';
 import { Appeal } from '../appeals/entities/appeal.entity';
 import { AuthorStrikesRow } from '../authors/entities/author-strikes.entity';
+import { Erasure } from '../authors/entities/erasure.entity';
 import { AuditEntry } from '../audit/entities/audit-entry.entity';
 import { LoginThrottle } from '../auth/entities/login-throttle.entity';
 import { Session } from '../auth/entities/session.entity';
@@ -17,7 +18,8 @@ import {
 import { FlagDecision } from '../flags/entities/flag-decision.entity';
 import { FlagNote } from '../flags/entities/flag-note.entity';
 import { OutboxMessage } from '../flags/entities/outbox-message.entity';
-import { ScoredEvent } from '../ingest/entities/scored-event.entity';
+import { EventKey, ScoredEvent } from '../ingest/entities/scored-event.entity';
+import { RetentionRun } from '../retention/entities/retention-run.entity';
 import { MistralUsage } from '../mistral/entities/mistral-usage.entity';
 import { PolicyVersion } from '../policies/entities/policy-version.entity';
 import { GoldenItem } from '../quality/entities/golden-item.entity';
@@ -68,6 +70,8 @@ import { FirstLook1764252000000 } from './migrations/1764252000000-FirstLook';
 import { Queues1764259200000 } from './migrations/1764259200000-Queues';
 import { QualityChecks1764266400000 } from './migrations/1764266400000-QualityChecks';
 import { CustomCategories1764273600000 } from './migrations/1764273600000-CustomCategories';
+import { PartitionedScoredEvents1764280800000 } from './migrations/1764280800000-PartitionedScoredEvents';
+import { Erasures1764288000000 } from './migrations/1764288000000-Erasures';
 
 /**
  * Every table's entity, each in the module that owns the table (docs/architecture.md). They
@@ -75,6 +79,9 @@ import { CustomCategories1764273600000 } from './migrations/1764273600000-Custom
  */
 export const ENTITIES = [
   ScoredEvent,
+  EventKey,
+  RetentionRun,
+  Erasure,
   Flag,
   FlagDecision,
   FlagNote,
@@ -141,6 +148,8 @@ export const MIGRATIONS = [
   Queues1764259200000,
   QualityChecks1764266400000,
   CustomCategories1764273600000,
+  PartitionedScoredEvents1764280800000,
+  Erasures1764288000000,
 ];
 
 /** The one description of the database, shared by Nest, the migration command and tests. */

@@ -136,6 +136,8 @@ export function messageIdOf(message: DecisionMessage): string {
                 message.recommendation,
                 message.eventId,
               ]
-            : [message.kind, message.decisionId];
+            : message.kind === 'erasure'
+              ? [message.kind, message.erasureId, message.eventId]
+              : [message.kind, message.decisionId];
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
 }

@@ -72,7 +72,7 @@ const SUMMARY_COLUMNS = `
   f.id, f.status, f.queue, f.auto_decision AS "autoDecision", f.triggered, f.max_score AS "maxScore",
   to_char(f.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "createdAt",
   e.source, e.event_id AS "eventId", e.author_id AS "authorId", e.text, e.lang, e.context,
-  e.event_created_at AS "eventCreatedAt",
+  e.event_created_at AS "eventCreatedAt", e.erased_at AS "erasedAt",
   CASE WHEN ${CLAIM_ACTIVE} THEN f.claimed_by END AS "claimedBy",
   CASE WHEN ${CLAIM_ACTIVE} THEN u.display_name END AS "claimedByName",
   CASE WHEN ${CLAIM_ACTIVE} THEN f.claim_expires_at END AS "claimExpiresAt",
@@ -97,6 +97,7 @@ interface SummaryRow {
   lang: string | null;
   context: FlagSummaryDto['event']['context'];
   eventCreatedAt: Date;
+  erasedAt: Date | null;
   claimedBy: string | null;
   claimedByName: string | null;
   claimExpiresAt: Date | null;
@@ -497,6 +498,7 @@ function toSummary(row: SummaryRow): FlagSummaryDto {
       lang: row.lang,
       context: row.context,
       createdAt: row.eventCreatedAt.toISOString(),
+      erasedAt: row.erasedAt?.toISOString() ?? null,
     },
   };
 }

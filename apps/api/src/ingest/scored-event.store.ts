@@ -62,9 +62,9 @@ const STORED_DECISIONS_SQL = `
          e.decision, COALESCE(f.triggered, '[]'::jsonb) AS triggered, e.scored_at AS "scoredAt",
          sha256(convert_to(e.text, 'UTF8')) <> k.text_sha256 AS "textDiffers",
          (SELECT r.targets FROM judge_requests r WHERE r.scored_event_id = e.id) AS judging
-  FROM scored_events e
-  JOIN unnest($1::text[], $2::text[], $3::bytea[]) AS k(source, event_id, text_sha256)
-    ON e.source = k.source AND e.event_id = k.event_id
+  FROM unnest($1::text[], $2::text[], $3::bytea[]) AS k(source, event_id, text_sha256)
+  JOIN event_keys ek ON ek.source = k.source AND ek.event_id = k.event_id
+  JOIN scored_events e ON e.id = ek.scored_event_id
   LEFT JOIN flags f ON f.scored_event_id = e.id AND f.copy_of IS NULL`;
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest();
@@ -79,8 +79,8 @@ export class ScoredEventStore {
 
   /**
    * Stores a batch — its score-cache entries, scored events, flags and the live-queue
-   * notifications — atomically. `(source, event_id)` is unique, so a replay or a concurrent
-   * consumer inserts nothing twice. Returns what is stored for every key afterwards, whoever
+   * notifications — atomically. `(source, event_id)` is claimed once in event_keys, so a replay
+   * or a concurrent consumer inserts nothing twice. Returns what is stored for every key afterwards, whoever
    * wrote it, and which rows this call inserted.
    *
    * Batches that arrive while earlier ones are being written are merged into the next
@@ -272,13 +272,20 @@ const STORE_BATCH_SQL = `
     FROM input WHERE new_score_hash IS NOT NULL
     ORDER BY new_score_hash
     ${SCORE_CACHE_UPSERT}
-  ), ins AS (
-    INSERT INTO scored_events (source, event_id, author_id, text, lang, context, event_created_at,
-                               model, scores, policy_version, decision, kafka_partition, kafka_offset)
-    SELECT source, event_id, author_id, text, lang, context, event_created_at, model, scores,
-           policy_version, decision, kafka_partition, kafka_offset
-    FROM input
+  ), claimed AS (
+    -- The key first: a replay, or a concurrent consumer with the same event, claims nothing.
+    INSERT INTO event_keys (source, event_id)
+    SELECT source, event_id FROM input
     ON CONFLICT (source, event_id) DO NOTHING
+    RETURNING source, event_id, scored_event_id
+  ), ins AS (
+    INSERT INTO scored_events (id, source, event_id, author_id, text, lang, context,
+                               event_created_at, model, scores, policy_version, decision,
+                               kafka_partition, kafka_offset, kept)
+    SELECT c.scored_event_id, i.source, i.event_id, author_id, text, lang, context,
+           event_created_at, model, scores, policy_version, decision, kafka_partition,
+           kafka_offset, decision <> 'allow'
+    FROM input i JOIN claimed c ON c.source = i.source AND c.event_id = i.event_id
     RETURNING id, source, event_id, scored_at, decision
   ), judging AS (
     INSERT INTO judge_requests (scored_event_id, targets, policy_version)

@@ -1,5 +1,6 @@
 import type { DsaStatement } from '@sieve/moderation';
 import type { StatementDto } from '@sieve/contracts';
+import { toCsv } from '../common/csv';
 
 const COLUMNS: (keyof DsaStatement)[] = [
   'puid',
@@ -26,10 +27,7 @@ const COLUMNS: (keyof DsaStatement)[] = [
   'automated_decision',
 ];
 
-/**
- * RFC 4180 CSV, one statement per row, list fields joined with `;`. A cell that a spreadsheet
- * would run as a formula (=, +, -, @ first) is prefixed with a quote mark.
- */
+/** CSV (common/csv), one statement per row, list fields joined with `;`. */
 export function statementsCsv(statements: StatementDto[]): string {
   const header = ['made_by', 'final_at', 'submission', ...COLUMNS];
   const rows = statements.map((s) => [
@@ -41,11 +39,5 @@ export function statementsCsv(statements: StatementDto[]): string {
       return Array.isArray(value) ? value.join(';') : (value ?? '');
     }),
   ]);
-  return [header, ...rows].map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';
-}
-
-function cell(value: string | number): string {
-  let text = String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  return toCsv([header, ...rows]);
 }

@@ -43,4 +43,8 @@ export const queryKeys = {
   allShadows: ['policies', 'shadow'] as const,
   evaluations: (name: string) => ['policies', 'evaluations', name] as const,
   judging: ['judging'] as const,
+  transparency: (from: string, to: string, period: string) =>
+    ['transparency', from, to, period] as const,
+  retention: ['retention'] as const,
+  erasures: ['erasures'] as const,
 };

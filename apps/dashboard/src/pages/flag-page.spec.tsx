@@ -29,6 +29,7 @@ const detail: FlagDetailDto = {
     lang: 'en',
     context: { threadId: 't-9', url: 'https://forum.example/t/9#post-1' },
     createdAt: new Date().toISOString(),
+    erasedAt: null,
   },
   scores: { violence_and_threats: 0.91, pii: 0.7 },
   model: 'sieve-offline-lexicon-v1',

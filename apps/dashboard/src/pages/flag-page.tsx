@@ -7,6 +7,7 @@ import { releaseFlag, type Decision, type FlagDetail } from '../api/flags';
 import { CategoryChips } from '../components/category-chips';
 import { DecisionPanel } from '../components/decision-panel';
 import { AuthorContext, SimilarDecisions } from '../components/author-context';
+import { EraseAuthorControl } from '../features/authors/erase-author-control';
 import { ExplanationPanel } from '../components/explanation-panel';
 import { JudgementsPanel } from '../components/judgements-panel';
 import { HighlightedText, QUOTED } from '../components/highlighted-text';
@@ -209,6 +210,12 @@ export function FlagPage() {
             {queue?.lead && status !== 'decided' && queues.data && (
               <LeadActions flagId={id} queue={queue} queues={queues.data} />
             )}
+            {hasRole(role, 'admin') && !flag.data.event.erasedAt && (
+              <EraseAuthorControl
+                source={flag.data.event.source}
+                authorId={flag.data.event.authorId}
+              />
+            )}
             {hasRole(role, 'reviewer') && (
               <NoteForm onAdd={(text) => actions.note.mutate(text)} busy={actions.note.isPending} />
             )}
@@ -250,6 +257,14 @@ function PostText({
     quoted && at >= 0
       ? [{ start: at, end: at + quoted.length, category: QUOTED }]
       : [...flag.highlights, ...evidenceSpans(flag)];
+  if (flag.event.erasedAt) {
+    return (
+      <p className="post-erased" data-testid="post-erased">
+        The text was erased at the author's request on{' '}
+        {new Date(flag.event.erasedAt).toLocaleDateString()}. The scores and decisions stay.
+      </p>
+    );
+  }
   if (mode === 'warn') {
     return (
       <div className="content-warning" role="note" data-testid="content-warning">

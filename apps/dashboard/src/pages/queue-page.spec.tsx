@@ -26,6 +26,7 @@ const flag = (n: number, extra: Partial<FlagSummaryDto> = {}): FlagSummaryDto =>
     lang: 'en',
     context: null,
     createdAt: new Date().toISOString(),
+    erasedAt: null,
   },
   ...extra,
 });

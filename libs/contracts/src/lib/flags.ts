@@ -24,6 +24,8 @@ export interface FlaggedEventDto {
   lang: string | null;
   context: { threadId?: string; url?: string } | null;
   createdAt: string;
+  /** Set when the author's content was erased on request: `text` is empty, the decision stands. */
+  erasedAt: string | null;
 }
 
 export interface FlagSummaryDto {

@@ -1,5 +1,12 @@
 /** Message kinds a webhook endpoint can subscribe to (the `kind` of each message). */
-export const WEBHOOK_KINDS = ['automatic', 'reviewer', 'appeal', 'notice', 'account'] as const;
+export const WEBHOOK_KINDS = [
+  'automatic',
+  'reviewer',
+  'appeal',
+  'notice',
+  'account',
+  'erasure',
+] as const;
 export type WebhookKind = (typeof WEBHOOK_KINDS)[number];
 
 export const WEBHOOK_DECISIONS = ['allow', 'review', 'block'] as const;

@@ -12,7 +12,8 @@ export type DecisionMessage =
   | ReviewerDecisionMessage
   | AppealDecisionMessage
   | UserNoticeMessage
-  | AccountRecommendationMessage;
+  | AccountRecommendationMessage
+  | ErasureMessage;
 
 /** The pipeline's decision when the event was scored. */
 export interface AutomaticDecisionMessage {
@@ -137,4 +138,21 @@ export interface AccountRecommendationMessage {
   threshold: number;
   windowDays: number;
   recommendedAt: string;
+}
+
+/**
+ * An author's content was erased on request (docs/retention.md): Sieve no longer holds the
+ * post's text; its scores and decisions stay for the statistics. One message per stored event
+ * of the author; deduplicate by `(erasureId, eventId)`. `decision` is the event's decision, which
+ * still stands, for routing and webhook filters.
+ */
+export interface ErasureMessage {
+  schemaVersion: 1;
+  kind: 'erasure';
+  erasureId: string;
+  eventId: string;
+  source: string;
+  authorId: string;
+  decision: Decision;
+  erasedAt: string;
 }

@@ -1,12 +1,15 @@
 import type { CategoryScores, Decision } from '@sieve/moderation';
-import { Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /**
  * Every event scored, flagged or not: backtests and shadow runs replay them. Written in bulk by
- * ScoredEventStore (one statement per batch); the id is a uuidv7 where PostgreSQL has it.
+ * ScoredEventStore (one statement per batch); the id comes from its event key. Partitioned
+ * (PartitionedScoredEvents migration): `kept` rows apart, allowed ones by day, so retention
+ * drops a day of allowed events at once. `id` is unique by construction (event_keys hands it
+ * out), not by a constraint, which a partitioned table could only hold with the partition key.
  */
 @Entity({ name: 'scored_events' })
-@Unique('uq_scored_events_source_event', ['source', 'eventId'])
+@Index('idx_scored_events_id', ['id'])
 @Index('idx_scored_events_scored_at', ['scoredAt'])
 @Index('idx_scored_events_author', ['source', 'authorId', 'eventCreatedAt'])
 export class ScoredEvent {
@@ -55,4 +58,28 @@ export class ScoredEvent {
 
   @Column({ name: 'kafka_offset', type: 'bigint', nullable: true })
   kafkaOffset!: string | null;
+
+  /** Flagged, or something still refers to it: out of reach of the allowed events' retention. */
+  @Column({ type: 'boolean', default: false })
+  kept!: boolean;
+
+  /** When the author's content was erased on request: the text is gone, the decision stays. */
+  @Column({ name: 'erased_at', type: 'timestamptz', nullable: true })
+  erasedAt!: Date | null;
+}
+
+/**
+ * The platform's key of each stored event, once: what makes a replay a replay. Claimed by the
+ * ingest statement before it stores the event, and the event's id is handed out here.
+ */
+@Entity({ name: 'event_keys' })
+export class EventKey {
+  @PrimaryColumn({ type: 'text' })
+  source!: string;
+
+  @PrimaryColumn({ name: 'event_id', type: 'text' })
+  eventId!: string;
+
+  @Column({ name: 'scored_event_id', type: 'uuid' })
+  scoredEventId!: string;
 }

@@ -47,6 +47,8 @@ export function AuditPage() {
               <option value="auth.login_failed">Failed sign-ins</option>
               <option value="user">User changes</option>
               <option value="token">API tokens</option>
+              <option value="retention">Retention runs</option>
+              <option value="author.erased">Erasures</option>
             </select>
           </label>
         </div>

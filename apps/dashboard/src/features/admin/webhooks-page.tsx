@@ -19,6 +19,7 @@ const KIND_LABELS: Record<WebhookKind, string> = {
   appeal: 'Appeal outcomes',
   notice: 'Notices to authors',
   account: 'Account recommendations',
+  erasure: 'Erasures on request',
 };
 
 function stateText(endpoint: WebhookEndpoint): string {

@@ -86,7 +86,11 @@ export function QueueTable({
                 className="post-link"
                 onFocus={() => index !== cursor && moveTo(index)}
               >
-                <FilteredLine text={flag.event.text} mode={filterOf(flag.triggered)} />
+                {flag.event.erasedAt ? (
+                  <em className="muted">Erased at the author's request</em>
+                ) : (
+                  <FilteredLine text={flag.event.text} mode={filterOf(flag.triggered)} />
+                )}
               </Link>
               <span className="muted small">
                 by{' '}

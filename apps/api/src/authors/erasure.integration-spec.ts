@@ -1,0 +1,122 @@
+import type { ErasureMessage } from '@sieve/moderation';
+import { eventually, startTestStack } from '../../test/test-stack';
+
+const event = (id: string, authorId: string, text: string) => ({
+  key: id,
+  value: JSON.stringify({
+    id,
+    source: 'forum',
+    authorId,
+    text,
+    createdAt: '2026-11-30T10:00:00Z',
+    context: { url: `https://forum.example/p/${id}` },
+  }),
+});
+
+describe('erasure on request', () => {
+  let stack: Awaited<ReturnType<typeof startTestStack>>;
+
+  beforeAll(async () => {
+    stack = await startTestStack({ INGEST_ENABLED: 'true' });
+  });
+  afterAll(() => stack?.stop());
+
+  const rows = async <T>(sql: string, params: unknown[] = []) =>
+    (await stack.db.query(sql, params)).rows as T[];
+
+  it('erases the author’s texts, keeps scores and decisions, tells the platform and audits it', async () => {
+    await stack.produce([
+      event('x1', 'jane', 'I will kill you, my address is 1 Main St'),
+      event('x2', 'jane', 'Lovely weather in Lisbon'),
+      event('y1', 'someone-else', 'I will kill you too'),
+    ]);
+    await eventually(
+      'stored and flagged',
+      async () =>
+        (await rows('SELECT 1 FROM flags')).length === 2 &&
+        (await rows('SELECT 1 FROM scored_events')).length === 3,
+    );
+    const before = await rows<{ event_id: string; scores: object; decision: string }>(
+      `SELECT event_id, scores, decision FROM scored_events ORDER BY event_id`,
+    );
+    const [janeFlag] = await rows<{ id: string }>(
+      `SELECT f.id FROM flags f JOIN scored_events e ON e.id = f.scored_event_id WHERE e.event_id = 'x1'`,
+    );
+
+    const reviewer = await stack.signIn('reviewer');
+    await reviewer.agent
+      .post('/api/authors/erasures')
+      .set('x-csrf-token', reviewer.csrfToken)
+      .send({ source: 'forum', authorId: 'jane', reason: 'GDPR request #1' })
+      .expect(403);
+    const admin = await stack.signIn('admin');
+    const refused = await admin.agent
+      .post('/api/authors/erasures')
+      .set('x-csrf-token', admin.csrfToken)
+      .send({ source: 'forum', authorId: 'jane' })
+      .expect(400);
+    expect(JSON.stringify(refused.body)).toContain('reason');
+
+    const erased = await admin.agent
+      .post('/api/authors/erasures')
+      .set('x-csrf-token', admin.csrfToken)
+      .send({ source: 'forum', authorId: 'jane', reason: 'GDPR request #1' })
+      .expect(201);
+    expect(erased.body).toMatchObject({ source: 'forum', authorId: 'jane', eventsErased: 2 });
+
+    // In the database: the texts and contexts gone, the scores and decisions as they were.
+    const after = await rows<{
+      event_id: string;
+      text: string;
+      context: object | null;
+      erased_at: Date | null;
+      scores: object;
+      decision: string;
+    }>(
+      `SELECT event_id, text, context, erased_at, scores, decision FROM scored_events ORDER BY event_id`,
+    );
+    expect(after.map((e) => [e.event_id, e.text, e.context, e.erased_at !== null])).toEqual([
+      ['x1', '', null, true],
+      ['x2', '', null, true],
+      ['y1', 'I will kill you too', { url: 'https://forum.example/p/y1' }, false],
+    ]);
+    expect(after.map((e) => [e.event_id, e.scores, e.decision])).toEqual(
+      before.map((e) => [e.event_id, e.scores, e.decision]),
+    );
+    expect(await rows('SELECT 1 FROM flags')).toHaveLength(2);
+
+    // The platform hears of each erased event, keyed and headed like every decision message.
+    const messages = await eventually('two erasure messages', async () => {
+      const found = stack.collected.decisions.filter((m) => m.headers['kind'] === 'erasure');
+      return found.length === 2 ? found : undefined;
+    });
+    const bodies = messages.map((m) => JSON.parse(m.value ?? '') as ErasureMessage);
+    expect(bodies.map((b) => b.eventId).sort()).toEqual(['x1', 'x2']);
+    expect(bodies[0]).toMatchObject({
+      schemaVersion: 1,
+      kind: 'erasure',
+      erasureId: erased.body.id,
+      source: 'forum',
+      authorId: 'jane',
+    });
+    expect(messages.map((m) => m.key).sort()).toEqual(['x1', 'x2']);
+
+    // The dashboard's item shows it as erased; the request is listed and audited.
+    const item = (await reviewer.agent.get(`/api/flags/${janeFlag.id}`).expect(200)).body;
+    expect(item.event).toMatchObject({ text: '', erasedAt: expect.any(String) });
+    const listed = (await admin.agent.get('/api/authors/erasures?authorId=jane').expect(200)).body;
+    expect(listed).toEqual([erased.body]);
+    const [audit] = await rows<{ actor_label: string; details: { eventsErased: number } }>(
+      `SELECT actor_label, details FROM audit_log WHERE action = 'author.erased'`,
+    );
+    expect(audit.details.eventsErased).toBe(2);
+
+    // Asking again erases nothing more (and says so).
+    const again = await admin.agent
+      .post('/api/authors/erasures')
+      .set('x-csrf-token', admin.csrfToken)
+      .send({ source: 'forum', authorId: 'jane', reason: 'GDPR request #1, again' })
+      .expect(201);
+    expect(again.body.eventsErased).toBe(0);
+  });
+});

@@ -1,0 +1,127 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { ErasureDto } from '@sieve/contracts';
+import type { Decision, ErasureMessage } from '@sieve/moderation';
+import type { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import type { Principal } from '../auth/roles';
+import { DecisionOutbox } from '../flags/decision-outbox';
+import { Erasure } from './entities/erasure.entity';
+
+/**
+ * Erasure on request (docs/retention.md): every stored event of an author loses its text and
+ * context, and so does everything that copied from it — the judge's quoted evidence (stored
+ * and cached), explanations, highlights, the author's appeal statements. Scores, decisions and
+ * flags stay, so statistics and the transparency report do not change. One transaction: the
+ * request, the audit entry and one `erasure` message per event for the platform (the outbox).
+ */
+@Injectable()
+export class ErasureService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly outbox: DecisionOutbox,
+    private readonly audit: AuditService,
+  ) {}
+
+  async erase(
+    input: { source: string; authorId: string; reason: string },
+    actor: Principal,
+    ip: string,
+  ): Promise<ErasureDto> {
+    return this.db.transaction(async (tx) => {
+      const erasure = await tx.getRepository(Erasure).save({
+        source: input.source,
+        authorId: input.authorId,
+        reason: input.reason,
+        requestedBy: actor.kind === 'token' ? `token:${actor.label}` : actor.label,
+        requestedById: actor.kind === 'user' ? actor.id : null,
+        eventsErased: 0,
+      });
+      // Derived copies first, while the texts are still there to match the judge cache by.
+      const result: unknown[] = await tx.query(
+        `WITH target AS (
+             SELECT id, text FROM scored_events
+             WHERE source = $1 AND author_id = $2 AND erased_at IS NULL
+             FOR UPDATE
+           ), cached AS (
+             DELETE FROM judge_cache c
+             WHERE EXISTS (SELECT 1 FROM jsonb_array_elements_text(c.judgement->'evidence') ev, target t
+                           WHERE length(ev) > 0 AND position(ev IN t.text) > 0)
+           ), judged AS (
+             UPDATE judgements j SET evidence = '[]', rationale = NULL
+             FROM target t WHERE j.scored_event_id = t.id
+           ), explained AS (
+             DELETE FROM explanations x USING flags f, target t
+             WHERE x.flag_id = f.id AND f.scored_event_id = t.id
+           ), highlighted AS (
+             UPDATE flags f SET highlights = NULL FROM target t WHERE f.scored_event_id = t.id
+           ), appealed AS (
+             UPDATE appeals a SET statement = '' FROM flags f, target t
+             WHERE a.flag_id = f.id AND f.scored_event_id = t.id
+           )
+           UPDATE scored_events e SET text = '', context = NULL, erased_at = now()
+           FROM target t WHERE e.id = t.id
+           RETURNING e.id, e.event_id, e.decision, e.erased_at`,
+        [input.source, input.authorId],
+      );
+      // TypeORM answers an UPDATE … RETURNING with [rows, count].
+      const erased = result[0] as {
+        id: string;
+        event_id: string;
+        decision: Decision;
+        erased_at: Date;
+      }[];
+      erasure.eventsErased = erased.length;
+      await tx.getRepository(Erasure).update(erasure.id, { eventsErased: erased.length });
+      await this.outbox.enqueue(
+        tx,
+        erased.map((e): ErasureMessage => ({
+          schemaVersion: 1,
+          kind: 'erasure',
+          erasureId: erasure.id,
+          eventId: e.event_id,
+          source: input.source,
+          authorId: input.authorId,
+          decision: e.decision,
+          erasedAt: e.erased_at.toISOString(),
+        })),
+      );
+      await this.audit.record(
+        {
+          actor,
+          action: 'author.erased',
+          objectType: 'author',
+          objectId: JSON.stringify([input.source, input.authorId]),
+          ip,
+          details: { erasureId: erasure.id, eventsErased: erased.length, reason: input.reason },
+        },
+        tx,
+      );
+      return toDto(erasure);
+    });
+  }
+
+  async list(filter: { source?: string; authorId?: string }): Promise<ErasureDto[]> {
+    const rows = await this.db.getRepository(Erasure).find({
+      where: {
+        ...(filter.source ? { source: filter.source } : {}),
+        ...(filter.authorId ? { authorId: filter.authorId } : {}),
+      },
+      order: { requestedAt: 'DESC' },
+      take: 100,
+    });
+    return rows.map(toDto);
+  }
+}
+
+function toDto(e: Erasure): ErasureDto {
+  return {
+    id: e.id,
+    source: e.source,
+    authorId: e.authorId,
+    reason: e.reason,
+    requestedBy: e.requestedBy,
+    requestedAt: new Date(e.requestedAt).toISOString(),
+    eventsErased: e.eventsErased,
+  };
+}

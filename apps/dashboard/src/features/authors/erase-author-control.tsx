@@ -1,0 +1,67 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { eraseAuthor } from '../../api/authors';
+
+/**
+ * For admins: erase everything this author posted (an erasure request, e.g. under GDPR art. 17).
+ * The texts go; scores and decisions stay; the platform is told. Asks for the request's
+ * reference and a second click, because it cannot be undone.
+ */
+export function EraseAuthorControl({ source, authorId }: { source: string; authorId: string }) {
+  const client = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  const erase = useMutation({
+    mutationFn: eraseAuthor,
+    onSuccess: () => client.invalidateQueries({ queryKey: ['flags'] }),
+  });
+  if (erase.data)
+    return (
+      <p role="status" data-testid="erased">
+        Erased the text of {erase.data.eventsErased} stored posts by this author.
+      </p>
+    );
+  return (
+    <section className="erase-author" aria-label="Erase this author's content">
+      {!open ? (
+        <button type="button" className="link-button" onClick={() => setOpen(true)}>
+          Erase this author's content…
+        </button>
+      ) : (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            erase.mutate({ source, authorId, reason: reason.trim() });
+          }}
+        >
+          <p className="small">
+            Removes the text of every stored post by <strong>{authorId}</strong> on {source}. Scores
+            and decisions stay for the statistics; the platform receives an erasure message per
+            post. This cannot be undone.
+          </p>
+          <label>
+            Request reference or reason
+            <input
+              value={reason}
+              onChange={(e) => setReason(e.target.value)}
+              minLength={3}
+              maxLength={500}
+              required
+            />
+          </label>
+          <button type="submit" className="danger" disabled={erase.isPending}>
+            Erase permanently
+          </button>{' '}
+          <button type="button" className="link-button" onClick={() => setOpen(false)}>
+            Cancel
+          </button>
+        </form>
+      )}
+      {erase.error && (
+        <p className="error" role="alert">
+          {erase.error.message}
+        </p>
+      )}
+    </section>
+  );
+}
