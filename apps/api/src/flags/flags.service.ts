@@ -413,7 +413,8 @@ export class FlagsService {
   async context(id: string): Promise<FlagContextDto> {
     const authorRecent: Dated<FlagContextDto['authorRecent'][number], 'createdAt'>[] =
       await this.db.query(
-        `SELECT o.event_id AS "eventId", left(o.text, 280) AS text, o.event_created_at AS "createdAt", o.decision,
+        `SELECT o.event_id AS "eventId", left(o.text, 280) AS text, o.erased_at IS NOT NULL AS erased,
+              o.event_created_at AS "createdAt", o.decision,
               of.id AS "flagId", of.status, of.final_action AS "finalAction"
        FROM flags f
        JOIN scored_events e ON e.id = f.scored_event_id

@@ -8,6 +8,8 @@ import { timeAgo } from './format';
 const OUTCOME: Record<string, string> = { approve: 'approved', remove: 'removed' };
 
 /** The author's other recent posts on this source and what happened to each. */
+
+const ERASED = "(erased at the author's request)";
 export function AuthorContext({
   flagId,
   source,
@@ -35,10 +37,12 @@ export function AuthorContext({
             <span className="muted small">{timeAgo(e.createdAt)}</span>{' '}
             {e.flagId ? (
               <Link to={`/flags/${e.flagId}`} className={blurred ? 'blurred-inline' : undefined}>
-                {e.text}
+                {e.erased ? ERASED : e.text}
               </Link>
             ) : (
-              <span className={blurred ? 'blurred-inline' : undefined}>{e.text}</span>
+              <span className={blurred ? 'blurred-inline' : undefined}>
+                {e.erased ? ERASED : e.text}
+              </span>
             )}{' '}
             <span className={`badge badge-${e.finalAction ? 'decided' : (e.status ?? 'allowed')}`}>
               {e.finalAction ? OUTCOME[e.finalAction] : e.status ? e.status : 'not flagged'}

@@ -210,10 +210,11 @@ export function FlagPage() {
             {queue?.lead && status !== 'decided' && queues.data && (
               <LeadActions flagId={id} queue={queue} queues={queues.data} />
             )}
-            {hasRole(role, 'admin') && !flag.data.event.erasedAt && (
+            {hasRole(role, 'admin') && (
               <EraseAuthorControl
                 source={flag.data.event.source}
                 authorId={flag.data.event.authorId}
+                erased={!!flag.data.event.erasedAt}
               />
             )}
             {hasRole(role, 'reviewer') && (

@@ -124,6 +124,8 @@ export interface FlagContextDto {
   authorRecent: {
     eventId: string;
     text: string;
+    /** Erased at the author's request: `text` is empty. */
+    erased: boolean;
     createdAt: string;
     decision: 'allow' | 'review' | 'block';
     flagId: string | null;

@@ -7,13 +7,25 @@ import { eraseAuthor } from '../../api/authors';
  * The texts go; scores and decisions stay; the platform is told. Asks for the request's
  * reference and a second click, because it cannot be undone.
  */
-export function EraseAuthorControl({ source, authorId }: { source: string; authorId: string }) {
+export function EraseAuthorControl({
+  source,
+  authorId,
+  erased,
+}: {
+  source: string;
+  authorId: string;
+  /** This post is erased already: nothing to offer, unless this control just did it. */
+  erased: boolean;
+}) {
   const client = useQueryClient();
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
   const erase = useMutation({
     mutationFn: eraseAuthor,
-    onSuccess: () => client.invalidateQueries({ queryKey: ['flags'] }),
+    onSuccess: async () => {
+      await client.invalidateQueries({ queryKey: ['flags'] });
+      await client.invalidateQueries({ queryKey: ['flag-context'] });
+    },
   });
   if (erase.data)
     return (
@@ -21,6 +33,7 @@ export function EraseAuthorControl({ source, authorId }: { source: string; autho
         Erased the text of {erase.data.eventsErased} stored posts by this author.
       </p>
     );
+  if (erased) return null;
   return (
     <section className="erase-author" aria-label="Erase this author's content">
       {!open ? (

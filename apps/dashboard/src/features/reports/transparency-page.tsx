@@ -92,7 +92,7 @@ export function TransparencyPage() {
               <strong>{r.totals.decisions}</strong> decisions
             </div>
             {(['automatic', 'partly', 'human'] as const).map((a) => (
-              <div className="tile" key={a}>
+              <div className="tile" key={a} data-testid={`automation-${a}`}>
                 <strong>{r.totals.byAutomation[a]}</strong> {AUTOMATION_LABELS[a].toLowerCase()}
               </div>
             ))}
