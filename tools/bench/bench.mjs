@@ -507,12 +507,13 @@ results.wal_bytes_per_event = Math.round(
   ) / fullCount,
 );
 const perEventTables = ['scored_events', 'event_keys', 'flags', 'score_cache', 'score_histograms'];
-// A partitioned table's size is its partitions' (pg_partition_tree lists a plain table alone).
+// A partitioned table's size is its partitions' (pg_partition_tree lists nothing for a plain one).
 const sizes = (
   await db.query(
-    `SELECT t.name AS relname, sum(pg_total_relation_size(p.relid))::bigint AS bytes
-     FROM unnest($1::text[]) AS t(name) CROSS JOIN LATERAL pg_partition_tree(t.name::regclass) AS p
-     GROUP BY t.name`,
+    `SELECT t.name AS relname,
+            COALESCE((SELECT sum(pg_total_relation_size(p.relid)) FROM pg_partition_tree(t.name::regclass) AS p),
+                     pg_total_relation_size(t.name::regclass))::bigint AS bytes
+     FROM unnest($1::text[]) AS t(name)`,
     [perEventTables],
   )
 ).rows;

@@ -134,6 +134,13 @@ export const configSchema = z.object({
   SCORE_CACHE_MAX_AGE_HOURS: int(1, 24 * 365).default(24 * 30),
   /** And the most recent ones in memory too. */
   SCORE_CACHE_MEMORY_ENTRIES: int(0, 10_000_000).default(20_000),
+  /**
+   * Several api replicas: a text being scored by one is claimed in Postgres, and the others wait
+   * for its score instead of scoring it again (fewer calls, a round trip more per batch).
+   */
+  SCORE_SHARED_CLAIMS: bool.default(false),
+  /** How long a replica waits for another's score before scoring the text itself. */
+  SCORE_CLAIM_WAIT_MS: int(100, 60_000).default(3000),
   /** A JSON pricing table ({asOf, currency: "USD", prices}) replacing Mistral's published prices. */
   MISTRAL_PRICING_FILE: z.string().optional(),
   /** The chat model that explains flags to reviewers. */

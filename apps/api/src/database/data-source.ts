@@ -32,6 +32,7 @@ import {
 } from '../policies/entities/score-histogram.entity';
 import { ShadowDecision, ShadowStat } from '../policies/entities/shadow-result.entity';
 import { ScoreCacheEntry } from '../scoring/entities/score-cache-entry.entity';
+import { ScoreClaim } from '../scoring/entities/score-claim.entity';
 import {
   StatementOfReasons,
   StatementProgress,
@@ -72,6 +73,7 @@ import { QualityChecks1764266400000 } from './migrations/1764266400000-QualityCh
 import { CustomCategories1764273600000 } from './migrations/1764273600000-CustomCategories';
 import { PartitionedScoredEvents1764280800000 } from './migrations/1764280800000-PartitionedScoredEvents';
 import { Erasures1764288000000 } from './migrations/1764288000000-Erasures';
+import { ScoreClaims1764295200000 } from './migrations/1764295200000-ScoreClaims';
 
 /**
  * Every table's entity, each in the module that owns the table (docs/architecture.md). They
@@ -92,6 +94,7 @@ export const ENTITIES = [
   ShadowStat,
   ShadowDecision,
   ScoreCacheEntry,
+  ScoreClaim,
   Explanation,
   ExplanationRequest,
   User,
@@ -150,6 +153,7 @@ export const MIGRATIONS = [
   CustomCategories1764273600000,
   PartitionedScoredEvents1764280800000,
   Erasures1764288000000,
+  ScoreClaims1764295200000,
 ];
 
 /** The one description of the database, shared by Nest, the migration command and tests. */

@@ -231,6 +231,41 @@ describe('ingest under faults (embedded Postgres + Kafka-protocol broker + fake 
     });
   });
 
+  it('with shared claims, two apis meeting the same texts at once wait for each other instead of scoring them twice', async () => {
+    const claims = { SCORE_SHARED_CLAIMS: 'true', SCORE_CLAIM_WAIT_MS: '5000' };
+    const stack = await startTestStack({ ...withMistral(), ...claims });
+    try {
+      const second = await stack.startAnotherApp(claims);
+      await new Promise((r) => setTimeout(r, 3000)); // let the group settle with both members
+      // 100 texts, each three times, on every partition at once.
+      await stack.produce(
+        Array.from({ length: 300 }, (_, i) =>
+          post(`shared-${i}`, i % 5 === 0 ? `I will kill you ${i % 100}` : `hello ${i % 100}`),
+        ),
+      );
+      await eventually(
+        'all 300 stored',
+        async () => (await countOf(stack, 'SELECT count(*) AS n FROM scored_events')) === 300,
+        60_000,
+      );
+      await eventually('every decision', async () => decidedIds(stack).size === 300);
+      const total = async (result: string) =>
+        (
+          await Promise.all(
+            [stack.app, second].map((app) =>
+              metricTotal(app, 'sieve_score_cache_lookups_total', `result="${result}"`),
+            ),
+          )
+        ).reduce((a, b) => a + b, 0);
+      // Each text scored once, by one of them, whatever the other met meanwhile.
+      expect((await total('miss')) - (await total('other_replica'))).toBe(100);
+      // Every claim released with its stored score.
+      expect(await countOf(stack, 'SELECT count(*) AS n FROM score_claims')).toBe(0);
+    } finally {
+      await stack.stop();
+    }
+  });
+
   it('shares partitions between two apis in one group and scores each event once', async () => {
     const stack = await startTestStack(withMistral());
     try {

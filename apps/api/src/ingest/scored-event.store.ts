@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type {
@@ -9,10 +9,11 @@ import type {
   TriggeredCategory,
 } from '@sieve/moderation';
 import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import type { DecidedEvent } from '../flags/decision-messages';
 import { FLAG_EVENTS_CHANNEL, flagsForNewEvents } from '../flags/flag.store';
 import { SHADOW_RESULTS_FOR_NEW_EVENTS } from '../policies/shadow-results.store';
-import { SCORE_CACHE_UPSERT } from '../scoring/score-cache.store';
+import { RELEASE_SCORE_CLAIMS, SCORE_CACHE_UPSERT } from '../scoring/score-cache.store';
 
 export interface EventKey {
   source: string;
@@ -72,7 +73,14 @@ const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').diges
 /** Bulk, idempotent writes for the ingest path: one round trip per table per batch. */
 @Injectable()
 export class ScoredEventStore {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  private readonly storeBatchSql: string;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.storeBatchSql = storeBatchSql(config.SCORE_SHARED_CLAIMS);
+  }
 
   private queue: PendingWrite[] = [];
   private writing = 0;
@@ -155,7 +163,7 @@ export class ScoredEventStore {
     const [{ scored_at: scoredAt, conflicts }]: {
       scored_at: Date;
       conflicts: [string, string][];
-    }[] = await this.db.query(STORE_BATCH_SQL, [
+    }[] = await this.db.query(this.storeBatchSql, [
       JSON.stringify(Array.from(rows.values(), (row) => INPUT_COLUMNS.map(([, , v]) => v(row)))),
       cacheModel,
       FLAG_EVENTS_CHANNEL,
@@ -257,12 +265,13 @@ const inputColumn = ([name, type]: (typeof INPUT_COLUMNS)[number], i: number) =>
 };
 
 /**
- * Data-modifying CTEs run as one statement (one implicit transaction). Flags are created for
+ * Data-modifying CTEs run as one statement (one implicit transaction). New scores release their
+ * shared claims when SCORE_SHARED_CLAIMS is on. Flags are created for
  * the rows this statement inserted by the flags module's fragment (flagsForNewEvents), which
  * also announces them; events the cascade sends to the judge get their judge request. A draft in
  * shadow gets its decision counts, and the events where it differs from the live version.
  */
-const STORE_BATCH_SQL = `
+const storeBatchSql = (sharedClaims: boolean) => `
   WITH input AS (
     SELECT ${INPUT_COLUMNS.map(inputColumn).join(', ')}
     FROM jsonb_array_elements($1::jsonb) AS r
@@ -272,7 +281,8 @@ const STORE_BATCH_SQL = `
     FROM input WHERE new_score_hash IS NOT NULL
     ORDER BY new_score_hash
     ${SCORE_CACHE_UPSERT}
-  ), claimed AS (
+    ${sharedClaims ? 'RETURNING text_hash' : ''}
+  ), ${sharedClaims ? `${RELEASE_SCORE_CLAIMS('cache', '$2')},` : ''} claimed AS (
     -- The key first: a replay, or a concurrent consumer with the same event, claims nothing.
     INSERT INTO event_keys (source, event_id)
     SELECT source, event_id FROM input

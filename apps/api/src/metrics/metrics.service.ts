@@ -110,7 +110,7 @@ export class MetricsService {
   });
   readonly scoreCache = new Counter({
     name: 'sieve_score_cache_lookups_total',
-    help: 'Texts looked up in the score cache, by result (memory, database, in_flight, miss)',
+    help: 'Texts looked up in the score cache, by result (memory, database, in_flight, other_replica, claim_timed_out, repeat_in_batch, miss)',
     labelNames: ['result'] as const,
     registers: [this.registry],
   });

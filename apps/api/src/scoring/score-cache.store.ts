@@ -31,6 +31,33 @@ export class ScoreCacheStore {
     );
   }
 
+  /**
+   * Claims the hashes not claimed by another replica (or whose claim lapsed) and not scored
+   * meanwhile, for `leaseMs`; returns the ones this caller now holds. Sorted, so concurrent
+   * claimers cannot deadlock.
+   */
+  async claim(
+    model: string,
+    hashes: string[],
+    leaseMs: number,
+    maxAgeHours: number,
+  ): Promise<Set<string>> {
+    if (hashes.length === 0) return new Set();
+    const rows: { hash: string }[] = await this.db.query(
+      `INSERT INTO score_claims (model, text_hash, claimed_until)
+       SELECT $1, h, now() + make_interval(secs => $3 / 1000.0)
+       FROM unnest($2::bytea[]) AS h
+       WHERE NOT EXISTS (SELECT 1 FROM score_cache c WHERE c.model = $1 AND c.text_hash = h
+                           AND c.created_at > now() - make_interval(hours => $4))
+       ORDER BY h
+       ON CONFLICT (model, text_hash) DO UPDATE SET claimed_until = EXCLUDED.claimed_until
+         WHERE score_claims.claimed_until < now()
+       RETURNING encode(text_hash, 'hex') AS hash`,
+      [model, hashes.map((h) => Buffer.from(h, 'hex')), leaseMs, maxAgeHours],
+    );
+    return new Set(rows.map((r) => r.hash));
+  }
+
   async save(manager: EntityManager, model: string, scores: CachedScore[]): Promise<void> {
     if (scores.length === 0) return;
     await manager.query(
@@ -46,6 +73,15 @@ export class ScoreCacheStore {
     );
   }
 }
+
+/**
+ * Once a score is stored its claim is done (SCORE_SHARED_CLAIMS). The ingest statement adds this
+ * after its score-cache upsert only when claims are on; `stored` names the CTE of stored rows.
+ */
+export const RELEASE_SCORE_CLAIMS = (stored: string, model: string) => `released AS (
+    DELETE FROM score_claims c USING ${stored} s
+    WHERE c.model = ${model} AND c.text_hash = s.text_hash
+  )`;
 
 /** A newer score for the same model and text replaces the older one and restarts its age. */
 export const SCORE_CACHE_UPSERT = `ON CONFLICT (model, text_hash) DO UPDATE

@@ -12,7 +12,14 @@ import { ScoringService, textHash } from './scoring.service';
 /** The Postgres store is covered by the ingest integration specs; here a map stands in. */
 class MapCache {
   readonly rows = new Map<string, CachedScore>();
+  /** Shared claims: hashes some replica holds (the table score_claims). */
+  readonly claims = new Set<string>();
   delayMs = 0;
+  async claim(_model: string, hashes: string[]): Promise<Set<string>> {
+    const mine = hashes.filter((h) => !this.claims.has(h));
+    for (const h of mine) this.claims.add(h);
+    return new Set(mine);
+  }
   async find(_model: string, hashes: string[]): Promise<CachedScore[]> {
     if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
     return hashes.flatMap((h) => (this.rows.has(h) ? [this.rows.get(h) as CachedScore] : []));
@@ -27,7 +34,7 @@ describe('ScoringService', () => {
   const started: ModerationBatcher[] = [];
   afterEach(() => started.splice(0).forEach((s) => s.onApplicationShutdown()));
 
-  function service(env: Record<string, string> = {}) {
+  function service(env: Record<string, string> = {}, cache = new MapCache()) {
     const config = loadConfig({
       DATABASE_URL: 'postgres://x/y',
       KAFKA_BROKERS: 'k:9092',
@@ -40,7 +47,6 @@ describe('ScoringService', () => {
       'mistral-moderation-2603',
       20,
     );
-    const cache = new MapCache();
     const metrics = new MetricsService();
     const batcher = new ModerationBatcher(config, scorer, metrics);
     const scoring = new ScoringService(
@@ -191,5 +197,40 @@ describe('ScoringService', () => {
     const results = await scoring.scoreTextsInBatchJob(['a', 'b', 'c', 'd', 'e']);
     expect(inputs()).toEqual([['a', 'b', 'c', 'd']]);
     expect(results.every((r) => r.ok && r.fresh)).toBe(true);
+  });
+
+  describe('with shared claims (several replicas)', () => {
+    const shared = { SCORE_SHARED_CLAIMS: 'true', SCORE_CLAIM_WAIT_MS: '2000' };
+
+    it('scores a text two replicas meet at once only once: the second waits for the stored score', async () => {
+      const cache = new MapCache();
+      const first = service(shared, cache);
+      const second = service(shared, cache);
+      const [a, b] = [
+        first.scoring.scoreTexts(['I will kill you', 'only here']),
+        second.scoring.scoreTexts(['I will kill you', 'only there']),
+      ];
+      // The first replica's batch stores its scores, as the ingest statement does.
+      for (const outcome of await a)
+        if (outcome.ok)
+          cache.rows.set(outcome.hash, {
+            hash: outcome.hash,
+            model: outcome.model,
+            scores: outcome.scores,
+          });
+      const [fromFirst, fromSecond] = [await a, await b];
+      expect(inputs().flat().sort()).toEqual(['I will kill you', 'only here', 'only there']);
+      expect(fromSecond[0]).toEqual({ ...fromFirst[0], fresh: false });
+      expect(fromSecond[1]).toMatchObject({ ok: true, fresh: true });
+    });
+
+    it('scores it after all when the holder never stores a score within the wait', async () => {
+      const cache = new MapCache();
+      cache.claims.add(textHash('I will kill you'));
+      const { scoring } = service({ ...shared, SCORE_CLAIM_WAIT_MS: '100' }, cache);
+      const [outcome] = await scoring.scoreTexts(['I will kill you']);
+      expect(outcome).toMatchObject({ ok: true, fresh: true });
+      expect(inputs()).toEqual([['I will kill you']]);
+    });
   });
 });

@@ -10,6 +10,9 @@ import { type CachedScore, ScoreCacheStore } from './score-cache.store';
 
 export type { CircuitState } from './moderation-batcher';
 
+/** How often a replica waiting for another's score looks for it in the cache. */
+const CLAIM_POLL_MS = 25;
+
 export type TextOutcome =
   | { ok: true; hash: string; model: string; scores: TextScore['scores']; fresh: boolean }
   /** The scorer refused this text itself (a 4xx for it alone): it goes to the dead letters. */
@@ -71,9 +74,67 @@ export class ScoringService {
       if (pending) outcomes.set(hash, pending);
       else toScore.push([hash, text]);
     }
-    for (const [hash, outcome] of this.scoreNew(toScore)) outcomes.set(hash, outcome);
+    const scored = this.config.SCORE_SHARED_CLAIMS
+      ? await this.scoreClaimed(toScore)
+      : this.scoreNew(toScore);
+    for (const [hash, outcome] of scored) outcomes.set(hash, outcome);
     for (const [result, n] of Object.entries(counts)) this.metrics.scoreCache.inc({ result }, n);
     return settle(hashes, outcomes);
+  }
+
+  /**
+   * SCORE_SHARED_CLAIMS: scores the texts this replica could claim; for the ones another replica
+   * is scoring now, waits for their scores in the cache (up to SCORE_CLAIM_WAIT_MS), then scores
+   * what did not come itself. While waiting they count as in flight here too.
+   */
+  private async scoreClaimed(
+    texts: [hash: string, text: string][],
+  ): Promise<[string, Promise<TextOutcome>][]> {
+    if (texts.length === 0) return [];
+    const waitMs = this.config.SCORE_CLAIM_WAIT_MS;
+    const mine = await this.cache.claim(
+      this.cacheModel,
+      texts.map(([hash]) => hash),
+      waitMs,
+      this.config.SCORE_CACHE_MAX_AGE_HOURS,
+    );
+    const theirs = texts.filter(([hash]) => !mine.has(hash));
+    const waited = this.waitForOthers(theirs, waitMs);
+    const entries = theirs.map(([hash]): [string, Promise<TextOutcome>] => {
+      const outcome = waited.then((found) => found.get(hash) as Promise<TextOutcome>);
+      this.inFlight.set(hash, outcome);
+      const forget = () => this.inFlight.get(hash) === outcome && this.inFlight.delete(hash);
+      outcome.then(forget, forget);
+      return [hash, outcome];
+    });
+    return [...this.scoreNew(texts.filter(([hash]) => mine.has(hash))), ...entries];
+  }
+
+  private async waitForOthers(
+    texts: [hash: string, text: string][],
+    waitMs: number,
+  ): Promise<Map<string, Promise<TextOutcome>>> {
+    const found = new Map<string, Promise<TextOutcome>>();
+    const waiting = new Map(texts);
+    const deadline = Date.now() + waitMs;
+    while (waiting.size > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, CLAIM_POLL_MS));
+      const stored = await this.cache.find(
+        this.cacheModel,
+        [...waiting.keys()],
+        this.config.SCORE_CACHE_MAX_AGE_HOURS,
+      );
+      for (const score of stored) {
+        this.memory?.set(score.hash, score);
+        found.set(score.hash, Promise.resolve({ ok: true, ...score, fresh: false }));
+        waiting.delete(score.hash);
+      }
+    }
+    this.metrics.scoreCache.inc({ result: 'other_replica' }, found.size);
+    this.metrics.scoreCache.inc({ result: 'claim_timed_out' }, waiting.size);
+    // Not stored in time (its holder died, or is slow): scored here after all.
+    for (const [hash, outcome] of this.scoreNew([...waiting])) found.set(hash, outcome);
+    return found;
   }
 
   /**
