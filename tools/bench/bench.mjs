@@ -249,9 +249,10 @@ if (referenceRuns) {
            ON CONFLICT (source, event_id) DO NOTHING RETURNING source, event_id, scored_event_id
          )
          INSERT INTO scored_events (id, source, event_id, author_id, text, lang, context, event_created_at,
-                                    model, scores, policy_version, decision, kafka_partition, kafka_offset)
-         SELECT k.scored_event_id, s, e, a, t, l, NULL, c, 'none', $6::jsonb, 1, 'allow', NULL, NULL
-         FROM x JOIN k ON k.source = x.s AND k.event_id = x.e`,
+                                    model, score_layout, score_values, policy_version, decision,
+                                    kafka_partition, kafka_offset)
+         SELECT k.scored_event_id, s, e, a, t, l, NULL, c, 'none', z.layout, z.vals, 1, 'allow', NULL, NULL
+         FROM x JOIN k ON k.source = x.s AND k.event_id = x.e CROSS JOIN compact_scores($6::jsonb) AS z`,
         [
           rowsOf((e) => e.source),
           rowsOf((e) => e.id),
@@ -275,7 +276,15 @@ if (referenceRuns) {
   // 2b. Typical: what a competent engineer writes in a day. eachBatch, the batch's texts in
   // moderation requests of up to 128 (Mistral's request limits, as the api packs them), one bulk
   // insert, offsets committed after; no dedupe, no cache, no flags. Timed as the pipeline is,
-  // from the first event produced to the last offset committed.
+  // from the first event produced to the last offset committed. It keeps its rows the way such an
+  // engineer would: a table of its own, scores as jsonb, a time-ordered primary key.
+  await db.query(`
+    CREATE TABLE bench_reference_events (
+      id uuid PRIMARY KEY DEFAULT uuidv7(), source text NOT NULL, event_id text NOT NULL,
+      author_id text NOT NULL, text text NOT NULL, lang text, event_created_at timestamptz NOT NULL,
+      scored_at timestamptz NOT NULL DEFAULT now(), model text NOT NULL, scores jsonb NOT NULL,
+      decision text NOT NULL
+    )`);
   results.typical_eps = await measureCommitted('typical', 100_000 * scale, async (messages) => {
     const events = messages.map((m) => JSON.parse(m.value.toString()));
     const chunks = [];
@@ -297,9 +306,9 @@ if (referenceRuns) {
     const scores = answers.flat().map((r) => JSON.stringify(r.category_scores));
     const rowsOf = (pick) => events.map(pick);
     await db.query(
-      `INSERT INTO scored_events (source, event_id, author_id, text, lang, event_created_at,
-                                  model, scores, policy_version, decision)
-       SELECT s, e, a, t, l, c, 'mistral-moderation-2603', sc, 1, 'allow'
+      `INSERT INTO bench_reference_events (source, event_id, author_id, text, lang, event_created_at,
+                                          model, scores, decision)
+       SELECT s, e, a, t, l, c, 'mistral-moderation-2603', sc, 'allow'
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
                    $7::jsonb[]) AS x(s, e, a, t, l, c, sc)`,
       [
@@ -334,9 +343,9 @@ if (referenceRuns) {
       });
       const body = await response.json();
       await db.query(
-        `INSERT INTO scored_events (source, event_id, author_id, text, lang, event_created_at, model,
-                                  scores, policy_version, decision)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, 'allow')`,
+        `INSERT INTO bench_reference_events (source, event_id, author_id, text, lang, event_created_at,
+                                            model, scores, decision)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'allow')`,
         [
           event.source,
           event.id,
@@ -351,7 +360,9 @@ if (referenceRuns) {
     },
   });
   row('naive (eachMessage, 1 text/request, row inserts)', results.naive_eps, 'events/s');
-  await db.query('TRUNCATE scored_events, event_keys CASCADE; TRUNCATE score_cache');
+  await db.query(
+    'TRUNCATE scored_events, event_keys CASCADE; TRUNCATE score_cache; DROP TABLE bench_reference_events',
+  );
 }
 
 // 4. The pipeline: the api process, as deployed. BENCH_API_REPLICAS=N runs N of them in one
@@ -784,14 +795,14 @@ await db.query(
 );
 await db.query(
   `INSERT INTO scored_events (source, event_id, author_id, text, event_created_at, scored_at, model,
-                              scores, policy_version, decision)
+                              score_layout, score_values, policy_version, decision)
    SELECT (ARRAY['forum', 'comments', 'chat'])[1 + i % 3], 'backtest-' || i, 'u' || (i % 5000),
           'backtest text ' || i, now(), now() - interval '2 minutes' - (i % 604800) * interval '1 second',
-          'mistral-moderation-2603',
-          (SELECT jsonb_object_agg(c, round((random() ^ 3)::numeric, 6))
-           FROM unnest($2::text[]) AS c WHERE i > 0),
+          'mistral-moderation-2603', z.layout,
+          ARRAY(SELECT round((random() ^ 3)::numeric, 6)::float8 FROM unnest(z.vals) WHERE i > 0),
           1, 'allow'
-   FROM generate_series(1, $1::int) AS i`,
+   FROM generate_series(1, $1::int) AS i
+   CROSS JOIN compact_scores((SELECT jsonb_object_agg(c, 0) FROM unnest($2::text[]) AS c)) AS z`,
   [Math.max(0, target - storedNow), categories],
 );
 // The api rolls new scores up into hourly histograms in the background. These rows were written

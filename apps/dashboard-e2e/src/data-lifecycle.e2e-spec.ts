@@ -75,8 +75,19 @@ describe('erasure, retention and the transparency report in Chromium', () => {
     const count = async () => Number(/\d+/.exec((await partly.textContent()) ?? '')?.[0]);
     const before = await count();
 
-    await page.goto(new URL(`/?q=${marker}`, page.url()).toString());
+    // Flagged first, then the queue opened on it: this test is about the report, not live arrivals.
     await produce([event]);
+    const deadline = Date.now() + 45_000;
+    while (
+      !(await page.evaluate(
+        async (q) => (await (await fetch(`/api/flags?q=${q}`)).json()).items.length > 0,
+        marker,
+      ))
+    ) {
+      if (Date.now() > deadline) throw new Error('the post was never flagged');
+      await page.waitForTimeout(250);
+    }
+    await page.goto(new URL(`/?q=${marker}`, page.url()).toString());
     await waitForPost(page, event.text);
     await page.getByRole('link', { name: event.text }).click();
     await page.getByTestId('flag-detail').waitFor();

@@ -48,10 +48,10 @@ describe('a reviewer’s day in Chromium', () => {
     await signIn(page, 'reviewer', `/?q=${marker}&sort=newest`);
     await produce([post(`arrival one: I will kill you ${marker}`)]);
     await produce([post(`arrival two: I will kill you ${marker}`)]);
-    await page.getByRole('link', { name: `arrival one: I will kill you ${marker}` }).waitFor({
-      timeout: 45_000,
-    });
-    await page.getByRole('link', { name: `arrival two: I will kill you ${marker}` }).waitFor();
+    // The second may arrive after the page loaded the first: then it is held back behind
+    // "N new — show", which waitForPost clicks.
+    await waitForPost(page, `arrival one: I will kill you ${marker}`);
+    await waitForPost(page, `arrival two: I will kill you ${marker}`);
     await page.keyboard.press('j');
     const resting = (await cursorRow().locator('.post-link').textContent()) ?? '';
     expect(resting).toContain(marker);

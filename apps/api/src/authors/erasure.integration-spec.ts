@@ -37,7 +37,7 @@ describe('erasure on request', () => {
         (await rows('SELECT 1 FROM scored_events')).length === 3,
     );
     const before = await rows<{ event_id: string; scores: object; decision: string }>(
-      `SELECT event_id, scores, decision FROM scored_events ORDER BY event_id`,
+      `SELECT event_id, score_values AS scores, decision FROM scored_events ORDER BY event_id`,
     );
     const [janeFlag] = await rows<{ id: string }>(
       `SELECT f.id FROM flags f JOIN scored_events e ON e.id = f.scored_event_id WHERE e.event_id = 'x1'`,
@@ -73,7 +73,7 @@ describe('erasure on request', () => {
       scores: object;
       decision: string;
     }>(
-      `SELECT event_id, text, context, erased_at, scores, decision FROM scored_events ORDER BY event_id`,
+      `SELECT event_id, text, context, erased_at, score_values AS scores, decision FROM scored_events ORDER BY event_id`,
     );
     expect(after.map((e) => [e.event_id, e.text, e.context, e.erased_at !== null])).toEqual([
       ['x1', '', null, true],

@@ -33,6 +33,7 @@ import {
 import { ShadowDecision, ShadowStat } from '../policies/entities/shadow-result.entity';
 import { ScoreCacheEntry } from '../scoring/entities/score-cache-entry.entity';
 import { ScoreClaim } from '../scoring/entities/score-claim.entity';
+import { ScoreLayout } from '../scoring/entities/score-layout.entity';
 import {
   StatementOfReasons,
   StatementProgress,
@@ -74,6 +75,7 @@ import { CustomCategories1764273600000 } from './migrations/1764273600000-Custom
 import { PartitionedScoredEvents1764280800000 } from './migrations/1764280800000-PartitionedScoredEvents';
 import { Erasures1764288000000 } from './migrations/1764288000000-Erasures';
 import { ScoreClaims1764295200000 } from './migrations/1764295200000-ScoreClaims';
+import { CompactScores1764302400000 } from './migrations/1764302400000-CompactScores';
 
 /**
  * Every table's entity, each in the module that owns the table (docs/architecture.md). They
@@ -95,6 +97,7 @@ export const ENTITIES = [
   ShadowDecision,
   ScoreCacheEntry,
   ScoreClaim,
+  ScoreLayout,
   Explanation,
   ExplanationRequest,
   User,
@@ -154,6 +157,7 @@ export const MIGRATIONS = [
   PartitionedScoredEvents1764280800000,
   Erasures1764288000000,
   ScoreClaims1764295200000,
+  CompactScores1764302400000,
 ];
 
 /** The one description of the database, shared by Nest, the migration command and tests. */

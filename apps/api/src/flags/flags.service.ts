@@ -30,6 +30,7 @@ import {
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import type { FlagFiltersQuery, ListFlagsQuery, NextFlagQuery } from './dto/list-flags.query';
 import { FlagEventsService } from './flag-events.service';
+import { SCORES_JSON } from '../scoring/score-layouts';
 import { FlagStore } from './flag.store';
 
 const DEFAULT_PAGE_SIZE = 50;
@@ -292,7 +293,7 @@ export class FlagsService {
       scoredAt: Date;
       highlights: Highlights | null;
     })[] = await this.db.query(
-      `SELECT ${SUMMARY_COLUMNS}, e.scores, e.model, e.policy_version AS "policyVersion", e.scored_at AS "scoredAt",
+      `SELECT ${SUMMARY_COLUMNS}, ${SCORES_JSON('e')} AS scores, e.model, e.policy_version AS "policyVersion", e.scored_at AS "scoredAt",
               f.highlights
          FROM ${SUMMARY_FROM} WHERE f.id = $1`,
       [id],
@@ -401,7 +402,7 @@ export class FlagsService {
   ): Promise<{ text: string; scores: Record<string, number>; policyVersion: number }> {
     const [row]: { text: string; scores: Record<string, number>; policyVersion: number }[] =
       await this.db.query(
-        `SELECT e.text, e.scores, e.policy_version AS "policyVersion"
+        `SELECT e.text, ${SCORES_JSON('e')} AS scores, e.policy_version AS "policyVersion"
          FROM flags f JOIN scored_events e ON e.id = f.scored_event_id WHERE f.id = $1`,
         [flagId],
       );

@@ -77,7 +77,7 @@ describe('rescore a time range (embedded Postgres + Kafka-protocol broker)', () 
                        GROUP BY 1, 2, 3, 4 HAVING sum(events) <> 0 ORDER BY 1, 2, 3, 4`;
     const fromScratch = `SELECT date_trunc('hour', e.scored_at) AS hour, e.source, k.key AS category,
                                 LEAST(floor(k.value::numeric * 100), 100)::smallint AS bucket, count(*)::int AS n
-                         FROM scored_events e CROSS JOIN LATERAL jsonb_each_text(e.scores) AS k
+                         FROM scored_events e CROSS JOIN LATERAL jsonb_each_text(scores_json(e.score_layout, e.score_values)) AS k
                          GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`;
     expect((await stack.db.query(histogram)).rows).toEqual(
       (await stack.db.query(fromScratch)).rows,
@@ -93,9 +93,9 @@ describe('rescore a time range (embedded Postgres + Kafka-protocol broker)', () 
 
   it('prunes score-cache entries past their age', async () => {
     await stack.db.query(
-      `INSERT INTO score_cache (model, text_hash, scored_model, scores, created_at)
-       VALUES ('m', '\\x01', 'm', '{}', now() - interval '400 days'),
-              ('m', '\\x02', 'm', '{}', now())`,
+      `INSERT INTO score_cache (model, text_hash, scored_model, score_layout, score_values, created_at)
+       VALUES ('m', '\\x01', 'm', (compact_scores('{}')).layout, (compact_scores('{}')).vals, now() - interval '400 days'),
+              ('m', '\\x02', 'm', (compact_scores('{}')).layout, (compact_scores('{}')).vals, now())`,
     );
     expect(await stack.app.get(ScoreCachePruner).prune()).toBe(1);
     const left = await stack.db.query(
@@ -127,9 +127,9 @@ describe('rescore through the Mistral Batch API (embedded Postgres + fake Mistra
   it('scores the range in one job per chunk, with no online requests, and stores the new model', async () => {
     // Scored earlier by a model this installation no longer uses: no cached scores apply.
     await stack.db.query(
-      `INSERT INTO scored_events (source, event_id, author_id, text, event_created_at, model, scores,
-                                  policy_version, decision)
-       SELECT 'forum', 'b' || i, 'a1', t, now(), 'mistral-moderation-2411', '{"pii": 0}', 1, 'allow'
+      `INSERT INTO scored_events (source, event_id, author_id, text, event_created_at, model,
+                                  score_layout, score_values, policy_version, decision)
+       SELECT 'forum', 'b' || i, 'a1', t, now(), 'mistral-moderation-2411', (compact_scores('{"pii": 0}')).layout, (compact_scores('{"pii": 0}')).vals, 1, 'allow'
        FROM unnest(ARRAY['I will kill you tomorrow', 'Lovely weather', 'Lovely  weather',
                          'mail me at jane.doe@example.org', 'See you at noon'])
             WITH ORDINALITY AS x(t, i)`,
@@ -169,10 +169,10 @@ describe('rescore through the Mistral Batch API (embedded Postgres + fake Mistra
 
   it('still scores every event when a tenth of the job fails: those requests go online', async () => {
     await stack.db.query(
-      `INSERT INTO scored_events (source, event_id, author_id, text, event_created_at, model, scores,
-                                  policy_version, decision)
+      `INSERT INTO scored_events (source, event_id, author_id, text, event_created_at, model,
+                                  score_layout, score_values, policy_version, decision)
        SELECT 'forum', 'tenth-' || i, 'a1', 'tenth ' || i || CASE WHEN i % 3 = 0 THEN ' I will kill you' ELSE '' END,
-              now(), 'mistral-moderation-2411', '{"pii": 0}', 1, 'allow'
+              now(), 'mistral-moderation-2411', (compact_scores('{"pii": 0}')).layout, (compact_scores('{"pii": 0}')).vals, 1, 'allow'
        FROM generate_series(1, 40) AS i`,
     );
     mistral.requests.length = 0;

@@ -19,6 +19,7 @@ import { PolicyProvider } from '../policies/policy-provider';
 import { RoutingProvider } from '../queues/routing-provider';
 import { HistogramRollupService } from '../policies/histogram-rollup.service';
 import { ShadowResultsStore } from '../policies/shadow-results.store';
+import { SCORES_JSON, ScoreLayouts } from '../scoring/score-layouts';
 import { ScoreCacheStore } from '../scoring/score-cache.store';
 import type { BatchJobProgress } from '../scoring/moderation-scorer';
 import { ScoringService, type TextOutcome } from '../scoring/scoring.service';
@@ -99,6 +100,7 @@ export class RescoreService {
     private readonly histograms: HistogramRollupService,
     private readonly judging: JudgingService,
     private readonly judgements: JudgementStore,
+    private readonly layouts: ScoreLayouts,
   ) {}
 
   async run(options: RescoreOptions): Promise<RescoreProgress> {
@@ -126,7 +128,7 @@ export class RescoreService {
     for (;;) {
       const rows: StoredRow[] = await this.db.query(
         `SELECT e.id, e.source, e.event_id, e.author_id, e.lang, e.text, e.decision, e.scored_at::text AS cursor_at,
-                e.scores AS old_scores, date_trunc('hour', e.scored_at)::text AS hour,
+                ${SCORES_JSON('e')} AS old_scores, date_trunc('hour', e.scored_at)::text AS hour,
                 e.scored_at < (SELECT rolled_up_to FROM score_histogram_progress) AS rolled_up,
                 f.status AS flag_status
          FROM scored_events e LEFT JOIN flags f ON f.scored_event_id = e.id AND f.copy_of IS NULL
@@ -276,15 +278,19 @@ export class RescoreService {
         await this.judging.addSpend(tx, rejudged.spend);
       }
       await this.scoreCache.save(tx, this.scoring.cacheModel, fresh);
+      const compact = await this.layouts.encode(col((u) => u.scores));
       await tx.query(
-        `UPDATE scored_events e SET model = u.model, scores = u.scores, policy_version = $5,
+        `UPDATE scored_events e SET model = u.model, score_layout = u.layout,
+                score_values = translate(u.vals, '[]', '{}')::float8[], policy_version = $6,
                 decision = u.decision
-         FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::text[]) AS u(id, model, scores, decision)
+         FROM unnest($1::uuid[], $2::text[], $3::smallint[], $4::text[], $5::text[])
+           AS u(id, model, layout, vals, decision)
          WHERE e.id = u.id`,
         [
           col((u) => u.row.id),
           col((u) => u.model),
-          col((u) => JSON.stringify(u.scores)),
+          compact.map((c) => c.layout),
+          compact.map((c) => JSON.stringify(c.values)),
           col((u) => u.evaluation.decision),
           policy.version,
         ],

@@ -14,6 +14,7 @@ import type { DecidedEvent } from '../flags/decision-messages';
 import { FLAG_EVENTS_CHANNEL, flagsForNewEvents } from '../flags/flag.store';
 import { SHADOW_RESULTS_FOR_NEW_EVENTS } from '../policies/shadow-results.store';
 import { RELEASE_SCORE_CLAIMS, SCORE_CACHE_UPSERT } from '../scoring/score-cache.store';
+import { type CompactScores, SCORES_JSON, ScoreLayouts } from '../scoring/score-layouts';
 
 export interface EventKey {
   source: string;
@@ -59,7 +60,8 @@ export interface StoredDecision extends DecidedEvent {
 export const keyOf = (k: EventKey) => `${k.source.length}:${k.source}${k.eventId}`;
 
 const STORED_DECISIONS_SQL = `
-  SELECT e.source, e.event_id AS "eventId", e.model, e.scores, e.policy_version AS "policyVersion",
+  SELECT e.source, e.event_id AS "eventId", e.model, ${SCORES_JSON('e')} AS scores,
+         e.policy_version AS "policyVersion",
          e.decision, COALESCE(f.triggered, '[]'::jsonb) AS triggered, e.scored_at AS "scoredAt",
          sha256(convert_to(e.text, 'UTF8')) <> k.text_sha256 AS "textDiffers",
          (SELECT r.targets FROM judge_requests r WHERE r.scored_event_id = e.id) AS judging
@@ -78,6 +80,7 @@ export class ScoredEventStore {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) config: AppConfig,
+    private readonly layouts: ScoreLayouts,
   ) {
     this.storeBatchSql = storeBatchSql(config.SCORE_SHARED_CLAIMS);
   }
@@ -160,11 +163,14 @@ export class ScoredEventStore {
     rows: Map<string, NewScoredEvent>,
     cacheModel: string,
   ): Promise<{ stored: Map<string, StoredDecision>; insertedKeys: Set<string> }> {
+    const compact = await this.layouts.encode(Array.from(rows.values(), (row) => row.scores));
     const [{ scored_at: scoredAt, conflicts }]: {
       scored_at: Date;
       conflicts: [string, string][];
     }[] = await this.db.query(this.storeBatchSql, [
-      JSON.stringify(Array.from(rows.values(), (row) => INPUT_COLUMNS.map(([, , v]) => v(row)))),
+      JSON.stringify(
+        Array.from(rows.values(), (row, i) => INPUT_COLUMNS.map(([, , v]) => v(row, compact[i]))),
+      ),
       cacheModel,
       FLAG_EVENTS_CHANNEL,
     ]);
@@ -226,7 +232,11 @@ const ROWS_PER_WRITE = 4000;
  * it is one JSON.stringify, where an array parameter per column cost pg's per-element quoting
  * (twice the api's CPU for the same rows), and Postgres reads it at least as fast.
  */
-const INPUT_COLUMNS: [name: string, type: string, value: (row: NewScoredEvent) => unknown][] = [
+const INPUT_COLUMNS: [
+  name: string,
+  type: string,
+  value: (row: NewScoredEvent, scores: CompactScores) => unknown,
+][] = [
   ['source', 'text', (r) => r.event.source],
   ['event_id', 'text', (r) => r.event.id],
   ['author_id', 'text', (r) => r.event.authorId],
@@ -241,7 +251,8 @@ const INPUT_COLUMNS: [name: string, type: string, value: (row: NewScoredEvent) =
   ],
   ['event_created_at', 'timestamptz', (r) => r.event.createdAt],
   ['model', 'text', (r) => r.model],
-  ['scores', 'jsonb', (r) => r.scores],
+  ['score_layout', 'smallint', (_, scores) => scores.layout],
+  ['score_values', 'float8[]', (_, scores) => scores.values],
   ['policy_version', 'int', (r) => r.policyVersion],
   ['decision', 'text', (r) => r.decision],
   ['kafka_partition', 'int', (r) => r.partition],
@@ -261,6 +272,8 @@ const inputColumn = ([name, type]: (typeof INPUT_COLUMNS)[number], i: number) =>
   if (type === 'text') return `r->>${i} AS ${name}`;
   // A JSON null inside the tuple is SQL NULL in the column.
   if (type === 'jsonb') return `NULLIF(r->${i}, 'null') AS ${name}`;
+  // A JSON array of numbers is a Postgres array literal once its brackets are braces.
+  if (type === 'float8[]') return `translate(r->>${i}, '[]', '{}')::float8[] AS ${name}`;
   return `(r->>${i})::${type} AS ${name}`;
 };
 
@@ -276,8 +289,9 @@ const storeBatchSql = (sharedClaims: boolean) => `
     SELECT ${INPUT_COLUMNS.map(inputColumn).join(', ')}
     FROM jsonb_array_elements($1::jsonb) AS r
   ), cache AS (
-    INSERT INTO score_cache (model, text_hash, scored_model, scores)
-    SELECT DISTINCT ON (new_score_hash) $2, decode(new_score_hash, 'hex'), model, scores
+    INSERT INTO score_cache (model, text_hash, scored_model, score_layout, score_values)
+    SELECT DISTINCT ON (new_score_hash) $2, decode(new_score_hash, 'hex'), model, score_layout,
+           score_values
     FROM input WHERE new_score_hash IS NOT NULL
     ORDER BY new_score_hash
     ${SCORE_CACHE_UPSERT}
@@ -290,11 +304,11 @@ const storeBatchSql = (sharedClaims: boolean) => `
     RETURNING source, event_id, scored_event_id
   ), ins AS (
     INSERT INTO scored_events (id, source, event_id, author_id, text, lang, context,
-                               event_created_at, model, scores, policy_version, decision,
-                               kafka_partition, kafka_offset, kept)
+                               event_created_at, model, score_layout, score_values,
+                               policy_version, decision, kafka_partition, kafka_offset, kept)
     SELECT c.scored_event_id, i.source, i.event_id, author_id, text, lang, context,
-           event_created_at, model, scores, policy_version, decision, kafka_partition,
-           kafka_offset, decision <> 'allow'
+           event_created_at, model, score_layout, score_values, policy_version, decision,
+           kafka_partition, kafka_offset, decision <> 'allow'
     FROM input i JOIN claimed c ON c.source = i.source AND c.event_id = i.event_id
     RETURNING id, source, event_id, scored_at, decision
   ), judging AS (

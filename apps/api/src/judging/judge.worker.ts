@@ -17,6 +17,7 @@ import {
 } from '@sieve/moderation';
 import type { DataSource } from 'typeorm';
 import { WakeableSleep } from '../common/wakeable-sleep';
+import { SCORES_JSON } from '../scoring/score-layouts';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { FlagStore } from '../flags/flag.store';
 import { MetricsService } from '../metrics/metrics.service';
@@ -116,7 +117,7 @@ export class JudgeWorker implements OnApplicationBootstrap, BeforeApplicationShu
          RETURNING r.scored_event_id, r.targets, r.attempts),
        total AS (SELECT count(*)::int AS waiting FROM judge_requests)
        SELECT t.waiting, e.id, l.targets, l.attempts, e.source, e.event_id, e.author_id, e.lang,
-              e.text, e.model, e.scores, e.decision
+              e.text, e.model, ${SCORES_JSON('e')} AS scores, e.decision
          FROM total t
          LEFT JOIN (leased l JOIN scored_events e ON e.id = l.scored_event_id) ON true`,
       [this.batch, LEASE_SECONDS],

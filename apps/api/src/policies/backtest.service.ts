@@ -14,6 +14,7 @@ import {
   type ReviewedItem,
 } from '@sieve/moderation';
 import type { DataSource } from 'typeorm';
+import { SCORES_JSON } from '../scoring/score-layouts';
 import { PolicyProvider } from './policy-provider';
 import { assertValidForItsSet } from './policy-validation';
 
@@ -67,7 +68,7 @@ export class BacktestService {
       // latest human word — a decision not undone, or an appeal's outcome after it (an
       // overturned removal is a negative label; an upheld appeal, a confirmed one).
       this.db.query(
-        `SELECT e.scores, latest.action, latest.reason, f.categories AS triggered
+        `SELECT ${SCORES_JSON('e')} AS scores, latest.action, latest.reason, f.categories AS triggered
          FROM (SELECT DISTINCT ON (flag_id) flag_id, action, reason
                FROM (SELECT d.flag_id, d.action, d.reason, d.created_at AS at
                      FROM flag_decisions d WHERE d.undone_at IS NULL
@@ -127,7 +128,7 @@ export class BacktestService {
       scores: Record<string, number>;
       flag_id: string | null;
     }[] = await this.db.query(
-      `SELECT e.event_id, e.source, e.text, e.scores, f.id AS flag_id
+      `SELECT e.event_id, e.source, e.text, ${SCORES_JSON('e')} AS scores, f.id AS flag_id
        FROM scored_events e LEFT JOIN flags f ON f.scored_event_id = e.id AND f.copy_of IS NULL
        WHERE e.scored_at >= $1 AND e.scored_at < $2
        ORDER BY e.scored_at DESC LIMIT $3`,

@@ -74,7 +74,8 @@ export class HistogramRollupService implements OnApplicationBootstrap, OnApplica
              INSERT INTO score_histograms (hour, source, category, bucket, events)
              SELECT date_trunc('hour', e.scored_at), e.source, k.key,
                     ${BUCKET_OF('k.value')}, count(*)
-             FROM scored_events e CROSS JOIN w CROSS JOIN LATERAL jsonb_each_text(e.scores) AS k
+             FROM scored_events e CROSS JOIN w JOIN score_layouts l ON l.id = e.score_layout
+             CROSS JOIN LATERAL unnest(l.categories, e.score_values) AS k(key, value)
              WHERE e.scored_at >= w.lo AND e.scored_at < w.hi
              GROUP BY 1, 2, 3, 4
              ORDER BY 1, 2, 3, 4

@@ -95,6 +95,9 @@ export class RetentionService {
     const runner = this.db.createQueryRunner();
     await runner.connect();
     try {
+      // A day's partition at full volume takes longer to count than an api query may (the pool's
+      // statement_timeout); this connection goes back to the pool with the timeout restored.
+      await runner.query(`SET statement_timeout = 0`);
       const [{ locked }] = await runner.query(
         `SELECT pg_try_advisory_lock(hashtext('sieve_retention')) AS locked`,
       );
@@ -105,6 +108,7 @@ export class RetentionService {
         await runner.query(`SELECT pg_advisory_unlock(hashtext('sieve_retention'))`);
       }
     } finally {
+      await runner.query(`RESET statement_timeout`).catch(() => undefined);
       await runner.release();
     }
   }

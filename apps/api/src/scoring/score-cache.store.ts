@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { CategoryScores } from '@sieve/moderation';
 import type { DataSource, EntityManager } from 'typeorm';
+import { SCORES_JSON, ScoreLayouts } from './score-layouts';
 
 export interface CachedScore {
   /** Hex SHA-256 of the normalized text. */
@@ -18,12 +19,15 @@ export interface CachedScore {
  */
 @Injectable()
 export class ScoreCacheStore {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly layouts: ScoreLayouts,
+  ) {}
 
   async find(model: string, hashes: string[], maxAgeHours: number): Promise<CachedScore[]> {
     if (hashes.length === 0) return [];
     return this.db.query(
-      `SELECT encode(text_hash, 'hex') AS hash, scored_model AS model, scores
+      `SELECT encode(text_hash, 'hex') AS hash, scored_model AS model, ${SCORES_JSON('score_cache')} AS scores
        FROM score_cache
        WHERE model = $1 AND text_hash = ANY($2::bytea[])
          AND created_at > now() - make_interval(hours => $3)`,
@@ -60,15 +64,18 @@ export class ScoreCacheStore {
 
   async save(manager: EntityManager, model: string, scores: CachedScore[]): Promise<void> {
     if (scores.length === 0) return;
+    const compact = await this.layouts.encode(scores.map((c) => c.scores));
     await manager.query(
-      `INSERT INTO score_cache (model, text_hash, scored_model, scores)
-       SELECT $1, decode(h, 'hex'), m, s FROM unnest($2::text[], $3::text[], $4::jsonb[]) AS c(h, m, s)
+      `INSERT INTO score_cache (model, text_hash, scored_model, score_layout, score_values)
+       SELECT $1, decode(h, 'hex'), m, l, translate(v, '[]', '{}')::float8[]
+       FROM unnest($2::text[], $3::text[], $4::smallint[], $5::text[]) AS c(h, m, l, v)
        ${SCORE_CACHE_UPSERT}`,
       [
         model,
         scores.map((c) => c.hash),
         scores.map((c) => c.model),
-        scores.map((c) => JSON.stringify(c.scores)),
+        compact.map((c) => c.layout),
+        compact.map((c) => JSON.stringify(c.values)),
       ],
     );
   }
@@ -85,4 +92,5 @@ export const RELEASE_SCORE_CLAIMS = (stored: string, model: string) => `released
 
 /** A newer score for the same model and text replaces the older one and restarts its age. */
 export const SCORE_CACHE_UPSERT = `ON CONFLICT (model, text_hash) DO UPDATE
-  SET scored_model = EXCLUDED.scored_model, scores = EXCLUDED.scores, created_at = now()`;
+  SET scored_model = EXCLUDED.scored_model, score_layout = EXCLUDED.score_layout,
+      score_values = EXCLUDED.score_values, created_at = now()`;

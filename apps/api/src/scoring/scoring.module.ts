@@ -9,6 +9,7 @@ import { MODERATION_SCORER, type ModerationScorer } from './moderation-scorer';
 import { OfflineScorer } from './offline.scorer';
 import { ScoreCachePruner } from './score-cache-pruner.service';
 import { ScoreCacheStore } from './score-cache.store';
+import { ScoreLayouts } from './score-layouts';
 import { ScoringService } from './scoring.service';
 
 @Global()
@@ -29,10 +30,11 @@ import { ScoringService } from './scoring.service';
       },
     },
     ScoreCacheStore,
+    ScoreLayouts,
     ModerationBatcher,
     ScoringService,
     ScoreCachePruner,
   ],
-  exports: [MODERATION_SCORER, ScoringService, ScoreCacheStore, ScoreCachePruner],
+  exports: [MODERATION_SCORER, ScoringService, ScoreCacheStore, ScoreLayouts, ScoreCachePruner],
 })
 export class ScoringModule {}

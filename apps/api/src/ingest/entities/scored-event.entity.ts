@@ -1,4 +1,4 @@
-import type { CategoryScores, Decision } from '@sieve/moderation';
+import type { Decision } from '@sieve/moderation';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /**
@@ -44,8 +44,13 @@ export class ScoredEvent {
   @Column({ type: 'text' })
   model!: string;
 
-  @Column({ type: 'jsonb' })
-  scores!: CategoryScores;
+  /** The scores' category names, sorted (score_layouts); `scores_json()` gives the object back. */
+  @Column({ name: 'score_layout', type: 'smallint' })
+  scoreLayout!: number;
+
+  /** The scores in their layout's order: a third of the bytes of a jsonb object. */
+  @Column({ name: 'score_values', type: 'float8', array: true })
+  scoreValues!: number[];
 
   @Column({ name: 'policy_version', type: 'integer' })
   policyVersion!: number;

@@ -1,4 +1,3 @@
-import type { CategoryScores } from '@sieve/moderation';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
@@ -19,8 +18,12 @@ export class ScoreCacheEntry {
   @Column({ name: 'scored_model', type: 'text' })
   scoredModel!: string;
 
-  @Column({ type: 'jsonb' })
-  scores!: CategoryScores;
+  /** As in scored_events: a layout and the values in its order. */
+  @Column({ name: 'score_layout', type: 'smallint' })
+  scoreLayout!: number;
+
+  @Column({ name: 'score_values', type: 'float8', array: true })
+  scoreValues!: number[];
 
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt!: Date;
