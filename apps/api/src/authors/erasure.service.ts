@@ -29,14 +29,6 @@ export class ErasureService {
     ip: string,
   ): Promise<ErasureDto> {
     return this.db.transaction(async (tx) => {
-      const erasure = await tx.getRepository(Erasure).save({
-        source: input.source,
-        authorId: input.authorId,
-        reason: input.reason,
-        requestedBy: actor.kind === 'token' ? `token:${actor.label}` : actor.label,
-        requestedById: actor.kind === 'user' ? actor.id : null,
-        eventsErased: 0,
-      });
       // Derived copies first, while the texts are still there to match the judge cache by.
       const result: unknown[] = await tx.query(
         `WITH target AS (
@@ -71,8 +63,14 @@ export class ErasureService {
         decision: Decision;
         erased_at: Date;
       }[];
-      erasure.eventsErased = erased.length;
-      await tx.getRepository(Erasure).update(erasure.id, { eventsErased: erased.length });
+      const erasure = await tx.getRepository(Erasure).save({
+        source: input.source,
+        authorId: input.authorId,
+        reason: input.reason,
+        requestedBy: actor.kind === 'token' ? `token:${actor.label}` : actor.label,
+        requestedById: actor.kind === 'user' ? actor.id : null,
+        eventsErased: erased.length,
+      });
       await this.outbox.enqueue(
         tx,
         erased.map((e): ErasureMessage => ({

@@ -24,12 +24,8 @@ export class ScoredEventPartitions {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /** Creates the missing partitions from `first` to `last` (UTC days, inclusive); returns how many. */
-  async ensure(
-    first: Date,
-    last: Date,
-    manager: EntityManager | DataSource = this.db,
-  ): Promise<number> {
-    const [{ created }]: { created: number }[] = await manager.query(
+  async ensure(first: Date, last: Date): Promise<number> {
+    const [{ created }]: { created: number }[] = await this.db.query(
       `SELECT ensure_scored_event_partitions($1::date, $2::date) AS created`,
       [utcDay(first), utcDay(last)],
     );

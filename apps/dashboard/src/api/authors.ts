@@ -9,3 +9,4 @@ export const authorStrikes = (source: string, authorId: string) =>
 
 export const eraseAuthor = (input: { source: string; authorId: string; reason: string }) =>
   send<ErasureDto>('POST', '/authors/erasures', input);
+export const listErasures = () => request<ErasureDto[]>('/authors/erasures');

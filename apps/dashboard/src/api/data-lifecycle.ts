@@ -1,5 +1,4 @@
 import type {
-  ErasureDto,
   RetentionReportDto,
   RetentionStatusDto,
   TransparencyPeriod,
@@ -9,7 +8,6 @@ import { config } from '../config';
 import { queryString, request, send } from './client';
 
 export type {
-  ErasureDto as Erasure,
   RetentionReportDto as RetentionReport,
   RetentionStatusDto as RetentionStatus,
   TransparencyPeriod,
@@ -28,4 +26,3 @@ export const transparencyExportUrl = (
 
 export const retentionStatus = () => request<RetentionStatusDto>('/retention');
 export const retentionDryRun = () => send<RetentionReportDto>('POST', '/retention/dry-run');
-export const listErasures = () => request<ErasureDto[]>('/authors/erasures');

@@ -1,12 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { eraseAuthor } from '../../api/authors';
-import {
-  listErasures,
-  retentionDryRun,
-  retentionStatus,
-  type RetentionReport,
-} from '../../api/data-lifecycle';
+import { eraseAuthor, listErasures } from '../../api/authors';
+import { retentionDryRun, retentionStatus, type RetentionReport } from '../../api/data-lifecycle';
 import { queryKeys } from '../../hooks/query-keys';
 
 const KIND_LABELS = {
