@@ -78,12 +78,13 @@ describe('flags created by rescore are indistinguishable from ingest-created one
       shadow_decision: 'block',
     });
 
-    // Both announced to live queues the same way.
-    for (const flag of flags) {
-      expect(flagEvents).toContainEqual(
-        expect.objectContaining({ type: 'flag.created', ids: expect.arrayContaining([flag.id]) }),
-      );
-    }
+    // Both announced to live queues the same way (announcements arrive through the database's
+    // notifications, so after the commit and not necessarily before the rescore returns).
+    await eventually('both flags announced', async () =>
+      flags.every((flag) =>
+        flagEvents.some((e) => e.type === 'flag.created' && e.ids.includes(flag.id as string)),
+      ),
+    );
 
     // Both decisions on the topic with the same key scheme, headers and shape.
     const messages = await eventually('both automatic decisions', async () => {
