@@ -20,3 +20,5 @@ export * from './lib/routing';
 export * from './lib/agreement';
 export * from './lib/custom-policy';
 export * from './lib/offline/offline-judge';
+export * from './lib/waves';
+export * from './lib/wave-samples';

@@ -1,0 +1,105 @@
+import {
+  adjustedRandIndex,
+  campaignSignal,
+  normalizeForWaves,
+  offlineTextVector,
+  precedentFrom,
+  quantize,
+  similarity,
+  WaveGrouping,
+  type WaveOutcome,
+} from './waves';
+import { sampleWaves } from './wave-samples';
+
+const vector = (text: string) => quantize(offlineTextVector(text));
+
+/** Groups posts in arrival order; returns each post's wave (or its own label when alone). */
+function group(texts: string[], threshold: number): string[] {
+  let next = 0;
+  const grouping = new WaveGrouping(256, threshold, () => `wave${next++}`);
+  const labels = texts.map((_, i) => `alone${i}`);
+  texts.forEach((text, i) => {
+    const outcome: WaveOutcome = grouping.arrive({
+      id: String(i),
+      textKey: normalizeForWaves(text),
+      vector: vector(text),
+    });
+    if (outcome.kind === 'alone') return;
+    for (const m of outcome.members) labels[Number(m)] = outcome.waveId;
+    for (const gone of outcome.absorbed)
+      labels.forEach((l, j) => l === gone && (labels[j] = outcome.waveId));
+  });
+  return labels;
+}
+
+describe('waves', () => {
+  it('treats case, punctuation and spacing as the same text', () => {
+    expect(normalizeForWaves('  CLAIM your   FREE iPhone!!! 🔥')).toBe('claim your free iphone');
+  });
+
+  it('keeps rewordings close and unrelated posts apart', () => {
+    const a = vector('Claim your free iPhone now, only 3 left! Visit bit.ly/x1');
+    const reworded = vector('claim your FREE iphone today only 7 left visit bit.ly/x9 🔥');
+    const unrelated = vector('The bus was really late this morning');
+    expect(similarity(a, a)).toBeCloseTo(1, 2);
+    expect(similarity(a, reworded)).toBeGreaterThan(0.6);
+    expect(similarity(a, unrelated)).toBeLessThan(0.3);
+  });
+
+  it('computes the adjusted Rand index', () => {
+    expect(adjustedRandIndex(['a', 'a', 'b', 'b'], ['x', 'x', 'y', 'y'])).toBe(1);
+    // scikit-learn's adjusted_rand_score([0, 0, 1, 2], [0, 0, 1, 1]) = 0.5714…
+    expect(adjustedRandIndex(['0', '0', '1', '2'], ['0', '0', '1', '1'])).toBeCloseTo(0.5714, 4);
+    expect(adjustedRandIndex(['0', '0', '1', '1'], ['0', '1', '0', '1'])).toBeCloseTo(-0.5, 4);
+  });
+
+  it('groups an equal text with the open flag it repeats, then joins later copies to that wave', () => {
+    const labels = group(['Buy followers now', 'buy FOLLOWERS now!', 'Buy followers now'], 0.99);
+    expect(new Set(labels).size).toBe(1);
+    expect(labels[0]).toBe('wave0');
+  });
+
+  it('merges two waves of one campaign when a post is near both', () => {
+    let next = 0;
+    const grouping = new WaveGrouping(256, 0.99, () => `wave${next++}`);
+    const arrive = (id: string, textKey: string, v: Int8Array) =>
+      grouping.arrive({ id, textKey, vector: v });
+    const v = vector('same campaign text');
+    expect(arrive('1', 'a', v).kind).toBe('alone');
+    expect(arrive('2', 'a', v)).toMatchObject({ kind: 'created', waveId: 'wave0' });
+    expect(arrive('3', 'b', v)).toMatchObject({ kind: 'joined', waveId: 'wave0' });
+    grouping.forget('3');
+    expect(grouping.openFlags).toBe(2);
+  });
+
+  it('finds generated waves among unrelated posts (ARI above 0.9 at the default threshold 0.5)', () => {
+    const posts = sampleWaves({ waves: 12, perWave: 50, authorsPerWave: 20, unrelated: 1500 });
+    const truth = posts.map((p, i) => (p.campaign === null ? `u${i}` : `c${p.campaign}`));
+    const labels = group(
+      posts.map((p) => p.text),
+      0.5,
+    );
+    expect(adjustedRandIndex(truth, labels)).toBeGreaterThan(0.9);
+  });
+
+  it('raises a wave that grows fast or spans many authors', () => {
+    const thresholds = { perMinute: 5, authors: 10 };
+    expect(campaignSignal({ size: 30, authors: 2, recentMembers: 10 }, thresholds)).toBeNull();
+    expect(campaignSignal({ size: 60, authors: 2, recentMembers: 60 }, thresholds)).toBe(
+      'fast_growth',
+    );
+    expect(campaignSignal({ size: 60, authors: 20, recentMembers: 60 }, thresholds)).toBe(
+      'fast_growth_many_authors',
+    );
+    expect(campaignSignal({ size: 20, authors: 20, recentMembers: 0 }, thresholds)).toBe(
+      'many_authors',
+    );
+  });
+
+  it('sees a precedent only when enough near posts were all decided the same way', () => {
+    const removed = { finalAction: 'remove' as const };
+    expect(precedentFrom([removed, removed, removed], 3)).toEqual({ action: 'remove', count: 3 });
+    expect(precedentFrom([removed, removed], 3)).toBeNull();
+    expect(precedentFrom([removed, removed, { finalAction: 'approve' }], 2)).toBeNull();
+  });
+});

@@ -1,0 +1,411 @@
+/**
+ * Waves: near-duplicate posts (the same spam, scam or harassment lightly reworded) grouped so
+ * a reviewer handles them once. Everything here is pure: text vectors without a model, vector
+ * arithmetic on unit vectors stored as int8, a locality-sensitive index that finds candidate
+ * near-duplicates without comparing against everything, the incremental grouping rule, and the
+ * adjusted Rand index the grouping threshold is chosen with.
+ */
+
+/** The offline text-vector method's id: hashed character n-grams and words, not a language model. */
+export const OFFLINE_VECTOR_METHOD = 'offline-char-ngrams-v1';
+export const OFFLINE_VECTOR_DIMS = 256;
+/** Vectors are stored as int8, the largest component scaled to ±QUANT. */
+const QUANT = 127;
+
+/**
+ * The form two posts are "the same text" in, for waves: compatibility forms folded, case
+ * folded, punctuation and symbols dropped, whitespace collapsed. (Scoring keeps case and
+ * punctuation; a wave does not care that one copy shouts.)
+ */
+export function normalizeForWaves(text: string): string {
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+/** FNV-1a over `s[from, to)`, seeded so n-grams and words hash apart. */
+function fnv1a(s: string, from: number, to: number, seed: number): number {
+  let h = 0x811c9dc5 ^ seed;
+  for (let i = from; i < to; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/**
+ * A text vector without a model: character 3- and 4-grams of the normalized text and its words,
+ * hashed into OFFLINE_VECTOR_DIMS signed buckets, then scaled to unit length. Rewordings that keep
+ * most of their letters stay close; it knows nothing of meaning (synonyms look unrelated).
+ */
+export function offlineTextVector(text: string, dims = OFFLINE_VECTOR_DIMS): Float32Array {
+  const v = new Float32Array(dims);
+  const padded = ` ${normalizeForWaves(text)} `;
+  const add = (h: number, weight: number) => {
+    v[h % dims] += h & 0x80000000 ? -weight : weight;
+  };
+  for (let n = 3; n <= 4; n++)
+    for (let i = 0; i + n <= padded.length; i++) add(fnv1a(padded, i, i + n, n), 1);
+  let start = 1;
+  for (let i = 1; i < padded.length; i++) {
+    if (padded.charCodeAt(i) !== 32) continue;
+    if (i > start) add(fnv1a(padded, start, i, 0x5bd1e995), 2);
+    start = i + 1;
+  }
+  return unit(v);
+}
+
+/** The vector scaled to length 1 (a zero vector stays zero). */
+export function unit(v: ArrayLike<number>): Float32Array {
+  let norm = 0;
+  for (let i = 0; i < v.length; i++) norm += v[i] * v[i];
+  const out = new Float32Array(v.length);
+  if (norm === 0) return out;
+  const k = 1 / Math.sqrt(norm);
+  for (let i = 0; i < v.length; i++) out[i] = v[i] * k;
+  return out;
+}
+
+/**
+ * A vector as int8, scaled so its largest component is ±127 (a quarter of float32's size;
+ * cosines computed from it are within 0.01 of the exact ones).
+ */
+export function quantize(v: ArrayLike<number>): Int8Array {
+  let max = 0;
+  for (let i = 0; i < v.length; i++) max = Math.max(max, Math.abs(v[i]));
+  const q = new Int8Array(v.length);
+  if (max === 0) return q;
+  const k = QUANT / max;
+  for (let i = 0; i < v.length; i++) q[i] = Math.round(v[i] * k);
+  return q;
+}
+
+/** 1 / the length of a quantized vector (0 for a zero vector). */
+export function inverseNorm(v: Int8Array, offset = 0, dims = v.length): number {
+  let n = 0;
+  for (let i = offset; i < offset + dims; i++) n += v[i] * v[i];
+  return n === 0 ? 0 : 1 / Math.sqrt(n);
+}
+
+/** Cosine similarity of two quantized vectors. */
+export function similarity(a: Int8Array, b: Int8Array): number {
+  if (a.length !== b.length) return 0;
+  let dot = 0;
+  for (let i = 0; i < a.length; i++) dot += a[i] * b[i];
+  return dot * inverseNorm(a) * inverseNorm(b);
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const LSH_TABLES = 10;
+const LSH_BITS = 12;
+const PLANE_TERMS = 32;
+
+/**
+ * Random-hyperplane hashing (SimHash) in LSH_TABLES tables of LSH_BITS bits: two vectors at
+ * cosine c share a table's key with probability (1 − arccos(c)/π)^LSH_BITS, so near-duplicates
+ * meet in some table and unrelated posts rarely do. A candidate is then checked exactly.
+ * A wave needs one member found, not all, so a pair missed now is usually caught by the next.
+ */
+export class NearDuplicateIndex<T> {
+  /** Sparse ±1 hyperplanes (PLANE_TERMS terms each): as good as dense ones here, 8–16× cheaper. */
+  private readonly planeDims: Uint16Array;
+  private readonly planeSigns: Int8Array;
+  private readonly tables = Array.from({ length: LSH_TABLES }, () => new Map<number, Set<T>>());
+  private readonly entries = new Map<
+    T,
+    { vector: Int8Array; inverseNorm: number; keys: number[] }
+  >();
+  /** Candidates compared exactly, for the benchmark's account of the index's work. */
+  compared = 0;
+
+  constructor(readonly dims: number) {
+    const random = mulberry32(0x5eed ^ dims);
+    const terms = LSH_TABLES * LSH_BITS * PLANE_TERMS;
+    this.planeDims = new Uint16Array(terms);
+    this.planeSigns = new Int8Array(terms);
+    for (let i = 0; i < terms; i++) {
+      this.planeDims[i] = Math.floor(random() * dims);
+      this.planeSigns[i] = random() < 0.5 ? -1 : 1;
+    }
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private keys(vector: Int8Array): number[] {
+    const keys: number[] = [];
+    let term = 0;
+    for (let t = 0; t < LSH_TABLES; t++) {
+      let key = 0;
+      for (let b = 0; b < LSH_BITS; b++) {
+        let dot = 0;
+        for (let i = 0; i < PLANE_TERMS; i++, term++)
+          dot += this.planeSigns[term] * vector[this.planeDims[term]];
+        key = (key << 1) | (dot >= 0 ? 1 : 0);
+      }
+      keys.push(key);
+    }
+    return keys;
+  }
+
+  add(item: T, vector: Int8Array): void {
+    if (vector.length !== this.dims)
+      throw new Error(`expected ${this.dims} dimensions, got ${vector.length}`);
+    this.remove(item);
+    const keys = this.keys(vector);
+    keys.forEach((key, t) => {
+      const bucket = this.tables[t].get(key);
+      if (bucket) bucket.add(item);
+      else this.tables[t].set(key, new Set([item]));
+    });
+    this.entries.set(item, { vector, inverseNorm: inverseNorm(vector), keys });
+  }
+
+  remove(item: T): void {
+    const entry = this.entries.get(item);
+    if (!entry) return;
+    entry.keys.forEach((key, t) => {
+      const bucket = this.tables[t].get(key);
+      bucket?.delete(item);
+      if (bucket?.size === 0) this.tables[t].delete(key);
+    });
+    this.entries.delete(item);
+  }
+
+  /** Indexed items at cosine ≥ `threshold` to the vector (as far as hashing finds them), nearest first. */
+  near(vector: Int8Array, threshold: number): { item: T; similarity: number }[] {
+    if (vector.length !== this.dims) return [];
+    const seen = new Set<T>();
+    const queryNorm = inverseNorm(vector);
+    const found: { item: T; similarity: number }[] = [];
+    this.keys(vector).forEach((key, t) => {
+      for (const item of this.tables[t].get(key) ?? []) {
+        if (seen.has(item)) continue;
+        seen.add(item);
+        this.compared++;
+        const entry = this.entries.get(item) as { vector: Int8Array; inverseNorm: number };
+        let dot = 0;
+        for (let i = 0; i < this.dims; i++) dot += vector[i] * entry.vector[i];
+        const s = dot * queryNorm * entry.inverseNorm;
+        if (s >= threshold) found.push({ item, similarity: s });
+      }
+    });
+    return found.sort((a, b) => b.similarity - a.similarity);
+  }
+}
+
+export interface WaveArrival {
+  /** The flag. */
+  id: string;
+  /** normalizeForWaves(text)'s hash: equal texts are one entry of the index. */
+  textKey: string;
+  vector: Int8Array;
+}
+
+export type WaveOutcome =
+  | { kind: 'alone' }
+  /**
+   * `members` (the new flag, and earlier ungrouped ones it is near) join an existing wave; the
+   * waves in `absorbed`, which the new flag is also near, are merged into it.
+   */
+  | { kind: 'joined'; waveId: string; members: string[]; absorbed: string[]; similarity: number }
+  /** A new wave of `members`: the new flag and the earlier ones it is near. */
+  | { kind: 'created'; waveId: string; members: string[]; absorbed: []; similarity: number };
+
+interface TextEntry {
+  flags: Set<string>;
+  waveId: string | null;
+}
+
+/**
+ * Incremental grouping of open flags. Each arriving flag is compared with the open flags seen
+ * before it (one entry per distinct normalized text): an equal text or a vector at cosine ≥
+ * threshold joins the nearest one's wave, bringing along any near flags not yet in a wave; near
+ * flags without a wave form a new one. Two waves merge only through a flag near both: a campaign
+ * that started in two places becomes one as soon as a post bridges them.
+ */
+export class WaveGrouping {
+  private readonly index: NearDuplicateIndex<string>;
+  private readonly texts = new Map<string, TextEntry>();
+  private readonly flagText = new Map<string, string>();
+  /** Each wave's texts, to relabel them when their wave is absorbed. */
+  private readonly waveTexts = new Map<string, Set<string>>();
+
+  constructor(
+    dims: number,
+    private readonly threshold: number,
+    private readonly newWaveId: () => string,
+  ) {
+    this.index = new NearDuplicateIndex(dims);
+  }
+
+  get openFlags(): number {
+    return this.flagText.size;
+  }
+
+  /** Restores a flag already grouped (or not) without deciding anything. */
+  restore(arrival: WaveArrival, waveId: string | null): void {
+    this.place(arrival, waveId);
+  }
+
+  arrive(arrival: WaveArrival): WaveOutcome {
+    const same = this.texts.get(arrival.textKey);
+    const near = same?.flags.size
+      ? [{ item: arrival.textKey, similarity: 1 }]
+      : this.index.near(arrival.vector, this.threshold);
+    const waveOf = (key: string) => this.texts.get(key)?.waveId ?? null;
+    const ungrouped = near.filter((n) => !waveOf(n.item));
+    const pulled = ungrouped.flatMap((n) => [...(this.texts.get(n.item)?.flags ?? [])]);
+    const waves = [...new Set(near.map((n) => waveOf(n.item)).filter((w) => w !== null))];
+    let outcome: WaveOutcome = { kind: 'alone' };
+    if (waves.length) {
+      // The biggest wave stays; the others are absorbed into it.
+      const sizeOf = (w: string) =>
+        [...(this.waveTexts.get(w) ?? [])].reduce(
+          (n, k) => n + (this.texts.get(k)?.flags.size ?? 0),
+          0,
+        );
+      const [waveId, ...absorbed] = waves.sort((a, b) => sizeOf(b) - sizeOf(a));
+      const similarity = near.find((n) => waveOf(n.item) === waveId)?.similarity ?? 0;
+      for (const gone of absorbed) {
+        for (const key of this.waveTexts.get(gone) ?? []) this.label(key, waveId);
+        this.waveTexts.delete(gone);
+      }
+      outcome = { kind: 'joined', waveId, members: [arrival.id, ...pulled], absorbed, similarity };
+    } else if (pulled.length) {
+      outcome = {
+        kind: 'created',
+        waveId: this.newWaveId(),
+        members: [arrival.id, ...pulled],
+        absorbed: [],
+        similarity: near[0].similarity,
+      };
+    }
+    if (outcome.kind !== 'alone') for (const n of ungrouped) this.label(n.item, outcome.waveId);
+    this.place(arrival, outcome.kind === 'alone' ? null : outcome.waveId);
+    return outcome;
+  }
+
+  /** A flag that is no longer open (decided, left its wave) stops attracting new ones. */
+  forget(flagId: string): void {
+    const key = this.flagText.get(flagId);
+    if (key === undefined) return;
+    this.flagText.delete(flagId);
+    const entry = this.texts.get(key);
+    entry?.flags.delete(flagId);
+    if (entry && entry.flags.size === 0) {
+      this.texts.delete(key);
+      this.index.remove(key);
+      if (entry.waveId) this.waveTexts.get(entry.waveId)?.delete(key);
+    }
+  }
+
+  private label(key: string, waveId: string): void {
+    const entry = this.texts.get(key);
+    if (!entry) return;
+    entry.waveId = waveId;
+    const texts = this.waveTexts.get(waveId);
+    if (texts) texts.add(key);
+    else this.waveTexts.set(waveId, new Set([key]));
+  }
+
+  private place(arrival: WaveArrival, waveId: string | null): void {
+    this.flagText.set(arrival.id, arrival.textKey);
+    const entry = this.texts.get(arrival.textKey);
+    if (entry) entry.flags.add(arrival.id);
+    else {
+      this.texts.set(arrival.textKey, { flags: new Set([arrival.id]), waveId: null });
+      this.index.add(arrival.textKey, arrival.vector);
+    }
+    if (waveId && !this.texts.get(arrival.textKey)?.waveId) this.label(arrival.textKey, waveId);
+  }
+}
+
+/**
+ * The adjusted Rand index of two labellings of the same items: 1 when they group the items
+ * identically, about 0 for chance agreement. (Hubert & Arabie, 1985.)
+ */
+export function adjustedRandIndex(truth: readonly string[], predicted: readonly string[]): number {
+  if (truth.length !== predicted.length) throw new Error('labellings differ in length');
+  const n = truth.length;
+  const pairs = (k: number) => (k * (k - 1)) / 2;
+  const cells = new Map<string, number>();
+  const rows = new Map<string, number>();
+  const cols = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    const cell = `${truth[i]}\u0000${predicted[i]}`;
+    cells.set(cell, (cells.get(cell) ?? 0) + 1);
+    rows.set(truth[i], (rows.get(truth[i]) ?? 0) + 1);
+    cols.set(predicted[i], (cols.get(predicted[i]) ?? 0) + 1);
+  }
+  const sum = (m: Map<string, number>) => [...m.values()].reduce((s, k) => s + pairs(k), 0);
+  const index = sum(cells);
+  const a = sum(rows);
+  const b = sum(cols);
+  const expected = (a * b) / pairs(n);
+  const max = (a + b) / 2;
+  return max === expected ? 1 : (index - expected) / (max - expected);
+}
+
+export interface WaveActivity {
+  size: number;
+  authors: number;
+  /** Members that arrived in the last WAVE_GROWTH_WINDOW_MINUTES. */
+  recentMembers: number;
+}
+
+export const WAVE_GROWTH_WINDOW_MINUTES = 10;
+
+export interface CampaignThresholds {
+  /** Members per minute (over the last WAVE_GROWTH_WINDOW_MINUTES) that make a wave a campaign. */
+  perMinute: number;
+  /** Distinct authors that make a wave a campaign. */
+  authors: number;
+}
+
+export function growthPerMinute(activity: Pick<WaveActivity, 'recentMembers'>): number {
+  return activity.recentMembers / WAVE_GROWTH_WINDOW_MINUTES;
+}
+
+/** Why a wave is raised as a campaign, or null: fast growth, many authors, or both. */
+export function campaignSignal(
+  activity: WaveActivity,
+  thresholds: CampaignThresholds,
+): 'fast_growth' | 'many_authors' | 'fast_growth_many_authors' | null {
+  const fast = growthPerMinute(activity) >= thresholds.perMinute;
+  const many = activity.authors >= thresholds.authors;
+  return fast && many
+    ? 'fast_growth_many_authors'
+    : fast
+      ? 'fast_growth'
+      : many
+        ? 'many_authors'
+        : null;
+}
+
+/**
+ * Precedent: the action taken at least `minCount` times on decided posts near this one (cosine ≥
+ * the caller's cut), when no other action was taken on them; otherwise null.
+ */
+export function precedentFrom(
+  neighbours: readonly { finalAction: 'approve' | 'remove' | null }[],
+  minCount: number,
+): { action: 'approve' | 'remove'; count: number } | null {
+  const actions = neighbours.map((n) => n.finalAction).filter((a) => a !== null);
+  if (actions.length < minCount) return null;
+  const [first] = actions;
+  return actions.every((a) => a === first) ? { action: first, count: actions.length } : null;
+}
