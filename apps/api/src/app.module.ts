@@ -26,6 +26,8 @@ import { StatementsModule } from './statements/statements.module';
 import { StatsModule } from './stats/stats.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { SystemModule } from './system/system.module';
+import { VectorsModule } from './waves/vectors.module';
+import { WavesModule } from './waves/waves.module';
 
 @Module({
   imports: [
@@ -41,7 +43,9 @@ import { SystemModule } from './system/system.module';
     RetentionModule,
     IngestModule,
     JudgingModule,
+    VectorsModule,
     FlagsModule,
+    WavesModule,
     QueuesModule,
     QualityModule,
     ExplanationsModule,

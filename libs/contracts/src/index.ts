@@ -11,3 +11,4 @@ export * from './lib/statements';
 export * from './lib/queues';
 export * from './lib/quality';
 export * from './lib/data-lifecycle';
+export * from './lib/waves';

@@ -226,6 +226,23 @@ export const configSchema = z.object({
   RETENTION_ENABLED: bool.default(true),
   RETENTION_RUN_EVERY_MINUTES: int(1, 7 * 24 * 60).default(60),
 
+  /**
+   * Waves (docs/waves.md): flagged texts are embedded with WAVE_EMBEDDING_MODEL (with a Mistral
+   * key; an offline hashed n-gram method without one) and open flags at cosine ≥ WAVE_SIMILARITY
+   * (or with the same normalized text) are grouped, among flags of the last WAVE_WINDOW_MINUTES.
+   * A wave growing by WAVE_CAMPAIGN_PER_MINUTE members a minute, or spanning WAVE_CAMPAIGN_AUTHORS
+   * authors, is raised as a campaign. Precedent: WAVE_PRECEDENT_MIN decided posts at cosine ≥
+   * WAVE_PRECEDENT_SIMILARITY, all decided the same way.
+   */
+  WAVES_ENABLED: bool.default(true),
+  WAVE_EMBEDDING_MODEL: z.string().default('mistral-embed'),
+  WAVE_SIMILARITY: z.coerce.number().min(0.1).max(1).default(0.5),
+  WAVE_WINDOW_MINUTES: int(1, 7 * 24 * 60).default(24 * 60),
+  WAVE_CAMPAIGN_PER_MINUTE: z.coerce.number().min(0.1).max(1_000_000).default(5),
+  WAVE_CAMPAIGN_AUTHORS: int(2, 1_000_000).default(10),
+  WAVE_PRECEDENT_MIN: int(1, 1000).default(3),
+  WAVE_PRECEDENT_SIMILARITY: z.coerce.number().min(0.1).max(1).default(0.8),
+
   /** Publishing a policy that changes flag volume by more than this (in %) asks a second time. */
   POLICY_CONFIRM_CHANGE_PERCENT: int(1, 100_000).default(50),
   /**

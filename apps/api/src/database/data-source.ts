@@ -20,6 +20,7 @@ import { FlagNote } from '../flags/entities/flag-note.entity';
 import { OutboxMessage } from '../flags/entities/outbox-message.entity';
 import { EventKey, ScoredEvent } from '../ingest/entities/scored-event.entity';
 import { RetentionRun } from '../retention/entities/retention-run.entity';
+import { WAVE_ENTITIES } from '../waves/entities/wave.entities';
 import { MistralUsage } from '../mistral/entities/mistral-usage.entity';
 import { PolicyVersion } from '../policies/entities/policy-version.entity';
 import { GoldenItem } from '../quality/entities/golden-item.entity';
@@ -75,6 +76,7 @@ import { CustomCategories1764273600000 } from './migrations/1764273600000-Custom
 import { PartitionedScoredEvents1764280800000 } from './migrations/1764280800000-PartitionedScoredEvents';
 import { Erasures1764288000000 } from './migrations/1764288000000-Erasures';
 import { ScoreClaims1764295200000 } from './migrations/1764295200000-ScoreClaims';
+import { Waves1764309600000 } from './migrations/1764309600000-Waves';
 import { CompactScores1764302400000 } from './migrations/1764302400000-CompactScores';
 
 /**
@@ -85,6 +87,7 @@ export const ENTITIES = [
   ScoredEvent,
   EventKey,
   RetentionRun,
+  ...WAVE_ENTITIES,
   Erasure,
   Flag,
   FlagDecision,
@@ -158,6 +161,7 @@ export const MIGRATIONS = [
   Erasures1764288000000,
   ScoreClaims1764295200000,
   CompactScores1764302400000,
+  Waves1764309600000,
 ];
 
 /** The one description of the database, shared by Nest, the migration command and tests. */

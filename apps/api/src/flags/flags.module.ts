@@ -24,6 +24,13 @@ import { ReviewService } from './review.service';
     DecisionOutbox,
     DecisionOutboxRelay,
   ],
-  exports: [FlagsService, ReviewService, FlagStore, DecisionOutbox, DecisionOutboxRelay],
+  exports: [
+    FlagsService,
+    ReviewService,
+    FlagStore,
+    FlagEventsService,
+    DecisionOutbox,
+    DecisionOutboxRelay,
+  ],
 })
 export class FlagsModule {}

@@ -24,6 +24,7 @@ import {
   OFFLINE_JUDGE_ID,
   OFFLINE_MODEL_ID,
   offlineHighlights,
+  precedentFrom,
   ruleFor,
   type StrikeLevel,
 } from '@sieve/moderation';
@@ -32,6 +33,8 @@ import type { FlagFiltersQuery, ListFlagsQuery, NextFlagQuery } from './dto/list
 import { FlagEventsService } from './flag-events.service';
 import { SCORES_JSON } from '../scoring/score-layouts';
 import { FlagStore } from './flag.store';
+import { VectorSearch } from '../waves/vector-search';
+import { VectorStore } from '../waves/vector.store';
 
 const DEFAULT_PAGE_SIZE = 50;
 const COUNTS_FRESH_MS = 2000;
@@ -46,6 +49,14 @@ const SIMILAR_FRESH_MS = 60_000;
 const HIGHLIGHT_BUDGET_MS = 25;
 
 const CLAIM_ACTIVE = `(f.claimed_by IS NOT NULL AND f.claim_expires_at > now())`;
+
+/** The flag is a member (not excluded) of an open wave: the queue shows the wave instead. */
+const IN_OPEN_WAVE = `SELECT 1 FROM wave_members wm JOIN waves w ON w.id = wm.wave_id
+  WHERE wm.flag_id = f.id AND wm.excluded_at IS NULL AND w.status = 'open'`;
+
+/** Similar decided posts are looked for among this many nearest vectors. */
+const SIMILAR_NEAREST = 200;
+const SIMILAR_VECTOR_MIN = 0.3;
 
 /** "claimed" is derived from the lease; the stored status keeps the queue (open, escalated, decided). */
 const STATUS_FILTERS: Record<NonNullable<ListFlagsQuery['status']>, string> = {
@@ -125,7 +136,7 @@ export class FlagsService {
   });
 
   /** Per flag; concurrent views of one flag share a single search. */
-  private readonly similarCache = new LRUCache<string, FlagContextDto['similarDecided']>({
+  private readonly similarCache = new LRUCache<string, SimilarDecided>({
     max: 2000,
     ttl: SIMILAR_FRESH_MS,
     fetchMethod: (flagId) => this.searchSimilarDecided(flagId),
@@ -136,6 +147,8 @@ export class FlagsService {
     private readonly policies: PolicyProvider,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly flagStore: FlagStore,
+    private readonly vectors: VectorStore,
+    private readonly vectorSearch: VectorSearch,
     flagEvents: FlagEventsService,
   ) {
     flagEvents.events
@@ -149,6 +162,7 @@ export class FlagsService {
     const sort = query.sort ?? 'newest';
     const { where, params, param } = this.filters(query);
     if (query.status) where.push(STATUS_FILTERS[query.status]);
+    if (query.collapseWaves) where.push(`NOT EXISTS (${IN_OPEN_WAVE})`);
     if (query.cursor) {
       const c = decodeKeyset(query.cursor);
       const at = `${param(c.createdAt)}::timestamptz`;
@@ -231,6 +245,17 @@ export class FlagsService {
       params,
     );
     return rows[0]?.id ?? null;
+  }
+
+  /** These flags as the queue lists them, in the order of `ids` (missing ones left out). */
+  async summaries(manager: EntityManager, ids: string[]): Promise<FlagSummaryDto[]> {
+    if (!ids.length) return [];
+    const rows: SummaryRow[] = await manager.query(
+      `SELECT ${SUMMARY_COLUMNS} FROM ${SUMMARY_FROM} WHERE f.id = ANY($1::uuid[])`,
+      [ids],
+    );
+    const byId = new Map(rows.map((r) => [r.id, toSummary(r)]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
   /** Per-status counts for the same filters, for the queue's tabs and its age indicator. */
@@ -426,14 +451,68 @@ export class FlagsService {
        LIMIT 10`,
         [id],
       );
+    const similar = (await this.similarCache.fetch(id)) ?? {
+      similarDecided: [],
+      similarBy: 'trigrams' as const,
+      precedent: null,
+    };
     return {
       authorRecent: authorRecent.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })),
-      similarDecided: (await this.similarCache.fetch(id)) ?? [],
+      ...similar,
+    };
+  }
+
+  /**
+   * Decided posts like this one, by meaning: the nearest vectors among all flags, the decided
+   * ones kept; a precedent when enough very near ones were all decided alike. Before the flag has
+   * a vector (the grouping is behind), trigram similarity among recent decided flags.
+   */
+  private async searchSimilarDecided(flagId: string): Promise<SimilarDecided> {
+    const vector = await this.vectors.vectorOfFlag(this.db.manager, flagId);
+    if (!vector)
+      return {
+        similarDecided: await this.searchSimilarByTrigrams(flagId),
+        similarBy: 'trigrams',
+        precedent: null,
+      };
+    const nearest = await this.vectorSearch.search(vector, SIMILAR_NEAREST, SIMILAR_VECTOR_MIN, {
+      exclude: flagId,
+    });
+    const similarity = new Map(nearest.map((m) => [m.flagId, m.similarity]));
+    const rows: Dated<Omit<FlagContextDto['similarDecided'][number], 'similarity'>, 'decidedAt'>[] =
+      await this.db.query(
+        `SELECT s.id AS "flagId", left(e.text, 280) AS text, s.final_action AS "finalAction",
+                s.decided_at AS "decidedAt",
+                (SELECT d.reason FROM flag_decisions d
+                  WHERE d.flag_id = s.id AND d.undone_at IS NULL AND d.action <> 'escalate'
+                  ORDER BY d.created_at DESC LIMIT 1) AS reason
+         FROM flags s JOIN scored_events e ON e.id = s.scored_event_id
+         WHERE s.id = ANY($1::uuid[]) AND s.status = 'decided' AND s.copy_of IS NULL
+           -- The same post under another flag (a quality check's original) is not a precedent.
+           AND s.scored_event_id <> (SELECT scored_event_id FROM flags WHERE id = $2)`,
+        [nearest.map((m) => m.flagId), flagId],
+      );
+    const decided = rows
+      .map((r) => ({
+        ...r,
+        decidedAt: r.decidedAt?.toISOString() ?? null,
+        similarity: Math.round((similarity.get(r.flagId) ?? 0) * 100) / 100,
+      }))
+      .sort((a, b) => b.similarity - a.similarity);
+    const near = decided.filter((d) => d.similarity >= this.config.WAVE_PRECEDENT_SIMILARITY);
+    const precedent = precedentFrom(near, this.config.WAVE_PRECEDENT_MIN);
+    return {
+      similarDecided: decided.slice(0, 5),
+      similarBy: 'vectors',
+      precedent: precedent && {
+        ...precedent,
+        minSimilarity: Math.min(...near.map((d) => d.similarity)),
+      },
     };
   }
 
   /** Decided flags whose text is like this one's, among the most recent SIMILAR_CANDIDATES. */
-  private async searchSimilarDecided(flagId: string): Promise<FlagContextDto['similarDecided']> {
+  private async searchSimilarByTrigrams(flagId: string): Promise<FlagContextDto['similarDecided']> {
     const rows: Dated<FlagContextDto['similarDecided'][number], 'decidedAt'>[] =
       await this.db.query(
         `WITH this AS (
@@ -464,6 +543,8 @@ export class FlagsService {
     return rows.map((r) => ({ ...r, decidedAt: r.decidedAt?.toISOString() ?? null }));
   }
 }
+
+type SimilarDecided = Pick<FlagContextDto, 'similarDecided' | 'similarBy' | 'precedent'>;
 
 /** A DTO as its row comes from Postgres: the named fields are Dates (null stays null). */
 type Dated<T, K extends keyof T> = Omit<T, K> & {

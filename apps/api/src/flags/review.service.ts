@@ -17,7 +17,7 @@ import {
   SENIOR_QUEUE,
 } from '@sieve/moderation';
 import type { QueueRow } from '../queues/entities/queue.entity';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/roles';
 import { QueuesService } from '../queues/queues.service';
@@ -147,17 +147,7 @@ export class ReviewService {
     input: DecideFlagDto,
     ip: string,
   ): Promise<{ decisionId: string; status: FlagStatus }> {
-    if (!this.reasons()[input.action].includes(input.reason)) {
-      throw new BadRequestException({
-        message: 'Validation failed',
-        details: [
-          {
-            field: 'reason',
-            errors: [`reason must be one of: ${this.reasons()[input.action].join(', ')}`],
-          },
-        ],
-      });
-    }
+    this.assertReason(input);
     return this.db.transaction(async (tx) => {
       const flag = await this.flags.lock(tx, flagId);
       await this.assertCanAct(flag, reviewer);
@@ -186,6 +176,36 @@ export class ReviewService {
       );
       return { decisionId, status };
     });
+  }
+
+  /**
+   * Decides each flag with the single-flag rules inside the caller's transaction, which audits
+   * the whole (a wave: one audited decision over many flags, one message per flag). Flags are
+   * locked in id order, so two callers over overlapping sets cannot deadlock. Flags that cannot
+   * be decided (decided already, held by someone else, not the reviewer's queue) are left as
+   * they are and returned with why.
+   */
+  async decideEach(
+    tx: EntityManager,
+    flagIds: string[],
+    reviewer: Principal,
+    input: DecideFlagDto,
+  ): Promise<{ decided: string[]; skipped: { flagId: string; reason: string }[] }> {
+    this.assertReason(input);
+    const decided: string[] = [];
+    const skipped: { flagId: string; reason: string }[] = [];
+    for (const flagId of [...new Set(flagIds)].sort()) {
+      try {
+        const flag = await this.flags.lock(tx, flagId);
+        await this.assertCanAct(flag, reviewer);
+        await this.flags.recordDecision(tx, flag, reviewer, input);
+        decided.push(flagId);
+      } catch (error) {
+        if (!(error instanceof HttpException) || error.getStatus() >= 500) throw error;
+        skipped.push({ flagId, reason: error.message });
+      }
+    }
+    return { decided, skipped };
   }
 
   /** Takes back the reviewer's latest decision on the flag, within UNDO_WINDOW_SECONDS. */
@@ -350,6 +370,19 @@ export class ReviewService {
         tx,
       );
       return { userId: user.id, displayName: user.displayName, expiresAt: expiresAt.toISOString() };
+    });
+  }
+
+  private assertReason(input: DecideFlagDto): void {
+    if (this.reasons()[input.action].includes(input.reason)) return;
+    throw new BadRequestException({
+      message: 'Validation failed',
+      details: [
+        {
+          field: 'reason',
+          errors: [`reason must be one of: ${this.reasons()[input.action].join(', ')}`],
+        },
+      ],
     });
   }
 

@@ -11,6 +11,7 @@ import { Public } from '../auth/decorators';
 import { DecisionOutboxRelay } from '../flags/decision-outbox.relay';
 import { IngestConsumer } from '../ingest/ingest.consumer';
 import { ScoringService } from '../scoring/scoring.service';
+import { VectorSearch } from '../waves/vector-search';
 import { WebhooksService } from '../webhooks/webhooks.service';
 
 /**
@@ -30,6 +31,7 @@ export class HealthController {
     private readonly scoring: ScoringService,
     private readonly outbox: DecisionOutboxRelay,
     private readonly webhooks: WebhooksService,
+    private readonly vectorSearch: VectorSearch,
   ) {}
 
   /** 200 while the process serves requests at all; restart it when this fails. */
@@ -45,7 +47,8 @@ export class HealthController {
    * reviewers can still work, and ingest resumes by itself when Mistral recovers. The same for
    * the decision outbox: its backlog and the age of its oldest message are shown, and a broker
    * outage only makes them grow. Webhook endpoints that are failing or disabled are named
-   * (a receiver being down is the platform's outage, not this replica's).
+   * (a receiver being down is the platform's outage, not this replica's). `waves` names the
+   * text-vector method and the similarity search in use.
    */
   @Get('ready')
   @HealthCheck()
@@ -73,6 +76,7 @@ export class HealthController {
         });
       },
       async () => this.indicators.check('webhooks').up(await this.webhooks.summary()),
+      async () => this.indicators.check('waves').up(await this.vectorSearch.describe()),
     ]);
   }
 

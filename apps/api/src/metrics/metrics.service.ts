@@ -44,6 +44,23 @@ export class MetricsService {
     help: 'Events seen again (replays, redeliveries) and not stored twice',
     registers: [this.registry],
   });
+  readonly waveFlagsGrouped = new Counter({
+    name: 'sieve_wave_flags_total',
+    help: 'Flags vectorized for waves, by outcome (grouped into a wave, or alone)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly wavesRaised = new Counter({
+    name: 'sieve_waves_raised_total',
+    help: 'Waves raised as campaigns (fast growth, many authors), by reason: alert on its rate',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly waveInboxBacklog = new Gauge({
+    name: 'sieve_wave_inbox_backlog',
+    help: 'Flags waiting to be vectorized and grouped, as of the last grouping batch',
+    registers: [this.registry],
+  });
   readonly consumerLag = new Gauge({
     name: 'sieve_consumer_lag_messages',
     help: 'Messages behind the end of each partition, as of its last batch',

@@ -133,8 +133,9 @@ export interface FlagContextDto {
     finalAction: 'approve' | 'remove' | null;
   }[];
   /**
-   * How near-identical posts were decided: the most similar among the 5,000 most recently
-   * flagged decided items (trigram similarity ≥ 0.4), most similar first.
+   * How similar posts were decided, most similar first: by meaning across all decided flags
+   * (text vectors, cosine), or by trigram similarity among the 5,000 most recent ones while the
+   * flag has no vector yet (`similarBy`).
    */
   similarDecided: {
     flagId: string;
@@ -144,6 +145,12 @@ export interface FlagContextDto {
     decidedAt: string | null;
     similarity: number;
   }[];
+  similarBy: 'vectors' | 'trigrams';
+  /**
+   * Precedent: at least WAVE_PRECEDENT_MIN posts this similar (cosine ≥ WAVE_PRECEDENT_SIMILARITY)
+   * were decided, all the same way.
+   */
+  precedent: { action: 'approve' | 'remove'; count: number; minSimilarity: number } | null;
 }
 
 export interface DecisionInput {

@@ -5,19 +5,23 @@
  * Deterministic for a seed.
  */
 
+/**
+ * Campaign texts. Words marked `^` are never reworded, so each copy keeps the phrase that gets it
+ * flagged (the offline scorer's terms; a real model would flag the rest too).
+ */
 const CAMPAIGNS: string[] = [
-  'Claim your free iPhone now, only {n} left! Visit {url} before the offer expires',
-  'You won a {n} dollar gift card, confirm your account details at {url} today',
-  'Your account will be suspended, verify your password immediately at {url}',
-  'Make {n} dollars a day working from home, message me to learn the secret method',
-  'Crypto giveaway: send {n} coins and get double back instantly, limited time only',
-  'Everyone report this streamer, she is a fraud and should leave the internet forever',
-  'Go back to where you came from, nobody wants people like you in this town',
-  'Cheap followers and likes for sale, {n} thousand for five dollars, DM me now',
-  'This politician is a criminal, share this before they delete it, wake up people',
-  'Hot singles in your area are waiting, click {url} to meet them tonight',
-  'I know where you live and I will make you regret posting that',
-  'Buy the new miracle pill, lose {n} kilos in a week without any exercise',
+  'Claim your free iPhone now, only {n} left! Visit {url} to ^double ^your ^money before the offer expires',
+  'You won a {n} dollar gift card, confirm your account details at {url}, ^guaranteed ^returns today',
+  'Your account will be suspended, verify your password immediately at {url} or ^you ^are ^dead',
+  'Make {n} dollars a day working from home, message me to learn the ^get ^rich ^quick secret method',
+  'Crypto giveaway: send {n} coins and ^double ^your ^money instantly, limited time only',
+  'Everyone report this streamer, she is ^vermin and should leave the internet forever',
+  '^Go ^back ^to ^your ^country, nobody wants people like you in this town',
+  'Cheap followers and likes for sale, {n} thousand for five dollars, ^send ^nudes and DM me now',
+  'This politician is a criminal, ^those ^people ^are ^animals, share this before they delete it',
+  'Hot singles in your area are waiting, click {url} to ^send ^nudes tonight',
+  'I know where you live and ^i ^will ^kill ^you for posting that',
+  'Buy the new miracle pill, ^buy ^this ^stock and lose {n} kilos in a week without any exercise',
 ];
 
 const SYNONYMS: Record<string, string[]> = {
@@ -104,6 +108,7 @@ export function reword(template: string, random: () => number): string {
   const n = String(1 + Math.floor(random() * 500));
   let words = template.replace('{url}', pick(DOMAINS)).replace(/\{n\}/g, n).split(' ');
   words = words.flatMap((word) => {
+    if (word.startsWith('^')) return [word.slice(1)];
     const bare = word.toLowerCase().replace(/[^a-z]/g, '');
     const r = random();
     if (SYNONYMS[bare] && r < 0.3) return [pick(SYNONYMS[bare])];
@@ -114,14 +119,17 @@ export function reword(template: string, random: () => number): string {
     }
     return [word];
   });
-  if (random() < 0.5) words.splice(Math.floor(random() * words.length), 0, pick(FILLERS));
+  // Fillers at either end: inside, they could split the phrase that gets a copy flagged.
+  const filler = random();
+  if (filler < 0.25) words.unshift(pick(FILLERS));
+  else if (filler < 0.5) words.push(pick(FILLERS));
   let text = words.join(' ');
   const style = random();
   if (style < 0.15) text = text.toUpperCase();
   else if (style < 0.3) text = text.toLowerCase();
   if (random() < 0.4) text = `${pick(EMOJI)} ${text}`;
   if (random() < 0.4) text = `${text} ${pick(EMOJI)}`;
-  if (random() < 0.3) text = text.replace(/[,.!]/g, '');
+  if (random() < 0.3) text = text.replace(/[,.!:]/g, '');
   return text;
 }
 
@@ -142,11 +150,13 @@ export function sampleWaves(options: {
   authorsPerWave: number;
   unrelated: number;
   seed?: number;
+  /** The first campaign's index (they repeat after the twelfth). */
+  firstCampaign?: number;
 }): SampledPost[] {
   const random = mulberry32(options.seed ?? 42);
   const posts: SampledPost[] = [];
   for (let w = 0; w < options.waves; w++) {
-    const template = CAMPAIGNS[w % CAMPAIGNS.length];
+    const template = CAMPAIGNS[(w + (options.firstCampaign ?? 0)) % CAMPAIGNS.length];
     for (let i = 0; i < options.perWave; i++)
       posts.push({
         text: reword(template, random),

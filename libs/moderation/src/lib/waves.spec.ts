@@ -16,7 +16,7 @@ const vector = (text: string) => quantize(offlineTextVector(text));
 /** Groups posts in arrival order; returns each post's wave (or its own label when alone). */
 function group(texts: string[], threshold: number): string[] {
   let next = 0;
-  const grouping = new WaveGrouping(256, threshold, () => `wave${next++}`);
+  const grouping = new WaveGrouping(threshold, () => `wave${next++}`);
   const labels = texts.map((_, i) => `alone${i}`);
   texts.forEach((text, i) => {
     const outcome: WaveOutcome = grouping.arrive({
@@ -61,7 +61,7 @@ describe('waves', () => {
 
   it('merges two waves of one campaign when a post is near both', () => {
     let next = 0;
-    const grouping = new WaveGrouping(256, 0.99, () => `wave${next++}`);
+    const grouping = new WaveGrouping(0.99, () => `wave${next++}`);
     const arrive = (id: string, textKey: string, v: Int8Array) =>
       grouping.arrive({ id, textKey, vector: v });
     const v = vector('same campaign text');

@@ -238,19 +238,17 @@ interface TextEntry {
  * that started in two places becomes one as soon as a post bridges them.
  */
 export class WaveGrouping {
-  private readonly index: NearDuplicateIndex<string>;
+  /** Made for the first vector's dimensions. */
+  private index: NearDuplicateIndex<string> | null = null;
   private readonly texts = new Map<string, TextEntry>();
   private readonly flagText = new Map<string, string>();
   /** Each wave's texts, to relabel them when their wave is absorbed. */
   private readonly waveTexts = new Map<string, Set<string>>();
 
   constructor(
-    dims: number,
     private readonly threshold: number,
     private readonly newWaveId: () => string,
-  ) {
-    this.index = new NearDuplicateIndex(dims);
-  }
+  ) {}
 
   get openFlags(): number {
     return this.flagText.size;
@@ -265,7 +263,7 @@ export class WaveGrouping {
     const same = this.texts.get(arrival.textKey);
     const near = same?.flags.size
       ? [{ item: arrival.textKey, similarity: 1 }]
-      : this.index.near(arrival.vector, this.threshold);
+      : (this.index?.near(arrival.vector, this.threshold) ?? []);
     const waveOf = (key: string) => this.texts.get(key)?.waveId ?? null;
     const ungrouped = near.filter((n) => !waveOf(n.item));
     const pulled = ungrouped.flatMap((n) => [...(this.texts.get(n.item)?.flags ?? [])]);
@@ -308,7 +306,7 @@ export class WaveGrouping {
     entry?.flags.delete(flagId);
     if (entry && entry.flags.size === 0) {
       this.texts.delete(key);
-      this.index.remove(key);
+      this.index?.remove(key);
       if (entry.waveId) this.waveTexts.get(entry.waveId)?.delete(key);
     }
   }
@@ -328,6 +326,7 @@ export class WaveGrouping {
     if (entry) entry.flags.add(arrival.id);
     else {
       this.texts.set(arrival.textKey, { flags: new Set([arrival.id]), waveId: null });
+      this.index ??= new NearDuplicateIndex(arrival.vector.length);
       this.index.add(arrival.textKey, arrival.vector);
     }
     if (waveId && !this.texts.get(arrival.textKey)?.waveId) this.label(arrival.textKey, waveId);

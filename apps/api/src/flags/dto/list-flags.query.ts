@@ -1,6 +1,7 @@
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import { PageCursor, PageLimit } from '../../common/pagination';
 import {
+  IsBoolean,
   IsIn,
   IsISO8601,
   IsNumber,
@@ -86,6 +87,12 @@ export class ListFlagsQuery extends FlagFiltersQuery {
 
   @PageLimit()
   limit?: number;
+
+  /** true: flags in an open wave are left out (the queue shows each wave as one row, GET /api/waves). */
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => value === true || value === 'true')
+  @IsBoolean()
+  collapseWaves?: boolean;
 
   /** Opaque: the `nextCursor` of the previous page (for the same sort). */
   @PageCursor()

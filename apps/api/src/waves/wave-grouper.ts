@@ -1,0 +1,217 @@
+import { randomUUID } from 'node:crypto';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { campaignSignal, WaveGrouping } from '@sieve/moderation';
+import { filter } from 'rxjs';
+import { DataSource, type EntityManager } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { FlagEventsService, notifyFlagEvent } from '../flags/flag-events.service';
+import { MetricsService } from '../metrics/metrics.service';
+import { toVector, VectorStore } from './vector.store';
+import { WaveStore } from './wave.store';
+
+/** Flags taken from the inbox per batch. */
+const BATCH = 500;
+const IDLE_POLL_MS = 250;
+const MAX_BACKOFF_MS = 30_000;
+const REBUILD_EVERY_MS = 15 * 60_000;
+
+interface InboxFlag {
+  id: string;
+  status: string;
+  text: string;
+  erased: boolean;
+  recent: boolean;
+}
+
+/**
+ * Vectorizes new flags and groups the open ones into waves as they arrive, one replica at a
+ * time (a transaction-scoped advisory lock per batch). The grouping state (open flags of the
+ * window, by normalized text, in a near-duplicate index) lives in memory; a replica rebuilds it
+ * from Postgres whenever another one ran a batch since its own last, so replicas can take turns.
+ * A failed batch (Mistral down, say) rolls back: its flags go back to the inbox and are retried
+ * after a growing pause.
+ */
+@Injectable()
+export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Waves');
+  private grouping: WaveGrouping | null = null;
+  /** The batch number this replica's grouping state reflects (−1: rebuild it). */
+  private batch = -1;
+  /** Flags whose queue state changed since the last batch (maybe decided or excluded). */
+  private readonly changed = new Set<string>();
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private running: Promise<number> | null = null;
+  private backoffMs = 0;
+  private builtAt = 0;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly vectors: VectorStore,
+    private readonly waves: WaveStore,
+    private readonly metrics: MetricsService,
+    flagEvents: FlagEventsService,
+  ) {
+    flagEvents.events
+      .pipe(filter((e) => e.type === 'flag.updated'))
+      .subscribe((e) => e.ids.forEach((id) => this.changed.add(id)));
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.config.WAVES_ENABLED) this.schedule(0);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.runBatch();
+      void this.running.then(
+        (n) => {
+          this.backoffMs = 0;
+          this.schedule(n >= BATCH ? 0 : IDLE_POLL_MS);
+        },
+        (error: Error) => {
+          this.batch = -1;
+          this.backoffMs = Math.min(MAX_BACKOFF_MS, Math.max(500, this.backoffMs * 2));
+          this.logger.warn(
+            `grouping batch failed (${error.message}); retrying in ${this.backoffMs} ms`,
+          );
+          this.schedule(this.backoffMs);
+        },
+      );
+    }, ms);
+  }
+
+  /** One batch from the inbox; the number of flags it took (0 when another replica holds the lock). */
+  runBatch(): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const [{ locked }]: { locked: boolean }[] = await tx.query(
+        `SELECT pg_try_advisory_xact_lock(hashtext('sieve_waves')) AS locked`,
+      );
+      if (!locked) return 0;
+      const [taken]: [{ flag_id: string }[], number] = await tx.query(
+        `DELETE FROM wave_inbox WHERE seq IN (SELECT seq FROM wave_inbox ORDER BY seq LIMIT ${BATCH})
+         RETURNING flag_id`,
+      );
+      if (!taken.length) {
+        this.metrics.waveInboxBacklog.set(0);
+        return 0;
+      }
+      const grouping = await this.groupingFor(tx);
+      const flags: InboxFlag[] = await tx.query(
+        `SELECT f.id, f.status, e.text, e.erased_at IS NOT NULL AS erased,
+                f.created_at > now() - make_interval(mins => $2) AS recent
+         FROM flags f JOIN scored_events e ON e.id = f.scored_event_id
+         WHERE f.id = ANY($1::uuid[])`,
+        [taken.map((t) => t.flag_id), this.config.WAVE_WINDOW_MINUTES],
+      );
+      const live = flags.filter((f) => !f.erased);
+      const vectors = await this.vectors.vectorsFor(
+        tx,
+        live.map((f) => f.text),
+      );
+      await this.vectors.attach(
+        tx,
+        live.map((f, i) => ({ flagId: f.id, hash: vectors[i].hash })),
+      );
+
+      const created = new Set<string>();
+      const touched = new Set<string>();
+      const members: { flagId: string; waveId: string; similarity: number }[] = [];
+      const merges: { from: string; into: string }[] = [];
+      let grouped = 0;
+      live.forEach((flag, i) => {
+        if (flag.status === 'decided' || !flag.recent) return;
+        const outcome = grouping.arrive({
+          id: flag.id,
+          textKey: vectors[i].hash.toString('hex'),
+          vector: vectors[i].vector,
+        });
+        if (outcome.kind === 'alone') return;
+        grouped++;
+        if (outcome.kind === 'created') created.add(outcome.waveId);
+        touched.add(outcome.waveId);
+        for (const flagId of outcome.members)
+          members.push({ flagId, waveId: outcome.waveId, similarity: outcome.similarity });
+        for (const from of outcome.absorbed) merges.push({ from, into: outcome.waveId });
+      });
+      for (const waveId of created) await this.waves.create(tx, waveId);
+      await this.waves.addMembers(tx, members);
+      for (const { from, into } of merges) {
+        await this.waves.merge(tx, from, into);
+        touched.delete(from);
+      }
+      for (const wave of await this.waves.touch(tx, [...touched])) {
+        const reason = campaignSignal(wave, {
+          perMinute: this.config.WAVE_CAMPAIGN_PER_MINUTE,
+          authors: this.config.WAVE_CAMPAIGN_AUTHORS,
+        });
+        if (!reason) continue;
+        await this.waves.raise(tx, wave.id, reason);
+        this.metrics.wavesRaised.inc({ reason });
+        this.logger.log(
+          `wave ${wave.id} raised as a campaign (${reason}): ${wave.size} posts from ${wave.authors} authors`,
+        );
+      }
+      if (members.length)
+        await notifyFlagEvent(tx, { type: 'flag.updated', ids: members.map((m) => m.flagId) });
+      this.metrics.waveFlagsGrouped.inc({ outcome: 'grouped' }, grouped);
+      this.metrics.waveFlagsGrouped.inc({ outcome: 'alone' }, live.length - grouped);
+      const [{ backlog }]: { backlog: number }[] = await tx.query(
+        `SELECT count(*)::int AS backlog FROM (SELECT 1 FROM wave_inbox LIMIT 100000) b`,
+      );
+      this.metrics.waveInboxBacklog.set(backlog);
+      return taken.length;
+    });
+  }
+
+  /**
+   * This replica's grouping state, rebuilt when another replica ran a batch since this one's
+   * last; flags decided or excluded since are forgotten. Takes the next batch number.
+   */
+  private async groupingFor(tx: EntityManager): Promise<WaveGrouping> {
+    const [{ last_value, is_called }]: { last_value: string; is_called: boolean }[] =
+      await tx.query(`SELECT last_value, is_called FROM wave_grouping_batches`);
+    const current = is_called ? Number(last_value) : 0;
+    // Rebuilt now and then too: flags that aged out of the window leave memory.
+    const stale = Date.now() - this.builtAt > REBUILD_EVERY_MS;
+    if (!this.grouping || current !== this.batch || stale) {
+      this.grouping = new WaveGrouping(this.config.WAVE_SIMILARITY, randomUUID);
+      this.changed.clear();
+      this.builtAt = Date.now();
+      const rows = await this.waves.openFlags(
+        tx,
+        this.vectors.method,
+        this.config.WAVE_WINDOW_MINUTES,
+      );
+      for (const row of rows)
+        this.grouping.restore(
+          { id: row.flagId, textKey: row.textHash.toString('hex'), vector: toVector(row.vector) },
+          row.waveId,
+        );
+    } else if (this.changed.size) {
+      const ids = [...this.changed];
+      this.changed.clear();
+      for (const id of await this.waves.closed(tx, ids)) this.grouping.forget(id);
+    }
+    const [{ next }]: { next: string }[] = await tx.query(
+      `SELECT nextval('wave_grouping_batches') AS next`,
+    );
+    this.batch = Number(next);
+    return this.grouping;
+  }
+}

@@ -1,0 +1,165 @@
+import { Injectable } from '@nestjs/common';
+import type { WaveSummaryDto } from '@sieve/contracts';
+import { WAVE_GROWTH_WINDOW_MINUTES } from '@sieve/moderation';
+import type { EntityManager } from 'typeorm';
+
+export interface OpenFlagRow {
+  flagId: string;
+  waveId: string | null;
+  vector: Buffer;
+  textHash: Buffer;
+}
+
+export interface WaveActivityRow {
+  id: string;
+  size: number;
+  authors: number;
+  recentMembers: number;
+}
+
+/** What the queue shows of a wave, computed from its members (the excluded left out). */
+export const WAVE_SUMMARY_SELECT = `
+  w.id, w.status, w.first_seen_at AS "firstSeenAt", w.last_seen_at AS "lastSeenAt",
+  w.raised_at AS "raisedAt", w.raised_reason AS "raisedReason",
+  w.decided_at AS "decidedAt", w.action,
+  s.size, s.authors, s.recent AS "recentMembers", s.max_score AS "maxScore",
+  s.categories, s.samples
+  FROM waves w
+  CROSS JOIN LATERAL (
+    SELECT count(*)::int AS size,
+           count(DISTINCT (e.source, e.author_id))::int AS authors,
+           count(*) FILTER (WHERE m.joined_at > now() - interval '${WAVE_GROWTH_WINDOW_MINUTES} minutes')::int AS recent,
+           COALESCE(max(f.max_score), 0)::float AS max_score,
+           COALESCE((SELECT array_agg(DISTINCT c) FROM wave_members m2 JOIN flags f2 ON f2.id = m2.flag_id,
+                     unnest(f2.categories) AS c WHERE m2.wave_id = w.id AND m2.excluded_at IS NULL), '{}') AS categories,
+           (array_agg(left(e.text, 280) ORDER BY m.joined_at DESC) FILTER (WHERE e.erased_at IS NULL))[1:3] AS samples
+    FROM wave_members m
+    JOIN flags f ON f.id = m.flag_id
+    JOIN scored_events e ON e.id = f.scored_event_id
+    WHERE m.wave_id = w.id AND m.excluded_at IS NULL
+  ) s`;
+
+export interface WaveSummaryRow {
+  id: string;
+  status: WaveSummaryDto['status'];
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+  raisedAt: Date | null;
+  raisedReason: NonNullable<WaveSummaryDto['raised']>['reason'] | null;
+  decidedAt: Date | null;
+  action: string | null;
+  size: number;
+  authors: number;
+  recentMembers: number;
+  maxScore: number;
+  categories: string[];
+  samples: string[] | null;
+}
+
+/** The waves tables: groups and their members. */
+@Injectable()
+export class WaveStore {
+  /** Open flags of the window with their vectors and wave, to rebuild the grouping from. */
+  async openFlags(
+    manager: EntityManager,
+    method: string,
+    windowMinutes: number,
+  ): Promise<OpenFlagRow[]> {
+    return manager.query(
+      `SELECT f.id AS "flagId", w.id AS "waveId", t.vector, t.text_hash AS "textHash"
+       FROM flags f
+       JOIN flag_vectors v ON v.flag_id = f.id AND v.method = $1
+       JOIN text_vectors t ON t.method = v.method AND t.text_hash = v.text_hash
+       LEFT JOIN wave_members m ON m.flag_id = f.id
+       LEFT JOIN waves w ON w.id = m.wave_id AND w.status = 'open'
+       WHERE f.status <> 'decided' AND f.created_at > now() - make_interval(mins => $2)
+         AND m.excluded_at IS NULL
+       ORDER BY v.seq`,
+      [method, windowMinutes],
+    );
+  }
+
+  /** Of these flags, the ones no longer to group: decided, or excluded from their wave. */
+  async closed(manager: EntityManager, flagIds: string[]): Promise<string[]> {
+    if (!flagIds.length) return [];
+    const rows: { id: string }[] = await manager.query(
+      `SELECT f.id FROM flags f LEFT JOIN wave_members m ON m.flag_id = f.id
+       WHERE f.id = ANY($1::uuid[]) AND (f.status = 'decided' OR m.excluded_at IS NOT NULL)`,
+      [flagIds],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async create(manager: EntityManager, waveId: string): Promise<void> {
+    await manager.query(
+      `INSERT INTO waves (id, first_seen_at, last_seen_at) VALUES ($1, now(), now())`,
+      [waveId],
+    );
+  }
+
+  async addMembers(
+    manager: EntityManager,
+    members: { flagId: string; waveId: string; similarity: number }[],
+  ): Promise<void> {
+    if (!members.length) return;
+    await manager.query(
+      `INSERT INTO wave_members (flag_id, wave_id, similarity)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::real[])
+       ON CONFLICT (flag_id) DO NOTHING`,
+      [
+        members.map((m) => m.flagId),
+        members.map((m) => m.waveId),
+        members.map((m) => m.similarity),
+      ],
+    );
+  }
+
+  async merge(manager: EntityManager, from: string, into: string): Promise<void> {
+    await manager.query(`UPDATE wave_members SET wave_id = $2 WHERE wave_id = $1`, [from, into]);
+    await manager.query(
+      `UPDATE waves SET status = 'merged', merged_into = $2 WHERE id = $1 AND status = 'open'`,
+      [from, into],
+    );
+  }
+
+  /** Bounds each wave's first and last seen by its members' flag times. */
+  async touch(manager: EntityManager, waveIds: string[]): Promise<WaveActivityRow[]> {
+    if (!waveIds.length) return [];
+    return manager
+      .query(
+        `UPDATE waves w SET first_seen_at = s.first, last_seen_at = s.last
+       FROM (SELECT m.wave_id, min(f.created_at) AS first, max(f.created_at) AS last,
+                    count(*)::int AS size, count(DISTINCT (e.source, e.author_id))::int AS authors,
+                    count(*) FILTER (WHERE m.joined_at > now() - interval '${WAVE_GROWTH_WINDOW_MINUTES} minutes')::int AS recent
+             FROM wave_members m JOIN flags f ON f.id = m.flag_id
+             JOIN scored_events e ON e.id = f.scored_event_id
+             WHERE m.wave_id = ANY($1::uuid[]) AND m.excluded_at IS NULL GROUP BY m.wave_id) s
+       WHERE w.id = s.wave_id AND w.status = 'open'
+       RETURNING w.id, s.size, s.authors, s.recent AS "recentMembers", w.raised_at AS "raisedAt"`,
+        [waveIds],
+      )
+      .then(([rows]: [(WaveActivityRow & { raisedAt: Date | null })[]]) =>
+        rows.filter((r) => !r.raisedAt),
+      );
+  }
+
+  async raise(manager: EntityManager, waveId: string, reason: string): Promise<void> {
+    await manager.query(
+      `UPDATE waves SET raised_at = now(), raised_reason = $2 WHERE id = $1 AND raised_at IS NULL`,
+      [waveId, reason],
+    );
+  }
+
+  async summaries(
+    manager: EntityManager,
+    where: string,
+    params: unknown[],
+    limit: number,
+  ): Promise<WaveSummaryRow[]> {
+    return manager.query(
+      `SELECT ${WAVE_SUMMARY_SELECT} WHERE ${where} AND s.size > 0
+       ORDER BY w.raised_at IS NULL, s.size DESC, w.last_seen_at DESC LIMIT ${Number(limit)}`,
+      params,
+    );
+  }
+}

@@ -1,0 +1,174 @@
+import { sampleWaves } from '@sieve/moderation';
+import type { SimilarPostsDto, WaveDetailDto, WaveSummaryDto } from '@sieve/contracts';
+import { eventually, startTestStack } from '../../test/test-stack';
+
+type Stack = Awaited<ReturnType<typeof startTestStack>>;
+
+/**
+ * A wave of 50 reworded posts from 20 authors, among other flagged and allowed posts, through
+ * the real pipeline (Kafka, Postgres, the offline scorer and vectors): grouped as it arrives,
+ * raised as a campaign, shown as one row, one member excluded, the rest removed in one decision.
+ */
+describe('waves', () => {
+  let stack: Stack;
+  const wave = sampleWaves({
+    waves: 1,
+    perWave: 50,
+    authorsPerWave: 20,
+    unrelated: 0,
+    firstCampaign: 10,
+    seed: 3,
+  });
+  const other = sampleWaves({
+    waves: 1,
+    perWave: 3,
+    authorsPerWave: 3,
+    unrelated: 0,
+    firstCampaign: 6,
+    seed: 4,
+  });
+  const event = (id: string, text: string, authorId: string) => ({
+    key: id,
+    value: JSON.stringify({
+      id,
+      source: 'forum',
+      authorId,
+      text,
+      createdAt: new Date().toISOString(),
+    }),
+  });
+
+  beforeAll(async () => {
+    stack = await startTestStack({ OUTBOX_POLL_MS: '200', WAVE_CAMPAIGN_AUTHORS: '15' });
+  });
+  afterAll(() => stack?.stop());
+
+  it('groups a reworded campaign into one wave, raises it, and removes it in one audited decision', async () => {
+    const reviewer = await stack.signIn('reviewer');
+    await stack.produce([
+      ...wave.map((p, i) => event(`wave-${i}`, p.text, p.authorId)),
+      ...other.map((p, i) => event(`other-${i}`, p.text, p.authorId)),
+      event('alone', 'You should sue them, the contract has a legal loophole', 'someone'),
+      event('fine', 'What a lovely day at the beach', 'someone-else'),
+    ]);
+    const waves = await eventually('both waves grouped', async () => {
+      const res = await reviewer.agent.get('/api/waves').expect(200);
+      const list = res.body as WaveSummaryDto[];
+      return list.length === 2 && list[0].size === 50 && list[1].size === 3 ? list : undefined;
+    });
+    const [campaign, small] = waves;
+    expect(campaign).toMatchObject({
+      status: 'open',
+      size: 50,
+      authors: 20,
+      raised: { reason: 'fast_growth_many_authors' },
+    });
+    expect(campaign.growthPerMinute).toBe(5);
+    expect(campaign.samples).toHaveLength(3);
+    expect(campaign.categories).toContain('violence_and_threats');
+    expect(small).toMatchObject({ size: 3, authors: 3, raised: null });
+
+    // The queue shows the waves instead of their members: the lone post is left.
+    const collapsed = await reviewer.agent
+      .get('/api/flags?collapseWaves=true&status=open')
+      .expect(200);
+    expect(
+      collapsed.body.items.map((f: { event: { eventId: string } }) => f.event.eventId),
+    ).toEqual(['alone']);
+    const all = await reviewer.agent.get('/api/flags?status=open&limit=100').expect(200);
+    expect(all.body.items).toHaveLength(54);
+
+    const detail = (await reviewer.agent.get(`/api/waves/${campaign.id}`).expect(200))
+      .body as WaveDetailDto;
+    expect(detail.members).toHaveLength(50);
+    const excluded = detail.members[7].flag;
+    await reviewer.agent
+      .post(`/api/waves/${campaign.id}/members/${excluded.id}/exclusion`)
+      .set('x-csrf-token', reviewer.csrfToken)
+      .expect(204);
+    expect((await reviewer.agent.get(`/api/waves/${campaign.id}`)).body.size).toBe(49);
+
+    await reviewer.agent
+      .post(`/api/waves/${campaign.id}/decision`)
+      .set('x-csrf-token', reviewer.csrfToken)
+      .send({ action: 'remove', reason: 'nope' })
+      .expect(400);
+    const decided = await reviewer.agent
+      .post(`/api/waves/${campaign.id}/decision`)
+      .set('x-csrf-token', reviewer.csrfToken)
+      .send({ action: 'remove', reason: 'Threat of violence', note: 'campaign' })
+      .expect(200);
+    expect(decided.body).toEqual({ waveId: campaign.id, decided: 49, skipped: [] });
+    await reviewer.agent
+      .post(`/api/waves/${campaign.id}/decision`)
+      .set('x-csrf-token', reviewer.csrfToken)
+      .send({ action: 'remove', reason: 'Threat of violence' })
+      .expect(409);
+
+    // One audited decision for the wave; one decision per member, each published once.
+    const { rows: audit } = await stack.db.query(
+      `SELECT details FROM audit_log WHERE action = 'wave.decided' AND object_id = $1`,
+      [campaign.id],
+    );
+    expect(audit).toHaveLength(1);
+    expect(audit[0].details.flagIds).toHaveLength(49);
+    const { rows: statuses } = await stack.db.query(
+      `SELECT f.status, count(*)::int AS n FROM flags f JOIN scored_events e ON e.id = f.scored_event_id
+       WHERE e.event_id LIKE 'wave-%' GROUP BY 1 ORDER BY 1`,
+    );
+    expect(statuses).toEqual([
+      { status: 'decided', n: 49 },
+      { status: 'open', n: 1 },
+    ]);
+    const removals = await eventually('49 removals published', async () => {
+      const found = stack.collected.decisions.filter(
+        (m) => m.headers.kind === 'reviewer' && (m.key ?? '').startsWith('wave-'),
+      );
+      return found.length >= 49 ? found : undefined;
+    });
+    expect(new Set(removals.map((m) => m.key)).size).toBe(49);
+    expect(removals.map((m) => JSON.parse(m.value ?? '{}').action)).toEqual(
+      Array(49).fill('remove'),
+    );
+    expect((await reviewer.agent.get('/api/waves')).body).toHaveLength(1);
+
+    // The excluded member: similar past decisions by meaning, and the precedent they set.
+    const context = await eventually(
+      'a precedent for the excluded member',
+      async () => {
+        const res = await reviewer.agent.get(`/api/flags/${excluded.id}/context`).expect(200);
+        return res.body.precedent ? res.body : undefined;
+      },
+      10_000,
+    );
+    expect(context.similarBy).toBe('vectors');
+    expect(context.similarDecided).toHaveLength(5);
+    expect(context.precedent).toMatchObject({ action: 'remove' });
+    expect(context.precedent.count).toBeGreaterThanOrEqual(3);
+
+    // Find posts like this, by text and by flag.
+    const byText = (
+      await reviewer.agent
+        .get('/api/waves/similar')
+        .query({ text: 'i know where you live, I will kill you' })
+        .expect(200)
+    ).body as SimilarPostsDto;
+    expect(byText.method).toMatchObject({ offline: true });
+    expect(byText.search).toBe('exact');
+    expect(byText.items.length).toBeGreaterThan(10);
+    expect(byText.items[0].flag.event.eventId).toMatch(/^wave-|^alone$/);
+    const byFlag = (
+      await reviewer.agent.get('/api/waves/similar').query({ flagId: excluded.id }).expect(200)
+    ).body as SimilarPostsDto;
+    expect(byFlag.items.map((i) => i.flag.id)).not.toContain(excluded.id);
+    await reviewer.agent.get('/api/waves/similar').expect(422);
+
+    const health = await reviewer.agent.get('/api/health/ready').expect(200);
+    expect(health.body.details.waves).toMatchObject({
+      search: 'exact',
+      vectors: { offline: true },
+    });
+    const metrics = await reviewer.agent.get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/sieve_waves_raised_total\{reason="fast_growth_many_authors"\} 1/);
+  });
+});
