@@ -100,6 +100,11 @@ const ACCESS: Record<string, Role | 'public'> = {
   'GET /api/authors/erasures': 'admin',
   'GET /api/retention': 'admin',
   'POST /api/retention/dry-run': 'admin',
+  'GET /api/waves': 'viewer',
+  'GET /api/waves/similar': 'viewer',
+  'GET /api/waves/:id': 'viewer',
+  'POST /api/waves/:id/decision': 'reviewer',
+  'POST /api/waves/:id/members/:flagId/exclusion': 'reviewer',
   'GET /api/reports/transparency': 'viewer',
 };
 

@@ -493,6 +493,7 @@ export class FlagsService {
         [nearest.map((m) => m.flagId), flagId],
       );
     const decided = rows
+      .filter((r) => (similarity.get(r.flagId) ?? 0) >= this.vectors.threshold)
       .map((r) => ({
         ...r,
         decidedAt: r.decidedAt?.toISOString() ?? null,

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { VectorMethodDto } from '@sieve/contracts';
 import { normalizeForWaves } from '@sieve/moderation';
 import type { EntityManager } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { TEXT_VECTORIZER, type TextVectorizer } from './text-vectorizer';
 
 export interface TextWithVector {
@@ -10,6 +11,11 @@ export interface TextWithVector {
   hash: Buffer;
   vector: Int8Array;
 }
+
+/** Chosen from the adjusted Rand index on generated waves (docs/waves.md). */
+const OFFLINE_WAVE_SIMILARITY = 0.5;
+/** Not measured here (no Mistral access): a starting point to calibrate with docs/waves.md's tool. */
+const EMBEDDING_WAVE_SIMILARITY = 0.85;
 
 export const waveTextHash = (text: string): Buffer =>
   createHash('sha256').update(normalizeForWaves(text)).digest();
@@ -23,7 +29,21 @@ export const toVector = (bytes: Buffer): Int8Array => new Int8Array(bytes);
  */
 @Injectable()
 export class VectorStore {
-  constructor(@Inject(TEXT_VECTORIZER) private readonly vectorizer: TextVectorizer) {}
+  constructor(
+    @Inject(TEXT_VECTORIZER) private readonly vectorizer: TextVectorizer,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * The cosine from which two posts count as near-duplicates: WAVE_SIMILARITY, else the method's
+   * default (cosines of different methods live on different scales).
+   */
+  get threshold(): number {
+    return (
+      this.config.WAVE_SIMILARITY ??
+      (this.vectorizer.info.offline ? OFFLINE_WAVE_SIMILARITY : EMBEDDING_WAVE_SIMILARITY)
+    );
+  }
 
   get method(): string {
     return this.vectorizer.info.method;

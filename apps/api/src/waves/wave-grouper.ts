@@ -190,7 +190,7 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
     // Rebuilt now and then too: flags that aged out of the window leave memory.
     const stale = Date.now() - this.builtAt > REBUILD_EVERY_MS;
     if (!this.grouping || current !== this.batch || stale) {
-      this.grouping = new WaveGrouping(this.config.WAVE_SIMILARITY, randomUUID);
+      this.grouping = new WaveGrouping(this.vectors.threshold, randomUUID);
       this.changed.clear();
       this.builtAt = Date.now();
       const rows = await this.waves.openFlags(
