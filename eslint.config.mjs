@@ -26,6 +26,8 @@ export default [
               onlyDependOnLibsWithTags: ['scope:moderation', 'scope:contracts'],
             },
             { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['type:lib'] },
+            // Browser tests may use the domain library's generated data (waves), nothing else.
+            { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:moderation'] },
           ],
         },
       ],

@@ -6,6 +6,8 @@ module.exports = {
   transform: {
     '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
   },
+  // The generated waves the waves spec sends come from the domain library.
+  moduleNameMapper: { '^@sieve/moderation$': '<rootDir>/../../libs/moderation/src/index.ts' },
   globalSetup: '<rootDir>/src/support/global-setup.mjs',
   globalTeardown: '<rootDir>/src/support/global-teardown.mjs',
   testTimeout: 90_000,

@@ -15,6 +15,8 @@ import { LastDecisionProvider, UndoToast } from './features/review/last-decision
 import { PoliciesPage } from './features/policies/policies-page';
 import { QueuesPage } from './features/queues/queues-page';
 import { TransparencyPage } from './features/reports/transparency-page';
+import { SimilarPostsPage } from './features/waves/similar-posts-page';
+import { WavePage } from './features/waves/wave-page';
 import { useOpenAppealCount } from './hooks/use-appeals';
 import { useFlagEvents } from './hooks/use-flag-events';
 import { useLogout, useSession } from './hooks/use-session';
@@ -98,6 +100,22 @@ export function App() {
               element={
                 <RequireRole minRole="viewer">
                   <FlagPage />
+                </RequireRole>
+              }
+            />
+            <Route
+              path="/waves/:id"
+              element={
+                <RequireRole minRole="viewer">
+                  <WavePage />
+                </RequireRole>
+              }
+            />
+            <Route
+              path="/similar"
+              element={
+                <RequireRole minRole="viewer">
+                  <SimilarPostsPage />
                 </RequireRole>
               }
             />

@@ -42,13 +42,15 @@ export interface FlagFilters {
   /** Flagged within this window before now. */
   since?: FlagWindow;
   sort?: FlagSort;
+  /** Members of open waves left out (the queue shows each wave as one row). */
+  collapseWaves?: boolean;
 }
 
 export const FLAG_WINDOWS = { '1h': 3_600_000, '24h': 86_400_000, '7d': 604_800_000 } as const;
 export type FlagWindow = keyof typeof FLAG_WINDOWS;
 
 /** The api's parameters: a window becomes `from`, computed when the request is made. */
-function apiFilters({ since, ...filters }: FlagFilters) {
+function apiFilters({ since, collapseWaves: _collapse, ...filters }: FlagFilters) {
   const from = since ? new Date(Date.now() - FLAG_WINDOWS[since]).toISOString() : undefined;
   return { ...filters, from };
 }
@@ -56,7 +58,14 @@ function apiFilters({ since, ...filters }: FlagFilters) {
 const flagPath = (id: string) => `/flags/${encodeURIComponent(id)}`;
 
 export const listFlags = (filters: FlagFilters, cursor?: string, limit = 50) =>
-  request<FlagPageDto>(`/flags${queryString({ ...apiFilters(filters), cursor, limit })}`);
+  request<FlagPageDto>(
+    `/flags${queryString({
+      ...apiFilters(filters),
+      collapseWaves: filters.collapseWaves ? 'true' : undefined,
+      cursor,
+      limit,
+    })}`,
+  );
 export const getFlagCounts = ({ status: _status, sort: _sort, ...filters }: FlagFilters) =>
   request<FlagCountsDto>(`/flags/counts${queryString(apiFilters(filters))}`);
 export const getFlag = (id: string) => request<FlagDetailDto>(flagPath(id));

@@ -102,6 +102,13 @@ export function SimilarDecisions({ flagId }: { flagId: string }) {
   return (
     <section className="author-context" aria-label="Similar past decisions">
       <h2>Similar past decisions</h2>
+      {context.data?.precedent && (
+        <p className="precedent" role="note" data-testid="precedent">
+          Precedent: {context.data.precedent.count} posts at least{' '}
+          {Math.round(context.data.precedent.minSimilarity * 100)}% alike were all{' '}
+          {context.data.precedent.action === 'remove' ? 'removed' : 'approved'}.
+        </p>
+      )}
       {context.isSuccess && similar.length === 0 && (
         <p className="muted">No decided post resembles this one.</p>
       )}
@@ -118,6 +125,12 @@ export function SimilarDecisions({ flagId }: { flagId: string }) {
           </li>
         ))}
       </ul>
+      <p className="muted small">
+        {context.data?.similarBy === 'trigrams'
+          ? 'Compared by shared letters among recent decisions (this post has no vector yet).'
+          : 'Compared by text vectors across all decisions.'}{' '}
+        <Link to={`/similar?flagId=${encodeURIComponent(flagId)}`}>Find posts like this</Link>
+      </p>
     </section>
   );
 }

@@ -12,6 +12,10 @@ export const queryKeys = {
   flagLists: ['flags', 'list'] as const,
   flags: (filters: FlagFilters) => ['flags', 'list', filters] as const,
   flag: (id: string) => ['flags', 'detail', id] as const,
+  /** Under the lists: a flag event (a member arriving, decided, excluded) refreshes waves too. */
+  waves: ['flags', 'list', 'waves'] as const,
+  wave: (id: string) => ['flags', 'list', 'wave', id] as const,
+  similarPosts: (like: { text?: string; flagId?: string }) => ['similar-posts', like] as const,
   allFlagCounts: ['flags', 'counts'] as const,
   flagCounts: (filters: FlagFilters) => ['flags', 'counts', filters] as const,
   /** The author's other posts and similar decisions: they do not change as the queue moves. */

@@ -52,7 +52,7 @@ function renderQueue(page: FlagPageDto, counts: FlagCountsDto, url = '/') {
           }
         : path.includes('/flags/counts')
           ? counts
-          : path.endsWith('/queues')
+          : path.endsWith('/queues') || path.endsWith('/waves')
             ? []
             : page;
     return { status: 200, ok: true, json: async () => body } as Response;

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { useLocation, useNavigate } from 'react-router-dom';
+import { Link, useLocation, useNavigate } from 'react-router-dom';
 import { hasRole } from '../api/auth';
 import { SavedViews } from '../components/saved-views';
 import { BulkBar } from '../features/queue/bulk-bar';
@@ -17,6 +17,8 @@ import { useNow } from '../hooks/use-now';
 import { useQueues } from '../hooks/use-queues';
 import { useSession } from '../hooks/use-session';
 import { useSystemInfo } from '../hooks/use-system';
+import { useWaves } from '../hooks/use-waves';
+import { WaveRows } from '../features/waves/wave-rows';
 
 interface QueueState {
   queueEmpty?: boolean;
@@ -33,7 +35,10 @@ export function QueuePage() {
   const canReview = hasRole(session.data?.user.role ?? 'viewer', 'reviewer');
   const { filters, minScore, viewQuery, setFilters, clearFilters, hasFilters } = useQueueFilters();
   useEffect(() => queueMemory.remember(location.search), [location.search]);
-  const queue = useFlagQueue(filters);
+  // Without filters, members of open waves are left out: each wave is one row above the list.
+  const collapseWaves = !hasFilters && filters.status !== 'decided';
+  const queue = useFlagQueue(collapseWaves ? { ...filters, collapseWaves } : filters);
+  const waves = useWaves(collapseWaves);
   const queues = useQueues(canReview);
   const current = queues.data?.find((q) => q.id === filters.queue);
   const arrivals = useHeldArrivals(
@@ -75,7 +80,7 @@ export function QueuePage() {
         )}
         <p className="muted small hint" data-testid="queue-hint">
           <kbd>j</kbd>/<kbd>k</kbd> move · <kbd>Enter</kbd> open · <kbd>x</kbd> select ·{' '}
-          <kbd>?</kbd> all shortcuts
+          <kbd>?</kbd> all shortcuts · <Link to="/similar">find posts like this</Link>
         </p>
       </header>
       <QueueTabs
@@ -123,8 +128,13 @@ export function QueuePage() {
           {arrivals.held} new — show
         </button>
       )}
+      {collapseWaves && <WaveRows waves={waves.data ?? []} now={now} />}
       {queue.isSuccess && flags.length === 0 && (
-        <p className="empty">No flags match. New flags appear here as the pipeline scores posts.</p>
+        <p className="empty">
+          {collapseWaves && waves.data?.length
+            ? 'Nothing else waits here: every open flag is in a wave above.'
+            : 'No flags match. New flags appear here as the pipeline scores posts.'}
+        </p>
       )}
       {flags.length > 0 && (
         <QueueTable

@@ -144,7 +144,7 @@ export function QueueTable({
 }
 
 /** A queue row's text under the reviewer's content filter; a warned post shows no text at all. */
-function FilteredLine({ text, mode }: { text: string; mode: ContentFilter }) {
+export function FilteredLine({ text, mode }: { text: string; mode: ContentFilter }) {
   if (mode === 'warn')
     return <span className="warned-inline">Content warning — open the item to view it</span>;
   if (mode === 'blur')
