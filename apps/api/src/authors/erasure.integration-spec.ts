@@ -36,6 +36,10 @@ describe('erasure on request', () => {
         (await rows('SELECT 1 FROM flags')).length === 2 &&
         (await rows('SELECT 1 FROM scored_events')).length === 3,
     );
+    await eventually(
+      'both flags vectorized',
+      async () => (await rows('SELECT 1 FROM flag_vectors')).length === 2,
+    );
     const before = await rows<{ event_id: string; scores: object; decision: string }>(
       `SELECT event_id, score_values AS scores, decision FROM scored_events ORDER BY event_id`,
     );
@@ -84,6 +88,14 @@ describe('erasure on request', () => {
       before.map((e) => [e.event_id, e.scores, e.decision]),
     );
     expect(await rows('SELECT 1 FROM flags')).toHaveLength(2);
+    // Vectors are derived from the text: jane's went, the other author's stayed.
+    expect(
+      await rows(
+        `SELECT e.event_id FROM flag_vectors v JOIN flags f ON f.id = v.flag_id
+         JOIN scored_events e ON e.id = f.scored_event_id`,
+      ),
+    ).toEqual([{ event_id: 'y1' }]);
+    expect(await rows('SELECT 1 FROM text_vectors')).toHaveLength(1);
 
     // The platform hears of each erased event, keyed and headed like every decision message.
     const messages = await eventually('two erasure messages', async () => {

@@ -29,6 +29,22 @@ export class ErasureService {
     ip: string,
   ): Promise<ErasureDto> {
     return this.db.transaction(async (tx) => {
+      // Text vectors are derived from the text too: the flags' go, and a vector no other flag
+      // shares (an equal text by someone else) goes with them.
+      const [unlinked]: [{ method: string; text_hash: Buffer }[], number] = await tx.query(
+        `DELETE FROM flag_vectors v USING flags f, scored_events e
+         WHERE v.flag_id = f.id AND e.id = f.scored_event_id
+           AND e.source = $1 AND e.author_id = $2 AND e.erased_at IS NULL
+         RETURNING v.method, v.text_hash`,
+        [input.source, input.authorId],
+      );
+      if (unlinked.length)
+        await tx.query(
+          `DELETE FROM text_vectors t USING unnest($1::text[], $2::bytea[]) AS u(method, text_hash)
+           WHERE t.method = u.method AND t.text_hash = u.text_hash
+             AND NOT EXISTS (SELECT 1 FROM flag_vectors v WHERE v.method = t.method AND v.text_hash = t.text_hash)`,
+          [unlinked.map((u) => u.method), unlinked.map((u) => u.text_hash)],
+        );
       // Derived copies first, while the texts are still there to match the judge cache by.
       const result: unknown[] = await tx.query(
         `WITH target AS (

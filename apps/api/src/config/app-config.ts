@@ -236,9 +236,11 @@ export const configSchema = z.object({
    */
   WAVES_ENABLED: bool.default(true),
   WAVE_EMBEDDING_MODEL: z.string().default('mistral-embed'),
-  /** Unset: 0.5 for the offline vectors (measured), 0.85 for mistral-embed (docs/waves.md). */
+  /** Unset: 0.55 for the offline vectors (measured), 0.85 for mistral-embed (docs/waves.md). */
   WAVE_SIMILARITY: z.coerce.number().min(0.1).max(1).optional(),
   WAVE_WINDOW_MINUTES: int(1, 7 * 24 * 60).default(24 * 60),
+  /** The most open flags the grouping holds in memory (the most recent); older ones join no wave. */
+  WAVE_GROUPING_LIMIT: int(100, 10_000_000).default(50_000),
   WAVE_CAMPAIGN_PER_MINUTE: z.coerce.number().min(0.1).max(1_000_000).default(5),
   WAVE_CAMPAIGN_AUTHORS: int(2, 1_000_000).default(10),
   WAVE_PRECEDENT_MIN: int(1, 1000).default(3),

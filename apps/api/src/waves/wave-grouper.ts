@@ -22,6 +22,9 @@ const IDLE_POLL_MS = 250;
 const MAX_BACKOFF_MS = 30_000;
 const REBUILD_EVERY_MS = 15 * 60_000;
 
+/** 96 bits of the text's hash: a memory key, unique at any number of open flags held. */
+const textKey = (hash: Buffer) => hash.toString('base64', 0, 12);
+
 interface InboxFlag {
   id: string;
   status: string;
@@ -138,7 +141,7 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
         if (flag.status === 'decided' || !flag.recent) return;
         const outcome = grouping.arrive({
           id: flag.id,
-          textKey: vectors[i].hash.toString('hex'),
+          textKey: textKey(vectors[i].hash),
           vector: vectors[i].vector,
         });
         if (outcome.kind === 'alone') return;
@@ -149,13 +152,19 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
           members.push({ flagId, waveId: outcome.waveId, similarity: outcome.similarity });
         for (const from of outcome.absorbed) merges.push({ from, into: outcome.waveId });
       });
-      for (const waveId of created) await this.waves.create(tx, waveId);
+      for (const waveId of created)
+        await this.waves.create(
+          tx,
+          waveId,
+          members.filter((m) => m.waveId === waveId).map((m) => m.flagId),
+        );
       await this.waves.addMembers(tx, members);
       for (const { from, into } of merges) {
         await this.waves.merge(tx, from, into);
         touched.delete(from);
       }
-      for (const wave of await this.waves.touch(tx, [...touched])) {
+      await this.waves.touch(tx, [...touched]);
+      for (const wave of await this.waves.unraisedActivity(tx, [...touched])) {
         const reason = campaignSignal(wave, {
           perMinute: this.config.WAVE_CAMPAIGN_PER_MINUTE,
           authors: this.config.WAVE_CAMPAIGN_AUTHORS,
@@ -190,7 +199,11 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
     // Rebuilt now and then too: flags that aged out of the window leave memory.
     const stale = Date.now() - this.builtAt > REBUILD_EVERY_MS;
     if (!this.grouping || current !== this.batch || stale) {
-      this.grouping = new WaveGrouping(this.vectors.threshold, randomUUID);
+      this.grouping = new WaveGrouping(
+        this.vectors.threshold,
+        randomUUID,
+        this.config.WAVE_GROUPING_LIMIT,
+      );
       this.changed.clear();
       this.builtAt = Date.now();
       const rows = await this.waves.openFlags(
@@ -200,7 +213,7 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
       );
       for (const row of rows)
         this.grouping.restore(
-          { id: row.flagId, textKey: row.textHash.toString('hex'), vector: toVector(row.vector) },
+          { id: row.flagId, textKey: textKey(row.textHash), vector: toVector(row.vector) },
           row.waveId,
         );
     } else if (this.changed.size) {

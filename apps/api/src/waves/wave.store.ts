@@ -90,10 +90,12 @@ export class WaveStore {
     return rows.map((r) => r.id);
   }
 
-  async create(manager: EntityManager, waveId: string): Promise<void> {
+  /** A new wave, first seen when its earliest member was flagged. */
+  async create(manager: EntityManager, waveId: string, memberIds: string[]): Promise<void> {
     await manager.query(
-      `INSERT INTO waves (id, first_seen_at, last_seen_at) VALUES ($1, now(), now())`,
-      [waveId],
+      `INSERT INTO waves (id, first_seen_at, last_seen_at)
+       SELECT $1, COALESCE(min(created_at), now()), now() FROM flags WHERE id = ANY($2::uuid[])`,
+      [waveId, memberIds],
     );
   }
 
@@ -117,30 +119,42 @@ export class WaveStore {
   async merge(manager: EntityManager, from: string, into: string): Promise<void> {
     await manager.query(`UPDATE wave_members SET wave_id = $2 WHERE wave_id = $1`, [from, into]);
     await manager.query(
+      `UPDATE waves w SET first_seen_at = LEAST(w.first_seen_at, g.first_seen_at)
+       FROM waves g WHERE w.id = $2 AND g.id = $1`,
+      [from, into],
+    );
+    await manager.query(
       `UPDATE waves SET status = 'merged', merged_into = $2 WHERE id = $1 AND status = 'open'`,
       [from, into],
     );
   }
 
-  /** Bounds each wave's first and last seen by its members' flag times. */
-  async touch(manager: EntityManager, waveIds: string[]): Promise<WaveActivityRow[]> {
+  /** Members arrived now. */
+  async touch(manager: EntityManager, waveIds: string[]): Promise<void> {
+    if (!waveIds.length) return;
+    await manager.query(
+      `UPDATE waves SET last_seen_at = now() WHERE id = ANY($1::uuid[]) AND status = 'open'`,
+      [waveIds],
+    );
+  }
+
+  /**
+   * Size, authors and recent growth of the open waves not raised yet (a raised wave is not
+   * counted again: what costs a scan of its members is only paid until it is raised).
+   */
+  async unraisedActivity(manager: EntityManager, waveIds: string[]): Promise<WaveActivityRow[]> {
     if (!waveIds.length) return [];
-    return manager
-      .query(
-        `UPDATE waves w SET first_seen_at = s.first, last_seen_at = s.last
-       FROM (SELECT m.wave_id, min(f.created_at) AS first, max(f.created_at) AS last,
-                    count(*)::int AS size, count(DISTINCT (e.source, e.author_id))::int AS authors,
-                    count(*) FILTER (WHERE m.joined_at > now() - interval '${WAVE_GROWTH_WINDOW_MINUTES} minutes')::int AS recent
-             FROM wave_members m JOIN flags f ON f.id = m.flag_id
-             JOIN scored_events e ON e.id = f.scored_event_id
-             WHERE m.wave_id = ANY($1::uuid[]) AND m.excluded_at IS NULL GROUP BY m.wave_id) s
-       WHERE w.id = s.wave_id AND w.status = 'open'
-       RETURNING w.id, s.size, s.authors, s.recent AS "recentMembers", w.raised_at AS "raisedAt"`,
-        [waveIds],
-      )
-      .then(([rows]: [(WaveActivityRow & { raisedAt: Date | null })[]]) =>
-        rows.filter((r) => !r.raisedAt),
-      );
+    return manager.query(
+      `SELECT m.wave_id AS id, count(*)::int AS size,
+              count(DISTINCT (e.source, e.author_id))::int AS authors,
+              count(*) FILTER (WHERE m.joined_at > now() - interval '${WAVE_GROWTH_WINDOW_MINUTES} minutes')::int AS "recentMembers"
+       FROM waves w JOIN wave_members m ON m.wave_id = w.id
+       JOIN flags f ON f.id = m.flag_id JOIN scored_events e ON e.id = f.scored_event_id
+       WHERE w.id = ANY($1::uuid[]) AND w.status = 'open' AND w.raised_at IS NULL
+         AND m.excluded_at IS NULL
+       GROUP BY m.wave_id`,
+      [waveIds],
+    );
   }
 
   async raise(manager: EntityManager, waveId: string, reason: string): Promise<void> {

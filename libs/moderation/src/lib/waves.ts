@@ -248,6 +248,8 @@ export class WaveGrouping {
   constructor(
     private readonly threshold: number,
     private readonly newWaveId: () => string,
+    /** The most open flags held; the oldest are forgotten first (memory stays bounded). */
+    private readonly limit = Number.POSITIVE_INFINITY,
   ) {}
 
   get openFlags(): number {
@@ -322,6 +324,9 @@ export class WaveGrouping {
 
   private place(arrival: WaveArrival, waveId: string | null): void {
     this.flagText.set(arrival.id, arrival.textKey);
+    // Maps iterate in insertion order: the first key is the flag held longest.
+    while (this.flagText.size > this.limit)
+      this.forget(this.flagText.keys().next().value as string);
     const entry = this.texts.get(arrival.textKey);
     if (entry) entry.flags.add(arrival.id);
     else {
