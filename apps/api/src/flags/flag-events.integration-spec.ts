@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type { FlagEventDto } from '@sieve/contracts';
+import { DataSource } from 'typeorm';
 import { firstValueFrom, filter, timeout } from 'rxjs';
 import { startTestStack } from '../../test/test-stack';
-import { FlagEventsService } from './flag-events.service';
+import { FlagEventsService, notifyFlagEvent } from './flag-events.service';
 
 describe('live flag events (Postgres LISTEN/NOTIFY → server-sent events)', () => {
   let stack: Awaited<ReturnType<typeof startTestStack>>;
@@ -30,6 +32,23 @@ describe('live flag events (Postgres LISTEN/NOTIFY → server-sent events)', () 
       .send({ action: 'approve', reason: 'Not harmful' })
       .expect(201);
     expect(await decided).toEqual({ type: 'flag.updated', ids: [flag.id] });
+  });
+
+  it('splits an event about many flags into NOTIFYs Postgres accepts (8000 bytes each)', async () => {
+    const ids: string[] = Array.from({ length: 250 }, () => randomUUID());
+    const received: FlagEventDto[] = [];
+    const subscription = stack.app
+      .get(FlagEventsService)
+      .events.pipe(filter((e) => ids.includes(e.ids[0])))
+      .subscribe((e) => received.push(e));
+    await stack.app
+      .get(DataSource)
+      .transaction((tx) => notifyFlagEvent(tx, { type: 'flag.updated', ids }));
+    for (let waited = 0; received.length < 3 && waited < 10_000; waited += 50)
+      await new Promise((r) => setTimeout(r, 50));
+    subscription.unsubscribe();
+    expect(received.map((e) => e.ids.length)).toEqual([100, 100, 50]);
+    expect(received.flatMap((e) => e.ids)).toEqual(ids);
   });
 
   it('streams them to signed-in clients as server-sent events', async () => {

@@ -6,9 +6,18 @@ import { PgNotificationsService } from '../database/pg-notifications.service';
 
 export const FLAG_EVENTS_CHANNEL = 'sieve_flag_events';
 
-/** Queues a flag event; Postgres delivers it when (and only if) the transaction commits. */
+/** Ids per NOTIFY: its payload must stay under 8000 bytes. */
+export const NOTIFY_IDS = 100;
+
+/**
+ * Queues a flag event; Postgres delivers it when (and only if) the transaction commits. Many ids
+ * go as several events (a NOTIFY payload is at most 8000 bytes).
+ */
 export async function notifyFlagEvent(manager: EntityManager, event: FlagEventDto): Promise<void> {
-  await manager.query(`SELECT pg_notify($1, $2)`, [FLAG_EVENTS_CHANNEL, JSON.stringify(event)]);
+  for (let i = 0; i < event.ids.length; i += NOTIFY_IDS) {
+    const part: FlagEventDto = { type: event.type, ids: event.ids.slice(i, i + NOTIFY_IDS) };
+    await manager.query(`SELECT pg_notify($1, $2)`, [FLAG_EVENTS_CHANNEL, JSON.stringify(part)]);
+  }
 }
 
 /**

@@ -19,7 +19,7 @@ import { QualityCheckStore } from './quality-check.store';
 import { FlagDecision } from './entities/flag-decision.entity';
 import { Flag } from './entities/flag.entity';
 import { FlagNote } from './entities/flag-note.entity';
-import { FLAG_EVENTS_CHANNEL, notifyFlagEvent } from './flag-events.service';
+import { FLAG_EVENTS_CHANNEL, NOTIFY_IDS, notifyFlagEvent } from './flag-events.service';
 
 /** A flag under its row lock, with what its decision messages need. */
 export interface LockedFlag {
@@ -369,12 +369,8 @@ export class FlagStore {
       );
       const created = rows.filter((r) => r.created).map((r) => r.id);
       const updated = rows.filter((r) => !r.created).map((r) => r.id);
-      for (let i = 0; i < created.length; i += NOTIFY_IDS) {
-        await notifyFlagEvent(tx, { type: 'flag.created', ids: created.slice(i, i + NOTIFY_IDS) });
-      }
-      for (let i = 0; i < updated.length; i += NOTIFY_IDS) {
-        await notifyFlagEvent(tx, { type: 'flag.updated', ids: updated.slice(i, i + NOTIFY_IDS) });
-      }
+      if (created.length) await notifyFlagEvent(tx, { type: 'flag.created', ids: created });
+      if (updated.length) await notifyFlagEvent(tx, { type: 'flag.updated', ids: updated });
     }
     await this.outbox.enqueue(
       tx,
@@ -425,9 +421,6 @@ export class FlagStore {
     return notifyFlagEvent(tx, { type: 'flag.updated', ids: [flagId] });
   }
 }
-
-/** Ids per NOTIFY: its payload must stay under 8000 bytes. */
-const NOTIFY_IDS = 100;
 
 /**
  * The ingest statement's part in flags (it writes a whole batch in one statement): given the

@@ -100,8 +100,10 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /** One batch from the inbox; the number of flags it took (0 when another replica holds the lock). */
-  runBatch(): Promise<number> {
-    return this.db.transaction(async (tx) => {
+  async runBatch(): Promise<number> {
+    // Counted once the batch has committed (a failed one is taken again).
+    const counts = { grouped: 0, alone: 0, raised: [] as string[], backlog: 0 };
+    const took = await this.db.transaction(async (tx) => {
       const [{ locked }]: { locked: boolean }[] = await tx.query(
         `SELECT pg_try_advisory_xact_lock(hashtext('sieve_waves')) AS locked`,
       );
@@ -110,10 +112,7 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
         `DELETE FROM wave_inbox WHERE seq IN (SELECT seq FROM wave_inbox ORDER BY seq LIMIT ${BATCH})
          RETURNING flag_id`,
       );
-      if (!taken.length) {
-        this.metrics.waveInboxBacklog.set(0);
-        return 0;
-      }
+      if (!taken.length) return 0;
       const grouping = await this.groupingFor(tx);
       const flags: InboxFlag[] = await tx.query(
         `SELECT f.id, f.status, e.text, e.erased_at IS NOT NULL AS erased,
@@ -171,21 +170,26 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
         });
         if (!reason) continue;
         await this.waves.raise(tx, wave.id, reason);
-        this.metrics.wavesRaised.inc({ reason });
+        counts.raised.push(reason);
         this.logger.log(
           `wave ${wave.id} raised as a campaign (${reason}): ${wave.size} posts from ${wave.authors} authors`,
         );
       }
       if (members.length)
         await notifyFlagEvent(tx, { type: 'flag.updated', ids: members.map((m) => m.flagId) });
-      this.metrics.waveFlagsGrouped.inc({ outcome: 'grouped' }, grouped);
-      this.metrics.waveFlagsGrouped.inc({ outcome: 'alone' }, live.length - grouped);
+      counts.grouped = grouped;
+      counts.alone = live.length - grouped;
       const [{ backlog }]: { backlog: number }[] = await tx.query(
         `SELECT count(*)::int AS backlog FROM (SELECT 1 FROM wave_inbox LIMIT 100000) b`,
       );
-      this.metrics.waveInboxBacklog.set(backlog);
+      counts.backlog = backlog;
       return taken.length;
     });
+    this.metrics.waveFlagsGrouped.inc({ outcome: 'grouped' }, counts.grouped);
+    this.metrics.waveFlagsGrouped.inc({ outcome: 'alone' }, counts.alone);
+    for (const reason of counts.raised) this.metrics.wavesRaised.inc({ reason });
+    if (took) this.metrics.waveInboxBacklog.set(counts.backlog);
+    return took;
   }
 
   /**
