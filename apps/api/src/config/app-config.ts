@@ -3,6 +3,7 @@ import {
   DEFAULT_STRIKE_RULES,
   DSA_COUNTRIES,
   DSA_DECISION_VISIBILITIES,
+  QUEUE_ID_PATTERN,
   type StrikeRules,
 } from '@sieve/moderation';
 import { z } from 'zod';
@@ -243,6 +244,8 @@ export const configSchema = z.object({
   WAVE_GROUPING_LIMIT: int(100, 10_000_000).default(50_000),
   WAVE_CAMPAIGN_PER_MINUTE: z.coerce.number().min(0.1).max(1_000_000).default(5),
   WAVE_CAMPAIGN_AUTHORS: int(2, 1_000_000).default(10),
+  /** A queue's id: a raised wave's open members (and those that join it later) move there. */
+  WAVE_CAMPAIGN_QUEUE: z.string().regex(QUEUE_ID_PATTERN, 'must be a queue id').optional(),
   WAVE_PRECEDENT_MIN: int(1, 1000).default(3),
   WAVE_PRECEDENT_SIMILARITY: z.coerce.number().min(0.1).max(1).default(0.8),
 

@@ -10,6 +10,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { campaignSignal, WaveGrouping } from '@sieve/moderation';
 import { filter } from 'rxjs';
 import { DataSource, type EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { FlagEventsService, notifyFlagEvent } from '../flags/flag-events.service';
 import { MetricsService } from '../metrics/metrics.service';
@@ -61,6 +62,7 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly vectors: VectorStore,
     private readonly waves: WaveStore,
     private readonly metrics: MetricsService,
+    private readonly audit: AuditService,
     flagEvents: FlagEventsService,
   ) {
     flagEvents.events
@@ -163,6 +165,7 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
         touched.delete(from);
       }
       await this.waves.touch(tx, [...touched]);
+      const raisedNow: string[] = [];
       for (const wave of await this.waves.unraisedActivity(tx, [...touched])) {
         const reason = campaignSignal(wave, {
           perMinute: this.config.WAVE_CAMPAIGN_PER_MINUTE,
@@ -171,10 +174,13 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
         if (!reason) continue;
         await this.waves.raise(tx, wave.id, reason);
         counts.raised.push(reason);
+        raisedNow.push(wave.id);
         this.logger.log(
           `wave ${wave.id} raised as a campaign (${reason}): ${wave.size} posts from ${wave.authors} authors`,
         );
       }
+      if (this.config.WAVE_CAMPAIGN_QUEUE)
+        await this.routeCampaigns(tx, this.config.WAVE_CAMPAIGN_QUEUE, raisedNow, members);
       if (members.length)
         await notifyFlagEvent(tx, { type: 'flag.updated', ids: members.map((m) => m.flagId) });
       counts.grouped = grouped;
@@ -190,6 +196,36 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
     for (const reason of counts.raised) this.metrics.wavesRaised.inc({ reason });
     if (took) this.metrics.waveInboxBacklog.set(counts.backlog);
     return took;
+  }
+
+  /**
+   * Campaigns go to WAVE_CAMPAIGN_QUEUE: every open member of a wave raised in this batch, and
+   * the new members of waves raised before. Audited once per batch.
+   */
+  private async routeCampaigns(
+    tx: EntityManager,
+    queue: string,
+    raisedNow: string[],
+    members: { flagId: string; waveId: string }[],
+  ): Promise<void> {
+    const raised = await this.waves.raised(tx, [...new Set(members.map((m) => m.waveId))]);
+    const ids = new Set([
+      ...(await this.waves.memberIds(tx, raisedNow)),
+      ...members.filter((m) => raised.has(m.waveId)).map((m) => m.flagId),
+    ]);
+    const moved = await this.waves.route(tx, [...ids], queue);
+    if (!moved.length) return;
+    await this.audit.record(
+      {
+        actor: { label: 'sieve-waves' },
+        action: 'wave.routed',
+        objectType: 'queue',
+        objectId: queue,
+        details: { flags: moved.length, waveIds: [...raised] },
+      },
+      tx,
+    );
+    await notifyFlagEvent(tx, { type: 'flag.updated', ids: moved });
   }
 
   /**

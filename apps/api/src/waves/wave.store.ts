@@ -164,6 +164,43 @@ export class WaveStore {
     );
   }
 
+  /**
+   * Moves these open, unclaimed flags to `queue` (when it exists); the ids moved. Claimed ones stay
+   * with their reviewer.
+   */
+  async route(manager: EntityManager, flagIds: string[], queue: string): Promise<string[]> {
+    if (!flagIds.length) return [];
+    const [rows]: [{ id: string }[], number] = await manager.query(
+      `UPDATE flags f SET queue = $2, updated_at = now()
+       WHERE f.id = ANY($1::uuid[]) AND f.status = 'open' AND f.queue <> $2
+         AND NOT (f.claimed_by IS NOT NULL AND f.claim_expires_at > now())
+         AND EXISTS (SELECT 1 FROM queues q WHERE q.id = $2)
+       RETURNING f.id`,
+      [flagIds, queue],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Of these waves, the raised ones. */
+  async raised(manager: EntityManager, waveIds: string[]): Promise<Set<string>> {
+    if (!waveIds.length) return new Set();
+    const rows: { id: string }[] = await manager.query(
+      `SELECT id FROM waves WHERE id = ANY($1::uuid[]) AND raised_at IS NOT NULL`,
+      [waveIds],
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /** Every member, not excluded, of these waves. */
+  async memberIds(manager: EntityManager, waveIds: string[]): Promise<string[]> {
+    if (!waveIds.length) return [];
+    const rows: { flag_id: string }[] = await manager.query(
+      `SELECT flag_id FROM wave_members WHERE wave_id = ANY($1::uuid[]) AND excluded_at IS NULL`,
+      [waveIds],
+    );
+    return rows.map((r) => r.flag_id);
+  }
+
   async summaries(
     manager: EntityManager,
     where: string,

@@ -39,12 +39,22 @@ describe('waves', () => {
   });
 
   beforeAll(async () => {
-    stack = await startTestStack({ OUTBOX_POLL_MS: '200', WAVE_CAMPAIGN_AUTHORS: '15' });
+    stack = await startTestStack({
+      OUTBOX_POLL_MS: '200',
+      WAVE_CAMPAIGN_AUTHORS: '15',
+      WAVE_CAMPAIGN_QUEUE: 'campaigns',
+    });
   });
   afterAll(() => stack?.stop());
 
   it('groups a reworded campaign into one wave, raises it, and removes it in one audited decision', async () => {
     const reviewer = await stack.signIn('reviewer');
+    const lead = await stack.signIn('policy_admin');
+    await lead.agent
+      .post('/api/queues')
+      .set('x-csrf-token', lead.csrfToken)
+      .send({ id: 'campaigns', name: 'Campaigns', memberRole: 'reviewer', memberIds: [] })
+      .expect(201);
     await stack.produce([
       ...wave.map((p, i) => event(`wave-${i}`, p.text, p.authorId)),
       ...other.map((p, i) => event(`other-${i}`, p.text, p.authorId)),
@@ -67,6 +77,19 @@ describe('waves', () => {
     expect(campaign.samples).toHaveLength(3);
     expect(campaign.categories).toContain('violence_and_threats');
     expect(small).toMatchObject({ size: 3, authors: 3, raised: null });
+    // The campaign went to its queue (audited once per batch); the small wave stayed.
+    const { rows: queues } = await stack.db.query(
+      `SELECT f.queue, count(*)::int AS n FROM flags f JOIN scored_events e ON e.id = f.scored_event_id
+       WHERE e.event_id LIKE 'wave-%' OR e.event_id LIKE 'other-%' GROUP BY 1 ORDER BY 1`,
+    );
+    expect(queues).toEqual([
+      { queue: 'campaigns', n: 50 },
+      { queue: 'default', n: 3 },
+    ]);
+    const { rows: routed } = await stack.db.query(
+      `SELECT details FROM audit_log WHERE action = 'wave.routed'`,
+    );
+    expect(routed.reduce((n, r) => n + r.details.flags, 0)).toBe(50);
 
     // The queue shows the waves instead of their members: the lone post is left.
     const collapsed = await reviewer.agent

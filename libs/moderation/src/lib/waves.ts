@@ -111,6 +111,8 @@ function mulberry32(seed: number): () => number {
 const LSH_TABLES = 10;
 const LSH_BITS = 12;
 const PLANE_TERMS = 32;
+/** The most items of one bucket a query compares. */
+const BUCKET_SCAN = 16;
 
 /**
  * Random-hyperplane hashing (SimHash) in LSH_TABLES tables of LSH_BITS bits: two vectors at
@@ -122,11 +124,11 @@ export class NearDuplicateIndex<T> {
   /** Sparse ±1 hyperplanes (PLANE_TERMS terms each): as good as dense ones here, 8–16× cheaper. */
   private readonly planeDims: Uint16Array;
   private readonly planeSigns: Int8Array;
-  private readonly tables = Array.from({ length: LSH_TABLES }, () => new Map<number, Set<T>>());
-  private readonly entries = new Map<
-    T,
-    { vector: Int8Array; inverseNorm: number; keys: number[] }
-  >();
+  private readonly tables = Array.from(
+    { length: LSH_TABLES },
+    () => new Map<number, Set<IndexEntry<T>>>(),
+  );
+  private readonly entries = new Map<T, IndexEntry<T>>();
   /** Candidates compared exactly, for the benchmark's account of the index's work. */
   compared = 0;
 
@@ -161,17 +163,29 @@ export class NearDuplicateIndex<T> {
     return keys;
   }
 
-  add(item: T, vector: Int8Array): void {
+  add(item: T, vector: Int8Array, group: string | null = null): void {
     if (vector.length !== this.dims)
       throw new Error(`expected ${this.dims} dimensions, got ${vector.length}`);
     this.remove(item);
-    const keys = this.keys(vector);
-    keys.forEach((key, t) => {
+    const entry: IndexEntry<T> = {
+      item,
+      vector,
+      inverseNorm: inverseNorm(vector),
+      keys: this.keys(vector),
+      group,
+    };
+    entry.keys.forEach((key, t) => {
       const bucket = this.tables[t].get(key);
-      if (bucket) bucket.add(item);
-      else this.tables[t].set(key, new Set([item]));
+      if (bucket) bucket.add(entry);
+      else this.tables[t].set(key, new Set([entry]));
     });
-    this.entries.set(item, { vector, inverseNorm: inverseNorm(vector), keys });
+    this.entries.set(item, entry);
+  }
+
+  /** Puts an item in a group (a wave): near() compares one matching member per group. */
+  setGroup(item: T, group: string | null): void {
+    const entry = this.entries.get(item);
+    if (entry) entry.group = group;
   }
 
   remove(item: T): void {
@@ -179,32 +193,57 @@ export class NearDuplicateIndex<T> {
     if (!entry) return;
     entry.keys.forEach((key, t) => {
       const bucket = this.tables[t].get(key);
-      bucket?.delete(item);
+      bucket?.delete(entry);
       if (bucket?.size === 0) this.tables[t].delete(key);
     });
     this.entries.delete(item);
   }
 
-  /** Indexed items at cosine ≥ `threshold` to the vector (as far as hashing finds them), nearest first. */
+  /**
+   * Indexed items at cosine ≥ `threshold` to the vector (as far as hashing finds them), nearest
+   * first. One match per group is enough: the other members of a group already matched are not
+   * compared (a wave of thousands costs one comparison, not thousands), nor are those of a group
+   * three of whose members were not near (a wave is tight).
+   */
   near(vector: Int8Array, threshold: number): { item: T; similarity: number }[] {
     if (vector.length !== this.dims) return [];
-    const seen = new Set<T>();
+    const seen = new Set<IndexEntry<T>>();
+    const matchedGroups = new Set<string>();
+    const missedGroups = new Map<string, number>();
     const queryNorm = inverseNorm(vector);
     const found: { item: T; similarity: number }[] = [];
     this.keys(vector).forEach((key, t) => {
-      for (const item of this.tables[t].get(key) ?? []) {
-        if (seen.has(item)) continue;
-        seen.add(item);
+      let scanned = 0;
+      for (const entry of this.tables[t].get(key) ?? []) {
+        // A crowded bucket is one big wave's members: a few of them stand for all.
+        if (++scanned > BUCKET_SCAN) break;
+        if (seen.has(entry)) continue;
+        seen.add(entry);
+        const group = entry.group;
+        if (group !== null && (matchedGroups.has(group) || (missedGroups.get(group) ?? 0) >= 3))
+          continue;
         this.compared++;
-        const entry = this.entries.get(item) as { vector: Int8Array; inverseNorm: number };
         let dot = 0;
         for (let i = 0; i < this.dims; i++) dot += vector[i] * entry.vector[i];
         const s = dot * queryNorm * entry.inverseNorm;
-        if (s >= threshold) found.push({ item, similarity: s });
+        if (s < threshold) {
+          if (group !== null) missedGroups.set(group, (missedGroups.get(group) ?? 0) + 1);
+          continue;
+        }
+        found.push({ item: entry.item, similarity: s });
+        if (group !== null) matchedGroups.add(group);
       }
     });
     return found.sort((a, b) => b.similarity - a.similarity);
   }
+}
+
+interface IndexEntry<T> {
+  item: T;
+  vector: Int8Array;
+  inverseNorm: number;
+  keys: number[];
+  group: string | null;
 }
 
 export interface WaveArrival {
@@ -262,11 +301,11 @@ export class WaveGrouping {
   }
 
   arrive(arrival: WaveArrival): WaveOutcome {
+    const waveOf = (key: string) => this.texts.get(key)?.waveId ?? null;
     const same = this.texts.get(arrival.textKey);
     const near = same?.flags.size
       ? [{ item: arrival.textKey, similarity: 1 }]
       : (this.index?.near(arrival.vector, this.threshold) ?? []);
-    const waveOf = (key: string) => this.texts.get(key)?.waveId ?? null;
     const ungrouped = near.filter((n) => !waveOf(n.item));
     const pulled = ungrouped.flatMap((n) => [...(this.texts.get(n.item)?.flags ?? [])]);
     const waves = [...new Set(near.map((n) => waveOf(n.item)).filter((w) => w !== null))];
@@ -317,6 +356,7 @@ export class WaveGrouping {
     const entry = this.texts.get(key);
     if (!entry) return;
     entry.waveId = waveId;
+    this.index?.setGroup(key, waveId);
     const texts = this.waveTexts.get(waveId);
     if (texts) texts.add(key);
     else this.waveTexts.set(waveId, new Set([key]));
