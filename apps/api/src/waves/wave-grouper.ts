@@ -17,8 +17,8 @@ import { MetricsService } from '../metrics/metrics.service';
 import { toVector, VectorStore } from './vector.store';
 import { WaveStore } from './wave.store';
 
-/** Flags taken from the inbox per batch. */
-const BATCH = 500;
+/** Flags taken from the inbox per batch: bigger batches cost fewer round trips per flag. */
+const BATCH = 2000;
 const IDLE_POLL_MS = 250;
 const MAX_BACKOFF_MS = 30_000;
 const REBUILD_EVERY_MS = 15 * 60_000;
@@ -83,11 +83,16 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
   private schedule(ms: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
+      const started = Date.now();
       this.running = this.runBatch();
       void this.running.then(
         (n) => {
           this.backoffMs = 0;
-          this.schedule(n >= BATCH ? 0 : IDLE_POLL_MS);
+          // Behind, it works WAVE_GROUPING_DUTY of the time: the pipeline and reviewers come
+          // first on a busy machine, and the backlog waits (sieve_wave_inbox_backlog).
+          const worked = Date.now() - started;
+          const duty = this.config.WAVE_GROUPING_DUTY;
+          this.schedule(n >= BATCH ? Math.round((worked * (1 - duty)) / duty) : IDLE_POLL_MS);
         },
         (error: Error) => {
           this.batch = -1;
@@ -185,8 +190,9 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
         await notifyFlagEvent(tx, { type: 'flag.updated', ids: members.map((m) => m.flagId) });
       counts.grouped = grouped;
       counts.alone = live.length - grouped;
+      // From the ends of the inbox's key (two index lookups; a count would read it all).
       const [{ backlog }]: { backlog: number }[] = await tx.query(
-        `SELECT count(*)::int AS backlog FROM (SELECT 1 FROM wave_inbox LIMIT 100000) b`,
+        `SELECT COALESCE(max(seq) - min(seq) + 1, 0)::int AS backlog FROM wave_inbox`,
       );
       counts.backlog = backlog;
       return taken.length;
