@@ -220,6 +220,17 @@ describe('ingest pipeline (embedded Postgres + Kafka-protocol broker)', () => {
           disabled: [],
           pending: 0,
         },
+        waves: {
+          status: 'up',
+          vectors: {
+            method: 'offline-char-ngrams-v1',
+            offline: true,
+            label: expect.stringMatching(/no language model/),
+          },
+          search: 'exact',
+          pgvector: 'not installed on this server',
+          vectorsInMemory: expect.any(Number),
+        },
       },
       error: {},
       details: expect.any(Object),
