@@ -41,6 +41,8 @@ export class IngestConsumer implements OnApplicationBootstrap, OnModuleDestroy {
   private progress = new Map<number, PartitionProgress>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly failures = new Map<number, number>();
+  /** Each partition's lag as of its last batch (cleared with the group generation). */
+  private readonly lags = new Map<string, number>();
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private commitTimer: ReturnType<typeof setInterval> | null = null;
   private stopping = false;
@@ -55,6 +57,16 @@ export class IngestConsumer implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly metrics: MetricsService,
   ) {
     this.state = config.INGEST_ENABLED ? 'starting' : 'disabled';
+  }
+
+  /**
+   * Events this replica is behind by: read from the broker but not yet stored, plus the lag of
+   * each partition as of its last batch. Background work (waves) waits while it is high.
+   */
+  get backlog(): number {
+    let lag = 0;
+    for (const l of this.lags.values()) lag += l;
+    return this.pendingEvents() + lag;
   }
 
   /** Partitions waiting out a backoff after a failed batch. */
@@ -77,6 +89,7 @@ export class IngestConsumer implements OnApplicationBootstrap, OnModuleDestroy {
       // Work still in flight for the old assignment is not committed; the partitions' owners
       // (maybe us again) replay it from the last commit, and replays store nothing twice.
       this.progress = new Map();
+      this.lags.clear();
       this.logger.log(
         `Joined group ${this.config.KAFKA_GROUP_ID}: partitions [${partitions.join(', ')}] of ${this.config.KAFKA_CONTENT_TOPIC}`,
       );
@@ -110,6 +123,7 @@ export class IngestConsumer implements OnApplicationBootstrap, OnModuleDestroy {
       if (this.stopping) return;
       this.state = 'starting';
       this.progress = new Map();
+      this.lags.clear();
       this.failures.clear();
       this.metrics.pausedPartitions.set(0);
       void crashed
@@ -141,6 +155,7 @@ export class IngestConsumer implements OnApplicationBootstrap, OnModuleDestroy {
     }
 
     this.metrics.consumerLag.set({ topic, partition }, batch.lag);
+    this.lags.set(`${topic}/${partition}`, Number(batch.lag) || 0);
     this.metrics.batchSize.observe(batch.messages.length);
     const handle = progress.start(batch.firstOffset, batch.lastOffset, batch.messages.length);
     // Moves the fetch position only; commits are ours.

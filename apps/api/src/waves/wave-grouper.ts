@@ -13,6 +13,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { FlagEventsService, notifyFlagEvent } from '../flags/flag-events.service';
+import { IngestConsumer } from '../ingest/ingest.consumer';
 import { MetricsService } from '../metrics/metrics.service';
 import { toVector, VectorStore } from './vector.store';
 import { WaveStore } from './wave.store';
@@ -21,6 +22,8 @@ import { WaveStore } from './wave.store';
 const BATCH = 2000;
 const IDLE_POLL_MS = 250;
 const MAX_BACKOFF_MS = 30_000;
+/** How long waves wait before looking at the consumer's backlog again. */
+const YIELD_MS = 200;
 const REBUILD_EVERY_MS = 15 * 60_000;
 
 /** 96 bits of the text's hash: a memory key, unique at any number of open flags held. */
@@ -63,6 +66,7 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly waves: WaveStore,
     private readonly metrics: MetricsService,
     private readonly audit: AuditService,
+    private readonly consumer: IngestConsumer,
     flagEvents: FlagEventsService,
   ) {
     flagEvents.events
@@ -83,6 +87,11 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
   private schedule(ms: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
+      // The pipeline comes first: while this replica's consumer is behind, waves wait.
+      if (this.consumer.backlog > this.config.WAVE_YIELD_BACKLOG) {
+        this.schedule(YIELD_MS);
+        return;
+      }
       const started = Date.now();
       this.running = this.runBatch();
       void this.running.then(
