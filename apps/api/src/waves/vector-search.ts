@@ -64,8 +64,7 @@ export class VectorSearch {
     return this.scan(query, k, min, options.exclude);
   }
 
-  /** The scan alone, on what is loaded (the benchmark times it without the catch-up). */
-  scan(query: Int8Array, k: number, min: number, exclude?: string): VectorMatch[] {
+  private scan(query: Int8Array, k: number, min: number, exclude?: string): VectorMatch[] {
     if (query.length !== this.dims || this.size === 0) return [];
     const qn = inverseNorm(query);
     const dims = this.dims;

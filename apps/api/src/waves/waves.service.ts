@@ -14,7 +14,7 @@ import type {
   WaveSummaryDto,
 } from '@sieve/contracts';
 import { growthPerMinute } from '@sieve/moderation';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/roles';
 import { notifyFlagEvent } from '../flags/flag-events.service';
@@ -47,10 +47,7 @@ export class WavesService {
 
   /** Open waves (raised ones first, then the biggest), or the latest decided ones. */
   async list(status: 'open' | 'decided' = 'open'): Promise<WaveSummaryDto[]> {
-    const rows =
-      status === 'open'
-        ? await this.waves.summaries(this.db.manager, `w.status = 'open'`, [], LIST_LIMIT)
-        : await this.waves.summaries(this.db.manager, `w.status = 'decided'`, [], LIST_LIMIT);
+    const rows = await this.waves.summaries(this.db.manager, `w.status = $1`, [status], LIST_LIMIT);
     return rows.map(toSummary);
   }
 
@@ -101,7 +98,7 @@ export class WavesService {
   /** Takes a member out of an open wave before it is decided: it returns to the queue on its own. */
   async exclude(waveId: string, flagId: string, who: Principal, ip: string): Promise<void> {
     await this.db.transaction(async (tx) => {
-      await this.lockOpen(tx.query.bind(tx), waveId);
+      await this.lockOpen(tx, waveId);
       const [rows]: [unknown[], number] = await tx.query(
         `UPDATE wave_members SET excluded_at = now(), excluded_by = $3
          WHERE wave_id = $1 AND flag_id = $2 AND excluded_at IS NULL RETURNING flag_id`,
@@ -137,14 +134,10 @@ export class WavesService {
     ip: string,
   ): Promise<WaveDecisionResultDto> {
     return this.db.transaction(async (tx) => {
-      await this.lockOpen(tx.query.bind(tx), waveId);
-      const members: { flag_id: string }[] = await tx.query(
-        `SELECT flag_id FROM wave_members WHERE wave_id = $1 AND excluded_at IS NULL`,
-        [waveId],
-      );
+      await this.lockOpen(tx, waveId);
       const { decided, skipped } = await this.review.decideEach(
         tx,
-        members.map((m) => m.flag_id),
+        await this.waves.memberIds(tx, [waveId]),
         reviewer,
         input,
       );
@@ -207,11 +200,11 @@ export class WavesService {
     };
   }
 
-  private async lockOpen(
-    query: (sql: string, params: unknown[]) => Promise<{ status: string }[]>,
-    waveId: string,
-  ): Promise<void> {
-    const [wave] = await query(`SELECT status FROM waves WHERE id = $1 FOR UPDATE`, [waveId]);
+  private async lockOpen(tx: EntityManager, waveId: string): Promise<void> {
+    const [wave]: { status: string }[] = await tx.query(
+      `SELECT status FROM waves WHERE id = $1 FOR UPDATE`,
+      [waveId],
+    );
     if (!wave) throw new NotFoundException(`Wave ${waveId} does not exist`);
     if (wave.status !== 'open')
       throw new ConflictException({
