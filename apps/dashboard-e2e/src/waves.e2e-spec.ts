@@ -28,7 +28,8 @@ describe('waves in Chromium', () => {
         authorsPerWave: 20,
         unrelated: 0,
         firstCampaign: 4,
-        seed: Number.parseInt(marker, 16),
+        // A fixed wave (the marker only keeps runs apart): grouping it is waves.spec's job.
+        seed: 42,
       }).map((p) => ({ ...post(`${p.text} ${marker}`), authorId: `${p.authorId}-${marker}` }));
       await signIn(page, 'reviewer');
       await produce(events);
@@ -46,12 +47,7 @@ describe('waves in Chromium', () => {
         await page.waitForTimeout(250);
       }
       expect(await row.textContent()).toContain('20');
-      expect(
-        await page
-          .getByTestId('queue')
-          .textContent()
-          .catch(() => ''),
-      ).not.toContain(marker);
+      expect(await page.getByTestId('queue').filter({ hasText: marker }).count()).toBe(0);
       await page.screenshot({ path: screenshotPath('wave-in-queue'), fullPage: true });
 
       await row.getByRole('link').click();

@@ -108,8 +108,8 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-const LSH_TABLES = 10;
-const LSH_BITS = 12;
+const LSH_TABLES = 12;
+const LSH_BITS = 8;
 const PLANE_TERMS = 32;
 /** The most items of one bucket a query compares. */
 const BUCKET_SCAN = 16;
