@@ -21,4 +21,5 @@ export * from './lib/agreement';
 export * from './lib/custom-policy';
 export * from './lib/offline/offline-judge';
 export * from './lib/waves';
+export * from './lib/int8-matrix';
 export * from './lib/wave-samples';

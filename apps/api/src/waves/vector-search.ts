@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { inverseNorm } from '@sieve/moderation';
+import { Int8Matrix, inverseNorm } from '@sieve/moderation';
 import { DataSource } from 'typeorm';
 import { toVector, VectorStore } from './vector.store';
 
@@ -14,15 +14,15 @@ const CATCH_UP_ROWS = 20_000;
 
 /**
  * Exact nearest-neighbour search over every flag's vector, in this replica's memory: a packed
- * int8 matrix (a vector of D dimensions costs D bytes) scanned in full per query. Each search
+ * int8 matrix (a vector of D dimensions costs D bytes) scanned in full per query, with
+ * WebAssembly SIMD (Int8Matrix: ~10–30 ms per 100,000 vectors of 1,024 dimensions). Each search
  * first reads the vectors other replicas (or this one) stored since the last (flag_vectors.seq).
  * Used where the server has no pgvector; the choice is reported by /api/health/ready.
  */
 @Injectable()
 export class VectorSearch {
   readonly kind = 'exact' as const;
-  private dims = 0;
-  private matrix = new Int8Array(0);
+  private matrix: Int8Matrix | null = null;
   private norms = new Float32Array(0);
   private flagIds: string[] = [];
   private lastSeq = '0';
@@ -65,15 +65,13 @@ export class VectorSearch {
   }
 
   private scan(query: Int8Array, k: number, min: number, exclude?: string): VectorMatch[] {
-    if (query.length !== this.dims || this.size === 0) return [];
+    if (!this.matrix || query.length !== this.matrix.dims || this.size === 0) return [];
+    const dots = this.matrix.dots(query);
     const qn = inverseNorm(query);
-    const dims = this.dims;
     const best: VectorMatch[] = [];
     let floor = min;
-    for (let row = 0, offset = 0; row < this.flagIds.length; row++, offset += dims) {
-      let dot = 0;
-      for (let i = 0; i < dims; i++) dot += query[i] * this.matrix[offset + i];
-      const s = dot * qn * this.norms[row];
+    for (let row = 0; row < dots.length; row++) {
+      const s = dots[row] * qn * this.norms[row];
       if (s < floor || this.flagIds[row] === exclude) continue;
       best.push({ flagId: this.flagIds[row], similarity: s });
       if (best.length > k * 4) {
@@ -106,19 +104,14 @@ export class VectorSearch {
   }
 
   private add(flagId: string, vector: Int8Array): void {
-    if (this.dims === 0) this.dims = vector.length;
-    if (vector.length !== this.dims) return;
-    const row = this.flagIds.length;
-    if ((row + 1) * this.dims > this.matrix.length) {
-      const capacity = Math.max(1024, row * 2);
-      const matrix = new Int8Array(capacity * this.dims);
-      matrix.set(this.matrix);
-      this.matrix = matrix;
-      const norms = new Float32Array(capacity);
+    this.matrix ??= new Int8Matrix(vector.length);
+    if (vector.length !== this.matrix.dims) return;
+    const row = this.matrix.add(vector);
+    if (row >= this.norms.length) {
+      const norms = new Float32Array(Math.max(1024, row * 2));
       norms.set(this.norms);
       this.norms = norms;
     }
-    this.matrix.set(vector, row * this.dims);
     this.norms[row] = inverseNorm(vector);
     this.flagIds.push(flagId);
   }

@@ -167,12 +167,10 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
           members.push({ flagId, waveId: outcome.waveId, similarity: outcome.similarity });
         for (const from of outcome.absorbed) merges.push({ from, into: outcome.waveId });
       });
-      for (const waveId of created)
-        await this.waves.create(
-          tx,
-          waveId,
-          members.filter((m) => m.waveId === waveId).map((m) => m.flagId),
-        );
+      await this.waves.create(
+        tx,
+        members.filter((m) => created.has(m.waveId)),
+      );
       await this.waves.addMembers(tx, members);
       for (const { from, into } of merges) {
         await this.waves.merge(tx, from, into);

@@ -91,11 +91,19 @@ export class WaveStore {
   }
 
   /** A new wave, first seen when its earliest member was flagged. */
-  async create(manager: EntityManager, waveId: string, memberIds: string[]): Promise<void> {
+  /** New waves, each first seen when its earliest member was flagged. */
+  async create(
+    manager: EntityManager,
+    members: { flagId: string; waveId: string }[],
+  ): Promise<void> {
+    if (!members.length) return;
     await manager.query(
       `INSERT INTO waves (id, first_seen_at, last_seen_at)
-       SELECT $1, COALESCE(min(created_at), now()), now() FROM flags WHERE id = ANY($2::uuid[])`,
-      [waveId, memberIds],
+       SELECT u.wave_id, COALESCE(min(f.created_at), now()), now()
+       FROM unnest($1::uuid[], $2::uuid[]) AS u(wave_id, flag_id)
+       LEFT JOIN flags f ON f.id = u.flag_id
+       GROUP BY u.wave_id`,
+      [members.map((m) => m.waveId), members.map((m) => m.flagId)],
     );
   }
 
