@@ -20,6 +20,11 @@ import { WaveStore } from './wave.store';
 
 /** Flags taken from the inbox per batch: bigger batches cost fewer round trips per flag. */
 const BATCH = 2000;
+/**
+ * While the consumer has events in hand, batches are small (~0.1–0.3 s of work), so a burst of
+ * events waits at most one of them before the grouping yields.
+ */
+const BUSY_BATCH = 250;
 const IDLE_POLL_MS = 250;
 const MAX_BACKOFF_MS = 30_000;
 /** How long waves wait before looking at the consumer's backlog again. */
@@ -93,7 +98,8 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
         return;
       }
       const started = Date.now();
-      this.running = this.runBatch();
+      const limit = this.consumer.backlog > 0 ? BUSY_BATCH : BATCH;
+      this.running = this.runBatch(limit);
       void this.running.then(
         (n) => {
           this.backoffMs = 0;
@@ -101,7 +107,7 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
           // first on a busy machine, and the backlog waits (sieve_wave_inbox_backlog).
           const worked = Date.now() - started;
           const duty = this.config.WAVE_GROUPING_DUTY;
-          this.schedule(n >= BATCH ? Math.round((worked * (1 - duty)) / duty) : IDLE_POLL_MS);
+          this.schedule(n >= limit ? Math.round((worked * (1 - duty)) / duty) : IDLE_POLL_MS);
         },
         (error: Error) => {
           this.batch = -1;
@@ -116,7 +122,7 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /** One batch from the inbox; the number of flags it took (0 when another replica holds the lock). */
-  async runBatch(): Promise<number> {
+  async runBatch(limit = BATCH): Promise<number> {
     // Counted once the batch has committed (a failed one is taken again).
     const counts = { grouped: 0, alone: 0, raised: [] as string[], backlog: 0 };
     const took = await this.db.transaction(async (tx) => {
@@ -125,7 +131,7 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
       );
       if (!locked) return 0;
       const [taken]: [{ flag_id: string }[], number] = await tx.query(
-        `DELETE FROM wave_inbox WHERE seq IN (SELECT seq FROM wave_inbox ORDER BY seq LIMIT ${BATCH})
+        `DELETE FROM wave_inbox WHERE seq IN (SELECT seq FROM wave_inbox ORDER BY seq LIMIT ${limit})
          RETURNING flag_id`,
       );
       if (!taken.length) return 0;
@@ -263,6 +269,7 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
         tx,
         this.vectors.method,
         this.config.WAVE_WINDOW_MINUTES,
+        this.config.WAVE_GROUPING_LIMIT,
       );
       for (const row of rows)
         this.grouping.restore(

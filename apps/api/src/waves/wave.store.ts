@@ -60,22 +60,30 @@ export interface WaveSummaryRow {
 @Injectable()
 export class WaveStore {
   /** Open flags of the window with their vectors and wave, to rebuild the grouping from. */
+  /**
+   * The open flags of the window to group with, oldest first: at most `limit`, the most recent
+   * (a replica rebuilding its state behind a long inbox must not read every open flag at once).
+   */
   async openFlags(
     manager: EntityManager,
     method: string,
     windowMinutes: number,
+    limit: number,
   ): Promise<OpenFlagRow[]> {
     return manager.query(
-      `SELECT f.id AS "flagId", w.id AS "waveId", t.vector, t.text_hash AS "textHash"
-       FROM flags f
-       JOIN flag_vectors v ON v.flag_id = f.id AND v.method = $1
-       JOIN text_vectors t ON t.method = v.method AND t.text_hash = v.text_hash
-       LEFT JOIN wave_members m ON m.flag_id = f.id
-       LEFT JOIN waves w ON w.id = m.wave_id AND w.status = 'open'
-       WHERE f.status <> 'decided' AND f.created_at > now() - make_interval(mins => $2)
-         AND m.excluded_at IS NULL
-       ORDER BY v.seq`,
-      [method, windowMinutes],
+      `SELECT "flagId", "waveId", vector, "textHash" FROM (
+         SELECT v.seq, f.id AS "flagId", w.id AS "waveId", t.vector, t.text_hash AS "textHash"
+         FROM flags f
+         JOIN flag_vectors v ON v.flag_id = f.id AND v.method = $1
+         JOIN text_vectors t ON t.method = v.method AND t.text_hash = v.text_hash
+         LEFT JOIN wave_members m ON m.flag_id = f.id
+         LEFT JOIN waves w ON w.id = m.wave_id AND w.status = 'open'
+         WHERE f.status <> 'decided' AND f.created_at > now() - make_interval(mins => $2)
+           AND m.excluded_at IS NULL
+         ORDER BY v.seq DESC
+         LIMIT $3) recent
+       ORDER BY seq`,
+      [method, windowMinutes, limit],
     );
   }
 

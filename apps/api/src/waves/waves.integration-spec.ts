@@ -1,6 +1,9 @@
 import { sampleWaves } from '@sieve/moderation';
 import type { SimilarPostsDto, WaveDetailDto, WaveSummaryDto } from '@sieve/contracts';
+import { DataSource } from 'typeorm';
 import { eventually, startTestStack } from '../../test/test-stack';
+import { VectorStore } from './vector.store';
+import { WaveStore } from './wave.store';
 
 type Stack = Awaited<ReturnType<typeof startTestStack>>;
 
@@ -90,6 +93,14 @@ describe('waves', () => {
       `SELECT details FROM audit_log WHERE action = 'wave.routed'`,
     );
     expect(routed.reduce((n, r) => n + r.details.flags, 0)).toBe(50);
+
+    // A replica rebuilding its grouping reads at most WAVE_GROUPING_LIMIT open flags: the newest.
+    const store = stack.app.get(WaveStore);
+    const manager = stack.app.get(DataSource).manager;
+    const method = stack.app.get(VectorStore).method;
+    const open = await store.openFlags(manager, method, 60, 1000);
+    expect(open).toHaveLength(54);
+    expect(await store.openFlags(manager, method, 60, 10)).toEqual(open.slice(-10));
 
     // The queue shows the waves instead of their members: the lone post is left.
     const collapsed = await reviewer.agent
