@@ -44,9 +44,12 @@ export function createRunner(root, env = process.env) {
           setTimeout(() => proc.kill('SIGKILL'), 10_000).unref();
         }),
     );
-    proc.on('exit', (code) => {
-      if (code && code !== 143 && !proc.stopped)
-        console.error(`[${name}] exited ${code}:\n${tail.join('\n')}`);
+    proc.on('exit', (code, signal) => {
+      // A signal other than cleanup's own (SIGABRT: V8's heap limit, say) is a death too.
+      const died =
+        (code && code !== 143) || (signal && signal !== 'SIGTERM' && signal !== 'SIGKILL');
+      if (died && !proc.stopped)
+        console.error(`[${name}] exited ${code ?? signal}:\n${tail.join('\n')}`);
     });
     return proc;
   }
