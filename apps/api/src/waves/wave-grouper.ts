@@ -93,12 +93,13 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       // The pipeline comes first: while this replica's consumer is behind, waves wait.
-      if (this.consumer.backlog > this.config.WAVE_YIELD_BACKLOG) {
+      const backlog = this.consumer.backlog;
+      if (backlog > this.config.WAVE_YIELD_BACKLOG) {
         this.schedule(YIELD_MS);
         return;
       }
       const started = Date.now();
-      const limit = this.consumer.backlog > 0 ? BUSY_BATCH : BATCH;
+      const limit = backlog > 0 ? BUSY_BATCH : BATCH;
       this.running = this.runBatch(limit);
       void this.running.then(
         (n) => {

@@ -70,11 +70,6 @@ export class Int8Matrix {
     this.free.push(row);
   }
 
-  /** A row's values (a copy). */
-  row(index: number): Int8Array {
-    return new Int8Array(this.kernel.memory.buffer, this.rowOffset(index), this.dims).slice();
-  }
-
   /**
    * The query's dot product with every row ever added, by row number (removed rows included:
    * skip them). Valid until the next add.
