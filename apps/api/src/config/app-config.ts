@@ -252,6 +252,11 @@ export const configSchema = z.object({
   WAVE_CAMPAIGN_QUEUE: z.string().regex(QUEUE_ID_PATTERN, 'must be a queue id').optional(),
   WAVE_PRECEDENT_MIN: int(1, 1000).default(3),
   WAVE_PRECEDENT_SIMILARITY: z.coerce.number().min(0.1).max(1).default(0.8),
+  /**
+   * When the live policy decides by precedent: the most recently decided posts (by people) that
+   * new flags are compared with, held in memory (about 1 KB each with mistral-embed).
+   */
+  WAVE_PRECEDENT_LIMIT: int(100, 10_000_000).default(20_000),
 
   /** Publishing a policy that changes flag volume by more than this (in %) asks a second time. */
   POLICY_CONFIRM_CHANGE_PERCENT: int(1, 100_000).default(50),

@@ -77,6 +77,7 @@ import { PartitionedScoredEvents1764280800000 } from './migrations/1764280800000
 import { Erasures1764288000000 } from './migrations/1764288000000-Erasures';
 import { ScoreClaims1764295200000 } from './migrations/1764295200000-ScoreClaims';
 import { Waves1764309600000 } from './migrations/1764309600000-Waves';
+import { Precedent1764316800000 } from './migrations/1764316800000-Precedent';
 import { CompactScores1764302400000 } from './migrations/1764302400000-CompactScores';
 
 /**
@@ -162,10 +163,11 @@ export const MIGRATIONS = [
   ScoreClaims1764295200000,
   CompactScores1764302400000,
   Waves1764309600000,
+  Precedent1764316800000,
 ];
 
-/** The one description of the database, shared by Nest, the migration command and tests. */
 /**
+ * The one description of the database, shared by Nest, the migration command and tests.
  * `statementTimeoutMs` bounds every query of the pool; migrations run without one. The ingest
  * relies on it: a batch's `scored_at` is never older than the timeout when it commits, which is
  * what lets backtest histograms roll up rows older than BACKTEST_SETTLE_SECONDS safely.

@@ -7,6 +7,8 @@ import {
   type CategoryScores,
   type Decision,
   type DecisionMessage,
+  type PrecedentDecisionMessage,
+  type PrecedentGrounds,
   type ReviewerAction,
   type ReviewerDecisionMessage,
   type TriggeredCategory,
@@ -86,6 +88,31 @@ export function reviewerDecision(decision: {
     policyVersion: decision.policyVersion,
     decidedAt: decision.decidedAt.toISOString(),
     undone: decision.undone,
+  };
+}
+
+export function precedentDecision(decision: {
+  decisionId: string;
+  eventId: string;
+  source: string;
+  action: 'approve' | 'remove';
+  reason: string;
+  precedent: PrecedentGrounds;
+  policyVersion: number;
+  decidedAt: Date;
+}): PrecedentDecisionMessage {
+  return {
+    schemaVersion: 1,
+    kind: 'precedent',
+    decisionId: decision.decisionId,
+    eventId: decision.eventId,
+    source: decision.source,
+    action: decision.action,
+    decision: DECISION_FOR_ACTION[decision.action],
+    reason: decision.reason,
+    precedent: decision.precedent,
+    policyVersion: decision.policyVersion,
+    decidedAt: decision.decidedAt.toISOString(),
   };
 }
 

@@ -3,6 +3,7 @@ import type { FlagStatus, NoteDto } from '@sieve/contracts';
 import {
   type AppealOutcome,
   type Highlights,
+  type PrecedentGrounds,
   type ReviewerAction,
   type Route,
   SENIOR_QUEUE,
@@ -12,6 +13,7 @@ import {
   appealDecision,
   automaticDecision,
   type DecidedEvent,
+  precedentDecision,
   reviewerDecision,
 } from './decision-messages';
 import { DecisionOutbox } from './decision-outbox';
@@ -41,6 +43,15 @@ export interface Actor {
   id: string;
   label: string;
 }
+
+/** Sieve deciding by precedent under a policy version's rule (docs/waves.md): no person. */
+export interface PrecedentDecider {
+  precedent: PrecedentGrounds;
+  policyVersion: number;
+}
+
+/** Who decides a flag: a reviewer, or Sieve following precedent. */
+export type Decider = Actor | PrecedentDecider;
 
 export interface LatestDecision {
   id: string;
@@ -162,15 +173,18 @@ export class FlagStore {
    * Records a reviewer's action on a locked flag, its note, and queues the decision message.
    * Escalating moves the flag to the senior queue (remembering where it was, for undo);
    * approving or removing decides it. On a quality check's copy, approving or removing is the
-   * reviewer's answer to the check, and nothing goes to the platform.
+   * reviewer's answer to the check, and nothing goes to the platform. Sieve deciding by precedent
+   * records no reviewer and publishes a `precedent` message with its grounds.
    */
   async recordDecision(
     tx: EntityManager,
     flag: LockedFlag,
-    reviewer: Actor,
+    decider: Decider,
     decision: { action: ReviewerAction; reason: string; note?: string; contentRevealed?: boolean },
   ): Promise<{ decisionId: string; status: FlagStatus }> {
     const decided = decision.action !== 'escalate';
+    const byPrecedent = 'precedent' in decider ? decider : null;
+    const reviewer = 'precedent' in decider ? null : decider;
     const next: FlagStatus = decided ? 'decided' : 'escalated';
     await tx.getRepository(Flag).update(
       { id: flag.id },
@@ -180,7 +194,7 @@ export class FlagStore {
         claimedBy: null,
         claimExpiresAt: null,
         updatedAt: () => 'now()',
-        decidedBy: decided ? reviewer.id : null,
+        decidedBy: decided ? (reviewer?.id ?? null) : null,
         decidedAt: decided ? () => 'now()' : null,
         finalAction: decided ? (decision.action as 'approve' | 'remove') : null,
       },
@@ -189,7 +203,8 @@ export class FlagStore {
     const row = await decisions.save(
       decisions.create({
         flagId: flag.id,
-        reviewerId: reviewer.id,
+        reviewerId: reviewer?.id ?? null,
+        precedent: byPrecedent?.precedent ?? null,
         action: decision.action,
         reason: decision.reason,
         note: decision.note ?? null,
@@ -198,14 +213,30 @@ export class FlagStore {
         queueBefore: decided ? null : flag.queue,
       }),
     );
-    if (decision.note) await this.addNote(tx, flag.id, reviewer, decision.note);
+    if (decision.note && reviewer) await this.addNote(tx, flag.id, reviewer, decision.note);
     await this.announceUpdate(tx, flag.id);
+    if ('precedent' in decider) {
+      const { precedent, policyVersion } = decider;
+      await this.outbox.enqueue(tx, [
+        precedentDecision({
+          decisionId: row.id,
+          eventId: flag.eventId,
+          source: flag.source,
+          action: decision.action as 'approve' | 'remove',
+          reason: decision.reason,
+          precedent,
+          policyVersion,
+          decidedAt: row.createdAt,
+        }),
+      ]);
+      return { decisionId: row.id, status: next };
+    }
     if (flag.copyOf) {
       if (decided)
         await this.qualityChecks.recordAnswer(
           tx,
           flag.id,
-          reviewer.id,
+          decider.id,
           decision.action as 'approve' | 'remove',
         );
       return { decisionId: row.id, status: next };
@@ -217,7 +248,7 @@ export class FlagStore {
         source: flag.source,
         action: decision.action,
         reason: decision.reason,
-        reviewerId: reviewer.id,
+        reviewerId: decider.id,
         policyVersion: flag.policyVersion,
         decidedAt: row.createdAt,
         undone: false,

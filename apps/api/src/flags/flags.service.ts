@@ -329,7 +329,7 @@ export class FlagsService {
       this.db
         .query(
           `SELECT d.id, d.action, d.reason, d.note, u.display_name AS reviewer, d.created_at AS "createdAt", d.undone_at AS "undoneAt",
-                  d.content_revealed AS "contentRevealed"
+                  d.content_revealed AS "contentRevealed", d.precedent
            FROM flag_decisions d LEFT JOIN users u ON u.id = d.reviewer_id
            WHERE d.flag_id = $1 ORDER BY d.created_at`,
           [id],

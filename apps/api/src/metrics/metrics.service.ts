@@ -50,6 +50,12 @@ export class MetricsService {
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
+  readonly precedentDecisions = new Counter({
+    name: 'sieve_precedent_decisions_total',
+    help: 'Flags Sieve decided by precedent under the live policy, by action',
+    labelNames: ['action'] as const,
+    registers: [this.registry],
+  });
   readonly wavesRaised = new Counter({
     name: 'sieve_waves_raised_total',
     help: 'Waves raised as campaigns (fast growth, many authors), by reason: alert on its rate',

@@ -12,6 +12,7 @@ import {
   type CustomCategory,
   customTarget,
   type Policy,
+  type PrecedentRule,
 } from '@sieve/moderation';
 import { DataSource, type EntityManager, Repository } from 'typeorm';
 import { z } from 'zod';
@@ -67,6 +68,18 @@ const draftSchema = z
     overrides: z.record(z.string().min(1).max(100), z.record(z.string(), ruleSchema)).optional(),
     customCategories: z.array(customCategorySchema).max(20).optional(),
     grayZone: threshold.optional(),
+    precedent: z
+      .object({
+        actions: z
+          .array(z.enum(['approve', 'remove']))
+          .min(1)
+          .refine((a) => new Set(a).size === a.length, 'names each action once'),
+        minDecided: z.number().int().min(2).max(100),
+        minSimilarity: threshold.refine((n) => n >= 0.5, 'at least 0.5'),
+      })
+      .strict()
+      .nullable()
+      .optional(),
   })
   .strict();
 
@@ -162,6 +175,7 @@ export class PoliciesService {
         overrides: base.overrides ?? {},
         customCategories: base.customCategories ?? [],
         grayZone: base.grayZone ?? 0,
+        precedent: base.precedent ?? null,
         basedOn: base.version,
         createdBy: actor.kind === 'user' ? actor.id : null,
       });
@@ -199,6 +213,7 @@ export class PoliciesService {
       overrides: parsed.data.overrides ?? {},
       customCategories: parsed.data.customCategories ?? draft.customCategories,
       grayZone: parsed.data.grayZone ?? draft.grayZone,
+      precedent: parsed.data.precedent === undefined ? draft.precedent : parsed.data.precedent,
     };
     assertValidForItsSet(next);
     await this.db.transaction(async (tx) => {
@@ -211,6 +226,7 @@ export class PoliciesService {
           overrides: next.overrides,
           customCategories: next.customCategories,
           grayZone: next.grayZone,
+          precedent: next.precedent ?? null,
         },
       );
       await this.audit.record(
@@ -285,6 +301,7 @@ export class PoliciesService {
         overrides: target.overrides ?? {},
         customCategories: target.customCategories ?? [],
         grayZone: target.grayZone ?? 0,
+        precedent: target.precedent ?? null,
         basedOn: version,
         changeNote,
         createdBy: by,
@@ -384,6 +401,7 @@ export class PoliciesService {
         'p.overrides AS overrides',
         'p.custom_categories AS custom_categories',
         'p.gray_zone AS gray_zone',
+        'p.precedent AS precedent',
         'p.based_on AS based_on',
         'p.change_note AS change_note',
         'p.created_at AS created_at',
@@ -408,6 +426,7 @@ interface PolicyRow {
   overrides: Record<string, Record<string, CategoryRule>>;
   custom_categories: CustomCategory[];
   gray_zone: number;
+  precedent: PrecedentRule | null;
   based_on: number | null;
   change_note: string | null;
   created_at: Date;
@@ -426,6 +445,7 @@ const toDto = (row: PolicyRow): PolicyVersionDto => ({
   overrides: row.overrides,
   customCategories: row.custom_categories,
   grayZone: row.gray_zone,
+  precedent: row.precedent,
   basedOn: row.based_on,
   changeNote: row.change_note,
   createdAt: row.created_at.toISOString(),
@@ -441,9 +461,11 @@ const auditedRules = (p: {
   overrides?: Record<string, Record<string, CategoryRule>>;
   customCategories?: CustomCategory[];
   grayZone?: number;
+  precedent?: PrecedentRule | null;
 }) => ({
   rules: p.rules,
   overrides: p.overrides ?? {},
   customCategories: p.customCategories ?? [],
   grayZone: p.grayZone ?? 0,
+  precedent: p.precedent ?? null,
 });

@@ -68,4 +68,5 @@ export const toPolicy = (row: PolicyVersion): Policy => ({
   overrides: row.overrides ?? {},
   customCategories: row.customCategories ?? [],
   grayZone: row.grayZone ?? 0,
+  precedent: row.precedent ?? null,
 });

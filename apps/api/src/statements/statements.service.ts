@@ -40,6 +40,8 @@ interface SourceRow {
   policy_version: number;
   reason: string | null;
   summary: string | null;
+  /** A removal Sieve decided by precedent (fully automated). */
+  by_precedent: boolean;
 }
 
 /**
@@ -121,7 +123,10 @@ export class StatementsService {
     return scanned.length;
   }
 
-  /** Reviewers' removals (not undone) of the last day without a statement. */
+  /**
+   * Removals (not undone) of the last day without a statement: reviewers' (a draft they may edit)
+   * and Sieve's by precedent (fully automated, final at once).
+   */
   private async buildForRemovals(tx: EntityManager): Promise<number> {
     const rows: SourceRow[] = await tx.query(
       `${selectSource('removals')}
@@ -131,7 +136,18 @@ export class StatementsService {
        ORDER BY d.created_at LIMIT $1`,
       [BATCH],
     );
-    return this.insert(tx, rows, 'reviewer');
+    return (
+      (await this.insert(
+        tx,
+        rows.filter((r) => r.by_precedent),
+        'automatic',
+      )) +
+      (await this.insert(
+        tx,
+        rows.filter((r) => !r.by_precedent),
+        'reviewer',
+      ))
+    );
   }
 
   private async insert(
@@ -247,8 +263,12 @@ export class StatementsService {
 
   private inputOf(row: SourceRow, madeBy: 'automatic' | 'reviewer'): DsaDecisionInput {
     return {
-      puid: madeBy === 'automatic' ? `sieve-a-${row.flag_id}` : `sieve-r-${row.decision_id}`,
-      madeBy,
+      puid: row.by_precedent
+        ? `sieve-p-${row.decision_id}`
+        : madeBy === 'automatic'
+          ? `sieve-a-${row.flag_id}`
+          : `sieve-r-${row.decision_id}`,
+      madeBy: row.by_precedent ? 'precedent' : madeBy,
       categories: row.triggered.map((t) => ({
         category: t.category,
         label: this.labels.get(t.category) ?? t.category,
@@ -397,6 +417,7 @@ function selectSource(of: 'blocks' | 'removals'): string {
          ${removals ? 'd.created_at' : 'f.created_at'} AS decided_at,
          e.lang, e.context->>'notice' AS notice, e.model, e.policy_version,
          ${removals ? 'd.reason' : 'NULL::text'} AS reason,
+         ${removals ? 'd.precedent IS NOT NULL' : 'false'} AS by_precedent,
          (SELECT x.card->>'summary' FROM explanations x WHERE x.flag_id = f.id
           ORDER BY x.created_at DESC LIMIT 1) AS summary
   FROM ${removals ? 'flag_decisions d JOIN flags f ON f.id = d.flag_id' : 'flags f'}

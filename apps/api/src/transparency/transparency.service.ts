@@ -18,7 +18,8 @@ const PERIOD = (column: string) =>
  * The transparency report (docs/retention.md): decisions on content by period, category, action
  * and automation, and appeals with their outcomes. Counted from the decision records, which
  * erasure leaves in place, so erasing content never changes a published report.
- * - automatic: the pipeline blocked it and no person decided since;
+ * - automatic: the pipeline blocked it and no person decided since, or Sieve decided it by
+ *   precedent (docs/waves.md);
  * - partly: the pipeline flagged it and a reviewer decided (each decision not undone);
  * - human: a person decided on a person's complaint (appeal outcomes).
  */
@@ -39,7 +40,8 @@ export class TransparencyService {
              AND NOT EXISTS (SELECT 1 FROM flag_decisions d
                              WHERE d.flag_id = f.id AND d.undone_at IS NULL)
            UNION ALL
-           SELECT ${PERIOD('d.created_at')}, ${TOP_CATEGORY}, d.action, 'partly'
+           SELECT ${PERIOD('d.created_at')}, ${TOP_CATEGORY}, d.action,
+                  CASE WHEN d.precedent IS NULL THEN 'partly' ELSE 'automatic' END
            FROM flag_decisions d JOIN flags f ON f.id = d.flag_id AND f.copy_of IS NULL
            WHERE d.undone_at IS NULL AND d.created_at >= $1 AND d.created_at < $2
            UNION ALL

@@ -7,7 +7,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { campaignSignal, WaveGrouping } from '@sieve/moderation';
+import { campaignSignal, type Policy, WaveGrouping } from '@sieve/moderation';
 import { filter } from 'rxjs';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
@@ -15,6 +15,8 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { FlagEventsService, notifyFlagEvent } from '../flags/flag-events.service';
 import { IngestConsumer } from '../ingest/ingest.consumer';
 import { MetricsService } from '../metrics/metrics.service';
+import { PolicyProvider } from '../policies/policy-provider';
+import { Precedents } from './precedents';
 import { toVector, VectorStore } from './vector.store';
 import { WaveStore } from './wave.store';
 
@@ -37,6 +39,8 @@ const textKey = (hash: Buffer) => hash.toString('base64', 0, 12);
 interface InboxFlag {
   id: string;
   status: string;
+  /** Set when a person decided it (approve or remove): it may set precedent. */
+  decided_by_person: 'approve' | 'remove' | null;
   text: string;
   erased: boolean;
   recent: boolean;
@@ -72,6 +76,8 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly metrics: MetricsService,
     private readonly audit: AuditService,
     private readonly consumer: IngestConsumer,
+    private readonly precedents: Precedents,
+    private readonly policies: PolicyProvider,
     flagEvents: FlagEventsService,
   ) {
     flagEvents.events
@@ -136,9 +142,12 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
          RETURNING flag_id`,
       );
       if (!taken.length) return 0;
-      const grouping = await this.groupingFor(tx);
+      const policy = await this.policies.activePolicy();
+      const grouping = await this.groupingFor(tx, policy);
       const flags: InboxFlag[] = await tx.query(
         `SELECT f.id, f.status, e.text, e.erased_at IS NOT NULL AS erased,
+                CASE WHEN f.decided_by IS NOT NULL AND f.copy_of IS NULL THEN f.final_action END
+                  AS decided_by_person,
                 f.created_at > now() - make_interval(mins => $2) AS recent
          FROM flags f JOIN scored_events e ON e.id = f.scored_event_id
          WHERE f.id = ANY($1::uuid[])`,
@@ -154,13 +163,28 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
         live.map((f, i) => ({ flagId: f.id, hash: vectors[i].hash })),
       );
 
+      live.forEach((flag, i) => {
+        if (flag.decided_by_person)
+          this.precedents.remember(flag.id, flag.decided_by_person, vectors[i].vector);
+      });
+      const byPrecedent = policy.precedent
+        ? await this.precedents.decide(
+            tx,
+            live.flatMap((f, i) =>
+              f.status === 'open' ? [{ id: f.id, vector: vectors[i].vector }] : [],
+            ),
+            policy.precedent,
+            policy.version,
+          )
+        : new Set<string>();
+
       const created = new Set<string>();
       const touched = new Set<string>();
       const members: { flagId: string; waveId: string; similarity: number }[] = [];
       const merges: { from: string; into: string }[] = [];
       let grouped = 0;
       live.forEach((flag, i) => {
-        if (flag.status === 'decided' || !flag.recent) return;
+        if (flag.status === 'decided' || !flag.recent || byPrecedent.has(flag.id)) return;
         const outcome = grouping.arrive({
           id: flag.id,
           textKey: textKey(vectors[i].hash),
@@ -252,7 +276,7 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
    * This replica's grouping state, rebuilt when another replica ran a batch since this one's
    * last; flags decided or excluded since are forgotten. Takes the next batch number.
    */
-  private async groupingFor(tx: EntityManager): Promise<WaveGrouping> {
+  private async groupingFor(tx: EntityManager, policy: Policy): Promise<WaveGrouping> {
     const [{ last_value, is_called }]: { last_value: string; is_called: boolean }[] =
       await tx.query(`SELECT last_value, is_called FROM wave_grouping_batches`);
     const current = is_called ? Number(last_value) : 0;
@@ -266,6 +290,7 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
       );
       this.changed.clear();
       this.builtAt = Date.now();
+      await this.precedents.rebuild(tx, policy.precedent);
       const rows = await this.waves.openFlags(
         tx,
         this.vectors.method,
@@ -281,7 +306,11 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
       const ids = [...this.changed];
       this.changed.clear();
       for (const id of await this.waves.closed(tx, ids)) this.grouping.forget(id);
+      await this.precedents.follow(tx, ids);
     }
+    // The live policy's rule was turned on or off since.
+    if (Boolean(policy.precedent) !== this.precedents.active)
+      await this.precedents.rebuild(tx, policy.precedent);
     const [{ next }]: { next: string }[] = await tx.query(
       `SELECT nextval('wave_grouping_batches') AS next`,
     );

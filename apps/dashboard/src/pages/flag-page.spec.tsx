@@ -46,6 +46,7 @@ const detail: FlagDetailDto = {
       reason: 'Legal risk',
       note: null,
       reviewer: 'Omar',
+      precedent: null,
       createdAt: new Date(Date.now() - 30_000).toISOString(),
       undoneAt: new Date(Date.now() - 20_000).toISOString(),
       contentRevealed: null,

@@ -394,7 +394,7 @@ function History({ flag }: { flag: FlagDetail }) {
     ...flag.decisions.map((d) => ({
       at: d.createdAt,
       key: d.id,
-      text: `${PAST[d.action]} by ${d.reviewer ?? 'a former user'}: ${d.reason}${d.contentRevealed === false ? ' (without revealing the post)' : ''}${d.undoneAt ? ' (undone)' : ''}`,
+      text: `${PAST[d.action]} by ${d.precedent ? 'Sieve, automatically' : (d.reviewer ?? 'a former user')}: ${d.reason}${d.contentRevealed === false ? ' (without revealing the post)' : ''}${d.undoneAt ? ' (undone)' : ''}`,
     })),
     ...flag.notes.map((n) => ({
       at: n.createdAt,

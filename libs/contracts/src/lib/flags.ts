@@ -1,6 +1,7 @@
 import type {
   CategoryRule,
   CategoryScores,
+  PrecedentGrounds,
   ReviewerAction,
   StrikeLevel,
   TriggeredCategory,
@@ -57,7 +58,10 @@ export interface DecisionRecordDto {
   action: ReviewerAction;
   reason: string;
   note: string | null;
+  /** Null for a former user, and for Sieve's decisions by precedent. */
   reviewer: string | null;
+  /** Set when Sieve decided by precedent (no reviewer): the decided posts it followed. */
+  precedent: PrecedentGrounds | null;
   createdAt: string;
   undoneAt: string | null;
   /** False: decided while the post was blurred and never revealed; null: not reported. */

@@ -1,4 +1,10 @@
-import type { CategoryRule, CustomCategory, JudgeQuality, LabelledScore } from '@sieve/moderation';
+import type {
+  CategoryRule,
+  CustomCategory,
+  JudgeQuality,
+  LabelledScore,
+  PrecedentRule,
+} from '@sieve/moderation';
 
 export type PolicyStatus = 'draft' | 'published';
 
@@ -16,6 +22,8 @@ export interface PolicyVersionDto {
   customCategories: CustomCategory[];
   /** Built-in scores this far under a review threshold get the judge's second opinion (0: off). */
   grayZone: number;
+  /** Deciding near-copies of posts reviewers decided alike, without a reviewer; null: off. */
+  precedent: PrecedentRule | null;
   basedOn: number | null;
   changeNote: string | null;
   createdAt: string;
@@ -52,6 +60,8 @@ export interface PolicyDraftInput {
   overrides?: Record<string, Record<string, CategoryRule>>;
   customCategories?: CustomCategory[];
   grayZone?: number;
+  /** Absent: unchanged; null: off. */
+  precedent?: PrecedentRule | null;
 }
 
 /** One item of an evaluation: a reviewer decision or one of the rule's examples. */

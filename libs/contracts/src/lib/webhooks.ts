@@ -2,6 +2,7 @@
 export const WEBHOOK_KINDS = [
   'automatic',
   'reviewer',
+  'precedent',
   'appeal',
   'notice',
   'account',

@@ -4,12 +4,13 @@ import type { Decision, TriggeredCategory } from './policy';
 
 /**
  * What Sieve publishes on `moderation.decisions`, keyed by event id. Delivery is at least
- * once: deduplicate automatic decisions by `(source, eventId)`, reviewer and appeal decisions by
- * `decisionId`.
+ * once: deduplicate automatic decisions by `(source, eventId)`, reviewer, precedent and appeal
+ * decisions by `decisionId`.
  */
 export type DecisionMessage =
   | AutomaticDecisionMessage
   | ReviewerDecisionMessage
+  | PrecedentDecisionMessage
   | AppealDecisionMessage
   | UserNoticeMessage
   | AccountRecommendationMessage
@@ -59,6 +60,34 @@ export interface ReviewerDecisionMessage {
   policyVersion: number;
   decidedAt: string;
   undone: boolean;
+}
+
+/** The decided posts a decision by precedent followed. */
+export interface PrecedentGrounds {
+  /** How many posts reviewers decided this way, each at least `minSimilarity` alike (cosine). */
+  count: number;
+  minSimilarity: number;
+  /** Their flags, nearest first (at most 10). */
+  flagIds: string[];
+}
+
+/**
+ * Sieve decided a flagged event the way reviewers had decided near-copies of it, under the
+ * policy's precedent rule (docs/waves.md): an automated decision, no person looked at this post.
+ */
+export interface PrecedentDecisionMessage {
+  schemaVersion: 1;
+  kind: 'precedent';
+  decisionId: string;
+  eventId: string;
+  source: string;
+  action: 'approve' | 'remove';
+  decision: Decision;
+  reason: string;
+  precedent: PrecedentGrounds;
+  /** The policy version whose precedent rule applied. */
+  policyVersion: number;
+  decidedAt: string;
 }
 
 /** Reasons a reviewer picks from, per action; installations override them (REVIEW_REASONS). */

@@ -82,6 +82,19 @@ describe('buildDsaStatement', () => {
     });
   });
 
+  it('states a removal by precedent as fully automated, with the precedent as its facts', () => {
+    const reason = 'By precedent: reviewers removed 4 posts at least 93% alike';
+    const s = buildDsaStatement({ ...base, madeBy: 'precedent', reviewerReason: reason }, settings);
+    expect(s).toMatchObject({
+      automated_detection: 'Yes',
+      automated_decision: 'AUTOMATED_DECISION_FULLY',
+    });
+    expect(s.decision_facts).toContain(
+      `The post was removed without human review, as the policy provides for near-copies of removed posts (${reason}).`,
+    );
+    expect(s.decision_facts).not.toContain('human reviewer examined');
+  });
+
   it('uses a legal ground where the category is mapped to one, and leaves out unknown languages', () => {
     const s = buildDsaStatement(
       { ...base, lang: 'xx' },

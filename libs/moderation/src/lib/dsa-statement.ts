@@ -468,8 +468,11 @@ export interface DsaDecisionCategory {
 /** What Sieve knows about a restricting decision; nothing about the author. */
 export interface DsaDecisionInput {
   puid: string;
-  /** `automatic`: the pipeline blocked it; `reviewer`: a person removed it. */
-  madeBy: 'automatic' | 'reviewer';
+  /**
+   * `automatic`: the pipeline blocked it; `precedent`: Sieve removed it the way reviewers had
+   * removed near-copies (`reviewerReason` says how many, how alike); `reviewer`: a person removed it.
+   */
+  madeBy: 'automatic' | 'precedent' | 'reviewer';
   /** Most severe first. */
   categories: DsaDecisionCategory[];
   /** When the post was created, and when the decision was taken. */
@@ -563,7 +566,7 @@ export function buildDsaStatement(input: DsaDecisionInput, settings: DsaSettings
 function automation(
   input: DsaDecisionInput,
 ): Pick<DsaStatement, 'automated_detection' | 'automated_decision'> {
-  if (input.madeBy === 'automatic') {
+  if (input.madeBy !== 'reviewer') {
     return {
       automated_detection: input.notice ? 'No' : 'Yes',
       automated_decision: 'AUTOMATED_DECISION_FULLY',
@@ -587,7 +590,9 @@ function decisionFacts(input: DsaDecisionInput): string {
   parts.push(
     input.madeBy === 'automatic'
       ? 'The score was at or above the level at which the policy restricts posts without human review.'
-      : `A human reviewer examined the post and removed it (reason: ${input.reviewerReason ?? 'not given'}).`,
+      : input.madeBy === 'precedent'
+        ? `The post was removed without human review, as the policy provides for near-copies of removed posts (${input.reviewerReason ?? 'by precedent'}).`
+        : `A human reviewer examined the post and removed it (reason: ${input.reviewerReason ?? 'not given'}).`,
   );
   if (input.explanationSummary) parts.push(`Assessment: ${input.explanationSummary}`);
   return parts.join(' ');

@@ -76,3 +76,32 @@ describe('custom categories in the diff', () => {
     ]);
   });
 });
+
+describe('deciding by precedent in the diff', () => {
+  const start = defaultPolicy(DEFAULT_CATEGORY_SET);
+  const rule = { actions: ['remove' as const], minDecided: 3, minSimilarity: 0.9 };
+
+  it('names the rule turned on, changed and turned off, in words', () => {
+    expect(diffPolicies(start, { ...start, precedent: rule })).toEqual([
+      {
+        category: '(precedent)',
+        field: 'precedent',
+        before: null,
+        after: 'remove after 3 alike at ≥ 0.90',
+      },
+    ]);
+    const wider = { ...rule, actions: ['remove' as const, 'approve' as const], minDecided: 5 };
+    expect(diffPolicies({ ...start, precedent: rule }, { ...start, precedent: wider })).toEqual([
+      {
+        category: '(precedent)',
+        field: 'precedent',
+        before: 'remove after 3 alike at ≥ 0.90',
+        after: 'approve or remove after 5 alike at ≥ 0.90',
+      },
+    ]);
+    expect(diffPolicies({ ...start, precedent: rule }, { ...start, precedent: null })).toHaveLength(
+      1,
+    );
+    expect(diffPolicies({ ...start, precedent: null }, start)).toEqual([]);
+  });
+});

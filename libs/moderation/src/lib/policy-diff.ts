@@ -1,9 +1,15 @@
 import { type CustomCategory, customTarget } from './custom-policy';
-import type { CategoryRule, Policy } from './policy';
+import type { CategoryRule, Policy, PrecedentRule } from './policy';
 
 /** `rule`: a custom category's wording (definition, examples) was added, changed or removed. */
 export type RuleField =
-  'enabled' | 'reviewThreshold' | 'autoActionThreshold' | 'rule' | 'mode' | 'grayZone';
+  | 'enabled'
+  | 'reviewThreshold'
+  | 'autoActionThreshold'
+  | 'rule'
+  | 'mode'
+  | 'grayZone'
+  | 'precedent';
 
 /** One setting that differs between two policy versions. */
 export interface RuleChange {
@@ -17,6 +23,14 @@ export interface RuleChange {
 
 /** The gray zone's row in a diff (it belongs to no category). */
 export const GRAY_ZONE_ROW = '(gray zone)';
+/** Deciding by precedent's row in a diff. */
+export const PRECEDENT_ROW = '(precedent)';
+
+/** A precedent rule in words, for a diff and the audit log; null when off. */
+export function describePrecedent(rule: PrecedentRule | null | undefined): string | null {
+  if (!rule) return null;
+  return `${[...rule.actions].sort().join(' or ')} after ${rule.minDecided} alike at ≥ ${rule.minSimilarity.toFixed(2)}`;
+}
 
 const FIELDS = ['enabled', 'reviewThreshold', 'autoActionThreshold'] as const;
 
@@ -56,6 +70,9 @@ export function diffPolicies(before: Policy, after: Policy): RuleChange[] {
       before: before.grayZone ?? 0,
       after: after.grayZone ?? 0,
     });
+  const [was, is] = [describePrecedent(before.precedent), describePrecedent(after.precedent)];
+  if (was !== is)
+    changes.push({ category: PRECEDENT_ROW, field: 'precedent', before: was, after: is });
   return changes;
 }
 

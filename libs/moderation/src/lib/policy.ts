@@ -24,6 +24,19 @@ export interface Policy {
    * opinion; 0 (the default) turns it off.
    */
   grayZone?: number;
+  /** Deciding near-copies of decided posts without a reviewer; absent or null: off. */
+  precedent?: PrecedentRule | null;
+}
+
+/**
+ * Deciding by precedent (docs/waves.md): a new flag whose post is at cosine ≥ `minSimilarity` to
+ * at least `minDecided` posts reviewers decided, all the same way and with one of `actions`, is
+ * decided that way by Sieve, without a reviewer (automated, and said so to the platform).
+ */
+export interface PrecedentRule {
+  actions: ('approve' | 'remove')[];
+  minDecided: number;
+  minSimilarity: number;
 }
 
 /** The rule that applies to a category for an event from `source`. */

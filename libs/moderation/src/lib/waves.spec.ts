@@ -1,6 +1,7 @@
 import {
   adjustedRandIndex,
   campaignSignal,
+  decideByPrecedent,
   normalizeForWaves,
   offlineTextVector,
   precedentFrom,
@@ -148,5 +149,30 @@ describe('waves', () => {
     expect(precedentFrom([removed, removed, removed], 3)).toEqual({ action: 'remove', count: 3 });
     expect(precedentFrom([removed, removed], 3)).toBeNull();
     expect(precedentFrom([removed, removed, { finalAction: 'approve' }], 2)).toBeNull();
+  });
+
+  it('decides by precedent only as near, as often and as the rule allows', () => {
+    const rule = { actions: ['remove' as const], minDecided: 3, minSimilarity: 0.9 };
+    const removed = (similarity: number) => ({ finalAction: 'remove' as const, similarity });
+    expect(decideByPrecedent([removed(0.97), removed(0.95), removed(0.91)], rule)).toEqual({
+      action: 'remove',
+      count: 3,
+      minSimilarity: 0.91,
+    });
+    // One of the three is not near enough.
+    expect(decideByPrecedent([removed(0.97), removed(0.95), removed(0.89)], rule)).toBeNull();
+    // A near post approved breaks the precedent; a far one does not count either way.
+    const approved = (similarity: number) => ({ finalAction: 'approve' as const, similarity });
+    const three = [removed(0.99), removed(0.98), removed(0.97)];
+    expect(decideByPrecedent([...three, approved(0.93)], rule)).toBeNull();
+    expect(decideByPrecedent([...three, approved(0.6)], rule)?.action).toBe('remove');
+    // Approvals are left to people unless the rule names them.
+    const approvals = [approved(0.99), approved(0.98), approved(0.97)];
+    expect(decideByPrecedent(approvals, rule)).toBeNull();
+    expect(decideByPrecedent(approvals, { ...rule, actions: ['approve', 'remove'] })).toEqual({
+      action: 'approve',
+      count: 3,
+      minSimilarity: 0.97,
+    });
   });
 });

@@ -7,6 +7,7 @@
  */
 
 import { Int8Matrix } from './int8-matrix';
+import type { PrecedentRule } from './policy';
 
 /** The offline text-vector method's id: hashed character n-grams and words, not a language model. */
 export const OFFLINE_VECTOR_METHOD = 'offline-char-ngrams-v1';
@@ -464,4 +465,21 @@ export function precedentFrom(
   if (actions.length < minCount) return null;
   const [first] = actions;
   return actions.every((a) => a === first) ? { action: first, count: actions.length } : null;
+}
+
+/**
+ * What a policy's precedent rule decides for a new flag, given the decided posts near it and how
+ * near: the action, how many posts set it and the least similar of them; null when the rule does
+ * not apply (too few near enough, decided differently, or an action the rule leaves to people).
+ */
+export function decideByPrecedent(
+  neighbours: readonly { finalAction: 'approve' | 'remove' | null; similarity: number }[],
+  rule: PrecedentRule,
+): { action: 'approve' | 'remove'; count: number; minSimilarity: number } | null {
+  const near = neighbours.filter(
+    (n) => n.finalAction !== null && n.similarity >= rule.minSimilarity,
+  );
+  const precedent = precedentFrom(near, rule.minDecided);
+  if (!precedent || !rule.actions.includes(precedent.action)) return null;
+  return { ...precedent, minSimilarity: Math.min(...near.map((n) => n.similarity)) };
 }

@@ -1,8 +1,11 @@
 import type { FlagStatus } from '@sieve/contracts';
-import type { ReviewerAction } from '@sieve/moderation';
+import type { PrecedentGrounds, ReviewerAction } from '@sieve/moderation';
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-/** A reviewer's action on a flag; undoing it stamps `undone_at` (the row stays). */
+/**
+ * A reviewer's action on a flag, or Sieve's by precedent (`precedent` set, no reviewer); undoing
+ * it stamps `undone_at` (the row stays).
+ */
 @Entity({ name: 'flag_decisions' })
 @Index('idx_flag_decisions_flag', ['flagId', 'createdAt'])
 @Index('idx_flag_decisions_reviewer', ['reviewerId', 'createdAt'])
@@ -42,6 +45,10 @@ export class FlagDecision {
 
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt!: Date;
+
+  /** Set when Sieve decided by precedent (no reviewer): the decided posts it followed. */
+  @Column({ type: 'jsonb', nullable: true })
+  precedent!: PrecedentGrounds | null;
 
   @Column({ name: 'undone_at', type: 'timestamptz', nullable: true })
   undoneAt!: Date | null;

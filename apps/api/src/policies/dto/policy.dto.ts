@@ -12,7 +12,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
-import type { CategoryRule, CustomCategory } from '@sieve/moderation';
+import type { CategoryRule, CustomCategory, PrecedentRule } from '@sieve/moderation';
 
 export class CreateDraftDto {
   /** The version to copy; default the live one. */
@@ -40,6 +40,11 @@ export class UpdateDraftDto {
   @IsOptional()
   @IsNumber()
   grayZone?: number;
+
+  /** Checked by PoliciesService (422 naming the field); null turns it off. */
+  @IsOptional()
+  @IsObject()
+  precedent?: PrecedentRule | null;
 }
 
 export class PublishDto {

@@ -1,4 +1,4 @@
-import type { CategoryRule, CustomCategory } from '@sieve/moderation';
+import type { CategoryRule, CustomCategory, PrecedentRule } from '@sieve/moderation';
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 
 export type PolicyStatus = 'draft' | 'published';
@@ -27,6 +27,10 @@ export class PolicyVersion {
   /** Built-in scores this far under a review threshold get the judge's second opinion (0: off). */
   @Column({ name: 'gray_zone', type: 'real', default: 0 })
   grayZone!: number;
+
+  /** Deciding near-copies of decided posts without a reviewer (docs/waves.md); null: off. */
+  @Column({ type: 'jsonb', nullable: true })
+  precedent!: PrecedentRule | null;
 
   @Column({ name: 'based_on', type: 'integer', nullable: true })
   basedOn!: number | null;

@@ -16,6 +16,7 @@ import {
 const KIND_LABELS: Record<WebhookKind, string> = {
   automatic: 'Automatic decisions',
   reviewer: 'Reviewer decisions',
+  precedent: 'Decisions by precedent (automated)',
   appeal: 'Appeal outcomes',
   notice: 'Notices to authors',
   account: 'Account recommendations',

@@ -5,6 +5,7 @@ import type { Range } from './backtest-range';
 import { Samples } from './changed-items';
 import { CustomCategories } from './custom-categories';
 import { DraftRulesTable } from './draft-rules-table';
+import { PrecedentSetting } from './precedent-setting';
 import { PublishDialog } from './publish-dialog';
 import { ShadowPanel } from './shadow-panel';
 import { toPolicy, useDraftEditor } from './use-draft-editor';
@@ -82,6 +83,7 @@ export function DraftEditor({ live, draft, range, onRange, from, to, backtest }:
         negative one for the others; an approval is negative everywhere; escalations are left out.
       </p>
       <CustomCategories version={draft} live={live} editable />
+      <PrecedentSetting key={draft.version} version={draft} editable />
       <div className="draft-actions">
         <button onClick={() => void editor.save()} disabled={!editor.dirty || editor.saving}>
           {editor.dirty ? 'Save draft' : 'Saved'}

@@ -6,6 +6,7 @@ import { useBacktestData, usePolicies } from '../../hooks/use-policies';
 import { useSession } from '../../hooks/use-session';
 import { RANGES, type Range } from './backtest-range';
 import { CustomCategories } from './custom-categories';
+import { PrecedentSetting } from './precedent-setting';
 import { DraftEditor } from './draft-editor';
 import { RulesTable } from './rules-table';
 import { StartDraft } from './start-draft';
@@ -63,7 +64,10 @@ export function PoliciesPage() {
           )}
           {!canEdit && live && <RulesTable version={live} />}
           {live && !(canEdit && draft) && (
-            <CustomCategories version={live} live={live} editable={false} />
+            <>
+              <CustomCategories version={live} live={live} editable={false} />
+              <PrecedentSetting version={live} editable={false} />
+            </>
           )}
         </div>
         <VersionHistory versions={versions.data} canEdit={canEdit} hasDraft={!!draft} now={now} />

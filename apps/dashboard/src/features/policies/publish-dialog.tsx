@@ -11,6 +11,7 @@ const FIELD_LABELS: Record<RuleChange['field'], string> = {
   rule: 'rule (custom)',
   mode: 'mode',
   grayZone: 'judge below threshold by',
+  precedent: 'decide by precedent',
 };
 const shown = (value: RuleChange['before']) =>
   value === null

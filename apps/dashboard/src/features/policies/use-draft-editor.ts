@@ -15,6 +15,7 @@ export const toPolicy = (v: PolicyVersionDto, rules = v.rules): Policy => ({
   overrides: v.overrides,
   customCategories: v.customCategories,
   grayZone: v.grayZone,
+  precedent: v.precedent,
 });
 
 /**
