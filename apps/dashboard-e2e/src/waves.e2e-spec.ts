@@ -73,6 +73,62 @@ describe('waves in Chromium', () => {
       await page.getByTestId('queue-hint').waitFor();
       await page.waitForTimeout(500);
       expect(await page.getByTestId('wave-row').filter({ hasText: marker }).count()).toBe(0);
+
+      // A policy admin turns on deciding by precedent; new copies of the wave are removed by
+      // Sieve, and the platform hears of them as automated decisions.
+      const admin = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      await signIn(admin, 'policyAdmin');
+      await admin.getByRole('link', { name: 'Policies' }).click();
+      const history = admin.getByTestId('policy-versions');
+      await history.waitFor();
+      const liveBefore = Number(/v(\d+)\s*live/.exec((await history.textContent()) ?? '')?.[1]);
+      await admin.getByRole('button', { name: /Start a draft/ }).click();
+      const setting = admin.getByTestId('precedent-setting');
+      await setting.getByLabel(/Decide near-copies/).check();
+      await setting.getByLabel('Similarity needed').fill('0.6');
+      await Promise.all([
+        admin.waitForResponse(
+          (r) => r.request().method() === 'PATCH' && r.url().includes('/api/policies/drafts/'),
+        ),
+        setting.getByRole('button', { name: 'Save' }).click(),
+      ]);
+      await admin.screenshot({ path: screenshotPath('precedent-setting'), fullPage: true });
+      await admin.getByRole('button', { name: 'Publish…' }).click();
+      const dialog = admin.getByRole('dialog', { name: 'Publish the draft' });
+      await dialog.getByText('remove after 3 alike at ≥ 0.60').waitFor();
+      expect(await dialog.getByTestId('policy-diff').locator('tbody tr').allTextContents()).toEqual(
+        ['(precedent)decide by precedent—remove after 3 alike at ≥ 0.60'],
+      );
+      await dialog
+        .getByLabel('Change note (required)')
+        .fill(`e2e ${marker}: remove copies by precedent`);
+      if (await dialog.getByTestId('confirm-large').isVisible())
+        await dialog.getByTestId('confirm-large').locator('input').check();
+      await dialog.getByRole('button', { name: /Publish version/ }).click();
+      await history.locator('li.live', { hasText: `v${liveBefore + 1}` }).waitFor();
+      try {
+        const copies = events
+          .slice(0, 2)
+          .map((e, i) => ({ ...post(e.text), authorId: `copycat-${i}-${marker}` }));
+        await produce(copies);
+        const copyIds = new Set(copies.map((c) => c.id));
+        const byPrecedent = () =>
+          platform.received.filter(
+            (m) => m['kind'] === 'precedent' && copyIds.has(String(m['eventId'])),
+          );
+        const until2 = Date.now() + 30_000;
+        while (byPrecedent().length < 2 && Date.now() < until2) await page.waitForTimeout(200);
+        expect(byPrecedent()).toHaveLength(2);
+        expect(byPrecedent().every((m) => m['action'] === 'remove')).toBe(true);
+      } finally {
+        // Back to what was live, so the rest of the suite sees the usual policy.
+        await history.getByRole('button', { name: `Roll back to v${liveBefore}` }).click();
+        const rollback = admin.getByRole('dialog', { name: 'Roll back' });
+        await rollback.getByLabel('Why (required)').fill(`e2e ${marker}: undo`);
+        await rollback.getByRole('button', { name: 'Roll back' }).click();
+        await history.locator('li.live', { hasText: `v${liveBefore + 2}` }).waitFor();
+        await admin.close();
+      }
     } finally {
       await platform.stop();
     }

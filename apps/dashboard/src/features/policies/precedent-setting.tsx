@@ -67,13 +67,13 @@ export function PrecedentSetting({
           near-copies of decided posts automatically
         </label>
         {on && (
-          <fieldset className="precedent-rule">
-            <legend className="muted small">
+          <fieldset className="precedent-rule" aria-label="Precedent rule">
+            <p className="muted small">
               A new flag is decided without a reviewer when at least this many posts, each at least
               this alike (cosine of their text vectors), were all decided the same way by reviewers,
               and that way is ticked here. Sieve&apos;s own decisions never count, so one reviewer
               approving a near post stops it.
-            </legend>
+            </p>
             <label>
               <input
                 type="checkbox"
