@@ -479,10 +479,14 @@ export class FlagsService {
       exclude: flagId,
     });
     const similarity = new Map(nearest.map((m) => [m.flagId, m.similarity]));
-    const rows: Dated<Omit<FlagContextDto['similarDecided'][number], 'similarity'>, 'decidedAt'>[] =
-      await this.db.query(
-        `SELECT s.id AS "flagId", left(e.text, 280) AS text, s.final_action AS "finalAction",
-                s.decided_at AS "decidedAt",
+    const rows: (Dated<
+      Omit<FlagContextDto['similarDecided'][number], 'similarity'>,
+      'decidedAt'
+    > & {
+      byPerson: boolean;
+    })[] = await this.db.query(
+      `SELECT s.id AS "flagId", left(e.text, 280) AS text, s.final_action AS "finalAction",
+                s.decided_at AS "decidedAt", s.decided_by IS NOT NULL AS "byPerson",
                 (SELECT d.reason FROM flag_decisions d
                   WHERE d.flag_id = s.id AND d.undone_at IS NULL AND d.action <> 'escalate'
                   ORDER BY d.created_at DESC LIMIT 1) AS reason
@@ -490,20 +494,26 @@ export class FlagsService {
          WHERE s.id = ANY($1::uuid[]) AND s.status = 'decided' AND s.copy_of IS NULL
            -- The same post under another flag (a quality check's original) is not a precedent.
            AND s.scored_event_id <> (SELECT scored_event_id FROM flags WHERE id = $2)`,
-        [nearest.map((m) => m.flagId), flagId],
-      );
+      [nearest.map((m) => m.flagId), flagId],
+    );
     const decided = rows
       .filter((r) => (similarity.get(r.flagId) ?? 0) >= this.vectors.threshold)
-      .map((r) => ({
-        ...r,
-        decidedAt: r.decidedAt?.toISOString() ?? null,
-        similarity: Math.round((similarity.get(r.flagId) ?? 0) * 100) / 100,
+      .map(({ byPerson, ...r }) => ({
+        byPerson,
+        item: {
+          ...r,
+          decidedAt: r.decidedAt?.toISOString() ?? null,
+          similarity: Math.round((similarity.get(r.flagId) ?? 0) * 100) / 100,
+        },
       }))
-      .sort((a, b) => b.similarity - a.similarity);
-    const near = decided.filter((d) => d.similarity >= this.config.WAVE_PRECEDENT_SIMILARITY);
+      .sort((a, b) => b.item.similarity - a.item.similarity);
+    // As for deciding by precedent, only people's decisions set it (docs/waves.md).
+    const near = decided
+      .filter((d) => d.byPerson && d.item.similarity >= this.config.WAVE_PRECEDENT_SIMILARITY)
+      .map((d) => d.item);
     const precedent = precedentFrom(near, this.config.WAVE_PRECEDENT_MIN);
     return {
-      similarDecided: decided.slice(0, 5),
+      similarDecided: decided.slice(0, 5).map((d) => d.item),
       similarBy: 'vectors',
       precedent: precedent && {
         ...precedent,

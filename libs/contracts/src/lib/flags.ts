@@ -152,7 +152,7 @@ export interface FlagContextDto {
   similarBy: 'vectors' | 'trigrams';
   /**
    * Precedent: at least WAVE_PRECEDENT_MIN posts this similar (cosine ≥ WAVE_PRECEDENT_SIMILARITY)
-   * were decided, all the same way.
+   * were decided by reviewers, all the same way (Sieve's decisions by precedent do not count).
    */
   precedent: { action: 'approve' | 'remove'; count: number; minSimilarity: number } | null;
 }
