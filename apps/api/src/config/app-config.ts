@@ -245,7 +245,7 @@ export const configSchema = z.object({
   /** With a backlog, the grouping works this share of the time (the pipeline comes first). */
   WAVE_GROUPING_DUTY: z.coerce.number().min(0.05).max(1).default(0.5),
   /** Waves wait while this replica's consumer is this many events behind (the pipeline first). */
-  WAVE_YIELD_BACKLOG: int(0, 100_000_000).default(250),
+  WAVE_YIELD_BACKLOG: int(0, 100_000_000).default(1_000),
   WAVE_CAMPAIGN_PER_MINUTE: z.coerce.number().min(0.1).max(1_000_000).default(5),
   WAVE_CAMPAIGN_AUTHORS: int(2, 1_000_000).default(10),
   /** A queue's id: a raised wave's open members (and those that join it later) move there. */

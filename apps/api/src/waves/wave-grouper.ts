@@ -23,11 +23,12 @@ import { WaveStore } from './wave.store';
 /** Flags taken from the inbox per batch: bigger batches cost fewer round trips per flag. */
 const BATCH = 2000;
 /**
- * While the consumer has events in hand, batches are small (tens of milliseconds of work): each
- * one delays the events arriving meanwhile, and at a steady rate near the pipeline's capacity
- * (5,000/s in the bench) bigger ones showed as seconds of p99 latency.
+ * While the consumer has events in hand, batches are small (~0.1–0.3 s of work), so a burst of
+ * events waits at most one of them before the grouping yields. (Batches of 50, waiting from 250
+ * events behind, left p99 at 5,000/s where it was, 10.3 s, and grouped 544 instead of 583–617
+ * flags/s: docs/benchmarks.md.)
  */
-const BUSY_BATCH = 50;
+const BUSY_BATCH = 250;
 const IDLE_POLL_MS = 250;
 const MAX_BACKOFF_MS = 30_000;
 /** How long waves wait before looking at the consumer's backlog again. */
