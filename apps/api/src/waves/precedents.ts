@@ -104,16 +104,16 @@ export class Precedents {
 
   /**
    * Decides the new flags the rule applies to, each under its row lock (one still open and not
-   * claimed by a reviewer): the ids decided. One audit entry for the batch.
+   * claimed by a reviewer): the flags decided, and how. One audit entry for the batch.
    */
   async decide(
     tx: EntityManager,
     flags: NewFlag[],
     rule: PrecedentRule,
     policyVersion: number,
-  ): Promise<Set<string>> {
+  ): Promise<Map<string, Action>> {
     const index = this.index;
-    if (!index) return new Set();
+    if (!index) return new Map();
     const planned = flags.flatMap((flag) => {
       const near = index.near(flag.vector, rule.minSimilarity).map((n) => ({
         flagId: n.item,
@@ -147,7 +147,7 @@ export class Precedents {
       );
       decided.push({ ...plan, decisionId });
     }
-    if (!decided.length) return new Set();
+    if (!decided.length) return new Map();
     await this.audit.record(
       {
         actor: { label: 'sieve-precedent' },
@@ -158,9 +158,14 @@ export class Precedents {
       },
       tx,
     );
-    for (const d of decided) this.metrics.precedentDecisions.inc({ action: d.action });
-    this.logger.log(`decided ${decided.length} flags by precedent (policy ${policyVersion})`);
-    return new Set(decided.map((d) => d.flagId));
+    return new Map(decided.map((d) => [d.flagId, d.action]));
+  }
+
+  /** Once the batch that decided them has committed. */
+  counted(decided: Map<string, Action>, policyVersion: number): void {
+    if (!decided.size) return;
+    for (const action of decided.values()) this.metrics.precedentDecisions.inc({ action });
+    this.logger.log(`decided ${decided.size} flags by precedent (policy ${policyVersion})`);
   }
 }
 

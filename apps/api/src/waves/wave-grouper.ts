@@ -133,7 +133,14 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
   /** One batch from the inbox; the number of flags it took (0 when another replica holds the lock). */
   async runBatch(limit = BATCH): Promise<number> {
     // Counted once the batch has committed (a failed one is taken again).
-    const counts = { grouped: 0, alone: 0, raised: [] as string[], backlog: 0 };
+    const counts = {
+      grouped: 0,
+      alone: 0,
+      raised: [] as string[],
+      backlog: 0,
+      byPrecedent: new Map<string, 'approve' | 'remove'>(),
+      policyVersion: 0,
+    };
     const took = await this.db.transaction(async (tx) => {
       const [{ locked }]: { locked: boolean }[] = await tx.query(
         `SELECT pg_try_advisory_xact_lock(hashtext('sieve_waves')) AS locked`,
@@ -178,7 +185,9 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
             policy.precedent,
             policy.version,
           )
-        : new Set<string>();
+        : new Map<string, 'approve' | 'remove'>();
+      counts.byPrecedent = byPrecedent;
+      counts.policyVersion = policy.version;
 
       const created = new Set<string>();
       const touched = new Set<string>();
@@ -240,6 +249,7 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
     this.metrics.waveFlagsGrouped.inc({ outcome: 'grouped' }, counts.grouped);
     this.metrics.waveFlagsGrouped.inc({ outcome: 'alone' }, counts.alone);
     for (const reason of counts.raised) this.metrics.wavesRaised.inc({ reason });
+    this.precedents.counted(counts.byPrecedent, counts.policyVersion);
     if (took) this.metrics.waveInboxBacklog.set(counts.backlog);
     return took;
   }
