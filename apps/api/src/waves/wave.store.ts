@@ -59,7 +59,6 @@ export interface WaveSummaryRow {
 /** The waves tables: groups and their members. */
 @Injectable()
 export class WaveStore {
-  /** Open flags of the window with their vectors and wave, to rebuild the grouping from. */
   /**
    * The open flags of the window to group with, oldest first: at most `limit`, the most recent
    * (a replica rebuilding its state behind a long inbox must not read every open flag at once).
@@ -98,7 +97,6 @@ export class WaveStore {
     return rows.map((r) => r.id);
   }
 
-  /** A new wave, first seen when its earliest member was flagged. */
   /** New waves, each first seen when its earliest member was flagged. */
   async create(
     manager: EntityManager,
