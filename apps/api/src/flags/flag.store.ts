@@ -183,7 +183,6 @@ export class FlagStore {
     decision: { action: ReviewerAction; reason: string; note?: string; contentRevealed?: boolean },
   ): Promise<{ decisionId: string; status: FlagStatus }> {
     const decided = decision.action !== 'escalate';
-    const byPrecedent = 'precedent' in decider ? decider : null;
     const reviewer = 'precedent' in decider ? null : decider;
     const next: FlagStatus = decided ? 'decided' : 'escalated';
     await tx.getRepository(Flag).update(
@@ -204,7 +203,7 @@ export class FlagStore {
       decisions.create({
         flagId: flag.id,
         reviewerId: reviewer?.id ?? null,
-        precedent: byPrecedent?.precedent ?? null,
+        precedent: 'precedent' in decider ? decider.precedent : null,
         action: decision.action,
         reason: decision.reason,
         note: decision.note ?? null,

@@ -74,22 +74,16 @@ export function PrecedentSetting({
               and that way is ticked here. Sieve&apos;s own decisions never count, so one reviewer
               approving a near post stops it.
             </p>
-            <label>
-              <input
-                type="checkbox"
-                checked={rule.actions.includes('remove')}
-                onChange={(e) => toggle('remove', e.target.checked)}
-              />{' '}
-              remove
-            </label>{' '}
-            <label>
-              <input
-                type="checkbox"
-                checked={rule.actions.includes('approve')}
-                onChange={(e) => toggle('approve', e.target.checked)}
-              />{' '}
-              approve
-            </label>{' '}
+            {(['remove', 'approve'] as const).map((action) => (
+              <label key={action}>
+                <input
+                  type="checkbox"
+                  checked={rule.actions.includes(action)}
+                  onChange={(e) => toggle(action, e.target.checked)}
+                />{' '}
+                {action}
+              </label>
+            ))}{' '}
             <label>
               after{' '}
               <input
