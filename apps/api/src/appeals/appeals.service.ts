@@ -98,7 +98,7 @@ export class AppealsService {
                  ORDER BY d.created_at DESC LIMIT 1) AS decision_id
          FROM event_keys k JOIN flags f ON f.scored_event_id = k.scored_event_id AND f.copy_of IS NULL
          WHERE k.source = $1 AND k.event_id = $2
-         FOR UPDATE OF f`,
+         FOR NO KEY UPDATE OF f`,
         [input.source, input.eventId],
       );
       const flag = target[0];

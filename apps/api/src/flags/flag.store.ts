@@ -90,7 +90,10 @@ export class FlagStore {
     private readonly qualityChecks: QualityCheckStore,
   ) {}
 
-  /** Locks the flag for the rest of the transaction. */
+  /**
+   * Locks the flag for the rest of the transaction (NO KEY UPDATE: a flag's id never changes, and
+   * it need not wait for transactions that only insert rows referencing it, like the grouping's).
+   */
   async lock(tx: EntityManager, flagId: string): Promise<LockedFlag> {
     const rows: {
       id: string;
@@ -109,7 +112,7 @@ export class FlagStore {
               u.display_name AS claimer_name, e.event_id, e.source, e.policy_version
        FROM flags f JOIN scored_events e ON e.id = f.scored_event_id
        LEFT JOIN users u ON u.id = f.claimed_by
-       WHERE f.id = $1 FOR UPDATE OF f`,
+       WHERE f.id = $1 FOR NO KEY UPDATE OF f`,
       [flagId],
     );
     const row = rows[0];

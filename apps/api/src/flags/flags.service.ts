@@ -206,7 +206,9 @@ export class FlagsService {
    * The first flag in the queue's order (the query's sort, else the queue's ordering) that nobody
    * holds, among `queues`, skipping `exceptId`, locked for the caller's transaction; rows another
    * reviewer is taking at this moment are skipped, so concurrent callers on any replica get
-   * different flags.
+   * different flags. NO KEY UPDATE, not UPDATE: rows that reference a flag (the grouping's
+   * wave_members and flag_vectors, decisions) key-share lock it while their transaction runs,
+   * and a plain FOR UPDATE … SKIP LOCKED would skip such a flag as if someone were taking it.
    */
   async pickNext(
     tx: EntityManager,
@@ -241,7 +243,7 @@ export class FlagsService {
       `SELECT f.id FROM ${SUMMARY_FROM}
        WHERE ${where.join(' AND ')}
        ORDER BY ${order}
-       LIMIT 1 FOR UPDATE OF f SKIP LOCKED`,
+       LIMIT 1 FOR NO KEY UPDATE OF f SKIP LOCKED`,
       params,
     );
     return rows[0]?.id ?? null;

@@ -58,4 +58,23 @@ describe('next item', () => {
     await next('status=escalated').expect(403);
     await next('status=decided').expect(400);
   });
+
+  it('hands out a flag that another transaction is only referencing (as the grouping does)', async () => {
+    const reviewer = await stack.signIn('reviewer');
+    const flag = await stack.seedFlag('next-referenced only');
+    // What inserting a wave_members or flag_vectors row does to its flag until it commits.
+    const grouping = await stack.db.connect();
+    try {
+      await grouping.query('BEGIN');
+      await grouping.query('SELECT 1 FROM flags WHERE id = $1 FOR KEY SHARE', [flag.id]);
+      const answer = await reviewer.agent
+        .post('/api/flags/next?q=next-referenced')
+        .set('x-csrf-token', reviewer.csrfToken)
+        .expect(200);
+      expect(answer.body.flagId).toBe(flag.id);
+    } finally {
+      await grouping.query('ROLLBACK');
+      grouping.release();
+    }
+  });
 });
