@@ -44,7 +44,7 @@ export class HistogramRollupService implements OnApplicationBootstrap, OnApplica
 
   private tick(): void {
     if (this.running) return;
-    this.running = this.rollUp()
+    this.running = this.rollUp(this.config.BACKTEST_SETTLE_SECONDS, { wait: false })
       .catch((error: Error) => this.logger.warn(`rollup failed, retrying later: ${error.message}`))
       .finally(() => (this.running = null));
   }
@@ -52,13 +52,19 @@ export class HistogramRollupService implements OnApplicationBootstrap, OnApplica
   /**
    * Rolls up everything older than `settleSeconds`; returns when caught up. An ingest statement
    * stamps `scored_at` when it starts and is cut off at half the settle time, so no row older
-   * than the settle time can still appear.
+   * than the settle time can still appear. Without `wait` (the background ticks), it leaves the
+   * work to whoever holds the lock, which may not have caught up yet when this returns.
    */
-  async rollUp(settleSeconds = this.config.BACKTEST_SETTLE_SECONDS): Promise<void> {
+  async rollUp(
+    settleSeconds = this.config.BACKTEST_SETTLE_SECONDS,
+    { wait = true }: { wait?: boolean } = {},
+  ): Promise<void> {
     for (;;) {
       const more = await this.db.transaction(async (tx) => {
         const [{ locked }] = await tx.query(
-          `SELECT pg_try_advisory_xact_lock(hashtext('sieve_histogram_rollup')) AS locked`,
+          wait
+            ? `SELECT true AS locked FROM pg_advisory_xact_lock(hashtext('sieve_histogram_rollup'))`
+            : `SELECT pg_try_advisory_xact_lock(hashtext('sieve_histogram_rollup')) AS locked`,
         );
         if (!locked) return false;
         // One statement, so the window's bounds never round-trip through JS ('-infinity').
