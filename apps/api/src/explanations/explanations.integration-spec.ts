@@ -140,6 +140,8 @@ describe('explanations from Mistral (fake server), with a prompt-injection attem
     await fake.start();
     stack = await startTestStack({
       INGEST_ENABLED: 'false',
+      // The grouping would embed seeded flags through the same fake and take its injected faults.
+      WAVES_ENABLED: 'false',
       MISTRAL_API_KEY: 'fake-key',
       MISTRAL_BASE_URL: fake.url,
       MISTRAL_CHAT_MODEL: 'mistral-small-latest',
