@@ -57,7 +57,7 @@ const selectAppeals = (extra = '') => `
          e.text, e.author_id, f.triggered
   FROM appeals a
   JOIN flags f ON f.id = a.flag_id
-  JOIN scored_events e ON e.id = f.scored_event_id
+  JOIN scored_events e ON e.id = f.scored_event_id AND e.kept
   LEFT JOIN flag_decisions d ON d.id = a.appealed_decision_id
   LEFT JOIN users ou ON ou.id = a.original_reviewer_id
   LEFT JOIN users du ON du.id = a.decided_by`;
@@ -245,7 +245,7 @@ export class AppealsService {
       );
       // An overturned removal no longer counts against the author.
       const [author] = (await tx.query(
-        `SELECT e.source, e.author_id FROM flags f JOIN scored_events e ON e.id = f.scored_event_id
+        `SELECT e.source, e.author_id FROM flags f JOIN scored_events e ON e.id = f.scored_event_id AND e.kept
          WHERE f.id = $1`,
         [appeal.flagId],
       )) as { source: string; author_id: string }[];

@@ -87,7 +87,7 @@ export class StrikesService {
         STRIKE_LEVELS.indexOf(now.level) > STRIKE_LEVELS.indexOf(before?.level ?? 'none');
       if (climbed && (now.level === 'restrict' || now.level === 'suspend')) {
         const [latest] = (await tx.query(
-          `SELECT e.event_id FROM flags f JOIN scored_events e ON e.id = f.scored_event_id
+          `SELECT e.event_id FROM flags f JOIN scored_events e ON e.id = f.scored_event_id AND e.kept
            WHERE f.id = $1`,
           [now.counted[0].flagId],
         )) as { event_id: string }[];

@@ -78,6 +78,7 @@ import { Erasures1764288000000 } from './migrations/1764288000000-Erasures';
 import { ScoreClaims1764295200000 } from './migrations/1764295200000-ScoreClaims';
 import { Waves1764309600000 } from './migrations/1764309600000-Waves';
 import { Precedent1764316800000 } from './migrations/1764316800000-Precedent';
+import { FlaggedEventsKept1764324000000 } from './migrations/1764324000000-FlaggedEventsKept';
 import { CompactScores1764302400000 } from './migrations/1764302400000-CompactScores';
 
 /**
@@ -164,6 +165,7 @@ export const MIGRATIONS = [
   CompactScores1764302400000,
   Waves1764309600000,
   Precedent1764316800000,
+  FlaggedEventsKept1764324000000,
 ];
 
 /**

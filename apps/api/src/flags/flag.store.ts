@@ -110,7 +110,7 @@ export class FlagStore {
     }[] = await tx.query(
       `SELECT f.id, f.status, f.queue, f.copy_of, f.hidden_from, f.claimed_by, COALESCE(f.claim_expires_at > now(), false) AS claim_active,
               u.display_name AS claimer_name, e.event_id, e.source, e.policy_version
-       FROM flags f JOIN scored_events e ON e.id = f.scored_event_id
+       FROM flags f JOIN scored_events e ON e.id = f.scored_event_id AND e.kept
        LEFT JOIN users u ON u.id = f.claimed_by
        WHERE f.id = $1 FOR NO KEY UPDATE OF f`,
       [flagId],
@@ -367,6 +367,7 @@ export class FlagStore {
    * After a rescore: flags for the events that now need people, exactly as ingest creates them
    * (announced as flag.created); open flags take the new scores and route (flag.updated); decided and
    * escalated ones keep their review. Every changed decision is queued for the platform.
+   * The caller has made the flagged events `kept` (every flag's event is: reads join it so).
    */
   async applyRescore(tx: EntityManager, events: RescoredEvent[]): Promise<void> {
     const flagged = events.filter((e) => e.decision !== 'allow');

@@ -91,7 +91,7 @@ const SUMMARY_COLUMNS = `
   f.final_action AS "finalAction", st.strikes AS "authorStrikes", st.level AS "authorLevel",
   ${AUTHOR_RANK} AS "authorRank"`;
 
-const SUMMARY_FROM = `flags f JOIN scored_events e ON e.id = f.scored_event_id LEFT JOIN users u ON u.id = f.claimed_by
+const SUMMARY_FROM = `flags f JOIN scored_events e ON e.id = f.scored_event_id AND e.kept LEFT JOIN users u ON u.id = f.claimed_by
   LEFT JOIN author_strikes st ON st.source = e.source AND st.author_id = e.author_id`;
 
 interface SummaryRow {
@@ -279,7 +279,7 @@ export class FlagsService {
               count(*) FILTER (WHERE ${STATUS_FILTERS.escalated}) AS escalated,
               count(*) FILTER (WHERE ${STATUS_FILTERS.decided}) AS decided,
               min(f.created_at) FILTER (WHERE f.status <> 'decided') AS oldest
-       FROM flags f ${joinsEvent ? 'JOIN scored_events e ON e.id = f.scored_event_id' : ''}
+       FROM flags f ${joinsEvent ? 'JOIN scored_events e ON e.id = f.scored_event_id AND e.kept' : ''}
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`,
         params,
       );
@@ -430,7 +430,7 @@ export class FlagsService {
     const [row]: { text: string; scores: Record<string, number>; policyVersion: number }[] =
       await this.db.query(
         `SELECT e.text, ${SCORES_JSON('e')} AS scores, e.policy_version AS "policyVersion"
-         FROM flags f JOIN scored_events e ON e.id = f.scored_event_id WHERE f.id = $1`,
+         FROM flags f JOIN scored_events e ON e.id = f.scored_event_id AND e.kept WHERE f.id = $1`,
         [flagId],
       );
     if (!row) throw new NotFoundException(`Flag ${flagId} does not exist`);
@@ -445,7 +445,7 @@ export class FlagsService {
               o.event_created_at AS "createdAt", o.decision,
               of.id AS "flagId", of.status, of.final_action AS "finalAction"
        FROM flags f
-       JOIN scored_events e ON e.id = f.scored_event_id
+       JOIN scored_events e ON e.id = f.scored_event_id AND e.kept
        JOIN scored_events o ON o.source = e.source AND o.author_id = e.author_id AND o.id <> e.id
        LEFT JOIN flags of ON of.scored_event_id = o.id AND of.copy_of IS NULL
        WHERE f.id = $1
@@ -492,7 +492,7 @@ export class FlagsService {
                 (SELECT d.reason FROM flag_decisions d
                   WHERE d.flag_id = s.id AND d.undone_at IS NULL AND d.action <> 'escalate'
                   ORDER BY d.created_at DESC LIMIT 1) AS reason
-         FROM flags s JOIN scored_events e ON e.id = s.scored_event_id
+         FROM flags s JOIN scored_events e ON e.id = s.scored_event_id AND e.kept
          WHERE s.id = ANY($1::uuid[]) AND s.status = 'decided' AND s.copy_of IS NULL
            -- The same post under another flag (a quality check's original) is not a precedent.
            AND s.scored_event_id <> (SELECT scored_event_id FROM flags WHERE id = $2)`,
@@ -530,10 +530,10 @@ export class FlagsService {
       await this.db.query(
         `WITH this AS (
          SELECT left(e.text, ${SIMILAR_PREFIX_CHARS}) AS text, e.id AS event
-         FROM flags f JOIN scored_events e ON e.id = f.scored_event_id WHERE f.id = $1),
+         FROM flags f JOIN scored_events e ON e.id = f.scored_event_id AND e.kept WHERE f.id = $1),
        recent AS (
          SELECT f.id, f.final_action, f.decided_at, e.text
-         FROM flags f JOIN scored_events e ON e.id = f.scored_event_id
+         FROM flags f JOIN scored_events e ON e.id = f.scored_event_id AND e.kept
          WHERE f.status = 'decided' AND f.id <> $1 AND f.copy_of IS NULL
            -- The same post under another flag (a quality check's original) is not a precedent.
            AND f.scored_event_id <> (SELECT event FROM this)

@@ -282,7 +282,7 @@ export class RescoreService {
       await tx.query(
         `UPDATE scored_events e SET model = u.model, score_layout = u.layout,
                 score_values = translate(u.vals, '[]', '{}')::float8[], policy_version = $6,
-                decision = u.decision
+                decision = u.decision, kept = e.kept OR u.decision <> 'allow'
          FROM unnest($1::uuid[], $2::text[], $3::smallint[], $4::text[], $5::text[])
            AS u(id, model, layout, vals, decision)
          WHERE e.id = u.id`,

@@ -128,7 +128,7 @@ export class JudgeEvaluationService {
     const decisions: { id: string; text: string; final_action: 'approve' | 'remove' }[] =
       await this.db.query(
         `SELECT f.id, e.text, f.final_action
-           FROM flags f JOIN scored_events e ON e.id = f.scored_event_id
+           FROM flags f JOIN scored_events e ON e.id = f.scored_event_id AND e.kept
           WHERE $1 = ANY(f.categories) AND f.copy_of IS NULL AND f.status = 'decided'
             AND f.decided_by IS NOT NULL AND f.final_action IS NOT NULL
           ORDER BY f.decided_at DESC LIMIT $2`,

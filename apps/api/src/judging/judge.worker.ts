@@ -207,7 +207,8 @@ export class JudgeWorker implements OnApplicationBootstrap, BeforeApplicationShu
       const changed = decided.filter((d) => d.evaluation.decision !== d.event.decision);
       if (changed.length > 0)
         await tx.query(
-          `UPDATE scored_events e SET decision = u.decision, policy_version = $3
+          `UPDATE scored_events e
+             SET decision = u.decision, policy_version = $3, kept = e.kept OR u.decision <> 'allow'
              FROM unnest($1::uuid[], $2::text[]) AS u(id, decision) WHERE e.id = u.id`,
           [
             changed.map((d) => d.event.id),

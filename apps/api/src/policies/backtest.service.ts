@@ -79,7 +79,7 @@ export class BacktestService {
                      FROM appeals a WHERE a.status <> 'open') AS said
                ORDER BY flag_id, at DESC) AS latest
          JOIN flags f ON f.id = latest.flag_id AND f.copy_of IS NULL
-         JOIN scored_events e ON e.id = f.scored_event_id
+         JOIN scored_events e ON e.id = f.scored_event_id AND e.kept
          WHERE e.scored_at >= $1 AND e.scored_at < $2
          LIMIT $3`,
         [from, to, LABELLED_LIMIT],

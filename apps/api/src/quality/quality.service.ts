@@ -33,7 +33,7 @@ export class QualityService {
               g.note, g.active, g.created_at AS "createdAt",
               count(q.id) FILTER (WHERE q.decided_at IS NOT NULL)::int AS answered,
               count(q.id) FILTER (WHERE q.action = g.expected_action)::int AS correct
-       FROM golden_items g JOIN flags f ON f.id = g.flag_id JOIN scored_events e ON e.id = f.scored_event_id
+       FROM golden_items g JOIN flags f ON f.id = g.flag_id JOIN scored_events e ON e.id = f.scored_event_id AND e.kept
        LEFT JOIN quality_checks q ON q.golden_item_id = g.id
        GROUP BY g.id, e.text ORDER BY g.created_at DESC LIMIT 500`,
     );

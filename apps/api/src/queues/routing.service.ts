@@ -107,7 +107,7 @@ export class RoutingService {
         auto_decision: 'review' | 'block';
       }[] = await this.db.query(
         `SELECT e.source, e.event_id, e.author_id, e.lang, f.triggered, f.auto_decision
-         FROM flags f JOIN scored_events e ON e.id = f.scored_event_id
+         FROM flags f JOIN scored_events e ON e.id = f.scored_event_id AND e.kept
          WHERE f.created_at >= $1 AND f.copy_of IS NULL
            AND ($2::float8 >= 1 OR random() < $2::float8)
          LIMIT ${PREVIEW_MAX_FLAGS * 2}`,

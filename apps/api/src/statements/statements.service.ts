@@ -223,7 +223,7 @@ export class StatementsService {
       `UPDATE statements_of_reasons s SET status = 'final', final_at = now(),
          submission = CASE WHEN $2 THEN 'pending' ELSE submission END,
          next_submit_at = CASE WHEN $2 THEN now() ELSE next_submit_at END
-       FROM flags f JOIN scored_events e ON e.id = f.scored_event_id
+       FROM flags f JOIN scored_events e ON e.id = f.scored_event_id AND e.kept
        WHERE s.id = $1 AND s.status = 'draft' AND f.id = s.flag_id
        RETURNING s.statement, e.event_id, e.source`,
       [id, this.submitting],
@@ -421,5 +421,5 @@ function selectSource(of: 'blocks' | 'removals'): string {
          (SELECT x.card->>'summary' FROM explanations x WHERE x.flag_id = f.id
           ORDER BY x.created_at DESC LIMIT 1) AS summary
   FROM ${removals ? 'flag_decisions d JOIN flags f ON f.id = d.flag_id' : 'flags f'}
-  JOIN scored_events e ON e.id = f.scored_event_id`;
+  JOIN scored_events e ON e.id = f.scored_event_id AND e.kept`;
 }

@@ -158,7 +158,7 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
                 CASE WHEN f.decided_by IS NOT NULL AND f.copy_of IS NULL THEN f.final_action END
                   AS decided_by_person,
                 f.created_at > now() - make_interval(mins => $2) AS recent
-         FROM flags f JOIN scored_events e ON e.id = f.scored_event_id
+         FROM flags f JOIN scored_events e ON e.id = f.scored_event_id AND e.kept
          WHERE f.id = ANY($1::uuid[])`,
         [taken.map((t) => t.flag_id), this.config.WAVE_WINDOW_MINUTES],
       );

@@ -35,7 +35,7 @@ export const WAVE_SUMMARY_SELECT = `
            (array_agg(left(e.text, 280) ORDER BY m.joined_at DESC) FILTER (WHERE e.erased_at IS NULL))[1:3] AS samples
     FROM wave_members m
     JOIN flags f ON f.id = m.flag_id
-    JOIN scored_events e ON e.id = f.scored_event_id
+    JOIN scored_events e ON e.id = f.scored_event_id AND e.kept
     WHERE m.wave_id = w.id AND m.excluded_at IS NULL
   ) s`;
 
@@ -163,7 +163,7 @@ export class WaveStore {
               count(DISTINCT (e.source, e.author_id))::int AS authors,
               count(*) FILTER (WHERE m.joined_at > now() - interval '${WAVE_GROWTH_WINDOW_MINUTES} minutes')::int AS "recentMembers"
        FROM waves w JOIN wave_members m ON m.wave_id = w.id
-       JOIN flags f ON f.id = m.flag_id JOIN scored_events e ON e.id = f.scored_event_id
+       JOIN flags f ON f.id = m.flag_id JOIN scored_events e ON e.id = f.scored_event_id AND e.kept
        WHERE w.id = ANY($1::uuid[]) AND w.status = 'open' AND w.raised_at IS NULL
          AND m.excluded_at IS NULL
        GROUP BY m.wave_id`,
