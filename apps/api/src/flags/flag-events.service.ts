@@ -14,10 +14,14 @@ export const NOTIFY_IDS = 100;
  * go as several events (a NOTIFY payload is at most 8000 bytes).
  */
 export async function notifyFlagEvent(manager: EntityManager, event: FlagEventDto): Promise<void> {
-  for (let i = 0; i < event.ids.length; i += NOTIFY_IDS) {
-    const part: FlagEventDto = { type: event.type, ids: event.ids.slice(i, i + NOTIFY_IDS) };
-    await manager.query(`SELECT pg_notify($1, $2)`, [FLAG_EVENTS_CHANNEL, JSON.stringify(part)]);
-  }
+  const parts: string[] = [];
+  for (let i = 0; i < event.ids.length; i += NOTIFY_IDS)
+    parts.push(JSON.stringify({ type: event.type, ids: event.ids.slice(i, i + NOTIFY_IDS) }));
+  if (!parts.length) return;
+  await manager.query(`SELECT pg_notify($1, part) FROM unnest($2::text[]) AS part`, [
+    FLAG_EVENTS_CHANNEL,
+    parts,
+  ]);
 }
 
 /**

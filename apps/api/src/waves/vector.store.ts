@@ -70,14 +70,20 @@ export class VectorStore {
     if (missing.length) {
       const vectors = await this.vectorizer.embed(missing.map(([, d]) => d.text));
       missing.forEach(([key], i) => known.set(key, vectors[i]));
+      // The vectors as one binary parameter: a bytea[] goes as text, two hex digits a byte.
+      const dims = vectors[0].length;
+      if (vectors.some((v) => v.length !== dims))
+        throw new Error(`${this.method} returned vectors of different lengths`);
       await manager.query(
         `INSERT INTO text_vectors (method, text_hash, vector)
-         SELECT $1, h, v FROM unnest($2::bytea[], $3::bytea[]) AS u(h, v)
+         SELECT $1, h, substring($3::bytea FROM ((i - 1) * $4::int + 1)::int FOR $4::int)
+         FROM unnest($2::bytea[]) WITH ORDINALITY AS u(h, i)
          ON CONFLICT DO NOTHING`,
         [
           this.method,
           missing.map(([, d]) => d.hash),
-          vectors.map((v) => Buffer.from(v.buffer, v.byteOffset, v.byteLength)),
+          Buffer.concat(vectors.map((v) => new Uint8Array(v.buffer, v.byteOffset, v.byteLength))),
+          dims,
         ],
       );
     }

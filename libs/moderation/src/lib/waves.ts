@@ -116,6 +116,8 @@ const LSH_BITS = 8;
 const PLANE_TERMS = 32;
 /** The most items of one bucket a query compares. */
 const BUCKET_SCAN = 16;
+/** A group none of whose first this many candidates is near is not near (a wave is tight). */
+const GROUP_TRIES = 3;
 
 /**
  * Random-hyperplane hashing (SimHash) in LSH_TABLES tables of LSH_BITS bits: two vectors at
@@ -207,13 +209,15 @@ export class NearDuplicateIndex<T> {
   /**
    * Indexed items at cosine ≥ `threshold` to the vector (as far as hashing finds them), nearest
    * first. One match per group is enough: the other members of a group already matched are not
-   * counted (a wave of thousands is one result, not thousands), nor are those of a group three of
-   * whose members were not near (a wave is tight).
+   * counted (a wave of thousands is one result, not thousands), nor are those of a group GROUP_TRIES
+   * of whose members were not near (a wave is tight).
    */
   near(vector: Int8Array, threshold: number): { item: T; similarity: number }[] {
     if (vector.length !== this.dims) return [];
     const candidates: IndexEntry<T>[] = [];
     const seen = new Set<IndexEntry<T>>();
+    // No group is decided on more than GROUP_TRIES of its members (below), so no more are compared.
+    const perGroup = new Map<string, number>();
     this.keys(vector).forEach((key, t) => {
       let scanned = 0;
       for (const entry of this.tables[t].get(key) ?? []) {
@@ -221,6 +225,11 @@ export class NearDuplicateIndex<T> {
         if (++scanned > BUCKET_SCAN) break;
         if (seen.has(entry)) continue;
         seen.add(entry);
+        if (entry.group !== null) {
+          const tried = perGroup.get(entry.group) ?? 0;
+          if (tried >= GROUP_TRIES) continue;
+          perGroup.set(entry.group, tried + 1);
+        }
         candidates.push(entry);
       }
     });
@@ -236,7 +245,10 @@ export class NearDuplicateIndex<T> {
     const found: { item: T; similarity: number }[] = [];
     candidates.forEach((entry, c) => {
       const group = entry.group;
-      if (group !== null && (matchedGroups.has(group) || (missedGroups.get(group) ?? 0) >= 3))
+      if (
+        group !== null &&
+        (matchedGroups.has(group) || (missedGroups.get(group) ?? 0) >= GROUP_TRIES)
+      )
         return;
       const s = dots[c] * queryNorm * entry.inverseNorm;
       if (s < threshold) {
