@@ -79,6 +79,15 @@ describe('statements of reasons', () => {
       (await tdb.stored()).has(`sieve-a-${flag.id}`),
     );
     expect((await statementsOf(flag.id))[0].submission).toBe('accepted');
+    // The builder's watermark is the last flag read, to the microsecond: a millisecond short, it
+    // would read that flag again on every pass and never rest.
+    const [watermark] = (
+      await stack.db.query(
+        `SELECT p.flag_created_at = f.created_at AS exact
+         FROM statement_progress p JOIN flags f ON f.id = p.flag_id`,
+      )
+    ).rows;
+    expect(watermark).toEqual({ exact: true });
   });
 
   it("drafts a reviewer's removal for them to edit, finalizes it, and withdraws one that is undone", async () => {

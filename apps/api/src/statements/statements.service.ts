@@ -77,11 +77,11 @@ export class StatementsService {
   async buildPass(): Promise<number> {
     return this.db.transaction(async (tx) => {
       // One replica at a time; the others skip the pass.
-      const progress: { flag_created_at: Date; flag_id: string }[] = await tx.query(
-        `SELECT flag_created_at, flag_id FROM statement_progress FOR UPDATE SKIP LOCKED`,
+      const progress: unknown[] = await tx.query(
+        `SELECT 1 FROM statement_progress FOR UPDATE SKIP LOCKED`,
       );
       if (progress.length === 0) return 0;
-      let changed = await this.buildAutomatic(tx, progress[0]);
+      let changed = await this.buildAutomatic(tx);
       changed += await this.buildForRemovals(tx);
       changed += await this.withdrawUndone(tx);
       changed += await this.finalizeDue(tx);
@@ -93,18 +93,20 @@ export class StatementsService {
    * Reads the next SCAN flags after the watermark (created_at order, the index's) and states the
    * automatic blocks among them. The watermark moves past every flag read, blocks or not, so a
    * pass costs at most one bounded index range whatever the mix. Returns the flags read.
+   *
+   * The watermark never leaves Postgres: as a JavaScript Date it would lose its microseconds,
+   * and every pass would read the flags created in its last millisecond again (the worker, which
+   * passes until one reads nothing, then never stopped).
    */
-  private async buildAutomatic(
-    tx: EntityManager,
-    after: { flag_created_at: Date; flag_id: string },
-  ): Promise<number> {
-    const scanned: { id: string; created_at: Date; block: boolean }[] = await tx.query(
-      `SELECT f.id, f.created_at, f.auto_decision = 'block' AND f.copy_of IS NULL AS block
+  private async buildAutomatic(tx: EntityManager): Promise<number> {
+    const scanned: { id: string; block: boolean }[] = await tx.query(
+      `SELECT f.id, f.auto_decision = 'block' AND f.copy_of IS NULL AS block
        FROM flags f
-       WHERE (f.created_at, f.id) > ($1, $2)
-         AND f.created_at < now() - make_interval(secs => $3)
-       ORDER BY f.created_at, f.id LIMIT $4`,
-      [after.flag_created_at, after.flag_id, this.config.STATEMENTS_SETTLE_SECONDS, SCAN],
+       WHERE (f.created_at, f.id) > ((SELECT flag_created_at FROM statement_progress),
+                                     (SELECT flag_id FROM statement_progress))
+         AND f.created_at < now() - make_interval(secs => $1)
+       ORDER BY f.created_at, f.id LIMIT $2`,
+      [this.config.STATEMENTS_SETTLE_SECONDS, SCAN],
     );
     if (scanned.length === 0) return 0;
     const blocks = scanned.filter((f) => f.block).map((f) => f.id);
@@ -115,11 +117,11 @@ export class StatementsService {
       );
       await this.insert(tx, rows, 'automatic');
     }
-    const last = scanned[scanned.length - 1];
-    await tx.query(`UPDATE statement_progress SET flag_created_at = $1, flag_id = $2`, [
-      last.created_at,
-      last.id,
-    ]);
+    await tx.query(
+      `UPDATE statement_progress SET flag_created_at = f.created_at, flag_id = f.id
+       FROM flags f WHERE f.id = $1`,
+      [scanned[scanned.length - 1].id],
+    );
     return scanned.length;
   }
 
