@@ -155,7 +155,10 @@ try {
   const walBefore = (await db.query('SELECT pg_current_wal_lsn() AS lsn')).rows[0].lsn;
   const started = Date.now();
   const measured = await inbox();
-  while ((await inbox()) > 0) {
+  // EXISTS, not a count: polling must not add to what Postgres is measured doing.
+  const waiting = async () =>
+    (await db.query('SELECT EXISTS (SELECT 1 FROM wave_inbox) AS waiting')).rows[0].waiting;
+  while (await waiting()) {
     if (grouper.exitCode !== null) throw new Error(`api exited:\n${grouper.tail.join('\n')}`);
     await sleep(100);
   }
