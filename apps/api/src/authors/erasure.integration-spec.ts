@@ -1,5 +1,6 @@
 import type { ErasureMessage } from '@sieve/moderation';
 import { eventually, startTestStack } from '../../test/test-stack';
+import { FlagEventsService } from '../flags/flag-events.service';
 
 const event = (id: string, authorId: string, text: string) => ({
   key: id,
@@ -48,6 +49,21 @@ describe('erasure on request', () => {
     );
 
     const reviewer = await stack.signIn('reviewer');
+    // Search by meaning finds jane's post (this replica now holds every flag's vector).
+    const similar = async () =>
+      (
+        (
+          await reviewer.agent
+            .get('/api/waves/similar')
+            .query({ text: 'I will kill you, my address is 1 Main St' })
+            .expect(200)
+        ).body.items as { flag: { id: string } }[]
+      ).map((i) => i.flag.id);
+    expect(await similar()).toContain(janeFlag.id);
+    const queueEvents: string[] = [];
+    const events = stack.app
+      .get(FlagEventsService)
+      .events.subscribe((e) => queueEvents.push(...e.ids));
     await reviewer.agent
       .post('/api/authors/erasures')
       .set('x-csrf-token', reviewer.csrfToken)
@@ -96,6 +112,11 @@ describe('erasure on request', () => {
       ),
     ).toEqual([{ event_id: 'y1' }]);
     expect(await rows('SELECT 1 FROM text_vectors')).toHaveLength(1);
+    // …and out of the search's memory, here and on every replica (erased_vectors); live queues
+    // refresh the erased flags.
+    expect(await similar()).not.toContain(janeFlag.id);
+    await eventually('the queue told', async () => queueEvents.includes(janeFlag.id));
+    events.unsubscribe();
 
     // The platform hears of each erased event, keyed and headed like every decision message.
     const messages = await eventually('two erasure messages', async () => {

@@ -6,6 +6,7 @@ import type { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/roles';
 import { DecisionOutbox } from '../flags/decision-outbox';
+import { notifyFlagEvent } from '../flags/flag-events.service';
 import { Erasure } from './entities/erasure.entity';
 
 /**
@@ -31,13 +32,19 @@ export class ErasureService {
     return this.db.transaction(async (tx) => {
       // Text vectors are derived from the text too: the flags' go, and a vector no other flag
       // shares (an equal text by someone else) goes with them.
-      const [unlinked]: [{ method: string; text_hash: Buffer }[], number] = await tx.query(
-        `DELETE FROM flag_vectors v USING flags f, scored_events e
-         WHERE v.flag_id = f.id AND e.id = f.scored_event_id
-           AND e.source = $1 AND e.author_id = $2 AND e.erased_at IS NULL
-         RETURNING v.method, v.text_hash`,
-        [input.source, input.authorId],
-      );
+      const [unlinked]: [{ flag_id: string; method: string; text_hash: Buffer }[], number] =
+        await tx.query(
+          `DELETE FROM flag_vectors v USING flags f, scored_events e
+           WHERE v.flag_id = f.id AND e.id = f.scored_event_id AND e.kept
+             AND e.source = $1 AND e.author_id = $2 AND e.erased_at IS NULL
+           RETURNING v.flag_id, v.method, v.text_hash`,
+          [input.source, input.authorId],
+        );
+      // Every replica's search by meaning reads these and drops the vectors from its memory.
+      if (unlinked.length)
+        await tx.query(`INSERT INTO erased_vectors (flag_id) SELECT unnest($1::uuid[])`, [
+          unlinked.map((u) => u.flag_id),
+        ]);
       if (unlinked.length)
         await tx.query(
           `DELETE FROM text_vectors t USING unnest($1::text[], $2::bytea[]) AS u(method, text_hash)
@@ -100,6 +107,12 @@ export class ErasureService {
           erasedAt: e.erased_at.toISOString(),
         })),
       );
+      // Queues show the texts as erased, and the grouping forgets the flags' vectors.
+      const flags: { id: string }[] = await tx.query(
+        `SELECT id FROM flags WHERE scored_event_id = ANY($1::uuid[])`,
+        [erased.map((e) => e.id)],
+      );
+      await notifyFlagEvent(tx, { type: 'flag.updated', ids: flags.map((f) => f.id) });
       await this.audit.record(
         {
           actor,

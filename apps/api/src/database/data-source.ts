@@ -79,6 +79,7 @@ import { ScoreClaims1764295200000 } from './migrations/1764295200000-ScoreClaims
 import { Waves1764309600000 } from './migrations/1764309600000-Waves';
 import { Precedent1764316800000 } from './migrations/1764316800000-Precedent';
 import { FlaggedEventsKept1764324000000 } from './migrations/1764324000000-FlaggedEventsKept';
+import { ErasedVectors1764331200000 } from './migrations/1764331200000-ErasedVectors';
 import { CompactScores1764302400000 } from './migrations/1764302400000-CompactScores';
 
 /**
@@ -166,6 +167,7 @@ export const MIGRATIONS = [
   Waves1764309600000,
   Precedent1764316800000,
   FlaggedEventsKept1764324000000,
+  ErasedVectors1764331200000,
 ];
 
 /**

@@ -28,6 +28,7 @@ export class VectorSearch {
   private flagIds = new Uint8Array(0);
   private rows = 0;
   private lastSeq = '0';
+  private lastErasedSeq = '0';
   private catchingUp: Promise<void> | null = null;
   private pgvector: Promise<boolean> | null = null;
 
@@ -73,6 +74,7 @@ export class VectorSearch {
     const best: VectorMatch[] = [];
     let floor = min;
     for (let row = 0; row < dots.length; row++) {
+      if (this.norms[row] === 0) continue; // erased (or a zero vector)
       const s = dots[row] * qn * this.norms[row];
       if (s < floor) continue;
       const flagId = this.flagIdOf(row);
@@ -103,7 +105,26 @@ export class VectorSearch {
       );
       for (const row of rows) this.add(row.flag_id, toVector(row.vector));
       if (rows.length) this.lastSeq = rows[rows.length - 1].seq;
-      if (rows.length < CATCH_UP_ROWS) return;
+      if (rows.length < CATCH_UP_ROWS) break;
+    }
+    // Vectors erased on request since: out of memory too (rarely more than a few rows).
+    const erased: { seq: string; flag_id: string }[] = await this.db.query(
+      `SELECT seq, flag_id FROM erased_vectors WHERE seq > $1 ORDER BY seq`,
+      [this.lastErasedSeq],
+    );
+    for (const row of erased) this.drop(row.flag_id);
+    if (erased.length) this.lastErasedSeq = erased[erased.length - 1].seq;
+  }
+
+  /** Zeroes a flag's row, vector and norm: no search finds it again. */
+  private drop(flagId: string): void {
+    if (!this.matrix) return;
+    const id = Buffer.from(flagId.replace(/-/g, ''), 'hex');
+    const ids = Buffer.from(this.flagIds.buffer, 0, this.rows * 16);
+    for (let at = ids.indexOf(id); at !== -1; at = ids.indexOf(id, at + 1)) {
+      if (at % 16 !== 0) continue;
+      this.matrix.clear(at / 16);
+      this.norms[at / 16] = 0;
     }
   }
 

@@ -86,12 +86,17 @@ export class WaveStore {
     );
   }
 
-  /** Of these flags, the ones no longer to group: decided, or excluded from their wave. */
+  /**
+   * Of these flags, the ones no longer to group: decided, excluded from their wave, or whose
+   * vector an erasure deleted.
+   */
   async closed(manager: EntityManager, flagIds: string[]): Promise<string[]> {
     if (!flagIds.length) return [];
     const rows: { id: string }[] = await manager.query(
       `SELECT f.id FROM flags f LEFT JOIN wave_members m ON m.flag_id = f.id
-       WHERE f.id = ANY($1::uuid[]) AND (f.status = 'decided' OR m.excluded_at IS NOT NULL)`,
+       WHERE f.id = ANY($1::uuid[])
+         AND (f.status = 'decided' OR m.excluded_at IS NOT NULL
+              OR NOT EXISTS (SELECT 1 FROM flag_vectors v WHERE v.flag_id = f.id))`,
       [flagIds],
     );
     return rows.map((r) => r.id);

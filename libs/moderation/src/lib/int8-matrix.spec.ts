@@ -55,6 +55,15 @@ describe('Int8Matrix', () => {
     chosen.forEach((r, k) => expect(dots[k]).toBe(plainDot(query, rows[r])));
   });
 
+  it('clears a row to zeros without giving up its number', () => {
+    const m = new Int8Matrix(3);
+    const a = m.add(Int8Array.from([1, 2, 3]));
+    const b = m.add(Int8Array.from([4, 5, 6]));
+    m.clear(a);
+    expect([...m.dots(Int8Array.from([1, 1, 1]))]).toEqual([0, 15]);
+    expect(m.add(Int8Array.from([7, 8, 9]))).toBe(b + 1);
+  });
+
   it('holds the extremes without overflow', () => {
     const matrix = new Int8Matrix(1024);
     matrix.add(new Int8Array(1024).fill(-128));

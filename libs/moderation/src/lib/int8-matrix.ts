@@ -65,6 +65,11 @@ export class Int8Matrix {
     return row;
   }
 
+  /** Overwrites a row with zeros (its dot products are 0 from now on); its number stays taken. */
+  clear(row: number): void {
+    new Int8Array(this.kernel.memory.buffer, this.rowOffset(row), this.stride).fill(0);
+  }
+
   /** Frees a row for reuse. */
   remove(row: number): void {
     this.free.push(row);

@@ -33,6 +33,19 @@ export class FlagVector {
   textHash!: Buffer;
 }
 
+/** Flags whose vectors an erasure deleted, in order: replicas' searches drop them as they read. */
+@Entity({ name: 'erased_vectors' })
+export class ErasedVector {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
+  seq!: string;
+
+  @Column({ name: 'flag_id', type: 'uuid' })
+  flagId!: string;
+
+  @Column({ name: 'erased_at', type: 'timestamptz', default: () => 'now()' })
+  erasedAt!: Date;
+}
+
 /** Flags still to vectorize and group (filled by a trigger on flags). */
 @Entity({ name: 'wave_inbox' })
 export class WaveInboxEntry {
@@ -101,4 +114,11 @@ export class WaveMember {
   excludedBy!: string | null;
 }
 
-export const WAVE_ENTITIES = [TextVector, FlagVector, WaveInboxEntry, Wave, WaveMember];
+export const WAVE_ENTITIES = [
+  TextVector,
+  FlagVector,
+  ErasedVector,
+  WaveInboxEntry,
+  Wave,
+  WaveMember,
+];
