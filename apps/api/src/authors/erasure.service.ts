@@ -40,11 +40,14 @@ export class ErasureService {
            RETURNING v.flag_id, v.method, v.text_hash`,
           [input.source, input.authorId],
         );
-      // Every replica's search by meaning reads these and drops the vectors from its memory.
-      if (unlinked.length)
+      // Every replica's search by meaning reads these and drops the vectors from its memory. It
+      // reads them by seq, so they commit in seq order: one erasure at a time writes them.
+      if (unlinked.length) {
+        await tx.query(`SELECT pg_advisory_xact_lock(hashtext('sieve_erased_vectors'))`);
         await tx.query(`INSERT INTO erased_vectors (flag_id) SELECT unnest($1::uuid[])`, [
           unlinked.map((u) => u.flag_id),
         ]);
+      }
       if (unlinked.length)
         await tx.query(
           `DELETE FROM text_vectors t USING unnest($1::text[], $2::bytea[]) AS u(method, text_hash)
