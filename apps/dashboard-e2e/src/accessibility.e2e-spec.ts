@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
+import { uniqueMarker } from './support/marker';
 import { launchChromium } from './support/browser';
 import { post, produce } from './support/produce';
 import { dashboardUrl, signIn } from './support/session';
@@ -47,7 +47,7 @@ describe('accessibility of every page (axe-core in Chromium)', () => {
   });
 
   it('has none on any page an admin can open', async () => {
-    const marker = randomUUID().slice(0, 8);
+    const marker = uniqueMarker();
     await signIn(page, 'admin', `/?q=${marker}`);
     await produce([post(`I will kill you ${marker}, mail jane.doe@example.org`)]);
     const link = page.getByRole('link', { name: new RegExp(marker) });

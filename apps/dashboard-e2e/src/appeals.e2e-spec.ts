@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { Browser, Locator, Page } from 'playwright-core';
+import { uniqueMarker } from './support/marker';
 import { launchChromium, screenshotPath } from './support/browser';
 import { platformConsumer, post, produce } from './support/produce';
 import { dashboardUrl, signIn } from './support/session';
@@ -28,7 +28,7 @@ describe('appeals in Chromium', () => {
   it('a reviewer removes and states the reasons, the author appeals, a second reviewer overturns, and the platform receives it all', async () => {
     const platform = await platformConsumer();
     try {
-      const marker = randomUUID().slice(0, 8);
+      const marker = uniqueMarker();
       const event = post(`appeal ${marker}: I will kill you`);
       const appealId = `appeal-${marker}`;
 

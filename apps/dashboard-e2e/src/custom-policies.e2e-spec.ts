@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
+import { uniqueMarker } from './support/marker';
 import { launchChromium, screenshotPath } from './support/browser';
 import { post, produce } from './support/produce';
 import { waitForPost } from './support/queue';
@@ -19,7 +19,7 @@ describe('custom policies in Chromium', () => {
   afterEach(() => page?.close());
 
   it('writes "no ticket resale above face value", evaluates and publishes it, and a matching post is flagged with the evidence', async () => {
-    const marker = randomUUID().slice(0, 8);
+    const marker = uniqueMarker();
     await signIn(page, 'policyAdmin', '/policies');
     const history = page.getByTestId('policy-versions');
     await history.waitFor();

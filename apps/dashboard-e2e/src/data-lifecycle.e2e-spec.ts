@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
+import { uniqueMarker } from './support/marker';
 import { launchChromium, screenshotPath } from './support/browser';
 import { platformConsumer, post, produce } from './support/produce';
 import { waitForPost } from './support/queue';
@@ -21,7 +21,7 @@ describe('erasure, retention and the transparency report in Chromium', () => {
   it("an admin erases an author's content from the item: the text is gone, the decision stays, the platform hears", async () => {
     const platform = await platformConsumer();
     try {
-      const marker = randomUUID().slice(0, 8);
+      const marker = uniqueMarker();
       const authorId = `erase-me-${marker}`;
       const flagged = { ...post(`I will kill you ${marker}`), authorId };
       const allowed = { ...post(`Lovely harbour sunset ${marker}`), authorId };
@@ -67,7 +67,7 @@ describe('erasure, retention and the transparency report in Chromium', () => {
   });
 
   it('the transparency report counts a reviewer removal as partly automated and downloads as CSV', async () => {
-    const marker = randomUUID().slice(0, 8);
+    const marker = uniqueMarker();
     const event = post(`transparency ${marker}: I will kill you`);
     await signIn(page, 'reviewer', `/transparency`);
     const partly = page.getByTestId('automation-partly');

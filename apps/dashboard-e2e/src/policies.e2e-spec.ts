@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
+import { uniqueMarker } from './support/marker';
 import { launchChromium, screenshotPath } from './support/browser';
 import { post, produce } from './support/produce';
 import { waitForPost } from './support/queue';
@@ -19,7 +19,7 @@ describe('policies in Chromium', () => {
   afterEach(() => page?.close());
 
   it('moves a threshold, sees the backtest change, publishes with a note, and rolls back', async () => {
-    const marker = randomUUID().slice(0, 8);
+    const marker = uniqueMarker();
     const texts = [1, 2, 3].map((n) => `mail me at person${n}.${marker}@example.org`);
     await signIn(page, 'policyAdmin', `/?q=${marker}`);
     await produce(texts.map(post));

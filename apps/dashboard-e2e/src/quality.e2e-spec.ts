@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
+import { uniqueMarker } from './support/marker';
 import { launchChromium, screenshotPath } from './support/browser';
 import { post, produce } from './support/produce';
 import { waitForPost } from './support/queue';
@@ -40,7 +40,7 @@ describe('reviewer quality in Chromium', () => {
   afterAll(() => browser?.close());
 
   it('a golden item and second reviews reach another reviewer blind, and the stats page scores them', async () => {
-    const marker = randomUUID().slice(0, 8);
+    const marker = uniqueMarker();
     const goldenText = `golden ${marker}: I will kill you`;
     const otherText = `second look ${marker}: I will hurt you`;
     const policy = await browser.newPage({ viewport: { width: 1440, height: 1000 } });

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { Browser } from 'playwright-core';
+import { uniqueMarker } from './support/marker';
 import { launchChromium, screenshotPath } from './support/browser';
 import { post, produce } from './support/produce';
 import { signIn } from './support/session';
@@ -12,7 +12,7 @@ describe('queues and routing in Chromium', () => {
   afterAll(() => browser?.close());
 
   it('a policy admin makes a French queue and a rule; a French post lands there and a member takes it with "next item"', async () => {
-    const marker = randomUUID().slice(0, 8);
+    const marker = uniqueMarker();
     const admin = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
     await signIn(admin, 'policyAdmin', '/queues');
 

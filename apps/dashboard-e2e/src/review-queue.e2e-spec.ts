@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
+import { uniqueMarker } from './support/marker';
 import { launchChromium, screenshotPath } from './support/browser';
 import { post, produce } from './support/produce';
 import { waitForPost } from './support/queue';
@@ -19,7 +19,7 @@ describe('review queue in Chromium', () => {
   afterEach(() => page?.close());
 
   it('shows a flag produced during the test, and its scores against thresholds', async () => {
-    const marker = randomUUID().slice(0, 8);
+    const marker = uniqueMarker();
     const text = `I will kill you, ${marker}`;
     await signIn(page, 'reviewer', `/?q=${marker}`);
     await page.getByTestId('scorer-banner').getByText('Offline demo scorer').waitFor();
@@ -56,7 +56,7 @@ describe('review queue in Chromium', () => {
   });
 
   it('renders hostile post text as inert text, in the queue and in the item view', async () => {
-    const marker = randomUUID().slice(0, 8);
+    const marker = uniqueMarker();
     const payloads = [
       `<img src=x onerror="window.__xss='img-${marker}'"> kill you ${marker}`,
       `<script>window.__xss='script-${marker}'</script> kill you ${marker}`,

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
+import { uniqueMarker } from './support/marker';
 import { launchChromium, screenshotPath } from './support/browser';
 import { post, produce } from './support/produce';
 import { waitForPost } from './support/queue';
@@ -44,7 +44,7 @@ describe('a reviewer’s day in Chromium', () => {
   });
 
   it('keeps the cursor on its post while new posts arrive, and announces them', async () => {
-    const marker = randomUUID().slice(0, 8);
+    const marker = uniqueMarker();
     await signIn(page, 'reviewer', `/?q=${marker}&sort=newest`);
     await produce([post(`arrival one: I will kill you ${marker}`)]);
     await produce([post(`arrival two: I will kill you ${marker}`)]);
@@ -92,7 +92,7 @@ describe('a reviewer’s day in Chromium', () => {
   });
 
   it('follows the filtered queue, oldest first, with the reason that names the category', async () => {
-    const marker = randomUUID().slice(0, 8);
+    const marker = uniqueMarker();
     await signIn(page, 'reviewer', `/?q=${marker}&category=pii`);
     // One after the other, so the older one is flagged first: pii, then violence and pii.
     await produce([post(`older leak ${marker}: mail jane.doe@example.org`)]);
@@ -140,7 +140,7 @@ describe('a reviewer’s day in Chromium', () => {
   });
 
   it('blurs a sensitive post wherever it appears, and records a decision made without revealing it', async () => {
-    const marker = randomUUID().slice(0, 8);
+    const marker = uniqueMarker();
     const text = `I want to kill myself tonight ${marker}`;
     await signIn(page, 'reviewer', `/?q=${marker}`);
     await produce([post(text), post(`I will kill you ${marker}`)]);

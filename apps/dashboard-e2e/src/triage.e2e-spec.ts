@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
+import { uniqueMarker } from './support/marker';
 import { launchChromium, screenshotPath } from './support/browser';
 import { post, produce } from './support/produce';
 import { waitForPost } from './support/queue';
@@ -16,7 +16,7 @@ describe('keyboard-only triage in Chromium', () => {
   afterAll(() => browser?.close());
 
   it('opens, claims, decides with a reason, moves to the next item, and can undo — without a mouse', async () => {
-    const marker = randomUUID().slice(0, 8);
+    const marker = uniqueMarker();
     await produce([
       post(`first threat: I will kill you ${marker}`),
       post(`second threat: I will hurt you ${marker}`),

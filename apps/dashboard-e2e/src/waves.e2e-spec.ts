@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { sampleWaves } from '@sieve/moderation';
 import type { Browser, Page } from 'playwright-core';
+import { uniqueMarker } from './support/marker';
 import { launchChromium, screenshotPath } from './support/browser';
 import { platformConsumer, post, produce } from './support/produce';
 import { signIn } from './support/session';
@@ -21,7 +21,7 @@ describe('waves in Chromium', () => {
   it('a wave of 50 reworded posts from 20 authors is one row, removed in one action; the platform gets 50 decisions', async () => {
     const platform = await platformConsumer();
     try {
-      const marker = randomUUID().slice(0, 8);
+      const marker = uniqueMarker();
       const events = sampleWaves({
         waves: 1,
         perWave: 50,

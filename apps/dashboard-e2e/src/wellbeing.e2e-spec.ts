@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
+import { uniqueMarker } from './support/marker';
 import { launchChromium, screenshotPath } from './support/browser';
 import { post, produce } from './support/produce';
 import { dashboardUrl, signIn } from './support/session';
@@ -14,7 +14,7 @@ describe('content filters in Chromium', () => {
   afterAll(() => browser?.close());
 
   it('keeps a category behind a warning screen, remembered for the reviewer, until they ask to see it', async () => {
-    const marker = randomUUID().slice(0, 8);
+    const marker = uniqueMarker();
     const text = `filtered ${marker}: I will kill you`;
     await signIn(page, 'admin', '/account');
     const filter = page.getByLabel('Filter for Violence & threats');
