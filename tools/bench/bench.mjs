@@ -2,17 +2,13 @@
 // `npm run bench`: the ingest pipeline measured on this machine against what bounds it, in one
 // run — embedded Postgres, the kcat mock Kafka broker, the fake Mistral with 50 ms per request.
 // Prints a table and a final JSON line. Figures and their meaning: docs/benchmarks.md.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
-import { freePort, waitForHttp } from '../lib/free-port.mjs';
-import { startMockKafka } from '../lib/kafka.mjs';
-import { startEmbeddedPostgres } from '../lib/postgres.mjs';
-import { ensureCommand } from '../lib/system-deps.mjs';
-import { createRunner } from '../lib/harness.mjs';
+import { cpuMicrosPerItem, cpuShares, cpuSnapshot } from '../lib/cpu.mjs';
+import { createRunner, DEPLOYED_HEAP_ARGS } from '../lib/harness.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const env = process.env;
@@ -25,11 +21,9 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const {
   cleanups,
   cleanup,
-  child,
-  buildApi,
-  startFakeMistral,
-  migrate,
   produce: startProducer,
+  startStack,
+  startApi: startApiProcess,
 } = createRunner(root, env);
 
 function produce({ topic, count, rate = 0, window, dupRatio = 0, judgedRatio = 0, tag }, progress) {
@@ -40,22 +34,14 @@ function produce({ topic, count, rate = 0, window, dupRatio = 0, judgedRatio = 0
 }
 
 // ---------------------------------------------------------------------------------------------
-ensureCommand('kcat', 'kcat');
-log('building the api…');
-buildApi();
-
-const dataDir = mkdtempSync(join(tmpdir(), 'sieve-bench-pg-'));
-const postgres = await startEmbeddedPostgres({ dataDir, database: 'bench', persistent: false });
-cleanups.push(async () => {
-  await postgres.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+const stack = await startStack({
+  database: 'bench',
+  mistralLatencyMs: MISTRAL_LATENCY_MS,
+  apiKey: 'bench-key',
+  log,
 });
-const kafkaMock = await startMockKafka();
-cleanups.push(() => kafkaMock.stop());
-const brokers = kafkaMock.brokers;
-const mistral = await startFakeMistral({ latencyMs: MISTRAL_LATENCY_MS, apiKey: 'bench-key' });
+const { postgres, brokers, mistral } = stack;
 const mistralUrl = mistral.url;
-migrate(postgres.url, brokers);
 const db = new pg.Pool({ connectionString: postgres.url, max: 4 });
 cleanups.push(() => db.end());
 const kafka = new Kafka({
@@ -73,54 +59,6 @@ const row = (what, value, unit, note = '') => {
   table.push({ what, value, unit, note });
   log(`${what}: ${value} ${unit} ${note}`);
 };
-
-/**
- * CPU seconds used so far by each part of the run, from /proc: the api, PostgreSQL (all its
- * processes), the mock broker, the fake Mistral, the producer and this process. Two snapshots
- * give each part's share of the machine over a phase.
- */
-function cpuSnapshot(roles) {
-  const seconds = {};
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue; // gone meanwhile
-    }
-    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const role =
-      roles[Number(entry)] ??
-      (comm === 'postgres' ? 'postgres' : comm === 'kcat' ? kcatRole(entry) : null);
-    if (!role) continue;
-    // utime and stime, in clock ticks (100 per second on Linux).
-    seconds[role] = (seconds[role] ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100;
-  }
-  return { at: Date.now(), seconds };
-}
-
-/** The mock broker, or the producer's kcat (its CPU is in the producer's own report). */
-function kcatRole(pid) {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes('-P')
-      ? null
-      : 'broker';
-  } catch {
-    return null;
-  }
-}
-
-function cpuShares(before, after) {
-  const wall = (after.at - before.at) / 1000;
-  return Object.fromEntries(
-    Object.entries(after.seconds).map(([role, s]) => [
-      role,
-      Math.round(((s - (before.seconds[role] ?? 0)) / wall) * 100),
-    ]),
-  );
-}
 
 /** Consumes `count` events from a fresh topic with `handler`, while they are produced. */
 async function measureConsumer(name, { count, eachBatch, eachMessage, rate, seconds, prefill }) {
@@ -203,13 +141,6 @@ async function measureCommitted(name, count, eachBatch) {
   return Math.round(count / seconds);
 }
 
-/** CPU microseconds per event between two snapshots, over every role measured. */
-function cpuMicrosPerEvent(before, after, events, roles) {
-  const total = Object.entries(after.seconds)
-    .filter(([role]) => !roles || roles.includes(role))
-    .reduce((sum, [role, s]) => sum + (s - (before.seconds[role] ?? 0)), 0);
-  return (total / events) * 1e6;
-}
 let sinkCpuUsPerEvent = null;
 
 // BENCH_ONLY=pipeline skips the reference consumers (for tuning; ratios are then meaningless).
@@ -268,7 +199,7 @@ if (referenceRuns) {
       );
     },
   });
-  sinkCpuUsPerEvent = cpuMicrosPerEvent(sinkCpuBefore, cpuSnapshot(sinkRoles), sinkCount);
+  sinkCpuUsPerEvent = cpuMicrosPerItem(sinkCpuBefore, cpuSnapshot(sinkRoles), sinkCount);
   row(
     'sink ceiling (consume + bulk insert, no scoring)',
     results.sink_ceiling_eps,
@@ -376,44 +307,23 @@ const decisionsTopic = `bench.decisions.${runId}`;
 const groupId = `bench-pipeline-${runId}`;
 // As deployed (Dockerfile, npm start): a bounded heap.
 const apiArgs = [
-  ...(env.BENCH_API_NODE_ARGS ?? '--max-old-space-size=192 --max-semi-space-size=16')
-    .split(' ')
-    .filter(Boolean),
+  ...(env.BENCH_API_NODE_ARGS?.split(' ').filter(Boolean) ?? DEPLOYED_HEAP_ARGS),
   ...(env.BENCH_API_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/sieve-prof'] : []),
 ];
 const apis = [];
 async function startApi() {
-  const port = await freePort();
-  const proc = child(
-    `api${apis.length + 1}`,
-    process.execPath,
-    [...apiArgs, 'dist/apps/api/main.js'],
-    {
-      NODE_ENV: 'production',
-      // Scraped from this host, and loaded harder than any per-address rate limit allows.
-      METRICS_PUBLIC: 'true',
-      RATE_LIMIT_PER_MINUTE: '0',
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-      DATABASE_URL: postgres.url,
-      KAFKA_BROKERS: brokers,
-      KAFKA_CONTENT_TOPIC: pipelineTopic,
-      KAFKA_DECISIONS_TOPIC: decisionsTopic,
-      KAFKA_DLQ_TOPIC: `bench.dlq.${runId}`,
-      KAFKA_GROUP_ID: groupId,
-      MISTRAL_API_KEY: 'bench-key',
-      MISTRAL_BASE_URL: mistralUrl,
-      SIEVE_DEMO_USERS: 'false',
-      SIEVE_ADMIN_EMAIL: 'bench@sieve.local',
-      SIEVE_ADMIN_PASSWORD: 'bench-admin-password',
+  const proc = await startApiProcess(`api${apis.length + 1}`, {
+    stack,
+    topics: { content: pipelineTopic, decisions: decisionsTopic, dlq: `bench.dlq.${runId}` },
+    groupId,
+    nodeArgs: apiArgs,
+    env: {
       // The custom-category run judges 5% of a full-speed stream: no cap cuts it short.
       JUDGE_MAX_CALLS_PER_MINUTE: '1000000',
       JUDGE_DAILY_BUDGET_USD: '1000000',
       JUDGE_CONCURRENCY: '32',
     },
-  );
-  proc.url = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${proc.url}/api/health`, { isAlive: () => proc.exitCode === null });
+  });
   apis.push(proc);
 }
 await startApi();

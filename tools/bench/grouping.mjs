@@ -4,17 +4,12 @@
 // PostgreSQL, WAL), without the pipeline competing for the same cores. `npm run bench` measures
 // it at full load; this is the figure to make cheaper. BENCH_EVENTS (default 60,000) sets the
 // stream; BENCH_API_PROFILE=1 writes the grouping api's CPU profile to /tmp/sieve-prof.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
-import { freePort, waitForHttp } from '../lib/free-port.mjs';
-import { createRunner } from '../lib/harness.mjs';
-import { startMockKafka } from '../lib/kafka.mjs';
-import { startEmbeddedPostgres } from '../lib/postgres.mjs';
-import { ensureCommand } from '../lib/system-deps.mjs';
+import { cpuSnapshot } from '../lib/cpu.mjs';
+import { createRunner, DEPLOYED_HEAP_ARGS } from '../lib/harness.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const env = process.env;
@@ -22,97 +17,34 @@ const events = Number(env.BENCH_EVENTS ?? 60_000);
 const runId = Date.now().toString(36);
 const log = (message) => console.log(`[grouping] ${message}`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const { cleanups, cleanup, child, buildApi, startFakeMistral, migrate, produce } = createRunner(
-  root,
-  env,
-);
-
-/** CPU seconds (user + system) of these processes, and of every PostgreSQL process. */
-function cpuSeconds(apiPid) {
-  let api = 0;
-  let postgres = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue;
-    }
-    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const seconds = (Number(fields[11]) + Number(fields[12])) / 100;
-    if (Number(entry) === apiPid) api += seconds;
-    else if (comm === 'postgres') postgres += seconds;
-  }
-  return { api, postgres };
-}
+const { cleanups, cleanup, produce, startStack, startApi, stop } = createRunner(root, env);
 
 try {
-  ensureCommand('kcat', 'kcat');
-  log('building the api…');
-  buildApi();
-  const dataDir = mkdtempSync(join(tmpdir(), 'sieve-bench-pg-'));
-  const postgres = await startEmbeddedPostgres({ dataDir, database: 'bench', persistent: false });
-  cleanups.push(async () => {
-    await postgres.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+  const stack = await startStack({
+    database: 'bench',
+    mistralLatencyMs: 50,
+    apiKey: 'bench-key',
+    log,
   });
-  const kafkaMock = await startMockKafka();
-  cleanups.push(() => kafkaMock.stop());
-  const brokers = kafkaMock.brokers;
-  const mistral = await startFakeMistral({ latencyMs: 50, apiKey: 'bench-key' });
-  migrate(postgres.url, brokers);
-  const db = new pg.Pool({ connectionString: postgres.url, max: 2 });
+  const { brokers } = stack;
+  const db = new pg.Pool({ connectionString: stack.postgres.url, max: 2 });
   cleanups.push(() => db.end());
   const topic = `grouping.content.${runId}`;
   const groupId = `grouping-${runId}`;
-
-  async function startApi(name, extraEnv, nodeArgs = []) {
-    const port = await freePort();
-    const proc = child(
-      name,
-      process.execPath,
-      [
-        '--max-old-space-size=192',
-        '--max-semi-space-size=16',
-        ...nodeArgs,
-        'dist/apps/api/main.js',
-      ],
-      {
-        NODE_ENV: 'production',
-        METRICS_PUBLIC: 'true',
-        RATE_LIMIT_PER_MINUTE: '0',
-        PORT: String(port),
-        LOG_LEVEL: 'warn',
-        DATABASE_URL: postgres.url,
-        KAFKA_BROKERS: brokers,
-        KAFKA_CONTENT_TOPIC: topic,
-        KAFKA_DECISIONS_TOPIC: `grouping.decisions.${runId}`,
-        KAFKA_DLQ_TOPIC: `grouping.dlq.${runId}`,
-        KAFKA_GROUP_ID: groupId,
-        MISTRAL_API_KEY: 'bench-key',
-        MISTRAL_BASE_URL: mistral.url,
-        SIEVE_DEMO_USERS: 'false',
-        SIEVE_ADMIN_EMAIL: 'bench@sieve.local',
-        SIEVE_ADMIN_PASSWORD: 'bench-admin-password',
-        ...extraEnv,
-      },
-    );
-    await waitForHttp(`http://127.0.0.1:${port}/api/health`, {
-      isAlive: () => proc.exitCode === null,
-    });
-    return proc;
-  }
-  const stop = (proc) =>
-    new Promise((done) => {
-      proc.stopped = true;
-      proc.once('exit', done);
-      proc.kill('SIGTERM');
-    });
+  const apiOptions = (extraEnv, nodeArgs) => ({
+    stack,
+    topics: {
+      content: topic,
+      decisions: `grouping.decisions.${runId}`,
+      dlq: `grouping.dlq.${runId}`,
+    },
+    groupId,
+    env: extraEnv,
+    ...(nodeArgs ? { nodeArgs } : {}),
+  });
 
   // 1. The pipeline stores the flags, with the grouping off.
-  const ingest = await startApi('api-ingest', { WAVES_ENABLED: 'false' });
+  const ingest = await startApi('api-ingest', apiOptions({ WAVES_ENABLED: 'false' }));
   const kafka = new Kafka({
     clientId: 'grouping-bench',
     brokers: [brokers],
@@ -147,11 +79,16 @@ try {
   await db.query('CHECKPOINT');
   const grouper = await startApi(
     'api-grouping',
-    { INGEST_ENABLED: 'false', WAVES_ENABLED: 'true', WAVE_GROUPING_DUTY: '1' },
-    env.BENCH_API_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/sieve-prof'] : [],
+    apiOptions(
+      { INGEST_ENABLED: 'false', WAVES_ENABLED: 'true', WAVE_GROUPING_DUTY: '1' },
+      env.BENCH_API_PROFILE
+        ? [...DEPLOYED_HEAP_ARGS, '--cpu-prof', '--cpu-prof-dir=/tmp/sieve-prof']
+        : undefined,
+    ),
   );
   // From here: the few flags it grouped while starting are left out of every figure.
-  const cpuBefore = cpuSeconds(grouper.pid);
+  const roles = { [grouper.pid]: 'api' };
+  const cpuBefore = cpuSnapshot(roles).seconds;
   const walBefore = (await db.query('SELECT pg_current_wal_lsn() AS lsn')).rows[0].lsn;
   const started = Date.now();
   const measured = await inbox();
@@ -163,7 +100,7 @@ try {
     await sleep(100);
   }
   const seconds = (Date.now() - started) / 1000;
-  const cpu = cpuSeconds(grouper.pid);
+  const cpu = cpuSnapshot(roles).seconds;
   const walAfter = (await db.query('SELECT pg_current_wal_lsn() AS lsn')).rows[0].lsn;
   const wal = Number(
     (await db.query('SELECT pg_wal_lsn_diff($1, $2) AS d', [walAfter, walBefore])).rows[0].d,

@@ -1,9 +1,17 @@
-// What `npm run bench` and `npm run chaos` share: child processes that are cleaned up on exit,
-// building the api, the fake Mistral server, migrations.
+// What `npm run bench`, `npm run bench:grouping` and `npm run chaos` share: child processes that
+// are cleaned up on exit, building the api, the fake Mistral server, migrations, the stack a
+// benchmark runs the api against, and the api itself.
 import { fork, spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, waitForHttp } from './free-port.mjs';
+import { startMockKafka } from './kafka.mjs';
+import { startEmbeddedPostgres } from './postgres.mjs';
+import { ensureCommand } from './system-deps.mjs';
+
+/** The api's heap as deployed (Dockerfile, npm start). */
+export const DEPLOYED_HEAP_ARGS = ['--max-old-space-size=192', '--max-semi-space-size=16'];
 
 export function createRunner(root, env = process.env) {
   const cleanups = [];
@@ -134,5 +142,81 @@ export function createRunner(root, env = process.env) {
     return { done, pid: proc.pid, stop: () => proc.kill('SIGKILL') };
   }
 
-  return { cleanups, cleanup, child, buildApi, startFakeMistral, migrate, produce };
+  /**
+   * What a benchmark runs the api against, each part stopped on cleanup: the api built, embedded
+   * PostgreSQL migrated, the mock broker, the fake Mistral answering after `mistralLatencyMs`.
+   */
+  async function startStack({ database, mistralLatencyMs, apiKey, log = console.log }) {
+    ensureCommand('kcat', 'kcat');
+    log('building the api…');
+    buildApi();
+    const dataDir = mkdtempSync(join(tmpdir(), `sieve-${database}-pg-`));
+    const postgres = await startEmbeddedPostgres({ dataDir, database, persistent: false });
+    cleanups.push(async () => {
+      await postgres.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+    const broker = await startMockKafka();
+    cleanups.push(() => broker.stop());
+    const mistral = await startFakeMistral({ latencyMs: mistralLatencyMs, apiKey });
+    migrate(postgres.url, broker.brokers);
+    return { postgres, brokers: broker.brokers, mistral };
+  }
+
+  /**
+   * The built api as deployed (production mode, a bounded heap, warnings only) against a stack
+   * from startStack; resolves when it answers, with its address as `proc.url`.
+   */
+  async function startApi(
+    name,
+    { stack, topics, groupId, nodeArgs = DEPLOYED_HEAP_ARGS, env: extraEnv = {} },
+  ) {
+    const port = await freePort();
+    const proc = child(name, process.execPath, [...nodeArgs, 'dist/apps/api/main.js'], {
+      NODE_ENV: 'production',
+      // Scraped from this host, and loaded harder than any per-address rate limit allows.
+      METRICS_PUBLIC: 'true',
+      RATE_LIMIT_PER_MINUTE: '0',
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: stack.postgres.url,
+      KAFKA_BROKERS: stack.brokers,
+      KAFKA_CONTENT_TOPIC: topics.content,
+      KAFKA_DECISIONS_TOPIC: topics.decisions,
+      KAFKA_DLQ_TOPIC: topics.dlq,
+      KAFKA_GROUP_ID: groupId,
+      MISTRAL_API_KEY: stack.mistral.apiKey,
+      MISTRAL_BASE_URL: stack.mistral.url,
+      SIEVE_DEMO_USERS: 'false',
+      SIEVE_ADMIN_EMAIL: 'bench@sieve.local',
+      SIEVE_ADMIN_PASSWORD: 'bench-admin-password',
+      ...extraEnv,
+    });
+    proc.url = `http://127.0.0.1:${port}`;
+    await waitForHttp(`${proc.url}/api/health`, { isAlive: () => proc.exitCode === null });
+    return proc;
+  }
+
+  /** Stops a child on purpose (not reported as a death) and resolves when it has exited. */
+  function stop(proc) {
+    return new Promise((done) => {
+      proc.stopped = true;
+      if (proc.exitCode !== null || proc.signalCode !== null) return done();
+      proc.once('exit', done);
+      proc.kill('SIGTERM');
+    });
+  }
+
+  return {
+    cleanups,
+    cleanup,
+    child,
+    buildApi,
+    startFakeMistral,
+    migrate,
+    produce,
+    startStack,
+    startApi,
+    stop,
+  };
 }
