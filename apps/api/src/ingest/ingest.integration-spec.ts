@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import request from 'supertest';
 import type { AutomaticDecisionMessage } from '@sieve/moderation';
 import { eventually, startTestStack } from '../../test/test-stack';
@@ -181,6 +182,51 @@ describe('ingest pipeline (embedded Postgres + Kafka-protocol broker)', () => {
         stack.collected.decisions.filter((m) => m.key === 'owned-1').length > decisionsBefore,
     );
     expect(stack.collected.dlq.filter((m) => m.key === 'owned-1')).toHaveLength(1);
+  });
+
+  it('reads batches another Kafka client compressed: librdkafka (kcat) with gzip, snappy, lz4 and zstd', async () => {
+    const broker = (process.env['SIEVE_TEST_KAFKA_BROKERS'] as string).split(',')[0];
+    const codecs = ['gzip', 'snappy', 'lz4', 'zstd'];
+    for (const codec of codecs) {
+      // Twenty alike events in one batch: librdkafka sends a batch uncompressed when
+      // compressing would not make it smaller.
+      const lines = Array.from({ length: 20 }, (_, i) => {
+        const { key, value } = event(
+          `${codec}-${i}`,
+          `Compressed by a ${codec} producer, number ${i}`,
+        );
+        return `${key}\t${value}`;
+      });
+      execFileSync(
+        'kcat',
+        [
+          '-b',
+          broker,
+          '-P',
+          '-t',
+          stack.topics.content,
+          '-z',
+          codec,
+          '-K',
+          '\t',
+          '-X',
+          'linger.ms=100',
+        ],
+        { input: lines.join('\n') },
+      );
+    }
+    await eventually('a decision for each of the 80 events', async () =>
+      codecs.every(
+        (codec) =>
+          new Set(
+            stack.collected.decisions.map((m) => m.key).filter((k) => k?.startsWith(`${codec}-`)),
+          ).size === 20,
+      ),
+    );
+    for (const codec of codecs)
+      expect(
+        await count(`SELECT count(*) AS n FROM scored_events WHERE event_id LIKE '${codec}-%'`),
+      ).toBe(20);
   });
 
   it('answers bad requests with 400 and a body naming the field', async () => {

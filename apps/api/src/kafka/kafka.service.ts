@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { registerCompressionCodecs } from './compression-codecs';
 import {
   type ContentEventConsumer,
   type IncomingMessage,
@@ -29,6 +30,7 @@ export class KafkaService implements OnApplicationShutdown {
   private connecting: Promise<Producer> | null = null;
 
   constructor(@Inject(APP_CONFIG) readonly config: AppConfig) {
+    registerCompressionCodecs();
     this.kafka = new Kafka({
       clientId: config.KAFKA_CLIENT_ID,
       brokers: config.KAFKA_BROKERS,
