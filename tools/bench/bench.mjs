@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { cpuMicrosPerItem, cpuShares, cpuSnapshot } from '../lib/cpu.mjs';
-import { createRunner, DEPLOYED_HEAP_ARGS } from '../lib/harness.mjs';
+import { CPU_PROFILE_ARGS, createRunner, DEPLOYED_HEAP_ARGS } from '../lib/harness.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const env = process.env;
@@ -308,7 +308,7 @@ const groupId = `bench-pipeline-${runId}`;
 // As deployed (Dockerfile, npm start): a bounded heap.
 const apiArgs = [
   ...(env.BENCH_API_NODE_ARGS?.split(' ').filter(Boolean) ?? DEPLOYED_HEAP_ARGS),
-  ...(env.BENCH_API_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/sieve-prof'] : []),
+  ...(env.BENCH_API_PROFILE ? CPU_PROFILE_ARGS : []),
 ];
 const apis = [];
 async function startApi() {

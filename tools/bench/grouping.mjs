@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { cpuSnapshot } from '../lib/cpu.mjs';
-import { createRunner, DEPLOYED_HEAP_ARGS } from '../lib/harness.mjs';
+import { CPU_PROFILE_ARGS, createRunner, DEPLOYED_HEAP_ARGS } from '../lib/harness.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const env = process.env;
@@ -81,9 +81,7 @@ try {
     'api-grouping',
     apiOptions(
       { INGEST_ENABLED: 'false', WAVES_ENABLED: 'true', WAVE_GROUPING_DUTY: '1' },
-      env.BENCH_API_PROFILE
-        ? [...DEPLOYED_HEAP_ARGS, '--cpu-prof', '--cpu-prof-dir=/tmp/sieve-prof']
-        : undefined,
+      env.BENCH_API_PROFILE ? [...DEPLOYED_HEAP_ARGS, ...CPU_PROFILE_ARGS] : undefined,
     ),
   );
   // From here: the few flags it grouped while starting are left out of every figure.

@@ -12,6 +12,8 @@ import { ensureCommand } from './system-deps.mjs';
 
 /** The api's heap as deployed (Dockerfile, npm start). */
 export const DEPLOYED_HEAP_ARGS = ['--max-old-space-size=192', '--max-semi-space-size=16'];
+/** BENCH_API_PROFILE=1: the api writes its CPU profile here on exit. */
+export const CPU_PROFILE_ARGS = ['--cpu-prof', '--cpu-prof-dir=/tmp/sieve-prof'];
 
 export function createRunner(root, env = process.env) {
   const cleanups = [];
