@@ -1,4 +1,5 @@
 import type { TriggeredCategory } from '@sieve/moderation';
+import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import type { WaveSummary } from '../../api/waves';
 import { timeAgo } from '../../components/format';
@@ -15,10 +16,21 @@ export const CAMPAIGN_REASONS: Record<NonNullable<WaveSummary['raised']>['reason
 export const asTriggered = (categories: string[]) =>
   categories.map((category) => ({ category }) as TriggeredCategory);
 
-/** Open waves above the queue: one row for many near-duplicate posts. */
+/** How many waves show above the queue before "Show all": campaigns always show. */
+export const WAVES_SHOWN = 5;
+
+/**
+ * Open waves above the queue: one row for many near-duplicate posts. The api lists campaigns
+ * first, then the largest; beyond the first few, the rest wait behind a button so the queue
+ * itself stays in view.
+ */
 export function WaveRows({ waves, now }: { waves: WaveSummary[]; now: number }) {
   const filterOf = useContentFilter();
+  const [showAll, setShowAll] = useState(false);
   if (waves.length === 0) return null;
+  const collapsed = waves.filter((wave, i) => i < WAVES_SHOWN || wave.raised);
+  const more = waves.length - collapsed.length;
+  const shown = showAll ? waves : collapsed;
   return (
     <section aria-labelledby="waves-title" className="waves">
       <h2 id="waves-title">
@@ -35,7 +47,7 @@ export function WaveRows({ waves, now }: { waves: WaveSummary[]; now: number }) 
           </tr>
         </thead>
         <tbody>
-          {waves.map((wave) => (
+          {shown.map((wave) => (
             <tr key={wave.id} data-testid="wave-row" className={wave.raised ? 'raised' : undefined}>
               <td>
                 {wave.raised && (
@@ -63,6 +75,16 @@ export function WaveRows({ waves, now }: { waves: WaveSummary[]; now: number }) 
           ))}
         </tbody>
       </table>
+      {more > 0 && (
+        <button
+          className="link-button"
+          onClick={() => setShowAll(!showAll)}
+          aria-expanded={showAll}
+          data-testid="waves-toggle"
+        >
+          {showAll ? 'Show fewer waves' : `Show all ${waves.length} waves (${more} more)`}
+        </button>
+      )}
     </section>
   );
 }
