@@ -38,6 +38,13 @@ const stack = await startStack({
   database: 'bench',
   mistralLatencyMs: MISTRAL_LATENCY_MS,
   apiKey: 'bench-key',
+  // The run's WAL is kept for pg_walinspect to tell what it is made of; it changes what is kept
+  // on disk, not what is written. BENCH_POSTGRES_FLAGS adds settings to try (`-c name=value …`).
+  postgresFlags: [
+    '-c',
+    'wal_keep_size=8GB',
+    ...(env.BENCH_POSTGRES_FLAGS ?? '').split(/\s+/).filter(Boolean),
+  ],
   log,
 });
 const { postgres, brokers, mistral } = stack;
@@ -412,6 +419,45 @@ async function pipelineRun({ count, dupRatio = 0, judgedRatio = 0, tag, rate = 0
   };
 }
 
+/**
+ * What the run's WAL is made of, per event: records and full-page images (the first change to a
+ * page after each checkpoint) by resource manager (Heap, Btree, Transaction…), from pg_walinspect.
+ */
+async function walByKind(from, to, events) {
+  await db.query('CREATE EXTENSION IF NOT EXISTS pg_walinspect');
+  const { rows } = await db.query(
+    `SELECT split_part("resource_manager/record_type", '/', 1) AS kind,
+            sum(record_size) AS records, sum(fpi_size) AS fpi
+     FROM pg_get_wal_stats($1, $2, false) GROUP BY 1 HAVING sum(combined_size) > 0
+     ORDER BY sum(combined_size) DESC`,
+    [from, to],
+  );
+  const perEvent = (bytes) => Math.round(Number(bytes) / events);
+  // By table (an index counts with its table): a record that changes several pages counts once,
+  // with the first.
+  const tables = await db.query(
+    `WITH blocks AS (
+       SELECT pg_filenode_relation(
+                CASE WHEN b.reltablespace = d.dattablespace THEN 0 ELSE b.reltablespace END,
+                b.relfilenode) AS rel, b.record_length
+       FROM pg_get_wal_block_info($1, $2, false) b
+       CROSS JOIN (SELECT dattablespace FROM pg_database WHERE datname = current_database()) d
+       WHERE b.block_id = 0),
+     tables AS (
+       SELECT coalesce(i.indrelid, b.rel) AS rel, b.record_length
+       FROM blocks b LEFT JOIN pg_index i ON i.indexrelid = b.rel)
+     SELECT coalesce(pg_partition_root(rel), rel)::regclass::text AS tbl, sum(record_length) AS bytes
+     FROM tables GROUP BY 1 ORDER BY 2 DESC LIMIT 15`,
+    [from, to],
+  );
+  return {
+    kinds: Object.fromEntries(
+      rows.map((r) => [r.kind, { records: perEvent(r.records), full_pages: perEvent(r.fpi) }]),
+    ),
+    tables: Object.fromEntries(tables.rows.map((r) => [r.tbl ?? '?', perEvent(r.bytes)])),
+  };
+}
+
 // Warm-up: connections, JIT, the first rebalance. Further replicas join once the topic exists
 // (a group assigns only the partitions it knows of when it balances), then warm up together.
 await pipelineRun({ count: 20_000 * scale, tag: 'warm' });
@@ -452,12 +498,14 @@ const waveCounts = (
 // What production pays per event: WAL written during the run, and everything stored per event
 // (heap, TOAST and indexes of the tables an event writes to), after it.
 const fullCount = 300_000 * scale;
+const walAfter = (await db.query('SELECT pg_current_wal_lsn() AS lsn')).rows[0].lsn;
 results.wal_bytes_per_event = Math.round(
   Number(
-    (await db.query('SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1) AS bytes', [walBefore]))
-      .rows[0].bytes,
+    (await db.query('SELECT pg_wal_lsn_diff($1, $2) AS bytes', [walAfter, walBefore])).rows[0]
+      .bytes,
   ) / fullCount,
 );
+results.wal_per_event_by_kind = await walByKind(walBefore, walAfter, fullCount);
 const perEventTables = [
   'scored_events',
   'event_keys',

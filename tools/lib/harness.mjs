@@ -148,12 +148,23 @@ export function createRunner(root, env = process.env) {
    * What a benchmark runs the api against, each part stopped on cleanup: the api built, embedded
    * PostgreSQL migrated, the mock broker, the fake Mistral answering after `mistralLatencyMs`.
    */
-  async function startStack({ database, mistralLatencyMs, apiKey, log = console.log }) {
+  async function startStack({
+    database,
+    mistralLatencyMs,
+    apiKey,
+    postgresFlags = [],
+    log = console.log,
+  }) {
     ensureCommand('kcat', 'kcat');
     log('building the api…');
     buildApi();
     const dataDir = mkdtempSync(join(tmpdir(), `sieve-${database}-pg-`));
-    const postgres = await startEmbeddedPostgres({ dataDir, database, persistent: false });
+    const postgres = await startEmbeddedPostgres({
+      dataDir,
+      database,
+      persistent: false,
+      postgresFlags,
+    });
     cleanups.push(async () => {
       await postgres.stop();
       rmSync(dataDir, { recursive: true, force: true });

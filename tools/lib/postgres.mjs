@@ -41,6 +41,8 @@ export async function startEmbeddedPostgres({
   persistent = true,
   port,
   log = () => undefined,
+  /** Server settings, as `-c name=value` arguments. */
+  postgresFlags = [],
 }) {
   mkdirSync(dataDir, { recursive: true });
   makeTraversable(dataDir);
@@ -67,6 +69,7 @@ export async function startEmbeddedPostgres({
     createPostgresUser: true,
     onLog: remember,
     onError: remember,
+    postgresFlags,
   });
   try {
     if (!initialised) await server.initialise();
