@@ -35,6 +35,7 @@ import { ShadowDecision, ShadowStat } from '../policies/entities/shadow-result.e
 import { ScoreCacheEntry } from '../scoring/entities/score-cache-entry.entity';
 import { ScoreClaim } from '../scoring/entities/score-claim.entity';
 import { ScoreLayout } from '../scoring/entities/score-layout.entity';
+import { ScoreModel } from '../scoring/entities/score-model.entity';
 import {
   StatementOfReasons,
   StatementProgress,
@@ -80,6 +81,7 @@ import { Waves1764309600000 } from './migrations/1764309600000-Waves';
 import { Precedent1764316800000 } from './migrations/1764316800000-Precedent';
 import { FlaggedEventsKept1764324000000 } from './migrations/1764324000000-FlaggedEventsKept';
 import { ErasedVectors1764331200000 } from './migrations/1764331200000-ErasedVectors';
+import { CompactScoreCache1764338400000 } from './migrations/1764338400000-CompactScoreCache';
 import { CompactScores1764302400000 } from './migrations/1764302400000-CompactScores';
 
 /**
@@ -104,6 +106,7 @@ export const ENTITIES = [
   ScoreCacheEntry,
   ScoreClaim,
   ScoreLayout,
+  ScoreModel,
   Explanation,
   ExplanationRequest,
   User,
@@ -168,6 +171,7 @@ export const MIGRATIONS = [
   Precedent1764316800000,
   FlaggedEventsKept1764324000000,
   ErasedVectors1764331200000,
+  CompactScoreCache1764338400000,
 ];
 
 /**

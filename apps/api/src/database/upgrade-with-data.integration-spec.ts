@@ -36,7 +36,8 @@ describe('upgrading an installation with data', () => {
       INSERT INTO flags (scored_event_id, auto_decision, categories, triggered, max_score)
       SELECT id, 'review', ARRAY['violence_and_threats'], '[]', 0.97 FROM e WHERE decision = 'review'`);
     await old.query(
-      `INSERT INTO score_cache (model, text_hash, scored_model, scores) VALUES ('m', '\\x01', 'm', '{"pii": 0.5}')`,
+      `INSERT INTO score_cache (model, text_hash, scored_model, scores)
+       VALUES ('mistral-moderation-latest', '\\x01', 'mistral-moderation-2603', '{"pii": 0.5}')`,
     );
     await old.destroy();
     db = new DataSource(dataSourceOptions(url));
@@ -75,8 +76,16 @@ describe('upgrading an installation with data', () => {
     );
     expect(flag.event_id).toBe('old-bad');
     const [cached] = await db.query(
-      `SELECT scores_json(score_layout, score_values) AS scores FROM score_cache`,
+      `SELECT m.name AS model, s.name AS scored_model, encode(c.text_hash, 'hex') AS hash,
+              scores_json(c.score_layout, c.score_values) AS scores
+       FROM score_cache c
+       JOIN score_models m ON m.id = c.model_id JOIN score_models s ON s.id = c.scored_model_id`,
     );
-    expect(cached.scores).toEqual({ pii: 0.5 });
+    expect(cached).toEqual({
+      model: 'mistral-moderation-latest',
+      scored_model: 'mistral-moderation-2603',
+      hash: '01',
+      scores: { pii: 0.5 },
+    });
   });
 });

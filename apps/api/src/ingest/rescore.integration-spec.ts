@@ -93,13 +93,15 @@ describe('rescore a time range (embedded Postgres + Kafka-protocol broker)', () 
 
   it('prunes score-cache entries past their age', async () => {
     await stack.db.query(
-      `INSERT INTO score_cache (model, text_hash, scored_model, score_layout, score_values, created_at)
-       VALUES ('m', '\\x01', 'm', (compact_scores('{}')).layout, (compact_scores('{}')).vals, now() - interval '400 days'),
-              ('m', '\\x02', 'm', (compact_scores('{}')).layout, (compact_scores('{}')).vals, now())`,
+      `WITH m AS (INSERT INTO score_models (name) VALUES ('m') RETURNING id)
+       INSERT INTO score_cache (model_id, text_hash, scored_model_id, score_layout, score_values, created_at)
+       SELECT m.id, h, m.id, (compact_scores('{}')).layout, (compact_scores('{}')).vals, at
+       FROM m, (VALUES ('\\x01'::bytea, now() - interval '400 days'), ('\\x02', now())) AS v(h, at)`,
     );
     expect(await stack.app.get(ScoreCachePruner).prune()).toBe(1);
     const left = await stack.db.query(
-      `SELECT encode(text_hash, 'hex') AS h FROM score_cache WHERE model = 'm'`,
+      `SELECT encode(c.text_hash, 'hex') AS h
+       FROM score_cache c JOIN score_models m ON m.id = c.model_id WHERE m.name = 'm'`,
     );
     expect(left.rows).toEqual([{ h: '02' }]);
   });
@@ -162,7 +164,8 @@ describe('rescore through the Mistral Batch API (embedded Postgres + fake Mistra
     ]);
     // The new scores are cached for the configured model: ingest will not pay for them again.
     const cached = await stack.db.query(
-      `SELECT count(*)::int AS n FROM score_cache WHERE model = 'mistral-moderation-2603'`,
+      `SELECT count(*)::int AS n FROM score_cache c JOIN score_models m ON m.id = c.model_id
+       WHERE m.name = 'mistral-moderation-2603'`,
     );
     expect(cached.rows[0].n).toBe(4);
   });

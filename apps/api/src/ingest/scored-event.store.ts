@@ -15,6 +15,7 @@ import { FLAG_EVENTS_CHANNEL, flagsForNewEvents } from '../flags/flag.store';
 import { SHADOW_RESULTS_FOR_NEW_EVENTS } from '../policies/shadow-results.store';
 import { RELEASE_SCORE_CLAIMS, SCORE_CACHE_UPSERT } from '../scoring/score-cache.store';
 import { type CompactScores, SCORES_JSON, ScoreLayouts } from '../scoring/score-layouts';
+import { ScoreModels } from '../scoring/score-models';
 
 export interface EventKey {
   source: string;
@@ -76,13 +77,16 @@ const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').diges
 @Injectable()
 export class ScoredEventStore {
   private readonly storeBatchSql: string;
+  private readonly sharedClaims: boolean;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly layouts: ScoreLayouts,
+    private readonly models: ScoreModels,
   ) {
-    this.storeBatchSql = storeBatchSql(config.SCORE_SHARED_CLAIMS);
+    this.sharedClaims = config.SCORE_SHARED_CLAIMS;
+    this.storeBatchSql = storeBatchSql(this.sharedClaims);
   }
 
   private queue: PendingWrite[] = [];
@@ -164,15 +168,20 @@ export class ScoredEventStore {
     cacheModel: string,
   ): Promise<{ stored: Map<string, StoredDecision>; insertedKeys: Set<string> }> {
     const compact = await this.layouts.encode(Array.from(rows.values(), (row) => row.scores));
+    const modelIds = await this.models.ids(Array.from(rows.values(), (row) => row.model));
     const [{ scored_at: scoredAt, conflicts }]: {
       scored_at: Date;
       conflicts: [string, string][];
     }[] = await this.db.query(this.storeBatchSql, [
       JSON.stringify(
-        Array.from(rows.values(), (row, i) => INPUT_COLUMNS.map(([, , v]) => v(row, compact[i]))),
+        Array.from(rows.values(), (row, i) =>
+          INPUT_COLUMNS.map(([, , v]) => v(row, { ...compact[i], modelId: modelIds[i] })),
+        ),
       ),
-      cacheModel,
+      await this.models.idOf(cacheModel),
       FLAG_EVENTS_CHANNEL,
+      // Claims are released by model name, and only when they are on: an unused parameter has no type.
+      ...(this.sharedClaims ? [cacheModel] : []),
     ]);
 
     const conflicted = new Set(conflicts.map(([source, eventId]) => keyOf({ source, eventId })));
@@ -235,7 +244,7 @@ const ROWS_PER_WRITE = 4000;
 const INPUT_COLUMNS: [
   name: string,
   type: string,
-  value: (row: NewScoredEvent, scores: CompactScores) => unknown,
+  value: (row: NewScoredEvent, scores: CompactScores & { modelId: number }) => unknown,
 ][] = [
   ['source', 'text', (r) => r.event.source],
   ['event_id', 'text', (r) => r.event.id],
@@ -251,6 +260,7 @@ const INPUT_COLUMNS: [
   ],
   ['event_created_at', 'timestamptz', (r) => r.event.createdAt],
   ['model', 'text', (r) => r.model],
+  ['model_id', 'smallint', (_, scores) => scores.modelId],
   ['score_layout', 'smallint', (_, scores) => scores.layout],
   ['score_values', 'float8[]', (_, scores) => scores.values],
   ['policy_version', 'int', (r) => r.policyVersion],
@@ -289,14 +299,14 @@ const storeBatchSql = (sharedClaims: boolean) => `
     SELECT ${INPUT_COLUMNS.map(inputColumn).join(', ')}
     FROM jsonb_array_elements($1::jsonb) AS r
   ), cache AS (
-    INSERT INTO score_cache (model, text_hash, scored_model, score_layout, score_values)
-    SELECT DISTINCT ON (new_score_hash) $2, decode(new_score_hash, 'hex'), model, score_layout,
-           score_values
+    INSERT INTO score_cache (model_id, text_hash, scored_model_id, score_layout, score_values)
+    SELECT DISTINCT ON (new_score_hash) $2::smallint, decode(new_score_hash, 'hex'), model_id,
+           score_layout, score_values
     FROM input WHERE new_score_hash IS NOT NULL
     ORDER BY new_score_hash
     ${SCORE_CACHE_UPSERT}
     ${sharedClaims ? 'RETURNING text_hash' : ''}
-  ), ${sharedClaims ? `${RELEASE_SCORE_CLAIMS('cache', '$2')},` : ''} claimed AS (
+  ), ${sharedClaims ? `${RELEASE_SCORE_CLAIMS('cache', '$4::text')},` : ''} claimed AS (
     -- The key first: a replay, or a concurrent consumer with the same event, claims nothing.
     INSERT INTO event_keys (source, event_id)
     SELECT source, event_id FROM input

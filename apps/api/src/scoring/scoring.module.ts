@@ -10,6 +10,7 @@ import { OfflineScorer } from './offline.scorer';
 import { ScoreCachePruner } from './score-cache-pruner.service';
 import { ScoreCacheStore } from './score-cache.store';
 import { ScoreLayouts } from './score-layouts';
+import { ScoreModels } from './score-models';
 import { ScoringService } from './scoring.service';
 
 @Global()
@@ -31,10 +32,18 @@ import { ScoringService } from './scoring.service';
     },
     ScoreCacheStore,
     ScoreLayouts,
+    ScoreModels,
     ModerationBatcher,
     ScoringService,
     ScoreCachePruner,
   ],
-  exports: [MODERATION_SCORER, ScoringService, ScoreCacheStore, ScoreLayouts, ScoreCachePruner],
+  exports: [
+    MODERATION_SCORER,
+    ScoringService,
+    ScoreCacheStore,
+    ScoreLayouts,
+    ScoreModels,
+    ScoreCachePruner,
+  ],
 })
 export class ScoringModule {}
