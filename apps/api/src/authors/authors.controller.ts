@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import { IsOptional, IsString, Length } from 'class-validator';
-import type { ErasureDto } from '@sieve/contracts';
+import type { ErasureDto, ErasurePreviewDto } from '@sieve/contracts';
 import type { AuthorStrikes } from '@sieve/moderation';
 import { ClientIp, CurrentPrincipal, RequireRole } from '../auth/decorators';
 import type { Principal } from '../auth/roles';
@@ -63,6 +63,13 @@ export class AuthorsController {
     @ClientIp() ip: string,
   ): Promise<ErasureDto> {
     return this.erasures.erase(body, actor, ip);
+  }
+
+  /** What erasing this author would touch: their stored, not yet erased posts. */
+  @Get('erasures/preview')
+  @RequireRole('admin')
+  previewErasure(@Query() query: AuthorQuery): Promise<ErasurePreviewDto> {
+    return this.erasures.preview(query);
   }
 
   @Get('erasures')

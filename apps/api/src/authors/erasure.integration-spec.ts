@@ -77,6 +77,21 @@ describe('erasure on request', () => {
       .expect(400);
     expect(JSON.stringify(refused.body)).toContain('reason');
 
+    // Before confirming, an admin sees what the request would erase (only admins may ask).
+    const preview = () =>
+      admin.agent.get('/api/authors/erasures/preview').query({ source: 'forum', authorId: 'jane' });
+    expect((await preview().expect(200)).body).toEqual({
+      source: 'forum',
+      authorId: 'jane',
+      storedPosts: 2,
+      flaggedPosts: 1,
+    });
+    await reviewer.agent
+      .get('/api/authors/erasures/preview')
+      .query({ source: 'forum', authorId: 'jane' })
+      .expect(403);
+    await admin.agent.get('/api/authors/erasures/preview').query({ source: 'forum' }).expect(400);
+
     const erased = await admin.agent
       .post('/api/authors/erasures')
       .set('x-csrf-token', admin.csrfToken)
@@ -104,6 +119,7 @@ describe('erasure on request', () => {
       before.map((e) => [e.event_id, e.scores, e.decision]),
     );
     expect(await rows('SELECT 1 FROM flags')).toHaveLength(2);
+    expect((await preview().expect(200)).body).toMatchObject({ storedPosts: 0, flaggedPosts: 0 });
     // Vectors are derived from the text: jane's went, the other author's stayed.
     expect(
       await rows(

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { ErasureDto } from '@sieve/contracts';
+import type { ErasureDto, ErasurePreviewDto } from '@sieve/contracts';
 import type { Decision, ErasureMessage } from '@sieve/moderation';
 import type { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
@@ -129,6 +129,17 @@ export class ErasureService {
       );
       return toDto(erasure);
     });
+  }
+
+  async preview(author: { source: string; authorId: string }): Promise<ErasurePreviewDto> {
+    const [counts]: { stored: number; flagged: number }[] = await this.db.query(
+      `SELECT count(*)::int AS stored,
+              count(*) FILTER (WHERE EXISTS (SELECT 1 FROM flags f WHERE f.scored_event_id = e.id AND f.copy_of IS NULL))::int AS flagged
+       FROM scored_events e
+       WHERE e.source = $1 AND e.author_id = $2 AND e.erased_at IS NULL`,
+      [author.source, author.authorId],
+    );
+    return { ...author, storedPosts: counts.stored, flaggedPosts: counts.flagged };
   }
 
   async list(filter: { source?: string; authorId?: string }): Promise<ErasureDto[]> {

@@ -1,4 +1,4 @@
-import type { ErasureDto } from '@sieve/contracts';
+import type { ErasureDto, ErasurePreviewDto } from '@sieve/contracts';
 import type { AuthorStrikes } from '@sieve/moderation';
 import { queryString, request, send } from './client';
 
@@ -9,4 +9,6 @@ export const authorStrikes = (source: string, authorId: string) =>
 
 export const eraseAuthor = (input: { source: string; authorId: string; reason: string }) =>
   send<ErasureDto>('POST', '/authors/erasures', input);
+export const previewErasure = (source: string, authorId: string) =>
+  request<ErasurePreviewDto>(`/authors/erasures/preview${queryString({ source, authorId })}`);
 export const listErasures = () => request<ErasureDto[]>('/authors/erasures');

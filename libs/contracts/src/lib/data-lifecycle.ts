@@ -59,6 +59,16 @@ export interface ErasureDto {
   eventsErased: number;
 }
 
+/** What an erasure of this author would touch, shown before an admin confirms it. */
+export interface ErasurePreviewDto {
+  source: string;
+  authorId: string;
+  /** Stored posts whose text is not erased yet. */
+  storedPosts: number;
+  /** Of those, posts with a flag (their decisions stay). */
+  flaggedPosts: number;
+}
+
 export type TransparencyPeriod = 'day' | 'week' | 'month';
 export type Automation = 'automatic' | 'partly' | 'human';
 

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { eraseAuthor, listErasures } from '../../api/authors';
+import { eraseAuthor, listErasures, previewErasure } from '../../api/authors';
 import { retentionDryRun, retentionStatus, type RetentionReport } from '../../api/data-lifecycle';
 import { queryKeys } from '../../hooks/query-keys';
 
@@ -62,7 +62,12 @@ function RetentionSection() {
         </tbody>
       </table>
       <p>
-        <button type="button" onClick={() => dryRun.mutate()} disabled={dryRun.isPending}>
+        <button
+          type="button"
+          className="plain-button"
+          onClick={() => dryRun.mutate()}
+          disabled={dryRun.isPending}
+        >
           What would go now? (dry run)
         </button>
       </p>
@@ -109,18 +114,36 @@ function ReportSummary({ report, inline }: { report: RetentionReport; inline?: b
   );
 }
 
+/**
+ * Erasure by source and author id, typed by hand: the form first shows what the request would
+ * erase (a typo finds nothing, or someone else), and erases only on a second, explicit click.
+ */
 function ErasureSection() {
   const client = useQueryClient();
   const erasures = useQuery({ queryKey: queryKeys.erasures, queryFn: listErasures });
   const [form, setForm] = useState({ source: '', authorId: '', reason: '' });
+  const request = {
+    source: form.source.trim(),
+    authorId: form.authorId.trim(),
+    reason: form.reason.trim(),
+  };
+  const preview = useMutation({
+    mutationFn: () => previewErasure(request.source, request.authorId),
+  });
   const erase = useMutation({
     mutationFn: eraseAuthor,
     onSuccess: () => {
       setForm({ source: '', authorId: '', reason: '' });
+      preview.reset();
       void client.invalidateQueries({ queryKey: queryKeys.erasures });
       void client.invalidateQueries({ queryKey: ['flags'] });
     },
   });
+  const edit = (change: Partial<typeof form>) => {
+    setForm({ ...form, ...change });
+    preview.reset();
+  };
+  const target = preview.data;
   return (
     <>
       <h2>Erasure on request</h2>
@@ -131,29 +154,23 @@ function ErasureSection() {
       </p>
       <form
         className="filters"
+        aria-label="Erasure request"
         onSubmit={(e) => {
           e.preventDefault();
-          erase.mutate({
-            source: form.source.trim(),
-            authorId: form.authorId.trim(),
-            reason: form.reason.trim(),
-          });
+          erase.reset();
+          preview.mutate();
         }}
       >
         <label>
           Source
-          <input
-            value={form.source}
-            required
-            onChange={(e) => setForm({ ...form, source: e.target.value })}
-          />
+          <input value={form.source} required onChange={(e) => edit({ source: e.target.value })} />
         </label>
         <label>
           Author id
           <input
             value={form.authorId}
             required
-            onChange={(e) => setForm({ ...form, authorId: e.target.value })}
+            onChange={(e) => edit({ authorId: e.target.value })}
           />
         </label>
         <label>
@@ -162,16 +179,50 @@ function ErasureSection() {
             value={form.reason}
             required
             minLength={3}
-            onChange={(e) => setForm({ ...form, reason: e.target.value })}
+            maxLength={500}
+            onChange={(e) => edit({ reason: e.target.value })}
           />
         </label>
-        <button type="submit" className="danger" disabled={erase.isPending}>
-          Erase permanently
+        <button type="submit" className="plain-button" disabled={preview.isPending}>
+          Review erasure…
         </button>
       </form>
-      {erase.error && (
+      {target && (
+        <div className="confirm" role="dialog" aria-label="Confirm the erasure">
+          <p data-testid="erasure-preview">
+            {target.storedPosts === 0 ? (
+              <>
+                No stored post by <strong>{target.authorId}</strong> on{' '}
+                <strong>{target.source}</strong> has text left to erase. Erasing records the request
+                and erases nothing.
+              </>
+            ) : (
+              <>
+                Erase the text of <strong>{target.storedPosts.toLocaleString()}</strong> stored{' '}
+                {target.storedPosts === 1 ? 'post' : 'posts'} by <strong>{target.authorId}</strong>{' '}
+                on <strong>{target.source}</strong>
+                {target.flaggedPosts > 0 &&
+                  ` (${target.flaggedPosts.toLocaleString()} flagged: their decisions stay)`}
+                ? This cannot be undone.
+              </>
+            )}
+          </p>
+          <button
+            type="button"
+            className="danger"
+            disabled={erase.isPending}
+            onClick={() => erase.mutate(request)}
+          >
+            {target.storedPosts === 0 ? 'Record the request' : 'Erase permanently'}
+          </button>{' '}
+          <button type="button" className="link-button" onClick={() => preview.reset()}>
+            Cancel
+          </button>
+        </div>
+      )}
+      {(preview.error ?? erase.error) && (
         <p className="error" role="alert">
-          {erase.error.message}
+          {(preview.error ?? erase.error)?.message}
         </p>
       )}
       {erase.data && (
@@ -179,30 +230,34 @@ function ErasureSection() {
           Erased {erase.data.eventsErased} posts by {erase.data.authorId}.
         </p>
       )}
-      <table className="queue" data-testid="erasures">
-        <thead>
-          <tr>
-            <th>When</th>
-            <th>Author</th>
-            <th>Reason</th>
-            <th>Asked by</th>
-            <th className="num">Posts erased</th>
-          </tr>
-        </thead>
-        <tbody>
-          {(erasures.data ?? []).map((e) => (
-            <tr key={e.id}>
-              <td className="muted">{new Date(e.requestedAt).toLocaleString()}</td>
-              <td>
-                {e.authorId} <span className="muted small">on {e.source}</span>
-              </td>
-              <td>{e.reason}</td>
-              <td>{e.requestedBy}</td>
-              <td className="num">{e.eventsErased}</td>
+      {erasures.data?.length === 0 ? (
+        <p className="muted">No erasure requests yet.</p>
+      ) : (
+        <table className="queue" data-testid="erasures">
+          <thead>
+            <tr>
+              <th>When</th>
+              <th>Author</th>
+              <th>Reason</th>
+              <th>Asked by</th>
+              <th className="num">Posts erased</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {(erasures.data ?? []).map((e) => (
+              <tr key={e.id}>
+                <td className="muted">{new Date(e.requestedAt).toLocaleString()}</td>
+                <td>
+                  {e.authorId} <span className="muted small">on {e.source}</span>
+                </td>
+                <td>{e.reason}</td>
+                <td>{e.requestedBy}</td>
+                <td className="num">{e.eventsErased}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </>
   );
 }
