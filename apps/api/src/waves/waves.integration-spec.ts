@@ -1,4 +1,4 @@
-import { sampleWaves } from '@sieve/moderation';
+import { normalizeForWaves, sampleWaves } from '@sieve/moderation';
 import type { SimilarPostsDto, WaveDetailDto, WaveSummaryDto } from '@sieve/contracts';
 import { DataSource } from 'typeorm';
 import { eventually, startTestStack } from '../../test/test-stack';
@@ -271,6 +271,18 @@ describe('waves', () => {
       { event_id: 'before-rule', status: 'open' },
       { event_id: 'unlike', status: 'open' },
     ]);
+
+    // "Find posts like this" lists a text once, with how many found posts share it: here the
+    // campaign's first post, its copy before the rule and its copy decided by precedent.
+    const found = (
+      await reviewer.agent.get('/api/waves/similar').query({ text: wave[0].text }).expect(200)
+    ).body as SimilarPostsDto;
+    const same = normalizeForWaves(wave[0].text);
+    expect(normalizeForWaves(found.items[0].flag.event.text)).toBe(same);
+    expect(found.items[0].similarity).toBeGreaterThanOrEqual(0.99);
+    expect(found.items[0].sameText).toBeGreaterThanOrEqual(3);
+    const texts = found.items.map((i) => normalizeForWaves(i.flag.event.text));
+    expect(new Set(texts).size).toBe(texts.length);
 
     // The platform hears each as an automated decision with its grounds.
     const messages = await eventually('four precedent decisions published', async () => {

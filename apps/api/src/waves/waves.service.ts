@@ -7,13 +7,14 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type {
+  SimilarPostDto,
   SimilarPostsDto,
   WaveDecisionResultDto,
   WaveDetailDto,
   WaveMemberDto,
   WaveSummaryDto,
 } from '@sieve/contracts';
-import { growthPerMinute } from '@sieve/moderation';
+import { growthPerMinute, normalizeForWaves } from '@sieve/moderation';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/roles';
@@ -28,6 +29,11 @@ import { WaveStore, type WaveSummaryRow } from './wave.store';
 
 const LIST_LIMIT = 100;
 const SEARCH_RESULTS = 20;
+/**
+ * Nearest posts read per search. Reposts of one text are shown once with their count, so a text
+ * posted a hundred times does not fill the results.
+ */
+const SEARCH_CANDIDATES = 200;
 /** "Find posts like this" shows posts at least this similar. */
 const SEARCH_MIN_SIMILARITY = 0.3;
 
@@ -182,21 +188,38 @@ export class WavesService {
         message: 'This flag has no vector yet; try again in a moment',
         code: 'vector_pending',
       });
-    const matches = await this.search.search(vector, SEARCH_RESULTS, SEARCH_MIN_SIMILARITY, {
+    const matches = await this.search.search(vector, SEARCH_CANDIDATES, SEARCH_MIN_SIMILARITY, {
       exclude: query.flagId,
     });
-    const flags = await this.flags.summaries(
-      this.db.manager,
-      matches.map((m) => m.flagId),
-    );
     const similarity = new Map(matches.map((m) => [m.flagId, m.similarity]));
+    const flags = (
+      await this.flags.summaries(
+        this.db.manager,
+        matches.map((m) => m.flagId),
+      )
+    ).sort(
+      (a, b) =>
+        (similarity.get(b.id) ?? 0) - (similarity.get(a.id) ?? 0) ||
+        b.createdAt.localeCompare(a.createdAt),
+    );
+    // The most similar (then newest) post of each text stands for its reposts: the same text
+    // as waves see it, case, punctuation and symbols aside.
+    const byText = new Map<string, SimilarPostDto>();
+    for (const flag of flags) {
+      const text = normalizeForWaves(flag.event.text);
+      const seen = byText.get(text);
+      if (seen) seen.sameText++;
+      else
+        byText.set(text, {
+          flag,
+          similarity: Math.round((similarity.get(flag.id) ?? 0) * 100) / 100,
+          sameText: 1,
+        });
+    }
     return {
       method: this.vectorizer.info,
       search: this.search.kind,
-      items: flags.map((flag) => ({
-        flag,
-        similarity: Math.round((similarity.get(flag.id) ?? 0) * 100) / 100,
-      })),
+      items: [...byText.values()].slice(0, SEARCH_RESULTS),
     };
   }
 

@@ -54,8 +54,14 @@ export interface WaveDecisionResultDto {
 
 /** A post found by meaning ("find posts like this"). */
 export interface SimilarPostDto {
+  /** The most similar (then newest) of the found posts with this exact text. */
   flag: FlagSummaryDto;
   similarity: number;
+  /**
+   * Found posts with the same text, this one included (case, punctuation and symbols aside, as
+   * waves compare texts): reposts are listed once.
+   */
+  sameText: number;
 }
 
 export interface SimilarPostsDto {

@@ -66,12 +66,17 @@ export function SimilarPostsPage() {
             </tr>
           </thead>
           <tbody>
-            {found.data.items.map(({ flag, similarity }) => (
+            {found.data.items.map(({ flag, similarity, sameText }) => (
               <tr key={flag.id}>
                 <td>
                   <Link to={`/flags/${flag.id}`} className="post-link">
                     <FilteredLine text={flag.event.text} mode={filterOf(flag.triggered)} />
                   </Link>
+                  {sameText > 1 && (
+                    <div className="muted small" data-testid="same-text">
+                      and {sameText - 1} more {sameText === 2 ? 'post' : 'posts'} with the same text
+                    </div>
+                  )}
                 </td>
                 <td>{Math.round(similarity * 100)}%</td>
                 <td>
