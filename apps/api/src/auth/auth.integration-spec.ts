@@ -98,6 +98,7 @@ const ACCESS: Record<string, Role | 'public'> = {
   'GET /api/authors/strikes': 'viewer',
   'POST /api/authors/erasures': 'admin',
   'GET /api/authors/erasures': 'admin',
+  'GET /api/authors/erasures/preview': 'admin',
   'GET /api/retention': 'admin',
   'POST /api/retention/dry-run': 'admin',
   'GET /api/waves': 'viewer',
