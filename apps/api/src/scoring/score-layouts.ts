@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { CategoryScores } from '@sieve/moderation';
 import type { DataSource } from 'typeorm';
+import { InternedIds } from './interned-ids';
 
 /** Scores as stored: a layout (sorted category names, score_layouts) and the values in its order. */
 export interface CompactScores {
@@ -19,25 +20,23 @@ export const SCORES_JSON = (alias: string) =>
  */
 @Injectable()
 export class ScoreLayouts {
-  private readonly known = new Map<string, number>();
+  private readonly layouts: InternedIds;
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(@InjectDataSource() db: DataSource) {
+    this.layouts = new InternedIds(
+      db,
+      `INSERT INTO score_layouts (categories) VALUES ($1)
+       ON CONFLICT (categories) DO UPDATE SET categories = EXCLUDED.categories
+       RETURNING id`,
+      (key) => (key === '' ? [] : key.split('\n')),
+    );
+  }
 
   async encode(all: CategoryScores[]): Promise<CompactScores[]> {
     const names = all.map((scores) => Object.keys(scores).sort());
-    const missing = new Set(names.map(keyOf).filter((key) => !this.known.has(key)));
-    for (const key of missing) {
-      const categories = key === '' ? [] : key.split('\n');
-      const [{ id }]: { id: number }[] = await this.db.query(
-        `INSERT INTO score_layouts (categories) VALUES ($1)
-         ON CONFLICT (categories) DO UPDATE SET categories = EXCLUDED.categories
-         RETURNING id`,
-        [categories],
-      );
-      this.known.set(key, id);
-    }
+    const layouts = await this.layouts.ids(names.map(keyOf));
     return all.map((scores, i) => ({
-      layout: this.known.get(keyOf(names[i])) as number,
+      layout: layouts[i],
       values: names[i].map((name) => scores[name]),
     }));
   }
