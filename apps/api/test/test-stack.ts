@@ -39,9 +39,9 @@ export interface CollectedMessage {
  */
 export async function startTestStack(
   env: Record<string, string> = {},
-  options: { logDestination?: Writable } = {},
+  options: { logDestination?: Writable; postgresUrl?: string } = {},
 ) {
-  const serverUrl = process.env['SIEVE_TEST_POSTGRES_URL'];
+  const serverUrl = options.postgresUrl ?? process.env['SIEVE_TEST_POSTGRES_URL'];
   const brokers = process.env['SIEVE_TEST_KAFKA_BROKERS'];
   if (!serverUrl || !brokers)
     throw new Error('run integration specs through jest.integration.config.cts');

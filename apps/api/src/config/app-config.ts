@@ -237,6 +237,12 @@ export const configSchema = z.object({
    */
   WAVES_ENABLED: bool.default(true),
   WAVE_EMBEDDING_MODEL: z.string().default('mistral-embed'),
+  /**
+   * Search by meaning: `auto` uses pgvector's HNSW index where the server has the extension
+   * (building it in the background), the exact in-memory search otherwise; `pgvector` refuses to
+   * start without the extension; `exact` never uses it.
+   */
+  VECTOR_SEARCH: z.enum(['auto', 'exact', 'pgvector']).default('auto'),
   /** Unset: 0.55 for the offline vectors (measured), 0.85 for mistral-embed (docs/waves.md). */
   WAVE_SIMILARITY: z.coerce.number().min(0.1).max(1).optional(),
   WAVE_WINDOW_MINUTES: int(1, 7 * 24 * 60).default(24 * 60),

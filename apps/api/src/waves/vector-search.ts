@@ -1,153 +1,117 @@
-import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { Int8Matrix, inverseNorm } from '@sieve/moderation';
-import { DataSource } from 'typeorm';
-import { toVector, VectorStore } from './vector.store';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { ExactVectorSearch } from './exact-vector-search';
+import { PgvectorSearch } from './pgvector-search';
+import { VectorStore } from './vector.store';
 
 export interface VectorMatch {
   flagId: string;
   similarity: number;
 }
 
-/** Rows read per query while catching up. */
-const CATCH_UP_ROWS = 20_000;
+/** When a replica looks again while the pgvector index cannot be used yet, by why not. */
+const RETRY_MS = { waiting: 5_000, building: 10_000, failed: 60_000 } as const;
 
 /**
- * Exact nearest-neighbour search over every flag's vector, in this replica's memory: a packed
- * int8 matrix (a vector of D dimensions costs D bytes) scanned in full per query, with
- * WebAssembly SIMD (Int8Matrix: ~10–30 ms per 100,000 vectors of 1,024 dimensions). Each search
- * first reads the vectors other replicas (or this one) stored since the last (flag_vectors.seq).
- * Used where the server has no pgvector; the choice is reported by /api/health/ready.
+ * Search by meaning over every flag's vector, behind one interface: pgvector's HNSW index where
+ * the server has the extension (VECTOR_SEARCH=auto or pgvector), the exact in-memory search
+ * otherwise and until the index is ready. /api/health/ready reports which one answers.
  */
 @Injectable()
-export class VectorSearch {
-  readonly kind = 'exact' as const;
-  private matrix: Int8Matrix | null = null;
-  private norms = new Float32Array(0);
-  /** Each row's flag id as 16 bytes: strings would cost ~5× as much, on the JavaScript heap. */
-  private flagIds = new Uint8Array(0);
-  private rows = 0;
-  private lastSeq = '0';
-  private lastErasedSeq = '0';
-  private catchingUp: Promise<void> | null = null;
-  private pgvector: Promise<boolean> | null = null;
+export class VectorSearch implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Waves');
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private preparing: Promise<unknown> | null = null;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly vectors: VectorStore,
+    private readonly exact: ExactVectorSearch,
+    private readonly pgvector: PgvectorSearch,
   ) {}
 
-  get size(): number {
-    return this.rows;
+  get kind(): 'exact' | 'pgvector' {
+    return this.pgvector.ready ? 'pgvector' : 'exact';
   }
 
-  /** For /api/health/ready: the method, the search, and whether the server could do better. */
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.VECTOR_SEARCH === 'exact') return;
+    if (await this.pgvector.available()) this.prepare();
+    else if (this.config.VECTOR_SEARCH === 'pgvector')
+      throw new Error(
+        'VECTOR_SEARCH=pgvector, but this PostgreSQL server has no pgvector extension: install it (the docker-compose image has it) or set VECTOR_SEARCH=auto',
+      );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.preparing?.catch(() => undefined);
+  }
+
+  /** In the background: building the index over existing vectors can take minutes. */
+  private prepare(): void {
+    this.preparing = this.pgvector.prepare().then((state) => {
+      if (state.status === 'ready') {
+        this.exact.release();
+        return;
+      }
+      if (state.status === 'unavailable') {
+        if (this.config.VECTOR_SEARCH === 'pgvector')
+          this.logger.error(`pgvector: ${state.reason}`);
+        return;
+      }
+      if (state.status === 'failed') this.logger.warn(`pgvector index: ${state.reason}`);
+      if (!this.stopped) this.timer = setTimeout(() => this.prepare(), RETRY_MS[state.status]);
+    });
+  }
+
+  /** For /api/health/ready: the method, the search that answers, and pgvector's state. */
   async describe(): Promise<Record<string, unknown>> {
-    this.pgvector ??= this.db
-      .query(`SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'vector') AS found`)
-      .then(([row]: { found: boolean }[]) => row.found);
     return {
       vectors: this.vectors.info,
       search: this.kind,
-      pgvector: (await this.pgvector)
-        ? 'available on this server, not used yet: the exact search answers'
-        : 'not installed on this server',
-      vectorsInMemory: this.size,
+      pgvector: await this.describePgvector(),
+      vectorsInMemory: this.exact.size,
     };
   }
 
+  private async describePgvector(): Promise<string> {
+    const state = this.pgvector.state;
+    if (this.config.VECTOR_SEARCH === 'exact')
+      return (await this.pgvector.available())
+        ? 'available on this server, not used (VECTOR_SEARCH=exact)'
+        : 'not installed on this server';
+    switch (state.status) {
+      case 'ready':
+        return `used: HNSW index ${state.index} (cosine, ${state.dims} dimensions)`;
+      case 'building':
+        return `building index ${state.index}: the exact search answers until it is ready`;
+      case 'waiting':
+        return `available, index not built yet (${state.reason}): the exact search answers`;
+      case 'failed':
+        return `index build failed (${state.reason}): the exact search answers; retrying`;
+      case 'unavailable':
+        return state.reason;
+    }
+  }
+
   /** The `k` flags most similar to the vector (cosine ≥ `min`), most similar first. */
-  async search(
+  search(
     query: Int8Array,
     k: number,
     min: number,
     options: { exclude?: string } = {},
   ): Promise<VectorMatch[]> {
-    await this.catchUp();
-    return this.scan(query, k, min, options.exclude);
-  }
-
-  private scan(query: Int8Array, k: number, min: number, exclude?: string): VectorMatch[] {
-    if (!this.matrix || query.length !== this.matrix.dims || this.size === 0) return [];
-    const dots = this.matrix.dots(query);
-    const qn = inverseNorm(query);
-    const best: VectorMatch[] = [];
-    let floor = min;
-    for (let row = 0; row < dots.length; row++) {
-      if (this.norms[row] === 0) continue; // erased (or a zero vector)
-      const s = dots[row] * qn * this.norms[row];
-      if (s < floor) continue;
-      const flagId = this.flagIdOf(row);
-      if (flagId === exclude) continue;
-      best.push({ flagId, similarity: s });
-      if (best.length > k * 4) {
-        best.sort((a, b) => b.similarity - a.similarity);
-        best.length = k;
-        floor = best[k - 1].similarity;
-      }
-    }
-    return best.sort((a, b) => b.similarity - a.similarity).slice(0, k);
-  }
-
-  /** Reads the vectors stored since the last call (concurrent callers share one read). */
-  catchUp(): Promise<void> {
-    this.catchingUp ??= this.readNew().finally(() => (this.catchingUp = null));
-    return this.catchingUp;
-  }
-
-  private async readNew(): Promise<void> {
-    for (;;) {
-      const rows: { seq: string; flag_id: string; vector: Buffer }[] = await this.db.query(
-        `SELECT f.seq, f.flag_id, t.vector FROM flag_vectors f
-         JOIN text_vectors t ON t.method = f.method AND t.text_hash = f.text_hash
-         WHERE f.seq > $1 AND f.method = $2 ORDER BY f.seq LIMIT ${CATCH_UP_ROWS}`,
-        [this.lastSeq, this.vectors.method],
-      );
-      for (const row of rows) this.add(row.flag_id, toVector(row.vector));
-      if (rows.length) this.lastSeq = rows[rows.length - 1].seq;
-      if (rows.length < CATCH_UP_ROWS) break;
-    }
-    // Vectors erased on request since: out of memory too (rarely more than a few rows).
-    const erased: { seq: string; flag_id: string }[] = await this.db.query(
-      `SELECT seq, flag_id FROM erased_vectors WHERE seq > $1 ORDER BY seq`,
-      [this.lastErasedSeq],
-    );
-    for (const row of erased) this.drop(row.flag_id);
-    if (erased.length) this.lastErasedSeq = erased[erased.length - 1].seq;
-  }
-
-  /** Zeroes a flag's row, vector and norm: no search finds it again. */
-  private drop(flagId: string): void {
-    if (!this.matrix) return;
-    const id = Buffer.from(flagId.replace(/-/g, ''), 'hex');
-    const ids = Buffer.from(this.flagIds.buffer, 0, this.rows * 16);
-    for (let at = ids.indexOf(id); at !== -1; at = ids.indexOf(id, at + 1)) {
-      if (at % 16 !== 0) continue;
-      this.matrix.clear(at / 16);
-      this.norms[at / 16] = 0;
-    }
-  }
-
-  private add(flagId: string, vector: Int8Array): void {
-    this.matrix ??= new Int8Matrix(vector.length);
-    if (vector.length !== this.matrix.dims) return;
-    const row = this.matrix.add(vector);
-    if (row >= this.norms.length) {
-      const capacity = Math.max(1024, row * 2);
-      const norms = new Float32Array(capacity);
-      norms.set(this.norms);
-      this.norms = norms;
-      const flagIds = new Uint8Array(capacity * 16);
-      flagIds.set(this.flagIds);
-      this.flagIds = flagIds;
-    }
-    this.norms[row] = inverseNorm(vector);
-    this.flagIds.set(Buffer.from(flagId.replace(/-/g, ''), 'hex'), row * 16);
-    this.rows = row + 1;
-  }
-
-  private flagIdOf(row: number): string {
-    const hex = Buffer.from(this.flagIds.buffer, row * 16, 16).toString('hex');
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+    return this.pgvector.ready
+      ? this.pgvector.search(query, k, min, options)
+      : this.exact.search(query, k, min, options);
   }
 }

@@ -8,6 +8,8 @@ import {
   TEXT_VECTORIZER,
   type TextVectorizer,
 } from './text-vectorizer';
+import { ExactVectorSearch } from './exact-vector-search';
+import { PgvectorSearch } from './pgvector-search';
 import { VectorSearch } from './vector-search';
 import { VectorStore } from './vector.store';
 
@@ -27,6 +29,8 @@ import { VectorStore } from './vector.store';
       },
     },
     VectorStore,
+    ExactVectorSearch,
+    PgvectorSearch,
     VectorSearch,
   ],
   exports: [TEXT_VECTORIZER, VectorStore, VectorSearch],
