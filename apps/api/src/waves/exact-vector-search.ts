@@ -25,6 +25,8 @@ export class ExactVectorSearch {
   private lastSeq = '0';
   private lastErasedSeq = '0';
   private catchingUp: Promise<void> | null = null;
+  /** Bumped by release(): a catch-up begun before it adds nothing after. */
+  private generation = 0;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -37,6 +39,7 @@ export class ExactVectorSearch {
 
   /** Frees the vectors held in memory: the pgvector index answers from now on. */
   release(): void {
+    this.generation++;
     this.matrix = null;
     this.norms = new Float32Array(0);
     this.flagIds = new Uint8Array(0);
@@ -85,6 +88,7 @@ export class ExactVectorSearch {
   }
 
   private async readNew(): Promise<void> {
+    const generation = this.generation;
     for (;;) {
       const rows: { seq: string; flag_id: string; vector: Buffer }[] = await this.db.query(
         `SELECT f.seq, f.flag_id, t.vector FROM flag_vectors f
@@ -92,6 +96,7 @@ export class ExactVectorSearch {
          WHERE f.seq > $1 AND f.method = $2 ORDER BY f.seq LIMIT ${CATCH_UP_ROWS}`,
         [this.lastSeq, this.vectors.method],
       );
+      if (generation !== this.generation) return;
       for (const row of rows) this.add(row.flag_id, toVector(row.vector));
       if (rows.length) this.lastSeq = rows[rows.length - 1].seq;
       if (rows.length < CATCH_UP_ROWS) break;
@@ -101,6 +106,7 @@ export class ExactVectorSearch {
       `SELECT seq, flag_id FROM erased_vectors WHERE seq > $1 ORDER BY seq`,
       [this.lastErasedSeq],
     );
+    if (generation !== this.generation) return;
     for (const row of erased) this.drop(row.flag_id);
     if (erased.length) this.lastErasedSeq = erased[erased.length - 1].seq;
   }
