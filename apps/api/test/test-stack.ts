@@ -27,6 +27,14 @@ export async function eventually<T>(
   }
 }
 
+/** A content event as a platform produces it, keyed by its id: on 'forum', created now, unless given. */
+export function contentEvent(event: { id: string; text: string } & Record<string, unknown>) {
+  return {
+    key: event.id,
+    value: JSON.stringify({ source: 'forum', createdAt: new Date().toISOString(), ...event }),
+  };
+}
+
 export interface CollectedMessage {
   key: string | null;
   value: string | null;

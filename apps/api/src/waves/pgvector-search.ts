@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { similarity } from '@sieve/moderation';
-import { DataSource } from 'typeorm';
+import { DataSource, type QueryRunner } from 'typeorm';
 import type { VectorMatch } from './vector-search';
 import { toVector, VectorStore } from './vector.store';
 
@@ -156,11 +156,7 @@ export class PgvectorSearch {
   }
 
   /** Builds the index without blocking writes; one a failed build left invalid is built again. */
-  private async createIndex(
-    runner: { query: (sql: string) => Promise<unknown> },
-    name: string,
-    definition: string,
-  ): Promise<void> {
+  private async createIndex(runner: QueryRunner, name: string, definition: string): Promise<void> {
     const [existing] = (await runner.query(
       `SELECT i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
        WHERE c.relname = ${quoteLiteral(name)} AND c.relnamespace = current_schema()::regnamespace`,

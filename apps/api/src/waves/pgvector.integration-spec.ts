@@ -1,6 +1,6 @@
 import type { SimilarPostsDto } from '@sieve/contracts';
 import { sampleWaves } from '@sieve/moderation';
-import { eventually, startTestStack } from '../../test/test-stack';
+import { contentEvent, eventually, startTestStack } from '../../test/test-stack';
 
 type Stack = Awaited<ReturnType<typeof startTestStack>>;
 
@@ -26,16 +26,8 @@ onPgvector('search by meaning with pgvector', () => {
     firstCampaign: 0,
     seed: 11,
   });
-  const event = (id: string, text: string, authorId: string) => ({
-    key: id,
-    value: JSON.stringify({
-      id,
-      source: 'forum',
-      authorId,
-      text,
-      createdAt: new Date().toISOString(),
-    }),
-  });
+  const event = (id: string, text: string, authorId: string) =>
+    contentEvent({ id, text, authorId });
 
   beforeAll(async () => {
     stack = await startTestStack({ VECTOR_SEARCH: 'pgvector' }, { postgresUrl: pgvectorUrl });

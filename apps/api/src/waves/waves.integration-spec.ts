@@ -1,7 +1,7 @@
 import { normalizeForWaves, sampleWaves } from '@sieve/moderation';
 import type { SimilarPostsDto, WaveDetailDto, WaveSummaryDto } from '@sieve/contracts';
 import { DataSource } from 'typeorm';
-import { eventually, startTestStack } from '../../test/test-stack';
+import { contentEvent, eventually, startTestStack } from '../../test/test-stack';
 import { VectorStore } from './vector.store';
 import { WaveStore } from './wave.store';
 
@@ -30,16 +30,8 @@ describe('waves', () => {
     firstCampaign: 6,
     seed: 4,
   });
-  const event = (id: string, text: string, authorId: string) => ({
-    key: id,
-    value: JSON.stringify({
-      id,
-      source: 'forum',
-      authorId,
-      text,
-      createdAt: new Date().toISOString(),
-    }),
-  });
+  const event = (id: string, text: string, authorId: string) =>
+    contentEvent({ id, text, authorId });
 
   beforeAll(async () => {
     stack = await startTestStack({
