@@ -26,7 +26,7 @@ export class MistralVectorizer implements TextVectorizer {
 
   async embed(texts: string[]): Promise<Int8Array[]> {
     if (texts.length === 0) return [];
-    const vectors = await this.client.embeddings.embedMany(
+    const vectors = await this.client.embeddings.embedManyFloat32(
       this.info.method,
       texts.map((t) => t.slice(0, EMBED_CHARS)),
     );

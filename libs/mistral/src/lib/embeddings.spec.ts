@@ -1,6 +1,9 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { FakeMistralServer } from '../testing';
 import { MistralClient } from './client';
-import { cosineSimilarity, topK } from './embeddings';
+import { cosineSimilarity, decodeEmbedding, encodeEmbedding, topK } from './embeddings';
+import { MistralResponseError } from './errors';
 
 describe('embeddings', () => {
   const server = new FakeMistralServer();
@@ -35,5 +38,58 @@ describe('embeddings', () => {
     expect(cosineSimilarity([1, 0], [0, 1])).toBe(0);
     expect(cosineSimilarity([0, 0], [1, 1])).toBe(0);
     expect(() => cosineSimilarity([1], [1, 2])).toThrow(/differ in length/);
+  });
+
+  it('asks for base64 when embedding as float32 and gets the same vectors as the JSON numbers', async () => {
+    const client = new MistralClient({ apiKey: server.apiKey, baseUrl: server.url });
+    const texts = ['the cat sat on the mat', 'stock markets fell sharply today'];
+    const before = server.requests.length;
+    const packed = await client.embeddings.embedManyFloat32('mistral-embed', texts);
+    expect(
+      server.requests
+        .slice(before)
+        .map((r) => (r.body as Record<string, unknown>)['encoding_format']),
+    ).toEqual(['base64']);
+    const plain = await client.embeddings.embedMany('mistral-embed', texts);
+    expect(packed.map((v) => v.length)).toEqual([1024, 1024]);
+    packed.forEach((v, i) => v.forEach((x, d) => expect(x).toBeCloseTo(plain[i][d], 6)));
+  });
+
+  it('takes plain numbers from a server that ignores encoding_format, and refuses a torn base64 vector', async () => {
+    let embedding: unknown = [0.6, 0.8];
+    const other = createServer((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(
+        JSON.stringify({
+          id: 'e',
+          object: 'list',
+          model: 'mistral-embed',
+          usage: { prompt_tokens: 1, completion_tokens: 0, total_tokens: 1 },
+          data: [{ object: 'embedding', embedding, index: 0 }],
+        }),
+      );
+    });
+    await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
+    try {
+      const client = new MistralClient({
+        apiKey: 'k',
+        baseUrl: `http://127.0.0.1:${(other.address() as AddressInfo).port}`,
+        retry: { maxAttempts: 1 },
+      });
+      const [vector] = await client.embeddings.embedManyFloat32('mistral-embed', ['x']);
+      expect(Array.from(vector)).toEqual([Math.fround(0.6), Math.fround(0.8)]);
+      embedding = Buffer.from([1, 2, 3, 4, 5, 6]).toString('base64');
+      await expect(
+        client.embeddings.embedManyFloat32('mistral-embed', ['y']),
+      ).rejects.toBeInstanceOf(MistralResponseError);
+    } finally {
+      await new Promise((r) => other.close(r));
+    }
+  });
+
+  it('decodes what it encodes and refuses an empty vector', () => {
+    const vector = [0.5, -0.25, 1e-7, 3];
+    expect(Array.from(decodeEmbedding(encodeEmbedding(vector)))).toEqual(vector.map(Math.fround));
+    expect(() => decodeEmbedding('')).toThrow(MistralResponseError);
   });
 });

@@ -1,4 +1,5 @@
 import type { Usage } from './chat-types';
+import { MistralResponseError } from './errors';
 import type { RequestOptions, Transport } from './transport';
 
 export interface EmbeddingRequest {
@@ -14,7 +15,8 @@ export interface EmbeddingResponse {
   object: 'list';
   model: string;
   usage: Usage;
-  data: { object: 'embedding'; embedding: number[]; index: number }[];
+  /** `embedding` is a string when the request asked for `encoding_format: "base64"`. */
+  data: { object: 'embedding'; embedding: number[] | string; index: number }[];
 }
 
 export class EmbeddingsApi {
@@ -30,19 +32,80 @@ export class EmbeddingsApi {
 
   /** Embeds any number of texts in batches; vectors come back in input order. */
   async embedMany(model: string, texts: string[], options?: RequestOptions): Promise<number[][]> {
+    const vectors = await this.batched(model, texts, 'float', options);
+    return vectors.map((v) => (typeof v === 'string' ? Array.from(decodeEmbedding(v)) : v));
+  }
+
+  /**
+   * embedMany as float32 arrays, sent as base64: a vector costs 4 bytes a dimension in memory and
+   * no JSON number parsing (1,024 numbers per vector with mistral-embed), which is most of what
+   * embedding costs the client at volume. A server that answers with plain numbers is accepted too.
+   */
+  async embedManyFloat32(
+    model: string,
+    texts: string[],
+    options?: RequestOptions,
+  ): Promise<Float32Array[]> {
+    const vectors = await this.batched(model, texts, 'base64', options);
+    return vectors.map((v) => (typeof v === 'string' ? decodeEmbedding(v) : Float32Array.from(v)));
+  }
+
+  private async batched(
+    model: string,
+    texts: string[],
+    encoding_format: 'float' | 'base64',
+    options?: RequestOptions,
+  ): Promise<(number[] | string)[]> {
     const batches: string[][] = [];
     for (let i = 0; i < texts.length; i += this.batchSize)
       batches.push(texts.slice(i, i + this.batchSize));
     const responses = await Promise.all(
-      batches.map((input) => this.create({ model, input }, options)),
+      batches.map((input) =>
+        this.create(
+          encoding_format === 'float' ? { model, input } : { model, input, encoding_format },
+          options,
+        ),
+      ),
     );
-    return responses.flatMap((r) =>
-      [...r.data].sort((a, b) => a.index - b.index).map((d) => d.embedding),
-    );
+    return responses.flatMap((r, b) => {
+      if (r.data?.length !== batches[b].length)
+        throw new MistralResponseError(
+          `expected ${batches[b].length} embeddings, got ${r.data?.length ?? 'none'}`,
+          JSON.stringify(r).slice(0, 2000),
+        );
+      return [...r.data].sort((x, y) => x.index - y.index).map((d) => d.embedding);
+    });
   }
 }
 
-export function cosineSimilarity(a: readonly number[], b: readonly number[]): number {
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** A base64 embedding (little-endian float32 values, as the API sends them) as a Float32Array. */
+export function decodeEmbedding(base64: string): Float32Array {
+  const bytes = Buffer.from(base64, 'base64');
+  if (bytes.length === 0 || bytes.length % 4 !== 0)
+    throw new MistralResponseError(
+      `a base64 embedding of ${bytes.length} bytes is not a whole number of float32 values`,
+      base64.slice(0, 200),
+    );
+  if (LITTLE_ENDIAN && bytes.byteOffset % 4 === 0)
+    return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
+  const vector = new Float32Array(bytes.length / 4);
+  for (let i = 0; i < vector.length; i++) vector[i] = bytes.readFloatLE(i * 4);
+  return vector;
+}
+
+/** A vector as the API's base64 encoding (little-endian float32). */
+export function encodeEmbedding(vector: ArrayLike<number>): string {
+  const floats = vector instanceof Float32Array && LITTLE_ENDIAN ? vector : null;
+  if (floats)
+    return Buffer.from(floats.buffer, floats.byteOffset, floats.byteLength).toString('base64');
+  const bytes = Buffer.alloc(vector.length * 4);
+  for (let i = 0; i < vector.length; i++) bytes.writeFloatLE(vector[i], i * 4);
+  return bytes.toString('base64');
+}
+
+export function cosineSimilarity(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length)
     throw new Error(`vectors differ in length: ${a.length} vs ${b.length}`);
   let dot = 0;
@@ -64,8 +127,8 @@ export interface ScoredMatch<T> {
 
 /** The k items whose vectors are most similar to the query, best first. */
 export function topK<T>(
-  query: readonly number[],
-  items: readonly { vector: readonly number[]; item: T }[],
+  query: ArrayLike<number>,
+  items: readonly { vector: ArrayLike<number>; item: T }[],
   k: number,
 ): ScoredMatch<T>[] {
   return items

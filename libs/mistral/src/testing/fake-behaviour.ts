@@ -74,17 +74,44 @@ export function moderationScores(text: string, model: string): Record<string, nu
   return Object.fromEntries(categoriesFor(model).map((c) => [c, Math.round(raw[c] * 1e6) / 1e6]));
 }
 
-/** A unit-length bag-of-words vector: texts that share words are close. */
-export function embedText(text: string, dimensions = 1024): number[] {
-  const vector = new Array<number>(dimensions).fill(0);
+/**
+ * A unit-length bag-of-words vector: texts that share words are close. Dense like a real model's
+ * (every word spreads over every dimension, a pseudo-random ±1 direction seeded by its hash), so
+ * it weighs what real embeddings weigh: 1,024 significant floats to send, parse and index.
+ */
+export function embedText(text: string, dimensions = 1024): Float32Array {
+  const vector = new Float32Array(dimensions);
   const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-  for (const word of words) {
-    const h = hash(word);
-    vector[h % dimensions] += h & 1 ? 1 : -1;
+  for (const word of words.length ? words : [text]) {
+    const direction = wordDirection(word, dimensions);
+    for (let i = 0; i < dimensions; i++) vector[i] += direction[i];
   }
-  if (words.length === 0) vector[hash(text) % dimensions] = 1;
-  const norm = Math.sqrt(vector.reduce((s, v) => s + v * v, 0));
-  return vector.map((v) => v / norm);
+  let norm = 0;
+  for (let i = 0; i < dimensions; i++) norm += vector[i] * vector[i];
+  const scale = 1 / Math.sqrt(norm);
+  for (let i = 0; i < dimensions; i++) vector[i] *= scale;
+  return vector;
+}
+
+/** Directions already drawn, by dimensions and word (the fake embeds millions of templated posts). */
+const directions = new Map<string, Int8Array>();
+
+function wordDirection(word: string, dimensions: number): Int8Array {
+  const key = `${dimensions} ${word}`;
+  let direction = directions.get(key);
+  if (!direction) {
+    direction = new Int8Array(dimensions);
+    let state = hash(word) || 1; // xorshift32
+    for (let i = 0; i < dimensions; i++) {
+      state ^= state << 13;
+      state ^= state >>> 17;
+      state ^= state << 5;
+      direction[i] = state & 1 ? 1 : -1;
+    }
+    if (directions.size >= 20_000) directions.clear();
+    directions.set(key, direction);
+  }
+  return direction;
 }
 
 export const estimateTokens = (text: string) => Math.max(1, Math.ceil(text.length / 4));

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { encodeEmbedding } from '../lib/embeddings';
 import { MistralContract } from './contract';
 import {
   embedText,
@@ -432,6 +433,9 @@ export class FakeMistralServer {
     const input = typeof b['input'] === 'string' ? [b['input']] : (b['input'] as string[]);
     const dims = typeof b['output_dimension'] === 'number' ? b['output_dimension'] : 1024;
     const tokens = input.reduce((n, t) => n + estimateTokens(t), 0);
+    // base64 is little-endian float32, as Mistral (and OpenAI) send it; the OpenAPI file's
+    // response schema only describes the array form.
+    const base64 = b['encoding_format'] === 'base64';
     return {
       id: `emb-${randomUUID()}`,
       object: 'list',
@@ -439,7 +443,9 @@ export class FakeMistralServer {
       usage: { prompt_tokens: tokens, completion_tokens: 0, total_tokens: tokens },
       data: input.map((text, index) => ({
         object: 'embedding',
-        embedding: embedText(text, dims),
+        embedding: base64
+          ? encodeEmbedding(embedText(text, dims))
+          : Array.from(embedText(text, dims)),
         index,
       })),
     };
