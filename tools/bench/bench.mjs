@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench`: the ingest pipeline measured on this machine against what bounds it, in one
 // run — embedded Postgres, the kcat mock Kafka broker, the fake Mistral with 50 ms per request.
-// Prints a table and a final JSON line. Figures and their meaning: docs/benchmarks.md.
+// Prints a table and a final JSON line. Figures, their meaning and the BENCH_* settings:
+// docs/benchmarks.md.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -155,6 +156,7 @@ const referenceRuns = env.BENCH_ONLY !== 'pipeline';
 // WAVES_ENABLED=false (the api reads it too) measures the pipeline without the waves' grouping,
 // to tell its cost from that of the tables and trigger waves add: nothing waits for the inbox.
 const wavesOn = env.WAVES_ENABLED !== 'false';
+const dedicatedGrouper = wavesOn && env.BENCH_GROUPER === '1';
 // 1. Raw kafkajs consume: no work at all.
 if (referenceRuns) {
   results.raw_consume_eps = await measureConsumer('raw', {
@@ -329,12 +331,25 @@ async function startApi() {
       JUDGE_MAX_CALLS_PER_MINUTE: '1000000',
       JUDGE_DAILY_BUDGET_USD: '1000000',
       JUDGE_CONCURRENCY: '32',
+      ...(dedicatedGrouper ? { WAVES_ENABLED: 'false' } : {}),
     },
   });
   apis.push(proc);
 }
 await startApi();
 const apiUrl = apis[0].url;
+// BENCH_GROUPER=1: the waves' grouping in a replica of its own (docs/waves.md, "Keeping up"),
+// as a deployment with a high flag rate runs it; the consuming replicas leave it alone.
+const grouper = dedicatedGrouper
+  ? await startApiProcess('grouper', {
+      stack,
+      topics: { content: pipelineTopic, decisions: decisionsTopic, dlq: `bench.dlq.${runId}` },
+      groupId,
+      nodeArgs: apiArgs,
+      env: { INGEST_ENABLED: 'false', WAVE_GROUPING_DUTY: '1' },
+    })
+  : null;
+results.wave_grouping = !wavesOn ? 'off' : grouper ? 'own process' : 'in the api';
 
 const admin = kafka.admin();
 await admin.connect();
@@ -389,6 +404,7 @@ async function pipelineRun({ count, dupRatio = 0, judgedRatio = 0, tag, rate = 0
   );
   const roles = {
     ...Object.fromEntries(apis.map((a) => [a.pid, 'api'])),
+    ...(grouper ? { [grouper.pid]: 'grouper' } : {}),
     [mistral.proc.pid]: 'fake Mistral',
     [process.pid]: 'bench',
   };
@@ -533,9 +549,11 @@ results.bytes_per_event = Math.round(
   sizes.reduce((sum, r) => sum + Number(r.bytes), 0) / storedEvents,
 );
 const cpuUs = (role) => ((full.cpu[role] ?? 0) / 100) * (full.seconds / fullCount) * 1e6;
-results.api_cpu_us_per_event = Math.round(cpuUs('api'));
+// A dedicated grouper is the api's code too: counted in the api's figure and also on its own.
+results.api_cpu_us_per_event = Math.round(cpuUs('api') + cpuUs('grouper'));
+if (grouper) results.grouper_cpu_us_per_event = Math.round(cpuUs('grouper'));
 results.pg_cpu_us_per_event = Math.round(cpuUs('postgres'));
-const systemCpuUs = cpuUs('api') + cpuUs('postgres') + cpuUs('broker');
+const systemCpuUs = cpuUs('api') + cpuUs('grouper') + cpuUs('postgres') + cpuUs('broker');
 if (sinkCpuUsPerEvent)
   results.cpu_per_event_vs_sink = Math.round((systemCpuUs / sinkCpuUsPerEvent) * 100) / 100;
 results.throughput_eps = full.eps;
@@ -876,6 +894,10 @@ const peaks = apis.map((a) => {
   return Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)[1]) / 1024);
 });
 results.peak_rss_mb = Math.max(...peaks);
+if (grouper)
+  results.grouper_peak_rss_mb = Math.round(
+    Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${grouper.pid}/status`, 'utf8'))[1]) / 1024,
+  );
 row(
   'api peak RSS',
   results.peak_rss_mb,
