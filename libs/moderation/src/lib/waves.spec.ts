@@ -2,6 +2,7 @@ import {
   adjustedRandIndex,
   campaignSignal,
   decideByPrecedent,
+  NearDuplicateIndex,
   normalizeForWaves,
   offlineTextVector,
   precedentFrom,
@@ -71,6 +72,22 @@ describe('waves', () => {
     expect(arrive('3', 'b', v)).toMatchObject({ kind: 'joined', waveId: 'wave0' });
     grouping.forget('3');
     expect(grouping.openFlags).toBe(2);
+  });
+
+  it('finds what is indexed and nothing removed, whichever slot of a shared bucket it held', () => {
+    const index = new NearDuplicateIndex<string>(256);
+    // Equal vectors share every table's bucket: removals from its middle, start and end.
+    const same = vector('the same campaign text, posted again and again');
+    for (let i = 0; i < 10; i++) index.add(`copy${i}`, same);
+    const other = vector('an unrelated post about gardening and tomatoes');
+    index.add('other', other);
+    for (const gone of ['copy4', 'copy0', 'copy9', 'copy5']) index.remove(gone);
+    const found = index.near(same, 0.99).map((m) => m.item);
+    expect(found.sort()).toEqual(['copy1', 'copy2', 'copy3', 'copy6', 'copy7', 'copy8']);
+    expect(index.near(other, 0.99).map((m) => m.item)).toEqual(['other']);
+    for (const item of found) index.remove(item);
+    expect(index.near(same, 0.5)).toEqual([]);
+    expect(index.size).toBe(1);
   });
 
   it('holds at most its limit of open flags, forgetting the oldest first', () => {

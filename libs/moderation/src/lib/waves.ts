@@ -129,10 +129,17 @@ export class NearDuplicateIndex<T> {
   /** Sparse ±1 hyperplanes (PLANE_TERMS terms each): as good as dense ones here, 8–16× cheaper. */
   private readonly planeDims: Uint16Array;
   private readonly planeSigns: Int8Array;
+  /**
+   * Buckets as arrays, each entry knowing its slot in each (removal swaps the last one in): a
+   * query walks them with no iterator or set allocated, which at thousands of flags a second was
+   * most of the grouping's garbage.
+   */
   private readonly tables = Array.from(
     { length: LSH_TABLES },
-    () => new Map<number, Set<IndexEntry<T>>>(),
+    () => new Map<number, IndexEntry<T>[]>(),
   );
+  /** Stamped on the entries a query has looked at (instead of a set of them per query). */
+  private queryStamp = 0;
   private readonly entries = new Map<T, IndexEntry<T>>();
   /** The vectors, where their candidates' dot products are taken at once (WebAssembly SIMD). */
   private readonly matrix: Int8Matrix;
@@ -178,12 +185,15 @@ export class NearDuplicateIndex<T> {
       row: this.matrix.add(vector),
       inverseNorm: inverseNorm(vector),
       keys: this.keys(vector),
+      slots: new Array<number>(LSH_TABLES),
       group,
+      stamp: 0,
     };
     entry.keys.forEach((key, t) => {
-      const bucket = this.tables[t].get(key);
-      if (bucket) bucket.add(entry);
-      else this.tables[t].set(key, new Set([entry]));
+      let bucket = this.tables[t].get(key);
+      if (!bucket) this.tables[t].set(key, (bucket = []));
+      entry.slots[t] = bucket.length;
+      bucket.push(entry);
     });
     this.entries.set(item, entry);
   }
@@ -198,9 +208,13 @@ export class NearDuplicateIndex<T> {
     const entry = this.entries.get(item);
     if (!entry) return;
     entry.keys.forEach((key, t) => {
-      const bucket = this.tables[t].get(key);
-      bucket?.delete(entry);
-      if (bucket?.size === 0) this.tables[t].delete(key);
+      const bucket = this.tables[t].get(key) as IndexEntry<T>[];
+      const last = bucket.pop() as IndexEntry<T>;
+      if (last !== entry) {
+        bucket[entry.slots[t]] = last;
+        last.slots[t] = entry.slots[t];
+      }
+      if (bucket.length === 0) this.tables[t].delete(key);
     });
     this.matrix.remove(entry.row);
     this.entries.delete(item);
@@ -215,16 +229,19 @@ export class NearDuplicateIndex<T> {
   near(vector: Int8Array, threshold: number): { item: T; similarity: number }[] {
     if (vector.length !== this.dims) return [];
     const candidates: IndexEntry<T>[] = [];
-    const seen = new Set<IndexEntry<T>>();
+    const stamp = ++this.queryStamp;
     // No group is decided on more than GROUP_TRIES of its members (below), so no more are compared.
     const perGroup = new Map<string, number>();
-    this.keys(vector).forEach((key, t) => {
-      let scanned = 0;
-      for (const entry of this.tables[t].get(key) ?? []) {
-        // A crowded bucket is one big wave's members: a few of them stand for all.
-        if (++scanned > BUCKET_SCAN) break;
-        if (seen.has(entry)) continue;
-        seen.add(entry);
+    const keys = this.keys(vector);
+    for (let t = 0; t < LSH_TABLES; t++) {
+      const bucket = this.tables[t].get(keys[t]);
+      if (!bucket) continue;
+      // A crowded bucket is one big wave's members: a few of them stand for all.
+      const scan = Math.min(bucket.length, BUCKET_SCAN);
+      for (let i = 0; i < scan; i++) {
+        const entry = bucket[i];
+        if (entry.stamp === stamp) continue;
+        entry.stamp = stamp;
         if (entry.group !== null) {
           const tried = perGroup.get(entry.group) ?? 0;
           if (tried >= GROUP_TRIES) continue;
@@ -232,7 +249,7 @@ export class NearDuplicateIndex<T> {
         }
         candidates.push(entry);
       }
-    });
+    }
     if (!candidates.length) return [];
     // Every candidate's dot product in one call; the groups are then read in the same order.
     const dots = this.matrix.dotsAt(
@@ -268,7 +285,11 @@ interface IndexEntry<T> {
   row: number;
   inverseNorm: number;
   keys: number[];
+  /** Its position in each table's bucket. */
+  slots: number[];
   group: string | null;
+  /** The last query that looked at it. */
+  stamp: number;
 }
 
 export interface WaveArrival {
