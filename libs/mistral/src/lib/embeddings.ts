@@ -88,8 +88,10 @@ export function decodeEmbedding(base64: string): Float32Array {
       `a base64 embedding of ${bytes.length} bytes is not a whole number of float32 values`,
       base64.slice(0, 200),
     );
-  if (LITTLE_ENDIAN && bytes.byteOffset % 4 === 0)
-    return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
+  // A view when the bytes have a buffer of their own; a small vector's bytes are a slice of
+  // Node's shared pool, which a view would keep alive for as long as the vector.
+  if (LITTLE_ENDIAN && bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.length)
+    return new Float32Array(bytes.buffer, 0, bytes.length / 4);
   const vector = new Float32Array(bytes.length / 4);
   for (let i = 0; i < vector.length; i++) vector[i] = bytes.readFloatLE(i * 4);
   return vector;
