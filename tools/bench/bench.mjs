@@ -410,7 +410,7 @@ async function pipelineRun({ count, dupRatio = 0, judgedRatio = 0, tag, rate = 0
   };
   const cpuBefore = cpuSnapshot(roles);
   while ((await committed()) - before.committed < count) {
-    const dead = apis.find((a) => a.exitCode !== null);
+    const dead = [...apis, grouper].find((a) => a && a.exitCode !== null);
     if (dead) throw new Error(`api exited:\n${dead.tail.join('\n')}`);
     await sleep(100);
   }
@@ -493,6 +493,8 @@ async function wavesDrained(timeoutMs) {
   if (!wavesOn) return 0;
   // EXISTS: a count of a long inbox ten times a second would take CPU from the grouping timed.
   while ((await db.query('SELECT EXISTS (SELECT 1 FROM wave_inbox) AS w')).rows[0].w) {
+    if (grouper && grouper.exitCode !== null)
+      throw new Error(`the grouper exited:\n${grouper.tail.join('\n')}`);
     if (Date.now() - started > timeoutMs)
       throw new Error(`wave grouping still behind after ${timeoutMs / 1000} s`);
     await sleep(100);
@@ -889,15 +891,11 @@ row(
 );
 
 // 8. Memory: the api's peak resident set over the whole run (the largest, with replicas).
-const peaks = apis.map((a) => {
-  const status = readFileSync(`/proc/${a.pid}/status`, 'utf8');
-  return Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)[1]) / 1024);
-});
+const peakRssMb = (pid) =>
+  Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024);
+const peaks = apis.map((a) => peakRssMb(a.pid));
 results.peak_rss_mb = Math.max(...peaks);
-if (grouper)
-  results.grouper_peak_rss_mb = Math.round(
-    Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${grouper.pid}/status`, 'utf8'))[1]) / 1024,
-  );
+if (grouper) results.grouper_peak_rss_mb = peakRssMb(grouper.pid);
 row(
   'api peak RSS',
   results.peak_rss_mb,
