@@ -12,6 +12,7 @@ import { DecisionOutboxRelay } from '../flags/decision-outbox.relay';
 import { IngestConsumer } from '../ingest/ingest.consumer';
 import { ScoringService } from '../scoring/scoring.service';
 import { VectorSearch } from '../waves/vector-search';
+import { WaveGrouper } from '../waves/wave-grouper';
 import { WebhooksService } from '../webhooks/webhooks.service';
 
 /**
@@ -32,6 +33,7 @@ export class HealthController {
     private readonly outbox: DecisionOutboxRelay,
     private readonly webhooks: WebhooksService,
     private readonly vectorSearch: VectorSearch,
+    private readonly waveGrouper: WaveGrouper,
   ) {}
 
   /** 200 while the process serves requests at all; restart it when this fails. */
@@ -48,7 +50,8 @@ export class HealthController {
    * the decision outbox: its backlog and the age of its oldest message are shown, and a broker
    * outage only makes them grow. Webhook endpoints that are failing or disabled are named
    * (a receiver being down is the platform's outage, not this replica's). `waves` names the
-   * text-vector method and the similarity search in use.
+   * text-vector method and the similarity search in use, whether this replica groups, and how many
+   * flags wait to be grouped and for how long.
    */
   @Get('ready')
   @HealthCheck()
@@ -76,7 +79,11 @@ export class HealthController {
         });
       },
       async () => this.indicators.check('webhooks').up(await this.webhooks.summary()),
-      async () => this.indicators.check('waves').up(await this.vectorSearch.describe()),
+      async () =>
+        this.indicators.check('waves').up({
+          ...(await this.vectorSearch.describe()),
+          ...(await this.waveGrouper.describe()),
+        }),
     ]);
   }
 

@@ -3,6 +3,7 @@ import { WebhooksModule } from '../webhooks/webhooks.module';
 import { TerminusModule } from '@nestjs/terminus';
 import { FlagsModule } from '../flags/flags.module';
 import { IngestModule } from '../ingest/ingest.module';
+import { WavesModule } from '../waves/waves.module';
 import { HealthController } from './health.controller';
 
 @Module({
@@ -11,6 +12,7 @@ import { HealthController } from './health.controller';
     IngestModule,
     FlagsModule,
     WebhooksModule,
+    WavesModule,
   ],
   controllers: [HealthController],
 })

@@ -64,7 +64,12 @@ export class MetricsService {
   });
   readonly waveInboxBacklog = new Gauge({
     name: 'sieve_wave_inbox_backlog',
-    help: 'Flags waiting to be vectorized and grouped, as of the last grouping batch',
+    help: 'Flags waiting to be vectorized and grouped (every replica reports it, grouping or not)',
+    registers: [this.registry],
+  });
+  readonly waveInboxOldestSeconds = new Gauge({
+    name: 'sieve_wave_inbox_oldest_seconds',
+    help: 'Age of the oldest flag waiting to be grouped: rising when no replica groups or it lags',
     registers: [this.registry],
   });
   readonly consumerLag = new Gauge({

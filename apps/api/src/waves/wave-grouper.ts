@@ -34,6 +34,8 @@ const MAX_BACKOFF_MS = 30_000;
 /** How long waves wait before looking at the consumer's backlog again. */
 const YIELD_MS = 200;
 const REBUILD_EVERY_MS = 15 * 60_000;
+/** How often every replica reports the inbox (sieve_wave_inbox_*), grouping or not. */
+const INBOX_REPORT_MS = 15_000;
 
 /** 96 bits of the text's hash: a memory key, unique at any number of open flags held. */
 const textKey = (hash: Buffer) => hash.toString('base64', 0, 12);
@@ -65,6 +67,7 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
   /** Flags whose queue state changed since the last batch (maybe decided or excluded). */
   private readonly changed = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
+  private inboxReports: NodeJS.Timeout | null = null;
   private stopped = false;
   private running: Promise<number> | null = null;
   private backoffMs = 0;
@@ -89,11 +92,19 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
 
   onApplicationBootstrap(): void {
     if (this.config.WAVES_ENABLED) this.schedule(0);
+    // Every replica reports the inbox: with WAVES_ENABLED=false everywhere and no grouper,
+    // flags would otherwise wait forever without a sign.
+    this.inboxReports = setInterval(
+      () => void this.describe().catch(() => undefined),
+      INBOX_REPORT_MS,
+    );
+    this.inboxReports.unref();
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.inboxReports) clearInterval(this.inboxReports);
     await this.running?.catch(() => undefined);
   }
 
@@ -130,6 +141,23 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
     }, ms);
   }
 
+  /** Whether this replica groups, and what waits in the inbox (for readiness and metrics). */
+  async describe(): Promise<{ grouping: string; waiting: number; oldestWaitingSeconds: number }> {
+    const inbox = await this.waves.inbox(this.db.manager);
+    this.reportInbox(inbox);
+    return {
+      grouping: this.config.WAVES_ENABLED
+        ? 'on this replica (one replica groups at a time)'
+        : 'not on this replica (WAVES_ENABLED=false): another replica must group',
+      ...inbox,
+    };
+  }
+
+  private reportInbox(inbox: { waiting: number; oldestWaitingSeconds: number }): void {
+    this.metrics.waveInboxBacklog.set(inbox.waiting);
+    this.metrics.waveInboxOldestSeconds.set(inbox.oldestWaitingSeconds);
+  }
+
   /** One batch from the inbox; the number of flags it took (0 when another replica holds the lock). */
   async runBatch(limit = BATCH): Promise<number> {
     // Counted once the batch has committed (a failed one is taken again).
@@ -137,7 +165,7 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
       grouped: 0,
       alone: 0,
       raised: [] as string[],
-      backlog: 0,
+      inbox: { waiting: 0, oldestWaitingSeconds: 0 },
       byPrecedent: new Map<string, 'approve' | 'remove'>(),
       policyVersion: 0,
     };
@@ -239,18 +267,14 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
         await notifyFlagEvent(tx, { type: 'flag.updated', ids: members.map((m) => m.flagId) });
       counts.grouped = grouped;
       counts.alone = live.length - grouped;
-      // From the ends of the inbox's key (two index lookups; a count would read it all).
-      const [{ backlog }]: { backlog: number }[] = await tx.query(
-        `SELECT COALESCE(max(seq) - min(seq) + 1, 0)::int AS backlog FROM wave_inbox`,
-      );
-      counts.backlog = backlog;
+      counts.inbox = await this.waves.inbox(tx);
       return taken.length;
     });
     this.metrics.waveFlagsGrouped.inc({ outcome: 'grouped' }, counts.grouped);
     this.metrics.waveFlagsGrouped.inc({ outcome: 'alone' }, counts.alone);
     for (const reason of counts.raised) this.metrics.wavesRaised.inc({ reason });
     this.precedents.counted(counts.byPrecedent, counts.policyVersion);
-    if (took) this.metrics.waveInboxBacklog.set(counts.backlog);
+    if (took) this.reportInbox(counts.inbox);
     return took;
   }
 

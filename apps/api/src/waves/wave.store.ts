@@ -90,6 +90,21 @@ export class WaveStore {
    * Of these flags, the ones no longer to group: decided, excluded from their wave, or whose
    * vector an erasure deleted.
    */
+  /**
+   * Flags waiting to be grouped (from the ends of the inbox's key: two index lookups, where a
+   * count would read it all) and how long the oldest has waited.
+   */
+  async inbox(manager: EntityManager): Promise<{ waiting: number; oldestWaitingSeconds: number }> {
+    const [row]: { waiting: number; oldest: number }[] = await manager.query(
+      `SELECT COALESCE(max(seq) - min(seq) + 1, 0)::int AS waiting,
+              COALESCE(EXTRACT(EPOCH FROM now() - (
+                SELECT f.created_at FROM wave_inbox i JOIN flags f ON f.id = i.flag_id
+                ORDER BY i.seq LIMIT 1)), 0)::float8 AS oldest
+       FROM wave_inbox`,
+    );
+    return { waiting: row.waiting, oldestWaitingSeconds: Math.round(row.oldest * 10) / 10 };
+  }
+
   async closed(manager: EntityManager, flagIds: string[]): Promise<string[]> {
     if (!flagIds.length) return [];
     const rows: { id: string }[] = await manager.query(

@@ -191,8 +191,13 @@ describe('waves', () => {
     expect(health.body.details.waves).toMatchObject({
       search: 'exact',
       vectors: { offline: true },
+      grouping: expect.stringMatching(/^on this replica/),
+      waiting: 0,
+      oldestWaitingSeconds: 0,
     });
     const metrics = await reviewer.agent.get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/^sieve_wave_inbox_backlog 0$/m);
+    expect(metrics.text).toMatch(/^sieve_wave_inbox_oldest_seconds 0$/m);
     expect(metrics.text).toMatch(
       /sieve_waves_raised_total\{reason="(fast_growth_)?many_authors"\} 1/,
     );
