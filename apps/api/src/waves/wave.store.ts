@@ -87,10 +87,6 @@ export class WaveStore {
   }
 
   /**
-   * Of these flags, the ones no longer to group: decided, excluded from their wave, or whose
-   * vector an erasure deleted.
-   */
-  /**
    * Flags waiting to be grouped (from the ends of the inbox's key: two index lookups, where a
    * count would read it all) and how long the oldest has waited.
    */
@@ -105,6 +101,10 @@ export class WaveStore {
     return { waiting: row.waiting, oldestWaitingSeconds: Math.round(row.oldest * 10) / 10 };
   }
 
+  /**
+   * Of these flags, the ones no longer to group: decided, excluded from their wave, or whose
+   * vector an erasure deleted.
+   */
   async closed(manager: EntityManager, flagIds: string[]): Promise<string[]> {
     if (!flagIds.length) return [];
     const rows: { id: string }[] = await manager.query(
