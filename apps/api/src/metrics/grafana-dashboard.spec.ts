@@ -23,7 +23,7 @@ describe('Grafana dashboard (deploy/grafana/sieve-dashboard.json)', () => {
     (panel.targets ?? []).map((target) => ({ panel: panel.title, expr: target.expr })),
   );
 
-  it('covers throughput, lag, latency, dead letters, flags per category and cost', () => {
+  it('covers throughput, lag, latency, dead letters, flags per category, cost and waves', () => {
     const all = queries.map((q) => q.expr).join('\n');
     for (const series of [
       'sieve_events_consumed_total',
@@ -32,6 +32,8 @@ describe('Grafana dashboard (deploy/grafana/sieve-dashboard.json)', () => {
       'sieve_dead_letters_total',
       'sieve_events_flagged_total',
       'sieve_mistral_cost_usd_total',
+      'sieve_wave_flags_total',
+      'sieve_wave_inbox_oldest_seconds',
     ]) {
       expect(all).toContain(series);
     }
