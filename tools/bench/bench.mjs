@@ -319,20 +319,23 @@ const apiArgs = [
   ...(env.BENCH_API_NODE_ARGS?.split(' ').filter(Boolean) ?? DEPLOYED_HEAP_ARGS),
   ...(env.BENCH_API_PROFILE ? CPU_PROFILE_ARGS : []),
 ];
-const apis = [];
-async function startApi() {
-  const proc = await startApiProcess(`api${apis.length + 1}`, {
+/** An api process on the pipeline's topics and group, as deployed, with these settings. */
+const startPipelineApi = (name, apiEnv) =>
+  startApiProcess(name, {
     stack,
     topics: { content: pipelineTopic, decisions: decisionsTopic, dlq: `bench.dlq.${runId}` },
     groupId,
     nodeArgs: apiArgs,
-    env: {
-      // The custom-category run judges 5% of a full-speed stream: no cap cuts it short.
-      JUDGE_MAX_CALLS_PER_MINUTE: '1000000',
-      JUDGE_DAILY_BUDGET_USD: '1000000',
-      JUDGE_CONCURRENCY: '32',
-      ...(dedicatedGrouper ? { WAVES_ENABLED: 'false' } : {}),
-    },
+    env: apiEnv,
+  });
+const apis = [];
+async function startApi() {
+  const proc = await startPipelineApi(`api${apis.length + 1}`, {
+    // The custom-category run judges 5% of a full-speed stream: no cap cuts it short.
+    JUDGE_MAX_CALLS_PER_MINUTE: '1000000',
+    JUDGE_DAILY_BUDGET_USD: '1000000',
+    JUDGE_CONCURRENCY: '32',
+    ...(dedicatedGrouper ? { WAVES_ENABLED: 'false' } : {}),
   });
   apis.push(proc);
 }
@@ -341,13 +344,7 @@ const apiUrl = apis[0].url;
 // BENCH_GROUPER=1: the waves' grouping in a replica of its own (docs/waves.md, "Keeping up"),
 // as a deployment with a high flag rate runs it; the consuming replicas leave it alone.
 const grouper = dedicatedGrouper
-  ? await startApiProcess('grouper', {
-      stack,
-      topics: { content: pipelineTopic, decisions: decisionsTopic, dlq: `bench.dlq.${runId}` },
-      groupId,
-      nodeArgs: apiArgs,
-      env: { INGEST_ENABLED: 'false', WAVE_GROUPING_DUTY: '1' },
-    })
+  ? await startPipelineApi('grouper', { INGEST_ENABLED: 'false', WAVE_GROUPING_DUTY: '1' })
   : null;
 results.wave_grouping = !wavesOn ? 'off' : grouper ? 'own process' : 'in the api';
 

@@ -131,8 +131,8 @@ export class NearDuplicateIndex<T> {
   private readonly planeSigns: Int8Array;
   /**
    * Buckets as arrays, each entry knowing its slot in each (removal swaps the last one in): a
-   * query walks them with no iterator or set allocated, which at thousands of flags a second was
-   * most of the grouping's garbage.
+   * query walks them with no iterator or set allocated (those were a quarter of the grouping's
+   * garbage at thousands of flags a second).
    */
   private readonly tables = Array.from(
     { length: LSH_TABLES },
