@@ -192,10 +192,10 @@ if (referenceRuns) {
            ON CONFLICT (source, event_id) DO NOTHING RETURNING source, event_id, scored_event_id
          )
          INSERT INTO scored_events (id, source, event_id, author_id, text, lang, context, event_created_at,
-                                    model, score_layout, score_values, policy_version, decision,
-                                    kafka_partition, kafka_offset)
-         SELECT k.scored_event_id, s, e, a, t, l, NULL, c, 'none', z.layout, z.vals, 1, 'allow', NULL, NULL
-         FROM x JOIN k ON k.source = x.s AND k.event_id = x.e CROSS JOIN compact_scores($6::jsonb) AS z`,
+                                    model_id, score_layout, score_values, policy_version, decision)
+         SELECT k.scored_event_id, s, e, a, t, l, NULL, c, m.id, z.layout, z.vals, 1, 'allow'
+         FROM x JOIN k ON k.source = x.s AND k.event_id = x.e CROSS JOIN compact_scores($6::jsonb) AS z
+         CROSS JOIN score_model_id('none') AS m(id)`,
         [
           rowsOf((e) => e.source),
           rowsOf((e) => e.id),
@@ -824,15 +824,16 @@ await db.query(
   `SELECT ensure_scored_event_partitions((now() - interval '8 days')::date, now()::date)`,
 );
 await db.query(
-  `INSERT INTO scored_events (source, event_id, author_id, text, event_created_at, scored_at, model,
+  `INSERT INTO scored_events (source, event_id, author_id, text, event_created_at, scored_at, model_id,
                               score_layout, score_values, policy_version, decision)
    SELECT (ARRAY['forum', 'comments', 'chat'])[1 + i % 3], 'backtest-' || i, 'u' || (i % 5000),
           'backtest text ' || i, now(), now() - interval '2 minutes' - (i % 604800) * interval '1 second',
-          'mistral-moderation-2603', z.layout,
+          m.id, z.layout,
           ARRAY(SELECT round((random() ^ 3)::numeric, 6)::float8 FROM unnest(z.vals) WHERE i > 0),
           1, 'allow'
    FROM generate_series(1, $1::int) AS i
-   CROSS JOIN compact_scores((SELECT jsonb_object_agg(c, 0) FROM unnest($2::text[]) AS c)) AS z`,
+   CROSS JOIN compact_scores((SELECT jsonb_object_agg(c, 0) FROM unnest($2::text[]) AS c)) AS z
+   CROSS JOIN score_model_id('mistral-moderation-2603') AS m(id)`,
   [Math.max(0, target - storedNow), categories],
 );
 // The api rolls new scores up into hourly histograms in the background. These rows were written

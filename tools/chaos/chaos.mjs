@@ -557,11 +557,12 @@ const scenarios = [
       const seeded = Date.now();
       await stack.db.query(
         `WITH e AS (
-           INSERT INTO scored_events (source, event_id, author_id, text, lang, event_created_at, scored_at, model, score_layout, score_values, policy_version, decision, kept)
+           INSERT INTO scored_events (source, event_id, author_id, text, lang, event_created_at, scored_at, model_id, score_layout, score_values, policy_version, decision, kept)
            SELECT (ARRAY['forum','comments','chat'])[1 + i % 3], 'seed-' || i, 'user-' || (i % 20000),
                   'seeded post number ' || i, 'en', now() - i * interval '1 second', now() - i * interval '1 second',
-                  'mistral-moderation-2603', c.layout, c.vals, 1, 'review', true
+                  m.id, c.layout, c.vals, 1, 'review', true
            FROM generate_series(1, $1::int) AS i CROSS JOIN compact_scores('{}') AS c
+           CROSS JOIN score_model_id('mistral-moderation-2603') AS m(id)
            RETURNING id, scored_at)
          -- A queue after weeks of traffic: 60% open, 25% decided, 15% escalated; scores skewed low.
          INSERT INTO flags (scored_event_id, status, auto_decision, categories, triggered, max_score, created_at, updated_at)
@@ -627,10 +628,11 @@ const scenarios = [
       const flagCount = 40;
       await stack.db.query(
         `WITH e AS (
-           INSERT INTO scored_events (source, event_id, author_id, text, event_created_at, model, score_layout, score_values, policy_version, decision, kept)
-           SELECT 'chaos', 'outbox-' || lpad(i::text, 3, '0'), 'author', 'I will hurt you ' || i, now(), 'm',
+           INSERT INTO scored_events (source, event_id, author_id, text, event_created_at, model_id, score_layout, score_values, policy_version, decision, kept)
+           SELECT 'chaos', 'outbox-' || lpad(i::text, 3, '0'), 'author', 'I will hurt you ' || i, now(), m.id,
                   c.layout, c.vals, 1, 'review', true
            FROM generate_series(1, $1::int) AS i CROSS JOIN compact_scores('{"violence_and_threats": 0.9}') AS c
+           CROSS JOIN score_model_id('m') AS m(id)
            RETURNING id)
          INSERT INTO flags (scored_event_id, auto_decision, categories, triggered, max_score)
          SELECT id, 'review', ARRAY['violence_and_threats'], '[]', 0.9 FROM e`,

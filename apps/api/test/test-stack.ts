@@ -152,8 +152,8 @@ export async function startTestStack(
       `WITH k AS (
          INSERT INTO event_keys (source, event_id) VALUES ('seed', $1) RETURNING scored_event_id
        ), e AS (
-         INSERT INTO scored_events (id, source, event_id, author_id, text, event_created_at, model, score_layout, score_values, policy_version, decision, kept)
-         SELECT k.scored_event_id, 'seed', $1, 'author-1', $2, now(), 'sieve-offline-lexicon-v1', c.layout, c.vals, 1, $3, true
+         INSERT INTO scored_events (id, source, event_id, author_id, text, event_created_at, model_id, score_layout, score_values, policy_version, decision, kept)
+         SELECT k.scored_event_id, 'seed', $1, 'author-1', $2, now(), score_model_id('sieve-offline-lexicon-v1'), c.layout, c.vals, 1, $3, true
          FROM k CROSS JOIN compact_scores('{"violence_and_threats": 0.9}') AS c
          RETURNING id)
        INSERT INTO flags (scored_event_id, auto_decision, categories, triggered, max_score, queue)

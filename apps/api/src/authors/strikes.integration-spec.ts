@@ -60,8 +60,8 @@ describe('repeat offenders', () => {
     // The queue can put repeat offenders first, and marks their items.
     await stack.db.query(
       `WITH e AS (
-         INSERT INTO scored_events (source, event_id, author_id, text, event_created_at, model, score_layout, score_values, policy_version, decision, kept)
-         VALUES ('seed', 'other-author-post', 'author-2', 'rude words', now() - interval '1 hour', 'm', (compact_scores('{}')).layout, (compact_scores('{}')).vals, 1, 'review', true)
+         INSERT INTO scored_events (source, event_id, author_id, text, event_created_at, model_id, score_layout, score_values, policy_version, decision, kept)
+         VALUES ('seed', 'other-author-post', 'author-2', 'rude words', now() - interval '1 hour', score_model_id('m'), (compact_scores('{}')).layout, (compact_scores('{}')).vals, 1, 'review', true)
          RETURNING id)
        INSERT INTO flags (scored_event_id, auto_decision, categories, triggered, max_score, created_at)
        SELECT id, 'review', ARRAY['pii'], '[]', 0.6, now() - interval '1 hour' FROM e`,

@@ -82,6 +82,7 @@ import { Precedent1764316800000 } from './migrations/1764316800000-Precedent';
 import { FlaggedEventsKept1764324000000 } from './migrations/1764324000000-FlaggedEventsKept';
 import { ErasedVectors1764331200000 } from './migrations/1764331200000-ErasedVectors';
 import { CompactScoreCache1764338400000 } from './migrations/1764338400000-CompactScoreCache';
+import { CompactScoredEvents1764345600000 } from './migrations/1764345600000-CompactScoredEvents';
 import { CompactScores1764302400000 } from './migrations/1764302400000-CompactScores';
 
 /**
@@ -172,6 +173,7 @@ export const MIGRATIONS = [
   FlaggedEventsKept1764324000000,
   ErasedVectors1764331200000,
   CompactScoreCache1764338400000,
+  CompactScoredEvents1764345600000,
 ];
 
 /**

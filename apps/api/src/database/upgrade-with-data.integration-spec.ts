@@ -5,7 +5,7 @@ import { dataSourceOptions, MIGRATIONS } from './data-source';
 
 /**
  * An installation with data upgrades: rows written under the schema before partitioning and
- * compact scores come through both migrations whole — events in their partitions with their
+ * compact scores come through those migrations (and CompactScoredEvents') whole — events in their partitions with their
  * keys, flags still pointing at them, scores given back equal.
  */
 describe('upgrading an installation with data', () => {
@@ -47,23 +47,31 @@ describe('upgrading an installation with data', () => {
   afterAll(() => db?.destroy());
 
   it('keeps every event, key, flag and score', async () => {
-    const events: { event_id: string; kept: boolean; partition: string; scores: object }[] =
-      await db.query(
-        `SELECT e.event_id, e.kept, e.tableoid::regclass::text AS partition,
+    const events: {
+      event_id: string;
+      kept: boolean;
+      partition: string;
+      model: string;
+      scores: object;
+    }[] = await db.query(
+      `SELECT e.event_id, e.kept, e.tableoid::regclass::text AS partition,
+                (SELECT name FROM score_models WHERE id = e.model_id) AS model,
                 scores_json(e.score_layout, e.score_values) AS scores
          FROM scored_events e ORDER BY e.event_id`,
-      );
+    );
     expect(events).toEqual([
       {
         event_id: 'old-bad',
         kept: true,
         partition: 'scored_events_kept',
+        model: 'm',
         scores: { violence_and_threats: 0.97, pii: 0 },
       },
       {
         event_id: 'old-ok',
         kept: false,
         partition: expect.stringMatching(/^scored_events_allowed_\d{8}$/),
+        model: 'm',
         scores: { pii: 0.01, sexual: 0.2 },
       },
     ]);

@@ -32,6 +32,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import type { FlagFiltersQuery, ListFlagsQuery, NextFlagQuery } from './dto/list-flags.query';
 import { FlagEventsService } from './flag-events.service';
 import { SCORES_JSON } from '../scoring/score-layouts';
+import { MODEL_NAME } from '../scoring/score-models';
 import { FlagStore } from './flag.store';
 import { VectorSearch } from '../waves/vector-search';
 import { VectorStore } from '../waves/vector.store';
@@ -320,7 +321,7 @@ export class FlagsService {
       scoredAt: Date;
       highlights: Highlights | null;
     })[] = await this.db.query(
-      `SELECT ${SUMMARY_COLUMNS}, ${SCORES_JSON('e')} AS scores, e.model, e.policy_version AS "policyVersion", e.scored_at AS "scoredAt",
+      `SELECT ${SUMMARY_COLUMNS}, ${SCORES_JSON('e')} AS scores, ${MODEL_NAME('e')} AS model, e.policy_version AS "policyVersion", e.scored_at AS "scoredAt",
               f.highlights
          FROM ${SUMMARY_FROM} WHERE f.id = $1`,
       [id],

@@ -118,8 +118,6 @@ export class IngestService {
         decision: evaluation.decision,
         triggered: evaluation.triggered,
         maxScore: evaluation.maxScore,
-        partition,
-        offset: message.offset,
         scoreSource: outcome.fresh ? 'scorer' : 'cache',
         newScoreHash: outcome.fresh ? outcome.hash : null,
         route: null,

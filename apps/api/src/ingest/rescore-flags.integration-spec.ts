@@ -50,8 +50,8 @@ describe('flags created by rescore are indistinguishable from ingest-created one
     });
     // Stored earlier by an older model that let it through; the rescore flags it.
     await stack.db.query(
-      `INSERT INTO scored_events (source, event_id, author_id, text, event_created_at, model, score_layout, score_values, policy_version, decision)
-       VALUES ('forum', 'by-rescore', 'a1', 'I will kill you tonight', now(), 'old-model', (compact_scores('{"violence_and_threats": 0.01}')).layout, (compact_scores('{"violence_and_threats": 0.01}')).vals, 1, 'allow')`,
+      `INSERT INTO scored_events (source, event_id, author_id, text, event_created_at, model_id, score_layout, score_values, policy_version, decision)
+       VALUES ('forum', 'by-rescore', 'a1', 'I will kill you tonight', now(), score_model_id('old-model'), (compact_scores('{"violence_and_threats": 0.01}')).layout, (compact_scores('{"violence_and_threats": 0.01}')).vals, 1, 'allow')`,
     );
     const result = await stack.app.get(RescoreService).run({
       from: new Date(Date.now() - 3_600_000),

@@ -129,9 +129,9 @@ describe('rescore through the Mistral Batch API (embedded Postgres + fake Mistra
   it('scores the range in one job per chunk, with no online requests, and stores the new model', async () => {
     // Scored earlier by a model this installation no longer uses: no cached scores apply.
     await stack.db.query(
-      `INSERT INTO scored_events (source, event_id, author_id, text, event_created_at, model,
+      `INSERT INTO scored_events (source, event_id, author_id, text, event_created_at, model_id,
                                   score_layout, score_values, policy_version, decision)
-       SELECT 'forum', 'b' || i, 'a1', t, now(), 'mistral-moderation-2411', (compact_scores('{"pii": 0}')).layout, (compact_scores('{"pii": 0}')).vals, 1, 'allow'
+       SELECT 'forum', 'b' || i, 'a1', t, now(), score_model_id('mistral-moderation-2411'), (compact_scores('{"pii": 0}')).layout, (compact_scores('{"pii": 0}')).vals, 1, 'allow'
        FROM unnest(ARRAY['I will kill you tomorrow', 'Lovely weather', 'Lovely  weather',
                          'mail me at jane.doe@example.org', 'See you at noon'])
             WITH ORDINALITY AS x(t, i)`,
@@ -152,7 +152,7 @@ describe('rescore through the Mistral Batch API (embedded Postgres + fake Mistra
     expect(calls).not.toContain('POST /v1/moderations');
 
     const rows = await stack.db.query(
-      `SELECT e.event_id, e.model, e.decision, f.status FROM scored_events e
+      `SELECT e.event_id, m.name AS model, e.decision, f.status FROM scored_events e JOIN score_models m ON m.id = e.model_id
        LEFT JOIN flags f ON f.scored_event_id = e.id ORDER BY e.event_id`,
     );
     expect(rows.rows.map((r) => [r.event_id, r.model, r.decision, r.status])).toEqual([
@@ -172,10 +172,10 @@ describe('rescore through the Mistral Batch API (embedded Postgres + fake Mistra
 
   it('still scores every event when a tenth of the job fails: those requests go online', async () => {
     await stack.db.query(
-      `INSERT INTO scored_events (source, event_id, author_id, text, event_created_at, model,
+      `INSERT INTO scored_events (source, event_id, author_id, text, event_created_at, model_id,
                                   score_layout, score_values, policy_version, decision)
        SELECT 'forum', 'tenth-' || i, 'a1', 'tenth ' || i || CASE WHEN i % 3 = 0 THEN ' I will kill you' ELSE '' END,
-              now(), 'mistral-moderation-2411', (compact_scores('{"pii": 0}')).layout, (compact_scores('{"pii": 0}')).vals, 1, 'allow'
+              now(), score_model_id('mistral-moderation-2411'), (compact_scores('{"pii": 0}')).layout, (compact_scores('{"pii": 0}')).vals, 1, 'allow'
        FROM generate_series(1, 40) AS i`,
     );
     mistral.requests.length = 0;
@@ -190,7 +190,7 @@ describe('rescore through the Mistral Batch API (embedded Postgres + fake Mistra
     expect(calls.filter((c) => c === 'POST /v1/moderations')).toHaveLength(2);
     const rows = await stack.db.query(
       `SELECT count(*)::int AS n FROM scored_events
-       WHERE event_id LIKE 'tenth-%' AND model = 'mistral-moderation-2603'`,
+       WHERE event_id LIKE 'tenth-%' AND model_id = score_model_id('mistral-moderation-2603')`,
     );
     expect(rows.rows[0].n).toBe(40);
   });

@@ -21,6 +21,7 @@ import { HistogramRollupService } from '../policies/histogram-rollup.service';
 import { ShadowResultsStore } from '../policies/shadow-results.store';
 import { SCORES_JSON, ScoreLayouts } from '../scoring/score-layouts';
 import { ScoreCacheStore } from '../scoring/score-cache.store';
+import { ScoreModels } from '../scoring/score-models';
 import type { BatchJobProgress } from '../scoring/moderation-scorer';
 import { ScoringService, type TextOutcome } from '../scoring/scoring.service';
 
@@ -101,6 +102,7 @@ export class RescoreService {
     private readonly judging: JudgingService,
     private readonly judgements: JudgementStore,
     private readonly layouts: ScoreLayouts,
+    private readonly models: ScoreModels,
   ) {}
 
   async run(options: RescoreOptions): Promise<RescoreProgress> {
@@ -280,15 +282,15 @@ export class RescoreService {
       await this.scoreCache.save(tx, this.scoring.cacheModel, fresh);
       const compact = await this.layouts.encode(col((u) => u.scores));
       await tx.query(
-        `UPDATE scored_events e SET model = u.model, score_layout = u.layout,
-                score_values = translate(u.vals, '[]', '{}')::float8[], policy_version = $6,
+        `UPDATE scored_events e SET model_id = u.model_id, score_layout = u.layout,
+                score_values = translate(u.vals, '[]', '{}')::real[], policy_version = $6,
                 decision = u.decision, kept = e.kept OR u.decision <> 'allow'
-         FROM unnest($1::uuid[], $2::text[], $3::smallint[], $4::text[], $5::text[])
-           AS u(id, model, layout, vals, decision)
+         FROM unnest($1::uuid[], $2::smallint[], $3::smallint[], $4::text[], $5::text[])
+           AS u(id, model_id, layout, vals, decision)
          WHERE e.id = u.id`,
         [
           col((u) => u.row.id),
-          col((u) => u.model),
+          await this.models.ids(col((u) => u.model)),
           compact.map((c) => c.layout),
           compact.map((c) => JSON.stringify(c.values)),
           col((u) => u.evaluation.decision),

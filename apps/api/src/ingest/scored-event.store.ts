@@ -15,7 +15,7 @@ import { FLAG_EVENTS_CHANNEL, flagsForNewEvents } from '../flags/flag.store';
 import { SHADOW_RESULTS_FOR_NEW_EVENTS } from '../policies/shadow-results.store';
 import { RELEASE_SCORE_CLAIMS, SCORE_CACHE_UPSERT } from '../scoring/score-cache.store';
 import { type CompactScores, SCORES_JSON, ScoreLayouts } from '../scoring/score-layouts';
-import { ScoreModels } from '../scoring/score-models';
+import { MODEL_NAME, ScoreModels } from '../scoring/score-models';
 
 export interface EventKey {
   source: string;
@@ -30,8 +30,6 @@ export interface NewScoredEvent {
   decision: Decision;
   triggered: TriggeredCategory[];
   maxScore: number;
-  partition: number;
-  offset: string;
   /** Whether the scores came from the scorer now or from the score cache. */
   scoreSource: 'scorer' | 'cache';
   /** For scores new from the scorer: the text's hash, to keep them in the score cache. */
@@ -61,7 +59,7 @@ export interface StoredDecision extends DecidedEvent {
 export const keyOf = (k: EventKey) => `${k.source.length}:${k.source}${k.eventId}`;
 
 const STORED_DECISIONS_SQL = `
-  SELECT e.source, e.event_id AS "eventId", e.model, ${SCORES_JSON('e')} AS scores,
+  SELECT e.source, e.event_id AS "eventId", ${MODEL_NAME('e')} AS model, ${SCORES_JSON('e')} AS scores,
          e.policy_version AS "policyVersion",
          e.decision, COALESCE(f.triggered, '[]'::jsonb) AS triggered, e.scored_at AS "scoredAt",
          sha256(convert_to(e.text, 'UTF8')) <> k.text_sha256 AS "textDiffers",
@@ -259,14 +257,11 @@ const INPUT_COLUMNS: [
       r.event.notice ? { ...r.event.context, notice: r.event.notice } : (r.event.context ?? null),
   ],
   ['event_created_at', 'timestamptz', (r) => r.event.createdAt],
-  ['model', 'text', (r) => r.model],
   ['model_id', 'smallint', (_, scores) => scores.modelId],
   ['score_layout', 'smallint', (_, scores) => scores.layout],
-  ['score_values', 'float8[]', (_, scores) => scores.values],
+  ['score_values', 'real[]', (_, scores) => scores.values],
   ['policy_version', 'int', (r) => r.policyVersion],
   ['decision', 'text', (r) => r.decision],
-  ['kafka_partition', 'int', (r) => r.partition],
-  ['kafka_offset', 'bigint', (r) => r.offset],
   ['triggered', 'jsonb', (r) => r.triggered],
   ['max_score', 'real', (r) => r.maxScore],
   ['queue', 'text', (r) => r.route?.queue ?? null],
@@ -283,7 +278,7 @@ const inputColumn = ([name, type]: (typeof INPUT_COLUMNS)[number], i: number) =>
   // A JSON null inside the tuple is SQL NULL in the column.
   if (type === 'jsonb') return `NULLIF(r->${i}, 'null') AS ${name}`;
   // A JSON array of numbers is a Postgres array literal once its brackets are braces.
-  if (type === 'float8[]') return `translate(r->>${i}, '[]', '{}')::float8[] AS ${name}`;
+  if (type === 'real[]') return `translate(r->>${i}, '[]', '{}')::real[] AS ${name}`;
   return `(r->>${i})::${type} AS ${name}`;
 };
 
@@ -314,12 +309,15 @@ const storeBatchSql = (sharedClaims: boolean) => `
     RETURNING source, event_id, scored_event_id
   ), ins AS (
     INSERT INTO scored_events (id, source, event_id, author_id, text, lang, context,
-                               event_created_at, model, score_layout, score_values,
-                               policy_version, decision, kafka_partition, kafka_offset, kept)
+                               event_created_at, model_id, score_layout, score_values,
+                               policy_version, decision, kept)
     SELECT c.scored_event_id, i.source, i.event_id, author_id, text, lang, context,
-           event_created_at, model, score_layout, score_values, policy_version, decision,
-           kafka_partition, kafka_offset, decision <> 'allow'
+           event_created_at, model_id, score_layout, score_values, policy_version, decision,
+           decision <> 'allow'
     FROM input i JOIN claimed c ON c.source = i.source AND c.event_id = i.event_id
+    -- In id order (time-ordered ids): each id index page is filled before the next, where the
+    -- join's order split pages in half (32 instead of 44 bytes of index per event).
+    ORDER BY c.scored_event_id
     RETURNING id, source, event_id, scored_at, decision
   ), judging AS (
     INSERT INTO judge_requests (scored_event_id, targets, policy_version)

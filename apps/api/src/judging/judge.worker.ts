@@ -18,6 +18,7 @@ import {
 import type { DataSource } from 'typeorm';
 import { WakeableSleep } from '../common/wakeable-sleep';
 import { SCORES_JSON } from '../scoring/score-layouts';
+import { MODEL_NAME } from '../scoring/score-models';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { FlagStore } from '../flags/flag.store';
 import { MetricsService } from '../metrics/metrics.service';
@@ -117,7 +118,7 @@ export class JudgeWorker implements OnApplicationBootstrap, BeforeApplicationShu
          RETURNING r.scored_event_id, r.targets, r.attempts),
        total AS (SELECT count(*)::int AS waiting FROM judge_requests)
        SELECT t.waiting, e.id, l.targets, l.attempts, e.source, e.event_id, e.author_id, e.lang,
-              e.text, e.model, ${SCORES_JSON('e')} AS scores, e.decision
+              e.text, ${MODEL_NAME('e')} AS model, ${SCORES_JSON('e')} AS scores, e.decision
          FROM total t
          LEFT JOIN (leased l JOIN scored_events e ON e.id = l.scored_event_id) ON true`,
       [this.batch, LEASE_SECONDS],

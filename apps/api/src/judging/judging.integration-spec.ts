@@ -266,9 +266,9 @@ describe('custom categories judged by a chat model', () => {
   it('backfills a rule over stored events through the Batch API (rescore --judge)', async () => {
     // Stored before the rule existed: allowed, never judged.
     const { rows } = await stack.db.query(
-      `INSERT INTO scored_events (source, event_id, author_id, text, event_created_at, model, score_layout, score_values, policy_version, decision)
-       VALUES ('market', 'before-the-rule', 'a9', 'Selling my tickets above face value, 200 each', now(), 'mistral-moderation-2603', (compact_scores('{}')).layout, (compact_scores('{}')).vals, 1, 'allow'),
-              ('market', 'before-the-rule-2', 'a9', 'Nice weather for the match', now(), 'mistral-moderation-2603', (compact_scores('{}')).layout, (compact_scores('{}')).vals, 1, 'allow')
+      `INSERT INTO scored_events (source, event_id, author_id, text, event_created_at, model_id, score_layout, score_values, policy_version, decision)
+       VALUES ('market', 'before-the-rule', 'a9', 'Selling my tickets above face value, 200 each', now(), score_model_id('mistral-moderation-2603'), (compact_scores('{}')).layout, (compact_scores('{}')).vals, 1, 'allow'),
+              ('market', 'before-the-rule-2', 'a9', 'Nice weather for the match', now(), score_model_id('mistral-moderation-2603'), (compact_scores('{}')).layout, (compact_scores('{}')).vals, 1, 'allow')
        RETURNING id`,
     );
     const jobsBefore = mistral.requests.filter((r) => r.path === '/v1/batch/jobs').length;

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { estimateTokens, MistralApiError } from '@sieve/mistral';
+import { atStoredPrecision } from '@sieve/moderation';
 import CircuitBreaker from 'opossum';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
@@ -53,14 +54,17 @@ export class ModerationBatcher implements OnApplicationShutdown {
     @Inject(MODERATION_SCORER) private readonly scorer: ModerationScorer,
     private readonly metrics: MetricsService,
   ) {
-    this.breaker = new CircuitBreaker((texts: string[]) => this.scorer.scoreBatch(texts), {
-      timeout: false,
-      errorThresholdPercentage: 50,
-      volumeThreshold: 3,
-      resetTimeout: 10_000,
-      rollingCountTimeout: 10_000,
-      errorFilter: isContentRejection,
-    });
+    this.breaker = new CircuitBreaker(
+      async (texts: string[]) => (await this.scorer.scoreBatch(texts)).map(storedScore),
+      {
+        timeout: false,
+        errorThresholdPercentage: 50,
+        volumeThreshold: 3,
+        resetTimeout: 10_000,
+        rollingCountTimeout: 10_000,
+        errorFilter: isContentRejection,
+      },
+    );
     const states: CircuitState[] = ['closed', 'half_open', 'open'];
     const report = (message: string, warn = false) => {
       metrics.scorerCircuitState.set(states.indexOf(this.circuitState));
@@ -129,7 +133,12 @@ export class ModerationBatcher implements OnApplicationShutdown {
       groups.map((group) => group.map((item) => item.text)),
       onProgress,
     );
-    return groups.flatMap((group, g) => group.map((_, i) => scored[g]?.[i] ?? null));
+    return groups.flatMap((group, g) =>
+      group.map((_, i) => {
+        const score = scored[g]?.[i];
+        return score ? storedScore(score) : null;
+      }),
+    );
   }
 
   /** How many of `items` from `start` go in one request: bounded by count and estimated tokens. */
@@ -229,3 +238,9 @@ export class ModerationBatcher implements OnApplicationShutdown {
     this.breaker.shutdown();
   }
 }
+
+/** Scores are decided on as they will be stored: to six significant digits. */
+const storedScore = (score: TextScore): TextScore => ({
+  model: score.model,
+  scores: atStoredPrecision(score.scores),
+});

@@ -75,7 +75,7 @@ export class ScoreCacheStore {
     const compact = await this.layouts.encode(scores.map((c) => c.scores));
     await manager.query(
       `INSERT INTO score_cache (model_id, text_hash, scored_model_id, score_layout, score_values)
-       SELECT $1, decode(h, 'hex'), m, l, translate(v, '[]', '{}')::float8[]
+       SELECT $1, decode(h, 'hex'), m, l, translate(v, '[]', '{}')::real[]
        FROM unnest($2::text[], $3::smallint[], $4::smallint[], $5::text[]) AS c(h, m, l, v)
        ${SCORE_CACHE_UPSERT}`,
       [

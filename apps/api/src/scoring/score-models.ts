@@ -3,8 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { InternedIds } from './interned-ids';
 
+/** The SQL for a stored row's model name, e.g. `${MODEL_NAME('e')} AS model`. */
+export const MODEL_NAME = (alias: string) =>
+  `(SELECT name FROM score_models WHERE id = ${alias}.model_id)`;
+
 /**
- * Model names as the score cache stores them: smallint ids (score_models, CompactScoreCache
+ * Model names as scored events and the score cache store them: smallint ids (score_models, CompactScoreCache
  * migration). Models are few and never renamed, so each is looked up or created once per process.
  */
 @Injectable()

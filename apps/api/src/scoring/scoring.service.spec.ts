@@ -199,6 +199,26 @@ describe('ScoringService', () => {
     expect(results.every((r) => r.ok && r.fresh)).toBe(true);
   });
 
+  it('gives scores to six significant digits, online and from batch jobs: what is stored is what is decided on', async () => {
+    const { scoring, scorer } = service();
+    // A real model answers full doubles; 0.49999996 must not be "allow" now and "review" (0.5)
+    // when a backtest reads the stored real back.
+    const precise = (texts: string[]) =>
+      texts.map(() => ({
+        model: 'mistral-moderation-2603',
+        scores: { hate_and_discrimination: 0.49999996, pii: 0.123456789, sexual: 1.234567e-9 },
+      }));
+    jest.spyOn(scorer, 'scoreBatch').mockImplementation(async (texts) => precise(texts));
+    jest
+      .spyOn(scorer, 'scoreInBatchJob')
+      .mockImplementation(async (groups) => groups.map((texts) => precise(texts)));
+    const expected = { hate_and_discrimination: 0.5, pii: 0.123457, sexual: 1.23457e-9 };
+    const [online] = await scoring.scoreTexts(['online text']);
+    expect(online.ok && online.scores).toEqual(expected);
+    const [batched] = await scoring.scoreTextsInBatchJob(['batch job text']);
+    expect(batched.ok && batched.scores).toEqual(expected);
+  });
+
   describe('with shared claims (several replicas)', () => {
     const shared = { SCORE_SHARED_CLAIMS: 'true', SCORE_CLAIM_WAIT_MS: '2000' };
 

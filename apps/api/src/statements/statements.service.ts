@@ -16,6 +16,7 @@ import type { Principal } from '../auth/roles';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { StrikesService } from '../authors/strikes.service';
 import { DecisionOutbox } from '../flags/decision-outbox';
+import { MODEL_NAME } from '../scoring/score-models';
 import { StatementOfReasons } from './entities/statement-of-reasons.entity';
 import { dsaSettings } from './dsa-settings';
 
@@ -417,7 +418,7 @@ function selectSource(of: 'blocks' | 'removals'): string {
          ${removals ? 'd.id' : 'NULL::uuid'} AS decision_id,
          e.event_id, e.source, e.author_id, f.triggered, e.event_created_at,
          ${removals ? 'd.created_at' : 'f.created_at'} AS decided_at,
-         e.lang, e.context->>'notice' AS notice, e.model, e.policy_version,
+         e.lang, e.context->>'notice' AS notice, ${MODEL_NAME('e')} AS model, e.policy_version,
          ${removals ? 'd.reason' : 'NULL::text'} AS reason,
          ${removals ? 'd.precedent IS NOT NULL' : 'false'} AS by_precedent,
          (SELECT x.card->>'summary' FROM explanations x WHERE x.flag_id = f.id

@@ -159,3 +159,23 @@ export function categorySetById(id: string): CategorySet {
 
 /** Per-category scores in [0, 1], keyed by category name. An open record: models differ. */
 export type CategoryScores = Record<string, number>;
+
+/**
+ * Significant digits a score is kept to: what PostgreSQL's `real` (float4) stores and gives back
+ * unchanged (FLT_DIG). Finer differences are below any model's resolution.
+ */
+export const SCORE_SIGNIFICANT_DIGITS = 6;
+
+/** One score at stored precision; magnitudes below `real`'s normal range are 0. */
+export const roundScore = (score: number): number =>
+  Math.abs(score) < 1e-30 ? 0 : Number(score.toPrecision(SCORE_SIGNIFICANT_DIGITS));
+
+/**
+ * Scores as they are stored. A scorer's scores are rounded to this before a policy decides on
+ * them, so a stored event replays (backtests, rescoring) to the decision it got.
+ */
+export function atStoredPrecision(scores: CategoryScores): CategoryScores {
+  const rounded: CategoryScores = {};
+  for (const name in scores) rounded[name] = roundScore(scores[name]);
+  return rounded;
+}

@@ -40,16 +40,19 @@ export class ScoredEvent {
   @Column({ name: 'scored_at', type: 'timestamptz', default: () => 'now()' })
   scoredAt!: Date;
 
-  /** The model that answered (or the offline scorer's id). */
-  @Column({ type: 'text' })
-  model!: string;
+  /** The model that answered (or the offline scorer's id), by its id in score_models. */
+  @Column({ name: 'model_id', type: 'smallint' })
+  modelId!: number;
 
   /** The scores' category names, sorted (score_layouts); `scores_json()` gives the object back. */
   @Column({ name: 'score_layout', type: 'smallint' })
   scoreLayout!: number;
 
-  /** The scores in their layout's order: a third of the bytes of a jsonb object. */
-  @Column({ name: 'score_values', type: 'float8', array: true })
+  /**
+   * The scores in their layout's order, to six significant digits (`atStoredPrecision`): a fifth
+   * of the bytes of a jsonb object.
+   */
+  @Column({ name: 'score_values', type: 'real', array: true })
   scoreValues!: number[];
 
   @Column({ name: 'policy_version', type: 'integer' })
@@ -57,12 +60,6 @@ export class ScoredEvent {
 
   @Column({ type: 'text' })
   decision!: Decision;
-
-  @Column({ name: 'kafka_partition', type: 'integer', nullable: true })
-  kafkaPartition!: number | null;
-
-  @Column({ name: 'kafka_offset', type: 'bigint', nullable: true })
-  kafkaOffset!: string | null;
 
   /**
    * Flagged, or something still refers to it: out of reach of the allowed events' retention.

@@ -25,6 +25,6 @@ export class ScoreCacheEntry {
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt!: Date;
 
-  @Column({ name: 'score_values', type: 'float8', array: true })
+  @Column({ name: 'score_values', type: 'real', array: true })
   scoreValues!: number[];
 }
