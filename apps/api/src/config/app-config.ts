@@ -140,8 +140,12 @@ export const configSchema = z.object({
    * for its score instead of scoring it again (fewer calls, a round trip more per batch).
    */
   SCORE_SHARED_CLAIMS: bool.default(false),
-  /** How long a replica waits for another's score before scoring the text itself. */
-  SCORE_CLAIM_WAIT_MS: int(100, 60_000).default(3000),
+  /**
+   * How long a replica waits for another's score before scoring the text itself, and how long a
+   * claim lasts: longer than a holder takes to score and store under load (p99 at 5,000/s with
+   * two replicas here: 6–8 s), or waiters score the text again themselves.
+   */
+  SCORE_CLAIM_WAIT_MS: int(100, 60_000).default(10_000),
   /** A JSON pricing table ({asOf, currency: "USD", prices}) replacing Mistral's published prices. */
   MISTRAL_PRICING_FILE: z.string().optional(),
   /** The chat model that explains flags to reviewers. */
