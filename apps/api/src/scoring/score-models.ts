@@ -8,8 +8,9 @@ export const MODEL_NAME = (alias: string) =>
   `(SELECT name FROM score_models WHERE id = ${alias}.model_id)`;
 
 /**
- * Model names as scored events and the score cache store them: smallint ids (score_models, CompactScoreCache
- * migration). Models are few and never renamed, so each is looked up or created once per process.
+ * Model names as scored events and the score cache store them: smallint ids (score_models;
+ * CompactScoreCache and CompactScoredEvents migrations). Models are few and never renamed, so
+ * each is looked up or created once per process.
  */
 @Injectable()
 export class ScoreModels {

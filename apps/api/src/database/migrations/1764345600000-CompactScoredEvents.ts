@@ -21,18 +21,19 @@ export class CompactScoredEvents1764345600000 implements MigrationInterface {
   name = 'CompactScoredEvents1764345600000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
+    // For fixtures and tools that write a model by name: its id, interned if new.
     await queryRunner.query(`
       CREATE FUNCTION score_model_id(model text) RETURNS smallint LANGUAGE plpgsql AS $$
       DECLARE
-        found smallint;
+        model_id smallint;
       BEGIN
-        SELECT id INTO found FROM score_models WHERE name = model;
-        IF found IS NULL THEN
+        SELECT id INTO model_id FROM score_models WHERE name = model;
+        IF model_id IS NULL THEN
           INSERT INTO score_models (name) VALUES (model)
           ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name
-          RETURNING id INTO found;
+          RETURNING id INTO model_id;
         END IF;
-        RETURN found;
+        RETURN model_id;
       END $$`);
     // ALTER … TYPE … USING cannot run a query per row; the names are interned first.
     await queryRunner.query(
