@@ -40,7 +40,7 @@ export class CompactScoredEvents1764345600000 implements MigrationInterface {
       `INSERT INTO score_models (name) SELECT DISTINCT model FROM scored_events ON CONFLICT (name) DO NOTHING`,
     );
     await queryRunner.query(`
-      CREATE FUNCTION pg_temp.known_model_id(model text) RETURNS smallint LANGUAGE sql STABLE AS $$
+      CREATE OR REPLACE FUNCTION pg_temp.known_model_id(model text) RETURNS smallint LANGUAGE sql STABLE AS $$
         SELECT id FROM score_models WHERE name = model
       $$`);
     await queryRunner.query(`
@@ -67,7 +67,7 @@ export class CompactScoredEvents1764345600000 implements MigrationInterface {
     );
     await queryRunner.query(`ALTER TABLE scored_events RENAME COLUMN model_id TO model`);
     await queryRunner.query(`
-      CREATE FUNCTION pg_temp.model_name(model smallint) RETURNS text LANGUAGE sql STABLE AS $$
+      CREATE OR REPLACE FUNCTION pg_temp.model_name(model smallint) RETURNS text LANGUAGE sql STABLE AS $$
         SELECT name FROM score_models WHERE id = model
       $$`);
     await queryRunner.query(`
