@@ -53,7 +53,7 @@ export class CompactScoredEvents1764345600000 implements MigrationInterface {
     await queryRunner.query(
       `ALTER TABLE score_cache ALTER COLUMN score_values TYPE real[] USING score_values::real[]`,
     );
-    await replaceScoreFunctions(queryRunner, 'real[]');
+    await replaceScoresJson(queryRunner, 'real[]');
   }
 
   /**
@@ -61,7 +61,7 @@ export class CompactScoredEvents1764345600000 implements MigrationInterface {
    * positions are not known any more.
    */
   async down(queryRunner: QueryRunner): Promise<void> {
-    await replaceScoreFunctions(queryRunner, 'float8[]');
+    await replaceScoresJson(queryRunner, 'float8[]');
     await queryRunner.query(
       `ALTER TABLE score_cache ALTER COLUMN score_values TYPE float8[] USING score_values::text::float8[]`,
     );
@@ -80,10 +80,15 @@ export class CompactScoredEvents1764345600000 implements MigrationInterface {
   }
 }
 
-/** scores_json and compact_scores (CompactScores migration) for the scores' array type. */
-async function replaceScoreFunctions(queryRunner: QueryRunner, values: string): Promise<void> {
-  await queryRunner.query(`DROP FUNCTION scores_json(smallint, ${otherType(values)})`);
-  await queryRunner.query(`DROP FUNCTION compact_scores(jsonb)`);
+/**
+ * scores_json (CompactScores migration) for the scores' array type: over `real[]` it gives back
+ * the decimals `real` prints (0.1), where a `float8[]` argument would widen them first
+ * (0.10000000149011612). compact_scores keeps returning `float8[]`, which a `real[]` column
+ * takes by assignment.
+ */
+async function replaceScoresJson(queryRunner: QueryRunner, values: string): Promise<void> {
+  const previous = values === 'real[]' ? 'float8[]' : 'real[]';
+  await queryRunner.query(`DROP FUNCTION scores_json(smallint, ${previous})`);
   await queryRunner.query(`
     CREATE FUNCTION scores_json(layout smallint, vals ${values}) RETURNS jsonb
     LANGUAGE sql STABLE PARALLEL SAFE AS $$
@@ -91,21 +96,4 @@ async function replaceScoreFunctions(queryRunner: QueryRunner, values: string): 
       FROM score_layouts l CROSS JOIN LATERAL unnest(l.categories, vals) AS u(c, v)
       WHERE l.id = layout
     $$`);
-  await queryRunner.query(`
-    CREATE FUNCTION compact_scores(scores jsonb, OUT layout smallint, OUT vals ${values})
-    LANGUAGE plpgsql AS $$
-    DECLARE
-      names text[] := ARRAY(SELECT jsonb_object_keys(scores) ORDER BY 1);
-    BEGIN
-      SELECT id INTO layout FROM score_layouts WHERE categories = names;
-      IF layout IS NULL THEN
-        INSERT INTO score_layouts (categories) VALUES (names)
-        ON CONFLICT (categories) DO UPDATE SET categories = EXCLUDED.categories
-        RETURNING id INTO layout;
-      END IF;
-      vals := ARRAY(SELECT (scores->>n)::${values === 'real[]' ? 'real' : 'float8'}
-                    FROM unnest(names) WITH ORDINALITY AS x(n, i) ORDER BY i);
-    END $$`);
 }
-
-const otherType = (values: string) => (values === 'real[]' ? 'float8[]' : 'real[]');
