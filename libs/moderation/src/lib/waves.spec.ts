@@ -90,6 +90,26 @@ describe('waves', () => {
     expect(index.size).toBe(1);
   });
 
+  it('keeps finding its items as it grows past its first rows and reuses removed ones', () => {
+    const index = new NearDuplicateIndex<string>(256);
+    // Unrelated texts (random letters), so no bucket is crowded past what a query scans.
+    const text = (i: number) => {
+      let seed = i + 1;
+      const letter = () => String.fromCharCode(97 + ((seed = (seed * 48271) % 2147483647) % 26));
+      return Array.from({ length: 40 }, (_, k) => (k % 6 === 5 ? ' ' : letter())).join('');
+    };
+    for (let i = 0; i < 1500; i++) index.add(`p${i}`, vector(text(i)));
+    for (let i = 0; i < 1500; i += 3) index.remove(`p${i}`);
+    // The removed items' rows are taken again, with other keys in every table.
+    for (let i = 1500; i < 2000; i++) index.add(`p${i}`, vector(text(i)));
+    expect(index.size).toBe(1500);
+    for (let i = 0; i < 2000; i++) {
+      const found = index.near(vector(text(i)), 0.99).map((m) => m.item);
+      if (i < 1500 && i % 3 === 0) expect(found).not.toContain(`p${i}`);
+      else expect(found).toContain(`p${i}`);
+    }
+  });
+
   it('holds at most its limit of open flags, forgetting the oldest first', () => {
     let next = 0;
     const grouping = new WaveGrouping(0.99, () => `wave${next++}`, 2);

@@ -130,14 +130,21 @@ export class NearDuplicateIndex<T> {
   private readonly planeDims: Uint16Array;
   private readonly planeSigns: Int8Array;
   /**
-   * Buckets as arrays, each entry knowing its slot in each (removal swaps the last one in): a
-   * query walks them with no iterator or set allocated (those were a quarter of the grouping's
-   * garbage at thousands of flags a second).
+   * Each table's buckets by key (LSH_BITS bits: an array, not a map), each bucket an array of
+   * entries: a query walks them with no iterator or set allocated (those were a quarter of the
+   * grouping's garbage at thousands of flags a second). Removal swaps the last entry in.
    */
-  private readonly tables = Array.from(
-    { length: LSH_TABLES },
-    () => new Map<number, IndexEntry<T>[]>(),
+  private readonly tables = Array.from({ length: LSH_TABLES }, () =>
+    new Array<IndexEntry<T>[] | undefined>(1 << LSH_BITS).fill(undefined),
   );
+  /**
+   * Each row's key and position in each table, LSH_TABLES per row: in two typed arrays rather
+   * than two small arrays per entry, which were half of what an open flag held on the heap
+   * (and what every full garbage collection walked) with tens of thousands open.
+   */
+  private rowKeys = new Uint8Array(0);
+  private rowSlots = new Uint32Array(0);
+  private readonly queryKeys = new Uint8Array(LSH_TABLES);
   /** Stamped on the entries a query has looked at (instead of a set of them per query). */
   private queryStamp = 0;
   private readonly entries = new Map<T, IndexEntry<T>>();
@@ -160,8 +167,8 @@ export class NearDuplicateIndex<T> {
     return this.entries.size;
   }
 
-  private keys(vector: Int8Array): number[] {
-    const keys: number[] = [];
+  /** The vector's key in each table, written to `out` from `at`. */
+  private keys(vector: Int8Array, out: Uint8Array, at: number): void {
     let term = 0;
     for (let t = 0; t < LSH_TABLES; t++) {
       let key = 0;
@@ -171,31 +178,38 @@ export class NearDuplicateIndex<T> {
           dot += this.planeSigns[term] * vector[this.planeDims[term]];
         key = (key << 1) | (dot >= 0 ? 1 : 0);
       }
-      keys.push(key);
+      out[at + t] = key;
     }
-    return keys;
   }
 
   add(item: T, vector: Int8Array, group: string | null = null): void {
     if (vector.length !== this.dims)
       throw new Error(`expected ${this.dims} dimensions, got ${vector.length}`);
     this.remove(item);
-    const entry: IndexEntry<T> = {
-      item,
-      row: this.matrix.add(vector),
-      inverseNorm: inverseNorm(vector),
-      keys: this.keys(vector),
-      slots: new Array<number>(LSH_TABLES),
-      group,
-      stamp: 0,
-    };
-    entry.keys.forEach((key, t) => {
-      let bucket = this.tables[t].get(key);
-      if (!bucket) this.tables[t].set(key, (bucket = []));
-      entry.slots[t] = bucket.length;
+    const row = this.matrix.add(vector);
+    const at = row * LSH_TABLES;
+    if (at + LSH_TABLES > this.rowKeys.length) this.growRows(row + 1);
+    this.keys(vector, this.rowKeys, at);
+    const entry: IndexEntry<T> = { item, row, inverseNorm: inverseNorm(vector), group, stamp: 0 };
+    for (let t = 0; t < LSH_TABLES; t++) {
+      const buckets = this.tables[t];
+      const key = this.rowKeys[at + t];
+      let bucket = buckets[key];
+      if (!bucket) buckets[key] = bucket = [];
+      this.rowSlots[at + t] = bucket.length;
       bucket.push(entry);
-    });
+    }
     this.entries.set(item, entry);
+  }
+
+  private growRows(rows: number): void {
+    const capacity = Math.max(1024, rows, (this.rowKeys.length / LSH_TABLES) * 2) * LSH_TABLES;
+    const keys = new Uint8Array(capacity);
+    keys.set(this.rowKeys);
+    const slots = new Uint32Array(capacity);
+    slots.set(this.rowSlots);
+    this.rowKeys = keys;
+    this.rowSlots = slots;
   }
 
   /** Puts an item in a group (a wave): near() compares one matching member per group. */
@@ -207,15 +221,18 @@ export class NearDuplicateIndex<T> {
   remove(item: T): void {
     const entry = this.entries.get(item);
     if (!entry) return;
-    entry.keys.forEach((key, t) => {
-      const bucket = this.tables[t].get(key) as IndexEntry<T>[];
+    const at = entry.row * LSH_TABLES;
+    for (let t = 0; t < LSH_TABLES; t++) {
+      const key = this.rowKeys[at + t];
+      const bucket = this.tables[t][key] as IndexEntry<T>[];
       const last = bucket.pop() as IndexEntry<T>;
       if (last !== entry) {
-        bucket[entry.slots[t]] = last;
-        last.slots[t] = entry.slots[t];
+        const slot = this.rowSlots[at + t];
+        bucket[slot] = last;
+        this.rowSlots[last.row * LSH_TABLES + t] = slot;
       }
-      if (bucket.length === 0) this.tables[t].delete(key);
-    });
+      if (bucket.length === 0) this.tables[t][key] = undefined;
+    }
     this.matrix.remove(entry.row);
     this.entries.delete(item);
   }
@@ -232,9 +249,9 @@ export class NearDuplicateIndex<T> {
     const stamp = ++this.queryStamp;
     // No group is decided on more than GROUP_TRIES of its members (below), so no more are compared.
     const perGroup = new Map<string, number>();
-    const keys = this.keys(vector);
+    this.keys(vector, this.queryKeys, 0);
     for (let t = 0; t < LSH_TABLES; t++) {
-      const bucket = this.tables[t].get(keys[t]);
+      const bucket = this.tables[t][this.queryKeys[t]];
       if (!bucket) continue;
       // A crowded bucket is one big wave's members: a few of them stand for all.
       const scan = Math.min(bucket.length, BUCKET_SCAN);
@@ -284,9 +301,6 @@ interface IndexEntry<T> {
   /** Its vector's row in the index's matrix. */
   row: number;
   inverseNorm: number;
-  keys: number[];
-  /** Its position in each table's bucket. */
-  slots: number[];
   group: string | null;
   /** The last query that looked at it. */
   stamp: number;
