@@ -140,11 +140,12 @@ export class NearDuplicateIndex<T> {
   /**
    * Each row's key and position in each table, LSH_TABLES per row: in two typed arrays rather
    * than two small arrays per entry, which were half of what an open flag held on the heap
-   * (and what every full garbage collection walked) with tens of thousands open.
+   * (and what every full garbage collection walked) with tens of thousands open. A key has
+   * LSH_BITS bits: up to 16 fit.
    */
-  private rowKeys = new Uint8Array(0);
+  private rowKeys = new Uint16Array(0);
   private rowSlots = new Uint32Array(0);
-  private readonly queryKeys = new Uint8Array(LSH_TABLES);
+  private readonly queryKeys = new Uint16Array(LSH_TABLES);
   /** Stamped on the entries a query has looked at (instead of a set of them per query). */
   private queryStamp = 0;
   private readonly entries = new Map<T, IndexEntry<T>>();
@@ -168,7 +169,7 @@ export class NearDuplicateIndex<T> {
   }
 
   /** The vector's key in each table, written to `out` from `at`. */
-  private keys(vector: Int8Array, out: Uint8Array, at: number): void {
+  private keys(vector: Int8Array, out: Uint16Array, at: number): void {
     let term = 0;
     for (let t = 0; t < LSH_TABLES; t++) {
       let key = 0;
@@ -204,7 +205,7 @@ export class NearDuplicateIndex<T> {
 
   private growRows(rows: number): void {
     const capacity = Math.max(1024, rows, (this.rowKeys.length / LSH_TABLES) * 2) * LSH_TABLES;
-    const keys = new Uint8Array(capacity);
+    const keys = new Uint16Array(capacity);
     keys.set(this.rowKeys);
     const slots = new Uint32Array(capacity);
     slots.set(this.rowSlots);
