@@ -110,6 +110,41 @@ describe('waves', () => {
     }
   });
 
+  it('pulls every flag of a repeated text into a wave, and lets the text go with its last flag', () => {
+    let next = 0;
+    const grouping = new WaveGrouping(0.99, () => `wave${next++}`);
+    const v = vector('same campaign text');
+    for (const id of ['1', '2', '3']) grouping.restore({ id, textKey: 'a', vector: v }, null);
+    expect(grouping.arrive({ id: '4', textKey: 'b', vector: v })).toMatchObject({
+      kind: 'created',
+      members: ['4', '1', '2', '3'],
+    });
+    for (const id of ['2', '1']) grouping.forget(id);
+    expect(grouping.openFlags).toBe(2);
+    expect(grouping.arrive({ id: '5', textKey: 'a', vector: v })).toMatchObject({
+      kind: 'joined',
+      members: ['5'],
+    });
+    for (const id of ['3', '5', '4']) grouping.forget(id);
+    expect(grouping.openFlags).toBe(0);
+    expect(grouping.arrive({ id: '6', textKey: 'a', vector: v }).kind).toBe('alone');
+  });
+
+  it('finds each item once when its query stamps start again after 2³² queries', () => {
+    const index = new NearDuplicateIndex<string>(256);
+    const same = vector('the same campaign text, posted again and again');
+    index.add('a', same);
+    index.add('b', same);
+    (index as unknown as { queryStamp: number }).queryStamp = 0xffffffff - 1;
+    for (let i = 0; i < 3; i++)
+      expect(
+        index
+          .near(same, 0.99)
+          .map((m) => m.item)
+          .sort(),
+      ).toEqual(['a', 'b']);
+  });
+
   it('holds at most its limit of open flags, forgetting the oldest first', () => {
     let next = 0;
     const grouping = new WaveGrouping(0.99, () => `wave${next++}`, 2);

@@ -131,24 +131,28 @@ export class NearDuplicateIndex<T> {
   private readonly planeSigns: Int8Array;
   /**
    * Each table's buckets by key (LSH_BITS bits: an array, not a map), each bucket an array of
-   * entries: a query walks them with no iterator or set allocated (those were a quarter of the
-   * grouping's garbage at thousands of flags a second). Removal swaps the last entry in.
+   * vector rows: a query walks them with no iterator or set allocated (those were a quarter of the
+   * grouping's garbage at thousands of flags a second). Removal swaps the last row in.
    */
   private readonly tables = Array.from({ length: LSH_TABLES }, () =>
-    new Array<IndexEntry<T>[] | undefined>(1 << LSH_BITS).fill(undefined),
+    new Array<number[] | undefined>(1 << LSH_BITS).fill(undefined),
   );
   /**
-   * Each row's key and position in each table, LSH_TABLES per row: in two typed arrays rather
-   * than two small arrays per entry, which were half of what an open flag held on the heap
-   * (and what every full garbage collection walked) with tens of thousands open. A key has
-   * LSH_BITS bits: up to 16 fit.
+   * What the index knows of each vector row, in arrays by row rather than an object per entry:
+   * with tens of thousands of open flags, objects (and the boxed numbers in them) were most of
+   * what every full garbage collection walked. A row's key and position in each table take
+   * LSH_TABLES places from row × LSH_TABLES; a key has LSH_BITS bits, up to 16 fit.
    */
   private rowKeys = new Uint16Array(0);
   private rowSlots = new Uint32Array(0);
+  private rowNorms = new Float64Array(0);
+  /** The last query that looked at the row (instead of a set of them per query). */
+  private rowStamps = new Uint32Array(0);
+  private readonly rowItems: (T | undefined)[] = [];
+  private readonly rowGroups: (string | null)[] = [];
   private readonly queryKeys = new Uint16Array(LSH_TABLES);
-  /** Stamped on the entries a query has looked at (instead of a set of them per query). */
   private queryStamp = 0;
-  private readonly entries = new Map<T, IndexEntry<T>>();
+  private readonly rows = new Map<T, number>();
   /** The vectors, where their candidates' dot products are taken at once (WebAssembly SIMD). */
   private readonly matrix: Int8Matrix;
 
@@ -165,7 +169,7 @@ export class NearDuplicateIndex<T> {
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.rows.size;
   }
 
   /** The vector's key in each table, written to `out` from `at`. */
@@ -188,54 +192,65 @@ export class NearDuplicateIndex<T> {
       throw new Error(`expected ${this.dims} dimensions, got ${vector.length}`);
     this.remove(item);
     const row = this.matrix.add(vector);
+    if (row >= this.rowNorms.length) this.growRows(row + 1);
     const at = row * LSH_TABLES;
-    if (at + LSH_TABLES > this.rowKeys.length) this.growRows(row + 1);
     this.keys(vector, this.rowKeys, at);
-    const entry: IndexEntry<T> = { item, row, inverseNorm: inverseNorm(vector), group, stamp: 0 };
+    this.rowNorms[row] = inverseNorm(vector);
+    this.rowStamps[row] = 0;
+    this.rowItems[row] = item;
+    this.rowGroups[row] = group;
     for (let t = 0; t < LSH_TABLES; t++) {
       const buckets = this.tables[t];
       const key = this.rowKeys[at + t];
       let bucket = buckets[key];
       if (!bucket) buckets[key] = bucket = [];
       this.rowSlots[at + t] = bucket.length;
-      bucket.push(entry);
+      bucket.push(row);
     }
-    this.entries.set(item, entry);
+    this.rows.set(item, row);
   }
 
   private growRows(rows: number): void {
-    const capacity = Math.max(1024, rows, (this.rowKeys.length / LSH_TABLES) * 2) * LSH_TABLES;
-    const keys = new Uint16Array(capacity);
+    const capacity = Math.max(1024, rows, this.rowNorms.length * 2);
+    const keys = new Uint16Array(capacity * LSH_TABLES);
     keys.set(this.rowKeys);
-    const slots = new Uint32Array(capacity);
-    slots.set(this.rowSlots);
     this.rowKeys = keys;
+    const slots = new Uint32Array(capacity * LSH_TABLES);
+    slots.set(this.rowSlots);
     this.rowSlots = slots;
+    const norms = new Float64Array(capacity);
+    norms.set(this.rowNorms);
+    this.rowNorms = norms;
+    const stamps = new Uint32Array(capacity);
+    stamps.set(this.rowStamps);
+    this.rowStamps = stamps;
   }
 
   /** Puts an item in a group (a wave): near() compares one matching member per group. */
   setGroup(item: T, group: string | null): void {
-    const entry = this.entries.get(item);
-    if (entry) entry.group = group;
+    const row = this.rows.get(item);
+    if (row !== undefined) this.rowGroups[row] = group;
   }
 
   remove(item: T): void {
-    const entry = this.entries.get(item);
-    if (!entry) return;
-    const at = entry.row * LSH_TABLES;
+    const row = this.rows.get(item);
+    if (row === undefined) return;
+    const at = row * LSH_TABLES;
     for (let t = 0; t < LSH_TABLES; t++) {
       const key = this.rowKeys[at + t];
-      const bucket = this.tables[t][key] as IndexEntry<T>[];
-      const last = bucket.pop() as IndexEntry<T>;
-      if (last !== entry) {
+      const bucket = this.tables[t][key] as number[];
+      const last = bucket.pop() as number;
+      if (last !== row) {
         const slot = this.rowSlots[at + t];
         bucket[slot] = last;
-        this.rowSlots[last.row * LSH_TABLES + t] = slot;
+        this.rowSlots[last * LSH_TABLES + t] = slot;
       }
       if (bucket.length === 0) this.tables[t][key] = undefined;
     }
-    this.matrix.remove(entry.row);
-    this.entries.delete(item);
+    this.rowItems[row] = undefined;
+    this.rowGroups[row] = null;
+    this.matrix.remove(row);
+    this.rows.delete(item);
   }
 
   /**
@@ -246,7 +261,12 @@ export class NearDuplicateIndex<T> {
    */
   near(vector: Int8Array, threshold: number): { item: T; similarity: number }[] {
     if (vector.length !== this.dims) return [];
-    const candidates: IndexEntry<T>[] = [];
+    const candidates: number[] = [];
+    // Stamps are 32-bit: after 2³² queries they start again from clean rows.
+    if (this.queryStamp === 0xffffffff) {
+      this.queryStamp = 0;
+      this.rowStamps.fill(0);
+    }
     const stamp = ++this.queryStamp;
     // No group is decided on more than GROUP_TRIES of its members (below), so no more are compared.
     const perGroup = new Map<string, number>();
@@ -257,54 +277,42 @@ export class NearDuplicateIndex<T> {
       // A crowded bucket is one big wave's members: a few of them stand for all.
       const scan = Math.min(bucket.length, BUCKET_SCAN);
       for (let i = 0; i < scan; i++) {
-        const entry = bucket[i];
-        if (entry.stamp === stamp) continue;
-        entry.stamp = stamp;
-        if (entry.group !== null) {
-          const tried = perGroup.get(entry.group) ?? 0;
+        const row = bucket[i];
+        if (this.rowStamps[row] === stamp) continue;
+        this.rowStamps[row] = stamp;
+        const group = this.rowGroups[row];
+        if (group !== null) {
+          const tried = perGroup.get(group) ?? 0;
           if (tried >= GROUP_TRIES) continue;
-          perGroup.set(entry.group, tried + 1);
+          perGroup.set(group, tried + 1);
         }
-        candidates.push(entry);
+        candidates.push(row);
       }
     }
     if (!candidates.length) return [];
     // Every candidate's dot product in one call; the groups are then read in the same order.
-    const dots = this.matrix.dotsAt(
-      vector,
-      candidates.map((c) => c.row),
-    );
+    const dots = this.matrix.dotsAt(vector, candidates);
     const queryNorm = inverseNorm(vector);
     const matchedGroups = new Set<string>();
     const missedGroups = new Map<string, number>();
     const found: { item: T; similarity: number }[] = [];
-    candidates.forEach((entry, c) => {
-      const group = entry.group;
+    candidates.forEach((row, c) => {
+      const group = this.rowGroups[row];
       if (
         group !== null &&
         (matchedGroups.has(group) || (missedGroups.get(group) ?? 0) >= GROUP_TRIES)
       )
         return;
-      const s = dots[c] * queryNorm * entry.inverseNorm;
+      const s = dots[c] * queryNorm * this.rowNorms[row];
       if (s < threshold) {
         if (group !== null) missedGroups.set(group, (missedGroups.get(group) ?? 0) + 1);
         return;
       }
-      found.push({ item: entry.item, similarity: s });
+      found.push({ item: this.rowItems[row] as T, similarity: s });
       if (group !== null) matchedGroups.add(group);
     });
     return found.sort((a, b) => b.similarity - a.similarity);
   }
-}
-
-interface IndexEntry<T> {
-  item: T;
-  /** Its vector's row in the index's matrix. */
-  row: number;
-  inverseNorm: number;
-  group: string | null;
-  /** The last query that looked at it. */
-  stamp: number;
 }
 
 export interface WaveArrival {
@@ -325,9 +333,38 @@ export type WaveOutcome =
   /** A new wave of `members`: the new flag and the earlier ones it is near. */
   | { kind: 'created'; waveId: string; members: string[]; absorbed: []; similarity: number };
 
-interface TextEntry {
-  flags: Set<string>;
-  waveId: string | null;
+/** An open text: its flags and wave. */
+class TextEntry {
+  /** Most texts have one flag: its id alone, where a Set would cost ~170 bytes more. */
+  private flags: string | Set<string>;
+
+  constructor(
+    flagId: string,
+    public waveId: string | null = null,
+  ) {
+    this.flags = flagId;
+  }
+
+  get size(): number {
+    return typeof this.flags === 'string' ? 1 : this.flags.size;
+  }
+
+  ids(): string[] {
+    return typeof this.flags === 'string' ? [this.flags] : [...this.flags];
+  }
+
+  add(flagId: string): void {
+    if (typeof this.flags !== 'string') this.flags.add(flagId);
+    else if (this.flags !== flagId) this.flags = new Set([this.flags, flagId]);
+  }
+
+  /** Removes the flag; whether the text has none left. */
+  delete(flagId: string): boolean {
+    if (typeof this.flags === 'string') return this.flags === flagId;
+    this.flags.delete(flagId);
+    if (this.flags.size === 1) [this.flags] = this.flags;
+    return false;
+  }
 }
 
 /**
@@ -364,20 +401,17 @@ export class WaveGrouping {
   arrive(arrival: WaveArrival): WaveOutcome {
     const waveOf = (key: string) => this.texts.get(key)?.waveId ?? null;
     const same = this.texts.get(arrival.textKey);
-    const near = same?.flags.size
+    const near = same
       ? [{ item: arrival.textKey, similarity: 1 }]
       : (this.index?.near(arrival.vector, this.threshold) ?? []);
     const ungrouped = near.filter((n) => !waveOf(n.item));
-    const pulled = ungrouped.flatMap((n) => [...(this.texts.get(n.item)?.flags ?? [])]);
+    const pulled = ungrouped.flatMap((n) => this.texts.get(n.item)?.ids() ?? []);
     const waves = [...new Set(near.map((n) => waveOf(n.item)).filter((w) => w !== null))];
     let outcome: WaveOutcome = { kind: 'alone' };
     if (waves.length) {
       // The biggest wave stays; the others are absorbed into it.
       const sizeOf = (w: string) =>
-        [...(this.waveTexts.get(w) ?? [])].reduce(
-          (n, k) => n + (this.texts.get(k)?.flags.size ?? 0),
-          0,
-        );
+        [...(this.waveTexts.get(w) ?? [])].reduce((n, k) => n + (this.texts.get(k)?.size ?? 0), 0);
       const [waveId, ...absorbed] = waves.sort((a, b) => sizeOf(b) - sizeOf(a));
       const similarity = near.find((n) => waveOf(n.item) === waveId)?.similarity ?? 0;
       for (const gone of absorbed) {
@@ -405,8 +439,7 @@ export class WaveGrouping {
     if (key === undefined) return;
     this.flagText.delete(flagId);
     const entry = this.texts.get(key);
-    entry?.flags.delete(flagId);
-    if (entry && entry.flags.size === 0) {
+    if (entry?.delete(flagId)) {
       this.texts.delete(key);
       this.index?.remove(key);
       if (entry.waveId) this.waveTexts.get(entry.waveId)?.delete(key);
@@ -429,9 +462,9 @@ export class WaveGrouping {
     while (this.flagText.size > this.limit)
       this.forget(this.flagText.keys().next().value as string);
     const entry = this.texts.get(arrival.textKey);
-    if (entry) entry.flags.add(arrival.id);
+    if (entry) entry.add(arrival.id);
     else {
-      this.texts.set(arrival.textKey, { flags: new Set([arrival.id]), waveId: null });
+      this.texts.set(arrival.textKey, new TextEntry(arrival.id));
       this.index ??= new NearDuplicateIndex(arrival.vector.length);
       this.index.add(arrival.textKey, arrival.vector);
     }
