@@ -7,6 +7,7 @@ import {
 } from '@sieve/moderation';
 import type { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { readInPages } from '../database/read-in-pages';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { FlagStore } from '../flags/flag.store';
 import { MetricsService } from '../metrics/metrics.service';
@@ -19,6 +20,15 @@ export interface NewFlag {
   id: string;
   vector: Int8Array;
 }
+
+interface DecidedRow {
+  flagId: string;
+  action: Action;
+  vector: Buffer;
+}
+
+/** Decided posts read at a time on a rebuild (their vectors: ~1 KB each). */
+const PAGE = 2000;
 
 /** How many of the decided posts a decision's grounds name. */
 const GROUNDS_FLAGS = 10;
@@ -61,20 +71,25 @@ export class Precedents {
     this.actions.clear();
     this.on = Boolean(rule);
     if (!rule) return;
-    const rows: { flagId: string; action: Action; vector: Buffer }[] = await tx.query(
-      `${DECIDED_BY_PEOPLE} ORDER BY f.decided_at DESC LIMIT $2`,
+    // The most recent, oldest first (the oldest leave first), a page of vectors at a time.
+    await readInPages<DecidedRow>(
+      tx,
+      `SELECT * FROM (${DECIDED_BY_PEOPLE} ORDER BY f.decided_at DESC LIMIT $2) d ORDER BY "decidedAt"`,
       [this.vectors.method, this.config.WAVE_PRECEDENT_LIMIT],
+      PAGE,
+      (rows) => {
+        for (const row of rows) this.remember(row.flagId, row.action, toVector(row.vector));
+      },
     );
-    for (const row of rows.reverse()) this.remember(row.flagId, row.action, toVector(row.vector));
   }
 
   /** Flags whose state changed (decided, undone, overturned): the index follows them. */
   async follow(tx: EntityManager, flagIds: string[]): Promise<void> {
     if (!this.on || !flagIds.length) return;
-    const rows: { flagId: string; action: Action; vector: Buffer }[] = await tx.query(
-      `${DECIDED_BY_PEOPLE} AND f.id = ANY($2::uuid[])`,
-      [this.vectors.method, flagIds],
-    );
+    const rows: DecidedRow[] = await tx.query(`${DECIDED_BY_PEOPLE} AND f.id = ANY($2::uuid[])`, [
+      this.vectors.method,
+      flagIds,
+    ]);
     const decided = new Map(rows.map((r) => [r.flagId, r]));
     for (const id of flagIds) {
       const row = decided.get(id);
@@ -177,7 +192,7 @@ export function precedentReason(action: Action, grounds: PrecedentGrounds): stri
 
 /** Posts people decided (approve or remove), with their vectors; $1 is the vector method. */
 const DECIDED_BY_PEOPLE = `
-  SELECT f.id AS "flagId", f.final_action AS action, t.vector
+  SELECT f.id AS "flagId", f.final_action AS action, t.vector, f.decided_at AS "decidedAt"
   FROM flags f
   JOIN flag_vectors v ON v.flag_id = f.id AND v.method = $1
   JOIN text_vectors t ON t.method = v.method AND t.text_hash = v.text_hash

@@ -327,17 +327,22 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
       this.changed.clear();
       this.builtAt = Date.now();
       await this.precedents.rebuild(tx, policy.precedent);
-      const rows = await this.waves.openFlags(
+      const grouping = this.grouping;
+      await this.waves.readOpenFlags(
         tx,
-        this.vectors.method,
-        this.config.WAVE_WINDOW_MINUTES,
-        this.config.WAVE_GROUPING_LIMIT,
+        {
+          method: this.vectors.method,
+          windowMinutes: this.config.WAVE_WINDOW_MINUTES,
+          limit: this.config.WAVE_GROUPING_LIMIT,
+        },
+        (rows) => {
+          for (const row of rows)
+            grouping.restore(
+              { id: row.flagId, textKey: textKey(row.textHash), vector: toVector(row.vector) },
+              row.waveId,
+            );
+        },
       );
-      for (const row of rows)
-        this.grouping.restore(
-          { id: row.flagId, textKey: textKey(row.textHash), vector: toVector(row.vector) },
-          row.waveId,
-        );
     } else if (this.changed.size) {
       const ids = [...this.changed];
       this.changed.clear();

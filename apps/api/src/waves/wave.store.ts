@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { WaveSummaryDto } from '@sieve/contracts';
 import { WAVE_GROWTH_WINDOW_MINUTES } from '@sieve/moderation';
 import type { EntityManager } from 'typeorm';
+import { readInPages } from '../database/read-in-pages';
 
 export interface OpenFlagRow {
   flagId: string;
@@ -9,6 +10,9 @@ export interface OpenFlagRow {
   vector: Buffer;
   textHash: Buffer;
 }
+
+/** Open flags read at a time when a replica rebuilds its grouping (their vectors: ~1 KB each). */
+const OPEN_FLAGS_PAGE = 2000;
 
 export interface WaveActivityRow {
   id: string;
@@ -60,16 +64,17 @@ export interface WaveSummaryRow {
 @Injectable()
 export class WaveStore {
   /**
-   * The open flags of the window to group with, oldest first: at most `limit`, the most recent
-   * (a replica rebuilding its state behind a long inbox must not read every open flag at once).
+   * The open flags of the window to group with, oldest first, `pageSize` rows at a time: at most
+   * `limit`, the most recent (a replica rebuilding its state behind a long inbox must not read
+   * every open flag, nor hold tens of thousands of vectors at once). Needs a transaction.
    */
-  async openFlags(
-    manager: EntityManager,
-    method: string,
-    windowMinutes: number,
-    limit: number,
-  ): Promise<OpenFlagRow[]> {
-    return manager.query(
+  async readOpenFlags(
+    tx: EntityManager,
+    options: { method: string; windowMinutes: number; limit: number; pageSize?: number },
+    each: (rows: OpenFlagRow[]) => void,
+  ): Promise<void> {
+    await readInPages(
+      tx,
       `SELECT "flagId", "waveId", vector, "textHash" FROM (
          SELECT v.seq, f.id AS "flagId", w.id AS "waveId", t.vector, t.text_hash AS "textHash"
          FROM flags f
@@ -82,7 +87,9 @@ export class WaveStore {
          ORDER BY v.seq DESC
          LIMIT $3) recent
        ORDER BY seq`,
-      [method, windowMinutes, limit],
+      [options.method, options.windowMinutes, options.limit],
+      options.pageSize ?? OPEN_FLAGS_PAGE,
+      each,
     );
   }
 

@@ -3,7 +3,7 @@ import type { SimilarPostsDto, WaveDetailDto, WaveSummaryDto } from '@sieve/cont
 import { DataSource } from 'typeorm';
 import { contentEvent, eventually, startTestStack } from '../../test/test-stack';
 import { VectorStore } from './vector.store';
-import { WaveStore } from './wave.store';
+import { type OpenFlagRow, WaveStore } from './wave.store';
 
 type Stack = Awaited<ReturnType<typeof startTestStack>>;
 
@@ -88,9 +88,19 @@ describe('waves', () => {
     const store = stack.app.get(WaveStore);
     const manager = stack.app.get(DataSource).manager;
     const method = stack.app.get(VectorStore).method;
-    const open = await store.openFlags(manager, method, 60, 1000);
+    const openFlags = (limit: number, pageSize: number) =>
+      manager.transaction(async (tx) => {
+        const pages: OpenFlagRow[][] = [];
+        const options = { method, windowMinutes: 60, limit, pageSize };
+        await store.readOpenFlags(tx, options, (rows) => pages.push(rows));
+        return pages;
+      });
+    const [open] = await openFlags(1000, 1000);
     expect(open).toHaveLength(54);
-    expect(await store.openFlags(manager, method, 60, 10)).toEqual(open.slice(-10));
+    // A page at a time, in the same order (the last page short).
+    expect((await openFlags(1000, 20)).map((page) => page.length)).toEqual([20, 20, 14]);
+    expect((await openFlags(1000, 20)).flat()).toEqual(open);
+    expect((await openFlags(10, 20)).flat()).toEqual(open.slice(-10));
 
     // The queue shows the waves instead of their members: the lone post is left.
     const collapsed = await reviewer.agent
