@@ -90,6 +90,35 @@ describe('waves', () => {
     expect(index.size).toBe(1);
   });
 
+  it('keeps a crowded bucket right as a big wave fills it and leaves it', () => {
+    const index = new NearDuplicateIndex<string>(256);
+    const same = vector('the same campaign text, posted again and again');
+    const other = vector('an unrelated post about gardening and tomatoes');
+    index.add('other', other);
+    for (let i = 0; i < 100; i++) index.add(`copy${i}`, same);
+    // Its buckets give their room back as they empty, in between removals from any slot.
+    const kept = ['copy13', 'copy50', 'copy98'];
+    for (let i = 0; i < 100; i++) {
+      const item = `copy${(i * 37) % 100}`; // every copy once, in a scattered order
+      if (!kept.includes(item)) index.remove(item);
+    }
+    expect(index.size).toBe(4);
+    expect(
+      index
+        .near(same, 0.99)
+        .map((m) => m.item)
+        .sort(),
+    ).toEqual(['copy13', 'copy50', 'copy98']);
+    // Filled again: the new rows are found, the removed ones not.
+    for (let i = 100; i < 130; i++) index.add(`copy${i}`, same);
+    for (const item of kept) index.remove(item);
+    const found = index.near(same, 0.99).map((m) => m.item);
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.every((item) => Number(item.slice(4)) >= 100)).toBe(true);
+    expect(index.near(other, 0.99).map((m) => m.item)).toEqual(['other']);
+    expect(index.size).toBe(31);
+  });
+
   it('keeps finding its items as it grows past its first rows and reuses removed ones', () => {
     const index = new NearDuplicateIndex<string>(256);
     // Unrelated texts (random letters), so no bucket is crowded past what a query scans.

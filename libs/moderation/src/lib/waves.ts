@@ -116,6 +116,8 @@ const LSH_BITS = 8;
 const PLANE_TERMS = 32;
 /** The most items of one bucket a query compares. */
 const BUCKET_SCAN = 16;
+/** A bucket's first room, in rows (a bucket holds one row or more, ~200 with 50,000 indexed). */
+const MIN_BUCKET = 4;
 /** A group none of whose first this many candidates is near is not near (a wave is tight). */
 const GROUP_TRIES = 3;
 
@@ -130,12 +132,18 @@ export class NearDuplicateIndex<T> {
   private readonly planeDims: Uint16Array;
   private readonly planeSigns: Int8Array;
   /**
-   * Each table's buckets by key (LSH_BITS bits: an array, not a map), each bucket an array of
-   * vector rows: a query walks them with no iterator or set allocated (those were a quarter of the
-   * grouping's garbage at thousands of flags a second). Removal swaps the last row in.
+   * Each table's buckets by key (LSH_BITS bits: an array, not a map), each bucket the vector rows
+   * in it, `bucketLengths` long: a query walks them with no iterator or set allocated (those were
+   * a quarter of the grouping's garbage at thousands of flags a second). Removal swaps the last
+   * row in. Typed arrays, not arrays of numbers: twelve places per row were two thirds of the
+   * index's JS heap, and every full collection walked them.
    */
   private readonly tables = Array.from({ length: LSH_TABLES }, () =>
-    new Array<number[] | undefined>(1 << LSH_BITS).fill(undefined),
+    new Array<Uint32Array | undefined>(1 << LSH_BITS).fill(undefined),
+  );
+  private readonly bucketLengths = Array.from(
+    { length: LSH_TABLES },
+    () => new Uint32Array(1 << LSH_BITS),
   );
   /**
    * What the index knows of each vector row, in arrays by row rather than an object per entry:
@@ -202,10 +210,16 @@ export class NearDuplicateIndex<T> {
     for (let t = 0; t < LSH_TABLES; t++) {
       const buckets = this.tables[t];
       const key = this.rowKeys[at + t];
+      const length = this.bucketLengths[t][key];
       let bucket = buckets[key];
-      if (!bucket) buckets[key] = bucket = [];
-      this.rowSlots[at + t] = bucket.length;
-      bucket.push(row);
+      if (!bucket || length === bucket.length) {
+        const grown = new Uint32Array(Math.max(MIN_BUCKET, length * 2));
+        if (bucket) grown.set(bucket);
+        buckets[key] = bucket = grown;
+      }
+      bucket[length] = row;
+      this.bucketLengths[t][key] = length + 1;
+      this.rowSlots[at + t] = length;
     }
     this.rows.set(item, row);
   }
@@ -238,14 +252,19 @@ export class NearDuplicateIndex<T> {
     const at = row * LSH_TABLES;
     for (let t = 0; t < LSH_TABLES; t++) {
       const key = this.rowKeys[at + t];
-      const bucket = this.tables[t][key] as number[];
-      const last = bucket.pop() as number;
+      const bucket = this.tables[t][key] as Uint32Array;
+      const length = this.bucketLengths[t][key] - 1;
+      this.bucketLengths[t][key] = length;
+      const last = bucket[length];
       if (last !== row) {
         const slot = this.rowSlots[at + t];
         bucket[slot] = last;
         this.rowSlots[last * LSH_TABLES + t] = slot;
       }
-      if (bucket.length === 0) this.tables[t][key] = undefined;
+      // A bucket a big wave filled gives its room back as the wave's flags are decided.
+      if (length === 0) this.tables[t][key] = undefined;
+      else if (length * 4 <= bucket.length && bucket.length > MIN_BUCKET)
+        this.tables[t][key] = bucket.slice(0, length * 2);
     }
     this.rowItems[row] = undefined;
     this.rowGroups[row] = null;
@@ -272,10 +291,11 @@ export class NearDuplicateIndex<T> {
     const perGroup = new Map<string, number>();
     this.keys(vector, this.queryKeys, 0);
     for (let t = 0; t < LSH_TABLES; t++) {
-      const bucket = this.tables[t][this.queryKeys[t]];
+      const key = this.queryKeys[t];
+      const bucket = this.tables[t][key];
       if (!bucket) continue;
       // A crowded bucket is one big wave's members: a few of them stand for all.
-      const scan = Math.min(bucket.length, BUCKET_SCAN);
+      const scan = Math.min(this.bucketLengths[t][key], BUCKET_SCAN);
       for (let i = 0; i < scan; i++) {
         const row = bucket[i];
         if (this.rowStamps[row] === stamp) continue;
