@@ -1,5 +1,6 @@
 import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
+import jest from 'eslint-plugin-jest';
 import globals from 'globals';
 
 export default [
@@ -61,6 +62,20 @@ export default [
     files: ['tools/**/*.mjs'],
     languageOptions: { globals: globals.node },
     rules: { 'no-undef': 'error' },
+  },
+  {
+    // A test that cannot fail is worse than none: an unawaited async expect, an assertion
+    // skipped by a branch, a test with no assertion. toEqual ignores undefined items and
+    // properties, so a lookup that returns a removed row as undefined passes it.
+    files: ['**/*.spec.ts', '**/*.spec.tsx', '**/*.integration-spec.ts', '**/*.e2e-spec.ts'],
+    ...jest.configs['flat/recommended'],
+    rules: {
+      ...jest.configs['flat/recommended'].rules,
+      'jest/prefer-strict-equal': 'error',
+      // supertest's `.expect(status)` asserts too.
+      'jest/expect-expect': ['error', { assertFunctionNames: ['expect', '**.expect'] }],
+      'jest/no-standalone-expect': ['error', { additionalTestBlockFunctions: ['withLocalBroker'] }],
+    },
   },
   { linterOptions: { reportUnusedDisableDirectives: 'error' } },
   prettier,

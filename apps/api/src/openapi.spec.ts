@@ -8,7 +8,7 @@ describe('OpenAPI document', () => {
   it('matches docs/openapi.json (after changing a route or DTO, run `npm run openapi`)', async () => {
     const generated = await generateOpenApiDocument();
     const checkedIn = JSON.parse(readFileSync(CHECKED_IN, 'utf8'));
-    expect(generated).toEqual(checkedIn);
+    expect(generated).toStrictEqual(checkedIn);
   }, 60_000);
 
   it('names the least role of every operation and how to authenticate', async () => {
@@ -17,13 +17,17 @@ describe('OpenAPI document', () => {
       Object.entries(item).map(([method, operation]) => ({ path, method, operation })),
     );
     expect(operations.length).toBeGreaterThan(30);
-    for (const { path, method, operation } of operations) {
-      const role = (operation as Record<string, unknown>)['x-sieve-min-role'];
-      expect([`${method} ${path}`, role]).toEqual([`${method} ${path}`, expect.any(String)]);
-      if (role !== 'public') {
-        expect(operation.security).toEqual([{ session: [] }, { token: [] }]);
-      }
-    }
+    const withoutRole = operations.filter(
+      ({ operation }) =>
+        typeof (operation as Record<string, unknown>)['x-sieve-min-role'] !== 'string',
+    );
+    expect(withoutRole.map(({ path, method }) => `${method} ${path}`)).toStrictEqual([]);
+    const unauthenticated = operations.filter(
+      ({ operation }) =>
+        (operation as Record<string, unknown>)['x-sieve-min-role'] !== 'public' &&
+        JSON.stringify(operation.security) !== JSON.stringify([{ session: [] }, { token: [] }]),
+    );
+    expect(unauthenticated.map(({ path, method }) => `${method} ${path}`)).toStrictEqual([]);
     expect(document.paths['/api/flags/{id}/decision']?.post?.requestBody).toBeDefined();
   }, 60_000);
 });

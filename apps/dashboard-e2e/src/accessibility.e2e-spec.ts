@@ -43,7 +43,7 @@ describe('accessibility of every page (axe-core in Chromium)', () => {
   it('has no serious or critical findings on the sign-in page', async () => {
     await page.goto(`${dashboardUrl}/login`);
     await page.getByLabel('E-mail').waitFor();
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await seriousViolations(page)).toStrictEqual([]);
   });
 
   it('has none on any page an admin can open', async () => {
@@ -104,7 +104,7 @@ describe('accessibility of every page (axe-core in Chromium)', () => {
       await open();
       found[name] = await seriousViolations(page);
     }
-    expect(found).toEqual(Object.fromEntries(pages.map(([name]) => [name, []])));
+    expect(found).toStrictEqual(Object.fromEntries(pages.map(([name]) => [name, []])));
   });
 
   it('gives the shortcut dialog the focus, as a modal dialog', async () => {

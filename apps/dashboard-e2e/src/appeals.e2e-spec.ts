@@ -95,7 +95,7 @@ describe('appeals in Chromium', () => {
         if (mine.some((m) => m['kind'] === 'appeal')) break;
         await new Promise((r) => setTimeout(r, 200));
       }
-      expect(mine.map((m) => [m['kind'], m['decision']])).toEqual([
+      expect(mine.map((m) => [m['kind'], m['decision']])).toStrictEqual([
         ['automatic', 'review'],
         ['reviewer', 'block'],
         ['notice', 'block'],

@@ -51,7 +51,7 @@ describe('erasure, retention and the transparency report in Chromium', () => {
         erasures()
           .map((m) => m['eventId'])
           .sort(),
-      ).toEqual([allowed.id, flagged.id].sort());
+      ).toStrictEqual([allowed.id, flagged.id].sort());
 
       // The Data page lists the request and answers a dry run of retention.
       await page.goto(new URL('/admin/data', page.url()).toString());

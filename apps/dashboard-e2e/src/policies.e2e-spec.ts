@@ -75,9 +75,9 @@ describe('policies in Chromium', () => {
     const dialog = page.getByRole('dialog', { name: 'Publish the draft' });
     expect(await dialog.getByTestId('publish-impact').textContent()).toMatch(/instead of/);
     // The diff shows the one setting moved.
-    expect(await dialog.getByTestId('policy-diff').locator('tbody tr').allTextContents()).toEqual([
-      'Personal datareview at0.501.00',
-    ]);
+    expect(
+      await dialog.getByTestId('policy-diff').locator('tbody tr').allTextContents(),
+    ).toStrictEqual(['Personal datareview at0.501.00']);
     await page.screenshot({ path: screenshotPath('policies-publish'), fullPage: true });
     await dialog.getByLabel('Change note (required)').fill(`e2e ${marker}: PII only when certain`);
     // A large change of flag volume (depends on what else this stack holds) asks once more.

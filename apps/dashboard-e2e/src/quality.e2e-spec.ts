@@ -84,7 +84,7 @@ describe('reviewer quality in Chromium', () => {
         await admin.keyboard.press('j');
         await admin.waitForURL((u) => u.toString() !== url);
       }
-      expect(seen.sort()).toEqual(['golden', 'golden', 'other']);
+      expect(seen.sort()).toStrictEqual(['golden', 'golden', 'other']);
 
       await policy.goto(`${dashboardUrl}/stats`);
       const quality = policy.getByTestId('quality-stats');

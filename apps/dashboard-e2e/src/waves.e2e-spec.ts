@@ -96,9 +96,9 @@ describe('waves in Chromium', () => {
       await admin.getByRole('button', { name: 'Publish…' }).click();
       const dialog = admin.getByRole('dialog', { name: 'Publish the draft' });
       await dialog.getByText('remove after 3 alike at ≥ 0.60').waitFor();
-      expect(await dialog.getByTestId('policy-diff').locator('tbody tr').allTextContents()).toEqual(
-        ['(precedent)decide by precedent—remove after 3 alike at ≥ 0.60'],
-      );
+      expect(
+        await dialog.getByTestId('policy-diff').locator('tbody tr').allTextContents(),
+      ).toStrictEqual(['(precedent)decide by precedent—remove after 3 alike at ≥ 0.60']);
       await dialog
         .getByLabel('Change note (required)')
         .fill(`e2e ${marker}: remove copies by precedent`);

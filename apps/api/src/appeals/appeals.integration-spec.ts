@@ -53,7 +53,7 @@ describe('appeals', () => {
     expect(created.body).toMatchObject({ status: 'open', created: true });
     // The platform retrying is not a second appeal.
     const again = await appeal(body).expect(200);
-    expect(again.body).toEqual({ ...created.body, created: false });
+    expect(again.body).toStrictEqual({ ...created.body, created: false });
     const other = await appeal({ ...body, appealId: 'ap-2' }).expect(409);
     expect(other.body).toMatchObject({ code: 'already_appealed' });
 
@@ -87,7 +87,7 @@ describe('appeals', () => {
       const found = messagesFor(flag.eventId);
       return found.length >= 2 && found;
     });
-    expect(published.map((m) => [m.kind, m.decision])).toEqual([
+    expect(published.map((m) => [m.kind, m.decision])).toStrictEqual([
       ['reviewer', 'block'],
       ['appeal', 'allow'],
     ]);
@@ -100,11 +100,15 @@ describe('appeals', () => {
 
     const detail = await second.agent.get(`/api/flags/${flag.id}`).expect(200);
     expect(detail.body).toMatchObject({ status: 'decided', finalAction: 'approve' });
-    expect(detail.body.decisions.map((d: { action: string }) => d.action)).toEqual(['remove']);
+    expect(detail.body.decisions.map((d: { action: string }) => d.action)).toStrictEqual([
+      'remove',
+    ]);
     const history = await second.agent.get(`/api/appeals?flagId=${flag.id}`).expect(200);
-    expect(history.body.items.map((a: { status: string }) => a.status)).toEqual(['overturned']);
+    expect(history.body.items.map((a: { status: string }) => a.status)).toStrictEqual([
+      'overturned',
+    ]);
     const audit = await admin.agent.get(`/api/audit?objectId=${flag.id}`).expect(200);
-    expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(
+    expect(audit.body.items.map((e: { action: string }) => e.action)).toStrictEqual(
       expect.arrayContaining(['appeal.submitted', 'appeal.decided']),
     );
 
@@ -114,7 +118,7 @@ describe('appeals', () => {
     const data = await admin.agent
       .get(`/api/policies/backtest-data?from=${from}&to=${to}`)
       .expect(200);
-    expect(data.body.labelled.violence_and_threats).toEqual([{ score: 0.9, harmful: false }]);
+    expect(data.body.labelled.violence_and_threats).toStrictEqual([{ score: 0.9, harmful: false }]);
     // ...and show on the stats page.
     const stats = await admin.agent.get('/api/stats?days=1').expect(200);
     expect(stats.body.appeals.byCategory).toContainEqual({
@@ -176,7 +180,7 @@ describe('appeals', () => {
         .map((m) => m.headers['sieve-dlq-reason']);
       return found.length >= 2 && found;
     });
-    expect(reasons.sort()).toEqual(['appeal_refused', 'invalid_appeal']);
+    expect(reasons.sort()).toStrictEqual(['appeal_refused', 'invalid_appeal']);
 
     // Upholding an automatic block: a human has now confirmed it.
     await decideAppeal(first, listed.id, { outcome: 'upheld', reason: 'Spam' }).expect(200);

@@ -196,13 +196,13 @@ describe('accounts, roles and the audit trail', () => {
   it('every route declares an access rule, and the table above lists exactly the routes that exist', () => {
     const routes = discoverRoutes(stack);
     for (const r of routes)
-      expect({ route: r.route, declared: r.isPublic || r.role !== undefined }).toEqual({
+      expect({ route: r.route, declared: r.isPublic || r.role !== undefined }).toStrictEqual({
         route: r.route,
         declared: true,
       });
-    expect(routes.map((r) => r.route).sort()).toEqual(Object.keys(ACCESS).sort());
+    expect(routes.map((r) => r.route).sort()).toStrictEqual(Object.keys(ACCESS).sort());
     for (const r of routes)
-      expect({ route: r.route, rule: r.isPublic ? 'public' : r.role }).toEqual({
+      expect({ route: r.route, rule: r.isPublic ? 'public' : r.role }).toStrictEqual({
         route: r.route,
         rule: ACCESS[r.route],
       });
@@ -259,7 +259,7 @@ describe('accounts, roles and the audit trail', () => {
         );
       }
     }
-    expect(cells.filter((c) => !c.endsWith(': ok'))).toEqual([]);
+    expect(cells.filter((c) => !c.endsWith(': ok'))).toStrictEqual([]);
     expect(cells).toHaveLength((Object.keys(ACCESS).length - 1) * 5);
   });
 
@@ -293,7 +293,7 @@ describe('accounts, roles and the audit trail', () => {
       .post('/api/auth/login')
       .send({ email: 'ghost@test.local', password: 'whatever' })
       .expect(401);
-    expect(wrong.body).toEqual(unknown.body);
+    expect(wrong.body).toStrictEqual(unknown.body);
     expect(wrong.body.message).toBe(LOGIN_FAILED);
   });
 
@@ -440,7 +440,7 @@ describe('accounts, roles and the audit trail', () => {
         password: 'password123456',
       })
       .expect(422);
-    expect(weak.body.details).toEqual([
+    expect(weak.body.details).toStrictEqual([
       { field: 'password', errors: [expect.stringMatching(/too easy to guess/)] },
     ]);
     const own = await admin.agent
@@ -546,7 +546,7 @@ describe('accounts, roles and the audit trail', () => {
       actorLabel: admin.email,
       after: { email: 'audited@test.local', role: 'viewer' },
     });
-    expect(created.body.nextCursor).toEqual(expect.any(String));
+    expect(created.body.nextCursor).toStrictEqual(expect.any(String));
     const next = await admin.agent
       .get(`/api/audit?action=user.created&limit=1&cursor=${created.body.nextCursor}`)
       .expect(200);
@@ -580,7 +580,7 @@ describe('accounts, roles and the audit trail', () => {
     const checkedIn = JSON.parse(
       readFileSync(join(__dirname, '../../../../docs/openapi.json'), 'utf8'),
     );
-    expect(served.body).toEqual(checkedIn);
+    expect(served.body).toStrictEqual(checkedIn);
     const viewer = await http.get('/api/docs').expect(200);
     expect(viewer.headers['content-type']).toMatch(/text\/html/);
     expect(viewer.headers['content-security-policy']).toContain("script-src 'self'");
@@ -606,7 +606,7 @@ describe('accounts, roles and the audit trail', () => {
       await http.post('/api/auth/login').send({ email: 'ghost2@test.local', password: 'x' });
     expect(
       (await http.post('/api/auth/login').send({ email: 'ghost2@test.local', password: 'x' })).body,
-    ).toEqual(locked.body);
+    ).toStrictEqual(locked.body);
 
     // A spray: one IP trying many accounts. After 20 failures it is locked, even for a right password.
     for (let i = 0; i < 20; i++)

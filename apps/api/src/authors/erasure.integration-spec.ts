@@ -80,7 +80,7 @@ describe('erasure on request', () => {
     // Before confirming, an admin sees what the request would erase (only admins may ask).
     const preview = () =>
       admin.agent.get('/api/authors/erasures/preview').query({ source: 'forum', authorId: 'jane' });
-    expect((await preview().expect(200)).body).toEqual({
+    expect((await preview().expect(200)).body).toStrictEqual({
       source: 'forum',
       authorId: 'jane',
       storedPosts: 2,
@@ -110,12 +110,12 @@ describe('erasure on request', () => {
     }>(
       `SELECT event_id, text, context, erased_at, score_values AS scores, decision FROM scored_events ORDER BY event_id`,
     );
-    expect(after.map((e) => [e.event_id, e.text, e.context, e.erased_at !== null])).toEqual([
+    expect(after.map((e) => [e.event_id, e.text, e.context, e.erased_at !== null])).toStrictEqual([
       ['x1', '', null, true],
       ['x2', '', null, true],
       ['y1', 'I will kill you too', { url: 'https://forum.example/p/y1' }, false],
     ]);
-    expect(after.map((e) => [e.event_id, e.scores, e.decision])).toEqual(
+    expect(after.map((e) => [e.event_id, e.scores, e.decision])).toStrictEqual(
       before.map((e) => [e.event_id, e.scores, e.decision]),
     );
     expect(await rows('SELECT 1 FROM flags')).toHaveLength(2);
@@ -126,7 +126,7 @@ describe('erasure on request', () => {
         `SELECT e.event_id FROM flag_vectors v JOIN flags f ON f.id = v.flag_id
          JOIN scored_events e ON e.id = f.scored_event_id`,
       ),
-    ).toEqual([{ event_id: 'y1' }]);
+    ).toStrictEqual([{ event_id: 'y1' }]);
     expect(await rows('SELECT 1 FROM text_vectors')).toHaveLength(1);
     // …and out of the search's memory, here and on every replica (erased_vectors); live queues
     // refresh the erased flags.
@@ -140,7 +140,7 @@ describe('erasure on request', () => {
       return found.length === 2 ? found : undefined;
     });
     const bodies = messages.map((m) => JSON.parse(m.value ?? '') as ErasureMessage);
-    expect(bodies.map((b) => b.eventId).sort()).toEqual(['x1', 'x2']);
+    expect(bodies.map((b) => b.eventId).sort()).toStrictEqual(['x1', 'x2']);
     expect(bodies[0]).toMatchObject({
       schemaVersion: 1,
       kind: 'erasure',
@@ -148,13 +148,13 @@ describe('erasure on request', () => {
       source: 'forum',
       authorId: 'jane',
     });
-    expect(messages.map((m) => m.key).sort()).toEqual(['x1', 'x2']);
+    expect(messages.map((m) => m.key).sort()).toStrictEqual(['x1', 'x2']);
 
     // The dashboard's item shows it as erased; the request is listed and audited.
     const item = (await reviewer.agent.get(`/api/flags/${janeFlag.id}`).expect(200)).body;
     expect(item.event).toMatchObject({ text: '', erasedAt: expect.any(String) });
     const listed = (await admin.agent.get('/api/authors/erasures?authorId=jane').expect(200)).body;
-    expect(listed).toEqual([erased.body]);
+    expect(listed).toStrictEqual([erased.body]);
     const [audit] = await rows<{ actor_label: string; details: { eventsErased: number } }>(
       `SELECT actor_label, details FROM audit_log WHERE action = 'author.erased'`,
     );

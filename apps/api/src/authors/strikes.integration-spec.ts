@@ -41,7 +41,7 @@ describe('repeat offenders', () => {
     const a = await stack.seedFlag('I will hurt you again');
     await remove(a.id);
     await eventually('raise', async () => (await strikes()).level === 'raise');
-    expect(accountMessages()).toEqual([]);
+    expect(accountMessages()).toStrictEqual([]);
     const b = await stack.seedFlag('and again');
     await remove(b.id);
     const recommendation = await eventually('the recommendation', async () => accountMessages()[0]);
@@ -73,7 +73,7 @@ describe('repeat offenders', () => {
       event: { authorId: string };
       author: { level: string } | null;
     }[];
-    expect(all.map((f) => f.event.authorId)).toEqual([
+    expect(all.map((f) => f.event.authorId)).toStrictEqual([
       ...all.filter((f) => f.event.authorId === 'author-1').map(() => 'author-1'),
       'author-2',
     ]);
@@ -88,7 +88,7 @@ describe('repeat offenders', () => {
       walked.push(...page.body.items.map((f) => f.id));
       cursor = page.body.nextCursor;
     } while (cursor);
-    expect(walked).toEqual(all.map((f) => f.id));
+    expect(walked).toStrictEqual(all.map((f) => f.id));
 
     // An appeal overturns one removal: the strike is gone; no new recommendation.
     const token = await (async () => {

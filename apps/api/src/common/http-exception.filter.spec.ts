@@ -14,7 +14,7 @@ describe('HttpExceptionFilter', () => {
   afterEach(() => jest.restoreAllMocks());
 
   it('answers an HttpException with its status and message', () => {
-    expect(answer(new BadRequestException('from must be before to'))).toEqual({
+    expect(answer(new BadRequestException('from must be before to'))).toStrictEqual({
       status: 400,
       body: { statusCode: 400, error: 'Bad Request', message: 'from must be before to' },
     });
@@ -24,7 +24,7 @@ describe('HttpExceptionFilter', () => {
     const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     const { status, body } = answer(new Error('connection string postgres://secret@db'));
     expect(status).toBe(500);
-    expect(body).toEqual({
+    expect(body).toStrictEqual({
       statusCode: 500,
       error: 'Internal Server Error',
       message: 'Internal server error',

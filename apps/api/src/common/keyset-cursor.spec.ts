@@ -7,8 +7,10 @@ describe('keyset cursors', () => {
       createdAt: '2026-11-25T10:00:00.123456Z',
       id: '6f1c1c7e-3b9a-4b7e-9d7e-0c4b7a1f2e3d',
     };
-    expect(decodeKeyset(encodeKeyset(key))).toEqual(key);
-    expect(decodeKeyset(encodeKeyset({ at: '2026-11-25T10:00:00.000001Z', id: '42' }))).toEqual({
+    expect(decodeKeyset(encodeKeyset(key))).toStrictEqual(key);
+    expect(
+      decodeKeyset(encodeKeyset({ at: '2026-11-25T10:00:00.000001Z', id: '42' })),
+    ).toStrictEqual({
       at: '2026-11-25T10:00:00.000001Z',
       id: '42',
     });

@@ -6,7 +6,7 @@ describe('loadConfig', () => {
   it('applies defaults and splits the broker list', () => {
     const config = loadConfig(base);
     expect(config.PORT).toBe(3000);
-    expect(config.KAFKA_BROKERS).toEqual(['a:9092', 'b:9093']);
+    expect(config.KAFKA_BROKERS).toStrictEqual(['a:9092', 'b:9093']);
     expect(config.KAFKA_CONTENT_TOPIC).toBe('content.events');
     expect(config.MISTRAL_API_KEY).toBeUndefined();
   });

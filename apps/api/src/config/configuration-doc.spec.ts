@@ -18,7 +18,7 @@ describe('docs/configuration.md', () => {
   const rows = documentedRows();
 
   it('documents every setting of the schema, and nothing else', () => {
-    expect([...rows.keys()].sort()).toEqual(Object.keys(configSchema.shape).sort());
+    expect([...rows.keys()].sort()).toStrictEqual(Object.keys(configSchema.shape).sort());
   });
 
   it('states the defaults the schema applies', () => {
@@ -27,7 +27,7 @@ describe('docs/configuration.md', () => {
       const literal = /^`([^`]*)`$/.exec(documented)?.[1];
       if (literal === undefined) continue; // "required", "unset", prose
       const actual = (defaults as Record<string, unknown>)[name];
-      expect([name, String(actual)]).toEqual([name, literal]);
+      expect([name, String(actual)]).toStrictEqual([name, literal]);
     }
   });
 });

@@ -38,7 +38,7 @@ describe('entities and migrations', () => {
          AND NOT (SELECT relispartition FROM pg_class WHERE oid = t.table_name::regclass)
        ORDER BY 1`,
     );
-    expect(db.entityMetadatas.map((m) => m.tableName).sort()).toEqual(
+    expect(db.entityMetadatas.map((m) => m.tableName).sort()).toStrictEqual(
       tables.map((t) => t.table_name),
     );
     const sync = await db.driver.createSchemaBuilder().log();
@@ -46,6 +46,6 @@ describe('entities and migrations', () => {
       sync.upQueries
         .map((q) => q.query)
         .filter((q) => ABOUT_COLUMNS.test(q) && !TIME_ORDERED_IDS.test(q)),
-    ).toEqual([]);
+    ).toStrictEqual([]);
   });
 });

@@ -59,7 +59,7 @@ describe('upgrading an installation with data', () => {
                 scores_json(e.score_layout, e.score_values) AS scores
          FROM scored_events e ORDER BY e.event_id`,
     );
-    expect(events).toEqual([
+    expect(events).toStrictEqual([
       {
         event_id: 'old-bad',
         kept: true,
@@ -78,7 +78,7 @@ describe('upgrading an installation with data', () => {
     const keys: { event_id: string }[] = await db.query(
       `SELECT k.event_id FROM event_keys k JOIN scored_events e ON e.id = k.scored_event_id ORDER BY 1`,
     );
-    expect(keys.map((k) => k.event_id)).toEqual(['old-bad', 'old-ok']);
+    expect(keys.map((k) => k.event_id)).toStrictEqual(['old-bad', 'old-ok']);
     const [flag] = await db.query(
       `SELECT e.event_id FROM flags f JOIN scored_events e ON e.id = f.scored_event_id`,
     );
@@ -89,7 +89,7 @@ describe('upgrading an installation with data', () => {
        FROM score_cache c
        JOIN score_models m ON m.id = c.model_id JOIN score_models s ON s.id = c.scored_model_id`,
     );
-    expect(cached).toEqual({
+    expect(cached).toStrictEqual({
       model: 'mistral-moderation-latest',
       scored_model: 'mistral-moderation-2603',
       hash: '01',

@@ -70,7 +70,7 @@ describe('explanations with the offline explainer', () => {
     ).toContain('kill you');
 
     const again = sse(await explain(reviewer, flag.id).expect(200));
-    expect(again.map((e) => e.event)).toEqual(['done']);
+    expect(again.map((e) => e.event)).toStrictEqual(['done']);
     expect((again[0].data as ExplanationDto).id).toBe(explanation.id);
     expect(
       (await reviewer.agent.get(`/api/flags/${flag.id}/explanation`).expect(200)).body.id,
@@ -166,9 +166,9 @@ describe('explanations from Mistral (fake server), with a prompt-injection attem
     );
     // The dropped quote was in the model's raw answer: it must not have reached the client.
     expect(String(response.body)).not.toContain('this text is not in the post');
-    expect(events.map((e) => e.event).slice(-1)).toEqual(['done']);
+    expect(events.map((e) => e.event).slice(-1)).toStrictEqual(['done']);
     const explanation = events[events.length - 1].data as ExplanationDto;
-    expect(explanation.card.warnings.map((w) => w.code)).toEqual([
+    expect(explanation.card.warnings.map((w) => w.code)).toStrictEqual([
       'post_addresses_model',
       'quotes_not_in_post',
     ]);
@@ -176,7 +176,7 @@ describe('explanations from Mistral (fake server), with a prompt-injection attem
     expect(explanation.promptTokens).toBeGreaterThan(0);
     expect(explanation.costUsd).toBeGreaterThan(0);
     const violence = explanation.card.categories.find((c) => c.category === 'violence_and_threats');
-    expect(violence?.quotes).toEqual(['I will kill you']);
+    expect(violence?.quotes).toStrictEqual(['I will kill you']);
 
     const request = requests[0] as {
       messages: { role: string; content: string }[];
@@ -223,7 +223,7 @@ describe('explanations from Mistral (fake server), with a prompt-injection attem
       await explain(reviewer, flag.id, { question: 'Is it directed at a person?' }).expect(200),
     );
     const explanation = events[events.length - 1].data as ExplanationDto;
-    expect(explanation.followUps).toEqual([
+    expect(explanation.followUps).toStrictEqual([
       {
         question: 'Is it directed at a person?',
         answer: 'Because the post threatens the reader directly.',
@@ -235,7 +235,7 @@ describe('explanations from Mistral (fake server), with a prompt-injection attem
       messages: { role: string; content: string }[];
       response_format: { json_schema: { name: string; strict: boolean } };
     };
-    expect(sent.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user']);
+    expect(sent.messages.map((m) => m.role)).toStrictEqual(['system', 'user', 'assistant', 'user']);
     expect(sent.messages[3].content).toContain('Is it directed at a person?');
     expect(sent.response_format.json_schema).toMatchObject({
       name: 'follow_up_answer',
@@ -256,7 +256,7 @@ describe('explanations from Mistral (fake server), with a prompt-injection attem
     ] as FakeChatReply[]) {
       nextReply = reply;
       const events = sse(await explain(reviewer, flag.id).expect(200));
-      expect(events.at(-1)).toEqual({
+      expect(events.at(-1)).toStrictEqual({
         event: 'error',
         data: {
           code: 'invalid_answer',
@@ -268,7 +268,7 @@ describe('explanations from Mistral (fake server), with a prompt-injection attem
     }
     expect(
       (await reviewer.agent.get(`/api/flags/${flag.id}/explanation`).expect(200)).body,
-    ).toEqual({});
+    ).toStrictEqual({});
   });
 
   it('reports an answer cut off mid-stream as interrupted, and keeps nothing of it', async () => {
@@ -276,7 +276,7 @@ describe('explanations from Mistral (fake server), with a prompt-injection attem
     fake.inject({ kind: 'stream', cutAfterPieces: 4 });
     const events = sse(await explain(reviewer, flag.id).expect(200));
     expect(events.filter((e) => e.event === 'progress').length).toBeGreaterThan(0);
-    expect(events.at(-1)).toEqual({
+    expect(events.at(-1)).toStrictEqual({
       event: 'error',
       data: {
         code: 'interrupted',
@@ -286,7 +286,7 @@ describe('explanations from Mistral (fake server), with a prompt-injection attem
     });
     expect(
       (await reviewer.agent.get(`/api/flags/${flag.id}/explanation`).expect(200)).body,
-    ).toEqual({});
+    ).toStrictEqual({});
     // Asking again works.
     const again = sse(await explain(reviewer, flag.id).expect(200));
     expect(again.at(-1)?.event).toBe('done');
@@ -303,7 +303,7 @@ describe('explanations from Mistral (fake server), with a prompt-injection attem
     const answers = await Promise.all(
       Array.from({ length: 6 }, () => explain(heavy, flag.id, { regenerate: true })),
     );
-    expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 429, 429, 429]);
+    expect(answers.map((a) => a.status).sort()).toStrictEqual([200, 200, 200, 429, 429, 429]);
     const refused = answers.find((a) => a.status === 429);
     expect(JSON.parse(String(refused?.body))).toMatchObject({
       statusCode: 429,
@@ -364,7 +364,7 @@ describe('explanations from Mistral (fake server), with a prompt-injection attem
     });
     const events = sse(await explain(reviewer, flag.id).expect(200));
     // The reviewer gets a generic message and a reference; Mistral's own words stay in the log.
-    expect(events).toEqual([
+    expect(events).toStrictEqual([
       {
         event: 'error',
         data: {
@@ -377,6 +377,6 @@ describe('explanations from Mistral (fake server), with a prompt-injection attem
     expect(JSON.stringify(events)).not.toContain('Invalid model');
     expect(
       (await reviewer.agent.get(`/api/flags/${flag.id}/explanation`).expect(200)).body,
-    ).toEqual({});
+    ).toStrictEqual({});
   });
 });

@@ -81,13 +81,13 @@ describe('decision outbox: every reviewer decision reaches moderation.decisions'
           ids: others.map((f) => f.id),
           ...remove,
         }).expect(200);
-        expect(bulk.body.map((r: { outcome: string }) => r.outcome)).toEqual(
+        expect(bulk.body.map((r: { outcome: string }) => r.outcome)).toStrictEqual(
           others.map(() => 'decided'),
         );
         answeredWithinMs = Date.now() - started;
         const ready = await request(stack.app.getHttpServer()).get('/api/health/ready').expect(200);
         unsentWhileStopped = ready.body.details.outbox.unsent;
-        expect(ready.body.details.outbox.oldestUnsentSeconds).toEqual(expect.any(Number));
+        expect(ready.body.details.outbox.oldestUnsentSeconds).toStrictEqual(expect.any(Number));
       } finally {
         clearTimeout(resume);
         process.kill(brokerPid, 'SIGCONT');
@@ -109,12 +109,13 @@ describe('decision outbox: every reviewer decision reaches moderation.decisions'
         published
           .filter((m) => m.body.eventId === main.eventId)
           .map((m) => [m.body.decisionId, m.body.action, m.body.undone]),
-      ).toEqual([
+      ).toStrictEqual([
         [first, 'remove', false],
         [first, 'remove', true],
         [second, 'approve', false],
       ]);
-      for (const m of published) expect(m.headers).toEqual({ source: 'seed', kind: 'reviewer' });
+      for (const m of published)
+        expect(m.headers).toStrictEqual({ source: 'seed', kind: 'reviewer' });
       const { rows } = await stack.db.query(
         `SELECT count(*)::int AS n FROM decision_outbox WHERE sent_at IS NULL`,
       );
@@ -178,7 +179,7 @@ describe('decision outbox: every reviewer decision reaches moderation.decisions'
         published
           .filter((m) => m.body.eventId === flag.eventId)
           .map((m) => [m.body.action, m.body.undone]),
-      ).toEqual([
+      ).toStrictEqual([
         ['remove', false],
         ['remove', true],
         ['approve', false],

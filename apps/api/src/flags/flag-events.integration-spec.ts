@@ -23,7 +23,7 @@ describe('live flag events (Postgres LISTEN/NOTIFY → server-sent events)', () 
       .post(`/api/flags/${flag.id}/claim`)
       .set('x-csrf-token', reviewer.csrfToken)
       .expect(201);
-    expect(await claimed).toEqual({ type: 'flag.updated', ids: [flag.id] });
+    expect(await claimed).toStrictEqual({ type: 'flag.updated', ids: [flag.id] });
 
     const decided = next((e) => e.ids.includes(flag.id));
     await reviewer.agent
@@ -31,7 +31,7 @@ describe('live flag events (Postgres LISTEN/NOTIFY → server-sent events)', () 
       .set('x-csrf-token', reviewer.csrfToken)
       .send({ action: 'approve', reason: 'Not harmful' })
       .expect(201);
-    expect(await decided).toEqual({ type: 'flag.updated', ids: [flag.id] });
+    expect(await decided).toStrictEqual({ type: 'flag.updated', ids: [flag.id] });
   });
 
   it('splits an event about many flags into NOTIFYs Postgres accepts (8000 bytes each)', async () => {
@@ -47,8 +47,8 @@ describe('live flag events (Postgres LISTEN/NOTIFY → server-sent events)', () 
     for (let waited = 0; received.length < 3 && waited < 10_000; waited += 50)
       await new Promise((r) => setTimeout(r, 50));
     subscription.unsubscribe();
-    expect(received.map((e) => e.ids.length)).toEqual([100, 100, 50]);
-    expect(received.flatMap((e) => e.ids)).toEqual(ids);
+    expect(received.map((e) => e.ids.length)).toStrictEqual([100, 100, 50]);
+    expect(received.flatMap((e) => e.ids)).toStrictEqual(ids);
   });
 
   it('streams them to signed-in clients as server-sent events', async () => {
@@ -96,7 +96,7 @@ describe('live flag events (Postgres LISTEN/NOTIFY → server-sent events)', () 
     const viewer = await stack.signIn('viewer');
     const first = await openStream(viewer.cookie);
     const second = await openStream(viewer.cookie);
-    expect([first.response.status, second.response.status]).toEqual([200, 200]);
+    expect([first.response.status, second.response.status]).toStrictEqual([200, 200]);
     const third = await openStream(viewer.cookie);
     expect(third.response.status).toBe(429);
     expect(((await third.response.json()) as { message: string }).message).toMatch(

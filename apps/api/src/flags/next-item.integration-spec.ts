@@ -32,7 +32,7 @@ describe('next item', () => {
     const handed = answers.map((a) => a.flagId).filter((id): id is string => id !== null);
     expect(handed).toHaveLength(30);
     expect(new Set(handed).size).toBe(30);
-    expect(new Set(handed)).toEqual(new Set(flags.map((f) => f.id)));
+    expect(new Set(handed)).toStrictEqual(new Set(flags.map((f) => f.id)));
     expect(answers.filter((a) => a.flagId === null)).toHaveLength(10);
 
     // Each is held by the reviewer it was handed to.
@@ -54,7 +54,10 @@ describe('next item', () => {
     // Held by them now, so not handed out again; the next is b, even when a is "current".
     const second = await next(`q=next-order&sort=oldest&after=${a.id}`).expect(200);
     expect(second.body.flagId).toBe(b.id);
-    expect((await next('q=next-order').expect(200)).body).toEqual({ flagId: null, claim: null });
+    expect((await next('q=next-order').expect(200)).body).toStrictEqual({
+      flagId: null,
+      claim: null,
+    });
     await next('status=escalated').expect(403);
     await next('status=decided').expect(400);
   });

@@ -36,7 +36,7 @@ describe('review workflow: claims, decisions, undo, notes, bulk', () => {
       post(alice, `/api/flags/${flag.id}/claim`),
       post(bob, `/api/flags/${flag.id}/claim`),
     ]);
-    expect([a.status, b.status].sort()).toEqual([201, 409]);
+    expect([a.status, b.status].sort()).toStrictEqual([201, 409]);
     const loser = a.status === 409 ? a : b;
     expect(loser.body.message).toMatch(/is reviewing this flag/);
 
@@ -58,7 +58,7 @@ describe('review workflow: claims, decisions, undo, notes, bulk', () => {
         post(alice, `/api/flags/${flag.id}/decision`, remove),
         post(bob, `/api/flags/${flag.id}/decision`, { action: 'approve', reason: 'Not harmful' }),
       ]);
-      expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
+      expect(results.map((r) => r.status).sort()).toStrictEqual([201, 409]);
       const { rows } = await stack.db.query(
         `SELECT count(*)::int AS n FROM flag_decisions WHERE flag_id = $1`,
         [flag.id],
@@ -89,7 +89,7 @@ describe('review workflow: claims, decisions, undo, notes, bulk', () => {
     }).expect(201);
     // Decided with the post blurred: recorded with the decision and shown in its history.
     const recorded = await alice.agent.get(`/api/flags/${flag.id}`).expect(200);
-    expect(recorded.body.decisions).toEqual([
+    expect(recorded.body.decisions).toStrictEqual([
       expect.objectContaining({ action: 'remove', contentRevealed: false }),
     ]);
     const message = await eventually('the reviewer decision on the topic', async () =>
@@ -116,7 +116,7 @@ describe('review workflow: claims, decisions, undo, notes, bulk', () => {
       after: { status: 'decided', action: 'remove' },
     });
     const detail = await alice.agent.get(`/api/flags/${flag.id}`).expect(200);
-    expect(detail.body.notes.map((n: { text: string }) => n.text)).toEqual(['clear threat']);
+    expect(detail.body.notes.map((n: { text: string }) => n.text)).toStrictEqual(['clear threat']);
     expect(detail.body.decisions).toHaveLength(1);
   });
 
@@ -157,7 +157,7 @@ describe('review workflow: claims, decisions, undo, notes, bulk', () => {
       finalAction: null,
       claim: { userId: alice.userId },
     });
-    expect(detail.body.decisions[0].undoneAt).toEqual(expect.any(String));
+    expect(detail.body.decisions[0].undoneAt).toStrictEqual(expect.any(String));
     await eventually('the withdrawal on the topic', async () =>
       stack.collected.decisions.some((m) => {
         const d = JSON.parse(m.value ?? '{}') as ReviewerDecisionMessage;
@@ -188,7 +188,7 @@ describe('review workflow: claims, decisions, undo, notes, bulk', () => {
       action: 'approve',
       reason: 'Not harmful',
     }).expect(200);
-    expect(bulk.body.map((r: { outcome: string }) => r.outcome)).toEqual([
+    expect(bulk.body.map((r: { outcome: string }) => r.outcome)).toStrictEqual([
       'decided',
       'conflict',
       'conflict',
@@ -223,7 +223,7 @@ describe('review workflow: claims, decisions, undo, notes, bulk', () => {
     await post(alice, `/api/flags/${unrelated.id}/decision`, remove).expect(201);
     const repost = await stack.seedFlag('Wire 500 euros to account 12345 or your family pays!!');
     const similar = await alice.agent.get(`/api/flags/${repost.id}/context`).expect(200);
-    expect(similar.body.similarDecided).toEqual([
+    expect(similar.body.similarDecided).toStrictEqual([
       expect.objectContaining({
         flagId: earlier.id,
         finalAction: 'remove',
@@ -236,19 +236,21 @@ describe('review workflow: claims, decisions, undo, notes, bulk', () => {
     const another = await stack.seedFlag('Wire 500 euros to account 12345 or your family pays.');
     await post(alice, `/api/flags/${another.id}/decision`, remove).expect(201);
     const cached = await alice.agent.get(`/api/flags/${repost.id}/context`).expect(200);
-    expect(cached.body.similarDecided).toEqual(similar.body.similarDecided);
+    expect(cached.body.similarDecided).toStrictEqual(similar.body.similarDecided);
 
-    expect((await alice.agent.get('/api/auth/me').expect(200)).body.user.preferences).toEqual({
-      blurSensitive: true,
-      savedViews: [],
-      contentFilters: {},
-    });
+    expect((await alice.agent.get('/api/auth/me').expect(200)).body.user.preferences).toStrictEqual(
+      {
+        blurSensitive: true,
+        savedViews: [],
+        contentFilters: {},
+      },
+    );
     const off = await alice.agent
       .patch('/api/auth/preferences')
       .set('x-csrf-token', alice.csrfToken)
       .send({ blurSensitive: false })
       .expect(200);
-    expect(off.body.preferences).toEqual({
+    expect(off.body.preferences).toStrictEqual({
       blurSensitive: false,
       savedViews: [],
       contentFilters: {},
@@ -269,7 +271,7 @@ describe('review workflow: claims, decisions, undo, notes, bulk', () => {
       .set('x-csrf-token', alice.csrfToken)
       .send({ savedViews: views })
       .expect(200);
-    expect(saved.body.preferences).toEqual({
+    expect(saved.body.preferences).toStrictEqual({
       blurSensitive: false,
       savedViews: views,
       contentFilters: {},
@@ -282,7 +284,7 @@ describe('review workflow: claims, decisions, undo, notes, bulk', () => {
       .set('x-csrf-token', alice.csrfToken)
       .send({ contentFilters: filters })
       .expect(200);
-    expect(filtered.body.preferences.contentFilters).toEqual(filters);
+    expect(filtered.body.preferences.contentFilters).toStrictEqual(filters);
     for (const contentFilters of [{ selfharm: 'hide' }, { 'Not A Category!': 'blur' }, ['warn']]) {
       const bad = await alice.agent
         .patch('/api/auth/preferences')
@@ -293,7 +295,7 @@ describe('review workflow: claims, decisions, undo, notes, bulk', () => {
     }
     expect(
       (await alice.agent.get('/api/auth/me').expect(200)).body.user.preferences.savedViews,
-    ).toEqual(views);
+    ).toStrictEqual(views);
     const refused = async (savedViews: unknown, field: RegExp) => {
       const response = await alice.agent
         .patch('/api/auth/preferences')
@@ -327,7 +329,7 @@ describe('review workflow: claims, decisions, undo, notes, bulk', () => {
       count: expect.any(Number),
     });
     const names = stats.body.decisionsByReviewer.map((r: { reviewer: string }) => r.reviewer);
-    expect(names).toEqual(expect.arrayContaining(['reviewer 1', 'reviewer 2']));
+    expect(names).toStrictEqual(expect.arrayContaining(['reviewer 1', 'reviewer 2']));
     expect(stats.body.agreement.pairs).toBeGreaterThanOrEqual(1);
     expect(stats.body.agreement.agreed).toBeGreaterThanOrEqual(1);
     expect(stats.body.queue.waiting).toBeGreaterThan(0);
@@ -373,24 +375,29 @@ describe('queue filters, sorts and counts', () => {
 
   it('filters by free text, score range and time, and sorts by severity or age with keyset pages', async () => {
     expect(texts((await viewer.agent.get('/api/flags?q=paris').expect(200)).body)).toHaveLength(3);
-    expect(texts((await viewer.agent.get('/api/flags?q=100%25').expect(200)).body)).toEqual([]);
+    expect(texts((await viewer.agent.get('/api/flags?q=100%25').expect(200)).body)).toStrictEqual(
+      [],
+    );
     expect(
       texts((await viewer.agent.get('/api/flags?minScore=0.7&maxScore=0.8').expect(200)).body),
-    ).toEqual(['post number 2 about Paris']);
+    ).toStrictEqual(['post number 2 about Paris']);
 
     const first = await viewer.agent.get('/api/flags?q=paris&sort=severity&limit=2').expect(200);
-    expect(texts(first.body)).toEqual(['post number 1 about Paris', 'post number 2 about Paris']);
+    expect(texts(first.body)).toStrictEqual([
+      'post number 1 about Paris',
+      'post number 2 about Paris',
+    ]);
     const second = await viewer.agent
       .get(`/api/flags?q=paris&sort=severity&limit=2&cursor=${first.body.nextCursor}`)
       .expect(200);
-    expect(texts(second.body)).toEqual(['post number 0 about Paris']);
+    expect(texts(second.body)).toStrictEqual(['post number 0 about Paris']);
 
     const oldest = await viewer.agent.get('/api/flags?sort=oldest&limit=1').expect(200);
-    expect(texts(oldest.body)).toEqual(['post number 0 about Paris']);
+    expect(texts(oldest.body)).toStrictEqual(['post number 0 about Paris']);
     const from = new Date(Date.now() - 5 * 60_000).toISOString();
-    expect(texts((await viewer.agent.get(`/api/flags?from=${from}`).expect(200)).body)).toEqual([
-      'something about Lisbon',
-    ]);
+    expect(
+      texts((await viewer.agent.get(`/api/flags?from=${from}`).expect(200)).body),
+    ).toStrictEqual(['something about Lisbon']);
     await viewer.agent.get('/api/flags?sort=random&minScore=2').expect(400);
   });
 
@@ -405,7 +412,7 @@ describe('queue filters, sorts and counts', () => {
     const plain = await stack.seedFlag('I will kill you');
     const shown = await agent.get(`/api/flags/${plain.id}`).expect(200);
     expect(shown.body.highlightsCoverChars).toBe('I will kill you'.length);
-    expect(shown.body.highlights).toEqual(
+    expect(shown.body.highlights).toStrictEqual(
       expect.arrayContaining([{ category: 'violence_and_threats', start: 7, end: 15 }]),
     );
 
@@ -419,7 +426,7 @@ describe('queue filters, sorts and counts', () => {
       `SELECT highlights->'coveredChars' AS covered FROM flags WHERE id = $1`,
       [huge.id],
     );
-    expect(rows).toEqual([{ covered: first.body.highlightsCoverChars }]);
+    expect(rows).toStrictEqual([{ covered: first.body.highlightsCoverChars }]);
     const again = await agent.get(`/api/flags/${huge.id}`).expect(200);
     expect(again.body.highlightsCoverChars).toBe(first.body.highlightsCoverChars);
   });

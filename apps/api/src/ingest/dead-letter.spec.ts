@@ -13,7 +13,7 @@ const message = (value: Buffer): KafkaMessage => ({
 describe('deadLetter', () => {
   it('keeps the original key, bytes and headers and says where and why', () => {
     const letter = deadLetter(message(Buffer.from('{"id":')), 'posts', 3, 'invalid_json', 'x');
-    expect(letter.value).toEqual(Buffer.from('{"id":'));
+    expect(letter.value).toStrictEqual(Buffer.from('{"id":'));
     expect(letter.headers).toMatchObject({
       trace: 'abc',
       [DLQ_HEADERS.reason]: 'invalid_json',

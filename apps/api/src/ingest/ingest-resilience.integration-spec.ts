@@ -180,7 +180,7 @@ describe('ingest under faults (embedded Postgres + Kafka-protocol broker + fake 
       );
       await eventually('8 dead letters', async () => stack.collected.dlq.length - dlqBefore >= 8);
       const dead = stack.collected.dlq.slice(dlqBefore);
-      expect(dead.map((m) => m.headers[DLQ_HEADERS.reason]).sort()).toEqual([
+      expect(dead.map((m) => m.headers[DLQ_HEADERS.reason]).sort()).toStrictEqual([
         'empty_text',
         'invalid_encoding',
         'invalid_encoding',

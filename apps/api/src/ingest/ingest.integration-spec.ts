@@ -62,11 +62,11 @@ describe('ingest pipeline (embedded Postgres + Kafka-protocol broker)', () => {
       decision: 'review',
       triggered: [expect.objectContaining({ category: 'violence_and_threats' })],
     });
-    expect(byId['e3'].triggered.map((t) => t.category)).toEqual(['pii']);
+    expect(byId['e3'].triggered.map((t) => t.category)).toStrictEqual(['pii']);
     expect(stack.collected.decisions.find((m) => m.key === 'e2')).toBeTruthy();
 
     const reasons = stack.collected.dlq.map((m) => m.headers[DLQ_HEADERS.reason]).sort();
-    expect(reasons).toEqual(['invalid_event', 'invalid_json']);
+    expect(reasons).toStrictEqual(['invalid_event', 'invalid_json']);
     const dead = stack.collected.dlq.find((m) => m.key === 'missing');
     expect(dead?.headers).toMatchObject({
       [DLQ_HEADERS.topic]: stack.topics.content,
@@ -84,7 +84,7 @@ describe('ingest pipeline (embedded Postgres + Kafka-protocol broker)', () => {
     const replayed = stack.collected.decisions
       .slice(3)
       .map((m) => JSON.parse(m.value ?? '') as AutomaticDecisionMessage);
-    expect(replayed.find((d) => d.eventId === 'e2')).toEqual(byId['e2']);
+    expect(replayed.find((d) => d.eventId === 'e2')).toStrictEqual(byId['e2']);
 
     // Offsets are committed once the batch is stored.
     const admin = stack.kafka.admin();
@@ -119,13 +119,13 @@ describe('ingest pipeline (embedded Postgres + Kafka-protocol broker)', () => {
     const all = await http.get('/api/flags').expect(200);
     expect(all.body.items).toHaveLength(5);
     const times = all.body.items.map((f: { createdAt: string }) => f.createdAt);
-    expect([...times].sort().reverse()).toEqual(times);
+    expect([...times].sort().reverse()).toStrictEqual(times);
     expect(all.body.nextCursor).toBeNull();
 
     const pii = await http.get('/api/flags?category=pii').expect(200);
     expect(
       pii.body.items.map((f: { event: { eventId: string } }) => f.event.eventId).sort(),
-    ).toEqual(['e3', 'q2']);
+    ).toStrictEqual(['e3', 'q2']);
 
     const first = await http.get('/api/flags?limit=2').expect(200);
     const second = await http.get(`/api/flags?limit=2&cursor=${first.body.nextCursor}`).expect(200);
@@ -133,14 +133,14 @@ describe('ingest pipeline (embedded Postgres + Kafka-protocol broker)', () => {
     const paged = [...first.body.items, ...second.body.items, ...third.body.items].map(
       (f: { id: string }) => f.id,
     );
-    expect(paged).toEqual(all.body.items.map((f: { id: string }) => f.id));
+    expect(paged).toStrictEqual(all.body.items.map((f: { id: string }) => f.id));
     expect(third.body.nextCursor).toBeNull();
 
-    expect((await http.get('/api/flags?status=decided').expect(200)).body.items).toEqual([]);
+    expect((await http.get('/api/flags?status=decided').expect(200)).body.items).toStrictEqual([]);
 
     const detail = await http.get(`/api/flags/${pii.body.items[0].id}`).expect(200);
     expect(Object.keys(detail.body.scores)).toHaveLength(11);
-    expect(detail.body.thresholds.pii).toEqual({ enabled: true, reviewThreshold: 0.5 });
+    expect(detail.body.thresholds.pii).toStrictEqual({ enabled: true, reviewThreshold: 0.5 });
     expect(detail.body).toMatchObject({
       model: 'sieve-offline-lexicon-v1',
       policyVersion: 1,
@@ -170,7 +170,7 @@ describe('ingest pipeline (embedded Postgres + Kafka-protocol broker)', () => {
     const { rows } = await stack.db.query(
       `SELECT text FROM scored_events WHERE source = 'forum' AND event_id = 'owned-1'`,
     );
-    expect(rows).toEqual([{ text: 'I will kill you at noon' }]);
+    expect(rows).toStrictEqual([{ text: 'I will kill you at noon' }]);
     const metrics = await request(stack.app.getHttpServer()).get('/metrics').expect(200);
     expect(metrics.text).toMatch(/^sieve_dead_letters_total\{reason="conflicting_event_id"\} 1$/m);
 
@@ -238,7 +238,7 @@ describe('ingest pipeline (embedded Postgres + Kafka-protocol broker)', () => {
       message: 'Validation failed',
     });
     const fields = bad.body.details.map((d: { field: string }) => d.field).sort();
-    expect(fields).toEqual(['color', 'limit', 'status']);
+    expect(fields).toStrictEqual(['color', 'limit', 'status']);
 
     const cursor = await http.get('/api/flags?cursor=bm90LWEtY3Vyc29y').expect(400);
     expect(cursor.body.details[0].field).toBe('cursor');
@@ -251,7 +251,7 @@ describe('ingest pipeline (embedded Postgres + Kafka-protocol broker)', () => {
   it('reports healthy once the database answers and the consumer has joined', async () => {
     const http = request(stack.app.getHttpServer());
     const ready = await http.get('/api/health/ready').expect(200);
-    expect(ready.body).toEqual({
+    expect(ready.body).toStrictEqual({
       status: 'ok',
       info: {
         database: { status: 'up' },
@@ -284,7 +284,7 @@ describe('ingest pipeline (embedded Postgres + Kafka-protocol broker)', () => {
       error: {},
       details: expect.any(Object),
     });
-    expect((await http.get('/api/health').expect(200)).body).toEqual(ready.body);
+    expect((await http.get('/api/health').expect(200)).body).toStrictEqual(ready.body);
     expect((await http.get('/api/health/live').expect(200)).body.status).toBe('ok');
     const { agent } = await stack.signIn('viewer');
     const system = await agent.get('/api/system').expect(200);

@@ -67,10 +67,10 @@ describe('flags created by rescore are indistinguishable from ingest-created one
        LEFT JOIN shadow_decisions s ON s.scored_event_id = e.id AND s.policy_version = 2
        ORDER BY e.event_id`,
     );
-    expect(flags.map((f) => f.event_id)).toEqual(['by-ingest', 'by-rescore']);
+    expect(flags.map((f) => f.event_id)).toStrictEqual(['by-ingest', 'by-rescore']);
     const [ingested, rescored] = flags;
     const comparable = ({ event_id: _, id: __, ...rest }: Record<string, unknown>) => rest;
-    expect(comparable(rescored)).toEqual(comparable(ingested));
+    expect(comparable(rescored)).toStrictEqual(comparable(ingested));
     expect(ingested).toMatchObject({
       status: 'open',
       auto_decision: 'review',
@@ -96,13 +96,13 @@ describe('flags created by rescore are indistinguishable from ingest-created one
     const [fromIngest, fromRescore] = ['by-ingest', 'by-rescore'].map(
       (key) => messages.find((m) => m.key === key) as (typeof messages)[number],
     );
-    expect(fromRescore.headers).toEqual(fromIngest.headers);
-    expect(fromIngest.headers).toEqual({ source: 'forum', kind: 'automatic' });
+    expect(fromRescore.headers).toStrictEqual(fromIngest.headers);
+    expect(fromIngest.headers).toStrictEqual({ source: 'forum', kind: 'automatic' });
     const bodies = [fromIngest, fromRescore].map(
       (m) => JSON.parse(m.value ?? '{}') as AutomaticDecisionMessage,
     );
-    expect(Object.keys(bodies[1]).sort()).toEqual(Object.keys(bodies[0]).sort());
-    expect(bodies.map((b) => [b.kind, b.decision, b.policyVersion])).toEqual([
+    expect(Object.keys(bodies[1]).sort()).toStrictEqual(Object.keys(bodies[0]).sort());
+    expect(bodies.map((b) => [b.kind, b.decision, b.policyVersion])).toStrictEqual([
       ['automatic', 'review', 1],
       ['automatic', 'review', 1],
     ]);

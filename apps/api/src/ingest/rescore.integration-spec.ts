@@ -50,7 +50,7 @@ describe('rescore a time range (embedded Postgres + Kafka-protocol broker)', () 
     const dry = await rescore.run({ ...range, policyVersion: 2, dryRun: true, chunkSize: 2 });
     expect(dry).toMatchObject({ total: 3, done: 3, changed: 1, newlyFlagged: 1, refused: 0 });
     const unchanged = await stack.db.query(`SELECT DISTINCT policy_version FROM scored_events`);
-    expect(unchanged.rows).toEqual([{ policy_version: 1 }]);
+    expect(unchanged.rows).toStrictEqual([{ policy_version: 1 }]);
 
     const seen: number[] = [];
     const result = await rescore.run({
@@ -59,14 +59,16 @@ describe('rescore a time range (embedded Postgres + Kafka-protocol broker)', () 
       chunkSize: 2,
       onProgress: (p) => seen.push(p.done),
     });
-    expect(seen).toEqual([2, 3]);
+    expect(seen).toStrictEqual([2, 3]);
     expect(result).toMatchObject({ total: 3, changed: 1, newlyFlagged: 1 });
 
     const rows = await stack.db.query(
       `SELECT e.event_id, e.decision, e.policy_version, f.status, f.categories
        FROM scored_events e LEFT JOIN flags f ON f.scored_event_id = e.id ORDER BY e.event_id`,
     );
-    expect(rows.rows.map((r) => [r.event_id, r.decision, r.policy_version, r.status])).toEqual([
+    expect(
+      rows.rows.map((r) => [r.event_id, r.decision, r.policy_version, r.status]),
+    ).toStrictEqual([
       ['r1', 'review', 2, 'open'],
       ['r2', 'review', 2, 'open'],
       ['r3', 'review', 2, 'open'],
@@ -79,7 +81,7 @@ describe('rescore a time range (embedded Postgres + Kafka-protocol broker)', () 
                                 LEAST(floor(k.value::numeric * 100), 100)::smallint AS bucket, count(*)::int AS n
                          FROM scored_events e CROSS JOIN LATERAL jsonb_each_text(scores_json(e.score_layout, e.score_values)) AS k
                          GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`;
-    expect((await stack.db.query(histogram)).rows).toEqual(
+    expect((await stack.db.query(histogram)).rows).toStrictEqual(
       (await stack.db.query(fromScratch)).rows,
     );
 
@@ -103,7 +105,7 @@ describe('rescore a time range (embedded Postgres + Kafka-protocol broker)', () 
       `SELECT encode(c.text_hash, 'hex') AS h
        FROM score_cache c JOIN score_models m ON m.id = c.model_id WHERE m.name = 'm'`,
     );
-    expect(left.rows).toEqual([{ h: '02' }]);
+    expect(left.rows).toStrictEqual([{ h: '02' }]);
   });
 });
 
@@ -155,7 +157,7 @@ describe('rescore through the Mistral Batch API (embedded Postgres + fake Mistra
       `SELECT e.event_id, m.name AS model, e.decision, f.status FROM scored_events e JOIN score_models m ON m.id = e.model_id
        LEFT JOIN flags f ON f.scored_event_id = e.id ORDER BY e.event_id`,
     );
-    expect(rows.rows.map((r) => [r.event_id, r.model, r.decision, r.status])).toEqual([
+    expect(rows.rows.map((r) => [r.event_id, r.model, r.decision, r.status])).toStrictEqual([
       ['b1', 'mistral-moderation-2603', 'review', 'open'],
       ['b2', 'mistral-moderation-2603', 'allow', null],
       ['b3', 'mistral-moderation-2603', 'allow', null],

@@ -148,7 +148,7 @@ describe('custom categories judged by a chat model', () => {
     const { rows } = await stack.db.query(
       `SELECT action FROM audit_log WHERE action LIKE 'policy.%'`,
     );
-    expect(rows.map((r) => r.action)).toEqual(
+    expect(rows.map((r) => r.action)).toStrictEqual(
       expect.arrayContaining(['policy.custom_category_evaluated', 'policy.published']),
     );
   });
@@ -165,7 +165,7 @@ describe('custom categories judged by a chat model', () => {
 
     const r = await settled(resale);
     expect(r.decision).toBe('review');
-    expect(r.triggered).toEqual([
+    expect(r.triggered).toStrictEqual([
       expect.objectContaining({ category: 'ticket_resale', action: 'review' }),
     ]);
     const [judgement] = r.judgements;
@@ -183,13 +183,13 @@ describe('custom categories judged by a chat model', () => {
     const reviewer = await stack.signIn('reviewer');
     const { body: item } = await reviewer.agent.get(`/api/flags/${r.flag_id}`).expect(200);
     expect(item.judgements[0]).toMatchObject({ category: 'ticket_resale', offline: false });
-    expect(item.judgements[0].evidence).toEqual(judgement.evidence);
+    expect(item.judgements[0].evidence).toStrictEqual(judgement.evidence);
     const messages = await eventually('both decisions for the resale post', async () => {
       const found = stack.collected.decisions.filter((m) => m.key === resale);
       return found.length === 2 ? found : undefined;
     });
     const bodies = messages.map((m) => JSON.parse(m.value ?? '{}') as AutomaticDecisionMessage);
-    expect(bodies.map((b) => [b.decision, b.judging])).toEqual([
+    expect(bodies.map((b) => [b.decision, b.judging])).toStrictEqual([
       ['allow', ['ticket_resale']],
       ['review', undefined],
     ]);
@@ -200,7 +200,7 @@ describe('custom categories judged by a chat model', () => {
     await settled(await post('Selling  two tickets   for Saturday, 300 each, face value was 90'));
     expect(judgeCalls()).toBe(before);
     const { body: status } = await admin.agent.get('/api/judging/status').expect(200);
-    expect(status.judge).toEqual({ kind: 'mistral', model: 'mistral-small-latest' });
+    expect(status.judge).toStrictEqual({ kind: 'mistral', model: 'mistral-small-latest' });
     expect(status.cachedAnswers).toBeGreaterThanOrEqual(1);
     expect(status.calls).toBeGreaterThanOrEqual(2);
     expect(status.spentUsd).toBeGreaterThan(0);
@@ -259,7 +259,9 @@ describe('custom categories judged by a chat model', () => {
       [row.id],
     );
     expect(rows[0].decision).toBe('review');
-    expect(rows[0].triggered).toEqual([expect.objectContaining({ category: 'ticket_resale' })]);
+    expect(rows[0].triggered).toStrictEqual([
+      expect.objectContaining({ category: 'ticket_resale' }),
+    ]);
     expect(judgeCalls()).toBe(before);
   });
 
@@ -296,7 +298,9 @@ describe('custom categories judged by a chat model', () => {
       judged: true,
       violates: true,
     });
-    expect(after[0].triggered).toEqual([expect.objectContaining({ category: 'ticket_resale' })]);
+    expect(after[0].triggered).toStrictEqual([
+      expect.objectContaining({ category: 'ticket_resale' }),
+    ]);
     expect(after[1]).toMatchObject({ decision: 'allow', judgement: null });
     // The platform hears the changed decision.
     await eventually('the backfilled decision', async () =>
@@ -383,7 +387,7 @@ describe('custom categories judged by a chat model', () => {
         ],
       })
       .expect(422);
-    expect(body.details.map((d: { field: string }) => d.field)).toEqual([
+    expect(body.details.map((d: { field: string }) => d.field)).toStrictEqual([
       'customCategories.0.name',
       'customCategories.0.prefilter.patterns.0',
     ]);

@@ -91,7 +91,7 @@ describe('JudgingService', () => {
       { target, text: 'tickets at double' },
       { target, text: 'other tickets' },
     ]);
-    expect(judge.calls).toEqual(['tickets  at double', 'other tickets']);
+    expect(judge.calls).toStrictEqual(['tickets  at double', 'other tickets']);
     expect(first.spend).toMatchObject({ calls: 2, cached: 1, costUsd: 0.002 });
     const again = await judging.judgeAll([{ target, text: 'tickets at double ' }]);
     expect(judge.calls).toHaveLength(2);
@@ -116,7 +116,7 @@ describe('JudgingService', () => {
     const { outcomes, spend } = await judging.judgeAll(
       ['a ticket', 'b ticket', 'c ticket', 'd ticket'].map((text) => ({ target, text })),
     );
-    expect(outcomes.map((o) => (o.kind === 'unjudged' ? o.reason : o.kind))).toEqual([
+    expect(outcomes.map((o) => (o.kind === 'unjudged' ? o.reason : o.kind))).toStrictEqual([
       'judged',
       'judged',
       'rate_capped',
@@ -135,7 +135,7 @@ describe('JudgingService', () => {
     const { outcomes } = await judging.judgeAll(
       ['a ticket', 'b ticket', 'c ticket'].map((text) => ({ target, text })),
     );
-    expect(outcomes.map((o) => (o.kind === 'unjudged' ? o.reason : o.kind))).toEqual([
+    expect(outcomes.map((o) => (o.kind === 'unjudged' ? o.reason : o.kind))).toStrictEqual([
       'judged',
       'judged',
       'budget_exhausted',
@@ -152,7 +152,7 @@ describe('JudgingService', () => {
       { target, text: 'refuse ticket' },
       { target, text: 'down ticket' },
     ]);
-    expect(outcomes).toEqual([
+    expect(outcomes).toStrictEqual([
       { kind: 'unjudged', reason: 'invalid_answer', detail: 'the model did not answer with JSON' },
       { kind: 'failed', detail: '503 Service Unavailable' },
     ]);

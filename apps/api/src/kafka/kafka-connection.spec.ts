@@ -10,7 +10,7 @@ const readFile = (path: string) => {
 
 describe('kafkaConnectionOptions', () => {
   it('is plaintext without authentication by default', () => {
-    expect(kafkaConnectionOptions(loadConfig(base), readFile)).toEqual({});
+    expect(kafkaConnectionOptions(loadConfig(base), readFile)).toStrictEqual({});
   });
 
   it('sets TLS with the CA, client certificate and key read from their files, and SASL', () => {
@@ -27,7 +27,7 @@ describe('kafkaConnectionOptions', () => {
       }),
       readFile,
     );
-    expect(options).toEqual({
+    expect(options).toStrictEqual({
       ssl: {
         rejectUnauthorized: true,
         ca: Buffer.from('CA'),

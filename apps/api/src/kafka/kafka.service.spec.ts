@@ -6,13 +6,13 @@ describe('chunkMessages', () => {
   it('keeps every request under the limit, in order, and sends an oversized message alone', () => {
     const messages = [message(400), message(400), message(400), message(2000), message(10)];
     const chunks = chunkMessages(messages, 1000);
-    expect(chunks.map((c) => c.map((m) => (m.value as Buffer).length))).toEqual([
+    expect(chunks.map((c) => c.map((m) => (m.value as Buffer).length))).toStrictEqual([
       [400, 400],
       [400],
       [2000],
       [10],
     ]);
-    expect(chunks.flat()).toEqual(messages);
+    expect(chunks.flat()).toStrictEqual(messages);
   });
 
   it('counts keys and headers too', () => {
@@ -22,7 +22,7 @@ describe('chunkMessages', () => {
       headers: { reason: 'x'.repeat(300) },
     };
     expect(chunkMessages([withHeaders, withHeaders], 1500)).toHaveLength(2);
-    expect(chunkMessages([], 1000)).toEqual([]);
+    expect(chunkMessages([], 1000)).toStrictEqual([]);
   });
 
   it('caps the messages per request', () => {
@@ -31,6 +31,6 @@ describe('chunkMessages', () => {
       1e6,
       500,
     );
-    expect(chunks.map((c) => c.length)).toEqual([500, 500, 201]);
+    expect(chunks.map((c) => c.length)).toStrictEqual([500, 500, 201]);
   });
 });

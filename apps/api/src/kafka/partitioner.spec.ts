@@ -29,7 +29,7 @@ describe('KeyHashPartitioner', () => {
         .map((n) => ({ key, n, ours: ours(args(key, n)), theirs: theirs(args(key, n)) }))
         .filter((p) => p.ours !== p.theirs),
     );
-    expect(differing).toEqual([]);
+    expect(differing).toStrictEqual([]);
   });
 
   it('keeps an explicit partition, and spreads messages without a key', () => {

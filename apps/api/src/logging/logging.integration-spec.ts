@@ -71,7 +71,7 @@ describe('structured logs', () => {
       lines().find((l) => l['deadLetters']),
     );
     expect(line).toMatchObject({ level: 'warn', context: 'Ingest', partition: expect.any(Number) });
-    expect(line['deadLetters']).toEqual(
+    expect(line['deadLetters']).toStrictEqual(
       expect.arrayContaining([
         expect.objectContaining({ key: 'poison-1', reason: 'invalid_json' }),
       ]),

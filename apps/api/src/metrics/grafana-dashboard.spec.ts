@@ -43,7 +43,7 @@ describe('Grafana dashboard (deploy/grafana/sieve-dashboard.json)', () => {
     for (const { panel, expr } of queries) {
       for (const name of expr.match(/\bsieve_[a-z0-9_]+/g) ?? []) {
         const base = exported.has(name) ? name : name.replace(HISTOGRAM_SERIES, '');
-        expect([panel, base, exported.has(base)]).toEqual([panel, base, true]);
+        expect([panel, base, exported.has(base)]).toStrictEqual([panel, base, true]);
         const labels = [...SCRAPE_LABELS, ...(exported.get(base) ?? [])];
         const used = [
           ...[...expr.matchAll(/\bby \(([^)]*)\)/g)].flatMap((m) => (m[1] ?? '').split(',')),
@@ -52,7 +52,12 @@ describe('Grafana dashboard (deploy/grafana/sieve-dashboard.json)', () => {
           ),
         ].map((label) => label.trim());
         for (const label of used) {
-          expect([panel, name, label, labels.includes(label)]).toEqual([panel, name, label, true]);
+          expect([panel, name, label, labels.includes(label)]).toStrictEqual([
+            panel,
+            name,
+            label,
+            true,
+          ]);
         }
       }
     }

@@ -28,7 +28,9 @@ describe('policies: drafts, publishing, rollback, hot reload and backtests', () 
       admin.agent[method](path).set('x-csrf-token', admin.csrfToken);
 
     const initial: PolicyVersionDto[] = (await viewer.agent.get('/api/policies').expect(200)).body;
-    expect(initial.map((p) => [p.version, p.status, p.live])).toEqual([[1, 'published', true]]);
+    expect(initial.map((p) => [p.version, p.status, p.live])).toStrictEqual([
+      [1, 'published', true],
+    ]);
 
     await reviewer.agent
       .post('/api/policies/drafts')
@@ -46,13 +48,13 @@ describe('policies: drafts, publishing, rollback, hot reload and backtests', () 
         rules: { ...rules, pii: { enabled: true, reviewThreshold: 1.5 }, nonsense: rules['pii'] },
       })
       .expect(422);
-    expect(bad.body.details.map((d: { field: string }) => d.field).sort()).toEqual([
+    expect(bad.body.details.map((d: { field: string }) => d.field).sort()).toStrictEqual([
       'rules.pii.reviewThreshold',
     ]);
     const unknown = await write('patch', '/api/policies/drafts/2')
       .send({ rules: { ...rules, nonsense: rules['pii'] } })
       .expect(422);
-    expect(unknown.body.details).toEqual([
+    expect(unknown.body.details).toStrictEqual([
       { field: 'rules.nonsense', errors: ['not a category of this set'] },
     ]);
     await write('patch', '/api/policies/drafts/2')
@@ -102,13 +104,13 @@ describe('policies: drafts, publishing, rollback, hot reload and backtests', () 
       await write('post', '/api/policies/1/rollback').send({ changeNote: 'back to v1' }).expect(200)
     ).body;
     expect(rolledBack).toMatchObject({ version: 3, basedOn: 1, live: true, status: 'published' });
-    expect(rolledBack.rules).toEqual(initial[0].rules);
+    expect(rolledBack.rules).toStrictEqual(initial[0].rules);
     await write('post', '/api/policies/3/rollback').send({ changeNote: 'again' }).expect(409);
 
     const { agent: auditor } = await stack.signIn('admin');
     const audit = await auditor.get('/api/audit?objectType=policy').expect(200);
     const actions = audit.body.items.map((e: { action: string }) => e.action);
-    expect(actions).toEqual(
+    expect(actions).toStrictEqual(
       expect.arrayContaining([
         'policy.draft_created',
         'policy.draft_updated',
@@ -143,7 +145,7 @@ describe('policies: drafts, publishing, rollback, hot reload and backtests', () 
       (await stack.db.query(`SELECT count(*)::int AS n FROM scored_events WHERE source = 'forum'`))
         .rows[0].n,
     );
-    expect(data.labelled['violence_and_threats']).toEqual([{ score: 0.9, harmful: true }]);
+    expect(data.labelled['violence_and_threats']).toStrictEqual([{ score: 0.9, harmful: true }]);
 
     const live: PolicyVersionDto = (await admin.agent.get('/api/policies/3').expect(200)).body;
     const samples = await admin.agent
@@ -151,10 +153,10 @@ describe('policies: drafts, publishing, rollback, hot reload and backtests', () 
       .set('x-csrf-token', admin.csrfToken)
       .send({ from, to, rules: { ...live.rules, pii: { enabled: false, reviewThreshold: 0.5 } } })
       .expect(200);
-    expect(samples.body.noLongerFlagged.map((s: { eventId: string }) => s.eventId)).toEqual(
+    expect(samples.body.noLongerFlagged.map((s: { eventId: string }) => s.eventId)).toStrictEqual(
       expect.arrayContaining(['before-1', 'after-1']),
     );
-    expect(samples.body.newlyFlagged).toEqual([]);
+    expect(samples.body.newlyFlagged).toStrictEqual([]);
     await admin.agent.get(`/api/policies/backtest-data?from=${to}&to=${from}`).expect(400);
   });
 
@@ -182,13 +184,15 @@ describe('policies: drafts, publishing, rollback, hot reload and backtests', () 
       const r = (await admin.agent.get(`/api/policies/${draft.version}/shadow`).expect(200)).body;
       return r.events >= 2 ? r : undefined;
     });
-    expect(report.matrix).toEqual(
+    expect(report.matrix).toStrictEqual(
       expect.arrayContaining([
         { live: 'review', shadow: 'allow', events: 1 },
         { live: 'allow', shadow: 'allow', events: 1 },
       ]),
     );
-    expect(report.examples.map((e: { eventId: string }) => e.eventId)).toEqual(['shadow-pii']);
+    expect(report.examples.map((e: { eventId: string }) => e.eventId)).toStrictEqual([
+      'shadow-pii',
+    ]);
     // The live decision is the one published and stored: the shadow does not act.
     await eventually('the published decision', async () => decisionFor('shadow-pii').length > 0);
     expect(decisionFor('shadow-pii')[0]).toMatchObject({ decision: 'review' });

@@ -68,7 +68,7 @@ describe('reviewer quality: golden items and second review', () => {
       event: real.event,
       triggered: real.triggered,
     });
-    expect(Object.keys(copy).sort()).toEqual(Object.keys(real).sort());
+    expect(Object.keys(copy).sort()).toStrictEqual(Object.keys(real).sort());
     const context = (await second.agent.get(`/api/flags/${copyId}/context`).expect(200)).body;
     expect(context.similarDecided.map((s: { flagId: string }) => s.flagId)).not.toContain(
       original.id,
@@ -93,11 +93,11 @@ describe('reviewer quality: golden items and second review', () => {
     expect(statements[0].n).toBe(0);
 
     const golden = (await admin.agent.get('/api/golden').expect(200)).body;
-    expect(golden).toEqual([
+    expect(golden).toStrictEqual([
       expect.objectContaining({ flagId: original.id, answered: 1, correct: 0, active: true }),
     ]);
     const stats = (await admin.agent.get('/api/stats?days=1').expect(200)).body;
-    expect(stats.quality.byReviewer).toEqual([
+    expect(stats.quality.byReviewer).toStrictEqual([
       expect.objectContaining({
         reviewer: 'reviewer 3',
         goldenAnswered: 1,
@@ -163,7 +163,7 @@ describe('reviewer quality: golden items and second review', () => {
     // Observed 3/4; chance 0.5 × 0.25 + 0.5 × 0.75 = 0.5; kappa (0.75 − 0.5) / 0.5 = 0.5.
     const stats = (await admin.agent.get('/api/stats?days=1').expect(200)).body;
     const pairFigures = { secondReviews: 4, agreement: 0.75, kappa: 0.5 };
-    expect(stats.quality.byCategory).toEqual([
+    expect(stats.quality.byCategory).toStrictEqual([
       expect.objectContaining({ category: 'violence_and_threats', ...pairFigures }),
     ]);
     const byName = Object.fromEntries(
@@ -174,7 +174,7 @@ describe('reviewer quality: golden items and second review', () => {
     await eventually('the first reviewer’s decisions published', async () =>
       flags.slice(0, 4).every((f) => published().some((m) => m['eventId'] === f.eventId)),
     );
-    expect(published().filter((m) => m['reviewerId'] === second.userId)).toEqual([]);
+    expect(published().filter((m) => m['reviewerId'] === second.userId)).toStrictEqual([]);
     await setQueue({ secondReviewRate: 0 }).expect(200);
   });
 });

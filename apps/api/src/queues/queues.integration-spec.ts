@@ -59,7 +59,9 @@ describe('queues and routing', () => {
       rules: [{ name: 'x', queue: 'nowhere', when: { categories: ['nope'] } }],
     }).expect(422);
     expect(refused.body).toMatchObject({ code: 'invalid_routing' });
-    expect(refused.body.details[0].errors).toEqual(['rules[0].queue "nowhere" does not exist']);
+    expect(refused.body.details[0].errors).toStrictEqual([
+      'rules[0].queue "nowhere" does not exist',
+    ]);
     await post(lead, '/api/routing/preview', { rules: [{ name: 'x', queue: 'french' }] }).expect(
       400,
     );
@@ -83,8 +85,8 @@ describe('queues and routing', () => {
       ((await who.agent.get('/api/queues').expect(200)).body as { id: string; waiting: number }[])
         .map((q) => `${q.id}:${q.waiting}`)
         .filter((q) => q.startsWith('french'));
-    expect(await seen(member)).toEqual(['french:1']);
-    expect(await seen(outsider)).toEqual([]);
+    expect(await seen(member)).toStrictEqual(['french:1']);
+    expect(await seen(outsider)).toStrictEqual([]);
 
     const refusedNext = await post(outsider, '/api/flags/next?queue=french').expect(403);
     expect(refusedNext.body).toMatchObject({ code: 'not_a_member' });
@@ -96,9 +98,9 @@ describe('queues and routing', () => {
     const taken = await post(member, '/api/flags/next?queue=french').expect(200);
     expect(taken.body).toMatchObject({ flagId: french.id, claim: { userId: member.userId } });
     const listed = await member.agent.get('/api/flags?queue=french').expect(200);
-    expect(listed.body.items.map((f: { id: string; queue: string }) => [f.id, f.queue])).toEqual([
-      [french.id, 'french'],
-    ]);
+    expect(
+      listed.body.items.map((f: { id: string; queue: string }) => [f.id, f.queue]),
+    ).toStrictEqual([[french.id, 'french']]);
 
     // What the rules would have done over the last day: the two flags, one per queue.
     const preview = await post(lead, '/api/routing/preview', { rules: [] }).expect(200);
@@ -111,7 +113,7 @@ describe('queues and routing', () => {
     const audit = await stack.db.query(
       `SELECT action, object_id FROM audit_log WHERE action IN ('queue.created', 'routing.published') ORDER BY id`,
     );
-    expect(audit.rows).toEqual([
+    expect(audit.rows).toStrictEqual([
       { action: 'queue.created', object_id: 'french' },
       { action: 'routing.published', object_id: '2' },
     ]);
@@ -143,7 +145,7 @@ describe('queues and routing', () => {
     await other.agent.get('/api/queues/default/members').expect(403);
     await patch(lead, '/api/queues/default', { leadIds: [other.userId] }).expect(200);
     const members = (await other.agent.get('/api/queues/default/members').expect(200)).body;
-    expect(members.map((m: { id: string }) => m.id)).toEqual(
+    expect(members.map((m: { id: string }) => m.id)).toStrictEqual(
       expect.arrayContaining([reviewer.userId, other.userId]),
     );
     expect(members.map((m: { id: string }) => m.id)).not.toContain(viewer.userId);
@@ -172,7 +174,7 @@ describe('queues and routing', () => {
        WHERE object_id = $1 AND action IN ('flag.moved', 'flag.assigned') ORDER BY id`,
       [flag.id],
     );
-    expect(audit.rows).toEqual([
+    expect(audit.rows).toStrictEqual([
       expect.objectContaining({ action: 'flag.assigned', after: { claimedBy: reviewer.userId } }),
       {
         action: 'flag.moved',
@@ -226,7 +228,7 @@ describe('queues and routing', () => {
     expect(open.length).toBeLessThan(120 + 4 * 9.2);
     // And it is exactly the events the pure sample picks (stable per event: a replay picks the same).
     const expected = ids.filter((id) => sampled(`${'forum'.length}:forum${id}`, share));
-    expect(open.map((r: { event_id: string }) => r.event_id).sort()).toEqual(expected.sort());
+    expect(open.map((r: { event_id: string }) => r.event_id).sort()).toStrictEqual(expected.sort());
 
     // A person overturns one sampled block: the stats show the share per category.
     const reviewer = await stack.signIn('reviewer');
@@ -236,7 +238,7 @@ describe('queues and routing', () => {
       reason: 'Not harmful',
     }).expect(201);
     const stats = await reviewer.agent.get('/api/stats?days=1').expect(200);
-    expect(stats.body.automation).toEqual([
+    expect(stats.body.automation).toStrictEqual([
       {
         category: 'violence_and_threats',
         blocks: n,

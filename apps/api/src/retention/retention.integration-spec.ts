@@ -101,7 +101,7 @@ describe('retention: data that ages out', () => {
       allowedEvents: { removed: 7, movedToKept: 1, waitingForHistograms: [] },
       decisions: { flags: 0, events: 0 },
     });
-    expect(dryRun.allowedEvents.partitions).toEqual(expect.arrayContaining(expiredDays));
+    expect(dryRun.allowedEvents.partitions).toStrictEqual(expect.arrayContaining(expiredDays));
     expect(await count('SELECT count(*) AS n FROM scored_events')).toBe(batch.length);
 
     const report = await stack.app.get(RetentionService).run({ dryRun: false });
@@ -111,7 +111,7 @@ describe('retention: data that ages out', () => {
     const left = await rows<{ event_id: string; kept: boolean }>(
       `SELECT event_id, kept FROM scored_events ORDER BY event_id`,
     );
-    expect(left.map((r) => r.event_id)).toEqual(
+    expect(left.map((r) => r.event_id)).toStrictEqual(
       [
         'd10-bad-1',
         'd10-bad-2',
@@ -139,7 +139,7 @@ describe('retention: data that ages out', () => {
     for (const gone of expiredDays) expect(partitions.map((p) => p.name)).not.toContain(gone);
     expect(await count('SELECT count(*) AS n FROM flags')).toBe(flagsBefore);
     expect(await count('SELECT sum(events) AS n FROM score_histograms')).toBe(histogramsBefore);
-    expect(await backtest()).toEqual(backtestBefore);
+    expect(await backtest()).toStrictEqual(backtestBefore);
 
     // Reported to the audit log; the status page lists the run and the partitions ahead.
     const [audited] = await rows<{ details: { allowedEvents: { removed: number } } }>(

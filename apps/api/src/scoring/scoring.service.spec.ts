@@ -68,8 +68,8 @@ describe('ScoringService', () => {
     const { scoring } = service();
     const texts = ['fine', 'I will kill you', 'also fine', 'mail me at a@b.example', 'ok', 'hm'];
     const results = await scoring.scoreTexts(texts);
-    expect(inputs().map((i) => i.length)).toEqual([4, 2]);
-    expect(results.map((r) => r.ok && r.scores['violence_and_threats'] > 0.5)).toEqual([
+    expect(inputs().map((i) => i.length)).toStrictEqual([4, 2]);
+    expect(results.map((r) => r.ok && r.scores['violence_and_threats'] > 0.5)).toStrictEqual([
       false,
       true,
       false,
@@ -85,7 +85,7 @@ describe('ScoringService', () => {
   it('sends Mistral the normalized text, exactly what the cache key covers', async () => {
     const { scoring } = service();
     await scoring.scoreTexts(['ｉ ｗｉｌｌ   ｋｉｌｌ ｙｏｕ\n', 'fine  text']);
-    expect(inputs()).toEqual([['i will kill you', 'fine text']]);
+    expect(inputs()).toStrictEqual([['i will kill you', 'fine text']]);
   });
 
   it('scores a planted variant as its plain copy, so it cannot lend a low score to it', async () => {
@@ -124,9 +124,9 @@ describe('ScoringService', () => {
       scoring.scoreTexts(['same text', 'other']),
     ]);
     await scoring.scoreTexts(['other', 'same text']);
-    expect(inputs().flat().sort()).toEqual(['other', 'same text']);
+    expect(inputs().flat().sort()).toStrictEqual(['other', 'same text']);
     expect(a[2]).toMatchObject({ ok: true, fresh: false, scores: { pii: 0.25 } });
-    expect(a[0]).toEqual(a[1]);
+    expect(a[0]).toStrictEqual(a[1]);
     expect(b[0]).toMatchObject({ ok: true });
   });
 
@@ -136,7 +136,7 @@ describe('ScoringService', () => {
     cache.delayMs = 100; // the second call's lookup outlives the first call's request
     const second = scoring.scoreTexts(['repost']);
     await Promise.all([first, second]);
-    expect(inputs()).toEqual([['repost']]);
+    expect(inputs()).toStrictEqual([['repost']]);
   });
 
   it('isolates the texts a 4xx refuses and scores the rest', async () => {
@@ -175,15 +175,15 @@ describe('ScoringService', () => {
     );
 
     expect(paths()).toContain('POST /v1/batch/jobs');
-    expect(inputs()).toEqual([]); // nothing online
+    expect(inputs()).toStrictEqual([]); // nothing online
     expect(statuses.at(-1)).toBe('SUCCESS 2/2'); // 5 distinct unknown texts, 4 per request
     expect(results[2]).toMatchObject({ ok: true, fresh: false, scores: { pii: 0.25 } });
     expect(results.filter((r) => r.ok && r.fresh)).toHaveLength(6);
     expect(results[1].ok && results[1].scores['violence_and_threats']).toBeGreaterThan(0.5);
-    expect(results[6]).toEqual(results[0]);
+    expect(results[6]).toStrictEqual(results[0]);
     // Remembered: scoring them again costs nothing.
     await scoring.scoreTexts(['c', 'd']);
-    expect(inputs()).toEqual([]);
+    expect(inputs()).toStrictEqual([]);
   });
 
   it('scores online what the batch job did not', async () => {
@@ -195,7 +195,7 @@ describe('ScoringService', () => {
         (await job(groups, onProgress)).map((scores, i) => (i === 0 ? null : scores)),
       );
     const results = await scoring.scoreTextsInBatchJob(['a', 'b', 'c', 'd', 'e']);
-    expect(inputs()).toEqual([['a', 'b', 'c', 'd']]);
+    expect(inputs()).toStrictEqual([['a', 'b', 'c', 'd']]);
     expect(results.every((r) => r.ok && r.fresh)).toBe(true);
   });
 
@@ -214,9 +214,9 @@ describe('ScoringService', () => {
       .mockImplementation(async (groups) => groups.map((texts) => precise(texts)));
     const expected = { hate_and_discrimination: 0.5, pii: 0.123457, sexual: 1.23457e-9 };
     const [online] = await scoring.scoreTexts(['online text']);
-    expect(online.ok && online.scores).toEqual(expected);
+    expect(online.ok && online.scores).toStrictEqual(expected);
     const [batched] = await scoring.scoreTextsInBatchJob(['batch job text']);
-    expect(batched.ok && batched.scores).toEqual(expected);
+    expect(batched.ok && batched.scores).toStrictEqual(expected);
   });
 
   describe('with shared claims (several replicas)', () => {
@@ -239,8 +239,8 @@ describe('ScoringService', () => {
             scores: outcome.scores,
           });
       const [fromFirst, fromSecond] = [await a, await b];
-      expect(inputs().flat().sort()).toEqual(['I will kill you', 'only here', 'only there']);
-      expect(fromSecond[0]).toEqual({ ...fromFirst[0], fresh: false });
+      expect(inputs().flat().sort()).toStrictEqual(['I will kill you', 'only here', 'only there']);
+      expect(fromSecond[0]).toStrictEqual({ ...fromFirst[0], fresh: false });
       expect(fromSecond[1]).toMatchObject({ ok: true, fresh: true });
     });
 
@@ -250,7 +250,7 @@ describe('ScoringService', () => {
       const { scoring } = service({ ...shared, SCORE_CLAIM_WAIT_MS: '100' }, cache);
       const [outcome] = await scoring.scoreTexts(['I will kill you']);
       expect(outcome).toMatchObject({ ok: true, fresh: true });
-      expect(inputs()).toEqual([['I will kill you']]);
+      expect(inputs()).toStrictEqual([['I will kill you']]);
     });
   });
 });

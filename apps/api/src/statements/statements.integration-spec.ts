@@ -87,7 +87,7 @@ describe('statements of reasons', () => {
          FROM statement_progress p JOIN flags f ON f.id = p.flag_id`,
       )
     ).rows;
-    expect(watermark).toEqual({ exact: true });
+    expect(watermark).toStrictEqual({ exact: true });
   });
 
   it("drafts a reviewer's removal for them to edit, finalizes it, and withdraws one that is undone", async () => {
@@ -166,7 +166,12 @@ describe('statements of reasons', () => {
       .expect(200);
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
     const lines = csv.text.trim().split('\r\n');
-    expect(lines[0].split(',').slice(0, 4)).toEqual(['made_by', 'final_at', 'submission', 'puid']);
+    expect(lines[0].split(',').slice(0, 4)).toStrictEqual([
+      'made_by',
+      'final_at',
+      'submission',
+      'puid',
+    ]);
     expect(lines).toHaveLength(json.body.length + 1);
     await reviewer.agent.get(`/api/statements/export?from=${from}&to=${to}`).expect(403);
   });
@@ -222,7 +227,7 @@ describe('statements of reasons', () => {
     const { rows: states } = await stack.db.query(
       `SELECT submission, count(*)::int AS n FROM statements_of_reasons WHERE puid LIKE 'bulk-%' GROUP BY 1`,
     );
-    expect(states).toEqual([{ submission: 'accepted', n: 10_000 }]);
+    expect(states).toStrictEqual([{ submission: 'accepted', n: 10_000 }]);
     expect(calls.every((c) => c.size <= 100)).toBe(true);
     // Failures before storing (429/500) and after (stored, answer lost: the retry meets its own
     // puids and takes them as accepted) both happened (the fake's failures are seeded).

@@ -41,7 +41,7 @@ describe('queue stats', () => {
 
     const stats = await reviewer.agent.get('/api/stats?days=1').expect(200);
     const [review, senior, qa] = stats.body.queues;
-    expect(stats.body.queues.map((q: { queue: string }) => q.queue)).toEqual([
+    expect(stats.body.queues.map((q: { queue: string }) => q.queue)).toStrictEqual([
       'default',
       'senior',
       'qa',

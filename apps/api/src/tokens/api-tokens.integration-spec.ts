@@ -49,7 +49,7 @@ describe('API token governance', () => {
       `SELECT u.kind, u.display_name FROM flags f JOIN users u ON u.id = f.decided_by WHERE f.id = $1`,
       [flag.id],
     );
-    expect(rows).toEqual([{ kind: 'service', display_name: 'API token: trust-bot' }]);
+    expect(rows).toStrictEqual([{ kind: 'service', display_name: 'API token: trust-bot' }]);
     // The service account is no person: not listed among users, and it cannot sign in.
     const people = await admin.agent.get('/api/users').expect(200);
     expect(people.body.map((u: { displayName: string }) => u.displayName)).not.toContain(
@@ -78,7 +78,7 @@ describe('API token governance', () => {
     ] as const) {
       const call = http()[method](path).set(bearer(token));
       const answer = await (body ? call.send(body) : call);
-      expect({ path, method, status: answer.status }).toEqual({ path, method, status: 403 });
+      expect({ path, method, status: answer.status }).toStrictEqual({ path, method, status: 403 });
       expect(answer.body.message).toMatch(/API tokens cannot manage/);
     }
   });
@@ -95,7 +95,7 @@ describe('API token governance', () => {
       role: 'viewer',
       expiresAt: new Date(Date.now() + 91 * DAY_MS).toISOString(),
     }).expect(422);
-    expect(tooLong.body.details).toEqual([
+    expect(tooLong.body.details).toStrictEqual([
       { field: 'expiresAt', errors: [expect.stringMatching(/at most 90 days/)] },
     ]);
     await mint(admin, {

@@ -57,7 +57,7 @@ describe('transparency report', () => {
         .expect(200)
     ).body;
     const month = new Date().toISOString().slice(0, 7) + '-01';
-    expect(report.rows).toEqual(
+    expect(report.rows).toStrictEqual(
       expect.arrayContaining([
         {
           period: month,
@@ -97,14 +97,14 @@ describe('transparency report', () => {
       ]),
     );
     expect(report.rows).toHaveLength(5);
-    expect(report.totals).toEqual({
+    expect(report.totals).toStrictEqual({
       decisions: 6,
       byAutomation: { automatic: 1, partly: 4, human: 1 },
       appeals: 1,
       overturned: 1,
       erasures: 0,
     });
-    expect(report.appeals).toEqual([
+    expect(report.appeals).toStrictEqual([
       { period: month, received: 1, upheld: 0, overturned: 1, open: 0 },
     ]);
 

@@ -28,7 +28,7 @@ describe('demo accounts in production', () => {
     const { rows } = await stack.db.query(
       `SELECT email, disabled FROM users WHERE email LIKE '%@sieve.local' ORDER BY email`,
     );
-    expect(Object.fromEntries(rows.map((r) => [r.email, r.disabled]))).toEqual({
+    expect(Object.fromEntries(rows.map((r) => [r.email, r.disabled]))).toStrictEqual({
       'admin@sieve.local': true,
       'policy@sieve.local': true,
       'reviewer@sieve.local': true,

@@ -102,7 +102,7 @@ onPgvector('search by meaning with pgvector', () => {
           similarity: i.similarity,
           sameText: i.sameText,
         }));
-      expect(summary(viaIndex)).toEqual(summary(exact));
+      expect(summary(viaIndex)).toStrictEqual(summary(exact));
     }
     await eventually('the index used', async () => (await scans()) > scansBefore);
     const first = (

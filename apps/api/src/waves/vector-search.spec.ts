@@ -60,8 +60,8 @@ describe('VectorSearch', () => {
     });
     await search.onApplicationBootstrap();
     await search.search(new Int8Array(4), 5, 0.5);
-    expect(calls).toEqual(['exact']);
-    expect(await search.describe()).toEqual({
+    expect(calls).toStrictEqual(['exact']);
+    expect(await search.describe()).toStrictEqual({
       vectors: vectors.info,
       search: 'exact',
       pgvector: 'not installed on this server',
@@ -74,7 +74,7 @@ describe('VectorSearch', () => {
     await search.onApplicationBootstrap();
     await search.onApplicationShutdown(); // waits for the preparation
     await search.search(new Int8Array(4), 5, 0.5);
-    expect(calls).toEqual(['prepare', 'release', 'pgvector']);
+    expect(calls).toStrictEqual(['prepare', 'release', 'pgvector']);
     expect(search.kind).toBe('pgvector');
     expect((await search.describe()).pgvector).toBe(
       'used: HNSW index idx_x (cosine, 4 dimensions)',
@@ -86,7 +86,7 @@ describe('VectorSearch', () => {
     await search.onApplicationBootstrap();
     await search.onApplicationShutdown();
     await search.search(new Int8Array(4), 5, 0.5);
-    expect(calls).toEqual(['prepare', 'exact']);
+    expect(calls).toStrictEqual(['prepare', 'exact']);
     expect((await search.describe()).pgvector).toMatch(
       /^building index idx_x: the exact search answers/,
     );
@@ -95,7 +95,7 @@ describe('VectorSearch', () => {
   it('never prepares pgvector with VECTOR_SEARCH=exact', async () => {
     const { search, calls } = make('exact', true, { status: 'waiting', reason: 'starting' });
     await search.onApplicationBootstrap();
-    expect(calls).toEqual([]);
+    expect(calls).toStrictEqual([]);
     expect((await search.describe()).pgvector).toBe(
       'available on this server, not used (VECTOR_SEARCH=exact)',
     );

@@ -75,7 +75,7 @@ describe('waves', () => {
       `SELECT f.queue, count(*)::int AS n FROM flags f JOIN scored_events e ON e.id = f.scored_event_id
        WHERE e.event_id LIKE 'wave-%' OR e.event_id LIKE 'other-%' GROUP BY 1 ORDER BY 1`,
     );
-    expect(queues).toEqual([
+    expect(queues).toStrictEqual([
       { queue: 'campaigns', n: 50 },
       { queue: 'default', n: 3 },
     ]);
@@ -98,9 +98,9 @@ describe('waves', () => {
     const [open] = await openFlags(1000, 1000);
     expect(open).toHaveLength(54);
     // A page at a time, in the same order (the last page short).
-    expect((await openFlags(1000, 20)).map((page) => page.length)).toEqual([20, 20, 14]);
-    expect((await openFlags(1000, 20)).flat()).toEqual(open);
-    expect((await openFlags(10, 20)).flat()).toEqual(open.slice(-10));
+    expect((await openFlags(1000, 20)).map((page) => page.length)).toStrictEqual([20, 20, 14]);
+    expect((await openFlags(1000, 20)).flat()).toStrictEqual(open);
+    expect((await openFlags(10, 20)).flat()).toStrictEqual(open.slice(-10));
 
     // The queue shows the waves instead of their members: the lone post is left.
     const collapsed = await reviewer.agent
@@ -108,7 +108,7 @@ describe('waves', () => {
       .expect(200);
     expect(
       collapsed.body.items.map((f: { event: { eventId: string } }) => f.event.eventId),
-    ).toEqual(['alone']);
+    ).toStrictEqual(['alone']);
     const all = await reviewer.agent.get('/api/flags?status=open&limit=100').expect(200);
     expect(all.body.items).toHaveLength(54);
 
@@ -132,7 +132,7 @@ describe('waves', () => {
       .set('x-csrf-token', reviewer.csrfToken)
       .send({ action: 'remove', reason: 'Threat of violence', note: 'campaign' })
       .expect(200);
-    expect(decided.body).toEqual({ waveId: campaign.id, decided: 49, skipped: [] });
+    expect(decided.body).toStrictEqual({ waveId: campaign.id, decided: 49, skipped: [] });
     await reviewer.agent
       .post(`/api/waves/${campaign.id}/decision`)
       .set('x-csrf-token', reviewer.csrfToken)
@@ -150,7 +150,7 @@ describe('waves', () => {
       `SELECT f.status, count(*)::int AS n FROM flags f JOIN scored_events e ON e.id = f.scored_event_id
        WHERE e.event_id LIKE 'wave-%' GROUP BY 1 ORDER BY 1`,
     );
-    expect(statuses).toEqual([
+    expect(statuses).toStrictEqual([
       { status: 'decided', n: 49 },
       { status: 'open', n: 1 },
     ]);
@@ -161,7 +161,7 @@ describe('waves', () => {
       return found.length >= 49 ? found : undefined;
     });
     expect(new Set(removals.map((m) => m.key)).size).toBe(49);
-    expect(removals.map((m) => JSON.parse(m.value ?? '{}').action)).toEqual(
+    expect(removals.map((m) => JSON.parse(m.value ?? '{}').action)).toStrictEqual(
       Array(49).fill('remove'),
     );
     expect((await reviewer.agent.get('/api/waves')).body).toHaveLength(1);
@@ -240,7 +240,7 @@ describe('waves', () => {
     const updated = await write('patch', `/api/policies/drafts/${draft.version}`)
       .send({ rules: draft.rules, precedent: rule })
       .expect(200);
-    expect(updated.body.precedent).toEqual(rule);
+    expect(updated.body.precedent).toStrictEqual(rule);
     await write('post', `/api/policies/drafts/${draft.version}/publish`)
       .send({ changeNote: 'Remove copies of removed campaigns by precedent' })
       .expect(200);
@@ -274,7 +274,7 @@ describe('waves', () => {
       );
       return rows.length === 2 ? rows : undefined;
     });
-    expect(still).toEqual([
+    expect(still).toStrictEqual([
       { event_id: 'before-rule', status: 'open' },
       { event_id: 'unlike', status: 'open' },
     ]);
@@ -297,7 +297,7 @@ describe('waves', () => {
       return found.length >= 4 ? found : undefined;
     });
     const bodies = messages.map((m) => JSON.parse(m.value ?? '{}'));
-    expect(new Set(bodies.map((b) => b.eventId))).toEqual(
+    expect(new Set(bodies.map((b) => b.eventId))).toStrictEqual(
       new Set(['again-0', 'again-1', 'again-2', 'again-3']),
     );
     expect(bodies[0]).toMatchObject({

@@ -234,7 +234,7 @@ describe('webhooks', () => {
       return res.body.state === 'active' && res.body.pending === 0;
     });
     const ok = receiver.received.filter((r) => r.path === path).slice(3);
-    expect(new Set(ok.map((r) => JSON.parse(r.body).eventId))).toEqual(
+    expect(new Set(ok.map((r) => JSON.parse(r.body).eventId))).toStrictEqual(
       new Set(flags.map((f) => f.eventId)),
     );
     expect(ok).toHaveLength(3);
@@ -257,7 +257,7 @@ describe('webhooks', () => {
           : { status: 204 },
     );
     const ping = await write('post', `/webhooks/${endpoint.id}/ping`).expect(200);
-    expect(ping.body).toEqual({
+    expect(ping.body).toStrictEqual({
       ok: false,
       statusCode: 307,
       error: 'HTTP 307 redirect to http://localhost:1 not followed',

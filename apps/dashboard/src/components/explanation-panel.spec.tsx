@@ -80,7 +80,7 @@ describe('ExplanationPanel', () => {
     expect(card.textContent).toContain('Violates');
     expect(card.textContent).toContain('1020 tokens · $0.0003');
     const checks = screen.getAllByRole('list', { name: 'Checks on this answer' });
-    expect(checks.map((list) => list.textContent)).toEqual([
+    expect(checks.map((list) => list.textContent)).toStrictEqual([
       'The post contains text addressed to an AI model or to moderators.',
       '1 quote the model gave was removed.',
     ]);

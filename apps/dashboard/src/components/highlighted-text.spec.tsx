@@ -17,7 +17,7 @@ describe('HighlightedText', () => {
     );
     const quote = container.querySelector('blockquote');
     expect(quote?.textContent).toBe(text);
-    expect([...container.querySelectorAll('mark')].map((m) => m.textContent)).toEqual([
+    expect([...container.querySelectorAll('mark')].map((m) => m.textContent)).toStrictEqual([
       'I will kill you',
     ]);
     expect(container.querySelector('b')).toBeNull();

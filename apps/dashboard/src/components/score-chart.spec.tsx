@@ -15,7 +15,7 @@ describe('ScoreChart', () => {
       />,
     );
     const rows = screen.getAllByRole('row');
-    expect(rows.map((r) => within(r).getByRole('rowheader').textContent)).toEqual([
+    expect(rows.map((r) => within(r).getByRole('rowheader').textContent)).toStrictEqual([
       'Violence & threats',
       'Personal data',
       'law',

@@ -35,7 +35,7 @@ describe('FlagRefresher (live flag events)', () => {
     refresher.add({ type: 'flag.created', ids: ['f9'] });
     expect(Object.values(stale()).some(Boolean)).toBe(false); // nothing before the tick
     jest.advanceTimersByTime(1000);
-    expect(stale()).toEqual({
+    expect(stale()).toStrictEqual({
       list: true,
       counts: true,
       named: true,

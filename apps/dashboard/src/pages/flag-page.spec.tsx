@@ -207,7 +207,11 @@ describe('FlagPage (the item view)', () => {
     key('Enter');
     expect((await screen.findByTestId('decided-here')).textContent).toContain('Next item');
     const decision = calls.find((c) => c.method === 'POST' && c.path.endsWith('/decision'));
-    expect(decision?.body).toEqual({ action: 'remove', reason: 'Spam', contentRevealed: true });
+    expect(decision?.body).toStrictEqual({
+      action: 'remove',
+      reason: 'Spam',
+      contentRevealed: true,
+    });
   });
 
   it('lets a reviewer read but not decide an item someone else holds', async () => {

@@ -49,7 +49,7 @@ describe('batch jobs', () => {
     expect(cancelled.status).toBe('CANCELLED');
     const finished = await client.batch.wait(created.id, { pollIntervalMs: 60_000 });
     expect(finished.status).toBe('CANCELLED');
-    expect(clock.sleeps).toEqual([]);
+    expect(clock.sleeps).toStrictEqual([]);
     await slow.stop();
   });
 
@@ -68,7 +68,7 @@ describe('batch jobs', () => {
     );
     expect(job.status).toBe('TIMEOUT_EXCEEDED');
     // r3 and r7 failed (every 4th), r10 and r11 never ran; the other 8 have their answers.
-    expect(unanswered).toEqual(['r3', 'r7', 'r10', 'r11']);
+    expect(unanswered).toStrictEqual(['r3', 'r7', 'r10', 'r11']);
     expect(results.get('r3')?.error?.message).toMatch(/Internal error/);
     expect(results.get('r0')?.response?.status_code).toBe(200);
     expect(results.size).toBe(10);

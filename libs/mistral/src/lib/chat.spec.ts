@@ -69,8 +69,8 @@ describe('chat against the fake server', () => {
     expect(response.choices).toHaveLength(2);
     expect(response.choices[0].message.content).toBe('Echo: And tomorrow?');
     const sent = server.requests[0];
-    expect(contract.validateRequest('POST', sent.path, sent.body)).toEqual([]);
-    expect(contract.validateResponse('POST', sent.path, 200, response)).toEqual([]);
+    expect(contract.validateRequest('POST', sent.path, sent.body)).toStrictEqual([]);
+    expect(contract.validateResponse('POST', sent.path, 200, response)).toStrictEqual([]);
   });
 
   it('honours stop sequences and max_tokens like the API does', async () => {
@@ -101,7 +101,7 @@ describe('chat against the fake server', () => {
     });
     const deltas: string[] = [];
     for await (const chunk of stream) {
-      expect(contract.validateStreamChunk(chunk)).toEqual([]);
+      expect(contract.validateStreamChunk(chunk)).toStrictEqual([]);
       deltas.push(String(chunk.choices[0]?.delta.content ?? ''));
     }
     expect(deltas.length).toBeGreaterThan(5);
@@ -206,7 +206,7 @@ describe('chat against the fake server', () => {
     await stream.finalText();
     absorb(chunk(1, 'second '));
     absorb(chunk(1, 'choice', 'stop'));
-    expect(stream.choices.map((c) => c.text)).toEqual(['Echo: hello', 'second choice']);
+    expect(stream.choices.map((c) => c.text)).toStrictEqual(['Echo: hello', 'second choice']);
     expect(stream.choices[1].finishReason).toBe('stop');
   });
 
@@ -224,7 +224,7 @@ describe('chat against the fake server', () => {
       messages: [{ role: 'user', content: 'weather in Paris and Rome?' }],
     });
     await stream.finalText();
-    expect(stream.toolCalls.map((c) => [c.function.name, c.function.arguments])).toEqual([
+    expect(stream.toolCalls.map((c) => [c.function.name, c.function.arguments])).toStrictEqual([
       ['weather', '{"location":"Paris"}'],
       ['weather', '{"location":"Rome"}'],
     ]);
@@ -247,7 +247,7 @@ describe('chat against the fake server', () => {
         }),
       ],
     );
-    expect(seen).toEqual([{ city: 'Lyon' }]);
+    expect(seen).toStrictEqual([{ city: 'Lyon' }]);
   });
 
   it('runTools runs parallel tool calls, returns results with the right ids, and surfaces handler errors to the model', async () => {
@@ -279,13 +279,13 @@ describe('chat against the fake server', () => {
     const ids = assistant.role === 'assistant' ? (assistant.tool_calls ?? []).map((t) => t.id) : [];
     expect(ids).toHaveLength(2);
     const toolMessages = result.messages.filter((m) => m.role === 'tool');
-    expect(toolMessages.map((m) => (m.role === 'tool' ? m.tool_call_id : ''))).toEqual(ids);
+    expect(toolMessages.map((m) => (m.role === 'tool' ? m.tool_call_id : ''))).toStrictEqual(ids);
     expect(toolMessages[1].content).toContain('database unavailable');
     expect(result.rounds).toBe(1);
     expect(result.message.content).toContain('celsius');
     // Every request of the loop was valid per the contract.
     for (const r of server.requests)
-      expect(contract.validateRequest('POST', r.path, r.body)).toEqual([]);
+      expect(contract.validateRequest('POST', r.path, r.body)).toStrictEqual([]);
   });
 
   it('runTools stops after maxRounds by asking for an answer without tools', async () => {
@@ -329,7 +329,7 @@ describe('chat against the fake server', () => {
     );
     const contents = result.messages.filter((m) => m.role === 'tool').map((m) => String(m.content));
     expect(contents[0]).toMatch(/invalid arguments.*city/);
-    expect(JSON.parse(contents[1])).toEqual({ error: 'unknown tool "nope"' });
+    expect(JSON.parse(contents[1])).toStrictEqual({ error: 'unknown tool "nope"' });
   });
 
   describe('JSON mode', () => {

@@ -10,7 +10,11 @@ describe('Conversation', () => {
       { role: 'user', content: 'three' },
       { role: 'assistant', content: 'four' },
     );
-    expect(c.trimmed(30).map((m) => m.content)).toEqual(['You are a moderator.', 'three', 'four']);
+    expect(c.trimmed(30).map((m) => m.content)).toStrictEqual([
+      'You are a moderator.',
+      'three',
+      'four',
+    ]);
     expect(c.trimmed(1000)).toHaveLength(5);
   });
 
@@ -26,13 +30,18 @@ describe('Conversation', () => {
       { role: 'tool', tool_call_id: 'a', content: 'r2' },
       { role: 'assistant', content: 'answer' },
     );
-    expect(c.trimmed(35).map((m) => m.role)).toEqual(['assistant']);
-    expect(c.trimmed(40).map((m) => m.role)).toEqual(['assistant', 'tool', 'tool', 'assistant']);
+    expect(c.trimmed(35).map((m) => m.role)).toStrictEqual(['assistant']);
+    expect(c.trimmed(40).map((m) => m.role)).toStrictEqual([
+      'assistant',
+      'tool',
+      'tool',
+      'assistant',
+    ]);
   });
 
   it('round-trips through JSON', () => {
     const c = new Conversation('sys').add({ role: 'user', content: 'hi' });
     const copy = Conversation.fromJSON(JSON.parse(JSON.stringify(c)));
-    expect(copy.messages).toEqual(c.messages);
+    expect(copy.messages).toStrictEqual(c.messages);
   });
 });

@@ -49,9 +49,9 @@ describe('embeddings', () => {
       server.requests
         .slice(before)
         .map((r) => (r.body as Record<string, unknown>)['encoding_format']),
-    ).toEqual(['base64']);
+    ).toStrictEqual(['base64']);
     const plain = await client.embeddings.embedMany('mistral-embed', texts);
-    expect(packed.map((v) => v.length)).toEqual([1024, 1024]);
+    expect(packed.map((v) => v.length)).toStrictEqual([1024, 1024]);
     packed.forEach((v, i) => v.forEach((x, d) => expect(x).toBeCloseTo(plain[i][d], 6)));
   });
 
@@ -77,7 +77,7 @@ describe('embeddings', () => {
         retry: { maxAttempts: 1 },
       });
       const [vector] = await client.embeddings.embedManyFloat32('mistral-embed', ['x']);
-      expect(Array.from(vector)).toEqual([Math.fround(0.6), Math.fround(0.8)]);
+      expect(Array.from(vector)).toStrictEqual([Math.fround(0.6), Math.fround(0.8)]);
       embedding = Buffer.from([1, 2, 3, 4, 5, 6]).toString('base64');
       await expect(
         client.embeddings.embedManyFloat32('mistral-embed', ['y']),
@@ -89,7 +89,9 @@ describe('embeddings', () => {
 
   it('decodes what it encodes and refuses an empty vector', () => {
     const vector = [0.5, -0.25, 1e-7, 3];
-    expect(Array.from(decodeEmbedding(encodeEmbedding(vector)))).toEqual(vector.map(Math.fround));
+    expect(Array.from(decodeEmbedding(encodeEmbedding(vector)))).toStrictEqual(
+      vector.map(Math.fround),
+    );
     expect(() => decodeEmbedding('')).toThrow(MistralResponseError);
   });
 });

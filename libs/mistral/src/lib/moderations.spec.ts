@@ -37,7 +37,7 @@ describe('moderations', () => {
         [{ role: 'user', content: 'nice day' }],
       ],
     });
-    expect(response.results.map((r) => r.categories['violence_and_threats'])).toEqual([
+    expect(response.results.map((r) => r.categories['violence_and_threats'])).toStrictEqual([
       true,
       false,
     ]);
@@ -53,7 +53,7 @@ describe('moderations', () => {
       input: 'same text',
       model: 'mistral-moderation-2603',
     });
-    expect(second).toEqual(first);
+    expect(second).toStrictEqual(first);
     expect(server.requests).toHaveLength(1);
     expect(c.usage.summary().requests).toBe(1);
   });
@@ -67,9 +67,9 @@ describe('moderations', () => {
     const texts = ['a', 'b', 'kill', 'a', 'c', 'd', 'e'];
     const results = await Promise.all(texts.map((t) => coalescer.moderate(t)));
     expect(results[2].categories['violence_and_threats']).toBe(true);
-    expect(results[0]).toEqual(results[3]);
+    expect(results[0]).toStrictEqual(results[3]);
     const sizes = server.requests.map((r) => (r.body as { input: string[] }).input.length);
-    expect(sizes).toEqual([3, 3]);
+    expect(sizes).toStrictEqual([3, 3]);
   });
 
   it('rejects every waiting caller when the batch fails', async () => {
@@ -79,6 +79,6 @@ describe('moderations', () => {
       maxWaitMs: 1,
     });
     const outcomes = await Promise.allSettled([coalescer.moderate('x1'), coalescer.moderate('x2')]);
-    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+    expect(outcomes.map((o) => o.status)).toStrictEqual(['rejected', 'rejected']);
   });
 });

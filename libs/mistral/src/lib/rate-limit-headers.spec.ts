@@ -9,7 +9,7 @@ describe('x-ratelimit headers', () => {
       'x-ratelimit-remaining-req-minute': '599',
       'x-ratelimit-remaining-tokens-minute': 'n/a',
     });
-    expect(readRateLimitHeaders(headers)).toEqual({
+    expect(readRateLimitHeaders(headers)).toStrictEqual({
       requestsLimit: 600,
       requestsRemaining: 599,
       tokensLimit: null,
@@ -28,7 +28,7 @@ describe('x-ratelimit headers', () => {
         onRateLimit: (s) => seen.push(s),
       });
       await client.moderations.create({ model: 'mistral-moderation-2603', input: ['hello'] });
-      expect(seen).toEqual([
+      expect(seen).toStrictEqual([
         expect.objectContaining({ requestsLimit: 600, requestsRemaining: 599 }),
       ]);
     } finally {

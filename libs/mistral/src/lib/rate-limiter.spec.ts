@@ -23,7 +23,7 @@ describe('RateLimiter', () => {
     const clock = new FakeClock();
     const limiter = new RateLimiter({ adaptive: false }, clock);
     (await limiter.acquire())('ok');
-    expect(clock.sleeps).toEqual([]);
+    expect(clock.sleeps).toStrictEqual([]);
     limiter.observe({
       requestsLimit: 60,
       requestsRemaining: 0,
@@ -31,7 +31,7 @@ describe('RateLimiter', () => {
       tokensRemaining: null,
     });
     (await limiter.acquire())('ok');
-    expect(clock.sleeps).toEqual([1000]); // one per minute / 60
+    expect(clock.sleeps).toStrictEqual([1000]); // one per minute / 60
     limiter.observe({
       requestsLimit: 60,
       requestsRemaining: 40,
@@ -39,7 +39,7 @@ describe('RateLimiter', () => {
       tokensRemaining: null,
     });
     (await limiter.acquire())('ok');
-    expect(clock.sleeps).toEqual([1000]);
+    expect(clock.sleeps).toStrictEqual([1000]);
   });
 
   it('halves concurrency on 429 and grows it back one step per window of successes', async () => {

@@ -20,24 +20,22 @@ describe('parseSse', () => {
     }
     const events: string[] = [];
     for await (const e of parseSse(byteByByte())) events.push(e.data);
-    expect(events).toEqual(['{"text":"café"}', '[DONE]']);
+    expect(events).toStrictEqual(['{"text":"café"}', '[DONE]']);
   });
 
   it('joins multi-line data, ignores comments (keep-alives), and reads event and id fields', async () => {
     expect(
       await parse(': keep-alive\n\nevent: update\nid: 7\ndata: line one\ndata: line two\n\n'),
-    ).toEqual([{ event: 'update', id: '7', data: 'line one\nline two' }]);
+    ).toStrictEqual([{ event: 'update', id: '7', data: 'line one\nline two' }]);
   });
 
   it('accepts CRLF and CR line ends, and a last frame with no blank line', async () => {
-    expect((await parse('data: a\r\n\r\ndata: b\r', '\r', 'data: c')).map((e) => e.data)).toEqual([
-      'a',
-      'b',
-      'c',
-    ]);
+    expect(
+      (await parse('data: a\r\n\r\ndata: b\r', '\r', 'data: c')).map((e) => e.data),
+    ).toStrictEqual(['a', 'b', 'c']);
   });
 
   it('keeps the value after "data:" without a space, and drops empty frames', async () => {
-    expect((await parse('data:x\n\n\n\ndata\n\n')).map((e) => e.data)).toEqual(['x', '']);
+    expect((await parse('data:x\n\n\n\ndata\n\n')).map((e) => e.data)).toStrictEqual(['x', '']);
   });
 });

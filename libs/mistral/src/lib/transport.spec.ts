@@ -41,14 +41,14 @@ describe('transport: retries, timeouts and typed errors (against the fake server
   it('waits at least Retry-After on 429 (plus jitter), then succeeds', async () => {
     server.inject({ kind: 'status', status: 429, retryAfterSeconds: 2 });
     await expect(moderate()).resolves.toMatchObject({ results: [expect.any(Object)] });
-    expect(clock.sleeps).toEqual([2050]);
+    expect(clock.sleeps).toStrictEqual([2050]);
     expect(server.requests).toHaveLength(2);
   });
 
   it('backs off exponentially with jitter on 5xx, timeouts and dropped connections', async () => {
     server.inject({ kind: 'status', status: 503 }, { kind: 'timeout' }, { kind: 'drop' });
     await expect(moderate(client({ timeoutMs: 150 }))).resolves.toBeTruthy();
-    expect(clock.sleeps).toEqual([50, 100, 200]); // random 0.5 × 100·2^n
+    expect(clock.sleeps).toStrictEqual([50, 100, 200]); // random 0.5 × 100·2^n
   });
 
   it('gives up after maxAttempts with the last typed error', async () => {
@@ -65,7 +65,7 @@ describe('transport: retries, timeouts and typed errors (against the fake server
     );
     expect(error).toBeInstanceOf(MistralRateLimitError);
     expect((error as MistralRateLimitError).retryAfterMs).toBe(60_000);
-    expect(clock.sleeps).toEqual([]);
+    expect(clock.sleeps).toStrictEqual([]);
   });
 
   it('never retries other 4xx, and types each status', async () => {
@@ -95,7 +95,7 @@ describe('transport: retries, timeouts and typed errors (against the fake server
       });
       expect((error as { requestId: string }).requestId).toMatch(/^[0-9a-f-]{36}$/);
     }
-    expect(clock.sleeps).toEqual([]);
+    expect(clock.sleeps).toStrictEqual([]);
   });
 
   it('reports a 422 with the validation detail, naming the field', async () => {

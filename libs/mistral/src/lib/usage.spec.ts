@@ -6,9 +6,18 @@ import { UsageTracker } from './usage';
 describe('pricing', () => {
   it('prices by exact id or the longest matching prefix', () => {
     // Mistral's published prices (shared/mistral/facts.md): moderation 2603 is free.
-    expect(priceFor('mistral-large-2512', DEFAULT_PRICING)).toEqual({ input: 0.5, output: 1.5 });
-    expect(priceFor('mistral-moderation-2603', DEFAULT_PRICING)).toEqual({ input: 0, output: 0 });
-    expect(priceFor('mistral-moderation-2411', DEFAULT_PRICING)).toEqual({ input: 0.1, output: 0 });
+    expect(priceFor('mistral-large-2512', DEFAULT_PRICING)).toStrictEqual({
+      input: 0.5,
+      output: 1.5,
+    });
+    expect(priceFor('mistral-moderation-2603', DEFAULT_PRICING)).toStrictEqual({
+      input: 0,
+      output: 0,
+    });
+    expect(priceFor('mistral-moderation-2411', DEFAULT_PRICING)).toStrictEqual({
+      input: 0.1,
+      output: 0,
+    });
     expect(priceFor('unknown-model', DEFAULT_PRICING)).toBeNull();
     expect(costOf('mistral-small-latest', 1_000_000, 500_000, DEFAULT_PRICING)).toBeCloseTo(0.45);
   });
@@ -19,7 +28,7 @@ describe('pricing', () => {
       currency: 'USD',
       prices: { 'm*': { input: 1, output: 2 } },
     };
-    expect(parsePricingTable(table)).toEqual(table);
+    expect(parsePricingTable(table)).toStrictEqual(table);
     expect(() => parsePricingTable({ ...table, asOf: 'soon' })).toThrow(/asOf must be a date/);
     expect(() => parsePricingTable({ ...table, prices: { m: { input: -1, output: 0 } } })).toThrow(
       /prices\["m"\].input must be a number/,
@@ -42,7 +51,7 @@ describe('UsageTracker', () => {
     expect(all).toMatchObject({ requests: 2, promptTokens: 2_001_000, completionTokens: 500 });
     // 1000 in + 500 out on large ($0.5 / $1.5 per 1M); moderation 2603 is free.
     expect(all.costUsd).toBeCloseTo(0.0005 + 0.00075, 6);
-    expect(Object.keys(all.byDay)).toEqual(['2026-11-24', '2026-11-25']);
+    expect(Object.keys(all.byDay)).toStrictEqual(['2026-11-24', '2026-11-25']);
     expect(all.byModel['mistral-large-latest'].requests).toBe(1);
     expect(tracker.summary(Date.parse('2026-11-25T00:00:00Z')).requests).toBe(1);
   });
@@ -56,9 +65,9 @@ describe('ResponseCache', () => {
     const hit = cache.get<{ results: number[] }>(
       cache.key('/v1/moderations', { input: 'x', model: 'm' }),
     );
-    expect(hit).toEqual({ results: [1] });
+    expect(hit).toStrictEqual({ results: [1] });
     hit?.results.push(2);
-    expect(cache.get(cache.key('/v1/moderations', { input: 'x', model: 'm' }))).toEqual({
+    expect(cache.get(cache.key('/v1/moderations', { input: 'x', model: 'm' }))).toStrictEqual({
       results: [1],
     });
   });

@@ -73,10 +73,10 @@ describe('contract with Mistral’s OpenAPI description', () => {
       expect({
         path: request.path,
         issues: contract.validateRequest(request.method, request.path, request.body),
-      }).toEqual({ path: request.path, issues: [] });
+      }).toStrictEqual({ path: request.path, issues: [] });
     }
     for (const [method, path, body] of responses) {
-      expect({ path, issues: contract.validateResponse(method, path, 200, body) }).toEqual({
+      expect({ path, issues: contract.validateResponse(method, path, 200, body) }).toStrictEqual({
         path,
         issues: [],
       });
@@ -86,7 +86,7 @@ describe('contract with Mistral’s OpenAPI description', () => {
       model: 'mistral-small-latest',
       messages: [{ role: 'user', content: 'stream me' }],
     });
-    for await (const chunk of stream) expect(contract.validateStreamChunk(chunk)).toEqual([]);
+    for await (const chunk of stream) expect(contract.validateStreamChunk(chunk)).toStrictEqual([]);
   });
 
   it('the fake rejects what Mistral rejects, with a 422 the contract describes', async () => {
@@ -105,11 +105,13 @@ describe('contract with Mistral’s OpenAPI description', () => {
       });
       expect(response.status).toBe(422);
       const body = await response.json();
-      expect(contract.validateResponse('POST', '/v1/chat/completions', 422, body)).toEqual([]);
+      expect(contract.validateResponse('POST', '/v1/chat/completions', 422, body)).toStrictEqual(
+        [],
+      );
       const fields = (body.detail as { loc: string[]; type: string }[]).map(
         (d) => `${d.loc.join('.')}:${d.type}`,
       );
-      expect(fields).toEqual(
+      expect(fields).toStrictEqual(
         expect.arrayContaining([
           'body.max_completion_tokens:extra_forbidden',
           'body.temperature:maximum',
@@ -141,7 +143,7 @@ describe('contract with Mistral’s OpenAPI description', () => {
       expect(result.chat.totalTokens).toBeGreaterThan(0);
       expect(result.stream.text).toBe('Echo: stream this please');
       expect(result.stream.usage).toBeGreaterThan(0);
-      expect(result.moderation).toEqual([true, false]);
+      expect(result.moderation).toStrictEqual([true, false]);
       expect(result.error.statusCode).toBe(400);
     } finally {
       await strict.stop();

@@ -25,7 +25,7 @@ describe('FakeMistralServer control routes (for harnesses in another process)', 
     expect(limited.headers.get('retry-after')).toBe('2');
 
     const stats = await (await fetch(`${server.url}/__fake/stats`)).json();
-    expect(stats).toEqual({
+    expect(stats).toStrictEqual({
       received: { '/v1/moderations': 2 },
       served: { '/v1/moderations': 1 },
       injected: { '429': 1 },

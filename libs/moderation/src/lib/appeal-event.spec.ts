@@ -5,11 +5,11 @@ describe('parseAppealSubmission', () => {
 
   it('accepts a complete appeal, from bytes or text, trimming the fields', () => {
     const bytes = new TextEncoder().encode(JSON.stringify({ ...valid, statement: '  hi  ' }));
-    expect(parseAppealSubmission(bytes)).toEqual({
+    expect(parseAppealSubmission(bytes)).toStrictEqual({
       ok: true,
       appeal: { ...valid, statement: 'hi' },
     });
-    expect(parseAppealSubmission(JSON.stringify(valid))).toEqual({ ok: true, appeal: valid });
+    expect(parseAppealSubmission(JSON.stringify(valid))).toStrictEqual({ ok: true, appeal: valid });
   });
 
   it('names what is wrong, and never throws', () => {

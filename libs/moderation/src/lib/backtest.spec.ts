@@ -115,7 +115,7 @@ describe('labelsPerCategory: precision and recall per category', () => {
     // PII: B is the only positive, flagged at 0.5; nothing else reaches 0.5.
     expect(qualityAt(labels['pii'] ?? [], 0.5)).toMatchObject({ precision: 1, recall: 1 });
     // D was flagged for hate and removed: a positive for hate as well as violence.
-    expect(labels['hate_and_discrimination']).toEqual([{ score: 0.8, harmful: true }]);
+    expect(labels['hate_and_discrimination']).toStrictEqual([{ score: 0.8, harmful: true }]);
   });
 
   it('leaves escalations out', () => {

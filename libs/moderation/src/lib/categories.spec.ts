@@ -26,11 +26,11 @@ describe('scores at stored precision', () => {
       // Six digits survive the trip through float4 (FLT_DIG), which PostgreSQL prints shortest.
       if (roundScore(throughReal(rounded)) !== rounded) changed.push(rounded);
     }
-    expect(changed).toEqual([]);
+    expect(changed).toStrictEqual([]);
   });
 
   it('rounds every category and keeps the names', () => {
-    expect(atStoredPrecision({ hate: 0.87654321, pii: 1e-9 })).toEqual({
+    expect(atStoredPrecision({ hate: 0.87654321, pii: 1e-9 })).toStrictEqual({
       hate: 0.876543,
       pii: 1e-9,
     });

@@ -11,13 +11,13 @@ const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value
 
 describe('parseContentEvent', () => {
   it('accepts a minimal event and the optional fields', () => {
-    expect(parseContentEvent(encode(valid))).toEqual({ ok: true, event: valid });
+    expect(parseContentEvent(encode(valid))).toStrictEqual({ ok: true, event: valid });
     const full = {
       ...valid,
       lang: 'pt-BR',
       context: { threadId: 't1', url: 'https://x.example/t1' },
     };
-    expect(parseContentEvent(encode(full))).toEqual({ ok: true, event: full });
+    expect(parseContentEvent(encode(full))).toStrictEqual({ ok: true, event: full });
   });
 
   it('rejects bad JSON, bad UTF-8 and a missing value with distinct reasons', () => {
@@ -96,7 +96,7 @@ describe('parseContentEvent', () => {
       text: 'emoji \ud83d\ude00 and 😀',
       context: { threadId: '\ud83d\ude00' },
     };
-    expect(parseContentEvent(JSON.stringify(paired))).toEqual({ ok: true, event: paired });
+    expect(parseContentEvent(JSON.stringify(paired))).toStrictEqual({ ok: true, event: paired });
     expect(parseContentEvent(encode({ ...valid, text: 'the escape \\ud83d as text' })).ok).toBe(
       true,
     );

@@ -46,15 +46,17 @@ describe('the cascade: who is judged', () => {
   it('judges events that pass a pre-filter and nothing else', () => {
     expect(
       judgeTargetsFor({ text: 'Selling 2 TICKETS for tonight', source: 'm' }, noScores, policy()),
-    ).toEqual(['ticket_resale']);
+    ).toStrictEqual(['ticket_resale']);
     expect(
       judgeTargetsFor({ text: 'good morning everyone', source: 'm' }, noScores, policy()),
-    ).toEqual([]);
+    ).toStrictEqual([]);
     // Whole words: "ticketing" matches the prefix keyword, "biticket" does not.
-    expect(judgeTargetsFor({ text: 'biticket app', source: 'm' }, noScores, policy())).toEqual([]);
-    expect(judgeTargetsFor({ text: 'at FACE   value', source: 'm' }, noScores, policy())).toEqual([
-      'ticket_resale',
-    ]);
+    expect(
+      judgeTargetsFor({ text: 'biticket app', source: 'm' }, noScores, policy()),
+    ).toStrictEqual([]);
+    expect(
+      judgeTargetsFor({ text: 'at FACE   value', source: 'm' }, noScores, policy()),
+    ).toStrictEqual(['ticket_resale']);
   });
 
   it('never judges a disabled category, and narrows by source', () => {
@@ -64,11 +66,11 @@ describe('the cascade: who is judged', () => {
         noScores,
         policy({ customCategories: [{ ...resale, enabled: false }] }),
       ),
-    ).toEqual([]);
+    ).toStrictEqual([]);
     const bySource = { ...resale, prefilter: { keywords: ['ticket*'], sources: ['market'] } };
     const p = policy({ customCategories: [bySource] });
-    expect(judgeTargetsFor({ text: 'tickets', source: 'chat' }, noScores, p)).toEqual([]);
-    expect(judgeTargetsFor({ text: 'tickets', source: 'market' }, noScores, p)).toEqual([
+    expect(judgeTargetsFor({ text: 'tickets', source: 'chat' }, noScores, p)).toStrictEqual([]);
+    expect(judgeTargetsFor({ text: 'tickets', source: 'market' }, noScores, p)).toStrictEqual([
       'ticket_resale',
     ]);
   });
@@ -91,14 +93,14 @@ describe('the cascade: who is judged', () => {
         { violence_and_threats: 0.45, hate_and_discrimination: 0.39 },
         p,
       ),
-    ).toEqual(['violence_and_threats']);
+    ).toStrictEqual(['violence_and_threats']);
     // At the threshold the moderation score flags it already: no judge needed.
-    expect(judgeTargetsFor({ text: 'x', source: 'm' }, { violence_and_threats: 0.5 }, p)).toEqual(
-      [],
-    );
+    expect(
+      judgeTargetsFor({ text: 'x', source: 'm' }, { violence_and_threats: 0.5 }, p),
+    ).toStrictEqual([]);
     expect(
       judgeTargetsFor({ text: 'x', source: 'm' }, { violence_and_threats: 0.45 }, policy()),
-    ).toEqual([]);
+    ).toStrictEqual([]);
   });
 });
 
@@ -116,7 +118,7 @@ describe('checking what the judge answered', () => {
       },
       post,
     );
-    expect(j.evidence).toEqual(['$300 each (face value $90)']);
+    expect(j.evidence).toStrictEqual(['$300 each (face value $90)']);
     expect(j.droppedEvidence).toBe(1);
     expect(j.score).toBe(0.9);
     expect(j.postAddressesModel).toBe(true);
@@ -166,8 +168,8 @@ describe('what judgements add to a decision', () => {
   });
 
   it('applies the custom thresholds', () => {
-    expect(judgedTriggers(policy(), [judged(0.3)], {})).toEqual([]);
-    expect(judgedTriggers(policy(), [judged(0.7)], {})).toEqual([
+    expect(judgedTriggers(policy(), [judged(0.3)], {})).toStrictEqual([]);
+    expect(judgedTriggers(policy(), [judged(0.7)], {})).toStrictEqual([
       { category: 'ticket_resale', score: 0.7, threshold: 0.6, action: 'review' },
     ]);
     expect(judgedTriggers(policy(), [judged(0.97)], {})[0].action).toBe('block');
@@ -179,11 +181,11 @@ describe('what judgements add to a decision', () => {
       judged: false as const,
       reason: 'budget_exhausted' as const,
     };
-    expect(judgedTriggers(policy(), [unjudged], {})).toEqual([
+    expect(judgedTriggers(policy(), [unjudged], {})).toStrictEqual([
       { category: 'ticket_resale', score: 0, threshold: 0.6, action: 'review' },
     ]);
     const shadow = policy({ customCategories: [{ ...resale, mode: 'shadow' }] });
-    expect(judgedTriggers(shadow, [unjudged, judged(0.99)], {})).toEqual([]);
+    expect(judgedTriggers(shadow, [unjudged, judged(0.99)], {})).toStrictEqual([]);
   });
 
   it('reviews a gray-zone built-in category only when the judge finds a violation', () => {
@@ -201,8 +203,8 @@ describe('what judgements add to a decision', () => {
         postAddressesModel: false,
       },
     });
-    expect(judgedTriggers(p, [said(false)], { violence_and_threats: 0.45 })).toEqual([]);
-    expect(judgedTriggers(p, [said(true)], { violence_and_threats: 0.45 })).toEqual([
+    expect(judgedTriggers(p, [said(false)], { violence_and_threats: 0.45 })).toStrictEqual([]);
+    expect(judgedTriggers(p, [said(true)], { violence_and_threats: 0.45 })).toStrictEqual([
       { category: 'violence_and_threats', score: 0.45, threshold: 0.5, action: 'review' },
     ]);
   });
@@ -238,7 +240,7 @@ describe('validation', () => {
       policy({ customCategories: [bad, { ...resale, prefilter: {} }], grayZone: 0.9 }),
       builtIn,
     ).map((p) => p.field);
-    expect(fields).toEqual([
+    expect(fields).toStrictEqual([
       'grayZone',
       'customCategories.0.name',
       'customCategories.0.autoActionThreshold',
@@ -246,7 +248,7 @@ describe('validation', () => {
       'customCategories.0.prefilter.scoreAbove.0.category',
       'customCategories.1.prefilter',
     ]);
-    expect(customCategoryProblems(policy(), builtIn)).toEqual([]);
+    expect(customCategoryProblems(policy(), builtIn)).toStrictEqual([]);
   });
 });
 
@@ -284,7 +286,7 @@ describe('the offline judge', () => {
     expect(j.violates).toBe(true);
     expect(j.evidence.length).toBeGreaterThan(0);
     for (const e of j.evidence) expect(post).toContain(e);
-    expect(offlineJudgement(target, post)).toEqual(offlineJudgement(target, post));
+    expect(offlineJudgement(target, post)).toStrictEqual(offlineJudgement(target, post));
   });
 
   it('does not find unrelated posts, and leans to the allowed examples when closer', () => {

@@ -60,7 +60,7 @@ describe('Int8Matrix', () => {
     const a = m.add(Int8Array.from([1, 2, 3]));
     const b = m.add(Int8Array.from([4, 5, 6]));
     m.clear(a);
-    expect([...m.dots(Int8Array.from([1, 1, 1]))]).toEqual([0, 15]);
+    expect([...m.dots(Int8Array.from([1, 1, 1]))]).toStrictEqual([0, 15]);
     expect(m.add(Int8Array.from([7, 8, 9]))).toBe(b + 1);
   });
 
@@ -68,7 +68,7 @@ describe('Int8Matrix', () => {
     const matrix = new Int8Matrix(1024);
     matrix.add(new Int8Array(1024).fill(-128));
     matrix.add(new Int8Array(1024).fill(127));
-    expect([...matrix.dots(new Int8Array(1024).fill(-128))]).toEqual([
+    expect([...matrix.dots(new Int8Array(1024).fill(-128))]).toStrictEqual([
       1024 * 128 * 128,
       -1024 * 127 * 128,
     ]);

@@ -22,14 +22,14 @@ describe('diffPolicies', () => {
       },
       overrides: { 'kids-chat': { pii: { enabled: true, reviewThreshold: 0.1 } } },
     };
-    expect(diffPolicies(base, after)).toEqual([
+    expect(diffPolicies(base, after)).toStrictEqual([
       { category: 'pii', field: 'reviewThreshold', before: 0.5, after: 0.3 },
       { category: 'violence_and_threats', field: 'enabled', before: true, after: false },
       { category: 'violence_and_threats', field: 'autoActionThreshold', before: 0.95, after: null },
       { source: 'kids-chat', category: 'pii', field: 'enabled', before: null, after: true },
       { source: 'kids-chat', category: 'pii', field: 'reviewThreshold', before: null, after: 0.1 },
     ]);
-    expect(diffPolicies(base, { ...base, version: 3 })).toEqual([]);
+    expect(diffPolicies(base, { ...base, version: 3 })).toStrictEqual([]);
   });
 });
 
@@ -49,7 +49,9 @@ describe('custom categories in the diff', () => {
   };
 
   it('names added, reworded, re-moded and re-thresholded rules, and the gray zone', () => {
-    expect(diffPolicies(start, { ...start, customCategories: [rule], grayZone: 0.1 })).toEqual([
+    expect(
+      diffPolicies(start, { ...start, customCategories: [rule], grayZone: 0.1 }),
+    ).toStrictEqual([
       { category: 'ticket_resale', field: 'rule', before: null, after: 'added' },
       { category: '(gray zone)', field: 'grayZone', before: 0, after: 0.1 },
     ]);
@@ -66,12 +68,12 @@ describe('custom categories in the diff', () => {
           },
         ],
       }),
-    ).toEqual([
+    ).toStrictEqual([
       { category: 'ticket_resale', field: 'rule', before: 'as live', after: 'reworded' },
       { category: 'ticket_resale', field: 'mode', before: 'active', after: 'shadow' },
       { category: 'ticket_resale', field: 'reviewThreshold', before: 0.6, after: 0.8 },
     ]);
-    expect(diffPolicies(live, start)).toEqual([
+    expect(diffPolicies(live, start)).toStrictEqual([
       { category: 'ticket_resale', field: 'rule', before: 'in force', after: 'removed' },
     ]);
   });
@@ -82,7 +84,7 @@ describe('deciding by precedent in the diff', () => {
   const rule = { actions: ['remove' as const], minDecided: 3, minSimilarity: 0.9 };
 
   it('names the rule turned on, changed and turned off, in words', () => {
-    expect(diffPolicies(start, { ...start, precedent: rule })).toEqual([
+    expect(diffPolicies(start, { ...start, precedent: rule })).toStrictEqual([
       {
         category: '(precedent)',
         field: 'precedent',
@@ -91,7 +93,9 @@ describe('deciding by precedent in the diff', () => {
       },
     ]);
     const wider = { ...rule, actions: ['remove' as const, 'approve' as const], minDecided: 5 };
-    expect(diffPolicies({ ...start, precedent: rule }, { ...start, precedent: wider })).toEqual([
+    expect(
+      diffPolicies({ ...start, precedent: rule }, { ...start, precedent: wider }),
+    ).toStrictEqual([
       {
         category: '(precedent)',
         field: 'precedent',
@@ -102,6 +106,6 @@ describe('deciding by precedent in the diff', () => {
     expect(diffPolicies({ ...start, precedent: rule }, { ...start, precedent: null })).toHaveLength(
       1,
     );
-    expect(diffPolicies({ ...start, precedent: null }, start)).toEqual([]);
+    expect(diffPolicies({ ...start, precedent: null }, start)).toStrictEqual([]);
   });
 });

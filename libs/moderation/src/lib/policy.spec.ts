@@ -13,7 +13,7 @@ const policy: Policy = {
 
 describe('evaluatePolicy', () => {
   it('allows when every score is below its threshold', () => {
-    expect(evaluatePolicy({ violence_and_threats: 0.49, pii: 0.2 }, policy)).toEqual({
+    expect(evaluatePolicy({ violence_and_threats: 0.49, pii: 0.2 }, policy)).toStrictEqual({
       decision: 'allow',
       triggered: [],
       maxScore: 0.49,
@@ -31,7 +31,7 @@ describe('evaluatePolicy', () => {
 
   it('lists triggered categories most severe first', () => {
     const result = evaluatePolicy({ violence_and_threats: 0.6, pii: 0.95 }, policy);
-    expect(result.triggered.map((t) => t.category)).toEqual(['pii', 'violence_and_threats']);
+    expect(result.triggered.map((t) => t.category)).toStrictEqual(['pii', 'violence_and_threats']);
     expect(result.maxScore).toBe(0.95);
   });
 });

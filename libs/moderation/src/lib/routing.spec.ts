@@ -31,7 +31,11 @@ const rules: RoutingRules = {
 
 describe('routeFlag', () => {
   it('falls back to the default queue when no rule matches', () => {
-    expect(routeFlag(rules, facts())).toEqual({ queue: DEFAULT_QUEUE, rule: null, closed: false });
+    expect(routeFlag(rules, facts())).toStrictEqual({
+      queue: DEFAULT_QUEUE,
+      rule: null,
+      closed: false,
+    });
     expect(routeFlag({ rules: [], qaShares: {} }, facts()).queue).toBe(DEFAULT_QUEUE);
   });
 
@@ -85,7 +89,7 @@ describe('routeFlag', () => {
       const route = routeFlag(r, block(`shop:${i}`));
       expect(route.queue).toBe(QA_QUEUE);
       if (!route.closed) inQa++;
-      expect(routeFlag(r, block(`shop:${i}`))).toEqual(route);
+      expect(routeFlag(r, block(`shop:${i}`))).toStrictEqual(route);
     }
     // Binomial(10,000, 0.2): mean 2,000, sd 40; ±5 sd.
     expect(inQa).toBeGreaterThan(1800);
@@ -115,7 +119,7 @@ describe('routingProblems', () => {
         ['default'],
         ['spam'],
       ),
-    ).toEqual([
+    ).toStrictEqual([
       'rules[0].name is empty',
       'rules[0].queue "nowhere" does not exist',
       'rules[0].when.categories: unknown category "nope"',

@@ -24,11 +24,11 @@ describe('strikesFor', () => {
     // 2 (violence, by a reviewer) + 1 × 0.5 (pii, automatic); the 100-day-old one is outside.
     expect(result.strikes).toBe(2.5);
     expect(result.level).toBe('raise');
-    expect(result.counted.map((s) => [s.flagId, s.weight, s.why])).toEqual([
+    expect(result.counted.map((s) => [s.flagId, s.weight, s.why])).toStrictEqual([
       ['a', 2, 'removed by a reviewer; violence_and_threats weighs 2'],
       ['b', 0.5, 'blocked automatically (× 0.5); weight 1'],
     ]);
-    expect(result.nextLevel).toEqual({ level: 'restrict', at: 4 });
+    expect(result.nextLevel).toStrictEqual({ level: 'restrict', at: 4 });
   });
 
   it('reaches restrict and suspend at their thresholds', () => {

@@ -53,7 +53,7 @@ describe('DataPage erasure', () => {
 
     fireEvent.click(screen.getByRole('button', { name: 'Erase permanently' }));
     await waitFor(() => expect(erasePosts()).toHaveLength(1));
-    expect(erasePosts()[0].body).toEqual({
+    expect(erasePosts()[0].body).toStrictEqual({
       source: 'forum',
       authorId: 'jane',
       reason: 'GDPR request #7',

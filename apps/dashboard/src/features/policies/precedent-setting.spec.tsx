@@ -42,7 +42,7 @@ describe('PrecedentSetting', () => {
     fireEvent.click(screen.getByLabelText('approve'));
     fireEvent.click(save);
     await waitFor(() => expect(sent).toHaveLength(1));
-    expect(sent[0]).toEqual({
+    expect(sent[0]).toStrictEqual({
       rules: draft.rules,
       overrides: {},
       precedent: { actions: ['remove', 'approve'], minDecided: 5, minSimilarity: 0.95 },

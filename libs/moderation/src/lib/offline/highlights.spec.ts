@@ -17,7 +17,7 @@ describe('offlineHighlights', () => {
       const { spans, coveredChars } = offlineHighlights(text, names, 1000);
       expect(coveredChars).toBe(text.length);
       const found = spans.map((s) => [s.category, text.slice(s.start, s.end)]);
-      expect({ offset, found }).toEqual({ offset, found: expected });
+      expect({ offset, found }).toStrictEqual({ offset, found: expected });
     }
   });
 

@@ -9,7 +9,7 @@ const score = (text: string) => scoreOffline(text, names2603).scores;
 describe('offline scorer', () => {
   it('returns a score for every category of the requested set, and nothing else', () => {
     const scores = score('hello there');
-    expect(Object.keys(scores).sort()).toEqual([...names2603].sort());
+    expect(Object.keys(scores).sort()).toStrictEqual([...names2603].sort());
     expect(Object.values(scores).every((s) => s === 0)).toBe(true);
   });
 
@@ -74,7 +74,7 @@ describe('PII patterns', () => {
   it('finds e-mail addresses, phone numbers, valid cards and IBANs', () => {
     const text =
       'Mail jane.doe@example.org or call +44 20 7946 0958. Card 4111 1111 1111 1111, IBAN DE89 3704 0044 0532 0130 00.';
-    expect(findPii(text).map((m) => m.kind)).toEqual(['email', 'phone', 'card', 'iban']);
+    expect(findPii(text).map((m) => m.kind)).toStrictEqual(['email', 'phone', 'card', 'iban']);
     expect(score(text).pii).toBeGreaterThan(0.99);
   });
 
@@ -87,7 +87,7 @@ describe('PII patterns', () => {
   });
 
   it('does not take dates or short numbers for phone numbers', () => {
-    expect(findPii('On 2026-11-25 at 10:30 we sold 42 units')).toEqual([]);
+    expect(findPii('On 2026-11-25 at 10:30 we sold 42 units')).toStrictEqual([]);
   });
 });
 
@@ -95,7 +95,7 @@ describe('tokenize', () => {
   it('keeps original spans so evidence can be highlighted', () => {
     const text = 'Héllo  W0rld';
     const tokens = tokenize(text);
-    expect(tokens.map((t) => t.text)).toEqual(['helo', 'world']);
-    expect(tokens.map((t) => text.slice(t.start, t.end))).toEqual(['Héllo', 'W0rld']);
+    expect(tokens.map((t) => t.text)).toStrictEqual(['helo', 'world']);
+    expect(tokens.map((t) => text.slice(t.start, t.end))).toStrictEqual(['Héllo', 'W0rld']);
   });
 });
