@@ -17,17 +17,20 @@ describe('OpenAPI document', () => {
       Object.entries(item).map(([method, operation]) => ({ path, method, operation })),
     );
     expect(operations.length).toBeGreaterThan(30);
-    const withoutRole = operations.filter(
-      ({ operation }) =>
-        typeof (operation as Record<string, unknown>)['x-sieve-min-role'] !== 'string',
+    // One assertion per property over every operation: a failure lists each one that is wrong.
+    const roles = operations.map(({ path, method, operation }) => [
+      `${method} ${path}`,
+      (operation as Record<string, unknown>)['x-sieve-min-role'],
+    ]);
+    expect(roles).toStrictEqual(roles.map(([name]) => [name, expect.any(String)]));
+    const guarded = operations
+      .filter(
+        ({ operation }) => (operation as Record<string, unknown>)['x-sieve-min-role'] !== 'public',
+      )
+      .map(({ path, method, operation }) => [`${method} ${path}`, operation.security]);
+    expect(guarded).toStrictEqual(
+      guarded.map(([name]) => [name, [{ session: [] }, { token: [] }]]),
     );
-    expect(withoutRole.map(({ path, method }) => `${method} ${path}`)).toStrictEqual([]);
-    const unauthenticated = operations.filter(
-      ({ operation }) =>
-        (operation as Record<string, unknown>)['x-sieve-min-role'] !== 'public' &&
-        JSON.stringify(operation.security) !== JSON.stringify([{ session: [] }, { token: [] }]),
-    );
-    expect(unauthenticated.map(({ path, method }) => `${method} ${path}`)).toStrictEqual([]);
     expect(document.paths['/api/flags/{id}/decision']?.post?.requestBody).toBeDefined();
   }, 60_000);
 });
