@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { uniqueMarker } from './support/marker';
 import { launchChromium, screenshotPath } from './support/browser';
+import { openedFlag } from './support/flag';
 import { post, produce } from './support/produce';
 import { waitForPost } from './support/queue';
 import { dashboardUrl, signIn } from './support/session';
@@ -72,8 +73,7 @@ describe('reviewer quality in Chromium', () => {
       await admin.getByRole('button', { name: 'Start reviewing' }).click();
       const seen: string[] = [];
       for (let i = 0; i < 3; i++) {
-        const detail = admin.getByTestId('flag-detail');
-        await detail.waitFor();
+        const detail = await openedFlag(admin);
         const text = (await detail.locator('blockquote').textContent()) ?? '';
         expect(await detail.getByText(/golden item|second review|quality/i).count()).toBe(0);
         const isGolden = text.includes(goldenText);

@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { uniqueMarker } from './support/marker';
 import { launchChromium, screenshotPath } from './support/browser';
+import { openedFlag } from './support/flag';
 import { post, produce } from './support/produce';
 import { waitForPost } from './support/queue';
 import { signIn } from './support/session';
@@ -130,7 +131,7 @@ describe('a reviewer’s day in Chromium', () => {
     // Next follows the pii filter: the newer leak, not the violent post in between.
     await page.keyboard.press('j');
     await page.waitForURL((url) => !url.pathname.endsWith(first));
-    await page.getByTestId('flag-detail').waitFor();
+    await openedFlag(page);
     expect(await postText()).toContain(`newer leak ${marker}`);
 
     // Undo from another page, within the window: the first flag is open again.

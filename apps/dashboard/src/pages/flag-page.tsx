@@ -134,7 +134,7 @@ export function FlagPage() {
       )}
       {flag.data && (
         <div className="flag-layout">
-          <article className="flag" data-testid="flag-detail">
+          <article className="flag" data-testid="flag-detail" data-flag-id={flag.data.id}>
             <header className="page-header">
               <h1>Flagged post</h1>
               <StatusBadge status={flag.data.status} />
