@@ -31,6 +31,14 @@ describe('OpenAPI document', () => {
     expect(guarded).toStrictEqual(
       guarded.map(([name]) => [name, [{ session: [] }, { token: [] }]]),
     );
-    expect(document.paths['/api/flags/{id}/decision']?.post?.requestBody).toBeDefined();
+    expect(document.paths['/api/flags/{id}/decision']?.post?.requestBody).toStrictEqual({
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/DecideFlagDto' } } },
+      required: true,
+    });
+    expect(document.components?.schemas?.['DecideFlagDto']).toMatchObject({
+      type: 'object',
+      required: ['action', 'reason'],
+      properties: { action: { type: 'string', enum: ['approve', 'remove', 'escalate'] } },
+    });
   }, 60_000);
 });

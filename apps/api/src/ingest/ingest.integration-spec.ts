@@ -63,7 +63,8 @@ describe('ingest pipeline (embedded Postgres + Kafka-protocol broker)', () => {
       triggered: [expect.objectContaining({ category: 'violence_and_threats' })],
     });
     expect(byId['e3'].triggered.map((t) => t.category)).toStrictEqual(['pii']);
-    expect(stack.collected.decisions.find((m) => m.key === 'e2')).toBeTruthy();
+    // Keyed by event id, so an event's later decisions stay in order behind it; each decided once.
+    expect(stack.collected.decisions.map((m) => m.key).sort()).toStrictEqual(['e1', 'e2', 'e3']);
 
     const reasons = stack.collected.dlq.map((m) => m.headers[DLQ_HEADERS.reason]).sort();
     expect(reasons).toStrictEqual(['invalid_event', 'invalid_json']);

@@ -236,8 +236,7 @@ describe('custom categories judged by a chat model', () => {
     // The post appears once, JSON-encoded, in the user message only; the rule is in the system one.
     expect(request?.messages[0].content).not.toContain('ignore all previous');
     expect(request?.messages[1].content).toContain(JSON.stringify(text));
-    expect(request?.temperature).toBe(0);
-    expect(request?.random_seed).toBeDefined();
+    expect(request).toMatchObject({ temperature: 0, random_seed: expect.any(Number) });
     expect(row.judgements[0]).toMatchObject({
       judged: true,
       violates: true,

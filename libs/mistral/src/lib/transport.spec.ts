@@ -47,8 +47,11 @@ describe('transport: retries, timeouts and typed errors (against the fake server
 
   it('backs off exponentially with jitter on 5xx, timeouts and dropped connections', async () => {
     server.inject({ kind: 'status', status: 503 }, { kind: 'timeout' }, { kind: 'drop' });
-    await expect(moderate(client({ timeoutMs: 150 }))).resolves.toBeTruthy();
+    await expect(moderate(client({ timeoutMs: 150 }))).resolves.toMatchObject({
+      results: [expect.any(Object)],
+    });
     expect(clock.sleeps).toStrictEqual([50, 100, 200]); // random 0.5 × 100·2^n
+    expect(server.requests).toHaveLength(4);
   });
 
   it('gives up after maxAttempts with the last typed error', async () => {
