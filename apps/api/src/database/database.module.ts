@@ -1,8 +1,10 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { dataSourceOptions } from './data-source';
 import { PgNotificationsService } from './pg-notifications.service';
+import { migrate } from './run-migrations';
 
 @Global()
 @Module({
@@ -21,6 +23,18 @@ import { PgNotificationsService } from './pg-notifications.service';
         retryAttempts: 5,
         retryDelay: 1000,
       }),
+      // TypeORM's own migrationsRun takes no lock: the migrations run here, under one.
+      dataSourceFactory: async (options) => {
+        if (!options) throw new Error('the database options are missing');
+        const { migrationsRun, ...rest } = options;
+        const dataSource = await new DataSource({ ...rest, migrationsRun: false }).initialize();
+        if (migrationsRun)
+          await migrate(dataSource).catch(async (error: unknown) => {
+            await dataSource.destroy();
+            throw error;
+          });
+        return dataSource;
+      },
     }),
   ],
 })

@@ -1,7 +1,30 @@
 import { Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type Migration, MigrationExecutor } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { dataSourceOptions } from './data-source';
+
+/**
+ * Applies pending migrations, one process at a time. Replicas started together (each with
+ * DATABASE_MIGRATIONS_RUN on) would otherwise all read the same migrations as pending and run
+ * them at once: DDL fails in all but one, and a migration that only moves data runs twice. The
+ * lock is Postgres's, held by the session the migrations run in, so a process that dies lets
+ * go of it; the next one then finds nothing pending.
+ */
+export async function migrate(dataSource: DataSource): Promise<Migration[]> {
+  const session = dataSource.createQueryRunner();
+  try {
+    await session.query(`SELECT pg_advisory_lock(hashtext('sieve_migrations'))`);
+    try {
+      const executor = new MigrationExecutor(dataSource, session);
+      executor.transaction = 'each';
+      return await executor.executePendingMigrations();
+    } finally {
+      await session.query(`SELECT pg_advisory_unlock(hashtext('sieve_migrations'))`);
+    }
+  } finally {
+    await session.release();
+  }
+}
 
 /** `node main.js --migrate-only`: applies pending migrations and exits (one job before N replicas). */
 export async function runMigrations(config: AppConfig): Promise<void> {
@@ -9,7 +32,7 @@ export async function runMigrations(config: AppConfig): Promise<void> {
   const dataSource = new DataSource(dataSourceOptions(config.DATABASE_URL, 1));
   await dataSource.initialize();
   try {
-    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    const applied = await migrate(dataSource);
     logger.log(
       applied.length ? `applied ${applied.map((m) => m.name).join(', ')}` : 'schema is up to date',
     );

@@ -1,0 +1,40 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions, MIGRATIONS } from './data-source';
+import { migrate } from './run-migrations';
+
+/** Replicas started together, each applying migrations at start, on a new database. */
+describe('migrations from processes started together', () => {
+  const replicas: DataSource[] = [];
+
+  beforeAll(async () => {
+    const serverUrl = process.env['SIEVE_TEST_POSTGRES_URL'] as string;
+    const database = `sieve_migrate_${randomUUID().slice(0, 8)}`;
+    const admin = new Client({ connectionString: serverUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${database}`);
+    await admin.end();
+    const url = serverUrl.replace(/\/[^/]+$/, `/${database}`);
+    for (let i = 0; i < 3; i++)
+      replicas.push(await new DataSource(dataSourceOptions(url, 2)).initialize());
+  });
+  afterAll(() => Promise.all(replicas.map((db) => db.destroy())));
+
+  it('applies each migration once, by whichever process gets there first', async () => {
+    const applied = await Promise.all(replicas.map((db) => migrate(db)));
+
+    // One process ran them all; the others found nothing pending and did not fail.
+    expect(applied.map((list) => list.length).sort((a, b) => a - b)).toStrictEqual([
+      0,
+      0,
+      MIGRATIONS.length,
+    ]);
+    const rows: { name: string }[] = await replicas[0].query(
+      `SELECT name FROM migrations ORDER BY id`,
+    );
+    expect(rows.map((r) => r.name)).toStrictEqual(MIGRATIONS.map((m) => m.name));
+    // The lock is given back: a later start takes it again and finds the schema up to date.
+    await expect(migrate(replicas[1])).resolves.toStrictEqual([]);
+  });
+});
