@@ -16,8 +16,10 @@ describe('migrations from processes started together', () => {
     await admin.query(`CREATE DATABASE ${database}`);
     await admin.end();
     const url = serverUrl.replace(/\/[^/]+$/, `/${database}`);
+    // With the api's statement timeout on the pool (half of BACKTEST_SETTLE_SECONDS, here far
+    // shorter than the migrations take): neither they nor the wait for them may be cut by it.
     for (let i = 0; i < 3; i++)
-      replicas.push(await new DataSource(dataSourceOptions(url, 2)).initialize());
+      replicas.push(await new DataSource(dataSourceOptions(url, 1, 300)).initialize());
   });
   afterAll(() => Promise.all(replicas.map((db) => db.destroy())));
 
@@ -36,5 +38,8 @@ describe('migrations from processes started together', () => {
     expect(rows.map((r) => r.name)).toStrictEqual(MIGRATIONS.map((m) => m.name));
     // The lock is given back: a later start takes it again and finds the schema up to date.
     await expect(migrate(replicas[1])).resolves.toStrictEqual([]);
+    // And the connection the migrations ran on (the pool has one) has its statement timeout back.
+    const [{ statement_timeout }] = await replicas[1].query(`SHOW statement_timeout`);
+    expect(statement_timeout).toBe('300ms');
   });
 });

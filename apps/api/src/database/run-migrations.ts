@@ -13,6 +13,9 @@ import { dataSourceOptions } from './data-source';
 export async function migrate(dataSource: DataSource): Promise<Migration[]> {
   const session = dataSource.createQueryRunner();
   try {
+    // Neither a migration that rewrites a large table nor the wait for another process's is
+    // bounded by the pool's statement_timeout; the connection gets it back before it returns.
+    await session.query(`SET statement_timeout = 0`);
     await session.query(`SELECT pg_advisory_lock(hashtext('sieve_migrations'))`);
     try {
       const executor = new MigrationExecutor(dataSource, session);
@@ -22,6 +25,7 @@ export async function migrate(dataSource: DataSource): Promise<Migration[]> {
       await session.query(`SELECT pg_advisory_unlock(hashtext('sieve_migrations'))`);
     }
   } finally {
+    await session.query(`RESET statement_timeout`).catch(() => undefined);
     await session.release();
   }
 }
