@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, MIGRATIONS } from './data-source';
@@ -9,6 +10,7 @@ describe('migrations from processes started together', () => {
   const replicas: DataSource[] = [];
 
   beforeAll(async () => {
+    Logger.overrideLogger(['warn', 'error']); // each process's "applied …" line
     const serverUrl = process.env['SIEVE_TEST_POSTGRES_URL'] as string;
     const database = `sieve_migrate_${randomUUID().slice(0, 8)}`;
     const admin = new Client({ connectionString: serverUrl });

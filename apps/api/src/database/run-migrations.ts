@@ -20,7 +20,13 @@ export async function migrate(dataSource: DataSource): Promise<Migration[]> {
     try {
       const executor = new MigrationExecutor(dataSource, session);
       executor.transaction = 'each';
-      return await executor.executePendingMigrations();
+      const applied = await executor.executePendingMigrations();
+      new Logger('Migrations').log(
+        applied.length
+          ? `applied ${applied.map((m) => m.name).join(', ')}`
+          : 'schema is up to date',
+      );
+      return applied;
     } finally {
       await session.query(`SELECT pg_advisory_unlock(hashtext('sieve_migrations'))`);
     }
@@ -32,14 +38,10 @@ export async function migrate(dataSource: DataSource): Promise<Migration[]> {
 
 /** `node main.js --migrate-only`: applies pending migrations and exits (one job before N replicas). */
 export async function runMigrations(config: AppConfig): Promise<void> {
-  const logger = new Logger('Migrations');
   const dataSource = new DataSource(dataSourceOptions(config.DATABASE_URL, 1));
   await dataSource.initialize();
   try {
-    const applied = await migrate(dataSource);
-    logger.log(
-      applied.length ? `applied ${applied.map((m) => m.name).join(', ')}` : 'schema is up to date',
-    );
+    await migrate(dataSource);
   } finally {
     await dataSource.destroy();
   }
