@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Kafka, logLevel, type KafkaMessage, Partitioners } from 'kafkajs';
-import { Client, Pool } from 'pg';
+import { Pool } from 'pg';
 import request from 'supertest';
 import { loadConfig } from '../src/config/app-config';
 import type { Role } from '../src/auth/roles';
@@ -11,6 +11,7 @@ import { UsersService } from '../src/users/users.service';
 import { AppModule } from '../src/app.module';
 import { configureApp } from '../src/app.setup';
 import { LOG_DESTINATION } from '../src/logging/logging.module';
+import { createTestDatabase } from './test-database';
 
 /** Polls until `check` returns a truthy value; fails with `what` after the timeout. */
 export async function eventually<T>(
@@ -55,12 +56,7 @@ export async function startTestStack(
     throw new Error('run integration specs through jest.integration.config.cts');
 
   const suffix = randomUUID().slice(0, 8);
-  const database = `sieve_it_${suffix}`;
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  await admin.end();
-  const databaseUrl = serverUrl.replace(/\/[^/]+$/, `/${database}`);
+  const databaseUrl = await createTestDatabase('sieve_it', serverUrl);
 
   const topics = {
     content: `content.events.${suffix}`,

@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { createTestDatabase } from '../../test/test-database';
 import { dataSourceOptions } from './data-source';
 
 /**
@@ -18,13 +17,7 @@ describe('entities and migrations', () => {
   let db: DataSource;
 
   beforeAll(async () => {
-    const serverUrl = process.env['SIEVE_TEST_POSTGRES_URL'] as string;
-    const database = `sieve_schema_${randomUUID().slice(0, 8)}`;
-    const admin = new Client({ connectionString: serverUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${database}`);
-    await admin.end();
-    db = new DataSource(dataSourceOptions(serverUrl.replace(/\/[^/]+$/, `/${database}`)));
+    db = new DataSource(dataSourceOptions(await createTestDatabase('sieve_schema')));
     await db.initialize();
     await db.runMigrations();
   });

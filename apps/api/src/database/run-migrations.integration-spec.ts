@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, MIGRATIONS } from './data-source';
 import { migrate } from './run-migrations';
+import { createTestDatabase } from '../../test/test-database';
 
 /** Replicas started together, each applying migrations at start, on a new database. */
 describe('migrations from processes started together', () => {
@@ -11,13 +10,7 @@ describe('migrations from processes started together', () => {
 
   beforeAll(async () => {
     Logger.overrideLogger(['warn', 'error']); // each process's "applied …" line
-    const serverUrl = process.env['SIEVE_TEST_POSTGRES_URL'] as string;
-    const database = `sieve_migrate_${randomUUID().slice(0, 8)}`;
-    const admin = new Client({ connectionString: serverUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${database}`);
-    await admin.end();
-    const url = serverUrl.replace(/\/[^/]+$/, `/${database}`);
+    const url = await createTestDatabase('sieve_migrate');
     // With the api's statement timeout on the pool (half of BACKTEST_SETTLE_SECONDS, here far
     // shorter than the migrations take): neither they nor the wait for them may be cut by it.
     for (let i = 0; i < 3; i++)

@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { createTestDatabase } from '../../test/test-database';
 import { dataSourceOptions, MIGRATIONS } from './data-source';
 
 /**
@@ -12,13 +11,7 @@ describe('upgrading an installation with data', () => {
   let db: DataSource;
 
   beforeAll(async () => {
-    const serverUrl = process.env['SIEVE_TEST_POSTGRES_URL'] as string;
-    const database = `sieve_upgrade_${randomUUID().slice(0, 8)}`;
-    const admin = new Client({ connectionString: serverUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${database}`);
-    await admin.end();
-    const url = serverUrl.replace(/\/[^/]+$/, `/${database}`);
+    const url = await createTestDatabase('sieve_upgrade');
     const before = MIGRATIONS.findIndex((m) => m.name === 'PartitionedScoredEvents1764280800000');
     const old = new DataSource({
       ...dataSourceOptions(url),
