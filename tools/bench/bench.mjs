@@ -839,7 +839,7 @@ await db.query(
 // The api rolls new scores up into hourly histograms in the background. These rows were written
 // with past times, behind its watermark: start the rollup over, as for an existing installation.
 await db.query(
-  `TRUNCATE score_histograms; UPDATE score_histogram_progress SET rolled_up_to = '-infinity'`,
+  `TRUNCATE score_histograms, score_histograms_daily; UPDATE score_histogram_progress SET rolled_up_to = '-infinity'`,
 );
 const settled = Date.now();
 while (

@@ -29,6 +29,7 @@ import { QueueRow } from '../queues/entities/queue.entity';
 import { RoutingVersion } from '../queues/entities/routing-version.entity';
 import {
   ScoreHistogram,
+  ScoreHistogramDaily,
   ScoreHistogramProgress,
 } from '../policies/entities/score-histogram.entity';
 import { ShadowDecision, ShadowStat } from '../policies/entities/shadow-result.entity';
@@ -83,6 +84,7 @@ import { FlaggedEventsKept1764324000000 } from './migrations/1764324000000-Flagg
 import { ErasedVectors1764331200000 } from './migrations/1764331200000-ErasedVectors';
 import { CompactScoreCache1764338400000 } from './migrations/1764338400000-CompactScoreCache';
 import { CompactScoredEvents1764345600000 } from './migrations/1764345600000-CompactScoredEvents';
+import { DailyScoreHistograms1764352800000 } from './migrations/1764352800000-DailyScoreHistograms';
 import { CompactScores1764302400000 } from './migrations/1764302400000-CompactScores';
 
 /**
@@ -101,6 +103,7 @@ export const ENTITIES = [
   OutboxMessage,
   PolicyVersion,
   ScoreHistogram,
+  ScoreHistogramDaily,
   ScoreHistogramProgress,
   ShadowStat,
   ShadowDecision,
@@ -174,6 +177,7 @@ export const MIGRATIONS = [
   ErasedVectors1764331200000,
   CompactScoreCache1764338400000,
   CompactScoredEvents1764345600000,
+  DailyScoreHistograms1764352800000,
 ];
 
 /**

@@ -1,6 +1,7 @@
 import { FakeMistralServer } from '@sieve/mistral/testing';
 import { defaultPolicy, MISTRAL_MODERATION_2603 } from '@sieve/moderation';
 import type { AutomaticDecisionMessage } from '@sieve/moderation';
+import { DAILY_HISTOGRAMS, HOURS_BY_DAY } from '../../test/histograms';
 import { eventually, startTestStack } from '../../test/test-stack';
 import { HistogramRollupService } from '../policies/histogram-rollup.service';
 import { ScoreCachePruner } from '../scoring/score-cache-pruner.service';
@@ -83,6 +84,9 @@ describe('rescore a time range (embedded Postgres + Kafka-protocol broker)', () 
                          GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`;
     expect((await stack.db.query(histogram)).rows).toStrictEqual(
       (await stack.db.query(fromScratch)).rows,
+    );
+    expect((await stack.db.query(DAILY_HISTOGRAMS)).rows).toStrictEqual(
+      (await stack.db.query(HOURS_BY_DAY)).rows,
     );
 
     await eventually('the changed decision re-published', async () =>

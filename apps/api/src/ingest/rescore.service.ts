@@ -70,10 +70,7 @@ interface StoredRow {
   text: string;
   decision: string;
   old_scores: CategoryScores;
-  hour: string;
-  /** Already counted in score_histograms: the counts move with the new scores. */
-  rolled_up: boolean;
-  /** Full microsecond precision, for the keyset (a JS Date would round it). */
+  /** Full microsecond precision, for the keyset and the histograms (a JS Date would round it). */
   cursor_at: string;
   flag_status: string | null;
 }
@@ -130,9 +127,7 @@ export class RescoreService {
     for (;;) {
       const rows: StoredRow[] = await this.db.query(
         `SELECT e.id, e.source, e.event_id, e.author_id, e.lang, e.text, e.decision, e.scored_at::text AS cursor_at,
-                ${SCORES_JSON('e')} AS old_scores, date_trunc('hour', e.scored_at)::text AS hour,
-                e.scored_at < (SELECT rolled_up_to FROM score_histogram_progress) AS rolled_up,
-                f.status AS flag_status
+                ${SCORES_JSON('e')} AS old_scores, f.status AS flag_status
          FROM scored_events e LEFT JOIN flags f ON f.scored_event_id = e.id AND f.copy_of IS NULL
          WHERE e.scored_at >= $1 AND e.scored_at < $2
            AND ($3::timestamptz IS NULL OR (e.scored_at, e.id) > ($3, $4::uuid))
@@ -299,14 +294,12 @@ export class RescoreService {
       );
       await this.histograms.move(
         tx,
-        updates
-          .filter((u) => u.row.rolled_up)
-          .map((u) => ({
-            hour: u.row.hour,
-            source: u.row.source,
-            from: u.row.old_scores,
-            to: u.scores,
-          })),
+        updates.map((u) => ({
+          scoredAt: u.row.cursor_at,
+          source: u.row.source,
+          from: u.row.old_scores,
+          to: u.scores,
+        })),
       );
       const decidedAt = new Date();
       const routes = await this.routing.route(

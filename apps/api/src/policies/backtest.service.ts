@@ -27,9 +27,32 @@ const SAMPLES = 10;
 const DATA_TTL_MS = 10_000;
 
 /**
- * What-if data for a draft over stored scores: score histograms per hour, source and category
- * (kept by HistogramRollupService, so a range of millions of events is a few thousand rows) and
- * reviewer-labelled scores; every count, curve and
+ * A range's events per source, category and bucket ($1 from, $2 to): the hours from the hour
+ * `from` falls in up to `to`. The whole UTC days inside come from the daily histograms, the
+ * hours at either end from the hourly ones; each sum is over a range of its table's key.
+ */
+const RANGE_START = `date_trunc('hour', $1::timestamptz)`;
+/** The first UTC day starting at or after the range's start. */
+const FIRST_DAY = `(((${RANGE_START}) - interval '1 microsecond') AT TIME ZONE 'UTC')::date + 1`;
+/** The day after the last whole day; the first day when there is none. */
+const END_DAY = `GREATEST(${FIRST_DAY}, ($2::timestamptz AT TIME ZONE 'UTC')::date)`;
+const MIDNIGHT = (day: string) => `((${day})::timestamp AT TIME ZONE 'UTC')`;
+const HISTOGRAMS_OF_RANGE = `
+  SELECT source, category, bucket, sum(events)::int AS n
+  FROM (SELECT source, category, bucket, events FROM score_histograms_daily
+        WHERE day >= ${FIRST_DAY} AND day < ${END_DAY}
+        UNION ALL
+        SELECT source, category, bucket, events FROM score_histograms
+        WHERE hour >= ${RANGE_START} AND hour < LEAST(${MIDNIGHT(FIRST_DAY)}, $2)
+        UNION ALL
+        SELECT source, category, bucket, events FROM score_histograms
+        WHERE hour >= ${MIDNIGHT(END_DAY)} AND hour < $2) AS counts
+  GROUP BY 1, 2, 3`;
+
+/**
+ * What-if data for a draft over stored scores: score histograms per day or hour, source and
+ * category (kept by HistogramRollupService, so a range of millions of events is a few thousand
+ * rows a day) and reviewer-labelled scores; every count, curve and
  * precision/recall figure is then computed from those with @sieve/moderation's pure functions,
  * in the browser as sliders move.
  */
@@ -57,13 +80,9 @@ export class BacktestService {
   private async load(from: Date, to: Date): Promise<BacktestDataDto> {
     const started = Date.now();
     const [buckets, labelledRows, [{ through }]] = await Promise.all([
-      this.db.query(
-        `SELECT source, category, bucket, sum(events)::int AS n
-         FROM score_histograms
-         WHERE hour >= date_trunc('hour', $1::timestamptz) AND hour < $2
-         GROUP BY 1, 2, 3`,
-        [from, to],
-      ) as Promise<{ source: string; category: string; bucket: number; n: number }[]>,
+      this.db.query(HISTOGRAMS_OF_RANGE, [from, to]) as Promise<
+        { source: string; category: string; bucket: number; n: number }[]
+      >,
       // Driven from the decisions (few) rather than the flags (many): each decided flag's
       // latest human word — a decision not undone, or an appeal's outcome after it (an
       // overturned removal is a negative label; an upheld appeal, a confirmed one).

@@ -1,3 +1,4 @@
+import { DAILY_HISTOGRAMS, HOURS_BY_DAY } from '../../test/histograms';
 import { eventually, startTestStack } from '../../test/test-stack';
 import { HistogramRollupService } from '../policies/histogram-rollup.service';
 import { RetentionService } from './retention.service';
@@ -68,7 +69,7 @@ describe('retention: data that ages out', () => {
     );
     // Backtest histograms count the moved rows from scratch.
     await stack.db.query(
-      `TRUNCATE score_histograms; UPDATE score_histogram_progress SET rolled_up_to = '-infinity'`,
+      `TRUNCATE score_histograms, score_histograms_daily; UPDATE score_histogram_progress SET rolled_up_to = '-infinity'`,
     );
     await stack.app.get(HistogramRollupService).rollUp(2);
 
@@ -140,6 +141,7 @@ describe('retention: data that ages out', () => {
     expect(await count('SELECT count(*) AS n FROM flags')).toBe(flagsBefore);
     expect(await count('SELECT sum(events) AS n FROM score_histograms')).toBe(histogramsBefore);
     expect(await backtest()).toStrictEqual(backtestBefore);
+    expect(await rows(DAILY_HISTOGRAMS)).toStrictEqual(await rows(HOURS_BY_DAY));
 
     // Reported to the audit log; the status page lists the run and the partitions ahead.
     const [audited] = await rows<{ details: { allowedEvents: { removed: number } } }>(
@@ -170,6 +172,7 @@ describe('retention: data that ages out', () => {
     expect(await count('SELECT count(*) AS n FROM flags')).toBe(flagged.length - 1);
     expect(report?.histogramRows).toBeGreaterThan(0);
     expect(await count('SELECT count(*) AS n FROM score_histograms')).toBe(0);
+    expect(await count('SELECT count(*) AS n FROM score_histograms_daily')).toBe(0);
     // Every entry was older than the audit log's retention, then the run recorded itself.
     expect(report?.auditEntries).toBe(auditBefore);
     expect(await count('SELECT count(*) AS n FROM audit_log')).toBe(1);

@@ -125,7 +125,8 @@ export class RetentionService {
       allowedEvents: cutoff(days.allowedEvents),
       decisions: cutoff(days.decisions),
       explanations: cutoff(days.explanations),
-      histograms: cutoff(days.histograms),
+      // Whole UTC days, so a day's histogram row and its hours' rows go together.
+      histograms: startOfUtcDay(cutoff(days.histograms)),
       auditLog: cutoff(days.auditLog),
     };
     const run = dryRun
@@ -141,13 +142,21 @@ export class RetentionService {
       (ids) => `DELETE FROM explanations WHERE id IN (${ids})`,
       cutoffs.explanations,
     );
-    const histogramRows = await this.deleteOlder(
-      db,
-      dryRun,
-      `SELECT ctid FROM score_histograms WHERE hour < $1`,
-      (ids) => `DELETE FROM score_histograms WHERE ctid IN (${ids})`,
-      cutoffs.histograms,
-    );
+    const histogramRows =
+      (await this.deleteOlder(
+        db,
+        dryRun,
+        `SELECT ctid FROM score_histograms WHERE hour < $1`,
+        (ids) => `DELETE FROM score_histograms WHERE ctid IN (${ids})`,
+        cutoffs.histograms,
+      )) +
+      (await this.deleteOlder(
+        db,
+        dryRun,
+        `SELECT ctid FROM score_histograms_daily WHERE day < ($1::timestamptz AT TIME ZONE 'UTC')::date`,
+        (ids) => `DELETE FROM score_histograms_daily WHERE ctid IN (${ids})`,
+        cutoffs.histograms,
+      ));
     const auditEntries = await this.expireAuditLog(db, cutoffs.auditLog, dryRun);
 
     const report: RetentionReportDto = {
@@ -343,4 +352,8 @@ export class RetentionService {
       return n;
     });
   }
+}
+
+function startOfUtcDay(at: Date): Date {
+  return new Date(Math.floor(at.getTime() / DAY_MS) * DAY_MS);
 }

@@ -23,6 +23,25 @@ export class ScoreHistogram {
   events!: number;
 }
 
+/** score_histograms summed per UTC day, for backtests over many days. */
+@Entity({ name: 'score_histograms_daily' })
+export class ScoreHistogramDaily {
+  @PrimaryColumn({ type: 'date' })
+  day!: string;
+
+  @PrimaryColumn({ type: 'text' })
+  source!: string;
+
+  @PrimaryColumn({ type: 'text' })
+  category!: string;
+
+  @PrimaryColumn({ type: 'smallint' })
+  bucket!: number;
+
+  @Column({ type: 'integer' })
+  events!: number;
+}
+
 /** One row: scored events before this time are counted in score_histograms. */
 @Entity({ name: 'score_histogram_progress' })
 export class ScoreHistogramProgress {
