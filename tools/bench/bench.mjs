@@ -527,6 +527,7 @@ const perEventTables = [
   'flags',
   'score_cache',
   'score_histograms',
+  'score_histograms_daily',
   // Waves: each flag's vector (once per distinct text) and membership.
   'flag_vectors',
   'text_vectors',
@@ -816,10 +817,11 @@ row(
 // Waves still grouping the flags of the runs above would compete with the rollup measured next.
 await wavesDrained(1_200_000);
 
-// 7. Backtest over 1,000,000 stored events: the policies page's what-if query.
+// 7. Backtests: the policies page's what-if query. 1,000,000 events spread over the last 7 days,
+// always, on top of what the runs above stored (all within the last hour or so): a range's cost is
+// its histogram rows, and only events spread over its hours have as many as production would.
 const target = 1_000_000;
-const [{ n: storedNow }] = (await db.query('SELECT count(*)::int AS n FROM scored_events')).rows;
-log(`topping up scored_events from ${storedNow} to ${target} rows over the last 7 days…`);
+log(`storing ${target} events spread over the last 7 days…`);
 await db.query(
   `SELECT ensure_scored_event_partitions((now() - interval '8 days')::date, now()::date)`,
 );
@@ -834,7 +836,7 @@ await db.query(
    FROM generate_series(1, $1::int) AS i
    CROSS JOIN compact_scores((SELECT jsonb_object_agg(c, 0) FROM unnest($2::text[]) AS c)) AS z
    CROSS JOIN score_model_id('mistral-moderation-2603') AS m(id)`,
-  [Math.max(0, target - storedNow), categories],
+  [target, categories],
 );
 // The api rolls new scores up into hourly histograms in the background. These rows were written
 // with past times, behind its watermark: start the rollup over, as for an existing installation.
@@ -854,38 +856,76 @@ while (
   await sleep(1000);
 }
 row(
-  'histogram backfill of 1M events (background, once)',
+  'histogram backfill of the stored events (background, once)',
   Math.round((Date.now() - settled) / 1000),
   's',
   'includes the 60 s settle of the newest events and the rollup timer',
 );
+// Production keeps histograms for years (RETENTION_HISTOGRAMS_DAYS), every hour with a row per
+// source, category and bucket at full traffic. Before the events' 7 days, 82 days of such hours,
+// written directly (the rollup writes the same two tables from events), for a backtest over 90 days.
+const histogramsStarted = Date.now();
+await db.query(
+  `INSERT INTO score_histograms (hour, source, category, bucket, events)
+   SELECT hour, source, category, bucket, 1 + (random() * 50)::int
+   FROM generate_series(date_trunc('hour', now() - interval '91 days'),
+                        date_trunc('hour', now() - interval '9 days'), interval '1 hour') AS hour,
+        unnest(ARRAY['forum', 'comments', 'chat']) AS source,
+        unnest($1::text[]) AS category,
+        generate_series(0, 100) AS bucket`,
+  [categories],
+);
+await db.query(
+  `INSERT INTO score_histograms_daily (day, source, category, bucket, events)
+   SELECT (hour AT TIME ZONE 'UTC')::date, source, category, bucket, sum(events)
+   FROM score_histograms WHERE hour < now() - interval '8 days'
+   GROUP BY 1, 2, 3, 4`,
+);
+const [{ n: histogramRows }] = (await db.query(`SELECT count(*)::int AS n FROM score_histograms`))
+  .rows;
+log(`${histogramRows} hourly histogram rows in ${Date.now() - histogramsStarted} ms`);
 const login = await fetch(`${apiUrl}/api/auth/login`, {
   method: 'POST',
   headers: { 'content-type': 'application/json' },
   body: JSON.stringify({ email: 'bench@sieve.local', password: 'bench-admin-password' }),
 });
 const cookie = String(login.headers.get('set-cookie')).split(';')[0];
-const timings = [];
-for (let i = 1; i <= 5; i++) {
-  // A different end each time: the api caches a range's data for a minute.
-  const to = new Date(Date.now() + i * 60_000).toISOString();
-  const from = new Date(Date.parse(to) - 8 * 86_400_000).toISOString();
-  const started = Date.now();
-  const response = await fetch(`${apiUrl}/api/policies/backtest-data?from=${from}&to=${to}`, {
-    headers: { cookie },
-  });
-  const body = await response.json();
-  timings.push(Date.now() - started);
-  if (!response.ok || body.events < target)
-    throw new Error(`backtest answered ${response.status}: ${JSON.stringify(body).slice(0, 200)}`);
-}
-timings.sort((a, b) => a - b);
-results.backtest_1m_ms = timings[timings.length - 1];
+/** The slowest and the median of five backtests over `days` (each with a different end: the
+ * api caches a range's data for a minute). */
+const backtestTimings = async (days, minEvents) => {
+  const timings = [];
+  for (let i = 1; i <= 5; i++) {
+    const to = new Date(Date.now() + i * 60_000).toISOString();
+    const from = new Date(Date.parse(to) - days * 86_400_000).toISOString();
+    const started = Date.now();
+    const response = await fetch(`${apiUrl}/api/policies/backtest-data?from=${from}&to=${to}`, {
+      headers: { cookie },
+    });
+    const body = await response.json();
+    timings.push(Date.now() - started);
+    if (!response.ok || body.events < minEvents)
+      throw new Error(
+        `backtest answered ${response.status}: ${JSON.stringify(body).slice(0, 200)}`,
+      );
+  }
+  timings.sort((a, b) => a - b);
+  return { slowest: timings[4], median: timings[2] };
+};
+const week = await backtestTimings(8, target);
+results.backtest_1m_ms = week.slowest;
 row(
-  'backtest over 1,000,000 stored events (GET /api/policies/backtest-data)',
+  'backtest over 8 days: 1,000,000 events spread over 7 (GET /api/policies/backtest-data)',
   results.backtest_1m_ms,
   'ms',
-  `slowest of 5; median ${timings[2]} ms`,
+  `slowest of 5; median ${week.median} ms`,
+);
+const quarter = await backtestTimings(90, target);
+results.backtest_90d_ms = quarter.slowest;
+row(
+  'backtest over 90 days of full histograms',
+  results.backtest_90d_ms,
+  'ms',
+  `slowest of 5; median ${quarter.median} ms; ${histogramRows} hourly rows in all`,
 );
 
 // 8. Memory: the api's peak resident set over the whole run (the largest, with replicas).
@@ -947,6 +987,7 @@ const targets = [
   ['peak RSS ≤ 300 MB', results.peak_rss_mb <= 300],
   ['stored exactly once', results.stored_exactly_once],
   ['backtest over 1M events < 2000 ms', results.backtest_1m_ms < 2000],
+  ['backtest over 90 days < 2000 ms', results.backtest_90d_ms < 2000],
   ['routing costs ≤ 5% throughput', results.routing_eps_ratio >= 0.95],
   ['a custom category judging 5% costs ≤ 10% throughput', results.custom_category_eps_ratio >= 0.9],
   [
