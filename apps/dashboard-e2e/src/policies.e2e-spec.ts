@@ -71,9 +71,17 @@ describe('policies in Chromium', () => {
     expect(await shadowPanel.textContent()).toContain('live review → shadow allow');
     await page.screenshot({ path: screenshotPath('policies-shadow'), fullPage: true });
 
+    // The impact is the chosen range's: the last 90 days, which include the posts above.
+    const ninetyDays = page.waitForResponse(
+      (r) => r.url().includes('/api/policies/backtest-data') && r.ok(),
+    );
+    await page.getByLabel('Backtest range').selectOption('90d');
+    await ninetyDays;
     await page.getByRole('button', { name: 'Publish…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Publish the draft' });
-    expect(await dialog.getByTestId('publish-impact').textContent()).toMatch(/instead of/);
+    expect(await dialog.getByTestId('publish-impact').textContent()).toMatch(
+      /Over the last 90 days it would have raised [\d,]+ category flags instead of [\d,]+/,
+    );
     // The diff shows the one setting moved.
     expect(
       await dialog.getByTestId('policy-diff').locator('tbody tr').allTextContents(),

@@ -1,7 +1,7 @@
 import type { PolicyVersionDto } from '@sieve/contracts';
 import { useState } from 'react';
 import type { useBacktestData } from '../../hooks/use-policies';
-import type { Range } from './backtest-range';
+import { describeRange, RANGES, type Range } from './backtest-range';
 import { Samples } from './changed-items';
 import { CustomCategories } from './custom-categories';
 import { DraftRulesTable } from './draft-rules-table';
@@ -42,9 +42,11 @@ export function DraftEditor({ live, draft, range, onRange, from, to, backtest }:
             onChange={(e) => onRange(e.target.value as Range)}
             aria-label="Backtest range"
           >
-            <option value="24h">the last 24 hours</option>
-            <option value="7d">the last 7 days</option>
-            <option value="30d">the last 30 days</option>
+            {(Object.keys(RANGES) as Range[]).map((r) => (
+              <option key={r} value={r}>
+                {describeRange(r)}
+              </option>
+            ))}
           </select>
         </label>
         {backtest.data && (
