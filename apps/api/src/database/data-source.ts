@@ -85,6 +85,7 @@ import { ErasedVectors1764331200000 } from './migrations/1764331200000-ErasedVec
 import { CompactScoreCache1764338400000 } from './migrations/1764338400000-CompactScoreCache';
 import { CompactScoredEvents1764345600000 } from './migrations/1764345600000-CompactScoredEvents';
 import { DailyScoreHistograms1764352800000 } from './migrations/1764352800000-DailyScoreHistograms';
+import { DecisionsByTime1764360000000 } from './migrations/1764360000000-DecisionsByTime';
 import { CompactScores1764302400000 } from './migrations/1764302400000-CompactScores';
 
 /**
@@ -178,6 +179,7 @@ export const MIGRATIONS = [
   CompactScoreCache1764338400000,
   CompactScoredEvents1764345600000,
   DailyScoreHistograms1764352800000,
+  DecisionsByTime1764360000000,
 ];
 
 /**

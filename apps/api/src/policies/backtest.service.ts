@@ -83,19 +83,21 @@ export class BacktestService {
       this.db.query(HISTOGRAMS_OF_RANGE, [from, to]) as Promise<
         { source: string; category: string; bucket: number; n: number }[]
       >,
-      // Driven from the decisions (few) rather than the flags (many): each decided flag's
+      // Driven from the decisions (fewer) rather than the flags (many): each decided flag's
       // latest human word — a decision not undone, or an appeal's outcome after it (an
-      // overturned removal is a negative label; an upheld appeal, a confirmed one).
+      // overturned removal is a negative label; an upheld appeal, a confirmed one). A post of
+      // the range was decided after it was scored, so only words since the range's start count:
+      // the rest of years of decisions is not read.
       this.db.query(
         `SELECT ${SCORES_JSON('e')} AS scores, latest.action, latest.reason, f.categories AS triggered
          FROM (SELECT DISTINCT ON (flag_id) flag_id, action, reason
                FROM (SELECT d.flag_id, d.action, d.reason, d.created_at AS at
-                     FROM flag_decisions d WHERE d.undone_at IS NULL
+                     FROM flag_decisions d WHERE d.undone_at IS NULL AND d.created_at >= $1
                      UNION ALL
                      SELECT a.flag_id,
                             CASE a.status WHEN 'overturned' THEN 'approve' ELSE 'remove' END,
                             a.outcome_reason, a.decided_at
-                     FROM appeals a WHERE a.status <> 'open') AS said
+                     FROM appeals a WHERE a.status <> 'open' AND a.decided_at >= $1) AS said
                ORDER BY flag_id, at DESC) AS latest
          JOIN flags f ON f.id = latest.flag_id AND f.copy_of IS NULL
          JOIN scored_events e ON e.id = f.scored_event_id AND e.kept
