@@ -868,8 +868,8 @@ const histogramsStarted = Date.now();
 await db.query(
   `INSERT INTO score_histograms (hour, source, category, bucket, events)
    SELECT hour, source, category, bucket, 1 + (random() * 50)::int
-   FROM generate_series(date_trunc('hour', now() - interval '91 days'),
-                        date_trunc('hour', now() - interval '9 days'), interval '1 hour') AS hour,
+   FROM generate_series(date_trunc('hour', now() - interval '91 days', 'UTC'),
+                        date_trunc('hour', now() - interval '9 days', 'UTC'), interval '1 hour') AS hour,
         unnest(ARRAY['forum', 'comments', 'chat']) AS source,
         unnest($1::text[]) AS category,
         generate_series(0, 100) AS bucket`,

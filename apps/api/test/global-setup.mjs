@@ -10,7 +10,13 @@ export default async function globalSetup() {
   ensureCommand('kcat', 'kcat', 'or set KAFKA_BROKERS to a Kafka cluster for the tests.');
   const dataDir = join(mkdtempSync(join(tmpdir(), 'sieve-it-')), 'pg');
   const [postgres, kafka] = await Promise.all([
-    startEmbeddedPostgres({ dataDir, persistent: false }),
+    // A server whose zone is not UTC, and not whole hours from it: the api must not depend on it
+    // (hourly and daily histograms, day partitions and reports are all UTC).
+    startEmbeddedPostgres({
+      dataDir,
+      persistent: false,
+      postgresFlags: ['-c', 'timezone=Asia/Kolkata'],
+    }),
     process.env.KAFKA_BROKERS ? null : startMockKafka(),
   ]);
   globalThis.__SIEVE_STACK__ = { postgres, kafka };

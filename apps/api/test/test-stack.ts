@@ -10,6 +10,7 @@ import type { Role } from '../src/auth/roles';
 import { UsersService } from '../src/users/users.service';
 import { AppModule } from '../src/app.module';
 import { configureApp } from '../src/app.setup';
+import { inUtc } from '../src/database/data-source';
 import { LOG_DESTINATION } from '../src/logging/logging.module';
 import { createTestDatabase } from './test-database';
 
@@ -91,7 +92,8 @@ export async function startTestStack(
   // A pool, not one client: specs query in parallel (seeding flags with Promise.all), which a
   // single pg client only queues, with a deprecation warning.
   const newPool = () => {
-    const pool = new Pool({ connectionString: databaseUrl, max: 4 });
+    // In UTC like the api's sessions: the specs' own SQL means UTC hours and days too.
+    const pool = new Pool({ connectionString: inUtc(databaseUrl), max: 4 });
     pool.on('error', () => undefined); // a spec may cut the database off on purpose
     return pool;
   };

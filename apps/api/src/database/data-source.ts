@@ -183,6 +183,20 @@ export const MIGRATIONS = [
 ];
 
 /**
+ * The url with every session's TimeZone set to UTC, after any options the url already has.
+ * Hours and days are UTC throughout (histograms, day partitions, reports); `date_trunc` and
+ * `::date` follow the session's zone, which is otherwise the server's or the database's default
+ * (a zone like Asia/Kolkata would put hourly buckets on the half hour, and the daily rollups
+ * would disagree with them). In the url because pg lets the url's options override a config's.
+ */
+export function inUtc(url: string): string {
+  const parsed = new URL(url);
+  const options = parsed.searchParams.get('options');
+  parsed.searchParams.set('options', [options, '-c TimeZone=UTC'].filter(Boolean).join(' '));
+  return parsed.toString();
+}
+
+/**
  * The one description of the database, shared by Nest, the migration command and tests.
  * `statementTimeoutMs` bounds every query of the pool; migrations run without one. The ingest
  * relies on it: a batch's `scored_at` is never older than the timeout when it commits, which is
@@ -195,7 +209,7 @@ export function dataSourceOptions(
 ): DataSourceOptions {
   return {
     type: 'postgres',
-    url,
+    url: inUtc(url),
     entities: ENTITIES,
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { Client } from 'pg';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { inUtc } from './data-source';
 
 type Handler = (payload: string) => void;
 
@@ -51,7 +52,7 @@ export class PgNotificationsService implements OnModuleInit, OnApplicationShutdo
 
   private async connect(): Promise<void> {
     const client = new Client({
-      connectionString: this.config.DATABASE_URL,
+      connectionString: inUtc(this.config.DATABASE_URL),
       application_name: 'sieve-api-listen',
     });
     client.on('notification', ({ channel, payload }) => {
