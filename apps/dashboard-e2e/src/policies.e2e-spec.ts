@@ -1,4 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
+import { waitForBacktestThrough } from './support/backtest';
 import { uniqueMarker } from './support/marker';
 import { launchChromium, screenshotPath } from './support/browser';
 import { post, produce } from './support/produce';
@@ -24,9 +25,7 @@ describe('policies in Chromium', () => {
     await signIn(page, 'policyAdmin', `/?q=${marker}`);
     await produce(texts.map(post));
     for (const text of texts) await waitForPost(page, text);
-
-    // Backtests count scores once they settle (2 s in this stack) and are rolled up (every 1 s).
-    await page.waitForTimeout(4000);
+    await waitForBacktestThrough(page, new Date());
     await page.getByRole('link', { name: 'Policies' }).click();
     const history = page.getByTestId('policy-versions');
     await history.waitFor();
