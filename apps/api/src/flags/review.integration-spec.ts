@@ -350,6 +350,19 @@ describe('review workflow: claims, decisions, undo, notes, bulk', () => {
     });
     await post(viewer, `/api/flags/${flag.id}/claim`).expect(403);
   });
+
+  it('refuses a note the database cannot store, naming the field, and keeps none of it', async () => {
+    const flag = await stack.seedFlag();
+    for (const text of ['a\u0000b', 'a\ud800b']) {
+      const bad = await post(alice, `/api/flags/${flag.id}/notes`, { text }).expect(400);
+      expect(bad.body).toMatchObject({
+        message: 'Validation failed',
+        details: [{ field: 'text', errors: [expect.stringMatching(/U\+0000|surrogate/)] }],
+      });
+    }
+    const detail = await alice.agent.get(`/api/flags/${flag.id}`).expect(200);
+    expect(detail.body.notes).toStrictEqual([]);
+  });
 });
 
 describe('queue filters, sorts and counts', () => {

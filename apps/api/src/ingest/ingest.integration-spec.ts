@@ -244,6 +244,12 @@ describe('ingest pipeline (embedded Postgres + Kafka-protocol broker)', () => {
     const cursor = await http.get('/api/flags?cursor=bm90LWEtY3Vyc29y').expect(400);
     expect(cursor.body.details[0].field).toBe('cursor');
 
+    // PostgreSQL text cannot hold U+0000: refused at the edge, not a failed query.
+    const nul = await http.get('/api/flags?q=a%00b&source=ok').expect(400);
+    expect(nul.body.details).toStrictEqual([
+      { field: 'q', errors: ['contains the character U+0000, which cannot be stored'] },
+    ]);
+
     await http.get('/api/flags/not-a-uuid').expect(400);
     const missing = await http.get('/api/flags/6f1c1c7e-3b9a-4b7e-9d7e-0c4b7a1f2e3d').expect(404);
     expect(missing.body).toMatchObject({ statusCode: 404, error: 'Not Found' });
