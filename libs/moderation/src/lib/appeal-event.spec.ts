@@ -23,4 +23,16 @@ describe('parseAppealSubmission', () => {
     );
     expect(!long.ok && long.detail).toMatch(/^statement:/);
   });
+
+  it('refuses what PostgreSQL cannot store, which would otherwise fail on every retry', () => {
+    expect(
+      parseAppealSubmission(JSON.stringify({ ...valid, statement: 'a\u0000b' })),
+    ).toStrictEqual({
+      ok: false,
+      reason: 'invalid_appeal',
+      detail: 'statement: contains the character U+0000, which cannot be stored',
+    });
+    const surrogate = parseAppealSubmission(JSON.stringify({ ...valid, appealId: 'ap-\ud800' }));
+    expect(!surrogate.ok && surrogate.detail).toMatch(/^appealId: contains an unpaired/);
+  });
 });

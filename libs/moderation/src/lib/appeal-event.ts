@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { unstorableString } from './content-event';
 
 /** The longest author statement Sieve keeps; a longer one is refused, not cut. */
 export const MAX_APPEAL_STATEMENT_CHARS = 5000;
@@ -32,7 +33,14 @@ export function parseAppealSubmission(raw: Uint8Array | string | null): ParsedAp
     return { ok: false, reason: 'invalid_json', detail: (error as Error).message.slice(0, 200) };
   }
   const result = appealSubmissionSchema.safeParse(value);
-  if (result.success) return { ok: true, appeal: result.data };
+  if (result.success) {
+    // Storing it would fail on every retry and hold up the partition: refuse it instead.
+    for (const [field, text] of Object.entries(result.data)) {
+      const why = unstorableString(text);
+      if (why) return { ok: false, reason: 'invalid_appeal', detail: `${field}: ${why}` };
+    }
+    return { ok: true, appeal: result.data };
+  }
   const detail = result.error.issues
     .slice(0, 5)
     .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
