@@ -1,5 +1,6 @@
 export * from './lib/categories';
 export * from './lib/content-event';
+export * from './lib/storable-text';
 export * from './lib/policy';
 export * from './lib/offline/offline-scorer';
 export { findPii, luhnValid, ibanValid, type PiiMatch } from './lib/offline/pii';

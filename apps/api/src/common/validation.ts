@@ -4,7 +4,7 @@ import {
   ValidationPipe,
   type ValidationError,
 } from '@nestjs/common';
-import { unstorableString } from '@sieve/moderation';
+import { unstorableFields } from '@sieve/moderation';
 
 export interface FieldError {
   field: string;
@@ -19,35 +19,11 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   });
 }
 
-/** Deeper than any DTO goes; a body nested further is refused before anything walks it. */
-const MAX_DEPTH = 32;
-
-/**
- * Strings PostgreSQL would refuse (U+0000, lone surrogates), keys included: without this they
- * pass every DTO rule and fail the query, a 500 instead of the caller's mistake named.
- */
-function unstorableFields(value: unknown, field: string, depth = 0): FieldError[] {
-  const named = field || '(root)';
-  if (typeof value === 'string') {
-    const why = unstorableString(value);
-    return why ? [{ field: named, errors: [why] }] : [];
-  }
-  if (!value || typeof value !== 'object') return [];
-  if (depth >= MAX_DEPTH)
-    return [{ field: named, errors: [`is nested more than ${MAX_DEPTH} levels deep`] }];
-  return Object.entries(value).flatMap(([key, v]) => {
-    const path = field ? `${field}.${key}` : key;
-    const why = unstorableString(key);
-    return [
-      ...(why ? [{ field: path, errors: [`name ${why}`] }] : []),
-      ...unstorableFields(v, path, depth + 1),
-    ];
-  });
-}
-
 /**
  * DTO validation at the edge: unknown fields rejected, every failing field named in `details`,
- * and no string in a body, query or path that the database cannot store.
+ * and no string in a body, query or path that the database cannot store (it would pass every DTO
+ * rule and fail the query: a 500 instead of the caller's mistake named). Bodies nested deeper
+ * than any DTO goes (32) are refused before anything walks them.
  */
 class EdgeValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {

@@ -23,6 +23,7 @@ import {
   offlineExplanation,
   OFFLINE_MODEL_ID,
   scoreOffline,
+  unstorableFields,
 } from '@sieve/moderation';
 
 export interface Usage {
@@ -162,6 +163,14 @@ export class MistralExplainer implements Explainer {
     const issues = validateAgainst(schema, parsed);
     if (issues.length > 0)
       throw new MistralOutputParseError(`the answer does not match ${name}`, text, issues);
+    // The model's words are stored: text PostgreSQL refuses would fail the insert instead.
+    const unstorable = unstorableFields(parsed);
+    if (unstorable.length > 0)
+      throw new MistralOutputParseError(
+        'the answer holds text that cannot be stored',
+        text,
+        unstorable.map((u) => `${u.field}: ${u.errors.join(', ')}`),
+      );
     const prompt = stream.usage?.prompt_tokens ?? 0;
     const completion = stream.usage?.completion_tokens ?? 0;
     return {

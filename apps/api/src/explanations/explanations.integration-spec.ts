@@ -253,6 +253,8 @@ describe('explanations from Mistral (fake server), with a prompt-injection attem
     for (const reply of [
       { content: '{"summary": "The post is fine", "categories": []}', finishReason: 'length' },
       { content: '{"summary": "no categories field"}' },
+      // Valid JSON and on schema, but its text could not be stored.
+      { content: '{"summary": "The post is fine\\u0000", "categories": []}' },
     ] as FakeChatReply[]) {
       nextReply = reply;
       const events = sse(await explain(reviewer, flag.id).expect(200));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { unstorableString } from './content-event';
+import { unstorableString } from './storable-text';
 
 /** The longest author statement Sieve keeps; a longer one is refused, not cut. */
 export const MAX_APPEAL_STATEMENT_CHARS = 5000;

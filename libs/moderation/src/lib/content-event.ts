@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LONE_SURROGATE } from './storable-text';
 
 /** Texts above this many UTF-8 bytes are rejected (dead-lettered) unless configured otherwise. */
 export const DEFAULT_MAX_TEXT_BYTES = 32 * 1024;
@@ -137,19 +138,7 @@ export function parseContentEvent(
 /** Whether any string in the value contains U+0000. */
 const holdsNul = (value: unknown) => someString(value, (s) => s.includes('\0'));
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const holdsLoneSurrogate = (value: unknown) => someString(value, (s) => LONE_SURROGATE.test(s));
-
-/**
- * Why PostgreSQL could not store the string, in text or in jsonb, or null when it can: text
- * cannot hold U+0000, and jsonb refuses a lone surrogate's escape.
- */
-export function unstorableString(s: string): string | null {
-  if (s.includes('\0')) return 'contains the character U+0000, which cannot be stored';
-  if (LONE_SURROGATE.test(s))
-    return 'contains an unpaired UTF-16 surrogate (\\uD800–\\uDFFF without its pair)';
-  return null;
-}
 
 /** Whether any string in the (parsed, so schema-shaped) event passes the test. */
 function someString(value: unknown, test: (s: string) => boolean): boolean {
