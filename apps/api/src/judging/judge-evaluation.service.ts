@@ -7,6 +7,7 @@ import {
   judgeQuality,
   type JudgeTarget,
   OFFLINE_JUDGE_ID,
+  truncateText,
 } from '@sieve/moderation';
 import type { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
@@ -165,7 +166,7 @@ export class JudgeEvaluationService {
         return {
           from: item.from,
           flagId: item.flagId,
-          text: item.text.slice(0, 200),
+          text: truncateText(item.text, 200),
           expected: item.expected,
           predicted: score !== null && score >= reviewThreshold,
           score,

@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { Judgement, JudgeOutcome, JudgeTarget, UnjudgedReason } from '@sieve/moderation';
+import {
+  type Judgement,
+  type JudgeOutcome,
+  type JudgeTarget,
+  truncateText,
+  type UnjudgedReason,
+} from '@sieve/moderation';
 import type { EntityManager } from 'typeorm';
 import type { ItemOutcome } from './judging.service';
 
@@ -75,7 +81,8 @@ export class JudgementStore {
         judgement?.score ?? null,
         judgement?.confidence ?? null,
         judgement?.evidence ?? [],
-        judgement?.rationale ?? (outcome.kind === 'judged' ? null : outcome.detail.slice(0, 500)),
+        judgement?.rationale ??
+          (outcome.kind === 'judged' ? null : truncateText(outcome.detail, 500)),
         judgement?.droppedEvidence ?? 0,
         judgement?.postAddressesModel ?? false,
         judge,

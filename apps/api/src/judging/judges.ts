@@ -16,6 +16,7 @@ import {
   type ModelJudgement,
   OFFLINE_JUDGE_ID,
   offlineJudgement,
+  unstorableFields,
 } from '@sieve/moderation';
 
 export interface JudgeAnswer {
@@ -141,6 +142,12 @@ export class MistralJudge implements Judge {
     if (issues.length > 0)
       throw new JudgeAnswerError(
         `the answer does not match ${JUDGEMENT_SCHEMA_NAME}: ${issues.slice(0, 3).join('; ')}`,
+      );
+    // Its rationale is stored: text PostgreSQL refuses would fail the whole batch's insert.
+    const unstorable = unstorableFields(parsed);
+    if (unstorable.length > 0)
+      throw new JudgeAnswerError(
+        `the answer holds text that cannot be stored (${unstorable[0].field}: ${unstorable[0].errors[0]})`,
       );
     const promptTokens = response.usage?.prompt_tokens ?? 0;
     const completionTokens = response.usage?.completion_tokens ?? 0;

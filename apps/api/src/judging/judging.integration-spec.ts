@@ -32,6 +32,15 @@ describe('custom categories judged by a chat model', () => {
       if (user.includes('REFUSE')) return { content: "I'm sorry, I can't help with that." };
       if (user.includes('OFFSCHEMA'))
         return { content: JSON.stringify({ violates: 'probably', confidence: 2 }) };
+      if (user.includes('UNSTORABLE'))
+        return {
+          content: JSON.stringify({
+            violates: true,
+            confidence: 0.9,
+            evidence: [],
+            rationale: 'resale\u0000',
+          }),
+        };
       return undefined;
     },
   });
@@ -210,7 +219,9 @@ describe('custom categories judged by a chat model', () => {
   it('sends answers that are not judgements, and refusals, to review — never allows them silently', async () => {
     const refusal = await settled(await post('REFUSE this ticket post'));
     const offSchema = await settled(await post('OFFSCHEMA ticket post'));
-    for (const row of [refusal, offSchema]) {
+    // On schema, but a rationale PostgreSQL cannot store: it would fail the batch's insert.
+    const unstorable = await settled(await post('UNSTORABLE ticket post'));
+    for (const row of [refusal, offSchema, unstorable]) {
       expect(row.decision).toBe('review');
       expect(row.judgements[0]).toMatchObject({ judged: false, unjudged_reason: 'invalid_answer' });
       expect(row.triggered[0]).toMatchObject({ category: 'ticket_resale', score: 0 });

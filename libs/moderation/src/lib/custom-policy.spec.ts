@@ -124,6 +124,12 @@ describe('checking what the judge answered', () => {
     expect(j.postAddressesModel).toBe(true);
   });
 
+  it('cuts a long rationale at 600 characters without splitting an emoji', () => {
+    const rationale = `${'a'.repeat(599)}👍 and more`;
+    const j = checkJudgement({ violates: false, confidence: 0.8, evidence: [], rationale }, post);
+    expect(j.rationale).toBe('a'.repeat(599));
+  });
+
   it('turns a confident "no" into a low violation score and caps a violation without evidence', () => {
     expect(
       checkJudgement({ violates: false, confidence: 0.8, evidence: [], rationale: '' }, post).score,

@@ -3,6 +3,7 @@ import { addressesModel, verbatimQuotes } from './explanation-checks';
 import type { Policy, PolicyEvaluation, TriggeredCategory } from './policy';
 import { ruleFor } from './policy';
 import { fnv1a } from './routing';
+import { truncateText } from './storable-text';
 
 /**
  * A platform's own rule in plain language ("no ticket resale above face value"), judged by a
@@ -287,7 +288,7 @@ export function checkJudgement(answer: ModelJudgement, text: string): Judgement 
     score: Math.round(score * 1000) / 1000,
     evidence: evidence.kept,
     droppedEvidence: evidence.dropped,
-    rationale: answer.rationale.slice(0, 600),
+    rationale: truncateText(answer.rationale, 600),
     postAddressesModel: addressesModel(text),
   };
 }

@@ -1,4 +1,4 @@
-import { unstorableFields, unstorableString } from './storable-text';
+import { truncateText, unstorableFields, unstorableString } from './storable-text';
 
 describe('what PostgreSQL cannot store', () => {
   it('is U+0000 and an unpaired surrogate; emoji and other text are fine', () => {
@@ -20,5 +20,13 @@ describe('what PostgreSQL cannot store', () => {
     expect(unstorableFields([[['\u0000']]], '', 2)).toStrictEqual([
       { field: '0.0', errors: ['is nested more than 2 levels deep'] },
     ]);
+  });
+
+  it('is never made by a cut: truncation keeps surrogate pairs whole', () => {
+    expect(truncateText('ab👍c', 3)).toBe('ab');
+    expect(truncateText('ab👍c', 4)).toBe('ab👍');
+    expect(truncateText('abc', 5)).toBe('abc');
+    for (let max = 1; max < 12; max++)
+      expect(unstorableString(truncateText('👍🏽x👍🏽y', max))).toBeNull();
   });
 });

@@ -44,3 +44,13 @@ export function unstorableFields(value: unknown, field = '', maxDepth = 32): Uns
   };
   return walk(value, field, 0);
 }
+
+/**
+ * The first `max` UTF-16 code units of `s`, one fewer when the cut would split a surrogate pair
+ * (an emoji): half a pair is text PostgreSQL's jsonb refuses.
+ */
+export function truncateText(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const last = s.charCodeAt(max - 1);
+  return s.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max);
+}
