@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { unstorableString } from './storable-text';
+import { unstorableFields } from './storable-text';
 
 /** The longest author statement Sieve keeps; a longer one is refused, not cut. */
 export const MAX_APPEAL_STATEMENT_CHARS = 5000;
@@ -35,10 +35,13 @@ export function parseAppealSubmission(raw: Uint8Array | string | null): ParsedAp
   const result = appealSubmissionSchema.safeParse(value);
   if (result.success) {
     // Storing it would fail on every retry and hold up the partition: refuse it instead.
-    for (const [field, text] of Object.entries(result.data)) {
-      const why = unstorableString(text);
-      if (why) return { ok: false, reason: 'invalid_appeal', detail: `${field}: ${why}` };
-    }
+    const [unstorable] = unstorableFields(result.data);
+    if (unstorable)
+      return {
+        ok: false,
+        reason: 'invalid_appeal',
+        detail: `${unstorable.field}: ${unstorable.errors[0]}`,
+      };
     return { ok: true, appeal: result.data };
   }
   const detail = result.error.issues
