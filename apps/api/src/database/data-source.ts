@@ -86,6 +86,7 @@ import { CompactScoreCache1764338400000 } from './migrations/1764338400000-Compa
 import { CompactScoredEvents1764345600000 } from './migrations/1764345600000-CompactScoredEvents';
 import { DailyScoreHistograms1764352800000 } from './migrations/1764352800000-DailyScoreHistograms';
 import { DecisionsByTime1764360000000 } from './migrations/1764360000000-DecisionsByTime';
+import { JudgementStoreFailed1764367200000 } from './migrations/1764367200000-JudgementStoreFailed';
 import { CompactScores1764302400000 } from './migrations/1764302400000-CompactScores';
 
 /**
@@ -180,6 +181,7 @@ export const MIGRATIONS = [
   CompactScoredEvents1764345600000,
   DailyScoreHistograms1764352800000,
   DecisionsByTime1764360000000,
+  JudgementStoreFailed1764367200000,
 ];
 
 /**

@@ -25,14 +25,19 @@ import { MetricsService } from '../metrics/metrics.service';
 import { PolicyProvider } from '../policies/policy-provider';
 import { RoutingProvider } from '../queues/routing-provider';
 import { JudgementStore, toJudgeOutcome } from './judgement.store';
-import { type ItemOutcome, JudgingService, type Spend } from './judging.service';
+import { type ItemOutcome, JudgingService, NO_SPEND, type Spend } from './judging.service';
 
 /** Events leased per pass, per call in flight: enough to keep every slot busy between passes. */
 const EVENTS_PER_SLOT = 8;
 /** A leased event not finished by then (a crashed replica) is taken again. */
 const LEASE_SECONDS = 120;
-/** Passes over an event whose judge calls fail (API down) before it goes to review unjudged. */
+/**
+ * Passes over an event whose judge calls fail (API down), or whose result cannot be stored,
+ * before it goes to review unjudged.
+ */
 const MAX_ATTEMPTS = 5;
+/** The longest an event that cannot even be sent to review waits before it is tried again. */
+const MAX_BACKOFF_SECONDS = 3_600;
 const POLL_MS = 250;
 
 interface WaitingEvent {
@@ -154,17 +159,80 @@ export class JudgeWorker implements OnApplicationBootstrap, BeforeApplicationShu
     );
     const finished = waiting.filter((e) => !retry.includes(e));
     if (retry.length > 0) {
-      await this.db.query(
-        `UPDATE judge_requests SET leased_until = now() + make_interval(secs => power(2, attempts)::int)
-          WHERE scored_event_id = ANY($1::uuid[])`,
-        [retry.map((e) => e.id)],
-      );
+      await this.backOff(retry);
       this.logger.warn(
         `${retry.length} event(s) could not be judged yet (${firstFailure(byEvent)}); trying again`,
       );
     }
-    await this.finish(finished, byEvent, policy, spend);
+    try {
+      await this.finish(finished, byEvent, policy, spend);
+    } catch (error) {
+      await this.finishOneByOne(finished, byEvent, policy, spend, error as Error);
+    }
     return waiting.length;
+  }
+
+  /**
+   * The batch's transaction failed: one event's row must not hold up the rest, so each is
+   * stored on its own. One that still fails is tried again later with a backoff and, from its
+   * MAX_ATTEMPTS-th pass, goes to review unjudged (`store_failed`): never left at `allow`.
+   */
+  private async finishOneByOne(
+    events: WaitingEvent[],
+    byEvent: Map<string, { target: JudgeTarget; outcome: ItemOutcome }[]>,
+    policy: Policy,
+    spend: Spend,
+    batchError: Error,
+  ): Promise<void> {
+    this.logger.warn(
+      `storing ${events.length} judged event(s) failed (${batchError.message}); storing them one by one`,
+    );
+    // What the calls cost was spent whatever happens to the rows.
+    await this.db.transaction((tx) => this.judging.addSpend(tx, spend));
+    const stuck: WaitingEvent[] = [];
+    for (const event of events) {
+      try {
+        await this.finish([event], byEvent, policy, NO_SPEND);
+      } catch (error) {
+        if (event.attempts < MAX_ATTEMPTS) {
+          stuck.push(event);
+          this.logger.warn(
+            `judged event ${event.id} could not be stored (${(error as Error).message}); trying again`,
+          );
+          continue;
+        }
+        const outcome: ItemOutcome = {
+          kind: 'unjudged',
+          reason: 'store_failed',
+          detail: 'the judgement could not be stored',
+        };
+        const pairs = (byEvent.get(event.id) ?? []).map(({ target }) => ({ target, outcome }));
+        const unstored = new Map([[event.id, pairs]]);
+        try {
+          await this.finish([event], unstored, policy, { ...NO_SPEND, unjudged: pairs.length });
+          this.metrics.judgeCalls.inc({ outcome: 'store_failed' }, pairs.length);
+          this.logger.error(
+            `judged event ${event.id} could not be stored after ${event.attempts} passes (${(error as Error).message}); sent to review unjudged`,
+          );
+        } catch (unjudgedError) {
+          stuck.push(event);
+          this.logger.error(
+            `event ${event.id} can be neither judged nor sent to review (${(unjudgedError as Error).message}); trying again later`,
+          );
+        }
+      }
+    }
+    if (stuck.length > 0) await this.backOff(stuck);
+  }
+
+  /** Leaves the events leased for 2^attempts seconds (capped): their next pass comes later. */
+  private async backOff(events: WaitingEvent[]): Promise<void> {
+    await this.db.query(
+      `UPDATE judge_requests
+          SET leased_until = now() + make_interval(secs => least(power(2, attempts), $2)::int)
+        WHERE scored_event_id = ANY($1::uuid[])`,
+      [events.map((e) => e.id), MAX_BACKOFF_SECONDS],
+    );
   }
 
   private async finish(

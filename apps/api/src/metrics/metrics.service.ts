@@ -179,7 +179,7 @@ export class MetricsService {
 
   readonly judgeCalls = new Counter({
     name: 'sieve_judge_items_total',
-    help: 'Events × custom categories the judge was asked about, by outcome (judged, cached, invalid_answer, judge_failed, budget_exhausted, rate_capped)',
+    help: 'Events × custom categories the judge was asked about, by outcome (judged, cached, invalid_answer, judge_failed, store_failed, budget_exhausted, rate_capped)',
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });

@@ -7,6 +7,7 @@ const UNJUDGED: Record<NonNullable<JudgementDto['unjudgedReason']>, string> = {
   rate_capped: 'not judged: the judge was at its rate cap, so it came to review',
   invalid_answer: 'not judged: the model did not answer with a judgement, so it came to review',
   judge_failed: 'not judged: the judge could not be reached, so it came to review',
+  store_failed: 'not judged: its judgement could not be saved, so it came to review',
 };
 
 /**

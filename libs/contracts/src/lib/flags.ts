@@ -98,7 +98,8 @@ export interface JudgementDto {
   category: string;
   judged: boolean;
   /** Why an event that needed judging was not judged (it went to review instead). */
-  unjudgedReason: 'budget_exhausted' | 'rate_capped' | 'invalid_answer' | 'judge_failed' | null;
+  unjudgedReason:
+    'budget_exhausted' | 'rate_capped' | 'invalid_answer' | 'judge_failed' | 'store_failed' | null;
   violates: boolean | null;
   /** The probability of a violation the category's thresholds apply to. */
   score: number | null;
