@@ -1,6 +1,7 @@
 import type { QualityFiguresDto as QualityFigures } from '@sieve/contracts';
 import { hasRole } from '../api/auth';
 import { statementsExportUrl } from '../api/statements';
+import { DailyFlagsChart } from '../components/daily-flags-chart';
 import { timeAgo } from '../components/format';
 import { useSession } from '../hooks/use-session';
 import { useStatementBacklog } from '../hooks/use-statements';
@@ -8,20 +9,6 @@ import { useNow } from '../hooks/use-now';
 import { useJudgingStatus } from '../hooks/use-policies';
 import { useStats } from '../hooks/use-stats';
 import { useCategoryLabel } from '../hooks/use-system';
-
-const PALETTE = [
-  '#b42318',
-  '#b54708',
-  '#3b5bdb',
-  '#05603a',
-  '#6941c6',
-  '#c11574',
-  '#026aa2',
-  '#667085',
-  '#93370d',
-  '#3e4784',
-  '#107569',
-];
 
 export function StatsPage() {
   const stats = useStats(14);
@@ -40,12 +27,6 @@ export function StatsPage() {
   const days = Array.from({ length: s.days }, (_, i) =>
     new Date(now - (s.days - 1 - i) * 86_400_000).toISOString().slice(0, 10),
   );
-  const categories = [...new Set(s.flagsPerDay.map((r) => r.category))];
-  const color = (category: string) => PALETTE[categories.indexOf(category) % PALETTE.length];
-  const totals = days.map((day) =>
-    s.flagsPerDay.filter((r) => r.day === day).reduce((n, r) => n + r.count, 0),
-  );
-  const maxDay = Math.max(1, ...totals);
   const maxReviewer = Math.max(
     1,
     ...s.decisionsByReviewer.map((r) => r.approve + r.remove + r.escalate),
@@ -94,31 +75,7 @@ export function StatsPage() {
 
       <h2>Flags per day, by category</h2>
       {s.flagsPerDay.length === 0 && <p className="muted">No flags in this period.</p>}
-      <div className="day-bars" role="img" aria-label="Flags per day by category">
-        {days.map((day, i) => (
-          <div key={day} className="day" title={`${day}: ${totals[i]} flags`}>
-            <div className="stack" style={{ height: `${(100 * totals[i]) / maxDay}%` }}>
-              {s.flagsPerDay
-                .filter((r) => r.day === day)
-                .map((r) => (
-                  <div
-                    key={r.category}
-                    style={{ flexGrow: r.count, background: color(r.category) }}
-                    title={`${label(r.category)}: ${r.count}`}
-                  />
-                ))}
-            </div>
-            <span className="small muted">{day.slice(5)}</span>
-          </div>
-        ))}
-      </div>
-      <ul className="legend">
-        {categories.map((c) => (
-          <li key={c}>
-            <span className="swatch" style={{ background: color(c) }} /> {label(c)}
-          </li>
-        ))}
-      </ul>
+      {s.flagsPerDay.length > 0 && <DailyFlagsChart days={days} rows={s.flagsPerDay} />}
 
       <h2>Decisions per reviewer</h2>
       {s.decisionsByReviewer.length === 0 && <p className="muted">No decisions in this period.</p>}
