@@ -3,7 +3,7 @@ import {
   type Judgement,
   type JudgeOutcome,
   type JudgeTarget,
-  truncateText,
+  storableText,
   type UnjudgedReason,
 } from '@sieve/moderation';
 import type { EntityManager } from 'typeorm';
@@ -82,7 +82,7 @@ export class JudgementStore {
         judgement?.confidence ?? null,
         judgement?.evidence ?? [],
         judgement?.rationale ??
-          (outcome.kind === 'judged' ? null : truncateText(outcome.detail, 500)),
+          (outcome.kind === 'judged' ? null : storableText(outcome.detail, 500)),
         judgement?.droppedEvidence ?? 0,
         judgement?.postAddressesModel ?? false,
         judge,

@@ -1,7 +1,13 @@
-import type { AutomaticDecisionMessage, CustomCategory } from '@sieve/moderation';
+import {
+  type AutomaticDecisionMessage,
+  type CustomCategory,
+  customTarget,
+} from '@sieve/moderation';
+import { DataSource } from 'typeorm';
 import { FakeMistralServer } from '@sieve/mistral/testing';
 import { eventually, startTestStack } from '../../test/test-stack';
 import { RescoreService } from '../ingest/rescore.service';
+import { JudgementStore } from './judgement.store';
 
 type Stack = Awaited<ReturnType<typeof startTestStack>>;
 type Signed = Awaited<ReturnType<Stack['signIn']>>;
@@ -285,6 +291,32 @@ describe('custom categories judged by a chat model', () => {
         `DROP TRIGGER refuse_poison ON judgements; DROP FUNCTION refuse_poison()`,
       );
     }
+  });
+
+  it("stores why an event was not judged even when the API's message holds text PostgreSQL refuses", async () => {
+    const row = await settled(await post('A sunny afternoon by the lake'));
+    await stack.app.get(DataSource).transaction((tx) =>
+      stack.app.get(JudgementStore).save(
+        tx,
+        [
+          {
+            scoredEventId: row.id,
+            target: customTarget(RESALE),
+            outcome: { kind: 'failed', detail: 'HTTP 400: cannot read "\u0000\uD800"' },
+            shadow: false,
+          },
+        ],
+        1,
+        'mistral-small-latest',
+      ),
+    );
+    const { rows } = await stack.db.query(
+      `SELECT unjudged_reason, rationale FROM judgements WHERE scored_event_id = $1`,
+      [row.id],
+    );
+    expect(rows).toStrictEqual([
+      { unjudged_reason: 'judge_failed', rationale: 'HTTP 400: cannot read "\uFFFD\uFFFD"' },
+    ]);
   });
 
   it('keeps the post as data: an injection inside it is judged like any post, and the reviewer is warned', async () => {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DsaStatement } from '@sieve/moderation';
+import { type DsaStatement, storableText } from '@sieve/moderation';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
@@ -144,7 +144,7 @@ export class TransparencyDatabaseSubmitter {
     }
     return {
       kind: 'retry',
-      error: `HTTP ${response.status}${text ? `: ${text.slice(0, 300)}` : ''}`,
+      error: `HTTP ${response.status}${text ? `: ${storableText(text, 300)}` : ''}`,
     };
   }
 
@@ -175,7 +175,7 @@ function parseRefusal(text: string, statements: DsaStatement[]): Outcome | null 
   for (const [key, value] of Object.entries(errors)) {
     const index = /^statement_(\d+)$/.exec(key)?.[1];
     const statement = index === undefined ? undefined : statements[Number(index)];
-    if (statement) invalid.set(statement.puid, JSON.stringify(value).slice(0, 1000));
+    if (statement) invalid.set(statement.puid, storableText(JSON.stringify(value), 1000));
   }
   if (duplicates.size === 0 && invalid.size === 0) return null;
   return { kind: 'partly', duplicates, invalid };

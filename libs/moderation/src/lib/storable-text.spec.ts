@@ -1,4 +1,4 @@
-import { truncateText, unstorableFields, unstorableString } from './storable-text';
+import { storableText, truncateText, unstorableFields, unstorableString } from './storable-text';
 
 describe('what PostgreSQL cannot store', () => {
   it('is U+0000 and an unpaired surrogate; emoji and other text are fine', () => {
@@ -28,5 +28,13 @@ describe('what PostgreSQL cannot store', () => {
     expect(truncateText('abc', 5)).toBe('abc');
     for (let max = 1; max < 12; max++)
       expect(unstorableString(truncateText('👍🏽x👍🏽y', max))).toBeNull();
+  });
+
+  it('is replaced, in text from elsewhere, by U+FFFD and cut without splitting a pair', () => {
+    expect(storableText('HTTP 500: bad\u0000input \uD800 and \uDC00', 100)).toBe(
+      'HTTP 500: bad\uFFFDinput \uFFFD and \uFFFD',
+    );
+    expect(storableText('ok 😀', 4)).toBe('ok ');
+    expect(storableText('fine text', 100)).toBe('fine text');
   });
 });

@@ -54,3 +54,14 @@ export function truncateText(s: string, max: number): string {
   const last = s.charCodeAt(max - 1);
   return s.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max);
 }
+
+const UNSTORABLE_CHARACTERS = new RegExp(`\\u0000|${LONE_SURROGATE.source}`, 'g');
+
+/**
+ * Text from elsewhere (a server's error body, an API's message) made storable for a log or an
+ * error column: U+0000 and unpaired surrogates become U+FFFD, and it is cut at `max` without
+ * splitting a pair. Not for content, which is refused rather than altered.
+ */
+export function storableText(s: string, max: number): string {
+  return truncateText(s.replace(UNSTORABLE_CHARACTERS, '\uFFFD'), max);
+}
