@@ -2,8 +2,15 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FakeMistralServer } from '../testing';
 import { MistralClient } from './client';
-import { cosineSimilarity, decodeEmbedding, encodeEmbedding, topK } from './embeddings';
+import {
+  cosineSimilarity,
+  decodeEmbedding,
+  EMBEDDING_REQUEST_MAX_TOKENS,
+  encodeEmbedding,
+  topK,
+} from './embeddings';
 import { MistralResponseError } from './errors';
+import { estimateTokens } from './transport';
 
 describe('embeddings', () => {
   const server = new FakeMistralServer();
@@ -31,6 +38,36 @@ describe('embeddings', () => {
     );
     expect(best.map((m) => m.item).every((t) => t.includes('cat'))).toBe(true);
     expect(best[0].score).toBeGreaterThanOrEqual(best[1].score);
+  });
+
+  it('packs long texts under the per-request token limit Mistral enforces, in input order', async () => {
+    const client = new MistralClient({ apiKey: server.apiKey, baseUrl: server.url });
+    // 100 posts of ~1,500 characters: one request of them all would be ~50,000 tokens.
+    const texts = Array.from({ length: 100 }, (_, i) => `post ${i} `.padEnd(1_500, 'spam '));
+    const before = server.requests.length;
+    const vectors = await client.embeddings.embedManyFloat32('mistral-embed', texts);
+    const sent = server.requests.slice(before).map((r) => (r.body as { input: string[] }).input);
+    expect(sent.length).toBeGreaterThan(1);
+    for (const input of sent)
+      expect(input.reduce((n, t) => n + estimateTokens(t), 0)).toBeLessThanOrEqual(
+        EMBEDDING_REQUEST_MAX_TOKENS,
+      );
+    expect(sent.flat()).toStrictEqual(texts);
+    expect(vectors).toHaveLength(100);
+    const [alone] = await client.embeddings.embedManyFloat32('mistral-embed', [texts[42]]);
+    expect(Array.from(vectors[42])).toStrictEqual(Array.from(alone));
+  });
+
+  it('is refused by the fake as Mistral refuses it: too many tokens in one request', async () => {
+    const client = new MistralClient({ apiKey: server.apiKey, baseUrl: server.url });
+    const texts = Array.from({ length: 40 }, () => 'x'.repeat(2_000)); // ~20,000 tokens
+    await expect(
+      client.embeddings.create({ model: 'mistral-embed', input: texts }),
+    ).rejects.toMatchObject({
+      status: 400,
+      code: '3210',
+      message: 'Too many tokens overall, split into more batches.',
+    });
   });
 
   it('computes cosine similarity and refuses vectors of different lengths', () => {

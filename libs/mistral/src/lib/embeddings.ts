@@ -1,6 +1,6 @@
 import type { Usage } from './chat-types';
 import { MistralResponseError } from './errors';
-import type { RequestOptions, Transport } from './transport';
+import { estimateTokens, type RequestOptions, type Transport } from './transport';
 
 export interface EmbeddingRequest {
   model: string;
@@ -19,15 +19,49 @@ export interface EmbeddingResponse {
   data: { object: 'embedding'; embedding: number[] | string; index: number }[];
 }
 
+/**
+ * Mistral refuses an embeddings request of more tokens than this in all, with a 400 ("Too many
+ * tokens overall, split into more batches.", code 3210; earlier "Too many tokens in batch. Max is
+ * 16384"), however few inputs it has.
+ */
+export const EMBEDDING_REQUEST_MAX_TOKENS = 16_384;
+
 export class EmbeddingsApi {
   constructor(
     private readonly transport: Transport,
     /** Inputs per request when embedding many texts. */
     private readonly batchSize = 128,
+    /** Estimated tokens per request when embedding many texts (estimateTokens: an upper bound). */
+    private readonly maxRequestTokens = EMBEDDING_REQUEST_MAX_TOKENS,
   ) {}
 
   create(request: EmbeddingRequest, options?: RequestOptions): Promise<EmbeddingResponse> {
     return this.transport.json<EmbeddingResponse>('POST', '/v1/embeddings', request, options);
+  }
+
+  /**
+   * Consecutive groups of at most `batchSize` texts and `maxRequestTokens` estimated tokens; a
+   * text estimated over the limit on its own goes alone (the server judges it).
+   */
+  batches(texts: string[]): string[][] {
+    const batches: string[][] = [];
+    let current: string[] = [];
+    let tokens = 0;
+    for (const text of texts) {
+      const t = estimateTokens(text);
+      if (
+        current.length > 0 &&
+        (current.length >= this.batchSize || tokens + t > this.maxRequestTokens)
+      ) {
+        batches.push(current);
+        current = [];
+        tokens = 0;
+      }
+      current.push(text);
+      tokens += t;
+    }
+    if (current.length > 0) batches.push(current);
+    return batches;
   }
 
   /** Embeds any number of texts in batches; vectors come back in input order. */
@@ -56,9 +90,7 @@ export class EmbeddingsApi {
     encoding_format: 'float' | 'base64',
     options?: RequestOptions,
   ): Promise<(number[] | string)[]> {
-    const batches: string[][] = [];
-    for (let i = 0; i < texts.length; i += this.batchSize)
-      batches.push(texts.slice(i, i + this.batchSize));
+    const batches = this.batches(texts);
     const responses = await Promise.all(
       batches.map((input) =>
         this.create(

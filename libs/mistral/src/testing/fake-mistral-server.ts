@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { encodeEmbedding } from '../lib/embeddings';
+import { EMBEDDING_REQUEST_MAX_TOKENS, encodeEmbedding } from '../lib/embeddings';
 import { MistralContract } from './contract';
 import {
   embedText,
@@ -91,6 +91,34 @@ const mistralError = (
   param,
   code,
 });
+
+/** mistral-embed's context: one input of more tokens is refused. */
+const EMBEDDING_INPUT_MAX_TOKENS = 8_192;
+
+/**
+ * Mistral's 400 for an embeddings request over its token limits (counted here with
+ * estimateTokens, an upper bound, so the fake is at least as strict as Mistral), or null.
+ */
+function embeddingRefusal(b: Json) {
+  const input = typeof b['input'] === 'string' ? [b['input']] : b['input'];
+  if (!Array.isArray(input)) return null;
+  const tokens = input.map((t) => (typeof t === 'string' ? estimateTokens(t) : 0));
+  const longest = Math.max(0, ...tokens);
+  if (longest > EMBEDDING_INPUT_MAX_TOKENS)
+    return mistralError(
+      `Input is too long: ${longest} tokens, the model's maximum is ${EMBEDDING_INPUT_MAX_TOKENS}.`,
+      'invalid_request_prompt',
+      '3210',
+    );
+  const total = tokens.reduce((n, t) => n + t, 0);
+  if (total > EMBEDDING_REQUEST_MAX_TOKENS)
+    return mistralError(
+      'Too many tokens overall, split into more batches.',
+      'invalid_request_prompt',
+      '3210',
+    );
+  return null;
+}
 
 /** mulberry32: a tiny seeded PRNG, so fault schedules repeat run to run. */
 function seeded(seed: number): () => number {
@@ -281,7 +309,11 @@ export class FakeMistralServer {
         ),
       );
     if (route === 'POST /v1/chat/moderations') return this.ok(res, path, this.moderateChat(b));
-    if (route === 'POST /v1/embeddings') return this.ok(res, path, this.embed(b));
+    if (route === 'POST /v1/embeddings') {
+      const refusal = embeddingRefusal(b);
+      if (refusal) return this.send(res, 400, refusal);
+      return this.ok(res, path, this.embed(b));
+    }
     if (route === 'GET /v1/models')
       return this.ok(res, path, { object: 'list', data: MODEL_CARDS });
     if (method === 'GET' && path.startsWith('/v1/models/')) {
