@@ -79,11 +79,7 @@ export interface Judgement extends ModelJudgement {
 
 /** Why an event that needed judging was not judged; it goes to human review instead. */
 export type UnjudgedReason =
-  | 'budget_exhausted'
-  | 'rate_capped'
-  | 'invalid_answer'
-  | 'judge_failed'
-  | 'store_failed';
+  'budget_exhausted' | 'rate_capped' | 'invalid_answer' | 'judge_failed' | 'store_failed';
 
 export type JudgeOutcome =
   | { category: string; judged: true; judgement: Judgement }
