@@ -204,7 +204,7 @@ export function WebhooksPage() {
             required
           />
         </label>
-        <fieldset>
+        <fieldset className="checkbox-column">
           <legend>Messages</legend>
           {WEBHOOK_KINDS.map((kind) => (
             <label key={kind} className="inline">
