@@ -46,7 +46,7 @@ export class MetricsService {
   });
   readonly waveFlagsGrouped = new Counter({
     name: 'sieve_wave_flags_total',
-    help: 'Flags vectorized for waves, by outcome (grouped into a wave, or alone)',
+    help: 'Flags taken by the wave grouping, by outcome (grouped into a wave, alone, or refused: the embedding API refused the text)',
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { estimateTokens, MistralApiError } from '@sieve/mistral';
+import { estimateTokens, isRequestRejection, type MistralApiError } from '@sieve/mistral';
 import { atStoredPrecision } from '@sieve/moderation';
 import CircuitBreaker from 'opossum';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -26,10 +26,6 @@ interface Queued {
   resolve: (outcome: BatchedScore) => void;
   reject: (error: unknown) => void;
 }
-
-/** A 4xx about the content (not auth, not rate limits): retrying the same texts cannot help. */
-const isContentRejection = (error: unknown): error is MistralApiError =>
-  error instanceof MistralApiError && [400, 413, 422].includes(error.status);
 
 /**
  * Turns texts to score into as few moderation requests as latency allows:
@@ -62,7 +58,7 @@ export class ModerationBatcher implements OnApplicationShutdown {
         volumeThreshold: 3,
         resetTimeout: 10_000,
         rollingCountTimeout: 10_000,
-        errorFilter: isContentRejection,
+        errorFilter: isRequestRejection,
       },
     );
     const states: CircuitState[] = ['closed', 'half_open', 'open'];
@@ -203,7 +199,7 @@ export class ModerationBatcher implements OnApplicationShutdown {
       this.metrics.moderationTexts.inc(items.length);
       items.forEach((item, i) => item.resolve({ ok: true, score: scores[i] }));
     } catch (error) {
-      if (isContentRejection(error)) {
+      if (isRequestRejection(error)) {
         this.metrics.moderationRequests.inc({ outcome: 'rejected' });
         await this.isolateRejected(items, error);
       } else {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { VectorMethodDto } from '@sieve/contracts';
+import { isRequestRejection } from '@sieve/mistral';
 import { normalizeForWaves } from '@sieve/moderation';
 import type { EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -29,6 +30,8 @@ export const toVector = (bytes: Buffer): Int8Array => new Int8Array(bytes);
  */
 @Injectable()
 export class VectorStore {
+  private readonly logger = new Logger('Waves');
+
   constructor(
     @Inject(TEXT_VECTORIZER) private readonly vectorizer: TextVectorizer,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -53,8 +56,11 @@ export class VectorStore {
     return this.vectorizer.info;
   }
 
-  /** Each text's vector, in order: stored ones read back, new ones embedded and stored. */
-  async vectorsFor(manager: EntityManager, texts: string[]): Promise<TextWithVector[]> {
+  /**
+   * Each text's vector, in order: stored ones read back, new ones embedded and stored; null for
+   * a text the embedding API refuses on its own (nothing is stored for it).
+   */
+  async vectorsFor(manager: EntityManager, texts: string[]): Promise<(TextWithVector | null)[]> {
     const hashes = texts.map(waveTextHash);
     const distinct = new Map<string, { hash: Buffer; text: string }>();
     hashes.forEach((hash, i) => distinct.set(hash.toString('hex'), { hash, text: texts[i] }));
@@ -66,10 +72,12 @@ export class VectorStore {
       );
       for (const r of rows) known.set(r.text_hash.toString('hex'), toVector(r.vector));
     }
-    const missing = [...distinct.entries()].filter(([key]) => !known.has(key));
+    const asked = [...distinct.entries()].filter(([key]) => !known.has(key));
+    const answers = asked.length ? await this.embedIsolating(asked.map(([, d]) => d.text)) : [];
+    const missing = asked.filter((_, i) => answers[i] !== null);
+    const vectors = answers.filter((v): v is Int8Array => v !== null);
+    missing.forEach(([key], i) => known.set(key, vectors[i]));
     if (missing.length) {
-      const vectors = await this.vectorizer.embed(missing.map(([, d]) => d.text));
-      missing.forEach(([key], i) => known.set(key, vectors[i]));
       // The vectors as one binary parameter: a bytea[] goes as text, two hex digits a byte.
       const dims = vectors[0].length;
       if (vectors.some((v) => v.length !== dims))
@@ -87,7 +95,32 @@ export class VectorStore {
         ],
       );
     }
-    return hashes.map((hash) => ({ hash, vector: known.get(hash.toString('hex')) as Int8Array }));
+    return hashes.map((hash) => {
+      const vector = known.get(hash.toString('hex'));
+      return vector ? { hash, vector } : null;
+    });
+  }
+
+  /**
+   * The texts' vectors, null for each text the API refuses alone: a refused request is split in
+   * halves until the refused texts are isolated, so one of them does not fail (and, retried
+   * as it was, stall) the grouping of every flag embedded with it.
+   */
+  private async embedIsolating(texts: string[]): Promise<(Int8Array | null)[]> {
+    try {
+      return await this.vectorizer.embed(texts);
+    } catch (error) {
+      if (!isRequestRejection(error)) throw error;
+      if (texts.length === 1) {
+        this.logger.warn(`the embedding API refused a text (${error.message}); not grouped`);
+        return [null];
+      }
+      const middle = Math.ceil(texts.length / 2);
+      return [
+        ...(await this.embedIsolating(texts.slice(0, middle))),
+        ...(await this.embedIsolating(texts.slice(middle))),
+      ];
+    }
   }
 
   async attach(manager: EntityManager, flags: { flagId: string; hash: Buffer }[]): Promise<void> {

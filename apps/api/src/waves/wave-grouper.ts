@@ -17,7 +17,7 @@ import { IngestConsumer } from '../ingest/ingest.consumer';
 import { MetricsService } from '../metrics/metrics.service';
 import { PolicyProvider } from '../policies/policy-provider';
 import { Precedents } from './precedents';
-import { toVector, VectorStore } from './vector.store';
+import { type TextWithVector, toVector, VectorStore } from './vector.store';
 import { WaveStore } from './wave.store';
 
 /** Flags taken from the inbox per batch: bigger batches cost fewer round trips per flag. */
@@ -164,6 +164,7 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
     const counts = {
       grouped: 0,
       alone: 0,
+      refused: 0,
       raised: [] as string[],
       inbox: { waiting: 0, oldestWaitingSeconds: 0 },
       byPrecedent: new Map<string, 'approve' | 'remove'>(),
@@ -190,11 +191,15 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
          WHERE f.id = ANY($1::uuid[])`,
         [taken.map((t) => t.flag_id), this.config.WAVE_WINDOW_MINUTES],
       );
-      const live = flags.filter((f) => !f.erased);
-      const vectors = await this.vectors.vectorsFor(
+      const unerased = flags.filter((f) => !f.erased);
+      const found = await this.vectors.vectorsFor(
         tx,
-        live.map((f) => f.text),
+        unerased.map((f) => f.text),
       );
+      // A flag whose text the embedding API refused is left out (no vector, no wave).
+      const live = unerased.filter((_, i) => found[i] !== null);
+      const vectors = found.filter((v): v is TextWithVector => v !== null);
+      counts.refused = unerased.length - live.length;
       await this.vectors.attach(
         tx,
         live.map((f, i) => ({ flagId: f.id, hash: vectors[i].hash })),
@@ -272,6 +277,7 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
     });
     this.metrics.waveFlagsGrouped.inc({ outcome: 'grouped' }, counts.grouped);
     this.metrics.waveFlagsGrouped.inc({ outcome: 'alone' }, counts.alone);
+    if (counts.refused) this.metrics.waveFlagsGrouped.inc({ outcome: 'refused' }, counts.refused);
     for (const reason of counts.raised) this.metrics.wavesRaised.inc({ reason });
     this.precedents.counted(counts.byPrecedent, counts.policyVersion);
     if (took) this.reportInbox(counts.inbox);

@@ -44,6 +44,14 @@ export class MistralApiError extends MistralError {
   }
 }
 
+/**
+ * The API refused the request for what it holds (400, 413 or 422: not auth, not limits): sent
+ * again it fails again, while a request without the offending inputs may not.
+ */
+export function isRequestRejection(error: unknown): error is MistralApiError {
+  return error instanceof MistralApiError && [400, 413, 422].includes(error.status);
+}
+
 /** 400 */
 export class MistralBadRequestError extends MistralApiError {
   override name = 'MistralBadRequestError';

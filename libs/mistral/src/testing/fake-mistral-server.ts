@@ -65,6 +65,8 @@ export interface FakeMistralOptions {
   streamChunkDelayMs?: number;
   /** Scripts chat answers; return undefined to fall back to the default behaviour. */
   chat?: (request: Json) => FakeChatReply | undefined;
+  /** A fault for a request by what it asks (e.g. an input Mistral would refuse), or undefined. */
+  faultFor?: (request: { method: string; path: string; body: unknown }) => Fault | undefined;
   /** Keep every request in `requests`. Default true; off for benchmarks and long runs. */
   recordRequests?: boolean;
   /** Validate requests against the OpenAPI contract (422 like Mistral). Default true. */
@@ -261,7 +263,7 @@ export class FakeMistralServer {
     this.received[path] = (this.received[path] ?? 0) + 1;
     if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
 
-    let fault = this.nextFault();
+    let fault = this.options.faultFor?.({ method, path, body }) ?? this.nextFault();
     if (fault?.kind === 'stream') {
       this.injected['stream'] = (this.injected['stream'] ?? 0) + 1;
       this.streamFault = fault;
