@@ -429,7 +429,9 @@ export class FakeMistralServer {
           fault.body ??
           (fault.status === 429
             ? mistralError('Rate limit exceeded', 'rate_limited', '1300')
-            : mistralError('Service unavailable', 'server_error'));
+            : fault.status >= 500
+              ? mistralError('Service unavailable', 'server_error')
+              : mistralError('Invalid request', 'invalid_request_error'));
         return this.send(res, fault.status, body, headers);
       }
     }
