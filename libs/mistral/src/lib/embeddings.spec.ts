@@ -70,6 +70,17 @@ describe('embeddings', () => {
     });
   });
 
+  it("is refused by the fake as Mistral refuses it: one input over the model's context", async () => {
+    const client = new MistralClient({ apiKey: server.apiKey, baseUrl: server.url });
+    const input = ['x'.repeat(40_000)]; // ~10,000 tokens
+    await expect(client.embeddings.create({ model: 'mistral-embed', input })).rejects.toMatchObject(
+      {
+        status: 400,
+        message: expect.stringContaining("the model's maximum is 8192"),
+      },
+    );
+  });
+
   it('computes cosine similarity and refuses vectors of different lengths', () => {
     expect(cosineSimilarity([1, 0], [1, 0])).toBe(1);
     expect(cosineSimilarity([1, 0], [0, 1])).toBe(0);

@@ -98,8 +98,9 @@ const mistralError = (
 const EMBEDDING_INPUT_MAX_TOKENS = 8_192;
 
 /**
- * Mistral's 400 for an embeddings request over its token limits (counted here with
- * estimateTokens, an upper bound, so the fake is at least as strict as Mistral), or null.
+ * Mistral's 400 for an embeddings request over its token limits, or null. Tokens are counted as
+ * the fake counts usage (about four characters each, as English text tokenizes); the client
+ * packs by its own, more generous estimate, so it stays under either count.
  */
 function embeddingRefusal(b: Json) {
   const input = typeof b['input'] === 'string' ? [b['input']] : b['input'];
