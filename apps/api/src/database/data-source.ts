@@ -87,6 +87,7 @@ import { CompactScoredEvents1764345600000 } from './migrations/1764345600000-Com
 import { DailyScoreHistograms1764352800000 } from './migrations/1764352800000-DailyScoreHistograms';
 import { DecisionsByTime1764360000000 } from './migrations/1764360000000-DecisionsByTime';
 import { JudgementStoreFailed1764367200000 } from './migrations/1764367200000-JudgementStoreFailed';
+import { WebhookDeliveryRetries1764374400000 } from './migrations/1764374400000-WebhookDeliveryRetries';
 import { CompactScores1764302400000 } from './migrations/1764302400000-CompactScores';
 
 /**
@@ -182,6 +183,7 @@ export const MIGRATIONS = [
   DailyScoreHistograms1764352800000,
   DecisionsByTime1764360000000,
   JudgementStoreFailed1764367200000,
+  WebhookDeliveryRetries1764374400000,
 ];
 
 /**

@@ -32,7 +32,11 @@ interface PendingDelivery {
   message_id: string;
   kind: string;
   body: string;
+  attempts: number;
 }
+
+/** A pending delivery that waits for no retry time of its own. */
+const DUE = `status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= now())`;
 
 export type WebhookWorkerState = 'disabled' | 'running' | 'stopped';
 
@@ -45,9 +49,17 @@ export function webhookBackoffMs(failures: number, maxMs: number): number {
  * Sends queued webhook deliveries. Each pass leases the endpoints that have work and are due
  * (one replica per endpoint, so a failing endpoint gets one probe at a time, not one per
  * replica), sends up to WEBHOOK_CONCURRENCY at once, in queue order, and records every attempt.
- * A failure backs the whole endpoint off (5 s doubling to WEBHOOK_MAX_BACKOFF_MS); after
- * WEBHOOK_DISABLE_AFTER_FAILURES in a row it is disabled. Deliveries not accepted within
- * WEBHOOK_RETRY_HOURS give up, visibly, and can be redelivered.
+ *
+ * Two kinds of failure, told apart by what else the receiver accepts:
+ * - The endpoint fails (nothing it is sent is accepted): it backs off as a whole (5 s doubling
+ *   to WEBHOOK_MAX_BACKOFF_MS) with one probe at a time, and after
+ *   WEBHOOK_DISABLE_AFTER_FAILURES in a row it is disabled. When a probe gets through, what
+ *   waited is sent in queue order.
+ * - It refuses one message while it accepts others: that message alone is retried on its own
+ *   backoff, and the rest keep flowing. The probe of a failing endpoint is the delivery tried
+ *   least, so a message it refuses is not the only one it is ever asked again.
+ *
+ * Deliveries not accepted within WEBHOOK_RETRY_HOURS give up, visibly, and can be redelivered.
  */
 @Injectable()
 export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -114,8 +126,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
       `UPDATE webhook_endpoints e SET lease_until = now() + make_interval(secs => $1)
        WHERE enabled AND (retry_at IS NULL OR retry_at <= now())
          AND (lease_until IS NULL OR lease_until < now())
-         AND EXISTS (SELECT 1 FROM webhook_deliveries d
-                     WHERE d.endpoint_id = e.id AND d.status = 'pending')
+         AND EXISTS (SELECT 1 FROM webhook_deliveries WHERE endpoint_id = e.id AND ${DUE})
        RETURNING id, name, url, secret, consecutive_failures`,
       [LEASE_SECONDS],
     )) as [LeasedEndpoint[], number];
@@ -128,8 +139,9 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
     try {
       while (!this.stopping && Date.now() < until) {
         const batch: PendingDelivery[] = await this.db.query(
-          `SELECT id, message_id, kind, body FROM webhook_deliveries
-           WHERE endpoint_id = $1 AND status = 'pending' ORDER BY id LIMIT $2`,
+          `SELECT id, message_id, kind, body, attempts FROM webhook_deliveries
+           WHERE endpoint_id = $1 AND ${DUE}
+           ORDER BY ${failures > 0 ? 'attempts, id' : 'id'} LIMIT $2`,
           [endpoint.id, failures > 0 ? 1 : this.config.WEBHOOK_CONCURRENCY],
         );
         if (batch.length === 0) return;
@@ -143,15 +155,22 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
           ),
         );
         await this.recordAttempts(batch, attempts);
-        const failed = attempts.find((a) => !a.ok);
-        if (failed) {
+        if (!attempts.some((a) => a.ok)) {
+          // Only messages it refused before, refused again while it was accepting others: those
+          // messages back off, not the endpoint.
+          if (failures === 0 && batch.every((d) => d.attempts > 0)) continue;
           failures++;
-          await this.recordEndpointFailure(endpoint, failures, failed);
+          await this.recordEndpointFailure(endpoint, failures, attempts[0]);
           return;
         }
         if (failures > 0) {
           failures = 0;
           this.logger.log(`webhook endpoint "${endpoint.name}" accepts deliveries again`);
+          await this.db.query(
+            `UPDATE webhook_deliveries SET next_attempt_at = NULL
+             WHERE endpoint_id = $1 AND status = 'pending' AND next_attempt_at IS NOT NULL`,
+            [endpoint.id],
+          );
         }
         await this.db.query(
           `UPDATE webhook_endpoints SET consecutive_failures = 0, retry_at = NULL,
@@ -166,6 +185,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
     }
   }
 
+  /** Each attempt's outcome; a refused delivery waits its own backoff before it is due again. */
   private async recordAttempts(batch: PendingDelivery[], attempts: WebhookAttempt[]) {
     await this.db.query(
       `UPDATE webhook_deliveries d SET
@@ -174,15 +194,20 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
          last_status_code = a.status_code,
          last_error = a.error,
          status = CASE WHEN a.ok THEN 'delivered' ELSE d.status END,
-         delivered_at = CASE WHEN a.ok THEN now() ELSE d.delivered_at END
-       FROM unnest($1::bigint[], $2::boolean[], $3::int[], $4::text[])
-         AS a(id, ok, status_code, error)
+         delivered_at = CASE WHEN a.ok THEN now() ELSE d.delivered_at END,
+         next_attempt_at = CASE WHEN a.ok THEN NULL
+                                ELSE now() + make_interval(secs => a.retry_seconds) END
+       FROM unnest($1::bigint[], $2::boolean[], $3::int[], $4::text[], $5::float8[])
+         AS a(id, ok, status_code, error, retry_seconds)
        WHERE d.id = a.id`,
       [
         batch.map((d) => d.id),
         attempts.map((a) => a.ok),
         attempts.map((a) => a.statusCode),
         attempts.map((a) => a.error),
+        batch.map(
+          (d) => webhookBackoffMs(d.attempts + 1, this.config.WEBHOOK_MAX_BACKOFF_MS) / 1000,
+        ),
       ],
     );
     for (const a of attempts) this.metrics.webhookAttempts.inc({ result: a.ok ? 'ok' : 'failed' });

@@ -243,6 +243,55 @@ describe('webhooks', () => {
     await write('delete', `/webhooks/${endpoint.id}`).expect(204);
   });
 
+  it('retries a message the receiver refuses on its own, while the rest keep flowing', async () => {
+    const path = '/picky';
+    const flags = await Promise.all([stack.seedFlag(), stack.seedFlag(), stack.seedFlag()]);
+    const refused = flags[0].eventId;
+    receiver.answer((r) => ({
+      status: r.path === path && JSON.parse(r.body).eventId === refused ? 422 : 204,
+    }));
+    const endpoint = await createEndpoint({
+      name: 'picky platform',
+      url: receiver.url + path,
+      kinds: ['reviewer'],
+    });
+    for (const flag of flags) await decide(flag.id);
+
+    const mine = () => receiver.received.filter((r) => r.path === path);
+    const accepted = () =>
+      new Set(mine().map((r) => JSON.parse(r.body).eventId as string)).size >= 3 &&
+      mine().filter((r) => JSON.parse(r.body).eventId === refused).length >= 3;
+    // The other two arrive, and the refused one is tried again and again meanwhile: more times
+    // than it takes to disable an endpoint (3 here), which a refusal of one message must not do.
+    await eventually('the others delivered and the refused one retried', async () => accepted());
+    const log = await admin.agent.get(`/api/webhooks/${endpoint.id}/deliveries`).expect(200);
+    const byEvent = new Map<
+      string,
+      { status: string; lastStatusCode: number; nextAttemptAt: string }
+    >(log.body.items.map((d: { body: string }) => [JSON.parse(d.body).eventId, d]));
+    expect(byEvent.get(flags[1].eventId)).toMatchObject({
+      status: 'delivered',
+      nextAttemptAt: null,
+    });
+    expect(byEvent.get(flags[2].eventId)).toMatchObject({
+      status: 'delivered',
+      nextAttemptAt: null,
+    });
+    expect(byEvent.get(refused)).toMatchObject({ status: 'pending', lastStatusCode: 422 });
+    const state = await admin.agent.get(`/api/webhooks/${endpoint.id}`).expect(200);
+    expect(state.body).toMatchObject({ enabled: true, pending: 1 });
+    expect(state.body.state).not.toBe('disabled');
+
+    // The receiver takes it after all: it is delivered on its next try, once.
+    receiver.answer(() => ({ status: 204 }));
+    await eventually('the refused one delivered', async () => {
+      const res = await admin.agent.get(`/api/webhooks/${endpoint.id}`).expect(200);
+      return res.body.pending === 0 && res.body.state === 'active';
+    });
+    expect(mine().filter((r) => JSON.parse(r.body).eventId !== refused)).toHaveLength(2);
+    await write('delete', `/webhooks/${endpoint.id}`).expect(204);
+  });
+
   it('does not follow a redirect to another host, and gives a hung receiver a short timeout', async () => {
     const endpoint = await createEndpoint({
       name: 'redirecting',

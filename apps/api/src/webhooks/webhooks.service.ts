@@ -131,7 +131,17 @@ export class WebhooksService {
           disabledReason: `disabled by ${actor.label}`,
         });
       }
+      const newUrl = changes.url !== undefined && changes.url !== before.url;
+      if (newUrl && after.enabled) Object.assign(after, { consecutiveFailures: 0, retryAt: null });
       await repository.save(after);
+      // Enabled again, or pointed elsewhere: what waited for a retry is sent now, in order.
+      if (after.enabled && (!before.enabled || newUrl)) {
+        await tx.query(
+          `UPDATE webhook_deliveries SET next_attempt_at = NULL
+           WHERE endpoint_id = $1 AND status = 'pending' AND next_attempt_at IS NOT NULL`,
+          [id],
+        );
+      }
       await this.audit.record(
         {
           actor,
@@ -208,7 +218,8 @@ export class WebhooksService {
     const queued = await this.db.transaction(async (tx) => {
       await this.find(id, tx);
       const [, count] = (await tx.query(
-        `UPDATE webhook_deliveries SET status = 'pending', queued_at = now(), delivered_at = NULL
+        `UPDATE webhook_deliveries SET status = 'pending', queued_at = now(), delivered_at = NULL,
+           next_attempt_at = NULL
          WHERE endpoint_id = $1 AND ${deliveryId ? 'id = $2' : `status = 'failed'`}`,
         deliveryId ? [id, deliveryId] : [id],
       )) as [unknown, number];
@@ -339,6 +350,7 @@ function toDeliveryDto(d: WebhookDelivery): WebhookDeliveryDto {
     lastError: d.lastError,
     createdAt: d.createdAt.toISOString(),
     lastAttemptAt: d.lastAttemptAt?.toISOString() ?? null,
+    nextAttemptAt: d.status === 'pending' ? (d.nextAttemptAt?.toISOString() ?? null) : null,
     deliveredAt: d.deliveredAt?.toISOString() ?? null,
     body: d.body,
   };

@@ -1,4 +1,4 @@
-import { percent, timeAgo } from './format';
+import { percent, timeAgo, timeUntil } from './format';
 
 describe('format', () => {
   it('rounds scores to whole percents', () => {
@@ -12,5 +12,13 @@ describe('format', () => {
     expect(timeAgo('2026-11-25T11:45:00Z', now)).toBe('15 min ago');
     expect(timeAgo('2026-11-25T09:00:00Z', now)).toBe('3 h ago');
     expect(timeAgo('2026-11-25T12:00:05Z', now)).toBe('0 s ago');
+  });
+
+  it('says how soon in the largest sensible unit, and now once it has passed', () => {
+    const now = Date.parse('2026-11-25T12:00:00Z');
+    expect(timeUntil('2026-11-25T12:00:40Z', now)).toBe('in 40 s');
+    expect(timeUntil('2026-11-25T12:10:00Z', now)).toBe('in 10 min');
+    expect(timeUntil('2026-11-25T14:30:00Z', now)).toBe('in 2 h');
+    expect(timeUntil('2026-11-25T11:59:00Z', now)).toBe('now');
   });
 });

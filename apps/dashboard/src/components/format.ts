@@ -3,8 +3,18 @@ export const percent = (score: number) => `${Math.round(score * 100)}%`;
 /** "12 s ago", "5 min ago", "3 h ago", then a date. */
 export function timeAgo(iso: string, now = Date.now()): string {
   const seconds = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
-  if (seconds < 60) return `${seconds} s ago`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
-  if (seconds < 86_400) return `${Math.floor(seconds / 3600)} h ago`;
-  return new Date(iso).toLocaleDateString();
+  return seconds < 86_400 ? `${span(seconds)} ago` : new Date(iso).toLocaleDateString();
+}
+
+/** "in 12 s", "in 5 min", "in 3 h", then a date; "now" once it has passed. */
+export function timeUntil(iso: string, now = Date.now()): string {
+  const seconds = Math.round((Date.parse(iso) - now) / 1000);
+  if (seconds <= 0) return 'now';
+  return seconds < 86_400 ? `in ${span(seconds)}` : new Date(iso).toLocaleDateString();
+}
+
+function span(seconds: number): string {
+  if (seconds < 60) return `${seconds} s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min`;
+  return `${Math.floor(seconds / 3600)} h`;
 }

@@ -55,6 +55,8 @@ export interface WebhookDeliveryDto {
   lastError: string | null;
   createdAt: string;
   lastAttemptAt: string | null;
+  /** When a pending delivery the receiver refused is tried again (null: as soon as it can be). */
+  nextAttemptAt: string | null;
   deliveredAt: string | null;
   /** The signed body, as sent. */
   body: string;

@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import type { WebhookDecision, WebhookDeliveryStatus, WebhookKind } from '@sieve/contracts';
 import { WEBHOOK_DECISIONS, WEBHOOK_KINDS, type WebhookEndpoint } from '../../api/webhooks';
-import { timeAgo } from '../../components/format';
+import { timeAgo, timeUntil } from '../../components/format';
 import {
   useCreateWebhook,
   useDeleteWebhook,
@@ -301,7 +301,14 @@ function DeliveryLog({ endpoint }: { endpoint: WebhookEndpoint }) {
             <tr key={d.id}>
               <td title={d.createdAt}>{timeAgo(d.createdAt)}</td>
               <td>{d.kind}</td>
-              <td>{d.status === 'failed' ? 'gave up' : d.status}</td>
+              <td>
+                {d.status === 'failed' ? 'gave up' : d.status}
+                {d.nextAttemptAt && (
+                  <div className="muted" title={d.nextAttemptAt}>
+                    next try {timeUntil(d.nextAttemptAt)}
+                  </div>
+                )}
+              </td>
               <td>{d.attempts}</td>
               <td>
                 {d.lastStatusCode ? `HTTP ${d.lastStatusCode}` : ''}
