@@ -1,9 +1,10 @@
-import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { IsIn, IsString, IsUUID, Length } from 'class-validator';
 import { MAX_APPEAL_STATEMENT_CHARS } from '@sieve/moderation';
 import { APPEAL_OUTCOMES, APPEAL_STATUSES, type AppealStatus } from '@sieve/contracts';
 import type { AppealOutcome } from '@sieve/moderation';
 import { PageCursor, PageLimit } from '../common/pagination';
 import { Transform } from 'class-transformer';
+import { Omittable } from '../common/validation';
 
 /** Surrounding whitespace is not part of an id or a statement (as on the appeals topic). */
 const Trim = () =>
@@ -44,12 +45,12 @@ export class DecideAppealDto {
 }
 
 export class ListAppealsQuery {
-  @IsOptional()
+  @Omittable()
   @IsIn(APPEAL_STATUSES)
   status?: AppealStatus;
 
   /** One item's appeals, every status, oldest first (for its history); `status` is ignored. */
-  @IsOptional()
+  @Omittable()
   @IsUUID()
   flagId?: string;
 

@@ -1,11 +1,12 @@
 import { Body, Controller, Get, Post, Query } from '@nestjs/common';
-import { IsOptional, IsString, Length } from 'class-validator';
+import { IsString, Length } from 'class-validator';
 import type { ErasureDto, ErasurePreviewDto } from '@sieve/contracts';
 import type { AuthorStrikes } from '@sieve/moderation';
 import { ClientIp, CurrentPrincipal, RequireRole } from '../auth/decorators';
 import type { Principal } from '../auth/roles';
 import { ErasureService } from './erasure.service';
 import { StrikesService } from './strikes.service';
+import { Omittable } from '../common/validation';
 
 export class AuthorQuery {
   @IsString()
@@ -25,12 +26,12 @@ export class ErasureInput extends AuthorQuery {
 }
 
 export class ErasureFilter {
-  @IsOptional()
+  @Omittable()
   @IsString()
   @Length(1, 128)
   source?: string;
 
-  @IsOptional()
+  @Omittable()
   @IsString()
   @Length(1, 256)
   authorId?: string;

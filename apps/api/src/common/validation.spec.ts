@@ -1,5 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import { createValidationPipe } from './validation';
+import { createValidationPipe, ParsePositiveIntPipe } from './validation';
 
 const pipe = createValidationPipe();
 const refusal = async (
@@ -56,5 +56,43 @@ describe('the edge validation pipe: strings the database cannot store', () => {
     expect(await refusal(deep)).toMatchObject({
       details: [{ field: Array.from({ length: 32 }, () => '0').join('.') }],
     });
+  });
+});
+
+describe('a whole number in a path', () => {
+  const version = new ParsePositiveIntPipe();
+  const parse = (value: string) => version.transform(value, { type: 'param', data: 'version' });
+
+  it('takes 1 up to the largest integer the database stores', () => {
+    expect(parse('1')).toBe(1);
+    expect(parse('2147483647')).toBe(2_147_483_647);
+  });
+
+  it('refuses anything else with the field named, a number too large for the column too', () => {
+    for (const value of [
+      '0',
+      '-1',
+      '01',
+      '1.5',
+      '1e3',
+      'abc',
+      '',
+      '2147483648',
+      '99999999999999999999',
+    ]) {
+      let refused: unknown;
+      try {
+        parse(value);
+      } catch (error) {
+        refused = error;
+      }
+      expect(refused).toBeInstanceOf(BadRequestException);
+      expect((refused as BadRequestException).getResponse()).toStrictEqual({
+        message: 'Validation failed',
+        details: [
+          { field: 'version', errors: ['version must be a whole number from 1 to 2147483647'] },
+        ],
+      });
+    }
   });
 });

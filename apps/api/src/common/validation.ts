@@ -1,9 +1,11 @@
 import {
   type ArgumentMetadata,
   BadRequestException,
+  type PipeTransform,
   ValidationPipe,
   type ValidationError,
 } from '@nestjs/common';
+import { ValidateIf } from 'class-validator';
 import { unstorableFields } from '@sieve/moderation';
 
 export interface FieldError {
@@ -43,4 +45,28 @@ export function createValidationPipe(): ValidationPipe {
     exceptionFactory: (errors) =>
       new BadRequestException({ message: 'Validation failed', details: flatten(errors) }),
   });
+}
+
+/**
+ * A field that may be left out. Unlike `@IsOptional()`, `null` is not let through unchecked: it
+ * is refused by the field's rules, unless they allow it, instead of reaching the database as
+ * "no value" for a column that must have one.
+ */
+export const Omittable = () => ValidateIf((_object, value) => value !== undefined);
+
+const MAX_INTEGER = 2_147_483_647;
+
+/**
+ * A whole number in a path (a policy version): positive and within PostgreSQL's `integer`, so
+ * that a number too large for the column is the caller's mistake named, not a failed query.
+ */
+export class ParsePositiveIntPipe implements PipeTransform<string, number> {
+  transform(value: string, metadata: ArgumentMetadata): number {
+    if (/^[1-9][0-9]{0,9}$/.test(value) && Number(value) <= MAX_INTEGER) return Number(value);
+    const field = metadata.data ?? 'value';
+    throw new BadRequestException({
+      message: 'Validation failed',
+      details: [{ field, errors: [`${field} must be a whole number from 1 to ${MAX_INTEGER}`] }],
+    });
+  }
 }

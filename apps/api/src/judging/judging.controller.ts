@@ -1,16 +1,8 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  HttpStatus,
-  Param,
-  ParseIntPipe,
-  Post,
-} from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import type { JudgeEvaluationDto, JudgingStatusDto } from '@sieve/contracts';
 import { ClientIp, CurrentPrincipal, RequireRole } from '../auth/decorators';
 import type { Principal } from '../auth/roles';
+import { ParsePositiveIntPipe } from '../common/validation';
 import { EvaluateDto } from './judging.dto';
 import { JudgeEvaluationService } from './judge-evaluation.service';
 import { JudgingService } from './judging.service';
@@ -37,7 +29,7 @@ export class JudgingController {
   @HttpCode(HttpStatus.CREATED)
   @RequireRole('policy_admin')
   evaluate(
-    @Param('version', ParseIntPipe) version: number,
+    @Param('version', ParsePositiveIntPipe) version: number,
     @Param('name') name: string,
     @Body() body: EvaluateDto,
     @CurrentPrincipal() actor: Principal,

@@ -1,8 +1,9 @@
-import { IsBoolean, IsOptional } from 'class-validator';
+import { IsBoolean } from 'class-validator';
+import { Omittable } from '../common/validation';
 
 export class EvaluateDto {
   /** One Batch API job (cheaper, slower) instead of online calls; ignored by the offline judge. */
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   viaBatchApi?: boolean;
 }

@@ -6,7 +6,6 @@ import {
   HttpCode,
   HttpStatus,
   Param,
-  ParseIntPipe,
   Patch,
   Post,
   Query,
@@ -19,6 +18,7 @@ import type {
 } from '@sieve/contracts';
 import { ClientIp, CurrentPrincipal, RequireRole } from '../auth/decorators';
 import type { Principal } from '../auth/roles';
+import { ParsePositiveIntPipe } from '../common/validation';
 import { BacktestService } from './backtest.service';
 import {
   BacktestRangeQuery,
@@ -58,7 +58,7 @@ export class PoliciesController {
 
   @Get(':version')
   @RequireRole('viewer')
-  get(@Param('version', ParseIntPipe) version: number): Promise<PolicyVersionDto> {
+  get(@Param('version', ParsePositiveIntPipe) version: number): Promise<PolicyVersionDto> {
     return this.policies.get(version);
   }
 
@@ -75,7 +75,7 @@ export class PoliciesController {
   @Patch('drafts/:version')
   @RequireRole('policy_admin')
   async updateDraft(
-    @Param('version', ParseIntPipe) version: number,
+    @Param('version', ParsePositiveIntPipe) version: number,
     @Body() body: UpdateDraftDto,
     @CurrentPrincipal() actor: Principal,
     @ClientIp() ip: string,
@@ -88,7 +88,7 @@ export class PoliciesController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @RequireRole('policy_admin')
   discardDraft(
-    @Param('version', ParseIntPipe) version: number,
+    @Param('version', ParsePositiveIntPipe) version: number,
     @CurrentPrincipal() actor: Principal,
     @ClientIp() ip: string,
   ): Promise<void> {
@@ -99,7 +99,7 @@ export class PoliciesController {
   @HttpCode(HttpStatus.OK)
   @RequireRole('policy_admin')
   async publish(
-    @Param('version', ParseIntPipe) version: number,
+    @Param('version', ParsePositiveIntPipe) version: number,
     @Body() body: PublishDto,
     @CurrentPrincipal() actor: Principal,
     @ClientIp() ip: string,
@@ -112,7 +112,7 @@ export class PoliciesController {
   @HttpCode(HttpStatus.OK)
   @RequireRole('policy_admin')
   async shadow(
-    @Param('version', ParseIntPipe) version: number,
+    @Param('version', ParsePositiveIntPipe) version: number,
     @Body() body: ShadowDto,
     @CurrentPrincipal() actor: Principal,
     @ClientIp() ip: string,
@@ -123,7 +123,7 @@ export class PoliciesController {
 
   @Get(':version/shadow')
   @RequireRole('viewer')
-  shadowReport(@Param('version', ParseIntPipe) version: number): Promise<ShadowReportDto> {
+  shadowReport(@Param('version', ParsePositiveIntPipe) version: number): Promise<ShadowReportDto> {
     return this.policies.shadowReport(version);
   }
 
@@ -131,7 +131,7 @@ export class PoliciesController {
   @HttpCode(HttpStatus.OK)
   @RequireRole('policy_admin')
   async rollback(
-    @Param('version', ParseIntPipe) version: number,
+    @Param('version', ParsePositiveIntPipe) version: number,
     @Body() body: PublishDto,
     @CurrentPrincipal() actor: Principal,
     @ClientIp() ip: string,

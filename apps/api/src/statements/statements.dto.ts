@@ -1,15 +1,6 @@
 import { Transform, Type } from 'class-transformer';
-import {
-  IsIn,
-  IsInt,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Max,
-  Min,
-} from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { Omittable } from '../common/validation';
 
 export class ListStatementsQuery {
   @IsUUID()
@@ -31,11 +22,11 @@ export class ExportStatementsQuery {
   @IsISO8601()
   to!: string;
 
-  @IsOptional()
+  @Omittable()
   @IsIn(['json', 'csv'])
   format?: 'json' | 'csv';
 
-  @IsOptional()
+  @Omittable()
   @Type(() => Number)
   @IsInt()
   @Min(1)

@@ -1,5 +1,6 @@
-import { IsIn, IsISO8601, IsOptional, IsString, Length } from 'class-validator';
+import { IsIn, IsISO8601, IsString, Length } from 'class-validator';
 import { ROLES, type Role } from '../auth/roles';
+import { Omittable } from '../common/validation';
 
 export class CreateApiTokenDto {
   @IsString()
@@ -9,7 +10,7 @@ export class CreateApiTokenDto {
   @IsIn(ROLES)
   role!: Role;
 
-  @IsOptional()
+  @Omittable()
   @IsISO8601()
   expiresAt?: string;
 }

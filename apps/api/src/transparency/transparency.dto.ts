@@ -1,4 +1,5 @@
-import { IsIn, IsISO8601, IsOptional } from 'class-validator';
+import { IsIn, IsISO8601 } from 'class-validator';
+import { Omittable } from '../common/validation';
 
 export class TransparencyQuery {
   @IsISO8601()
@@ -7,11 +8,11 @@ export class TransparencyQuery {
   @IsISO8601()
   to!: string;
 
-  @IsOptional()
+  @Omittable()
   @IsIn(['day', 'week', 'month'])
   period?: 'day' | 'week' | 'month';
 
-  @IsOptional()
+  @Omittable()
   @IsIn(['json', 'csv'])
   format?: 'json' | 'csv';
 }

@@ -4,7 +4,6 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
-  IsOptional,
   IsString,
   IsUrl,
   Length,
@@ -17,6 +16,7 @@ import {
   type WebhookKind,
 } from '@sieve/contracts';
 import { PageCursor, PageLimit } from '../common/pagination';
+import { Omittable } from '../common/validation';
 
 const URL_OPTIONS = {
   protocols: ['http', 'https'],
@@ -42,7 +42,7 @@ export class CreateWebhookDto {
   kinds!: WebhookKind[];
 
   /** All three when absent. */
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayNotEmpty()
   @ArrayUnique()
@@ -51,24 +51,24 @@ export class CreateWebhookDto {
 }
 
 export class UpdateWebhookDto {
-  @IsOptional()
+  @Omittable()
   @IsString()
   @Length(1, 100)
   name?: string;
 
-  @IsOptional()
+  @Omittable()
   @IsUrl(URL_OPTIONS, { message: URL_MESSAGE })
   @MaxLength(2048)
   url?: string;
 
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayNotEmpty()
   @ArrayUnique()
   @IsIn(WEBHOOK_KINDS, { each: true })
   kinds?: WebhookKind[];
 
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayNotEmpty()
   @ArrayUnique()
@@ -76,13 +76,13 @@ export class UpdateWebhookDto {
   decisions?: WebhookDecision[];
 
   /** true re-enables a disabled endpoint: its failure count starts again and its queue is sent. */
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   enabled?: boolean;
 }
 
 export class ListDeliveriesQuery {
-  @IsOptional()
+  @Omittable()
   @IsIn(['pending', 'delivered', 'failed'])
   status?: 'pending' | 'delivered' | 'failed';
 

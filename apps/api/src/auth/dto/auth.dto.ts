@@ -5,7 +5,6 @@ import {
   IsArray,
   IsBoolean,
   IsEmail,
-  IsOptional,
   IsString,
   Length,
   Matches,
@@ -18,6 +17,7 @@ import {
   type ValidatorConstraintInterface,
 } from 'class-validator';
 import { MIN_PASSWORD_LENGTH } from '../passwords';
+import { Omittable } from '../../common/validation';
 
 export class LoginDto {
   @IsEmail()
@@ -77,12 +77,12 @@ class ContentFiltersRule implements ValidatorConstraintInterface {
 }
 
 export class PreferencesDto {
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   blurSensitive?: boolean;
 
   /** Replaces the whole list (at most 20). */
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMaxSize(20)
   @ValidateNested({ each: true })
@@ -93,7 +93,7 @@ export class PreferencesDto {
    * Replaces the whole map: category name → show, greyscale, blur or warn. A category left out
    * follows `blurSensitive`.
    */
-  @IsOptional()
+  @Omittable()
   @IsObject()
   @Validate(ContentFiltersRule)
   contentFilters?: Record<string, ContentFilter>;

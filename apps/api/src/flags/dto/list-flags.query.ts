@@ -5,7 +5,6 @@ import {
   IsIn,
   IsISO8601,
   IsNumber,
-  IsOptional,
   IsString,
   IsUUID,
   Length,
@@ -15,50 +14,51 @@ import {
 } from 'class-validator';
 import { QUEUE_ID_PATTERN } from '@sieve/moderation';
 import { FLAG_SORTS, FLAG_STATUSES, type FlagSort, type FlagStatus } from '@sieve/contracts';
+import { Omittable } from '../../common/validation';
 
 /** Filters shared by the queue and its counts. */
 export class FlagFiltersQuery {
   /** A queue's id (GET /api/queues). */
-  @IsOptional()
+  @Omittable()
   @Matches(QUEUE_ID_PATTERN, { message: 'queue must be a queue id such as "default"' })
   queue?: string;
 
-  @IsOptional()
+  @Omittable()
   @IsString()
   @Matches(/^[a-z0-9_/-]{1,64}$/, { message: 'category must be a category name such as "pii"' })
   category?: string;
 
-  @IsOptional()
+  @Omittable()
   @IsString()
   @Length(1, 128)
   source?: string;
 
-  @IsOptional()
+  @Omittable()
   @IsString()
   @Length(1, 256)
   authorId?: string;
 
-  @IsOptional()
+  @Omittable()
   @Matches(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, {
     message: 'lang must be a language tag such as "en"',
   })
   lang?: string;
 
   /** Words the post must contain (case-insensitive). */
-  @IsOptional()
+  @Omittable()
   @IsString()
   @Length(1, 200)
   q?: string;
 
   /** Highest triggered score, at least / at most. */
-  @IsOptional()
+  @Omittable()
   @Type(() => Number)
   @IsNumber()
   @Min(0)
   @Max(1)
   minScore?: number;
 
-  @IsOptional()
+  @Omittable()
   @Type(() => Number)
   @IsNumber()
   @Min(0)
@@ -66,22 +66,22 @@ export class FlagFiltersQuery {
   maxScore?: number;
 
   /** Flagged at or after / before. */
-  @IsOptional()
+  @Omittable()
   @IsISO8601()
   from?: string;
 
-  @IsOptional()
+  @Omittable()
   @IsISO8601()
   to?: string;
 }
 
 export class ListFlagsQuery extends FlagFiltersQuery {
-  @IsOptional()
+  @Omittable()
   @IsIn(FLAG_STATUSES)
   status?: FlagStatus;
 
   /** newest (default), oldest, severity (highest score first), or repeat_offenders (authors at a strike level first, oldest first within). */
-  @IsOptional()
+  @Omittable()
   @IsIn(FLAG_SORTS)
   sort?: FlagSort;
 
@@ -89,7 +89,7 @@ export class ListFlagsQuery extends FlagFiltersQuery {
   limit?: number;
 
   /** true: flags in an open wave are left out (the queue shows each wave as one row, GET /api/waves). */
-  @IsOptional()
+  @Omittable()
   @Transform(({ value }: { value: unknown }) => value === true || value === 'true')
   @IsBoolean()
   collapseWaves?: boolean;
@@ -101,17 +101,17 @@ export class ListFlagsQuery extends FlagFiltersQuery {
 
 /** "Next item": the queue's filters and order; open by default, escalated for the senior queue. */
 export class NextFlagQuery extends FlagFiltersQuery {
-  @IsOptional()
+  @Omittable()
   @IsIn(['open', 'escalated'])
   status?: 'open' | 'escalated';
 
   /** oldest (default), newest, severity or repeat_offenders, as in the list. */
-  @IsOptional()
+  @Omittable()
   @IsIn(FLAG_SORTS)
   sort?: FlagSort;
 
   /** The flag the reviewer is on now: never handed back as the next one. */
-  @IsOptional()
+  @Omittable()
   @IsUUID()
   after?: string;
 }

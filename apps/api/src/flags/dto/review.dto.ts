@@ -3,13 +3,13 @@ import {
   ArrayMinSize,
   IsBoolean,
   IsIn,
-  IsOptional,
   IsString,
   IsUUID,
   Length,
   MaxLength,
 } from 'class-validator';
 import type { ReviewerAction } from '@sieve/moderation';
+import { Omittable } from '../../common/validation';
 
 export const REVIEWER_ACTIONS: ReviewerAction[] = ['approve', 'remove', 'escalate'];
 
@@ -22,7 +22,7 @@ export class DecideFlagDto {
   @Length(1, 100)
   reason!: string;
 
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(4000)
   note?: string;
@@ -31,7 +31,7 @@ export class DecideFlagDto {
    * Whether the reviewer saw the post: false when it stayed blurred (sensitive content, the
    * reviewer's wellness setting) - recorded with the decision and shown in its history.
    */
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   contentRevealed?: boolean;
 }

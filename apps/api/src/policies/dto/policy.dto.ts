@@ -8,18 +8,21 @@ import {
   IsObject,
   IsOptional,
   IsString,
+  Max,
   MaxLength,
   Min,
   MinLength,
 } from 'class-validator';
 import type { CategoryRule, CustomCategory, PrecedentRule } from '@sieve/moderation';
+import { Omittable } from '../../common/validation';
 
 export class CreateDraftDto {
   /** The version to copy; default the live one. */
-  @IsOptional()
+  @Omittable()
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(2_147_483_647)
   basedOn?: number;
 }
 
@@ -28,16 +31,16 @@ export class UpdateDraftDto {
   @IsObject()
   rules!: Record<string, CategoryRule>;
 
-  @IsOptional()
+  @Omittable()
   @IsObject()
   overrides?: Record<string, Record<string, CategoryRule>>;
 
   /** Checked field by field by PoliciesService (422 naming the field). */
-  @IsOptional()
+  @Omittable()
   @IsArray()
   customCategories?: CustomCategory[];
 
-  @IsOptional()
+  @Omittable()
   @IsNumber()
   grayZone?: number;
 

@@ -1,4 +1,5 @@
-import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsIn, IsString, IsUUID, MaxLength } from 'class-validator';
+import { Omittable } from '../../common/validation';
 
 export class MarkGoldenDto {
   @IsUUID()
@@ -8,7 +9,7 @@ export class MarkGoldenDto {
   @IsIn(['approve', 'remove'])
   expectedAction!: 'approve' | 'remove';
 
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(1000)
   note?: string;

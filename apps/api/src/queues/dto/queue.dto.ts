@@ -20,17 +20,18 @@ import {
 } from 'class-validator';
 import { QUEUE_ORDERINGS, type QueueOrdering } from '@sieve/contracts';
 import { QUEUE_ID_PATTERN } from '@sieve/moderation';
+import { Omittable } from '../../common/validation';
 
 const DECIDING_ROLES = ['reviewer', 'policy_admin', 'admin'] as const;
 type DecidingRole = (typeof DECIDING_ROLES)[number];
 
 export class UpdateQueueDto {
-  @IsOptional()
+  @Omittable()
   @IsString()
   @Length(1, 80)
   name?: string;
 
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(1000)
   description?: string;
@@ -40,39 +41,39 @@ export class UpdateQueueDto {
   @IsIn([...DECIDING_ROLES, null])
   memberRole?: DecidingRole | null;
 
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMaxSize(500)
   @IsUUID('all', { each: true })
   memberIds?: string[];
 
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMaxSize(50)
   @IsUUID('all', { each: true })
   leadIds?: string[];
 
-  @IsOptional()
+  @Omittable()
   @IsIn(DECIDING_ROLES)
   decideRole?: DecidingRole;
 
-  @IsOptional()
+  @Omittable()
   @IsInt()
   @Min(1)
   @Max(60 * 24 * 30)
   slaMinutes?: number;
 
-  @IsOptional()
+  @Omittable()
   @IsIn(QUEUE_ORDERINGS)
   ordering?: QueueOrdering;
 
-  @IsOptional()
+  @Omittable()
   @IsNumber()
   @Min(0)
   @Max(1)
   goldenRate?: number;
 
-  @IsOptional()
+  @Omittable()
   @IsNumber()
   @Min(0)
   @Max(1)
@@ -91,26 +92,26 @@ export class CreateQueueDto extends UpdateQueueDto {
 }
 
 export class RoutingConditionDto {
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMaxSize(50)
   @IsString({ each: true })
   categories?: string[];
 
-  @IsOptional()
+  @Omittable()
   @IsNumber()
   @Min(0)
   @Max(1)
   minScore?: number;
 
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMaxSize(100)
   @IsString({ each: true })
   @Length(1, 128, { each: true })
   sources?: string[];
 
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMaxSize(50)
   @Matches(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, {
@@ -119,12 +120,12 @@ export class RoutingConditionDto {
   })
   languages?: string[];
 
-  @IsOptional()
+  @Omittable()
   @IsNumber()
   @Min(0)
   minStrikes?: number;
 
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   automatic?: boolean;
 }
@@ -152,7 +153,7 @@ export class RoutingRulesDto {
   rules!: RoutingRuleDto[];
 
   /** Category → share (0–1) of its automatic blocks a person confirms in the QA queue. */
-  @IsOptional()
+  @Omittable()
   @IsObject()
   qaShares?: Record<string, number>;
 }

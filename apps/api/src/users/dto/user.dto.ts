@@ -1,15 +1,7 @@
-import {
-  IsBoolean,
-  IsEmail,
-  IsIn,
-  IsOptional,
-  IsString,
-  Length,
-  MaxLength,
-  MinLength,
-} from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsString, Length, MaxLength, MinLength } from 'class-validator';
 import { MIN_PASSWORD_LENGTH } from '../../auth/passwords';
 import { ROLES, type Role } from '../../auth/roles';
+import { Omittable } from '../../common/validation';
 
 export class CreateUserDto {
   @IsEmail()
@@ -30,16 +22,16 @@ export class CreateUserDto {
 }
 
 export class UpdateUserDto {
-  @IsOptional()
+  @Omittable()
   @IsString()
   @Length(1, 100)
   displayName?: string;
 
-  @IsOptional()
+  @Omittable()
   @IsIn(ROLES)
   role?: Role;
 
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   disabled?: boolean;
 }

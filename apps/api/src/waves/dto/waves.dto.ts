@@ -1,9 +1,10 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import { IsIn, IsString, IsUUID, Length, MaxLength } from 'class-validator';
+import { Omittable } from '../../common/validation';
 
 export class ListWavesQuery {
   /** open (default): what waits; decided: the latest decided ones. */
-  @IsOptional()
+  @Omittable()
   @IsIn(['open', 'decided'])
   status?: 'open' | 'decided';
 }
@@ -18,7 +19,7 @@ export class DecideWaveDto {
   @Length(1, 100)
   reason!: string;
 
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(4000)
   note?: string;
@@ -26,13 +27,13 @@ export class DecideWaveDto {
 
 /** "Find posts like this": a text, or a flag whose post to start from. */
 export class SimilarPostsQuery {
-  @IsOptional()
+  @Omittable()
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()
   @Length(1, 2000)
   text?: string;
 
-  @IsOptional()
+  @Omittable()
   @IsUUID()
   flagId?: string;
 }
