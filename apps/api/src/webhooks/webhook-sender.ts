@@ -1,3 +1,4 @@
+import { storableText } from '@sieve/moderation';
 import { WEBHOOK_HEADERS, webhookSignature } from './webhook-signature';
 
 export interface WebhookAttempt {
@@ -10,6 +11,9 @@ export interface WebhookAttempt {
 
 /** Same-origin 307/308 redirects are followed this many times; any other redirect fails. */
 const MAX_REDIRECTS = 3;
+/** How much of a refusal's body is read, and kept in the delivery log. */
+const REFUSAL_BODY_BYTES = 1024;
+const REFUSAL_TEXT_CHARS = 300;
 
 /**
  * One signed POST. Only http(s); redirects are not followed to another origin (the secret's
@@ -44,14 +48,17 @@ export async function sendWebhook(
         redirect: 'manual',
         signal,
       });
-      // The body is not needed; leaving it unread would hold the connection.
-      await response.body?.cancel().catch(() => undefined);
       if (response.status >= 200 && response.status < 300) {
+        // The body is not needed; leaving it unread would hold the connection.
+        await response.body?.cancel().catch(() => undefined);
         return { ok: true, statusCode: response.status, error: null };
       }
       if (response.status < 300 || response.status >= 400) {
-        return failure(response.status, `HTTP ${response.status}`);
+        // The receiver's own words on why, for whoever reads the delivery log.
+        const said = await readStart(response);
+        return failure(response.status, `HTTP ${response.status}${said ? `: ${said}` : ''}`);
       }
+      await response.body?.cancel().catch(() => undefined);
       const location = response.headers.get('location');
       const next = location ? new URL(location, url) : null;
       if (!next || next.origin !== url.origin || ![307, 308].includes(response.status)) {
@@ -68,6 +75,28 @@ export async function sendWebhook(
     const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
     return failure(null, cause?.code ?? cause?.message ?? (error as Error).message);
   }
+}
+
+/** The start of a body, as one line of text; the rest is not read. Never throws. */
+async function readStart(response: Response): Promise<string> {
+  const reader = response.body?.getReader();
+  if (!reader) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < REFUSAL_BODY_BYTES) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+    }
+  } catch {
+    // What arrived before the connection failed is still worth showing.
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  const text = new TextDecoder().decode(Buffer.concat(chunks).subarray(0, REFUSAL_BODY_BYTES));
+  return storableText(text.replace(/\s+/g, ' ').trim(), REFUSAL_TEXT_CHARS);
 }
 
 function failure(statusCode: number | null, error: string): WebhookAttempt {

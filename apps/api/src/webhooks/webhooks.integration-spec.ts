@@ -17,7 +17,9 @@ interface Received {
  */
 async function startReceiver() {
   const received: Received[] = [];
-  let respond: (r: Received) => { status: number; location?: string } = () => ({ status: 204 });
+  let respond: (r: Received) => { status: number; location?: string; body?: string } = () => ({
+    status: 204,
+  });
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -28,9 +30,9 @@ async function startReceiver() {
         body: Buffer.concat(chunks).toString(),
       };
       received.push(r);
-      const { status, location } = respond(r);
+      const { status, location, body } = respond(r);
       if (status === 0) return; // never answer: a hung receiver
-      res.writeHead(status, location ? { location } : {}).end();
+      res.writeHead(status, location ? { location } : {}).end(body);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -247,9 +249,11 @@ describe('webhooks', () => {
     const path = '/picky';
     const flags = await Promise.all([stack.seedFlag(), stack.seedFlag(), stack.seedFlag()]);
     const refused = flags[0].eventId;
-    receiver.answer((r) => ({
-      status: r.path === path && JSON.parse(r.body).eventId === refused ? 422 : 204,
-    }));
+    receiver.answer((r) =>
+      r.path === path && JSON.parse(r.body).eventId === refused
+        ? { status: 422, body: '{\n  "error": "unsupported\u0000 event"\n}' }
+        : { status: 204 },
+    );
     const endpoint = await createEndpoint({
       name: 'picky platform',
       url: receiver.url + path,
@@ -267,7 +271,7 @@ describe('webhooks', () => {
     const log = await admin.agent.get(`/api/webhooks/${endpoint.id}/deliveries`).expect(200);
     const byEvent = new Map<
       string,
-      { status: string; lastStatusCode: number; nextAttemptAt: string }
+      { status: string; lastStatusCode: number; lastError: string; nextAttemptAt: string }
     >(log.body.items.map((d: { body: string }) => [JSON.parse(d.body).eventId, d]));
     expect(byEvent.get(flags[1].eventId)).toMatchObject({
       status: 'delivered',
@@ -277,7 +281,12 @@ describe('webhooks', () => {
       status: 'delivered',
       nextAttemptAt: null,
     });
-    expect(byEvent.get(refused)).toMatchObject({ status: 'pending', lastStatusCode: 422 });
+    // The receiver's reason is in the log, made storable (its U+0000 would fail the update).
+    expect(byEvent.get(refused)).toMatchObject({
+      status: 'pending',
+      lastStatusCode: 422,
+      lastError: 'HTTP 422: { "error": "unsupported\ufffd event" }',
+    });
     const state = await admin.agent.get(`/api/webhooks/${endpoint.id}`).expect(200);
     expect(state.body).toMatchObject({ enabled: true, pending: 1 });
     expect(state.body.state).not.toBe('disabled');

@@ -23,13 +23,15 @@ const KIND_LABELS: Record<WebhookKind, string> = {
   erasure: 'Erasures on request',
 };
 
-function stateText(endpoint: WebhookEndpoint): string {
-  if (endpoint.state === 'disabled') return `disabled ${timeAgo(endpoint.disabledAt ?? '')}`;
+/** What the state badge does not say: how long, how many, when next. */
+function stateDetail(endpoint: WebhookEndpoint): string | null {
+  if (endpoint.state === 'disabled')
+    return endpoint.disabledAt ? `since ${timeAgo(endpoint.disabledAt)}` : null;
   if (endpoint.state === 'failing') {
-    const next = endpoint.retryAt ? `; next try ${timeAgo(endpoint.retryAt)}` : '';
-    return `failing: ${endpoint.consecutiveFailures} in a row${next}`;
+    const next = endpoint.retryAt ? `; next try ${timeUntil(endpoint.retryAt)}` : '';
+    return `${endpoint.consecutiveFailures} failed in a row${next}`;
   }
-  return 'active';
+  return null;
 }
 
 /** Signed webhooks: endpoints, their health, and each one's delivery log. */
@@ -120,14 +122,14 @@ export function WebhooksPage() {
                 <div className="muted">{endpoint.decisions.join(', ')}</div>
               </td>
               <td>
-                <span className={`badge badge-webhook-${endpoint.state}`}>
-                  {stateText(endpoint)}
-                </span>
+                <span className={`badge badge-webhook-${endpoint.state}`}>{endpoint.state}</span>
+                {stateDetail(endpoint) && <div className="muted">{stateDetail(endpoint)}</div>}
                 {endpoint.disabledReason && <div className="muted">{endpoint.disabledReason}</div>}
               </td>
               <td>
                 {endpoint.pending}
-                {endpoint.pending > 0 && ` (oldest ${Math.round(endpoint.oldestPendingSeconds)} s)`}
+                {endpoint.pending > 0 &&
+                  ` (oldest ${timeAgo(new Date(Date.now() - endpoint.oldestPendingSeconds * 1000).toISOString())})`}
                 {endpoint.failed > 0 && <div className="error">{endpoint.failed} gave up</div>}
               </td>
               <td>{endpoint.lastSuccessAt ? timeAgo(endpoint.lastSuccessAt) : 'never'}</td>
@@ -310,9 +312,9 @@ function DeliveryLog({ endpoint }: { endpoint: WebhookEndpoint }) {
                 )}
               </td>
               <td>{d.attempts}</td>
-              <td>
-                {d.lastStatusCode ? `HTTP ${d.lastStatusCode}` : ''}
-                {d.lastError && <div className="muted">{d.lastError}</div>}
+              {/* The error names the status, and the receiver's own words when it gave any. */}
+              <td className="delivery-answer">
+                {d.lastError ?? (d.lastStatusCode ? `HTTP ${d.lastStatusCode}` : '')}
               </td>
               <td>
                 <button
