@@ -1,4 +1,4 @@
-import { percent, timeAgo, timeUntil } from './format';
+import { percent, span, timeAgo, timeUntil } from './format';
 
 describe('format', () => {
   it('rounds scores to whole percents', () => {
@@ -20,5 +20,10 @@ describe('format', () => {
     expect(timeUntil('2026-11-25T12:10:00Z', now)).toBe('in 10 min');
     expect(timeUntil('2026-11-25T14:30:00Z', now)).toBe('in 2 h');
     expect(timeUntil('2026-11-25T11:59:00Z', now)).toBe('now');
+  });
+
+  it('gives a length of time in its largest unit', () => {
+    expect(span(375)).toBe('6 min');
+    expect(span(7200)).toBe('2 h');
   });
 });

@@ -13,7 +13,8 @@ export function timeUntil(iso: string, now = Date.now()): string {
   return seconds < 86_400 ? `in ${span(seconds)}` : new Date(iso).toLocaleDateString();
 }
 
-function span(seconds: number): string {
+/** "12 s", "5 min", "3 h": a length of time in its largest sensible unit. */
+export function span(seconds: number): string {
   if (seconds < 60) return `${seconds} s`;
   if (seconds < 3600) return `${Math.floor(seconds / 60)} min`;
   return `${Math.floor(seconds / 3600)} h`;

@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import type { WebhookDecision, WebhookDeliveryStatus, WebhookKind } from '@sieve/contracts';
 import { WEBHOOK_DECISIONS, WEBHOOK_KINDS, type WebhookEndpoint } from '../../api/webhooks';
-import { timeAgo, timeUntil } from '../../components/format';
+import { span, timeAgo, timeUntil } from '../../components/format';
 import {
   useCreateWebhook,
   useDeleteWebhook,
@@ -129,7 +129,7 @@ export function WebhooksPage() {
               <td>
                 {endpoint.pending}
                 {endpoint.pending > 0 &&
-                  ` (oldest ${timeAgo(new Date(Date.now() - endpoint.oldestPendingSeconds * 1000).toISOString())})`}
+                  ` (oldest ${span(Math.round(endpoint.oldestPendingSeconds))} ago)`}
                 {endpoint.failed > 0 && <div className="error">{endpoint.failed} gave up</div>}
               </td>
               <td>{endpoint.lastSuccessAt ? timeAgo(endpoint.lastSuccessAt) : 'never'}</td>
