@@ -88,6 +88,7 @@ import { DailyScoreHistograms1764352800000 } from './migrations/1764352800000-Da
 import { DecisionsByTime1764360000000 } from './migrations/1764360000000-DecisionsByTime';
 import { JudgementStoreFailed1764367200000 } from './migrations/1764367200000-JudgementStoreFailed';
 import { WebhookDeliveryRetries1764374400000 } from './migrations/1764374400000-WebhookDeliveryRetries';
+import { WebhookLastFailedDelivery1764381600000 } from './migrations/1764381600000-WebhookLastFailedDelivery';
 import { CompactScores1764302400000 } from './migrations/1764302400000-CompactScores';
 
 /**
@@ -184,6 +185,7 @@ export const MIGRATIONS = [
   DecisionsByTime1764360000000,
   JudgementStoreFailed1764367200000,
   WebhookDeliveryRetries1764374400000,
+  WebhookLastFailedDelivery1764381600000,
 ];
 
 /**

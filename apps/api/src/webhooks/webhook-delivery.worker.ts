@@ -25,6 +25,9 @@ interface LeasedEndpoint {
   url: string;
   secret: string;
   consecutive_failures: number;
+  /** Its last pass got something through: no failure was counted since its last success. */
+  healthy: boolean;
+  last_failed_delivery_id: string | null;
 }
 
 interface PendingDelivery {
@@ -57,7 +60,8 @@ export function webhookBackoffMs(failures: number, maxMs: number): number {
  *   waited is sent in queue order.
  * - It refuses one message while it accepts others: that message alone is retried on its own
  *   backoff, and the rest keep flowing. The probe of a failing endpoint is the delivery tried
- *   least, so a message it refuses is not the only one it is ever asked again.
+ *   least, so a message it refuses is not the only one it is ever asked again, and the same
+ *   message failing again is not counted against the endpoint: only different ones in a row.
  *
  * Deliveries not accepted within WEBHOOK_RETRY_HOURS give up, visibly, and can be redelivered.
  */
@@ -127,7 +131,9 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
        WHERE enabled AND (retry_at IS NULL OR retry_at <= now())
          AND (lease_until IS NULL OR lease_until < now())
          AND EXISTS (SELECT 1 FROM webhook_deliveries WHERE endpoint_id = e.id AND ${DUE})
-       RETURNING id, name, url, secret, consecutive_failures`,
+       RETURNING id, name, url, secret, consecutive_failures, last_failed_delivery_id,
+         last_success_at IS NOT NULL AND (last_failure_at IS NULL OR last_success_at > last_failure_at)
+           AS healthy`,
       [LEASE_SECONDS],
     )) as [LeasedEndpoint[], number];
     return rows;
@@ -136,6 +142,8 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
   private async deliverTo(endpoint: LeasedEndpoint): Promise<void> {
     const until = Date.now() + (LEASE_SECONDS - 5) * 1000 - this.config.WEBHOOK_TIMEOUT_MS;
     let failures = endpoint.consecutive_failures;
+    let healthy = endpoint.healthy;
+    let lastFailed = endpoint.last_failed_delivery_id;
     try {
       while (!this.stopping && Date.now() < until) {
         const batch: PendingDelivery[] = await this.db.query(
@@ -156,13 +164,19 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
         );
         await this.recordAttempts(batch, attempts);
         if (!attempts.some((a) => a.ok)) {
-          // Only messages it refused before, refused again while it was accepting others: those
-          // messages back off, not the endpoint.
-          if (failures === 0 && batch.every((d) => d.attempts > 0)) continue;
+          // Messages it refused before, refused again while it accepts others: those messages
+          // back off, not the endpoint.
+          if (failures === 0 && healthy && batch.every((d) => d.attempts > 0)) continue;
+          // The same message failing again says nothing new about the endpoint: an endpoint
+          // fails when different messages do.
+          if (batch.length === 1 && batch[0].id === lastFailed) return;
           failures++;
-          await this.recordEndpointFailure(endpoint, failures, attempts[0]);
+          lastFailed = batch[batch.length - 1].id;
+          await this.recordEndpointFailure(endpoint, failures, attempts[0], lastFailed);
           return;
         }
+        healthy = true;
+        lastFailed = null;
         if (failures > 0) {
           failures = 0;
           this.logger.log(`webhook endpoint "${endpoint.name}" accepts deliveries again`);
@@ -174,7 +188,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
         }
         await this.db.query(
           `UPDATE webhook_endpoints SET consecutive_failures = 0, retry_at = NULL,
-             last_success_at = now() WHERE id = $1`,
+             last_failed_delivery_id = NULL, last_success_at = now() WHERE id = $1`,
           [endpoint.id],
         );
       }
@@ -217,12 +231,14 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
     endpoint: LeasedEndpoint,
     failures: number,
     attempt: WebhookAttempt,
+    deliveryId: string,
   ): Promise<void> {
     const limit = this.config.WEBHOOK_DISABLE_AFTER_FAILURES;
     const disable = failures >= limit;
     const backoff = webhookBackoffMs(failures, this.config.WEBHOOK_MAX_BACKOFF_MS);
     await this.db.query(
       `UPDATE webhook_endpoints SET consecutive_failures = $2, last_failure_at = now(),
+         last_failed_delivery_id = $6,
          retry_at = now() + make_interval(secs => $3),
          enabled = enabled AND NOT $4,
          disabled_at = CASE WHEN $4 THEN now() ELSE disabled_at END,
@@ -234,6 +250,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
         backoff / 1000,
         disable,
         `${limit} failed attempts in a row; the last: ${attempt.error}`,
+        deliveryId,
       ],
     );
     if (disable) {

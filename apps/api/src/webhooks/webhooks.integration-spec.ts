@@ -301,6 +301,26 @@ describe('webhooks', () => {
     await write('delete', `/webhooks/${endpoint.id}`).expect(204);
   });
 
+  it('does not disable an endpoint for one message it refuses again and again', async () => {
+    const path = '/refuses-one';
+    receiver.answer((r) => ({ status: r.path === path ? 422 : 204 }));
+    const endpoint = await createEndpoint({
+      name: 'one refused message',
+      url: receiver.url + path,
+      kinds: ['reviewer'],
+    });
+    await decide((await stack.seedFlag()).id);
+    // More refusals than it takes to disable an endpoint (3 here), all of the same message.
+    await eventually(
+      'five refusals',
+      async () => receiver.received.filter((r) => r.path === path).length >= 5,
+    );
+    const state = await admin.agent.get(`/api/webhooks/${endpoint.id}`).expect(200);
+    expect(state.body).toMatchObject({ enabled: true, state: 'failing', pending: 1 });
+    expect(state.body.consecutiveFailures).toBe(1);
+    await write('delete', `/webhooks/${endpoint.id}`).expect(204);
+  });
+
   it('does not follow a redirect to another host, and gives a hung receiver a short timeout', async () => {
     const endpoint = await createEndpoint({
       name: 'redirecting',
