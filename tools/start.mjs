@@ -4,10 +4,11 @@
 // with its consumer, the dashboard and a demo producer. Environment variables swap each
 // embedded part for a real one. Ctrl-C stops everything.
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitForHttp } from './lib/free-port.mjs';
+import { RUNNING_FILE, writeRunning } from './lib/running.mjs';
 import { startMockKafka } from './lib/kafka.mjs';
 import { startEmbeddedPostgres } from './lib/postgres.mjs';
 import { ensureCommand } from './lib/system-deps.mjs';
@@ -244,6 +245,15 @@ async function main() {
       .filter((l) => l !== '')
       .join('\n'),
   );
+  // For `npm run rescore` / `retention` in another terminal: where the embedded parts listen.
+  const runningFile = join(dataDir, RUNNING_FILE);
+  writeRunning(runningFile, {
+    pid: process.pid,
+    ...(env.DATABASE_URL ? {} : { DATABASE_URL: databaseUrl }),
+    ...(env.KAFKA_BROKERS ? {} : { KAFKA_BROKERS: brokers }),
+    ...(fakeTdb ? { TDB_BASE_URL: fakeTdb.url, TDB_TOKEN: fakeTdb.token } : {}),
+  });
+  cleanups.push(() => rmSync(runningFile, { force: true }));
   // For scripts and e2e tests that start the stack: one line of JSON.
   console.log(`SIEVE_READY ${JSON.stringify({ apiUrl, dashboardUrl, brokers })}`);
 }
