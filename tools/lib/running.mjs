@@ -2,11 +2,13 @@
 // where its embedded PostgreSQL and Kafka-protocol broker listen. Only embedded parts are
 // written (a DATABASE_URL of the operator's own is never copied to disk), readable by the owner
 // only, and removed when it stops.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 export const RUNNING_FILE = 'running.json';
 
 export function writeRunning(path, running) {
+  mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, JSON.stringify(running), { mode: 0o600 });
 }
 
