@@ -54,8 +54,9 @@ export function webhookBackoffMs(failures: number, maxMs: number): number {
  * replica), sends up to WEBHOOK_CONCURRENCY at once, in queue order, and records every attempt.
  *
  * Two kinds of failure, told apart by what else the receiver accepts:
- * - The endpoint fails (nothing it is sent is accepted): it backs off as a whole (5 s doubling
- *   to WEBHOOK_MAX_BACKOFF_MS) with one probe at a time, and after
+ * - The endpoint fails (nothing it is sent is accepted): it is tried at once with another
+ *   message, then backs off as a whole (5 s doubling to WEBHOOK_MAX_BACKOFF_MS) with one probe
+ *   at a time, and after
  *   WEBHOOK_DISABLE_AFTER_FAILURES in a row it is disabled. When a probe gets through, what
  *   waited is sent in queue order.
  * - It refuses one message while it accepts others: that message alone is retried on its own
@@ -173,6 +174,9 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
           failures++;
           lastFailed = batch[batch.length - 1].id;
           await this.recordEndpointFailure(endpoint, failures, attempts[0], lastFailed);
+          // The first failure in a row is checked at once with another message: a receiver
+          // refusing one message should not hold the rest up for a backoff.
+          if (failures === 1 && failures < this.config.WEBHOOK_DISABLE_AFTER_FAILURES) continue;
           return;
         }
         healthy = true;
@@ -235,7 +239,8 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
   ): Promise<void> {
     const limit = this.config.WEBHOOK_DISABLE_AFTER_FAILURES;
     const disable = failures >= limit;
-    const backoff = webhookBackoffMs(failures, this.config.WEBHOOK_MAX_BACKOFF_MS);
+    const backoff =
+      failures === 1 ? 0 : webhookBackoffMs(failures - 1, this.config.WEBHOOK_MAX_BACKOFF_MS);
     await this.db.query(
       `UPDATE webhook_endpoints SET consecutive_failures = $2, last_failure_at = now(),
          last_failed_delivery_id = $6,
