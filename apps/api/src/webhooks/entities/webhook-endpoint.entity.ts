@@ -37,6 +37,10 @@ export class WebhookEndpoint {
   @Column({ name: 'consecutive_failures', type: 'integer', default: 0 })
   consecutiveFailures!: number;
 
+  /** The delivery whose failure was counted last: the same one failing again is not counted. */
+  @Column({ name: 'last_failed_delivery_id', type: 'bigint', nullable: true })
+  lastFailedDeliveryId!: string | null;
+
   /** While failing, the next attempt waits until then (the backoff is per endpoint). */
   @Column({ name: 'retry_at', type: 'timestamptz', nullable: true })
   retryAt!: Date | null;
