@@ -18,6 +18,13 @@ import { sendWebhook, type WebhookAttempt } from './webhook-sender';
 const LEASE_SECONDS = 60;
 const FIRST_BACKOFF_MS = 5000;
 const SWEEP_EVERY_MS = 60_000;
+/** An endpoint that accepted a message this recently is up: a retry it refuses is the message's. */
+const RECENT_SUCCESS_SECONDS = 60;
+/**
+ * Failures in a row (of different messages) before an endpoint shows as failing. One alone is as
+ * likely a message the receiver refuses; it is checked at once with another message.
+ */
+export const FAILING_AFTER_FAILURES = 2;
 
 interface LeasedEndpoint {
   id: string;
@@ -25,7 +32,7 @@ interface LeasedEndpoint {
   url: string;
   secret: string;
   consecutive_failures: number;
-  /** Its last pass got something through: no failure was counted since its last success. */
+  /** It accepted a message within RECENT_SUCCESS_SECONDS. */
   healthy: boolean;
   last_failed_delivery_id: string | null;
 }
@@ -133,9 +140,8 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
          AND (lease_until IS NULL OR lease_until < now())
          AND EXISTS (SELECT 1 FROM webhook_deliveries WHERE endpoint_id = e.id AND ${DUE})
        RETURNING id, name, url, secret, consecutive_failures, last_failed_delivery_id,
-         last_success_at IS NOT NULL AND (last_failure_at IS NULL OR last_success_at > last_failure_at)
-           AS healthy`,
-      [LEASE_SECONDS],
+         coalesce(last_success_at > now() - make_interval(secs => $2), false) AS healthy`,
+      [LEASE_SECONDS, RECENT_SUCCESS_SECONDS],
     )) as [LeasedEndpoint[], number];
     return rows;
   }
@@ -167,7 +173,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
         if (!attempts.some((a) => a.ok)) {
           // Messages it refused before, refused again while it accepts others: those messages
           // back off, not the endpoint.
-          if (failures === 0 && healthy && batch.every((d) => d.attempts > 0)) continue;
+          if (healthy && batch.every((d) => d.attempts > 0)) continue;
           // The same message failing again says nothing new about the endpoint: an endpoint
           // fails when different messages do.
           if (batch.length === 1 && batch[0].id === lastFailed) return;
@@ -181,8 +187,9 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
         }
         healthy = true;
         lastFailed = null;
-        if (failures > 0) {
-          failures = 0;
+        // Back from failing: what waited is sent in order. (After a single failure, the backoffs
+        // of messages it refused stand: clearing them would resend every one of them.)
+        if (failures >= FAILING_AFTER_FAILURES) {
           this.logger.log(`webhook endpoint "${endpoint.name}" accepts deliveries again`);
           await this.db.query(
             `UPDATE webhook_deliveries SET next_attempt_at = NULL
@@ -190,6 +197,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
             [endpoint.id],
           );
         }
+        failures = 0;
         await this.db.query(
           `UPDATE webhook_endpoints SET consecutive_failures = 0, retry_at = NULL,
              last_failed_delivery_id = NULL, last_success_at = now() WHERE id = $1`,
@@ -263,9 +271,9 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
       this.logger.error(
         `webhook endpoint "${endpoint.name}" disabled after ${limit} failed attempts in a row (${attempt.error}); its deliveries wait until an admin enables it`,
       );
-    } else if (failures === 1) {
+    } else if (failures === FAILING_AFTER_FAILURES) {
       this.logger.warn(
-        `webhook endpoint "${endpoint.name}" failed (${attempt.error}); retrying with a backoff`,
+        `webhook endpoint "${endpoint.name}" is failing (${attempt.error}); retrying with a backoff`,
       );
     }
   }
@@ -293,7 +301,8 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
   private async updateGauges(): Promise<void> {
     const rows: { state: string; n: number }[] = await this.db.query(
       `SELECT CASE WHEN NOT enabled THEN 'disabled'
-                   WHEN consecutive_failures > 0 THEN 'failing' ELSE 'active' END AS state,
+                   WHEN consecutive_failures >= ${FAILING_AFTER_FAILURES} THEN 'failing'
+                   ELSE 'active' END AS state,
               count(*)::int AS n
        FROM webhook_endpoints GROUP BY 1`,
     );

@@ -15,7 +15,11 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { decodeKeyset, encodeKeyset } from '../common/keyset-cursor';
 import { WebhookDelivery } from './entities/webhook-delivery.entity';
 import { WebhookEndpoint } from './entities/webhook-endpoint.entity';
-import { WebhookDeliveryWorker, type WebhookWorkerState } from './webhook-delivery.worker';
+import {
+  FAILING_AFTER_FAILURES,
+  WebhookDeliveryWorker,
+  type WebhookWorkerState,
+} from './webhook-delivery.worker';
 import { WEBHOOKS_CHANGED_CHANNEL, WebhookFanout } from './webhook-fanout';
 import { sendWebhook, type WebhookAttempt } from './webhook-sender';
 import type {
@@ -309,7 +313,7 @@ function notFound() {
 
 function stateOf(e: Pick<WebhookEndpoint, 'enabled' | 'consecutiveFailures'>): WebhookState {
   if (!e.enabled) return 'disabled';
-  return e.consecutiveFailures > 0 ? 'failing' : 'active';
+  return e.consecutiveFailures >= FAILING_AFTER_FAILURES ? 'failing' : 'active';
 }
 
 /** What the audit log keeps of an endpoint: never the secret. */
@@ -329,7 +333,7 @@ function toDto(e: WebhookEndpoint, counts: Counts | undefined): WebhookEndpointD
     disabledAt: e.disabledAt?.toISOString() ?? null,
     disabledReason: e.disabledReason,
     consecutiveFailures: e.consecutiveFailures,
-    retryAt: e.consecutiveFailures > 0 ? (e.retryAt?.toISOString() ?? null) : null,
+    retryAt: stateOf(e) === 'failing' ? (e.retryAt?.toISOString() ?? null) : null,
     lastSuccessAt: e.lastSuccessAt?.toISOString() ?? null,
     lastFailureAt: e.lastFailureAt?.toISOString() ?? null,
     pending: counts?.pending ?? 0,
