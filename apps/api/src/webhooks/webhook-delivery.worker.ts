@@ -48,6 +48,21 @@ interface PendingDelivery {
 /** A pending delivery that waits for no retry time of its own. */
 const DUE = `status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= now())`;
 
+/**
+ * Makes every waiting delivery of an endpoint due now, so they go in queue order: when it is back
+ * from failing, enabled again or pointed at a new URL.
+ */
+export async function retryWaitingNow(
+  db: Pick<DataSource, 'query'>,
+  endpointId: string,
+): Promise<void> {
+  await db.query(
+    `UPDATE webhook_deliveries SET next_attempt_at = NULL
+     WHERE endpoint_id = $1 AND status = 'pending' AND next_attempt_at IS NOT NULL`,
+    [endpointId],
+  );
+}
+
 export type WebhookWorkerState = 'disabled' | 'running' | 'stopped';
 
 /** The delay before the next attempt after the n-th failure in a row (n ≥ 1). */
@@ -63,9 +78,8 @@ export function webhookBackoffMs(failures: number, maxMs: number): number {
  * Two kinds of failure, told apart by what else the receiver accepts:
  * - The endpoint fails (nothing it is sent is accepted): it is tried at once with another
  *   message, then backs off as a whole (5 s doubling to WEBHOOK_MAX_BACKOFF_MS) with one probe
- *   at a time, and after
- *   WEBHOOK_DISABLE_AFTER_FAILURES in a row it is disabled. When a probe gets through, what
- *   waited is sent in queue order.
+ *   at a time, and after WEBHOOK_DISABLE_AFTER_FAILURES in a row it is disabled. When a probe
+ *   gets through, what waited is sent in queue order.
  * - It refuses one message while it accepts others: that message alone is retried on its own
  *   backoff, and the rest keep flowing. The probe of a failing endpoint is the delivery tried
  *   least, so a message it refuses is not the only one it is ever asked again, and the same
@@ -191,11 +205,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
         // of messages it refused stand: clearing them would resend every one of them.)
         if (failures >= FAILING_AFTER_FAILURES) {
           this.logger.log(`webhook endpoint "${endpoint.name}" accepts deliveries again`);
-          await this.db.query(
-            `UPDATE webhook_deliveries SET next_attempt_at = NULL
-             WHERE endpoint_id = $1 AND status = 'pending' AND next_attempt_at IS NOT NULL`,
-            [endpoint.id],
-          );
+          await retryWaitingNow(this.db, endpoint.id);
         }
         failures = 0;
         await this.db.query(

@@ -17,6 +17,7 @@ import { WebhookDelivery } from './entities/webhook-delivery.entity';
 import { WebhookEndpoint } from './entities/webhook-endpoint.entity';
 import {
   FAILING_AFTER_FAILURES,
+  retryWaitingNow,
   WebhookDeliveryWorker,
   type WebhookWorkerState,
 } from './webhook-delivery.worker';
@@ -139,13 +140,7 @@ export class WebhooksService {
       if (newUrl && after.enabled) Object.assign(after, { consecutiveFailures: 0, retryAt: null });
       await repository.save(after);
       // Enabled again, or pointed elsewhere: what waited for a retry is sent now, in order.
-      if (after.enabled && (!before.enabled || newUrl)) {
-        await tx.query(
-          `UPDATE webhook_deliveries SET next_attempt_at = NULL
-           WHERE endpoint_id = $1 AND status = 'pending' AND next_attempt_at IS NOT NULL`,
-          [id],
-        );
-      }
+      if (after.enabled && (!before.enabled || newUrl)) await retryWaitingNow(tx, id);
       await this.audit.record(
         {
           actor,
