@@ -96,6 +96,11 @@ export const configSchema = z.object({
   WEBHOOK_CONCURRENCY: int(1, 64).default(8),
   /** A failing endpoint is retried with a backoff doubling from 5 s up to this. */
   WEBHOOK_MAX_BACKOFF_MS: int(1000, 3_600_000).default(600_000),
+  /**
+   * A message the receiver refuses while it accepts others is retried on its own backoff,
+   * doubling from 5 s up to this: hourly by default, so a day's retries are ~30, not ~150.
+   */
+  WEBHOOK_MESSAGE_MAX_BACKOFF_MS: int(1000, 86_400_000).default(3_600_000),
   /** A delivery not accepted within this many hours gives up (it can be redelivered by hand). */
   WEBHOOK_RETRY_HOURS: int(1, 24 * 30).default(24),
   /** An endpoint is disabled after this many failed attempts in a row, and says so everywhere. */

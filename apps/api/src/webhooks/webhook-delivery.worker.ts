@@ -81,9 +81,11 @@ export function webhookBackoffMs(failures: number, maxMs: number): number {
  *   at a time, and after WEBHOOK_DISABLE_AFTER_FAILURES in a row it is disabled. When a probe
  *   gets through, what waited is sent in queue order.
  * - It refuses one message while it accepts others: that message alone is retried on its own
- *   backoff, and the rest keep flowing. The probe of a failing endpoint is the delivery tried
- *   least, so a message it refuses is not the only one it is ever asked again, and the same
- *   message failing again is not counted against the endpoint: only different ones in a row.
+ *   backoff (5 s doubling to WEBHOOK_MESSAGE_MAX_BACKOFF_MS, an hour: a receiver that refuses
+ *   some messages is not asked each of them again every few minutes for a day), and the rest
+ *   keep flowing. The probe of a failing endpoint is the delivery tried least, so a message it
+ *   refuses is not the only one it is ever asked again, and the same message failing again is
+ *   not counted against the endpoint: only different ones in a row.
  *
  * Deliveries not accepted within WEBHOOK_RETRY_HOURS give up, visibly, and can be redelivered.
  */
@@ -242,7 +244,8 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
         attempts.map((a) => a.statusCode),
         attempts.map((a) => a.error),
         batch.map(
-          (d) => webhookBackoffMs(d.attempts + 1, this.config.WEBHOOK_MAX_BACKOFF_MS) / 1000,
+          (d) =>
+            webhookBackoffMs(d.attempts + 1, this.config.WEBHOOK_MESSAGE_MAX_BACKOFF_MS) / 1000,
         ),
       ],
     );

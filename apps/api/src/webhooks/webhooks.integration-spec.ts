@@ -80,6 +80,8 @@ describe('webhooks', () => {
     stack = await startTestStack({
       WEBHOOK_POLL_MS: '100',
       WEBHOOK_MAX_BACKOFF_MS: '1000',
+      // Not the endpoint's: a refused message's retries follow their own cap.
+      WEBHOOK_MESSAGE_MAX_BACKOFF_MS: '1500',
       WEBHOOK_DISABLE_AFTER_FAILURES: '3',
       WEBHOOK_TIMEOUT_MS: '1000',
     });
@@ -271,7 +273,13 @@ describe('webhooks', () => {
     const log = await admin.agent.get(`/api/webhooks/${endpoint.id}/deliveries`).expect(200);
     const byEvent = new Map<
       string,
-      { status: string; lastStatusCode: number; lastError: string; nextAttemptAt: string }
+      {
+        status: string;
+        lastStatusCode: number;
+        lastError: string;
+        lastAttemptAt: string;
+        nextAttemptAt: string;
+      }
     >(log.body.items.map((d: { body: string }) => [JSON.parse(d.body).eventId, d]));
     expect(byEvent.get(flags[1].eventId)).toMatchObject({
       status: 'delivered',
@@ -287,6 +295,10 @@ describe('webhooks', () => {
       lastStatusCode: 422,
       lastError: 'HTTP 422: { "error": "unsupported\ufffd event" }',
     });
+    // It waits its own backoff (WEBHOOK_MESSAGE_MAX_BACKOFF_MS here), not the endpoint's.
+    const waited = (d: { lastAttemptAt: string; nextAttemptAt: string }) =>
+      Date.parse(d.nextAttemptAt) - Date.parse(d.lastAttemptAt);
+    expect(waited(byEvent.get(refused)!)).toBe(1500);
     const state = await admin.agent.get(`/api/webhooks/${endpoint.id}`).expect(200);
     expect(state.body).toMatchObject({ enabled: true, pending: 1 });
     expect(state.body.state).not.toBe('disabled');
