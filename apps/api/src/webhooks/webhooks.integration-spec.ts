@@ -296,9 +296,8 @@ describe('webhooks', () => {
       lastError: 'HTTP 422: { "error": "unsupported\ufffd event" }',
     });
     // It waits its own backoff (WEBHOOK_MESSAGE_MAX_BACKOFF_MS here), not the endpoint's.
-    const waited = (d: { lastAttemptAt: string; nextAttemptAt: string }) =>
-      Date.parse(d.nextAttemptAt) - Date.parse(d.lastAttemptAt);
-    expect(waited(byEvent.get(refused)!)).toBe(1500);
+    const { lastAttemptAt, nextAttemptAt } = byEvent.get(refused) ?? {};
+    expect(Date.parse(nextAttemptAt ?? '') - Date.parse(lastAttemptAt ?? '')).toBe(1500);
     const state = await admin.agent.get(`/api/webhooks/${endpoint.id}`).expect(200);
     expect(state.body).toMatchObject({ enabled: true, pending: 1 });
     expect(state.body.state).not.toBe('disabled');
