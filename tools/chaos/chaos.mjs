@@ -3,7 +3,7 @@
 // process(es), embedded Postgres, the kcat mock Kafka broker, the fake Mistral. Each scenario
 // prints what it injected and what it found; the last line is `N passed, N failed`.
 // CHAOS_ONLY=1,4 runs some of them. Results and their meaning: docs/reliability.md.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -37,7 +37,14 @@ log('building the api…');
 buildApi();
 const dataDir = mkdtempSync(join(tmpdir(), 'sieve-chaos-pg-'));
 const pgPort = await freePort();
-let postgres = await startEmbeddedPostgres({ dataDir, database: 'chaos', port: pgPort });
+// CHAOS_PG_SLOW_LOG=file: Postgres logs every statement slower than 50 ms there.
+const pgOptions = { dataDir, database: 'chaos', port: pgPort };
+if (env.CHAOS_PG_SLOW_LOG)
+  Object.assign(pgOptions, {
+    postgresFlags: ['-c', 'log_min_duration_statement=50'],
+    log: (line) => appendFileSync(env.CHAOS_PG_SLOW_LOG, `${line}\n`),
+  });
+let postgres = await startEmbeddedPostgres(pgOptions);
 cleanups.push(async () => {
   await postgres.stop().catch(() => undefined);
   rmSync(dataDir, { recursive: true, force: true });
@@ -410,7 +417,7 @@ const scenarios = [
         if (ready?.status === 503) notReady = true;
         await sleep(500);
       }
-      postgres = await startEmbeddedPostgres({ dataDir, database: 'chaos', port: pgPort });
+      postgres = await startEmbeddedPostgres(pgOptions);
       await producing.done;
       const after = await stack.waitForStored(count, 180_000);
       const { missing } = await stack.waitForDecisions();
@@ -573,6 +580,9 @@ const scenarios = [
          FROM (SELECT id, scored_at, random() AS r, random() AS c, 0.5 + 0.5 * random() ^ 2 AS score FROM e) AS x`,
         [flags],
       );
+      // Weeks of traffic were grouped into waves as they came; CHAOS_KEEP_INBOX=1 leaves all of
+      // the seeded flags to group during the load instead (a backlog, as after enabling waves).
+      if (!env.CHAOS_KEEP_INBOX) await stack.db.query('TRUNCATE wave_inbox');
       await stack.db.query('VACUUM ANALYZE scored_events');
       await stack.db.query('VACUUM ANALYZE flags');
       log(`  seeded in ${Math.round((Date.now() - seeded) / 1000)} s`);
