@@ -39,10 +39,10 @@ export function WaveRows({ waves, now }: { waves: WaveSummary[]; now: number }) 
       <table className="queue" data-testid="waves">
         <thead>
           <tr>
-            <th>Posts like</th>
+            <th className="col-post">Posts like</th>
             <th>Size</th>
-            <th>Authors</th>
-            <th>Growth</th>
+            <th className="col-authors">Authors</th>
+            <th className="col-growth">Growth</th>
             <th>Seen</th>
           </tr>
         </thead>
@@ -66,8 +66,10 @@ export function WaveRows({ waves, now }: { waves: WaveSummary[]; now: number }) 
                 </Link>
               </td>
               <td data-testid="wave-size">{wave.size} posts</td>
-              <td>{wave.authors}</td>
-              <td>{wave.growthPerMinute > 0 ? `+${wave.growthPerMinute}/min` : '—'}</td>
+              <td className="col-authors">{wave.authors}</td>
+              <td className="col-growth">
+                {wave.growthPerMinute > 0 ? `+${wave.growthPerMinute}/min` : '—'}
+              </td>
               <td className="muted small">
                 {timeAgo(wave.firstSeenAt, now)} – {timeAgo(wave.lastSeenAt, now)}
               </td>
