@@ -97,8 +97,9 @@ export const configSchema = z.object({
   /** A failing endpoint is retried with a backoff doubling from 5 s up to this. */
   WEBHOOK_MAX_BACKOFF_MS: int(1000, 3_600_000).default(600_000),
   /**
-   * A message the receiver refuses while it accepts others is retried on its own backoff,
-   * doubling from 5 s up to this: hourly by default, so a day's retries are ~30, not ~150.
+   * A message the receiver refuses while it accepts others (one got through in the last
+   * minute) is retried on its own backoff, doubling from 5 s up to this: hourly by default, so
+   * a day's retries are ~30, not ~150. Otherwise WEBHOOK_MAX_BACKOFF_MS applies.
    */
   WEBHOOK_MESSAGE_MAX_BACKOFF_MS: int(1000, 86_400_000).default(3_600_000),
   /** A delivery not accepted within this many hours gives up (it can be redelivered by hand). */

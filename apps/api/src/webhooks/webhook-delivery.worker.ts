@@ -185,7 +185,16 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
             ),
           ),
         );
-        await this.recordAttempts(batch, attempts);
+        // A message refused while others get through backs off on its own (hours); while nothing
+        // gets through, on the endpoint's cap, so it is not left an hour behind a recovery.
+        const accepting = healthy || attempts.some((a) => a.ok);
+        await this.recordAttempts(
+          batch,
+          attempts,
+          accepting
+            ? this.config.WEBHOOK_MESSAGE_MAX_BACKOFF_MS
+            : this.config.WEBHOOK_MAX_BACKOFF_MS,
+        );
         if (!attempts.some((a) => a.ok)) {
           // Messages it refused before, refused again while it accepts others: those messages
           // back off, not the endpoint.
@@ -224,7 +233,11 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
   }
 
   /** Each attempt's outcome; a refused delivery waits its own backoff before it is due again. */
-  private async recordAttempts(batch: PendingDelivery[], attempts: WebhookAttempt[]) {
+  private async recordAttempts(
+    batch: PendingDelivery[],
+    attempts: WebhookAttempt[],
+    maxBackoffMs: number,
+  ) {
     await this.db.query(
       `UPDATE webhook_deliveries d SET
          attempts = d.attempts + 1,
@@ -243,10 +256,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
         attempts.map((a) => a.ok),
         attempts.map((a) => a.statusCode),
         attempts.map((a) => a.error),
-        batch.map(
-          (d) =>
-            webhookBackoffMs(d.attempts + 1, this.config.WEBHOOK_MESSAGE_MAX_BACKOFF_MS) / 1000,
-        ),
+        batch.map((d) => webhookBackoffMs(d.attempts + 1, maxBackoffMs) / 1000),
       ],
     );
     for (const a of attempts) this.metrics.webhookAttempts.inc({ result: a.ok ? 'ok' : 'failed' });

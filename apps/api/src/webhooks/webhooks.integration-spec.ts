@@ -224,6 +224,14 @@ describe('webhooks', () => {
     expect(disabled.disabledReason).toMatch(/3 failed attempts in a row; the last: HTTP 503/);
     // A failing endpoint gets one probe at a time, not one request per queued delivery.
     expect(receiver.received.filter((r) => r.path === path)).toHaveLength(3);
+    // While nothing gets through, a tried message waits the endpoint's cap, not a message's own.
+    const log = await admin.agent.get(`/api/webhooks/${endpoint.id}/deliveries`).expect(200);
+    const waits = (
+      log.body.items as { attempts: number; lastAttemptAt: string; nextAttemptAt: string }[]
+    )
+      .filter((d) => d.attempts > 0)
+      .map((d) => Date.parse(d.nextAttemptAt) - Date.parse(d.lastAttemptAt));
+    expect(waits).toStrictEqual([1000, 1000, 1000]);
 
     const ready = await admin.agent.get('/api/health/ready').expect(200);
     expect(ready.body.details.webhooks).toMatchObject({ disabled: ['flaky platform'], pending: 3 });
