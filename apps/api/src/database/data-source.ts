@@ -89,6 +89,7 @@ import { DecisionsByTime1764360000000 } from './migrations/1764360000000-Decisio
 import { JudgementStoreFailed1764367200000 } from './migrations/1764367200000-JudgementStoreFailed';
 import { WebhookDeliveryRetries1764374400000 } from './migrations/1764374400000-WebhookDeliveryRetries';
 import { WebhookLastFailedDelivery1764381600000 } from './migrations/1764381600000-WebhookLastFailedDelivery';
+import { QueueTimingIndexes1764388800000 } from './migrations/1764388800000-QueueTimingIndexes';
 import { CompactScores1764302400000 } from './migrations/1764302400000-CompactScores';
 
 /**
@@ -186,6 +187,7 @@ export const MIGRATIONS = [
   JudgementStoreFailed1764367200000,
   WebhookDeliveryRetries1764374400000,
   WebhookLastFailedDelivery1764381600000,
+  QueueTimingIndexes1764388800000,
 ];
 
 /**

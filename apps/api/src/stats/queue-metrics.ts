@@ -36,7 +36,7 @@ export class QueueMetrics implements OnApplicationBootstrap, OnApplicationShutdo
   async update(): Promise<void> {
     try {
       const m = this.metrics;
-      for (const q of await this.stats.queueStats(1)) {
+      for (const q of await this.stats.queueGauges(1)) {
         const queue = { queue: q.queue };
         m.queueOpen.set(queue, q.open);
         m.queueOldestOpenSeconds.set(
