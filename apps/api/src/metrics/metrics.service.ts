@@ -46,7 +46,7 @@ export class MetricsService {
   });
   readonly waveFlagsGrouped = new Counter({
     name: 'sieve_wave_flags_total',
-    help: 'Flags taken by the wave grouping, by outcome (grouped into a wave, alone, or refused: the embedding API refused the text)',
+    help: 'Flags taken by the wave grouping, by outcome (grouped into a wave, alone, refused: the embedding API refused the text, or failed: left out after Postgres refused its data)',
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });

@@ -9,7 +9,7 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import { campaignSignal, type Policy, WaveGrouping } from '@sieve/moderation';
 import { filter } from 'rxjs';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { FlagEventsService, notifyFlagEvent } from '../flags/flag-events.service';
@@ -34,6 +34,10 @@ const BATCH = 2000;
 const BUSY_BATCH = 250;
 const IDLE_POLL_MS = 250;
 const MAX_BACKOFF_MS = 30_000;
+/** Failures of a batch of one flag, with an error about its data, before it is left out. */
+const LEAVE_OUT_AFTER = 3;
+/** Flags left out in a row (no batch succeeding between them): the fault is not theirs. */
+const MAX_LEFT_OUT_IN_A_ROW = 3;
 /** How long waves wait before looking at the consumer's backlog again. */
 const YIELD_MS = 200;
 const REBUILD_EVERY_MS = 15 * 60_000;
@@ -42,6 +46,16 @@ const INBOX_REPORT_MS = 15_000;
 
 /** 96 bits of the text's hash: a memory key, unique at any number of open flags held. */
 const textKey = (hash: Buffer) => hash.toString('base64', 0, 12);
+
+/**
+ * Postgres refused the batch's data (a data exception or a broken constraint: SQLSTATE classes
+ * 22 and 23): a fault of some row in it, which retrying as is would repeat forever. Any other
+ * failure (Postgres or Mistral unreachable, a timeout) passes and is retried after a pause.
+ */
+function faultOfTheData(error: unknown): boolean {
+  const code = error instanceof QueryFailedError ? String(error.driverError?.code ?? '') : '';
+  return code.startsWith('22') || code.startsWith('23');
+}
 
 interface InboxFlag {
   id: string;
@@ -59,7 +73,9 @@ interface InboxFlag {
  * window, by normalized text, in a near-duplicate index) lives in memory; a replica rebuilds it
  * from Postgres whenever another one ran a batch since its own last, so replicas can take turns.
  * A failed batch (Mistral down, say) rolls back: its flags go back to the inbox and are retried
- * after a growing pause.
+ * after a growing pause. Each failure halves the next batch (each success doubles it back), so a
+ * flag whose data Postgres refuses ends up in a batch of its own, and is left out of waves after
+ * LEAVE_OUT_AFTER tries instead of holding up every flag behind it.
  */
 @Injectable()
 export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -75,6 +91,11 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
   private running: Promise<number> | null = null;
   private backoffMs = 0;
   private builtAt = 0;
+  /** The largest batch to take: halved after a failure, doubled back after a success. */
+  private batchCap = BATCH;
+  /** The flag that last failed alone with a fault of its data, and how often in a row. */
+  private failedAlone: { flagId: string; times: number } | null = null;
+  private leftOutInARow = 0;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -122,11 +143,14 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
         return;
       }
       const started = Date.now();
-      const limit = backlog > 0 || this.activity.busy() ? BUSY_BATCH : BATCH;
+      const wanted = backlog > 0 || this.activity.busy() ? BUSY_BATCH : BATCH;
+      const limit = Math.min(wanted, this.batchCap);
       this.running = this.runBatch(limit);
       void this.running.then(
         (n) => {
           this.backoffMs = 0;
+          this.batchCap = Math.min(BATCH, this.batchCap * 2);
+          if (n > 0) this.leftOutInARow = 0;
           // Behind, it works WAVE_GROUPING_DUTY of the time: the pipeline and reviewers come
           // first on a busy machine, and the backlog waits (sieve_wave_inbox_backlog).
           const worked = Date.now() - started;
@@ -135,9 +159,15 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
         },
         (error: Error) => {
           this.batch = -1;
-          this.backoffMs = Math.min(MAX_BACKOFF_MS, Math.max(500, this.backoffMs * 2));
+          this.batchCap = Math.max(1, Math.floor(limit / 2));
+          // Narrowing down a flag whose data is refused needs no pause; anything else may be an
+          // outage, and waits longer each time.
+          const narrowing = faultOfTheData(error) && this.leftOutInARow < MAX_LEFT_OUT_IN_A_ROW;
+          this.backoffMs = narrowing
+            ? IDLE_POLL_MS
+            : Math.min(MAX_BACKOFF_MS, Math.max(500, this.backoffMs * 2));
           this.logger.warn(
-            `grouping batch failed (${error.message}); retrying in ${this.backoffMs} ms`,
+            `grouping batch of ${limit} failed (${error.message}); retrying with ${this.batchCap} in ${this.backoffMs} ms`,
           );
           this.schedule(this.backoffMs);
         },
@@ -164,6 +194,19 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** One batch from the inbox; the number of flags it took (0 when another replica holds the lock). */
   async runBatch(limit = BATCH): Promise<number> {
+    const taken: string[] = [];
+    try {
+      const took = await this.groupBatch(limit, taken);
+      this.failedAlone = null;
+      return took;
+    } catch (error) {
+      if (taken.length === 1 && faultOfTheData(error)) await this.failAlone(taken[0], error);
+      throw error;
+    }
+  }
+
+  /** `runBatch`'s work; the flags it took from the inbox are added to `taken`. */
+  private async groupBatch(limit: number, takenIds: string[]): Promise<number> {
     // Counted once the batch has committed (a failed one is taken again).
     const counts = {
       grouped: 0,
@@ -184,6 +227,7 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
          RETURNING flag_id`,
       );
       if (!taken.length) return 0;
+      takenIds.push(...taken.map((t) => t.flag_id));
       const policy = await this.policies.activePolicy();
       const grouping = await this.groupingFor(tx, policy);
       const flags: InboxFlag[] = await tx.query(
@@ -286,6 +330,29 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
     this.precedents.counted(counts.byPrecedent, counts.policyVersion);
     if (took) this.reportInbox(counts.inbox);
     return took;
+  }
+
+  /**
+   * A batch of one flag failed with a fault of its data: after LEAVE_OUT_AFTER times in a row,
+   * the flag leaves the inbox (it stays in its queue, in no wave) and the grouping goes on with
+   * the flags behind it. Not when flags before it were left out with no batch succeeding in
+   * between: then every flag fails, which is no flag's fault.
+   */
+  private async failAlone(flagId: string, error: unknown): Promise<void> {
+    const times = this.failedAlone?.flagId === flagId ? this.failedAlone.times + 1 : 1;
+    this.failedAlone = { flagId, times };
+    if (times < LEAVE_OUT_AFTER || this.leftOutInARow >= MAX_LEFT_OUT_IN_A_ROW) return;
+    try {
+      await this.db.query(`DELETE FROM wave_inbox WHERE flag_id = $1`, [flagId]);
+    } catch {
+      return; // tried again with the next failure
+    }
+    this.failedAlone = null;
+    this.leftOutInARow++;
+    this.metrics.waveFlagsGrouped.inc({ outcome: 'failed' });
+    this.logger.error(
+      `flag ${flagId} left out of waves: grouping it failed ${times} times (${(error as Error).message})`,
+    );
   }
 
   /**
