@@ -58,8 +58,8 @@ export class StatsService {
         `WITH decided AS (
            SELECT md5(e.text) AS content, f.decided_by AS reviewer, f.final_action AS action
            FROM flags f JOIN scored_events e ON e.id = f.scored_event_id AND e.kept
-           WHERE f.status = 'decided' AND f.decided_at >= now() - make_interval(days => $1)
-             AND f.copy_of IS NULL)
+           WHERE f.status = 'decided' AND f.decided_by IS NOT NULL
+             AND f.decided_at >= now() - make_interval(days => $1) AND f.copy_of IS NULL)
          SELECT count(*)::int AS pairs, count(*) FILTER (WHERE a.action = b.action)::int AS agreed
          FROM decided a JOIN decided b ON a.content = b.content AND a.reviewer < b.reviewer`,
         [days],
