@@ -17,6 +17,7 @@ import type {
   FlagSort,
   QueueOrdering,
 } from '@sieve/contracts';
+import { DECIDED_COUNT_LIMIT } from '@sieve/contracts';
 import {
   categorySetById,
   type CategoryRule,
@@ -69,6 +70,11 @@ const STATUS_FILTERS: Record<NonNullable<ListFlagsQuery['status']>, string> = {
 
 /** Repeat offenders first: suspend 3, restrict 2, raise 1, others 0 (author_strikes as `st`). */
 const AUTHOR_RANK = `CASE st.level WHEN 'suspend' THEN 3 WHEN 'restrict' THEN 2 WHEN 'raise' THEN 1 ELSE 0 END`;
+
+const WAITING_COUNTS = `count(*) FILTER (WHERE ${STATUS_FILTERS.open})::int AS open,
+  count(*) FILTER (WHERE ${STATUS_FILTERS.claimed})::int AS claimed,
+  count(*) FILTER (WHERE ${STATUS_FILTERS.escalated})::int AS escalated,
+  min(f.created_at) FILTER (WHERE f.status <> 'decided') AS oldest`;
 
 /** A queue's "priority" ordering: the score, raised by the author's strike level; oldest first within. */
 const PRIORITY_ORDER = `(f.max_score + 0.1 * ${AUTHOR_RANK}) DESC, f.created_at ASC, f.id ASC`;
@@ -271,26 +277,38 @@ export class FlagsService {
 
   private async countNow(query: FlagFiltersQuery): Promise<FlagCountsDto> {
     const { where, params, joinsEvent } = this.filters(query);
+    const and = where.map((w) => ` AND ${w}`).join('');
     // One core, not every core for a shorter while: the queue pages being served need the rest.
-    const [row]: Record<string, string | null>[] = await this.db.transaction(async (tx) => {
+    const [row]: (Omit<FlagCountsDto, 'decidedAtLeast' | 'oldestWaitingAt'> & {
+      oldest: Date | null;
+    })[] = await this.db.transaction(async (tx) => {
       await tx.query('SET LOCAL max_parallel_workers_per_gather = 0');
-      return tx.query(
-        `SELECT count(*) FILTER (WHERE ${STATUS_FILTERS.open}) AS open,
-              count(*) FILTER (WHERE ${STATUS_FILTERS.claimed}) AS claimed,
-              count(*) FILTER (WHERE ${STATUS_FILTERS.escalated}) AS escalated,
-              count(*) FILTER (WHERE ${STATUS_FILTERS.decided}) AS decided,
-              min(f.created_at) FILTER (WHERE f.status <> 'decided') AS oldest
-       FROM flags f ${joinsEvent ? 'JOIN scored_events e ON e.id = f.scored_event_id AND e.kept' : ''}
-       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`,
-        params,
-      );
+      return joinsEvent
+        ? // A filter on the post: every status in one pass over the matching posts.
+          tx.query(
+            `SELECT ${WAITING_COUNTS}, count(*) FILTER (WHERE ${STATUS_FILTERS.decided})::int AS decided
+             FROM flags f JOIN scored_events e ON e.id = f.scored_event_id AND e.kept
+             WHERE ${where.join(' AND ')}`,
+            params,
+          )
+        : // The waiting flags from their partial index; the decided ones, years of them on a busy
+          // platform, only up to the limit.
+          tx.query(
+            `SELECT ${WAITING_COUNTS},
+                    (SELECT count(*)::int FROM (
+                       SELECT 1 FROM flags f WHERE ${STATUS_FILTERS.decided}${and}
+                       LIMIT ${DECIDED_COUNT_LIMIT + 1}) AS d) AS decided
+             FROM flags f WHERE f.status <> 'decided'${and}`,
+            params,
+          );
     });
     return {
-      open: Number(row['open']),
-      claimed: Number(row['claimed']),
-      escalated: Number(row['escalated']),
-      decided: Number(row['decided']),
-      oldestWaitingAt: row['oldest'] ? new Date(row['oldest']).toISOString() : null,
+      open: row.open,
+      claimed: row.claimed,
+      escalated: row.escalated,
+      decided: Math.min(row.decided, DECIDED_COUNT_LIMIT),
+      decidedAtLeast: row.decided > DECIDED_COUNT_LIMIT,
+      oldestWaitingAt: row.oldest ? new Date(row.oldest).toISOString() : null,
     };
   }
 

@@ -416,7 +416,13 @@ describe('queue filters, sorts and counts', () => {
 
   it('counts per status for the same filters, with the age of the oldest waiting flag', async () => {
     const counts = await viewer.agent.get('/api/flags/counts?q=paris').expect(200);
-    expect(counts.body).toMatchObject({ open: 3, claimed: 0, escalated: 0, decided: 0 });
+    expect(counts.body).toMatchObject({
+      open: 3,
+      claimed: 0,
+      escalated: 0,
+      decided: 0,
+      decidedAtLeast: false,
+    });
     expect(Date.now() - Date.parse(counts.body.oldestWaitingAt)).toBeGreaterThan(9 * 60_000);
   });
 

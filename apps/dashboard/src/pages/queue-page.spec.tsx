@@ -80,6 +80,7 @@ const counts: FlagCountsDto = {
   claimed: 1,
   escalated: 0,
   decided: 7,
+  decidedAtLeast: false,
   oldestWaitingAt: new Date(Date.now() - 3 * HOUR).toISOString(),
 };
 
@@ -107,6 +108,15 @@ describe('QueuePage', () => {
     expect(screen.getByTestId('queue-age').textContent).toMatch(
       /4 waiting .* over the 60 min target/,
     );
+  });
+
+  it('says the decided count is a floor when the api stopped counting', async () => {
+    renderQueue(
+      { items: [flag(1)], nextCursor: null },
+      { ...counts, decided: 10_000, decidedAtLeast: true },
+    );
+    expect(await screen.findByRole('option', { name: 'decided (10,000+)' })).toBeTruthy();
+    expect(screen.getByRole('option', { name: 'open (3)' })).toBeTruthy();
   });
 
   it('renders post text as text, never as markup', async () => {

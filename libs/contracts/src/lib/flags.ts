@@ -199,7 +199,13 @@ export interface FlagCountsDto {
   open: number;
   claimed: number;
   escalated: number;
+  /** Counted up to DECIDED_COUNT_LIMIT: decided flags grow without end, and a tab needs no more. */
   decided: number;
+  /** More flags than `decided` are decided (the count stopped at DECIDED_COUNT_LIMIT). */
+  decidedAtLeast: boolean;
   /** created_at of the oldest flag still waiting (open, claimed or escalated), or null. */
   oldestWaitingAt: string | null;
 }
+
+/** Where `GET /flags/counts` stops counting decided flags. */
+export const DECIDED_COUNT_LIMIT = 10_000;

@@ -1,9 +1,11 @@
+import type { FlagCountsDto } from '@sieve/contracts';
 import {
   FLAG_SORTS,
   FLAG_STATUSES,
   FLAG_WINDOWS,
   type FlagFilters,
   type FlagSort,
+  type FlagStatus,
   type FlagWindow,
 } from '../../api/flags';
 import { useFlagCounts } from '../../hooks/use-flags';
@@ -22,6 +24,13 @@ const SORT_LABELS: Record<FlagSort, string> = {
   severity: 'most severe first',
   repeat_offenders: 'repeat offenders first',
 };
+
+/** A status's count; the api stops counting decided flags at a limit ("10,000+"). */
+function statusCount(counts: FlagCountsDto, status: FlagStatus): string {
+  return status === 'decided' && counts.decidedAtLeast
+    ? `${counts.decided.toLocaleString('en')}+`
+    : String(counts[status]);
+}
 
 /** The queue's dropdown filters: status (with counts), category, score, window, order. */
 export function QueueFilters({
@@ -47,7 +56,7 @@ export function QueueFilters({
           {FLAG_STATUSES.map((s) => (
             <option key={s} value={s}>
               {s}
-              {counts.data ? ` (${counts.data[s]})` : ''}
+              {counts.data ? ` (${statusCount(counts.data, s)})` : ''}
             </option>
           ))}
         </select>
