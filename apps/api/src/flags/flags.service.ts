@@ -71,6 +71,7 @@ const STATUS_FILTERS: Record<NonNullable<ListFlagsQuery['status']>, string> = {
 /** Repeat offenders first: suspend 3, restrict 2, raise 1, others 0 (author_strikes as `st`). */
 const AUTHOR_RANK = `CASE st.level WHEN 'suspend' THEN 3 WHEN 'restrict' THEN 2 WHEN 'raise' THEN 1 ELSE 0 END`;
 
+/** Per waiting status (over `flags f`), and the oldest waiting flag. */
 const WAITING_COUNTS = `count(*) FILTER (WHERE ${STATUS_FILTERS.open})::int AS open,
   count(*) FILTER (WHERE ${STATUS_FILTERS.claimed})::int AS claimed,
   count(*) FILTER (WHERE ${STATUS_FILTERS.escalated})::int AS escalated,
