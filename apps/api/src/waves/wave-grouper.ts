@@ -150,7 +150,6 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
         (n) => {
           this.backoffMs = 0;
           this.batchCap = Math.min(BATCH, this.batchCap * 2);
-          if (n > 0) this.leftOutInARow = 0;
           // Behind, it works WAVE_GROUPING_DUTY of the time: the pipeline and reviewers come
           // first on a busy machine, and the backlog waits (sieve_wave_inbox_backlog).
           const worked = Date.now() - started;
@@ -198,6 +197,7 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
     try {
       const took = await this.groupBatch(limit, taken);
       this.failedAlone = null;
+      if (took > 0) this.leftOutInARow = 0;
       return took;
     } catch (error) {
       if (taken.length === 1 && faultOfTheData(error)) await this.failAlone(taken[0], error);
