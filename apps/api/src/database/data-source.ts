@@ -9,6 +9,10 @@ import { Explanation } from '../explanations/entities/explanation.entity';
 import { ExplanationRequest } from '../explanations/entities/explanation-request.entity';
 import { Flag } from '../flags/entities/flag.entity';
 import {
+  HourlyFlagCount,
+  HourlyFlagCountsProgress,
+} from '../flags/entities/hourly-flag-count.entity';
+import {
   JudgeCacheEntry,
   JudgeEvaluation,
   JudgementRow,
@@ -90,6 +94,7 @@ import { JudgementStoreFailed1764367200000 } from './migrations/1764367200000-Ju
 import { WebhookDeliveryRetries1764374400000 } from './migrations/1764374400000-WebhookDeliveryRetries';
 import { WebhookLastFailedDelivery1764381600000 } from './migrations/1764381600000-WebhookLastFailedDelivery';
 import { QueueTimingIndexes1764388800000 } from './migrations/1764388800000-QueueTimingIndexes';
+import { HourlyFlagCounts1764396000000 } from './migrations/1764396000000-HourlyFlagCounts';
 import { CompactScores1764302400000 } from './migrations/1764302400000-CompactScores';
 
 /**
@@ -105,6 +110,8 @@ export const ENTITIES = [
   Flag,
   FlagDecision,
   FlagNote,
+  HourlyFlagCount,
+  HourlyFlagCountsProgress,
   OutboxMessage,
   PolicyVersion,
   ScoreHistogram,
@@ -188,6 +195,7 @@ export const MIGRATIONS = [
   WebhookDeliveryRetries1764374400000,
   WebhookLastFailedDelivery1764381600000,
   QueueTimingIndexes1764388800000,
+  HourlyFlagCounts1764396000000,
 ];
 
 /**

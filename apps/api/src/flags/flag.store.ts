@@ -17,6 +17,7 @@ import {
   reviewerDecision,
 } from './decision-messages';
 import { DecisionOutbox } from './decision-outbox';
+import { FlagCountsRollup, type CountedFlag } from './flag-counts-rollup';
 import { QualityCheckStore } from './quality-check.store';
 import { FlagDecision } from './entities/flag-decision.entity';
 import { Flag } from './entities/flag.entity';
@@ -88,6 +89,7 @@ export class FlagStore {
   constructor(
     private readonly outbox: DecisionOutbox,
     private readonly qualityChecks: QualityCheckStore,
+    private readonly counts: FlagCountsRollup,
   ) {}
 
   /**
@@ -372,7 +374,20 @@ export class FlagStore {
   async applyRescore(tx: EntityManager, events: RescoredEvent[]): Promise<void> {
     const flagged = events.filter((e) => e.decision !== 'allow');
     if (flagged.length > 0) {
-      const rows: { id: string; created: boolean }[] = await tx.query(
+      type Counted = { scored_event_id: string; created_at: Date } & CountedFlag;
+      const counted = `scored_event_id, created_at, categories, triggered->0->>'category' AS top,
+                       auto_decision = 'block' AS blocked`;
+      // Locked first, so what they were counted as is what the upsert below changes.
+      const before = new Map(
+        (
+          (await tx.query(
+            `SELECT ${counted} FROM flags
+             WHERE scored_event_id = ANY($1::uuid[]) AND copy_of IS NULL FOR NO KEY UPDATE`,
+            [flagged.map((e) => e.scoredEventId)],
+          )) as Counted[]
+        ).map((r) => [r.scored_event_id, r]),
+      );
+      const rows: ({ id: string; created: boolean } & Counted)[] = await tx.query(
         `INSERT INTO flags (scored_event_id, auto_decision, categories, triggered, max_score,
                             queue, status, final_action, decided_at)
          SELECT (r->>0)::uuid, r->>1,
@@ -387,7 +402,7 @@ export class FlagStore {
                triggered = EXCLUDED.triggered, max_score = EXCLUDED.max_score,
                queue = EXCLUDED.queue, updated_at = now()
            WHERE flags.status = 'open'
-         RETURNING id, (xmax = 0) AS created`,
+         RETURNING id, (xmax = 0) AS created, ${counted}`,
         [
           JSON.stringify(
             flagged.map((e) => [
@@ -400,6 +415,14 @@ export class FlagStore {
             ]),
           ),
         ],
+      );
+      await this.counts.move(
+        tx,
+        rows.map((r) => ({
+          createdAt: r.created_at,
+          before: r.created ? null : (before.get(r.scored_event_id) ?? null),
+          after: r,
+        })),
       );
       const created = rows.filter((r) => r.created).map((r) => r.id);
       const updated = rows.filter((r) => !r.created).map((r) => r.id);

@@ -6,6 +6,7 @@ import { WebhooksModule } from '../webhooks/webhooks.module';
 import { DecisionOutbox } from './decision-outbox';
 import { DecisionOutboxRelay } from './decision-outbox.relay';
 import { FlagsController } from './flags.controller';
+import { FlagCountsRollup } from './flag-counts-rollup';
 import { FlagEventsService } from './flag-events.service';
 import { FlagStore } from './flag.store';
 import { QualityCheckStore } from './quality-check.store';
@@ -20,6 +21,7 @@ import { ReviewService } from './review.service';
     ReviewService,
     FlagEventsService,
     FlagStore,
+    FlagCountsRollup,
     QualityCheckStore,
     DecisionOutbox,
     DecisionOutboxRelay,
@@ -28,6 +30,7 @@ import { ReviewService } from './review.service';
     FlagsService,
     ReviewService,
     FlagStore,
+    FlagCountsRollup,
     FlagEventsService,
     DecisionOutbox,
     DecisionOutboxRelay,

@@ -29,8 +29,8 @@ const EXPIRED_KEPT_EVENTS = `SELECT e.id FROM scored_events e
 /**
  * Data that ages out (docs/retention.md), kind by kind: allowed events' text and scores (whole
  * day partitions dropped, after moving any event something refers to into the kept partition),
- * flags with their decisions and the events under them, explanations, score histograms (which
- * backtests read, kept longer than the events) and the audit log. One run at a time across
+ * flags with their decisions and the events under them, explanations, score histograms and
+ * hourly flag counts (kept longer than the events they count) and the audit log. One run at a time across
  * replicas (an advisory lock); a real run reports what it removed to the audit log, a dry run
  * only counts.
  */
@@ -155,6 +155,13 @@ export class RetentionService {
         dryRun,
         `SELECT ctid FROM score_histograms_daily WHERE day < ($1::timestamptz AT TIME ZONE 'UTC')::date`,
         (ids) => `DELETE FROM score_histograms_daily WHERE ctid IN (${ids})`,
+        cutoffs.histograms,
+      )) +
+      (await this.deleteOlder(
+        db,
+        dryRun,
+        `SELECT ctid FROM hourly_flag_counts WHERE hour < $1`,
+        (ids) => `DELETE FROM hourly_flag_counts WHERE ctid IN (${ids})`,
         cutoffs.histograms,
       ));
     const auditEntries = await this.expireAuditLog(db, cutoffs.auditLog, dryRun);

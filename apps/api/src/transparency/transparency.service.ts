@@ -8,6 +8,7 @@ import type {
 } from '@sieve/contracts';
 import type { DataSource } from 'typeorm';
 import { toCsv } from '../common/csv';
+import { flagCountsBetween } from '../flags/flag-counts-rollup';
 
 /** The flag's most severe category (triggered is stored most severe first). */
 const TOP_CATEGORY = `COALESCE(f.triggered->0->>'category', f.categories[1], 'unknown')`;
@@ -31,25 +32,31 @@ export class TransparencyService {
     const params = [from, to, period];
     const [rows, appeals, [{ erasures }]] = await Promise.all([
       this.db.query(
-        `SELECT period, category, action, automation, count(*)::int AS decisions FROM (
-           SELECT ${PERIOD('f.created_at')} AS period, ${TOP_CATEGORY} AS category,
-                  'block' AS action, 'automatic' AS automation
+        // Blocks no person decided since: every block (hourly counts) less the blocks with a
+        // decision, which are few and found from the decisions' side.
+        `WITH ${flagCountsBetween('$1::timestamptz', '$2::timestamptz')}
+         SELECT period, category, action, automation, sum(n)::int AS decisions FROM (
+           SELECT ${PERIOD('hour')} AS period, category, 'block' AS action,
+                  'automatic' AS automation, top_blocks AS n
+           FROM flag_counts WHERE top_blocks > 0
+           UNION ALL
+           SELECT ${PERIOD('f.created_at')}, ${TOP_CATEGORY}, 'block', 'automatic', -1
            FROM flags f
-           WHERE f.copy_of IS NULL AND f.auto_decision = 'block'
+           WHERE f.id IN (SELECT d.flag_id FROM flag_decisions d
+                          WHERE d.undone_at IS NULL AND d.created_at >= $1)
+             AND f.copy_of IS NULL AND f.auto_decision = 'block'
              AND f.created_at >= $1 AND f.created_at < $2
-             AND NOT EXISTS (SELECT 1 FROM flag_decisions d
-                             WHERE d.flag_id = f.id AND d.undone_at IS NULL)
            UNION ALL
            SELECT ${PERIOD('d.created_at')}, ${TOP_CATEGORY}, d.action,
-                  CASE WHEN d.precedent IS NULL THEN 'partly' ELSE 'automatic' END
+                  CASE WHEN d.precedent IS NULL THEN 'partly' ELSE 'automatic' END, 1
            FROM flag_decisions d JOIN flags f ON f.id = d.flag_id AND f.copy_of IS NULL
            WHERE d.undone_at IS NULL AND d.created_at >= $1 AND d.created_at < $2
            UNION ALL
-           SELECT ${PERIOD('a.decided_at')}, ${TOP_CATEGORY}, 'appeal_' || a.status, 'human'
+           SELECT ${PERIOD('a.decided_at')}, ${TOP_CATEGORY}, 'appeal_' || a.status, 'human', 1
            FROM appeals a JOIN flags f ON f.id = a.flag_id
            WHERE a.status <> 'open' AND a.decided_at >= $1 AND a.decided_at < $2
          ) AS decided
-         GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
+         GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4`,
         params,
       ) as Promise<TransparencyRowDto[]>,
       this.db.query(

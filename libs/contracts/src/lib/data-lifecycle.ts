@@ -23,7 +23,7 @@ export interface RetentionReportDto {
   /** Decided flags (with their decisions, notes, explanations, appeals) and the events under them. */
   decisions: { flags: number; events: number };
   explanations: number;
-  /** Rows of the hourly and daily score histograms. */
+  /** Rows of the hourly and daily score histograms, and of the hourly flag counts. */
   histogramRows: number;
   auditEntries: number;
   tookMs: number;
