@@ -41,11 +41,15 @@ export class TransparencyService {
            FROM flag_counts WHERE top_blocks > 0
            UNION ALL
            SELECT ${PERIOD('f.created_at')}, ${TOP_CATEGORY}, 'block', 'automatic', -1
-           FROM flags f
-           WHERE f.id IN (SELECT d.flag_id FROM flag_decisions d
-                          WHERE d.undone_at IS NULL AND d.created_at >= $1)
-             AND f.copy_of IS NULL AND f.auto_decision = 'block'
-             AND f.created_at >= $1 AND f.created_at < $2
+           FROM (SELECT DISTINCT d.flag_id FROM flag_decisions d
+                 WHERE d.undone_at IS NULL AND d.created_at >= $1) AS d
+           -- Looked up one by one (LIMIT keeps the planner from merging along the flags'
+           -- primary key, which reads every flag since the oldest one decided).
+           CROSS JOIN LATERAL (
+             SELECT f.created_at, f.triggered, f.categories FROM flags f
+             WHERE f.id = d.flag_id AND f.copy_of IS NULL AND f.auto_decision = 'block'
+               AND f.created_at >= $1 AND f.created_at < $2
+             LIMIT 1) AS f
            UNION ALL
            SELECT ${PERIOD('d.created_at')}, ${TOP_CATEGORY}, d.action,
                   CASE WHEN d.precedent IS NULL THEN 'partly' ELSE 'automatic' END, 1
