@@ -147,6 +147,8 @@ export class FlagCountsRollup implements OnApplicationBootstrap, OnApplicationSh
             : `SELECT pg_try_advisory_xact_lock(hashtext('${ROLLUP_LOCK}')) AS locked`,
         );
         if (!locked) return false;
+        // An hour of a busy platform's flags takes longer to count than an api query may.
+        await tx.query(`SET LOCAL statement_timeout = 0`);
         const settled = `date_trunc('hour', now() - make_interval(secs => $1), 'UTC')`;
         const result: unknown[] = await tx.query(
           `WITH w AS (
