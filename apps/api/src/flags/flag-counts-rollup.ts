@@ -8,6 +8,7 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { rollUpUntilCaughtUp } from '../database/rollup-until-caught-up';
 
 /** A first rollup over a long history goes six hours at a time (one statement each). */
 const MAX_WINDOW = '6 hours';
@@ -139,42 +140,30 @@ export class FlagCountsRollup implements OnApplicationBootstrap, OnApplicationSh
     settleSeconds = this.config.BACKTEST_SETTLE_SECONDS,
     { wait = true }: { wait?: boolean } = {},
   ): Promise<void> {
-    for (;;) {
-      const more = await this.db.transaction(async (tx) => {
-        const [{ locked }] = await tx.query(
-          wait
-            ? `SELECT true AS locked FROM pg_advisory_xact_lock(hashtext('${ROLLUP_LOCK}'))`
-            : `SELECT pg_try_advisory_xact_lock(hashtext('${ROLLUP_LOCK}')) AS locked`,
-        );
-        if (!locked) return false;
-        // An hour of a busy platform's flags takes longer to count than an api query may.
-        await tx.query(`SET LOCAL statement_timeout = 0`);
-        const settled = `date_trunc('hour', now() - make_interval(secs => $1), 'UTC')`;
-        const result: unknown[] = await tx.query(
-          `WITH w AS (
-             SELECT p.rolled_up_to AS lo,
-                    LEAST(${settled},
-                          date_trunc('hour', COALESCE(NULLIF(p.rolled_up_to, '-infinity'),
-                                                      (SELECT min(created_at) FROM flags), now()),
-                                     'UTC') + $2::interval) AS hi
-             FROM hourly_flag_counts_progress p
-           ), counted AS MATERIALIZED (
-             SELECT date_trunc('hour', f.created_at, 'UTC') AS hour, k.category, ${COUNTS('f')}
-             FROM flags f CROSS JOIN w ${PER_CATEGORY('f')}
-             WHERE f.created_at >= w.lo AND f.created_at < w.hi AND f.copy_of IS NULL
-             GROUP BY 1, 2 HAVING ${COUNTS_ANY('f')}
-           ), ${ADD_COUNTED}
-           UPDATE hourly_flag_counts_progress p SET rolled_up_to = w.hi FROM w
-           WHERE w.hi > w.lo
-           RETURNING w.hi < ${settled} AS more`,
-          [settleSeconds, MAX_WINDOW],
-        );
-        // TypeORM answers an UPDATE … RETURNING with [rows, count].
-        const rows = (Array.isArray(result[0]) ? result[0] : result) as { more: boolean }[];
-        return rows[0]?.more ?? false;
-      });
-      if (!more) return;
-    }
+    const settled = `date_trunc('hour', now() - make_interval(secs => $1), 'UTC')`;
+    await rollUpUntilCaughtUp(this.db, ROLLUP_LOCK, { wait }, async (tx) => {
+      // An hour of a busy platform's flags takes longer to count than an api query may.
+      await tx.query(`SET LOCAL statement_timeout = 0`);
+      return tx.query(
+        `WITH w AS (
+           SELECT p.rolled_up_to AS lo,
+                  LEAST(${settled},
+                        date_trunc('hour', COALESCE(NULLIF(p.rolled_up_to, '-infinity'),
+                                                    (SELECT min(created_at) FROM flags), now()),
+                                   'UTC') + $2::interval) AS hi
+           FROM hourly_flag_counts_progress p
+         ), counted AS MATERIALIZED (
+           SELECT date_trunc('hour', f.created_at, 'UTC') AS hour, k.category, ${COUNTS('f')}
+           FROM flags f CROSS JOIN w ${PER_CATEGORY('f')}
+           WHERE f.created_at >= w.lo AND f.created_at < w.hi AND f.copy_of IS NULL
+           GROUP BY 1, 2 HAVING ${COUNTS_ANY('f')}
+         ), ${ADD_COUNTED}
+         UPDATE hourly_flag_counts_progress p SET rolled_up_to = w.hi FROM w
+         WHERE w.hi > w.lo
+         RETURNING w.hi < ${settled} AS more`,
+        [settleSeconds, MAX_WINDOW],
+      );
+    });
   }
 
   /**
@@ -188,7 +177,7 @@ export class FlagCountsRollup implements OnApplicationBootstrap, OnApplicationSh
       ...(m.after ? [{ createdAt: m.createdAt, flag: m.after, sign: 1 }] : []),
     ]);
     if (rows.length === 0) return;
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('${ROLLUP_LOCK}'))`);
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [ROLLUP_LOCK]);
     await manager.query(
       `WITH f AS (
          SELECT m.created_at, m.sign,

@@ -9,6 +9,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { CategoryScores } from '@sieve/moderation';
 import type { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { rollUpUntilCaughtUp } from '../database/rollup-until-caught-up';
 
 /** A first rollup over a large history goes a day at a time. */
 const MAX_WINDOW = '1 day';
@@ -61,42 +62,30 @@ export class HistogramRollupService implements OnApplicationBootstrap, OnApplica
     settleSeconds = this.config.BACKTEST_SETTLE_SECONDS,
     { wait = true }: { wait?: boolean } = {},
   ): Promise<void> {
-    for (;;) {
-      const more = await this.db.transaction(async (tx) => {
-        const [{ locked }] = await tx.query(
-          wait
-            ? `SELECT true AS locked FROM pg_advisory_xact_lock(hashtext('${ROLLUP_LOCK}'))`
-            : `SELECT pg_try_advisory_xact_lock(hashtext('${ROLLUP_LOCK}')) AS locked`,
-        );
-        if (!locked) return false;
-        // One statement, so the window's bounds never round-trip through JS ('-infinity').
-        const result: unknown[] = await tx.query(
-          `WITH w AS (
-             SELECT p.rolled_up_to AS lo,
-                    LEAST(now() - make_interval(secs => $1),
-                          COALESCE(NULLIF(p.rolled_up_to, '-infinity'),
-                                   (SELECT min(scored_at) FROM scored_events), now())
-                            + $2::interval) AS hi
-             FROM score_histogram_progress p
-           ), counted AS MATERIALIZED (
-             SELECT date_trunc('hour', e.scored_at) AS hour, e.source, k.key AS category,
-                    ${BUCKET_OF('k.value')} AS bucket, count(*)::int AS events
-             FROM scored_events e CROSS JOIN w JOIN score_layouts l ON l.id = e.score_layout
-             CROSS JOIN LATERAL unnest(l.categories, e.score_values) AS k(key, value)
-             WHERE e.scored_at >= w.lo AND e.scored_at < w.hi
-             GROUP BY 1, 2, 3, 4
-           ), ${ADD_COUNTED}
-           UPDATE score_histogram_progress p SET rolled_up_to = w.hi FROM w
-           WHERE w.hi > w.lo
-           RETURNING w.hi < now() - make_interval(secs => $1) AS more`,
-          [settleSeconds, MAX_WINDOW],
-        );
-        // TypeORM answers an UPDATE … RETURNING with [rows, count].
-        const rows = (Array.isArray(result[0]) ? result[0] : result) as { more: boolean }[];
-        return rows[0]?.more ?? false;
-      });
-      if (!more) return;
-    }
+    await rollUpUntilCaughtUp(this.db, ROLLUP_LOCK, { wait }, (tx) =>
+      // One statement, so the window's bounds never round-trip through JS ('-infinity').
+      tx.query(
+        `WITH w AS (
+           SELECT p.rolled_up_to AS lo,
+                  LEAST(now() - make_interval(secs => $1),
+                        COALESCE(NULLIF(p.rolled_up_to, '-infinity'),
+                                 (SELECT min(scored_at) FROM scored_events), now())
+                          + $2::interval) AS hi
+           FROM score_histogram_progress p
+         ), counted AS MATERIALIZED (
+           SELECT date_trunc('hour', e.scored_at) AS hour, e.source, k.key AS category,
+                  ${BUCKET_OF('k.value')} AS bucket, count(*)::int AS events
+           FROM scored_events e CROSS JOIN w JOIN score_layouts l ON l.id = e.score_layout
+           CROSS JOIN LATERAL unnest(l.categories, e.score_values) AS k(key, value)
+           WHERE e.scored_at >= w.lo AND e.scored_at < w.hi
+           GROUP BY 1, 2, 3, 4
+         ), ${ADD_COUNTED}
+         UPDATE score_histogram_progress p SET rolled_up_to = w.hi FROM w
+         WHERE w.hi > w.lo
+         RETURNING w.hi < now() - make_interval(secs => $1) AS more`,
+        [settleSeconds, MAX_WINDOW],
+      ),
+    );
   }
 
   /**
@@ -115,7 +104,7 @@ export class HistogramRollupService implements OnApplicationBootstrap, OnApplica
       { ...m, scores: m.from, sign: -1 },
       { ...m, scores: m.to, sign: 1 },
     ]);
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('${ROLLUP_LOCK}'))`);
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [ROLLUP_LOCK]);
     await manager.query(
       `WITH counted AS MATERIALIZED (
          SELECT date_trunc('hour', u.scored_at) AS hour, u.source, k.key AS category,
