@@ -51,15 +51,17 @@ describe('waves on Mistral embeddings', () => {
       })),
     );
     const rows = await eventually('every flag taken by the grouping', async () => {
+      // One statement, so one snapshot: read in two, a batch committing in between would show
+      // the flags from before it and the inbox from after it.
       const { rows } = await stack.db.query(
-        `SELECT e.event_id, v.method, m.wave_id
+        `SELECT e.event_id, v.method, m.wave_id,
+                (SELECT count(*)::int FROM wave_inbox) AS waiting
            FROM flags f JOIN scored_events e ON e.id = f.scored_event_id
            LEFT JOIN flag_vectors v ON v.flag_id = f.id
            LEFT JOIN wave_members m ON m.flag_id = f.id
           WHERE e.event_id LIKE 'wm-%' ORDER BY e.event_id`,
       );
-      const { rows: inbox } = await stack.db.query(`SELECT count(*)::int AS n FROM wave_inbox`);
-      return rows.length === 3 && inbox[0].n === 0 ? rows : undefined;
+      return rows.length === 3 && rows[0].waiting === 0 ? rows : undefined;
     });
     expect(rows.map((r) => [r.event_id, r.method])).toStrictEqual([
       ['wm-0', 'mistral-embed'],
