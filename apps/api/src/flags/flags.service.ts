@@ -140,6 +140,10 @@ export class FlagsService {
     ttl: COUNTS_FRESH_MS,
     allowStale: true,
     noDeleteOnStaleGet: true,
+    // A review action clears the cache while counts may be under way: those askers still get
+    // their count (from a moment before the action), which is then not kept. Otherwise their
+    // requests failed with lru-cache's "deleted" (a 500 on GET /api/flags/counts).
+    ignoreFetchAbort: true,
     fetchMethod: (_key, _stale, { context }) => this.countNow(context),
   });
 
@@ -147,6 +151,7 @@ export class FlagsService {
   private readonly similarCache = new LRUCache<string, SimilarDecided>({
     max: 2000,
     ttl: SIMILAR_FRESH_MS,
+    ignoreFetchAbort: true, // evicted while searching (2,000 other flags asked): still answered
     fetchMethod: (flagId) => this.searchSimilarDecided(flagId),
   });
 
