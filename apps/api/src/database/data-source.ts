@@ -29,6 +29,7 @@ import { MistralUsage } from '../mistral/entities/mistral-usage.entity';
 import { PolicyVersion } from '../policies/entities/policy-version.entity';
 import { GoldenItem } from '../quality/entities/golden-item.entity';
 import { QualityCheck } from '../quality/entities/quality-check.entity';
+import { QueueOpenCount } from '../queues/entities/queue-open-count.entity';
 import { QueueRow } from '../queues/entities/queue.entity';
 import { RoutingVersion } from '../queues/entities/routing-version.entity';
 import {
@@ -95,6 +96,7 @@ import { WebhookDeliveryRetries1764374400000 } from './migrations/1764374400000-
 import { WebhookLastFailedDelivery1764381600000 } from './migrations/1764381600000-WebhookLastFailedDelivery';
 import { QueueTimingIndexes1764388800000 } from './migrations/1764388800000-QueueTimingIndexes';
 import { HourlyFlagCounts1764396000000 } from './migrations/1764396000000-HourlyFlagCounts';
+import { QueueOpenCounts1764403200000 } from './migrations/1764403200000-QueueOpenCounts';
 import { CompactScores1764302400000 } from './migrations/1764302400000-CompactScores';
 
 /**
@@ -138,6 +140,7 @@ export const ENTITIES = [
   StatementProgress,
   AuthorStrikesRow,
   QueueRow,
+  QueueOpenCount,
   RoutingVersion,
   GoldenItem,
   QualityCheck,
@@ -196,6 +199,7 @@ export const MIGRATIONS = [
   WebhookLastFailedDelivery1764381600000,
   QueueTimingIndexes1764388800000,
   HourlyFlagCounts1764396000000,
+  QueueOpenCounts1764403200000,
 ];
 
 /**

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
+import { QueueCounts } from './queue-counts';
 import { QueuesController } from './queues.controller';
 import { QueuesService } from './queues.service';
 import { RoutingProvider } from './routing-provider';
@@ -9,7 +10,7 @@ import { RoutingService } from './routing.service';
 @Module({
   imports: [AuthModule],
   controllers: [QueuesController],
-  providers: [QueuesService, RoutingService, RoutingProvider],
-  exports: [QueuesService, RoutingProvider],
+  providers: [QueuesService, QueueCounts, RoutingService, RoutingProvider],
+  exports: [QueuesService, QueueCounts, RoutingProvider],
 })
 export class QueuesModule {}

@@ -12,6 +12,7 @@ import { hasRole, type Principal } from '../auth/roles';
 import type { CreateQueueDto, UpdateQueueDto } from './dto/queue.dto';
 import { User } from '../users/entities/user.entity';
 import { QueueRow } from './entities/queue.entity';
+import { QueueCounts } from './queue-counts';
 
 /** Queues in the order people see them: the built-in ones first, then by creation. */
 export const QUEUE_ORDER = `CASE q.id WHEN 'default' THEN 0 WHEN 'senior' THEN 1 WHEN 'qa' THEN 2 ELSE 3 END, q.created_at, q.id`;
@@ -32,6 +33,7 @@ export class QueuesService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly audit: AuditService,
+    private readonly counts: QueueCounts,
   ) {}
 
   async all(): Promise<Map<string, QueueRow>> {
@@ -95,24 +97,15 @@ export class QueuesService {
   /** The queues `who` can see, each with what waits in it now. */
   async list(who: Principal): Promise<QueueDto[]> {
     const queues = [...(await this.all()).values()].filter((q) => this.isMember(q, who));
-    const counts: { queue: string; waiting: string; claimed: string; oldest: Date | null }[] =
-      await this.db.query(
-        `SELECT queue,
-                count(*) FILTER (WHERE claimed_by IS NULL OR claim_expires_at <= now()) AS waiting,
-                count(*) FILTER (WHERE claimed_by IS NOT NULL AND claim_expires_at > now()) AS claimed,
-                min(created_at) AS oldest
-         FROM flags WHERE status <> 'decided' AND queue = ANY($1::text[]) GROUP BY queue`,
-        [queues.map((q) => q.id)],
-      );
-    const byQueue = new Map(counts.map((c) => [c.queue, c]));
+    const counts = await this.counts.of(queues.map((q) => q.id));
     return queues.map((q) => {
-      const c = byQueue.get(q.id);
+      const c = counts.get(q.id);
       return {
         ...toDto(q),
         member: true,
         lead: this.isLead(q, who),
-        waiting: Number(c?.waiting ?? 0),
-        claimed: Number(c?.claimed ?? 0),
+        waiting: (c?.open ?? 0) - (c?.claimed ?? 0),
+        claimed: c?.claimed ?? 0,
         oldestWaitingAt: c?.oldest?.toISOString() ?? null,
       };
     });

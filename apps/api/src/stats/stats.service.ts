@@ -5,6 +5,7 @@ import type { MistralClient, PricingTable } from '@sieve/mistral';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { flagCountsBetween } from '../flags/flag-counts-rollup';
+import { QueueCounts } from '../queues/queue-counts';
 import { QUEUE_ORDER } from '../queues/queues.service';
 import { MistralUsageStore } from '../mistral/mistral-usage.store';
 import { QualityService } from '../quality/quality.service';
@@ -23,13 +24,14 @@ export class StatsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly usageStore: MistralUsageStore,
     private readonly quality: QualityService,
+    private readonly queueCounts: QueueCounts,
   ) {}
 
   async stats(days: number): Promise<StatsDto> {
     await this.usageStore.flush(); // this replica's latest calls count too
     const [
       flagsPerDay,
-      [queue],
+      queue,
       decisionsByReviewer,
       [agreement],
       usageByModel,
@@ -45,9 +47,7 @@ export class StatsService {
          FROM flag_counts GROUP BY 1, 2 HAVING sum(flags) > 0 ORDER BY 1, 2`,
         [days],
       ),
-      this.db.query(
-        `SELECT count(*)::int AS waiting, min(created_at) AS oldest FROM flags WHERE status <> 'decided'`,
-      ) as Promise<{ waiting: number; oldest: Date | null }[]>,
+      this.queueCounts.total(),
       this.db.query(
         `SELECT COALESCE(u.display_name, 'former user') AS reviewer,
                 count(*) FILTER (WHERE d.action = 'approve')::int AS approve,
@@ -101,7 +101,7 @@ export class StatsService {
       days,
       flagsPerDay,
       queue: {
-        waiting: queue.waiting,
+        waiting: queue.open,
         oldestWaitingAt: queue.oldest ? new Date(queue.oldest).toISOString() : null,
       },
       decisionsByReviewer,
@@ -137,23 +137,25 @@ export class StatsService {
   }
 
   /**
-   * `queueStats` without automation's closes, each part found through an index (no table scan):
-   * cheap enough for the gauges every replica refreshes every 15 s, even with a million flags
-   * waiting. `decided` counts people's decisions.
+   * `queueStats` without automation's closes, each part read from the kept counts or through an
+   * index, never by counting the backlog: cheap enough for the gauges every replica refreshes
+   * every 15 s, even with a million flags waiting. `decided` counts people's decisions.
    */
   async queueGauges(hours: number): Promise<QueueStatsDto[]> {
     type Timing = { queue: string; decided?: number; p: [number, number] };
-    const [waiting, firstLooks, decisions]: [
-      { queue: string; name: string; open: number; oldest: Date | null; slaBreaches: number }[],
+    const [queues, firstLooks, decisions]: [
+      { queue: string; name: string; withinSla: number }[],
       Timing[],
       Timing[],
     ] = await Promise.all([
+      // Breaches are the open flags less those still within the SLA: counting the breaches
+      // themselves would read the whole backlog when it is behind.
       this.db.query(
-        `SELECT q.id AS queue, q.name, w.open, w.oldest, w."slaBreaches"
+        `SELECT q.id AS queue, q.name, w."withinSla"
          FROM queues q CROSS JOIN LATERAL (
-           SELECT count(*)::int AS open, min(f.created_at) AS oldest,
-                  count(*) FILTER (WHERE f.created_at < now() - make_interval(mins => q.sla_minutes))::int AS "slaBreaches"
-           FROM flags f WHERE f.queue = q.id AND f.status <> 'decided') AS w
+           SELECT count(*)::int AS "withinSla" FROM flags f
+           WHERE f.queue = q.id AND f.status <> 'decided'
+             AND f.created_at >= now() - make_interval(mins => q.sla_minutes)) AS w
          ORDER BY ${QUEUE_ORDER}`,
       ),
       this.db.query(
@@ -177,15 +179,18 @@ export class StatsService {
     const looks = byQueue(firstLooks);
     const decided = byQueue(decisions);
     const round = (x: number | undefined) => (x === undefined ? null : Math.round(x * 10) / 10);
-    return waiting.map((row) => {
+    const counts = await this.queueCounts.of(queues.map((q) => q.queue));
+    return queues.map((row) => {
       const look = looks.get(row.queue)?.p;
       const decision = decided.get(row.queue);
+      const { open, oldest } = counts.get(row.queue) ?? { open: 0, oldest: null };
       return {
         queue: row.queue,
         name: row.name,
-        open: row.open,
-        oldestOpenAt: row.oldest ? new Date(row.oldest).toISOString() : null,
-        slaBreaches: row.slaBreaches,
+        open,
+        oldestOpenAt: oldest ? new Date(oldest).toISOString() : null,
+        // Read a moment apart from `open`: a flag arriving in between must not make it negative.
+        slaBreaches: Math.max(0, open - row.withinSla),
         decided: decision?.decided ?? 0,
         firstLookP50Seconds: round(look?.[0]),
         firstLookP90Seconds: round(look?.[1]),

@@ -1,0 +1,17 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+/**
+ * A change in a queue's open flags, appended by triggers on flags (QueueOpenCounts migration);
+ * a queue's open flags are the sum of its rows. Read and folded by QueueCounts.
+ */
+@Entity({ name: 'queue_open_counts' })
+export class QueueOpenCount {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
+  seq!: string;
+
+  @Column({ type: 'text' })
+  queue!: string;
+
+  @Column({ type: 'bigint' })
+  open!: string;
+}
