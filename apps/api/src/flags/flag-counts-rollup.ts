@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import { PeriodicTask } from '../common/periodic-task';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { rollUpUntilCaughtUp } from '../database/rollup-until-caught-up';
 
@@ -107,8 +108,9 @@ export function flagCountsBetween(from: string, to: string): string {
 @Injectable()
 export class FlagCountsRollup implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('FlagCountsRollup');
-  private timer: ReturnType<typeof setInterval> | null = null;
-  private running: Promise<void> | null = null;
+  private readonly ticks = new PeriodicTask(this.logger, 'rollup failed, retrying later', () =>
+    this.rollUp(this.config.BACKTEST_SETTLE_SECONDS, { wait: false }),
+  );
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -116,20 +118,11 @@ export class FlagCountsRollup implements OnApplicationBootstrap, OnApplicationSh
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick(), 15_000);
-    this.timer.unref();
+    this.ticks.start(15_000);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
-  }
-
-  private tick(): void {
-    if (this.running) return;
-    this.running = this.rollUp(this.config.BACKTEST_SETTLE_SECONDS, { wait: false })
-      .catch((error: Error) => this.logger.warn(`rollup failed, retrying later: ${error.message}`))
-      .finally(() => (this.running = null));
+  onApplicationShutdown(): Promise<void> {
+    return this.ticks.stop();
   }
 
   /**

@@ -8,6 +8,7 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { CategoryScores } from '@sieve/moderation';
 import type { DataSource, EntityManager } from 'typeorm';
+import { PeriodicTask } from '../common/periodic-task';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { rollUpUntilCaughtUp } from '../database/rollup-until-caught-up';
 
@@ -23,8 +24,9 @@ const ROLLUP_LOCK = 'sieve_histogram_rollup';
 @Injectable()
 export class HistogramRollupService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('HistogramRollup');
-  private timer: ReturnType<typeof setInterval> | null = null;
-  private running: Promise<void> | null = null;
+  private readonly ticks = new PeriodicTask(this.logger, 'rollup failed, retrying later', () =>
+    this.rollUp(this.config.BACKTEST_SETTLE_SECONDS, { wait: false }),
+  );
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -36,20 +38,11 @@ export class HistogramRollupService implements OnApplicationBootstrap, OnApplica
       15_000,
       Math.max(1000, (this.config.BACKTEST_SETTLE_SECONDS * 1000) / 4),
     );
-    this.timer = setInterval(() => void this.tick(), every);
-    this.timer.unref();
+    this.ticks.start(every);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
-  }
-
-  private tick(): void {
-    if (this.running) return;
-    this.running = this.rollUp(this.config.BACKTEST_SETTLE_SECONDS, { wait: false })
-      .catch((error: Error) => this.logger.warn(`rollup failed, retrying later: ${error.message}`))
-      .finally(() => (this.running = null));
+  onApplicationShutdown(): Promise<void> {
+    return this.ticks.stop();
   }
 
   /**

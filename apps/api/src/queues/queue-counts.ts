@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { PeriodicTask } from '../common/periodic-task';
 
 /** How often the changes in queue_open_counts are folded into one row per queue. */
 const FOLD_EVERY_MS = 30_000;
@@ -29,20 +30,20 @@ export interface QueueCount {
 @Injectable()
 export class QueueCounts implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('QueueCounts');
-  private timer: NodeJS.Timeout | null = null;
+  private readonly folds = new PeriodicTask(
+    this.logger,
+    'open counts not folded, retrying later',
+    () => this.fold(),
+  );
 
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(
-      () => void this.fold().catch((e: Error) => this.logger.warn(`not folded (${e.message})`)),
-      FOLD_EVERY_MS,
-    );
-    this.timer.unref();
+    this.folds.start(FOLD_EVERY_MS);
   }
 
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+  onApplicationShutdown(): Promise<void> {
+    return this.folds.stop();
   }
 
   /** Per queue asked for (queues with nothing waiting included). */

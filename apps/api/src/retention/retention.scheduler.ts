@@ -5,6 +5,7 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
+import { PeriodicTask } from '../common/periodic-task';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { RetentionService } from './retention.service';
 import { ScoredEventPartitions } from './scored-event-partitions';
@@ -16,8 +17,9 @@ import { ScoredEventPartitions } from './scored-event-partitions';
 @Injectable()
 export class RetentionScheduler implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Retention');
-  private timer: ReturnType<typeof setInterval> | null = null;
-  private running: Promise<void> | null = null;
+  private readonly ticks = new PeriodicTask(this.logger, 'retention failed, retrying later', () =>
+    this.tick(),
+  );
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -28,25 +30,16 @@ export class RetentionScheduler implements OnModuleInit, OnApplicationShutdown {
   /** Module init runs before any module's bootstrap, so before the ingest consumer starts. */
   async onModuleInit(): Promise<void> {
     await this.partitions.ensureAhead();
-    this.timer = setInterval(() => this.tick(), this.config.RETENTION_RUN_EVERY_MINUTES * 60_000);
-    this.timer.unref();
+    this.ticks.start(this.config.RETENTION_RUN_EVERY_MINUTES * 60_000);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
+  onApplicationShutdown(): Promise<void> {
+    return this.ticks.stop();
   }
 
-  private tick(): void {
-    if (this.running) return;
-    this.running = (async () => {
-      const created = await this.partitions.ensureAhead();
-      if (created > 0) this.logger.log(`created ${created} day partitions of allowed events`);
-      if (this.config.RETENTION_ENABLED) await this.retention.run({ dryRun: false });
-    })()
-      .catch((error: Error) =>
-        this.logger.warn(`retention failed, retrying later: ${error.message}`),
-      )
-      .finally(() => (this.running = null));
+  private async tick(): Promise<void> {
+    const created = await this.partitions.ensureAhead();
+    if (created > 0) this.logger.log(`created ${created} day partitions of allowed events`);
+    if (this.config.RETENTION_ENABLED) await this.retention.run({ dryRun: false });
   }
 }

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { PeriodicTask } from '../common/periodic-task';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 
 const EVERY_MS = 3_600_000;
@@ -16,7 +17,11 @@ const ROWS_PER_DELETE = 10_000;
 @Injectable()
 export class ScoreCachePruner implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('ScoreCachePruner');
-  private timer: ReturnType<typeof setInterval> | null = null;
+  private readonly ticks = new PeriodicTask(
+    this.logger,
+    'pruning failed, retrying in an hour',
+    () => this.prune(),
+  );
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -24,18 +29,11 @@ export class ScoreCachePruner implements OnApplicationBootstrap, OnApplicationSh
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(
-      () =>
-        void this.prune().catch((error: Error) =>
-          this.logger.warn(`pruning failed, retrying in an hour: ${error.message}`),
-        ),
-      EVERY_MS,
-    );
-    this.timer.unref();
+    this.ticks.start(EVERY_MS);
   }
 
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+  onApplicationShutdown(): Promise<void> {
+    return this.ticks.stop();
   }
 
   /** In small deletes, so ingest writes never wait long behind it. Returns rows deleted. */
