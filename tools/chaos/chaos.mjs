@@ -279,8 +279,19 @@ async function queueLoad({ port, token, clients, seconds, thinkMs }) {
     'next page': (cursor) => `/api/flags?status=open&cursor=${encodeURIComponent(cursor)}`,
     'filtered, by severity': () => '/api/flags?status=open&category=pii&sort=severity',
     counts: () => '/api/flags/counts',
+    // The dashboard's queue tabs: every reviewer's page asks every 15 s.
+    'queue tabs': () => '/api/queues',
   };
-  const cycle = ['first page', 'first page', 'next page', 'filtered, by severity', 'counts'];
+  const cycle = [
+    'first page',
+    'first page',
+    'next page',
+    'filtered, by severity',
+    'counts',
+    'first page',
+    'next page',
+    'queue tabs',
+  ];
   const latencies = Object.fromEntries(Object.keys(paths).map((k) => [k, []]));
   const failures = [];
   const deadline = Date.now() + seconds * 1000;
