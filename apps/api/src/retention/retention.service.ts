@@ -18,6 +18,15 @@ const DELETE_BATCH = 5_000;
 const REFERENCED = (e: string, since?: string) =>
   `(EXISTS (SELECT 1 FROM flags f WHERE f.scored_event_id = ${e}.id${since ? ` AND f.created_at >= ${since}` : ''})
     OR EXISTS (SELECT 1 FROM judge_requests r WHERE r.scored_event_id = ${e}.id))`;
+/**
+ * Rolled-up tables, kept for backtests and reports as long as the histograms: each with what is
+ * older than the histograms' cutoff ($1). Their rows are counted in the report's `histogramRows`.
+ */
+const ROLLED_UP: [table: string, older: string][] = [
+  ['score_histograms', 'hour < $1'],
+  ['score_histograms_daily', `day < ($1::timestamptz AT TIME ZONE 'UTC')::date`],
+  ['hourly_flag_counts', 'hour < $1'],
+];
 /** Flags retention may remove: decided, and no appeal still open on them. */
 const EXPIRED_FLAGS = `SELECT f.id FROM flags f
   WHERE f.created_at < $1 AND f.status = 'decided' AND f.copy_of IS NULL
@@ -142,28 +151,15 @@ export class RetentionService {
       (ids) => `DELETE FROM explanations WHERE id IN (${ids})`,
       cutoffs.explanations,
     );
-    const histogramRows =
-      (await this.deleteOlder(
+    let histogramRows = 0;
+    for (const [table, older] of ROLLED_UP)
+      histogramRows += await this.deleteOlder(
         db,
         dryRun,
-        `SELECT ctid FROM score_histograms WHERE hour < $1`,
-        (ids) => `DELETE FROM score_histograms WHERE ctid IN (${ids})`,
+        `SELECT ctid FROM ${table} WHERE ${older}`,
+        (ids) => `DELETE FROM ${table} WHERE ctid IN (${ids})`,
         cutoffs.histograms,
-      )) +
-      (await this.deleteOlder(
-        db,
-        dryRun,
-        `SELECT ctid FROM score_histograms_daily WHERE day < ($1::timestamptz AT TIME ZONE 'UTC')::date`,
-        (ids) => `DELETE FROM score_histograms_daily WHERE ctid IN (${ids})`,
-        cutoffs.histograms,
-      )) +
-      (await this.deleteOlder(
-        db,
-        dryRun,
-        `SELECT ctid FROM hourly_flag_counts WHERE hour < $1`,
-        (ids) => `DELETE FROM hourly_flag_counts WHERE ctid IN (${ids})`,
-        cutoffs.histograms,
-      ));
+      );
     const auditEntries = await this.expireAuditLog(db, cutoffs.auditLog, dryRun);
 
     const report: RetentionReportDto = {
