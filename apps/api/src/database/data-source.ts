@@ -30,6 +30,7 @@ import { PolicyVersion } from '../policies/entities/policy-version.entity';
 import { GoldenItem } from '../quality/entities/golden-item.entity';
 import { QualityCheck } from '../quality/entities/quality-check.entity';
 import { QueueOpenCount } from '../queues/entities/queue-open-count.entity';
+import { QueueStatusCount } from '../queues/entities/queue-status-count.entity';
 import { QueueRow } from '../queues/entities/queue.entity';
 import { RoutingVersion } from '../queues/entities/routing-version.entity';
 import {
@@ -97,6 +98,7 @@ import { WebhookLastFailedDelivery1764381600000 } from './migrations/17643816000
 import { QueueTimingIndexes1764388800000 } from './migrations/1764388800000-QueueTimingIndexes';
 import { HourlyFlagCounts1764396000000 } from './migrations/1764396000000-HourlyFlagCounts';
 import { QueueOpenCounts1764403200000 } from './migrations/1764403200000-QueueOpenCounts';
+import { QueueStatusCounts1764410400000 } from './migrations/1764410400000-QueueStatusCounts';
 import { CompactScores1764302400000 } from './migrations/1764302400000-CompactScores';
 
 /**
@@ -141,6 +143,7 @@ export const ENTITIES = [
   AuthorStrikesRow,
   QueueRow,
   QueueOpenCount,
+  QueueStatusCount,
   RoutingVersion,
   GoldenItem,
   QualityCheck,
@@ -200,6 +203,7 @@ export const MIGRATIONS = [
   QueueTimingIndexes1764388800000,
   HourlyFlagCounts1764396000000,
   QueueOpenCounts1764403200000,
+  QueueStatusCounts1764410400000,
 ];
 
 /**

@@ -4,25 +4,44 @@ import { QueueCounts } from './queue-counts';
 type Stack = Awaited<ReturnType<typeof startTestStack>>;
 type Person = Awaited<ReturnType<Stack['signIn']>>;
 
-/** What the kept counts must equal: the open flags, counted. */
-const RECOUNT = `SELECT queue, count(*)::int AS open FROM flags
-                 WHERE status <> 'decided' GROUP BY queue ORDER BY queue`;
-const KEPT = `SELECT queue, sum(open)::int AS open FROM queue_open_counts
-              GROUP BY queue HAVING sum(open) <> 0 ORDER BY queue`;
+/** What the kept counts must equal: the flags, counted. */
+const RECOUNT = `SELECT queue, status, count(*)::int AS flags FROM flags
+                 GROUP BY queue, status ORDER BY queue, status`;
+const KEPT = `SELECT queue, status, sum(flags)::int AS flags FROM queue_status_counts
+              GROUP BY queue, status HAVING sum(flags) <> 0 ORDER BY queue, status`;
+/** The open flags per queue, still kept for replicas of the previous release. */
+const RECOUNT_OPEN = `SELECT queue, count(*)::int AS open FROM flags
+                      WHERE status <> 'decided' GROUP BY queue ORDER BY queue`;
+const KEPT_OPEN = `SELECT queue, sum(open)::int AS open FROM queue_open_counts
+                   GROUP BY queue HAVING sum(open) <> 0 ORDER BY queue`;
 
 /**
- * The open flags per queue, kept by triggers on flags, through every way a flag opens, closes
- * or moves: the pipeline's batch inserts, decisions and their undo, escalation, a lead's move,
- * a rescore's upsert, deletes, truncation, and the fold. The queue tabs read them.
+ * The flags per queue and status, kept by triggers on flags, through every way a flag opens,
+ * closes or moves: the pipeline's batch inserts, decisions and their undo, escalation, a lead's
+ * move, a rescore's upsert, deletes, truncation, and the fold. The queue tabs and the queue's
+ * status tabs read them.
  */
-describe('open flags per queue', () => {
+describe('flags per queue and status', () => {
   let stack: Stack;
   let reviewer: Person;
   let lead: Person;
   const post = (who: Person, path: string, body?: object) =>
     who.agent.post(path).set('x-csrf-token', who.csrfToken).send(body);
-  const expectExact = async () =>
+  const expectExact = async () => {
     expect((await stack.db.query(KEPT)).rows).toStrictEqual((await stack.db.query(RECOUNT)).rows);
+    expect((await stack.db.query(KEPT_OPEN)).rows).toStrictEqual(
+      (await stack.db.query(RECOUNT_OPEN)).rows,
+    );
+  };
+  /** A queue's status tabs (or all queues'), read from the kept counts, equal the flags counted. */
+  const statusTabs = async (queue?: string) => {
+    const only = queue ? `queue=${queue}&` : '';
+    const kept = (await lead.agent.get(`/api/flags/counts?${only}`).expect(200)).body;
+    // A filter every flag passes: the flags are counted.
+    const counted = (await lead.agent.get(`/api/flags/counts?${only}minScore=0`).expect(200)).body;
+    expect(kept).toStrictEqual(counted);
+    return `${kept.open} open, ${kept.claimed} claimed, ${kept.escalated} escalated, ${kept.decided} decided`;
+  };
   const tabs = async (who: Person) =>
     Object.fromEntries(
       (
@@ -61,12 +80,14 @@ describe('open flags per queue', () => {
     // A claim is not a change in what is open: the tabs count it live.
     const taken = await post(reviewer, '/api/flags/next?queue=default').expect(200);
     expect(await tabs(lead)).toMatchObject({ default: '4 waiting, 1 claimed' });
+    expect(await statusTabs('default')).toBe('4 open, 1 claimed, 0 escalated, 0 decided');
     await post(reviewer, `/api/flags/${taken.body.flagId}/decision`, {
       action: 'approve',
       reason: 'Not harmful',
     }).expect(201);
     await expectExact();
     expect(await tabs(lead)).toMatchObject({ default: '4 waiting, 0 claimed' });
+    expect(await statusTabs()).toBe('4 open, 0 claimed, 0 escalated, 1 decided');
     await post(reviewer, `/api/flags/${taken.body.flagId}/decision/undo`).expect(200);
     await expectExact();
 
@@ -86,6 +107,11 @@ describe('open flags per queue', () => {
       senior: '1 waiting, 0 claimed',
       qa: '1 waiting, 0 claimed',
     });
+    expect(await statusTabs('senior')).toBe('0 open, 0 claimed, 1 escalated, 0 decided');
+    expect(await statusTabs('qa')).toBe('1 open, 0 claimed, 0 escalated, 0 decided');
+    // The lead claims the escalated flag: claimed, and still escalated.
+    await post(lead, '/api/flags/next?queue=senior').expect(200);
+    expect(await statusTabs()).toBe('4 open, 1 claimed, 1 escalated, 0 decided');
     // A reviewer sees only the queues they work in, with the same counts.
     expect(await tabs(reviewer)).toStrictEqual({
       default: '3 waiting, 0 claimed',
@@ -114,25 +140,35 @@ describe('open flags per queue', () => {
     await stack.db.query(`DELETE FROM flags WHERE id IN ($1, $2)`, [open[3].id, open[4].id]);
     await expectExact();
 
-    // Folded to one row per queue with anything open, and still exact.
+    // Folded to one row per queue and status with any flags, and still exact.
     const before = (await stack.db.query(RECOUNT)).rows;
+    const beforeOpen = (await stack.db.query(RECOUNT_OPEN)).rows;
     await stack.app.get(QueueCounts).fold();
     const { rows: folded } = await stack.db.query(
-      `SELECT queue, open::int FROM queue_open_counts ORDER BY queue`,
+      `SELECT queue, status, flags::int FROM queue_status_counts ORDER BY queue, status`,
     );
     expect(folded).toStrictEqual(before);
+    const { rows: foldedOpen } = await stack.db.query(
+      `SELECT queue, open::int FROM queue_open_counts ORDER BY queue`,
+    );
+    expect(foldedOpen).toStrictEqual(beforeOpen);
     await expectExact();
 
     const stats = await lead.agent.get('/api/stats?days=1').expect(200);
-    const total = before.reduce((sum, q) => sum + q.open, 0);
+    const total = beforeOpen.reduce((sum, q) => sum + q.open, 0);
     expect(stats.body.queue.waiting).toBe(total);
     expect(stats.body.queues.find((q: { queue: string }) => q.queue === 'senior').open).toBe(
-      before.find((q) => q.queue === 'senior')?.open,
+      beforeOpen.find((q) => q.queue === 'senior')?.open,
     );
 
     await stack.db.query(`TRUNCATE flags CASCADE`);
     expect(
-      (await stack.db.query(`SELECT count(*)::int AS n FROM queue_open_counts`)).rows,
-    ).toStrictEqual([{ n: 0 }]);
+      (
+        await stack.db.query(
+          `SELECT (SELECT count(*) FROM queue_status_counts)::int AS statuses,
+                  (SELECT count(*) FROM queue_open_counts)::int AS open`,
+        )
+      ).rows,
+    ).toStrictEqual([{ statuses: 0, open: 0 }]);
   });
 });

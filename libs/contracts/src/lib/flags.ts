@@ -199,7 +199,10 @@ export interface FlagCountsDto {
   open: number;
   claimed: number;
   escalated: number;
-  /** Counted up to DECIDED_COUNT_LIMIT: decided flags grow without end, and a tab needs no more. */
+  /**
+   * Exact with no filter but the queue (kept counts); with other filters counted up to
+   * DECIDED_COUNT_LIMIT: decided flags grow without end, and a tab needs no more.
+   */
   decided: number;
   /** More flags than `decided` are decided (the count stopped at DECIDED_COUNT_LIMIT). */
   decidedAtLeast: boolean;

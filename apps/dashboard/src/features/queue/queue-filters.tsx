@@ -25,7 +25,7 @@ const SORT_LABELS: Record<FlagSort, string> = {
   repeat_offenders: 'repeat offenders first',
 };
 
-/** A status's count; the api stops counting decided flags at a limit ("10,000+"). */
+/** A status's count; filtered, the api stops counting decided flags at a limit ("10,000+"). */
 function statusCount(counts: FlagCountsDto, status: FlagStatus): string {
   return status === 'decided' && counts.decidedAtLeast
     ? `${counts.decided.toLocaleString('en')}+`
