@@ -31,9 +31,9 @@ export class AppealsConsumer implements OnApplicationBootstrap, OnApplicationShu
     private readonly metrics: MetricsService,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  onApplicationBootstrap(): void {
     if (!this.config.INGEST_ENABLED) return;
-    this.consumer = await this.kafka.consumeEach(
+    this.consumer = this.kafka.consumeEach(
       this.config.KAFKA_APPEALS_TOPIC,
       `${this.config.KAFKA_GROUP_ID}-appeals`,
       (message, partition) => this.handle(message, partition),

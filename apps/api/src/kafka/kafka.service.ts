@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { type Consumer, Kafka, logLevel, type Producer } from 'kafkajs';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { registerCompressionCodecs } from './compression-codecs';
 import {
@@ -10,6 +10,9 @@ import {
 } from './content-event-consumer';
 import { kafkaConnectionOptions } from './kafka-connection';
 import { KeyHashPartitioner } from './partitioner';
+
+/** How long a consumer that could not start, or that kafkajs gave up on, waits to be replaced. */
+const CONSUMER_RESTART_DELAY_MS = 5000;
 
 const LEVELS: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
   [logLevel.ERROR]: 'error',
@@ -73,26 +76,68 @@ export class KafkaService implements OnApplicationShutdown {
    * committed after `handle` resolves. When `handle` throws, kafkajs retries the message (then
    * restarts the member), so a message is never skipped; refusals must be dead-lettered by
    * `handle`, not thrown.
+   *
+   * It joins its group in the background: a join waits for the group's rebalance (up to the
+   * session timeout), and a replica should not wait for one group after another before it
+   * serves. A member that cannot start, or that kafkajs gives up on (a non-retriable error), is
+   * replaced by a new one after `restartDelayMs`.
    */
-  async consumeEach(
+  consumeEach(
     topic: string,
     groupId: string,
     handle: (message: IncomingMessage, partition: number) => Promise<void>,
-  ): Promise<{ stop(): Promise<void> }> {
-    const consumer = this.kafka.consumer({
-      groupId,
-      allowAutoTopicCreation: true,
-      sessionTimeout: this.config.KAFKA_SESSION_TIMEOUT_MS,
-      maxWaitTimeInMs: this.config.KAFKA_FETCH_MAX_WAIT_MS,
-    });
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      const how = payload.restart ? 'restarting it' : 'it has stopped; restart the api';
-      this.logger.error(`the ${groupId} consumer crashed (${payload.error.message}); ${how}`);
-    });
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({ eachMessage: ({ message, partition }) => handle(message, partition) });
-    return { stop: () => consumer.disconnect() };
+    restartDelayMs = CONSUMER_RESTART_DELAY_MS,
+  ): { stop(): Promise<void> } {
+    let current: Consumer | null = null;
+    let stopped = false;
+    let restart: NodeJS.Timeout | undefined;
+    const replace = (failed: Consumer) => {
+      if (stopped || current !== failed) return;
+      current = null;
+      restart = setTimeout(() => {
+        void failed
+          .disconnect()
+          .catch(() => undefined)
+          .then(start);
+      }, restartDelayMs);
+    };
+    const start = () => {
+      if (stopped) return;
+      const consumer = this.kafka.consumer({
+        groupId,
+        allowAutoTopicCreation: true,
+        sessionTimeout: this.config.KAFKA_SESSION_TIMEOUT_MS,
+        maxWaitTimeInMs: this.config.KAFKA_FETCH_MAX_WAIT_MS,
+      });
+      current = consumer;
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        const how = payload.restart ? 'kafkajs restarts it' : 'starting a new one';
+        this.logger.error(`the ${groupId} consumer crashed (${payload.error.message}); ${how}`);
+        if (!payload.restart) replace(consumer);
+      });
+      consumer
+        .connect()
+        .then(() => consumer.subscribe({ topic, fromBeginning: true }))
+        .then(() =>
+          consumer.run({ eachMessage: ({ message, partition }) => handle(message, partition) }),
+        )
+        .catch((error: unknown) => {
+          if (stopped) return;
+          const reason = error instanceof Error ? error.message : String(error);
+          this.logger.error(
+            `the ${groupId} consumer did not start (${reason}); starting a new one`,
+          );
+          replace(consumer);
+        });
+    };
+    start();
+    return {
+      stop: async () => {
+        stopped = true;
+        clearTimeout(restart);
+        await current?.disconnect();
+      },
+    };
   }
 
   /**
