@@ -343,7 +343,8 @@ async function queueLoad({ port, token, clients, seconds, thinkMs, decide = fals
   };
   const total = Object.values(latencies).reduce((sum, l) => sum + l.length, 0) + failures.length;
   const figures = { requests_per_s: Math.round(total / elapsed), errors: failures.length };
-  const lines = Object.entries(latencies).map(([kind, l]) => {
+  const asked = Object.entries(latencies).filter(([, l]) => l.length > 0);
+  const lines = asked.map(([kind, l]) => {
     figures[kind] = { p50: pct(l, 0.5), p95: pct(l, 0.95), p99: pct(l, 0.99) };
     return `${kind} p50 ${pct(l, 0.5).toFixed(1)} / p95 ${pct(l, 0.95).toFixed(1)} / p99 ${pct(l, 0.99).toFixed(1)} ms`;
   });
