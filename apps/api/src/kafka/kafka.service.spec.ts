@@ -105,6 +105,7 @@ describe('KafkaService.consumeEach', () => {
     givenUp.crash(false);
     await tick(50);
     expect(created).toStrictEqual([refused, givenUp, third]);
+    expect(givenUp.disconnect).toHaveBeenCalledTimes(1);
 
     await handle.stop();
     third.crash(false); // after stop: not replaced

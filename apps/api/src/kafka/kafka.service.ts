@@ -94,12 +94,8 @@ export class KafkaService implements OnApplicationShutdown {
     const replace = (failed: Consumer) => {
       if (stopped || current !== failed) return;
       current = null;
-      restart = setTimeout(() => {
-        void failed
-          .disconnect()
-          .catch(() => undefined)
-          .then(start);
-      }, restartDelayMs);
+      void failed.disconnect().catch(() => undefined);
+      restart = setTimeout(start, restartDelayMs);
     };
     const start = () => {
       if (stopped) return;
