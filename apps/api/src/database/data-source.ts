@@ -29,7 +29,6 @@ import { MistralUsage } from '../mistral/entities/mistral-usage.entity';
 import { PolicyVersion } from '../policies/entities/policy-version.entity';
 import { GoldenItem } from '../quality/entities/golden-item.entity';
 import { QualityCheck } from '../quality/entities/quality-check.entity';
-import { QueueOpenCount } from '../queues/entities/queue-open-count.entity';
 import { QueueStatusCount } from '../queues/entities/queue-status-count.entity';
 import { QueueRow } from '../queues/entities/queue.entity';
 import { RoutingVersion } from '../queues/entities/routing-version.entity';
@@ -99,6 +98,7 @@ import { QueueTimingIndexes1764388800000 } from './migrations/1764388800000-Queu
 import { HourlyFlagCounts1764396000000 } from './migrations/1764396000000-HourlyFlagCounts';
 import { QueueOpenCounts1764403200000 } from './migrations/1764403200000-QueueOpenCounts';
 import { QueueStatusCounts1764410400000 } from './migrations/1764410400000-QueueStatusCounts';
+import { DropQueueOpenCounts1764417600000 } from './migrations/1764417600000-DropQueueOpenCounts';
 import { CompactScores1764302400000 } from './migrations/1764302400000-CompactScores';
 
 /**
@@ -142,7 +142,6 @@ export const ENTITIES = [
   StatementProgress,
   AuthorStrikesRow,
   QueueRow,
-  QueueOpenCount,
   QueueStatusCount,
   RoutingVersion,
   GoldenItem,
@@ -204,6 +203,7 @@ export const MIGRATIONS = [
   HourlyFlagCounts1764396000000,
   QueueOpenCounts1764403200000,
   QueueStatusCounts1764410400000,
+  DropQueueOpenCounts1764417600000,
 ];
 
 /**

@@ -118,21 +118,12 @@ export class QueueCounts implements OnApplicationBootstrap, OnApplicationShutdow
     return { open: Number(row.open), oldest: row.oldest };
   }
 
-  /**
-   * Folds each queue's changes into one row per status (none for a status with no flags), and
-   * those of queue_open_counts, which replicas of the previous release read during a rolling
-   * release and no longer fold once they are gone.
-   */
+  /** Folds each queue's changes into one row per status (none for a status with no flags). */
   async fold(): Promise<void> {
     await this.db.query(
       `WITH gone AS (DELETE FROM queue_status_counts RETURNING queue, status, flags)
        INSERT INTO queue_status_counts (queue, status, flags)
        SELECT queue, status, sum(flags) FROM gone GROUP BY queue, status HAVING sum(flags) <> 0`,
-    );
-    await this.db.query(
-      `WITH gone AS (DELETE FROM queue_open_counts RETURNING queue, open)
-       INSERT INTO queue_open_counts (queue, open)
-       SELECT queue, sum(open) FROM gone GROUP BY queue HAVING sum(open) <> 0`,
     );
   }
 }
