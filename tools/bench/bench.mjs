@@ -881,6 +881,9 @@ await db.query(
    FROM score_histograms WHERE hour < now() - interval '8 days'
    GROUP BY 1, 2, 3, 4`,
 );
+// The rollup writes these rows an hour at a time and autovacuum keeps their statistics current;
+// written all at once, the first backtest would be planned on statistics from before them.
+await db.query(`ANALYZE score_histograms, score_histograms_daily`);
 const [{ n: histogramRows }] = (await db.query(`SELECT count(*)::int AS n FROM score_histograms`))
   .rows;
 log(`${histogramRows} hourly histogram rows in ${Date.now() - histogramsStarted} ms`);
