@@ -35,4 +35,16 @@ describe('PeriodicTask', () => {
     await jest.advanceTimersByTimeAsync(5000);
     expect(runs).toBe(3);
   });
+
+  it('runs at once when asked, then on its interval', async () => {
+    let runs = 0;
+    const task = new PeriodicTask({ warn: () => undefined }, 'job failed', async () => {
+      runs++;
+    });
+    task.start(1000, { now: true });
+    expect(runs).toBe(1);
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(runs).toBe(2);
+    await task.stop();
+  });
 });

@@ -16,9 +16,11 @@ export class PeriodicTask {
     private readonly task: () => Promise<unknown>,
   ) {}
 
-  start(everyMs: number): void {
+  /** Runs every `everyMs`, the first time at once when `now` (a gauge wanted from the start). */
+  start(everyMs: number, { now = false }: { now?: boolean } = {}): void {
     this.timer = setInterval(() => this.run(), everyMs);
     this.timer.unref();
+    if (now) this.run();
   }
 
   async stop(): Promise<void> {

@@ -4,6 +4,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { PeriodicTask } from '../common/periodic-task';
 import { MetricsService } from '../metrics/metrics.service';
 import { StatsService } from './stats.service';
 
@@ -16,7 +17,9 @@ const EVERY_MS = 15_000;
 @Injectable()
 export class QueueMetrics implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('QueueMetrics');
-  private timer: NodeJS.Timeout | null = null;
+  private readonly updates = new PeriodicTask(this.logger, 'queue metrics not updated', () =>
+    this.update(),
+  );
 
   constructor(
     private readonly stats: StatsService,
@@ -24,31 +27,25 @@ export class QueueMetrics implements OnApplicationBootstrap, OnApplicationShutdo
   ) {}
 
   onApplicationBootstrap(): void {
-    void this.update();
-    this.timer = setInterval(() => void this.update(), EVERY_MS);
-    this.timer.unref();
+    this.updates.start(EVERY_MS, { now: true });
   }
 
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+  onApplicationShutdown(): Promise<void> {
+    return this.updates.stop();
   }
 
   async update(): Promise<void> {
-    try {
-      const m = this.metrics;
-      for (const q of await this.stats.queueGauges(1)) {
-        const queue = { queue: q.queue };
-        m.queueOpen.set(queue, q.open);
-        m.queueOldestOpenSeconds.set(
-          queue,
-          q.oldestOpenAt ? (Date.now() - Date.parse(q.oldestOpenAt)) / 1000 : 0,
-        );
-        m.queueSlaBreaches.set(queue, q.slaBreaches);
-        m.queueFirstLookP50Seconds.set(queue, q.firstLookP50Seconds ?? 0);
-        m.queueDecisionP50Seconds.set(queue, q.decisionP50Seconds ?? 0);
-      }
-    } catch (error) {
-      this.logger.warn(`queue metrics not updated (${(error as Error).message})`);
+    const m = this.metrics;
+    for (const q of await this.stats.queueGauges(1)) {
+      const queue = { queue: q.queue };
+      m.queueOpen.set(queue, q.open);
+      m.queueOldestOpenSeconds.set(
+        queue,
+        q.oldestOpenAt ? (Date.now() - Date.parse(q.oldestOpenAt)) / 1000 : 0,
+      );
+      m.queueSlaBreaches.set(queue, q.slaBreaches);
+      m.queueFirstLookP50Seconds.set(queue, q.firstLookP50Seconds ?? 0);
+      m.queueDecisionP50Seconds.set(queue, q.decisionP50Seconds ?? 0);
     }
   }
 }

@@ -11,6 +11,7 @@ import { campaignSignal, type Policy, WaveGrouping } from '@sieve/moderation';
 import { filter } from 'rxjs';
 import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { PeriodicTask } from '../common/periodic-task';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { FlagEventsService, notifyFlagEvent } from '../flags/flag-events.service';
 import { IngestConsumer } from '../ingest/ingest.consumer';
@@ -86,7 +87,13 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
   /** Flags whose queue state changed since the last batch (maybe decided or excluded). */
   private readonly changed = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
-  private inboxReports: NodeJS.Timeout | null = null;
+  /**
+   * Every replica reports the inbox: with WAVES_ENABLED=false everywhere and no grouper, flags
+   * would otherwise wait forever without a sign.
+   */
+  private readonly inboxReports = new PeriodicTask(this.logger, 'wave inbox not reported', () =>
+    this.describe(),
+  );
   private stopped = false;
   private running: Promise<number> | null = null;
   private backoffMs = 0;
@@ -117,19 +124,13 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
 
   onApplicationBootstrap(): void {
     if (this.config.WAVES_ENABLED) this.schedule(0);
-    // Every replica reports the inbox: with WAVES_ENABLED=false everywhere and no grouper,
-    // flags would otherwise wait forever without a sign.
-    this.inboxReports = setInterval(
-      () => void this.describe().catch(() => undefined),
-      INBOX_REPORT_MS,
-    );
-    this.inboxReports.unref();
+    this.inboxReports.start(INBOX_REPORT_MS);
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    if (this.inboxReports) clearInterval(this.inboxReports);
+    await this.inboxReports.stop();
     await this.running?.catch(() => undefined);
   }
 
