@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
@@ -20,9 +21,21 @@ export const DOCS_PATH = 'api/docs';
 /** HTTP settings shared by main.ts and the tests, so tests drive the app users get. */
 export function configureApp(
   app: INestApplication,
-  config: Pick<AppConfig, 'TRUST_PROXY' | 'REQUEST_BODY_LIMIT' | 'API_DOCS_ENABLED' | 'NODE_ENV'>,
+  config: Pick<
+    AppConfig,
+    | 'TRUST_PROXY'
+    | 'REQUEST_BODY_LIMIT'
+    | 'API_DOCS_ENABLED'
+    | 'NODE_ENV'
+    | 'HTTP_KEEP_ALIVE_TIMEOUT_MS'
+  >,
 ): INestApplication {
   const express = app as NestExpressApplication;
+  const server = app.getHttpServer() as Server;
+  server.keepAliveTimeout = config.HTTP_KEEP_ALIVE_TIMEOUT_MS;
+  // Node's advice: longer than the keep-alive, or a request on a reused connection can be cut.
+  server.headersTimeout = Math.max(server.headersTimeout, config.HTTP_KEEP_ALIVE_TIMEOUT_MS + 1000);
+  server.requestTimeout = Math.max(server.requestTimeout, server.headersTimeout);
   app.useLogger(app.get(PinoLogger));
   // First, so every request gets its id and its line, even one a body parser refuses.
   app.use(app.get(HTTP_LOGGER));

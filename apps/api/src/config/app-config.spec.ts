@@ -9,6 +9,8 @@ describe('loadConfig', () => {
     expect(config.KAFKA_BROKERS).toStrictEqual(['a:9092', 'b:9093']);
     expect(config.KAFKA_CONTENT_TOPIC).toBe('content.events');
     expect(config.MISTRAL_API_KEY).toBeUndefined();
+    // Above the 60 s idle timeout of most load balancers in front of the api.
+    expect(config.HTTP_KEEP_ALIVE_TIMEOUT_MS).toBe(65_000);
   });
 
   it('treats empty variables as unset', () => {

@@ -190,6 +190,11 @@ export const configSchema = z.object({
   COOKIE_SECURE: bool.optional(),
   /** Behind a reverse proxy (nginx in docker-compose): take the client IP from X-Forwarded-For. */
   TRUST_PROXY: bool.default(false),
+  /**
+   * How long an idle keep-alive connection stays open. Above a load balancer's idle timeout
+   * (60 s on most), or the balancer reuses a connection the api has just closed: a 502.
+   */
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: int(1000, 3_600_000).default(65_000),
   /** Requests one client address may make to one route per minute, per api process; 0 turns it off. */
   RATE_LIMIT_PER_MINUTE: int(0, 1_000_000).default(1200),
   LOGIN_MAX_FAILURES_PER_ACCOUNT: int(1, 1000).default(5),
