@@ -35,7 +35,9 @@ export function configureApp(
   server.keepAliveTimeout = config.HTTP_KEEP_ALIVE_TIMEOUT_MS;
   // Node's advice: longer than the keep-alive, or a request on a reused connection can be cut.
   server.headersTimeout = Math.max(server.headersTimeout, config.HTTP_KEEP_ALIVE_TIMEOUT_MS + 1000);
-  server.requestTimeout = Math.max(server.requestTimeout, server.headersTimeout);
+  // 0 turns the request timeout off; only a set one has to stay above the headers timeout.
+  if (server.requestTimeout > 0)
+    server.requestTimeout = Math.max(server.requestTimeout, server.headersTimeout);
   app.useLogger(app.get(PinoLogger));
   // First, so every request gets its id and its line, even one a body parser refuses.
   app.use(app.get(HTTP_LOGGER));
