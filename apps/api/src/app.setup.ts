@@ -42,6 +42,11 @@ export function configureApp(
   // First, so every request gets its id and its line, even one a body parser refuses.
   app.use(app.get(HTTP_LOGGER));
   prefixRoutes(app);
+  // On SIGTERM or SIGINT, in this order: `onModuleDestroy` stops taking work (the Kafka
+  // consumers drain, live streams end, background workers stop); `beforeApplicationShutdown`
+  // sends what was finished (the decision outbox, Mistral usage); the HTTP server closes; and
+  // `onApplicationShutdown` closes connections. A step that needs a peer which may be gone is
+  // bounded (settleWithin), so a replica stops even when the broker or database stopped first.
   app.enableShutdownHooks();
   if (config.TRUST_PROXY) express.set('trust proxy', 1);
   express.useBodyParser('json', { limit: config.REQUEST_BODY_LIMIT });

@@ -4,7 +4,7 @@ import {
   Injectable,
   Logger,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
+  type OnModuleDestroy,
 } from '@nestjs/common';
 import { parseAppealSubmission } from '@sieve/moderation';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -20,7 +20,7 @@ import { AppealsService } from './appeals.service';
  * reason; a failure of Sieve's own (the database) is retried, never skipped.
  */
 @Injectable()
-export class AppealsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+export class AppealsConsumer implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Appeals');
   private consumer: { stop(): Promise<void> } | null = null;
 
@@ -40,7 +40,8 @@ export class AppealsConsumer implements OnApplicationBootstrap, OnApplicationShu
     );
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** First thing on shutdown: no appeal is taken while the process stops. */
+  async onModuleDestroy(): Promise<void> {
     await this.consumer?.stop();
   }
 

@@ -1,12 +1,20 @@
-import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
+import {
+  HttpException,
+  HttpStatus,
+  Inject,
+  Injectable,
+  type OnModuleDestroy,
+} from '@nestjs/common';
 import {
   defer,
+  EMPTY,
   filter,
   finalize,
   from,
   interval,
   merge,
   type Observable,
+  Subject,
   switchMap,
   takeUntil,
 } from 'rxjs';
@@ -21,10 +29,16 @@ import { SessionsService } from './sessions.service';
  * ends at once when its session is signed out or revoked here, and within
  * LIVE_STREAM_RECHECK_SECONDS when it ended any other way (another replica, expiry, a disabled
  * user, a revoked token).
+ *
+ * They also end when the process starts to stop: an open stream would hold the HTTP server's
+ * close for ever. The browser's EventSource reconnects, to another replica once this one has
+ * left the load balancer; a stream opened meanwhile ends at once.
  */
 @Injectable()
-export class LiveStreamsService {
+export class LiveStreamsService implements OnModuleDestroy {
   private readonly open = new Map<string, number>();
+  private readonly stopping = new Subject<void>();
+  private stopped = false;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -34,6 +48,7 @@ export class LiveStreamsService {
 
   /** `source` for as long as `who` may see it; throws 429 over the per-person cap. */
   guard<T>(who: Principal, source: Observable<T>): Observable<T> {
+    if (this.stopped) return EMPTY;
     const count = this.open.get(who.id) ?? 0;
     if (count >= this.config.LIVE_STREAMS_PER_USER)
       throw new HttpException(
@@ -51,13 +66,19 @@ export class LiveStreamsService {
       filter((valid) => !valid),
     );
     return defer(() => source).pipe(
-      takeUntil(merge(revokedHere, endedElsewhere)),
+      takeUntil(merge(revokedHere, endedElsewhere, this.stopping)),
       finalize(() => {
         const left = (this.open.get(who.id) ?? 1) - 1;
         if (left > 0) this.open.set(who.id, left);
         else this.open.delete(who.id);
       }),
     );
+  }
+
+  onModuleDestroy(): void {
+    this.stopped = true;
+    this.stopping.next();
+    this.stopping.complete();
   }
 
   private async stillValid(who: Principal): Promise<boolean> {

@@ -81,6 +81,11 @@ export const configSchema = z.object({
   KAFKA_SESSION_TIMEOUT_MS: int(6000, 300_000).default(30_000),
   /** The longest a fetch waits on the broker for new events (Kafka's fetch.max.wait.ms). */
   KAFKA_FETCH_MAX_WAIT_MS: int(10, 30_000).default(500),
+  /**
+   * On shutdown, how long each consumer waits to commit and leave its group, and the producer to
+   * flush (milliseconds against a live broker; kafkajs retries a gone one for many seconds).
+   */
+  KAFKA_STOP_TIMEOUT_MS: int(100, 60_000).default(5000),
   INGEST_ENABLED: bool.default(true),
   /** Publish the decision outbox (reviewer, undo, bulk, rescore decisions) from this process. */
   OUTBOX_RELAY_ENABLED: bool.default(true),

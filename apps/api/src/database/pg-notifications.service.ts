@@ -2,7 +2,7 @@ import {
   Inject,
   Injectable,
   Logger,
-  type OnApplicationShutdown,
+  type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
 import { Client } from 'pg';
@@ -18,7 +18,7 @@ type Handler = (payload: string) => void;
  * refetches on reconnect).
  */
 @Injectable()
-export class PgNotificationsService implements OnModuleInit, OnApplicationShutdown {
+export class PgNotificationsService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('PgNotifications');
   private readonly handlers = new Map<string, Set<Handler>>();
   private client: Client | null = null;
@@ -51,6 +51,7 @@ export class PgNotificationsService implements OnModuleInit, OnApplicationShutdo
   }
 
   private async connect(): Promise<void> {
+    if (this.stopping) return; // a reconnect timer that fired after the stop
     const client = new Client({
       connectionString: inUtc(this.config.DATABASE_URL),
       application_name: 'sieve-api-listen',
@@ -88,7 +89,7 @@ export class PgNotificationsService implements OnModuleInit, OnApplicationShutdo
     setTimeout(() => void this.connect(), delay).unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async onModuleDestroy(): Promise<void> {
     this.stopping = true;
     await this.client?.end().catch(() => undefined);
   }

@@ -3,7 +3,7 @@ import {
   Injectable,
   Logger,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
+  type OnModuleDestroy,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -106,7 +106,7 @@ export function flagCountsBetween(from: string, to: string): string {
  * itself (`move`).
  */
 @Injectable()
-export class FlagCountsRollup implements OnApplicationBootstrap, OnApplicationShutdown {
+export class FlagCountsRollup implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('FlagCountsRollup');
   private readonly ticks = new PeriodicTask(this.logger, 'rollup failed, retrying later', () =>
     this.rollUp(this.config.BACKTEST_SETTLE_SECONDS, { wait: false }),
@@ -121,7 +121,7 @@ export class FlagCountsRollup implements OnApplicationBootstrap, OnApplicationSh
     this.ticks.start(15_000);
   }
 
-  onApplicationShutdown(): Promise<void> {
+  onModuleDestroy(): Promise<void> {
     return this.ticks.stop();
   }
 

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { MistralError } from '@sieve/mistral';
 import { QueryFailedError } from 'typeorm';
+import { settleWithin } from '../common/settle-within';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import {
   type BatchControl,
@@ -253,8 +254,17 @@ export class IngestConsumer implements OnApplicationBootstrap, OnModuleDestroy {
     if (!consumer) return;
     const deadline = new Promise((r) => setTimeout(r, 30_000).unref());
     await Promise.race([Promise.allSettled([...this.inFlight]), deadline]);
-    await this.commit();
-    await consumer.stop();
+    const ms = this.config.KAFKA_STOP_TIMEOUT_MS;
+    const left = await settleWithin(
+      this.commit().then(() => consumer.stop()),
+      ms,
+    );
+    if (!left) {
+      void consumer.stop().catch(() => undefined); // at least kafkajs must not restart it
+      this.logger.warn(
+        `did not commit and leave the group within ${ms} ms (broker unreachable?); uncommitted events are replayed, not stored twice`,
+      );
+    }
     this.consumer = null;
     this.state = 'stopped';
   }

@@ -1,9 +1,9 @@
 import {
-  type BeforeApplicationShutdown,
   Inject,
   Injectable,
   Logger,
   type OnApplicationBootstrap,
+  type OnModuleDestroy,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
@@ -63,7 +63,7 @@ interface WaitingEvent {
  * Events that needed judging and could not be judged go to review.
  */
 @Injectable()
-export class JudgeWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class JudgeWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('JudgeWorker');
   private loop: Promise<void> | null = null;
   private stopping = false;
@@ -87,7 +87,7 @@ export class JudgeWorker implements OnApplicationBootstrap, BeforeApplicationShu
     if (this.config.JUDGE_WORKER_ENABLED) this.loop = this.run();
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
+  async onModuleDestroy(): Promise<void> {
     this.stopping = true;
     this.pause.wake();
     await this.loop;

@@ -64,6 +64,8 @@ export class KafkajsContentEventConsumer implements ContentEventConsumer {
     private readonly topic: string,
     /** The number of partitions consumed at once. */
     private readonly concurrency: number,
+    /** Called when stopping starts (kafkajs must not restart the member after it). */
+    private readonly onStop: () => void = () => undefined,
   ) {}
 
   onJoin(listener: (partitions: number[]) => void): void {
@@ -123,6 +125,7 @@ export class KafkajsContentEventConsumer implements ContentEventConsumer {
   }
 
   stop(): Promise<void> {
+    this.onStop();
     return this.consumer.disconnect();
   }
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { type Consumer, Kafka, logLevel, type Producer } from 'kafkajs';
+import { type Consumer, Kafka, logLevel, type Producer, type RetryOptions } from 'kafkajs';
+import { settleWithin } from '../common/settle-within';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { registerCompressionCodecs } from './compression-codecs';
 import {
@@ -52,7 +53,9 @@ export class KafkaService implements OnApplicationShutdown {
   /** A new member of KAFKA_GROUP_ID on KAFKA_CONTENT_TOPIC. */
   contentEventConsumer(): ContentEventConsumer {
     const config = this.config;
+    let stopping = false;
     const consumer = this.kafka.consumer({
+      retry: restartUnless(() => stopping),
       groupId: config.KAFKA_GROUP_ID,
       allowAutoTopicCreation: true,
       sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
@@ -68,6 +71,7 @@ export class KafkaService implements OnApplicationShutdown {
       consumer,
       config.KAFKA_CONTENT_TOPIC,
       config.INGEST_PARTITION_CONCURRENCY,
+      () => (stopping = true),
     );
   }
 
@@ -100,6 +104,7 @@ export class KafkaService implements OnApplicationShutdown {
     const start = () => {
       if (stopped) return;
       const consumer = this.kafka.consumer({
+        retry: restartUnless(() => stopped),
         groupId,
         allowAutoTopicCreation: true,
         sessionTimeout: this.config.KAFKA_SESSION_TIMEOUT_MS,
@@ -131,7 +136,11 @@ export class KafkaService implements OnApplicationShutdown {
       stop: async () => {
         stopped = true;
         clearTimeout(restart);
-        await current?.disconnect();
+        const ms = this.config.KAFKA_STOP_TIMEOUT_MS;
+        if (current && !(await settleWithin(current.disconnect(), ms)))
+          this.logger.warn(
+            `the ${groupId} consumer did not leave its group within ${ms} ms (broker unreachable?); the group drops it after its session timeout`,
+          );
       },
     };
   }
@@ -180,9 +189,21 @@ export class KafkaService implements OnApplicationShutdown {
 
   /** After the consumer has stopped and published what it finished. */
   async onApplicationShutdown(): Promise<void> {
-    await this.producer?.disconnect();
+    const producer = this.producer;
     this.producer = null;
+    const ms = this.config.KAFKA_STOP_TIMEOUT_MS;
+    if (producer && !(await settleWithin(producer.disconnect(), ms)))
+      this.logger.warn(`the producer did not disconnect within ${ms} ms`);
   }
+}
+
+/**
+ * kafkajs's consumer retries (its default: 5), and a member it has crashed is restarted unless
+ * it was stopped: a stop that gave up on a gone broker would otherwise leave it restarting for
+ * ever in a process that is stopping.
+ */
+function restartUnless(stopped: () => boolean): RetryOptions {
+  return { retries: 5, restartOnFailure: async () => !stopped() };
 }
 
 const MAX_REQUEST_BYTES = 900_000;

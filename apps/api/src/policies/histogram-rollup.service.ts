@@ -3,7 +3,7 @@ import {
   Injectable,
   Logger,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
+  type OnModuleDestroy,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { CategoryScores } from '@sieve/moderation';
@@ -22,7 +22,7 @@ const ROLLUP_LOCK = 'sieve_histogram_rollup';
  * runs it; an advisory lock makes one do the work at a time. Backtests read the histograms.
  */
 @Injectable()
-export class HistogramRollupService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class HistogramRollupService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('HistogramRollup');
   private readonly ticks = new PeriodicTask(this.logger, 'rollup failed, retrying later', () =>
     this.rollUp(this.config.BACKTEST_SETTLE_SECONDS, { wait: false }),
@@ -41,7 +41,7 @@ export class HistogramRollupService implements OnApplicationBootstrap, OnApplica
     this.ticks.start(every);
   }
 
-  onApplicationShutdown(): Promise<void> {
+  onModuleDestroy(): Promise<void> {
     return this.ticks.stop();
   }
 

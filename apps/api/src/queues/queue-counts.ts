@@ -2,7 +2,7 @@ import {
   Injectable,
   Logger,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
+  type OnModuleDestroy,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -35,7 +35,7 @@ export interface QueueCount {
  * it deleted).
  */
 @Injectable()
-export class QueueCounts implements OnApplicationBootstrap, OnApplicationShutdown {
+export class QueueCounts implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('QueueCounts');
   private readonly folds = new PeriodicTask(
     this.logger,
@@ -49,7 +49,7 @@ export class QueueCounts implements OnApplicationBootstrap, OnApplicationShutdow
     this.folds.start(FOLD_EVERY_MS);
   }
 
-  onApplicationShutdown(): Promise<void> {
+  onModuleDestroy(): Promise<void> {
     return this.folds.stop();
   }
 

@@ -2,7 +2,7 @@ import {
   Inject,
   Injectable,
   Logger,
-  type OnApplicationShutdown,
+  type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
 import { PeriodicTask } from '../common/periodic-task';
@@ -15,7 +15,7 @@ import { ScoredEventPartitions } from './scored-event-partitions';
  * enforces retention every RETENTION_RUN_EVERY_MINUTES; each replica tries, one runs.
  */
 @Injectable()
-export class RetentionScheduler implements OnModuleInit, OnApplicationShutdown {
+export class RetentionScheduler implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Retention');
   private readonly ticks = new PeriodicTask(this.logger, 'retention failed, retrying later', () =>
     this.tick(),
@@ -33,7 +33,7 @@ export class RetentionScheduler implements OnModuleInit, OnApplicationShutdown {
     this.ticks.start(this.config.RETENTION_RUN_EVERY_MINUTES * 60_000);
   }
 
-  onApplicationShutdown(): Promise<void> {
+  onModuleDestroy(): Promise<void> {
     return this.ticks.stop();
   }
 

@@ -3,7 +3,7 @@ import {
   Injectable,
   Logger,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
+  type OnModuleDestroy,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -15,7 +15,7 @@ const ROWS_PER_DELETE = 10_000;
 
 /** Deletes score-cache entries past SCORE_CACHE_MAX_AGE_HOURS (lookups ignore them already). */
 @Injectable()
-export class ScoreCachePruner implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ScoreCachePruner implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('ScoreCachePruner');
   private readonly ticks = new PeriodicTask(
     this.logger,
@@ -32,7 +32,7 @@ export class ScoreCachePruner implements OnApplicationBootstrap, OnApplicationSh
     this.ticks.start(EVERY_MS);
   }
 
-  onApplicationShutdown(): Promise<void> {
+  onModuleDestroy(): Promise<void> {
     return this.ticks.stop();
   }
 

@@ -1,10 +1,11 @@
 import {
-  type BeforeApplicationShutdown,
   Inject,
   Injectable,
   Logger,
   type OnApplicationBootstrap,
+  type OnModuleDestroy,
 } from '@nestjs/common';
+import { WakeableSleep } from '../common/wakeable-sleep';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { StatementsService } from './statements.service';
@@ -15,10 +16,11 @@ const SUBMIT_POLL_MS = 1000;
 
 /** Builds statements every 2 s and, when configured, keeps submitting them. */
 @Injectable()
-export class StatementsWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class StatementsWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Statements');
   private stopping = false;
   private loops: Promise<void>[] = [];
+  private readonly pauses: WakeableSleep[] = [];
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -35,8 +37,9 @@ export class StatementsWorker implements OnApplicationBootstrap, BeforeApplicati
     }
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
+  async onModuleDestroy(): Promise<void> {
     this.stopping = true;
+    for (const pause of this.pauses) pause.wake();
     await Promise.all(this.loops);
   }
 
@@ -52,13 +55,15 @@ export class StatementsWorker implements OnApplicationBootstrap, BeforeApplicati
   }
 
   private async every(ms: number, pass: () => Promise<void>): Promise<void> {
+    const pause = new WakeableSleep();
+    this.pauses.push(pause);
     while (!this.stopping) {
       try {
         await pass();
       } catch (error) {
         this.logger.warn(`statements pass failed (${(error as Error).message}); retrying`);
       }
-      await new Promise((resolve) => setTimeout(resolve, ms));
+      if (!this.stopping) await pause.sleep(ms);
     }
   }
 }

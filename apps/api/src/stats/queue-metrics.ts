@@ -2,7 +2,7 @@ import {
   Injectable,
   Logger,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
+  type OnModuleDestroy,
 } from '@nestjs/common';
 import { PeriodicTask } from '../common/periodic-task';
 import { MetricsService } from '../metrics/metrics.service';
@@ -15,7 +15,7 @@ const EVERY_MS = 15_000;
  * first look and to decision over the last hour), for alerting without opening the stats page.
  */
 @Injectable()
-export class QueueMetrics implements OnApplicationBootstrap, OnApplicationShutdown {
+export class QueueMetrics implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('QueueMetrics');
   private readonly updates = new PeriodicTask(this.logger, 'queue metrics not updated', () =>
     this.update(),
@@ -30,7 +30,7 @@ export class QueueMetrics implements OnApplicationBootstrap, OnApplicationShutdo
     this.updates.start(EVERY_MS, { now: true });
   }
 
-  onApplicationShutdown(): Promise<void> {
+  onModuleDestroy(): Promise<void> {
     return this.updates.stop();
   }
 

@@ -72,7 +72,7 @@ describe('VectorSearch', () => {
   it('switches to the index once it is ready and frees the vectors held in memory', async () => {
     const { search, calls } = make('auto', true, { status: 'ready', index: 'idx_x', dims: 4 });
     await search.onApplicationBootstrap();
-    await search.onApplicationShutdown(); // waits for the preparation
+    await search.onModuleDestroy(); // waits for the preparation
     await search.search(new Int8Array(4), 5, 0.5);
     expect(calls).toStrictEqual(['prepare', 'release', 'pgvector']);
     expect(search.kind).toBe('pgvector');
@@ -84,7 +84,7 @@ describe('VectorSearch', () => {
   it('keeps the exact search while the index is being built', async () => {
     const { search, calls } = make('auto', true, { status: 'building', index: 'idx_x' });
     await search.onApplicationBootstrap();
-    await search.onApplicationShutdown();
+    await search.onModuleDestroy();
     await search.search(new Int8Array(4), 5, 0.5);
     expect(calls).toStrictEqual(['prepare', 'exact']);
     expect((await search.describe()).pgvector).toMatch(

@@ -3,7 +3,7 @@ import {
   Injectable,
   Logger,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
+  type OnModuleDestroy,
 } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { ExactVectorSearch } from './exact-vector-search';
@@ -24,7 +24,7 @@ const RETRY_MS = { waiting: 5_000, building: 10_000, failed: 60_000 } as const;
  * otherwise and until the index is ready. /api/health/ready reports which one answers.
  */
 @Injectable()
-export class VectorSearch implements OnApplicationBootstrap, OnApplicationShutdown {
+export class VectorSearch implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Waves');
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
@@ -50,7 +50,7 @@ export class VectorSearch implements OnApplicationBootstrap, OnApplicationShutdo
       );
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.preparing?.catch(() => undefined);

@@ -4,7 +4,7 @@ import {
   Injectable,
   Logger,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
+  type OnModuleDestroy,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { campaignSignal, type Policy, WaveGrouping } from '@sieve/moderation';
@@ -79,7 +79,7 @@ interface InboxFlag {
  * LEAVE_OUT_AFTER tries instead of holding up every flag behind it.
  */
 @Injectable()
-export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WaveGrouper implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Waves');
   private grouping: WaveGrouping | null = null;
   /** The batch number this replica's grouping state reflects (−1: rebuild it). */
@@ -127,7 +127,7 @@ export class WaveGrouper implements OnApplicationBootstrap, OnApplicationShutdow
     this.inboxReports.start(INBOX_REPORT_MS);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.inboxReports.stop();
