@@ -110,7 +110,7 @@ async function main() {
   if (brokers) {
     log(`Kafka: using KAFKA_BROKERS=${brokers}`);
   } else {
-    const kafka = await startMockKafka({ log });
+    const kafka = await startMockKafka({ log, survivesCtrlC: true });
     cleanups.push(() => kafka.stop());
     brokers = kafka.brokers;
     log(

@@ -1,29 +1,30 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 
 /**
  * Starts librdkafka's Kafka-protocol mock cluster through kcat and resolves to its bootstrap
  * address. Topics auto-create on first use with 4 partitions; state dies with the process.
+ *
+ * `survivesCtrlC`: a terminal's Ctrl-C signals every process in the foreground group at once, so
+ * the broker would vanish while the api is still leaving its groups and flushing. With it, kcat
+ * runs in a session of its own and is stopped by whoever started it; `setpriv --pdeathsig`
+ * (util-linux) kills it if its parent dies without stopping it, so it is never orphaned. Without
+ * setpriv it stays in the caller's group.
  */
-export function startMockKafka({ log = () => undefined, timeoutMs = 15_000 } = {}) {
+export function startMockKafka({
+  log = () => undefined,
+  timeoutMs = 15_000,
+  survivesCtrlC = false,
+} = {}) {
+  const ownSession = survivesCtrlC && spawnSync('setpriv', ['--version']).status === 0;
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      'kcat',
-      [
-        '-b',
-        'dummy:9092',
-        '-X',
-        'test.mock.num.brokers=1',
-        '-d',
-        'mock',
-        '-C',
-        '-t',
-        '__sieve_mock_keepalive',
-        '-o',
-        'end',
-        '-q',
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
+    const args = [
+      ...['-b', 'dummy:9092', '-X', 'test.mock.num.brokers=1', '-d', 'mock'],
+      ...['-C', '-t', '__sieve_mock_keepalive', '-o', 'end', '-q'],
+    ];
+    const options = { stdio: ['ignore', 'ignore', 'pipe'], detached: ownSession };
+    const child = ownSession
+      ? spawn('setpriv', ['--pdeathsig', 'TERM', '--', 'kcat', ...args], options)
+      : spawn('kcat', args, options);
     let seen = '';
     let settled = false;
     const timer = setTimeout(

