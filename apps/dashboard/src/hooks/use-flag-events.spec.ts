@@ -1,5 +1,5 @@
 import { QueryClient } from '@tanstack/react-query';
-import { FlagRefresher } from './use-flag-events';
+import { FlagRefresher, followFlagEvents } from './use-flag-events';
 import { queryKeys } from './query-keys';
 
 describe('FlagRefresher (live flag events)', () => {
@@ -59,5 +59,27 @@ describe('FlagRefresher (live flag events)', () => {
     jest.advanceTimersByTime(1);
     expect(invalidate).toHaveBeenCalledTimes(4);
     refresher.stop();
+  });
+
+  it('refreshes the queue once after the stream reopens, not when it first opens', () => {
+    const { client, stale } = clientWithQueries();
+    const source = new EventTarget();
+    followFlagEvents(source, new FlagRefresher(client));
+    source.dispatchEvent(new Event('open'));
+    jest.advanceTimersByTime(1000);
+    expect(stale().list).toBe(false);
+    source.dispatchEvent(new Event('open')); // the browser reconnected
+    jest.advanceTimersByTime(1000);
+    expect(stale()).toMatchObject({ list: true, counts: true, named: false });
+  });
+
+  it("passes the stream's events on", () => {
+    const { client, stale } = clientWithQueries();
+    const source = new EventTarget();
+    followFlagEvents(source, new FlagRefresher(client));
+    const data = JSON.stringify({ type: 'flag.updated', ids: ['f1'] });
+    source.dispatchEvent(new MessageEvent('flag.updated', { data }));
+    jest.advanceTimersByTime(1000);
+    expect(stale()).toMatchObject({ list: true, named: true, other: false });
   });
 });

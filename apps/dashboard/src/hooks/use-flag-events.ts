@@ -19,20 +19,34 @@ export function useFlagEvents(enabled: boolean): void {
     if (!enabled) return;
     const source = new EventSource(`${config.apiBaseUrl}/flags/events`);
     const refresher = new FlagRefresher(client);
-    const onEvent = (message: MessageEvent<string>) => {
-      try {
-        refresher.add(JSON.parse(message.data) as FlagEventDto);
-      } catch {
-        refresher.add({ type: 'flag.updated', ids: [] });
-      }
-    };
-    source.addEventListener('flag.created', onEvent);
-    source.addEventListener('flag.updated', onEvent);
+    followFlagEvents(source, refresher);
     return () => {
       source.close();
       refresher.stop();
     };
   }, [client, enabled]);
+}
+
+/**
+ * Feeds a stream's events to the refresher. The browser reopens a stream that ended (an api
+ * replica stopping, a network blip), and what was announced meanwhile is lost: after a reopen,
+ * the queue is refreshed once.
+ */
+export function followFlagEvents(source: EventTarget, refresher: FlagRefresher): void {
+  const onEvent = (message: Event) => {
+    try {
+      refresher.add(JSON.parse((message as MessageEvent<string>).data) as FlagEventDto);
+    } catch {
+      refresher.add({ type: 'flag.updated', ids: [] });
+    }
+  };
+  source.addEventListener('flag.created', onEvent);
+  source.addEventListener('flag.updated', onEvent);
+  let opened = false;
+  source.addEventListener('open', () => {
+    if (opened) refresher.add({ type: 'flag.updated', ids: [] });
+    opened = true;
+  });
 }
 
 /** Collects events and refreshes what they touch, at most once per REFRESH_EVERY_MS. */
