@@ -96,6 +96,7 @@ export class IngestConsumer implements OnApplicationBootstrap, OnModuleDestroy {
       );
     });
     consumer.onCrash((error, restarting) => {
+      if (this.stopping) return; // a leave that outlived its stop: nothing to replace
       this.state = 'crashed';
       this.logger.error(
         `Consumer crashed: ${error.message}; ${restarting ? 'kafkajs restarts it' : 'starting a new one'}`,

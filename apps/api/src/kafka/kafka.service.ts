@@ -112,6 +112,7 @@ export class KafkaService implements OnApplicationShutdown {
       });
       current = consumer;
       consumer.on(consumer.events.CRASH, ({ payload }) => {
+        if (stopped) return; // a leave that outlived its stop: nothing to replace
         const how = payload.restart ? 'kafkajs restarts it' : 'starting a new one';
         this.logger.error(`the ${groupId} consumer crashed (${payload.error.message}); ${how}`);
         if (!payload.restart) replace(consumer);
