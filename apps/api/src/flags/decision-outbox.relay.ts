@@ -5,6 +5,7 @@ import {
   Logger,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
+import { settleWithin } from '../common/settle-within';
 import { WakeableSleep } from '../common/wakeable-sleep';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { PgNotificationsService } from '../database/pg-notifications.service';
@@ -60,12 +61,7 @@ export class DecisionOutboxRelay implements OnApplicationBootstrap, BeforeApplic
     if (!this.loop) return;
     this.stopping = true;
     this.pause.wake();
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      this.loop,
-      new Promise((resolve) => (timer = setTimeout(resolve, DRAIN_ON_STOP_MS))),
-    ]);
-    clearTimeout(timer);
+    await settleWithin(this.loop, DRAIN_ON_STOP_MS);
     this.state = 'stopped';
   }
 

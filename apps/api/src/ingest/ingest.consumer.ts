@@ -253,8 +253,7 @@ export class IngestConsumer implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.commitTimer) clearInterval(this.commitTimer);
     const consumer = this.consumer;
     if (!consumer) return;
-    const deadline = new Promise((r) => setTimeout(r, 30_000).unref());
-    await Promise.race([Promise.allSettled([...this.inFlight]), deadline]);
+    await settleWithin(Promise.allSettled([...this.inFlight]), 30_000);
     const ms = this.config.KAFKA_STOP_TIMEOUT_MS;
     const left = await settleWithin(
       this.commit().then(() => consumer.stop()),
