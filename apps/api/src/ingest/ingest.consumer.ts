@@ -16,6 +16,7 @@ import {
   type SourceBatch,
 } from '../kafka/content-event-consumer';
 import { KafkaService } from '../kafka/kafka.service';
+import { backoffDelay, MemberReplacement } from '../kafka/member-replacement';
 import { MetricsService } from '../metrics/metrics.service';
 import { IngestService } from './ingest.service';
 import { PartitionProgress } from './partition-progress';
@@ -23,7 +24,6 @@ import { PartitionProgress } from './partition-progress';
 export type ConsumerState = 'disabled' | 'starting' | 'running' | 'crashed' | 'stopped';
 
 const COMMIT_EVERY_MS = 200;
-const FIRST_BACKOFF_MS = 500;
 
 /**
  * Runs the content-events consumer. Batches are processed several at a time, also within a
@@ -47,8 +47,7 @@ export class IngestConsumer implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
   private commitTimer: ReturnType<typeof setInterval> | null = null;
   private stopping = false;
-  /** Consumers replaced since the last successful join. */
-  private restarts = 0;
+  private readonly replacement: MemberReplacement;
   state: ConsumerState;
 
   constructor(
@@ -58,6 +57,10 @@ export class IngestConsumer implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly metrics: MetricsService,
   ) {
     this.state = config.INGEST_ENABLED ? 'starting' : 'disabled';
+    this.replacement = new MemberReplacement(config.INGEST_MAX_BACKOFF_MS, (delay, attempt) => {
+      this.metrics.consumerRestarts.inc();
+      this.logger.warn(`Starting a new consumer in ${delay} ms (attempt ${attempt})`);
+    });
   }
 
   /**
@@ -86,7 +89,7 @@ export class IngestConsumer implements OnApplicationBootstrap, OnModuleDestroy {
     this.consumer = consumer;
     consumer.onJoin((partitions) => {
       this.state = 'running';
-      this.restarts = 0;
+      this.replacement.joined();
       // Work still in flight for the old assignment is not committed; the partitions' owners
       // (maybe us again) replay it from the last commit, and replays store nothing twice.
       this.progress = new Map();
@@ -101,28 +104,19 @@ export class IngestConsumer implements OnApplicationBootstrap, OnModuleDestroy {
       this.logger.error(
         `Consumer crashed: ${error.message}; ${restarting ? 'kafkajs restarts it' : 'starting a new one'}`,
       );
-      // kafkajs gives up on errors it deems non-retriable (a broker answering INVALID_REQUEST
-      // to a SyncGroup during a rebalance, for one); the process would then stay up, consuming
-      // nothing, until someone restarted it.
       if (!restarting) this.replace(consumer);
     });
     await consumer.start((batch, control) => this.onBatch(batch, control));
   }
 
   /**
-   * Replaces a consumer that stopped for good with a new member, after a backoff. Its batches
-   * still in flight are not committed (as after a rebalance): the partitions' new owners replay
-   * them from the last commit.
+   * Replaces a consumer that stopped for good with a new member (MemberReplacement says when).
+   * Its batches still in flight are not committed (as after a rebalance): the partitions' new
+   * owners replay them from the last commit.
    */
   private replace(crashed: ContentEventConsumer): void {
     if (this.stopping || this.consumer !== crashed) return;
-    this.restarts++;
-    this.metrics.consumerRestarts.inc();
-    const delay = backoffDelay(this.restarts, this.config.INGEST_MAX_BACKOFF_MS);
-    this.logger.warn(`Starting a new consumer in ${delay} ms (attempt ${this.restarts})`);
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      if (this.stopping) return;
+    this.replacement.schedule(() => {
       this.state = 'starting';
       this.progress = new Map();
       this.lags.clear();
@@ -137,8 +131,7 @@ export class IngestConsumer implements OnApplicationBootstrap, OnModuleDestroy {
           this.logger.error(`Consumer did not start: ${(error as Error).message}`);
           this.replace(this.consumer as ContentEventConsumer);
         });
-    }, delay);
-    this.timers.add(timer);
+    });
   }
 
   /** Hands the batch over and returns, so the next fetch starts while it is being scored. */
@@ -248,6 +241,7 @@ export class IngestConsumer implements OnApplicationBootstrap, OnModuleDestroy {
   /** Stops fetching, lets batches in flight finish, commits what they stored, leaves the group. */
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
+    this.replacement.stop();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     if (this.commitTimer) clearInterval(this.commitTimer);
@@ -268,12 +262,6 @@ export class IngestConsumer implements OnApplicationBootstrap, OnModuleDestroy {
     this.consumer = null;
     this.state = 'stopped';
   }
-}
-
-/** Exponential backoff with jitter: half the ceiling plus up to half again. */
-function backoffDelay(attempt: number, maxMs: number): number {
-  const ceiling = Math.min(maxMs, FIRST_BACKOFF_MS * 2 ** attempt);
-  return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
 }
 
 function causeOf(error: unknown): 'scorer' | 'database' | 'kafka' | 'other' {

@@ -38,16 +38,19 @@ describe('chunkMessages', () => {
 
 /** A kafkajs consumer whose join the test controls, and whose crashes it raises. */
 function fakeConsumer(run: () => Promise<void>) {
-  let onCrash: ((event: { payload: { error: Error; restart: boolean } }) => void) | undefined;
+  type CrashListener = (event: { payload: { error: Error; restart: boolean } }) => void;
+  const listeners = new Map<string, CrashListener>();
   return {
-    events: { CRASH: 'consumer.crash' },
-    on: (_event: string, listener: typeof onCrash) => (onCrash = listener),
+    events: { CRASH: 'consumer.crash', GROUP_JOIN: 'consumer.group_join' },
+    on: (event: string, listener: CrashListener) => listeners.set(event, listener),
     connect: jest.fn(async () => undefined),
     subscribe: jest.fn(async () => undefined),
     run: jest.fn(run),
     disconnect: jest.fn(async () => undefined),
     crash: (restart: boolean) =>
-      onCrash?.({ payload: { error: new Error('INVALID_REQUEST'), restart } }),
+      listeners.get('consumer.crash')?.({
+        payload: { error: new Error('INVALID_REQUEST'), restart },
+      }),
   };
 }
 
@@ -57,6 +60,7 @@ describe('KafkaService.consumeEach', () => {
     KAFKA_BROKERS: ['127.0.0.1:1'],
     KAFKA_SESSION_TIMEOUT_MS: 10_000,
     KAFKA_FETCH_MAX_WAIT_MS: 100,
+    INGEST_MAX_BACKOFF_MS: 30_000,
   } as AppConfig;
   const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -94,6 +98,7 @@ describe('KafkaService.consumeEach', () => {
     const givenUp = fakeConsumer(async () => undefined);
     const third = fakeConsumer(async () => undefined);
     const { service, created } = serviceWith(refused, givenUp, third);
+    // The shortest backoff the ceiling allows: 3–5 ms.
     const handle = service.consumeEach('appeals', 'g-appeals', async () => undefined, 5);
     await tick(50);
     expect(created).toStrictEqual([refused, givenUp]);

@@ -10,10 +10,8 @@ import {
   type OutgoingMessage,
 } from './content-event-consumer';
 import { kafkaConnectionOptions } from './kafka-connection';
+import { MemberReplacement } from './member-replacement';
 import { KeyHashPartitioner } from './partitioner';
-
-/** How long a consumer that could not start, or that kafkajs gave up on, waits to be replaced. */
-const CONSUMER_RESTART_DELAY_MS = 5000;
 
 const LEVELS: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
   [logLevel.ERROR]: 'error',
@@ -84,22 +82,24 @@ export class KafkaService implements OnApplicationShutdown {
    * It joins its group in the background: a join waits for the group's rebalance (up to the
    * session timeout), and a replica should not wait for one group after another before it
    * serves. A member that cannot start, or that kafkajs gives up on (a non-retriable error), is
-   * replaced by a new one after `restartDelayMs`.
+   * replaced as MemberReplacement says, after at most `maxBackoffMs`.
    */
   consumeEach(
     topic: string,
     groupId: string,
     handle: (message: IncomingMessage, partition: number) => Promise<void>,
-    restartDelayMs = CONSUMER_RESTART_DELAY_MS,
+    maxBackoffMs = this.config.INGEST_MAX_BACKOFF_MS,
   ): { stop(): Promise<void> } {
     let current: Consumer | null = null;
     let stopped = false;
-    let restart: NodeJS.Timeout | undefined;
+    const replacement = new MemberReplacement(maxBackoffMs, (delay, attempt) =>
+      this.logger.warn(`a new ${groupId} consumer starts in ${delay} ms (attempt ${attempt})`),
+    );
     const replace = (failed: Consumer) => {
       if (stopped || current !== failed) return;
       current = null;
       void failed.disconnect().catch(() => undefined);
-      restart = setTimeout(start, restartDelayMs);
+      replacement.schedule(start);
     };
     const start = () => {
       if (stopped) return;
@@ -111,6 +111,7 @@ export class KafkaService implements OnApplicationShutdown {
         maxWaitTimeInMs: this.config.KAFKA_FETCH_MAX_WAIT_MS,
       });
       current = consumer;
+      consumer.on(consumer.events.GROUP_JOIN, () => replacement.joined());
       consumer.on(consumer.events.CRASH, ({ payload }) => {
         if (stopped) return; // a leave that outlived its stop: nothing to replace
         const how = payload.restart ? 'kafkajs restarts it' : 'starting a new one';
@@ -136,7 +137,7 @@ export class KafkaService implements OnApplicationShutdown {
     return {
       stop: async () => {
         stopped = true;
-        clearTimeout(restart);
+        replacement.stop();
         const ms = this.config.KAFKA_STOP_TIMEOUT_MS;
         if (current && !(await settleWithin(current.disconnect(), ms)))
           this.logger.warn(
