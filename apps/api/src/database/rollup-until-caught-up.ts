@@ -6,6 +6,10 @@ import type { DataSource, EntityManager } from 'typeorm';
  * statement: an `UPDATE` of the rollup's progress `RETURNING` whether more is left (`more`).
  * Without `wait` (background ticks), it leaves the work to whoever holds the lock, which may not
  * have caught up yet when this returns.
+ *
+ * A window runs without the pool's statement timeout (half BACKTEST_SETTLE_SECONDS, 30 s by
+ * default): a window after an outage, an upgrade or a bulk load can hold millions of rows, and
+ * a window cut off by the timeout is tried again whole, so the rollup would never catch up.
  */
 export async function rollUpUntilCaughtUp(
   db: DataSource,
@@ -15,6 +19,7 @@ export async function rollUpUntilCaughtUp(
 ): Promise<void> {
   for (;;) {
     const more = await db.transaction(async (tx) => {
+      await tx.query(`SET LOCAL statement_timeout = 0`);
       const [{ locked }] = await tx.query(
         wait
           ? `SELECT true AS locked FROM pg_advisory_xact_lock(hashtext($1))`

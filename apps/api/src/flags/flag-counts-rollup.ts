@@ -134,10 +134,8 @@ export class FlagCountsRollup implements OnApplicationBootstrap, OnModuleDestroy
     { wait = true }: { wait?: boolean } = {},
   ): Promise<void> {
     const settled = `date_trunc('hour', now() - make_interval(secs => $1), 'UTC')`;
-    await rollUpUntilCaughtUp(this.db, ROLLUP_LOCK, { wait }, async (tx) => {
-      // An hour of a busy platform's flags takes longer to count than an api query may.
-      await tx.query(`SET LOCAL statement_timeout = 0`);
-      return tx.query(
+    await rollUpUntilCaughtUp(this.db, ROLLUP_LOCK, { wait }, (tx) =>
+      tx.query(
         `WITH w AS (
            SELECT p.rolled_up_to AS lo,
                   LEAST(${settled},
@@ -155,8 +153,8 @@ export class FlagCountsRollup implements OnApplicationBootstrap, OnModuleDestroy
          WHERE w.hi > w.lo
          RETURNING w.hi < ${settled} AS more`,
         [settleSeconds, MAX_WINDOW],
-      );
-    });
+      ),
+    );
   }
 
   /**
