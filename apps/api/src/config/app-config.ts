@@ -230,7 +230,8 @@ export const configSchema = z.object({
   /**
    * Scores reach backtest histograms this long after they are stored. Every api query is cut off
    * at half of it (statement_timeout), so no stored row can be older than this when it commits;
-   * migrations, the background rollups and retention lift it for their own work.
+   * migrations, the background rollups, retention and the pgvector index build lift it for their
+   * own work.
    */
   BACKTEST_SETTLE_SECONDS: int(2, 3600).default(60),
 

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { DataSource, type Migration, MigrationExecutor } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { dataSourceOptions } from './data-source';
+import { withSessionLock } from './with-session-lock';
 
 /**
  * Applies pending migrations, one process at a time. Replicas started together (each with
@@ -11,29 +12,22 @@ import { dataSourceOptions } from './data-source';
  * go of it; the next one then finds nothing pending.
  */
 export async function migrate(dataSource: DataSource): Promise<Migration[]> {
-  const session = dataSource.createQueryRunner();
-  try {
-    // Neither a migration that rewrites a large table nor the wait for another process's is
-    // bounded by the pool's statement_timeout; the connection gets it back before it returns.
-    await session.query(`SET statement_timeout = 0`);
-    await session.query(`SELECT pg_advisory_lock(hashtext('sieve_migrations'))`);
-    try {
+  // Neither a migration that rewrites a large table nor the wait for another process's is
+  // bounded by the pool's statement timeout.
+  const applied = await withSessionLock(
+    dataSource,
+    'sieve_migrations',
+    { wait: true },
+    (session) => {
       const executor = new MigrationExecutor(dataSource, session);
       executor.transaction = 'each';
-      const applied = await executor.executePendingMigrations();
-      new Logger('Migrations').log(
-        applied.length
-          ? `applied ${applied.map((m) => m.name).join(', ')}`
-          : 'schema is up to date',
-      );
-      return applied;
-    } finally {
-      await session.query(`SELECT pg_advisory_unlock(hashtext('sieve_migrations'))`);
-    }
-  } finally {
-    await session.query(`RESET statement_timeout`).catch(() => undefined);
-    await session.release();
-  }
+      return executor.executePendingMigrations();
+    },
+  );
+  new Logger('Migrations').log(
+    applied.length ? `applied ${applied.map((m) => m.name).join(', ')}` : 'schema is up to date',
+  );
+  return applied;
 }
 
 /** `node main.js --migrate-only`: applies pending migrations and exits (one job before N replicas). */

@@ -4,6 +4,7 @@ import type { RetentionReportDto, RetentionStatusDto } from '@sieve/contracts';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { withSessionLock } from '../database/with-session-lock';
 import { RetentionRun } from './entities/retention-run.entity';
 import { type AllowedPartition, ScoredEventPartitions } from './scored-event-partitions';
 
@@ -100,26 +101,12 @@ export class RetentionService {
   }
 
   /** Null when another replica is running it. */
-  async run(options: { dryRun: boolean; now?: Date }): Promise<RetentionReportDto | null> {
-    const runner = this.db.createQueryRunner();
-    await runner.connect();
-    try {
-      // A day's partition at full volume takes longer to count than an api query may (the pool's
-      // statement_timeout); this connection goes back to the pool with the timeout restored.
-      await runner.query(`SET statement_timeout = 0`);
-      const [{ locked }] = await runner.query(
-        `SELECT pg_try_advisory_lock(hashtext('sieve_retention')) AS locked`,
-      );
-      if (!locked) return null;
-      try {
-        return await this.runLocked(runner.manager, options.dryRun, options.now ?? new Date());
-      } finally {
-        await runner.query(`SELECT pg_advisory_unlock(hashtext('sieve_retention'))`);
-      }
-    } finally {
-      await runner.query(`RESET statement_timeout`).catch(() => undefined);
-      await runner.release();
-    }
+  run(options: { dryRun: boolean; now?: Date }): Promise<RetentionReportDto | null> {
+    // Without the pool's statement timeout: a day's partition at full volume takes longer to
+    // count than an api query may.
+    return withSessionLock(this.db, 'sieve_retention', { wait: false }, (session) =>
+      this.runLocked(session.manager, options.dryRun, options.now ?? new Date()),
+    );
   }
 
   private async runLocked(

@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { similarity } from '@sieve/moderation';
 import { DataSource, type QueryRunner } from 'typeorm';
+import { withSessionLock } from '../database/with-session-lock';
 import type { VectorMatch } from './vector-search';
 import { toVector, VectorStore } from './vector.store';
 
@@ -108,17 +109,15 @@ export class PgvectorSearch {
       };
     const index = `idx_text_vectors_hnsw_${createHash('sha256').update(method).digest('hex').slice(0, 12)}_${dims}`;
 
-    // One replica builds; a session lock, as CREATE INDEX CONCURRENTLY runs outside transactions.
-    const runner = this.db.createQueryRunner();
-    await runner.connect();
-    try {
-      const [{ locked }]: { locked: boolean }[] = await runner.query(
-        `SELECT pg_try_advisory_lock(hashtext('sieve_pgvector_index')) AS locked`,
-      );
-      if (!locked) return { status: 'building', index };
-      try {
+    // One replica builds; a session lock, as CREATE INDEX CONCURRENTLY runs outside transactions,
+    // and no statement timeout: over a large history the build takes minutes.
+    const built = await withSessionLock(
+      this.db,
+      'sieve_pgvector_index',
+      { wait: false },
+      async (session) => {
         this.current = { status: 'building', index };
-        await runner.query(
+        await session.query(
           `CREATE OR REPLACE FUNCTION sieve_int8_halfvec(bytea) RETURNS ${this.schema}.halfvec
            LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
              SELECT ARRAY(SELECT (get_byte($1, i) + 128) % 256 - 128 FROM generate_series(0, length($1) - 1) AS i)::${this.schema}.halfvec
@@ -126,24 +125,22 @@ export class PgvectorSearch {
         );
         // The search reads a text's flags by its hash.
         await this.createIndex(
-          runner,
+          session,
           'idx_flag_vectors_text',
           `ON flag_vectors (method, text_hash)`,
         );
         const started = Date.now();
         await this.createIndex(
-          runner,
+          session,
           index,
           `ON text_vectors USING hnsw ((sieve_int8_halfvec(vector)::${this.schema}.halfvec(${dims})) ${this.schema}.halfvec_cosine_ops)
            WHERE method = ${quoteLiteral(method)}`,
         );
         this.logger.log(`pgvector index ${index} ready (${Date.now() - started} ms)`);
-      } finally {
-        await runner.query(`SELECT pg_advisory_unlock(hashtext('sieve_pgvector_index'))`);
-      }
-    } finally {
-      await runner.release();
-    }
+        return true;
+      },
+    );
+    if (!built) return { status: 'building', index };
     return { status: 'ready', index, dims };
   }
 
