@@ -29,7 +29,8 @@ export class ExplanationsController {
 
   /**
    * Streams server-sent events: `progress` while the model writes, then `done` with the checked
-   * explanation, or `error`. Budget and follow-up limits answer 429/409 before the stream opens.
+   * explanation, or `error`. Budget and follow-up limits (429/409) and an erased post (409,
+   * `text_erased`) are answered before the stream opens.
    * The connection closing stops the model's stream too.
    */
   @Post()

@@ -84,6 +84,27 @@ describe('explanations with the offline explainer', () => {
     await explain(reviewer, flag.id).expect(200);
     await viewer.agent.get(`/api/flags/${flag.id}/explanation`).expect(200);
   });
+
+  it('has nothing to explain once the post is erased: refused before any stream opens', async () => {
+    const flag = await stack.seedFlag('I will kill you');
+    await explain(reviewer, flag.id).expect(200);
+    const admin = await stack.signIn('admin');
+    await admin.agent
+      .post('/api/authors/erasures')
+      .set('x-csrf-token', admin.csrfToken)
+      .send({ source: 'seed', authorId: 'author-1', reason: 'erasure request #3' })
+      .expect(201);
+
+    // The explanation went with the text, and none is made of the empty post.
+    expect((await reviewer.agent.get(`/api/flags/${flag.id}/explanation`).expect(200)).text).toBe(
+      '',
+    );
+    for (const body of [{}, { regenerate: true }, { question: 'Why?' }]) {
+      const refused = await explain(reviewer, flag.id, body).expect(409);
+      expect(refused.headers['content-type']).toMatch(/application\/json/);
+      expect(JSON.parse(String(refused.body))).toMatchObject({ code: 'text_erased' });
+    }
+  });
 });
 
 describe('explanations from Mistral (fake server), with a prompt-injection attempt', () => {

@@ -47,7 +47,7 @@ export class ExplanationsService {
   /**
    * Decides, before anything is streamed, how a request is answered: the stored explanation is
    * reused unless `regenerate`; a model call must fit the person's daily budget (429) and a
-   * conversation its follow-up cap (409).
+   * conversation its follow-up cap (409). An erased post has nothing to explain (409).
    */
   async start(
     flagId: string,
@@ -55,6 +55,12 @@ export class ExplanationsService {
     request: { question?: string; regenerate?: boolean },
   ): Promise<ExplanationRun> {
     const flag = await this.flags.scoredEvent(flagId);
+    // Erasure deleted the post's explanations; the model would only be shown an empty post.
+    if (flag.erased)
+      throw new ConflictException({
+        code: 'text_erased',
+        message: "The post's text was erased at the author's request: there is nothing to explain",
+      });
     const row = await this.stored(flagId);
     if (request.question !== undefined) {
       if (!row)

@@ -473,15 +473,23 @@ export class FlagsService {
   }
 
   /** What was flagged: the event's text, its scores and the policy version that decided it. */
-  async scoredEvent(
-    flagId: string,
-  ): Promise<{ text: string; scores: Record<string, number>; policyVersion: number }> {
-    const [row]: { text: string; scores: Record<string, number>; policyVersion: number }[] =
-      await this.db.query(
-        `SELECT e.text, ${SCORES_JSON('e')} AS scores, e.policy_version AS "policyVersion"
-         FROM flags f JOIN scored_events e ON e.id = f.scored_event_id AND e.kept WHERE f.id = $1`,
-        [flagId],
-      );
+  async scoredEvent(flagId: string): Promise<{
+    text: string;
+    scores: Record<string, number>;
+    policyVersion: number;
+    erased: boolean;
+  }> {
+    const [row]: {
+      text: string;
+      scores: Record<string, number>;
+      policyVersion: number;
+      erased: boolean;
+    }[] = await this.db.query(
+      `SELECT e.text, ${SCORES_JSON('e')} AS scores, e.policy_version AS "policyVersion",
+              e.erased_at IS NOT NULL AS erased
+       FROM flags f JOIN scored_events e ON e.id = f.scored_event_id AND e.kept WHERE f.id = $1`,
+      [flagId],
+    );
     if (!row) throw new NotFoundException(`Flag ${flagId} does not exist`);
     return row;
   }

@@ -21,6 +21,7 @@ export class QualityCheckStore {
     const rows: { id: string }[] = await tx.query(
       `WITH golden AS (
          SELECT g.id, g.flag_id, g.expected_action FROM golden_items g JOIN flags o ON o.id = g.flag_id
+         JOIN scored_events e ON e.id = o.scored_event_id AND e.kept AND e.erased_at IS NULL
          WHERE g.active AND o.decided_by IS DISTINCT FROM $1
            AND NOT EXISTS (SELECT 1 FROM quality_checks q WHERE q.golden_item_id = g.id AND q.served_to = $1)
          ORDER BY random() LIMIT 1),
@@ -36,13 +37,16 @@ export class QualityCheckStore {
     return rows[0].id;
   }
 
-  /** The decision `decisionAction` by `firstReviewerId`, to be made again blind in the same queue. */
+  /**
+   * The decision `decisionAction` by `firstReviewerId`, to be made again blind in the same queue;
+   * null for an erased post, which nobody can judge again.
+   */
   async requestSecondReview(
     tx: EntityManager,
     flagId: string,
     decisionAction: 'approve' | 'remove',
     firstReviewerId: string,
-  ): Promise<string> {
+  ): Promise<string | null> {
     const [row]: { id: string }[] = await tx.query(
       `WITH copy AS (${copyFlagSql('$1::uuid', '(SELECT queue FROM flags WHERE id = $1)', '$3::uuid')})
        INSERT INTO quality_checks (kind, copy_flag_id, original_flag_id, category, expected_action, first_reviewer_id)
@@ -50,6 +54,7 @@ export class QualityCheckStore {
        RETURNING copy_flag_id AS id`,
       [flagId, decisionAction, firstReviewerId],
     );
+    if (!row) return null;
     await notifyFlagEvent(tx, { type: 'flag.created', ids: [row.id] });
     return row.id;
   }
@@ -84,12 +89,18 @@ export class QualityCheckStore {
   }
 }
 
-/** A CTE body: copies flag `original` (an SQL expression) into `queue`, open; returns id, category. */
+/**
+ * A CTE body: copies flag `original` (an SQL expression) into `queue`, open; returns id, category.
+ * Nothing for an erased post: a blind check of a post nobody can read checks nothing.
+ */
 function copyFlagSql(original: string, queue: string, hiddenFrom: string): string {
   return `INSERT INTO flags (scored_event_id, auto_decision, categories, triggered, max_score, queue,
                              highlights, copy_of, hidden_from)
           SELECT f.scored_event_id, f.auto_decision, f.categories, f.triggered, f.max_score, ${queue},
                  f.highlights, f.id, ${hiddenFrom}
-          FROM flags f WHERE f.id = ${original}
+          FROM flags f
+          WHERE f.id = ${original}
+            AND NOT EXISTS (SELECT 1 FROM scored_events e
+                            WHERE e.id = f.scored_event_id AND e.kept AND e.erased_at IS NOT NULL)
           RETURNING id, ${TOP_CATEGORY.replaceAll('f.triggered', 'triggered')} AS category`;
 }

@@ -7,12 +7,12 @@ import { HistogramRollupService } from '../policies/histogram-rollup.service';
 import { ScoreCachePruner } from '../scoring/score-cache-pruner.service';
 import { RescoreService } from './rescore.service';
 
-const event = (id: string, text: string) => ({
+const event = (id: string, text: string, authorId = 'a1') => ({
   key: id,
   value: JSON.stringify({
     id,
     source: 'forum',
-    authorId: 'a1',
+    authorId,
     text,
     createdAt: '2026-11-25T10:00:00Z',
   }),
@@ -95,6 +95,52 @@ describe('rescore a time range (embedded Postgres + Kafka-protocol broker)', () 
         return d.eventId === 'r1' && d.policyVersion === 2;
       }),
     );
+  });
+
+  it('leaves erased posts as they were: their text is gone, their scores and decisions stay', async () => {
+    const before = stack.collected.decisions.length;
+    await stack.produce([
+      event('x1', 'I will kill you tomorrow', 'erased-author'),
+      event('x2', 'Lovely weather in Lisbon today', 'erased-author'),
+      event('x3', 'Lovely weather in Porto today', 'a1'),
+    ]);
+    await eventually(
+      '3 more decisions',
+      async () => stack.collected.decisions.length >= before + 3,
+    );
+    const admin = await stack.signIn('admin');
+    await admin.agent
+      .post('/api/authors/erasures')
+      .set('x-csrf-token', admin.csrfToken)
+      .send({ source: 'forum', authorId: 'erased-author', reason: 'erasure request #12' })
+      .expect(201);
+    const stored = () =>
+      stack.db.query(
+        `SELECT e.event_id, e.text, e.decision, e.policy_version, scores_json(e.score_layout, e.score_values) AS scores,
+                f.status, f.max_score
+         FROM scored_events e LEFT JOIN flags f ON f.scored_event_id = e.id AND f.copy_of IS NULL
+         WHERE e.event_id IN ('x1', 'x2') ORDER BY e.event_id`,
+      );
+    const erased = (await stored()).rows;
+    expect(erased.map((r) => [r.event_id, r.text, r.status])).toStrictEqual([
+      ['x1', '', 'open'],
+      ['x2', '', null],
+    ]);
+
+    // The range holds these three posts only.
+    const [{ from }] = (
+      await stack.db.query(
+        `SELECT min(scored_at) AS from FROM scored_events WHERE event_id IN ('x1', 'x2', 'x3')`,
+      )
+    ).rows;
+    // Rescored, the empty text would score nothing: x1 would lose its flag and its block, and
+    // the platform would be told to allow it. Neither may happen.
+    const result = await stack.app
+      .get(RescoreService)
+      .run({ from, to: new Date(Date.now() + 3_600_000) });
+
+    expect(result).toMatchObject({ total: 1, done: 1 });
+    expect((await stored()).rows).toStrictEqual(erased);
   });
 
   it('prunes score-cache entries past their age', async () => {

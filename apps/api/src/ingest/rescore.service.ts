@@ -80,7 +80,8 @@ interface StoredRow {
  * `node main.js --rescore --from … --to …`. Scores go through ScoringService, so texts already
  * scored by this model cost nothing; the others go online or, when configured, in one Batch API
  * job per chunk. Open flags get the new scores; decided ones keep their review (FlagStore).
- * Changed decisions reach the platform through the decision outbox.
+ * Changed decisions reach the platform through the decision outbox. Erased posts are left as
+ * they are: their text is gone, and scoring the empty text would undo their decisions.
  */
 @Injectable()
 export class RescoreService {
@@ -111,7 +112,8 @@ export class RescoreService {
     }
     const chunkSize = options.chunkSize ?? (viaBatchApi ? 20_000 : 500);
     const [{ n }] = await this.db.query(
-      `SELECT count(*)::int AS n FROM scored_events WHERE scored_at >= $1 AND scored_at < $2`,
+      `SELECT count(*)::int AS n FROM scored_events
+       WHERE scored_at >= $1 AND scored_at < $2 AND erased_at IS NULL`,
       [options.from, options.to],
     );
     const progress: RescoreProgress = {
@@ -129,7 +131,7 @@ export class RescoreService {
         `SELECT e.id, e.source, e.event_id, e.author_id, e.lang, e.text, e.decision, e.scored_at::text AS cursor_at,
                 ${SCORES_JSON('e')} AS old_scores, f.status AS flag_status
          FROM scored_events e LEFT JOIN flags f ON f.scored_event_id = e.id AND f.copy_of IS NULL
-         WHERE e.scored_at >= $1 AND e.scored_at < $2
+         WHERE e.scored_at >= $1 AND e.scored_at < $2 AND e.erased_at IS NULL
            AND ($3::timestamptz IS NULL OR (e.scored_at, e.id) > ($3, $4::uuid))
          ORDER BY e.scored_at, e.id
          LIMIT $5`,

@@ -110,7 +110,10 @@ export class JudgeEvaluationService {
     return this.toDto(await run);
   }
 
-  /** Reviewer decisions on flags the category raised, newest first, then its examples. */
+  /**
+   * Reviewer decisions on flags the category raised, newest first (erased posts left out: their
+   * text is gone), then its examples.
+   */
   private async evaluationSet(category: CustomCategory): Promise<SetItem[]> {
     const examples: SetItem[] = [
       ...category.violatingExamples.map((text) => ({
@@ -129,7 +132,8 @@ export class JudgeEvaluationService {
     const decisions: { id: string; text: string; final_action: 'approve' | 'remove' }[] =
       await this.db.query(
         `SELECT f.id, e.text, f.final_action
-           FROM flags f JOIN scored_events e ON e.id = f.scored_event_id AND e.kept
+           FROM flags f
+           JOIN scored_events e ON e.id = f.scored_event_id AND e.kept AND e.erased_at IS NULL
           WHERE $1 = ANY(f.categories) AND f.copy_of IS NULL AND f.status = 'decided'
             AND f.decided_by IS NOT NULL AND f.final_action IS NOT NULL
           ORDER BY f.decided_at DESC LIMIT $2`,

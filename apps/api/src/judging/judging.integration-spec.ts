@@ -470,6 +470,43 @@ describe('custom categories judged by a chat model', () => {
       .expect(204);
   });
 
+  it('evaluates on reviewer decisions of posts that still have their text', async () => {
+    const version = await draftWith([RESALE]);
+    const reviewer = await stack.signIn('reviewer');
+    const decided = [];
+    for (const text of ['Selling my ticket at twice face value', 'Two tickets, 300 each']) {
+      const flag = await stack.seedFlag(text);
+      await stack.db.query(
+        `UPDATE flags SET categories = ARRAY['ticket_resale'], status = 'decided', decided_by = $2,
+                decided_at = now(), final_action = 'remove'
+         WHERE id = $1`,
+        [flag.id, reviewer.userId],
+      );
+      decided.push(flag);
+    }
+    const evaluate = async () =>
+      (
+        await admin.agent
+          .post(`/api/policies/${version}/custom-categories/ticket_resale/evaluations`)
+          .set('x-csrf-token', admin.csrfToken)
+          .expect(201)
+      ).body as { items: number };
+    const before = await evaluate();
+    // As an erasure leaves it (authors.erasure spec): the text gone, the decision kept. Judged,
+    // the empty post would count as a violation the judge missed.
+    await stack.db.query(
+      `UPDATE scored_events SET text = '', context = NULL, erased_at = now()
+       WHERE id = (SELECT scored_event_id FROM flags WHERE id = $1)`,
+      [decided[1].id],
+    );
+    const after = await evaluate();
+    expect(after.items).toBe(before.items - 1);
+    await admin.agent
+      .delete(`/api/policies/drafts/${version}`)
+      .set('x-csrf-token', admin.csrfToken)
+      .expect(204);
+  });
+
   it('refuses rules that would be unsafe or meaningless, naming the field', async () => {
     const version = (await admin.agent.get('/api/policies').expect(200)).body.find(
       (p: { live: boolean }) => p.live,

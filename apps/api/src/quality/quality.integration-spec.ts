@@ -177,4 +177,35 @@ describe('reviewer quality: golden items and second review', () => {
     expect(published().filter((m) => m['reviewerId'] === second.userId)).toStrictEqual([]);
     await setQueue({ secondReviewRate: 0 }).expect(200);
   });
+
+  it('checks nobody on erased posts: no golden copies, no second reviews, none marked golden', async () => {
+    const first = await stack.signIn('reviewer');
+    const second = await stack.signIn('reviewer');
+    const golden = await stack.seedFlag('golden before erasure: I will kill you');
+    const decidedLater = await stack.seedFlag('decided after erasure');
+    await decide(first, golden.id, 'remove');
+    await post(admin, '/api/golden', { flagId: golden.id, expectedAction: 'remove' }).expect(201);
+    // Every seeded post has the same author: all of them lose their text.
+    const eraser = await stack.signIn('admin');
+    await post(eraser, '/api/authors/erasures', {
+      source: 'seed',
+      authorId: 'author-1',
+      reason: 'erasure request #9',
+    }).expect(201);
+    await setQueue({ goldenRate: 1, secondReviewRate: 1 }).expect(200);
+
+    await post(second, '/api/flags/next').expect(200);
+    await decide(second, decidedLater.id, 'remove');
+    const copies = await stack.db.query(
+      `SELECT count(*)::int AS n FROM flags WHERE copy_of = ANY($1::uuid[])`,
+      [[golden.id, decidedLater.id]],
+    );
+    expect(copies.rows[0].n).toBe(0);
+    const refused = await post(admin, '/api/golden', {
+      flagId: decidedLater.id,
+      expectedAction: 'remove',
+    }).expect(422);
+    expect(refused.body).toMatchObject({ code: 'text_erased' });
+    await setQueue({ goldenRate: 0, secondReviewRate: 0 }).expect(200);
+  });
 });

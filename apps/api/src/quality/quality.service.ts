@@ -47,8 +47,9 @@ export class QualityService {
     ip: string,
   ): Promise<GoldenItemDto> {
     await this.db.transaction(async (tx) => {
-      const [flag]: { status: string; copy_of: string | null }[] = await tx.query(
-        `SELECT status, copy_of FROM flags WHERE id = $1`,
+      const [flag]: { status: string; copy_of: string | null; erased: boolean }[] = await tx.query(
+        `SELECT f.status, f.copy_of, e.erased_at IS NOT NULL AS erased
+         FROM flags f JOIN scored_events e ON e.id = f.scored_event_id AND e.kept WHERE f.id = $1`,
         [input.flagId],
       );
       if (!flag) throw new NotFoundException(`Flag ${input.flagId} does not exist`);
@@ -56,6 +57,12 @@ export class QualityService {
         throw new UnprocessableEntityException({
           message: 'Only decided items can be golden',
           code: 'not_decided',
+        });
+      if (flag.erased)
+        throw new UnprocessableEntityException({
+          message:
+            "The post's text was erased at the author's request: nobody can be checked on it",
+          code: 'text_erased',
         });
       await tx.query(
         `INSERT INTO golden_items (flag_id, expected_action, note, created_by)

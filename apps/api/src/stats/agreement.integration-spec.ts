@@ -6,7 +6,8 @@ type Stack = Awaited<ReturnType<typeof startTestStack>>;
 const PAIRS_LISTED = `
   WITH decided AS (
     SELECT md5(e.text) AS content, f.decided_by AS reviewer, f.final_action AS action
-    FROM flags f JOIN scored_events e ON e.id = f.scored_event_id AND e.kept
+    FROM flags f
+    JOIN scored_events e ON e.id = f.scored_event_id AND e.kept AND e.erased_at IS NULL
     WHERE f.status = 'decided' AND f.decided_by IS NOT NULL AND f.copy_of IS NULL)
   SELECT count(*)::int AS pairs, count(*) FILTER (WHERE a.action = b.action)::int AS agreed
   FROM decided a JOIN decided b ON a.content = b.content AND a.reviewer < b.reviewer`;
@@ -52,5 +53,17 @@ describe('reviewer agreement on identical texts', () => {
     const stats = await alice.agent.get('/api/stats?days=7').expect(200);
     expect(stats.body.agreement).toStrictEqual({ pairs: 9, agreed: 3 });
     expect((await stack.db.query(PAIRS_LISTED)).rows).toStrictEqual([stats.body.agreement]);
+
+    // Erasing the author takes every text away (the seeded flags share one author): no two
+    // erased posts are known to be alike, so none of their decisions make a pair any more.
+    const admin = await stack.signIn('admin');
+    await admin.agent
+      .post('/api/authors/erasures')
+      .set('x-csrf-token', admin.csrfToken)
+      .send({ source: 'seed', authorId: 'author-1', reason: 'erasure request #7' })
+      .expect(201);
+    const afterErasure = await alice.agent.get('/api/stats?days=7').expect(200);
+    expect(afterErasure.body.agreement).toStrictEqual({ pairs: 0, agreed: 0 });
+    expect((await stack.db.query(PAIRS_LISTED)).rows).toStrictEqual([{ pairs: 0, agreed: 0 }]);
   });
 });

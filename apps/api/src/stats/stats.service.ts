@@ -61,12 +61,14 @@ export class StatsService {
       // Pairs of final decisions by different reviewers on flags with the same text, counted
       // rather than listed: a text decided n times makes (n² − Σ nᵣ²) / 2 pairs, nᵣ being each
       // reviewer's share (the same within each action for the pairs that agree). Joining the
-      // decisions to themselves took a minute for one campaign's 20,000 identical posts.
+      // decisions to themselves took a minute for one campaign's 20,000 identical posts. An
+      // erased post's text is gone (''): it is nobody's twin.
       this.db.query(
         `WITH decided AS (
            SELECT md5(e.text) AS content, f.decided_by AS reviewer, f.final_action AS action,
                   count(*)::float8 AS n
-           FROM flags f JOIN scored_events e ON e.id = f.scored_event_id AND e.kept
+           FROM flags f
+           JOIN scored_events e ON e.id = f.scored_event_id AND e.kept AND e.erased_at IS NULL
            WHERE f.status = 'decided' AND f.decided_by IS NOT NULL
              AND f.decided_at >= now() - make_interval(days => $1) AND f.copy_of IS NULL
            GROUP BY 1, 2, 3),

@@ -229,6 +229,22 @@ describe('FlagPage (the item view)', () => {
     expect(screen.queryByRole('button', { name: /Approve/ })).toBeNull();
   });
 
+  it('says an erased post was erased, and offers no explanation of it', async () => {
+    const erased = {
+      ...detail,
+      highlights: [],
+      event: { ...detail.event, text: '', context: null, erasedAt: new Date().toISOString() },
+    };
+    renderItem({ answers: { [`GET /api/flags/${ID}`]: { status: 200, body: erased } } });
+    const article = await screen.findByTestId('flag-detail');
+    expect(within(article).getByTestId('post-erased').textContent).toContain(
+      "erased at the author's request",
+    );
+    expect(article.querySelector('blockquote')).toBeNull();
+    expect(screen.queryByTestId('explanation')).toBeNull();
+    expect(screen.queryByRole('button', { name: /Explain/ })).toBeNull();
+  });
+
   it('never links a context URL that is not http(s)', async () => {
     const scriptUrl = ['javascript', 'alert(1)'].join(':');
     const hostile = { ...detail, event: { ...detail.event, context: { url: scriptUrl } } };

@@ -147,12 +147,15 @@ export function FlagPage() {
               blurQuotes={blurred}
               onQuote={(quote) => setQuotedFor({ id, quote })}
             />
-            <ExplanationPanel
-              flagId={flag.data.id}
-              canAsk={hasRole(role, 'reviewer')}
-              blurQuotes={blurred}
-              onQuote={(quote) => setQuotedFor({ id, quote })}
-            />
+            {/* An erased post's explanations went with its text; there is nothing to explain. */}
+            {!flag.data.event.erasedAt && (
+              <ExplanationPanel
+                flagId={flag.data.id}
+                canAsk={hasRole(role, 'reviewer')}
+                blurQuotes={blurred}
+                onQuote={(quote) => setQuotedFor({ id, quote })}
+              />
+            )}
             <h2>Scores against thresholds</h2>
             <ScoreChart scores={flag.data.scores} thresholds={flag.data.thresholds} />
             <AuthorContext
