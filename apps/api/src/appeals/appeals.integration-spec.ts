@@ -64,7 +64,7 @@ describe('appeals', () => {
       statement: 'a quote from a film',
       submittedBy: 'token:forum-platform',
       appealed: { kind: 'reviewer', reason: 'Threat of violence', reviewerId: first.userId },
-      post: { text: 'I will kill you' },
+      post: { text: 'I will kill you', erasedAt: null },
     });
 
     const self = await decideAppeal(first, created.body.id, {
@@ -197,5 +197,37 @@ describe('appeals', () => {
       messagesFor(blocked.eventId).find((m) => m.kind === 'appeal'),
     );
     expect(outcome).toMatchObject({ outcome: 'upheld', decision: 'block', appealId: 'k-1' });
+  });
+
+  it('shows an appeal on a post erased since as erased: no text, no statement, still decidable', async () => {
+    const flag = await stack.seedFlag('I will find you');
+    await first.agent
+      .post(`/api/flags/${flag.id}/decision`)
+      .set('x-csrf-token', first.csrfToken)
+      .send({ action: 'remove', reason: 'Threat of violence' })
+      .expect(201);
+    const created = await appeal({
+      appealId: 'ap-erased',
+      source: 'seed',
+      eventId: flag.eventId,
+      statement: 'my words, my address: 1 Main St',
+    }).expect(201);
+    // Every seeded post has the same author.
+    await admin.agent
+      .post('/api/authors/erasures')
+      .set('x-csrf-token', admin.csrfToken)
+      .send({ source: 'seed', authorId: 'author-1', reason: 'erasure request #5' })
+      .expect(201);
+
+    const listed = (await second.agent.get(`/api/appeals?flagId=${flag.id}`).expect(200)).body
+      .items[0];
+    expect(listed).toMatchObject({
+      id: created.body.id,
+      statement: '',
+      post: { text: '', erasedAt: expect.any(String) },
+    });
+    await decideAppeal(second, created.body.id, { outcome: 'upheld', reason: 'Threat' }).expect(
+      200,
+    );
   });
 });

@@ -46,6 +46,7 @@ interface AppealRow {
   text: string;
   author_id: string;
   triggered: AppealDto['post']['triggered'];
+  erased_at: Date | null;
 }
 
 /** Appeals with their post and the appealed decision; `extra` adds columns. */
@@ -54,7 +55,7 @@ const selectAppeals = (extra = '') => `
          a.submitted_by, a.submitted_at, a.appealed_kind, d.reason AS appealed_reason,
          a.original_reviewer_id, ou.display_name AS original_reviewer, d.created_at AS appealed_at,
          du.display_name AS decided_by, a.decided_at, a.outcome_reason,
-         e.text, e.author_id, f.triggered
+         e.text, e.author_id, f.triggered, e.erased_at
   FROM appeals a
   JOIN flags f ON f.id = a.flag_id
   JOIN scored_events e ON e.id = f.scored_event_id AND e.kept
@@ -296,6 +297,11 @@ function toDto(row: AppealRow): AppealDto {
     decidedBy: row.decided_by,
     decidedAt: row.decided_at?.toISOString() ?? null,
     outcomeReason: row.outcome_reason,
-    post: { text: row.text, authorId: row.author_id, triggered: row.triggered },
+    post: {
+      text: row.text,
+      authorId: row.author_id,
+      triggered: row.triggered,
+      erasedAt: row.erased_at?.toISOString() ?? null,
+    },
   };
 }

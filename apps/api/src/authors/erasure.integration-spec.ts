@@ -60,6 +60,21 @@ describe('erasure on request', () => {
         ).body.items as { flag: { id: string } }[]
       ).map((i) => i.flag.id);
     expect(await similar()).toContain(janeFlag.id);
+    // Decided, jane's post is one of the similar past decisions shown with the other post.
+    const [otherFlag] = await rows<{ id: string }>(
+      `SELECT f.id FROM flags f JOIN scored_events e ON e.id = f.scored_event_id WHERE e.event_id = 'y1'`,
+    );
+    await reviewer.agent
+      .post(`/api/flags/${janeFlag.id}/decision`)
+      .set('x-csrf-token', reviewer.csrfToken)
+      .send({ action: 'remove', reason: 'Threat of violence' })
+      .expect(201);
+    const shownWithOther = async () =>
+      (
+        (await reviewer.agent.get(`/api/flags/${otherFlag.id}/context`).expect(200)).body
+          .similarDecided as { flagId: string; text: string }[]
+      ).map((s) => s.text);
+    expect(await shownWithOther()).toContain('I will kill you, my address is 1 Main St');
     const queueEvents: string[] = [];
     const events = stack.app
       .get(FlagEventsService)
@@ -133,6 +148,10 @@ describe('erasure on request', () => {
     expect(await similar()).not.toContain(janeFlag.id);
     await eventually('the queue told', async () => queueEvents.includes(janeFlag.id));
     events.unsubscribe();
+    // Nor is the text shown from a list of similar decisions kept from before (for a minute).
+    await eventually('the similar decisions without jane', async () =>
+      (await shownWithOther()).every((text) => !text.includes('Main St')),
+    );
 
     // The platform hears of each erased event, keyed and headed like every decision message.
     const messages = await eventually('two erasure messages', async () => {

@@ -166,9 +166,22 @@ export class FlagsService {
     private readonly queueCounts: QueueCounts,
     flagEvents: FlagEventsService,
   ) {
-    flagEvents.events
-      .pipe(filter((event) => event.type === 'flag.updated'))
-      .subscribe(() => this.countsCache.clear());
+    flagEvents.events.pipe(filter((event) => event.type === 'flag.updated')).subscribe((event) => {
+      this.countsCache.clear();
+      this.forgetSimilar(event.ids);
+    });
+  }
+
+  /**
+   * Drops the similar-decision lists of these flags and those that show one of them: a decision
+   * undone, or an erasure (whose texts must not be shown from a list kept from before it).
+   */
+  private forgetSimilar(flagIds: string[]): void {
+    const changed = new Set(flagIds);
+    for (const [flagId, similar] of this.similarCache.entries())
+      if (changed.has(flagId) || similar.similarDecided.some((s) => changed.has(s.flagId)))
+        this.similarCache.delete(flagId);
+    for (const flagId of changed) this.similarCache.delete(flagId);
   }
 
   /** Keyset-paginated in the chosen order; filters use the (status, created_at, id) and GIN indexes. */

@@ -29,7 +29,11 @@ export interface AppealDto {
   decidedBy: string | null;
   decidedAt: string | null;
   outcomeReason: string | null;
-  post: { text: string; authorId: string; triggered: TriggeredCategory[] };
+  /**
+   * The appealed post. `erasedAt` is set once the author's content was erased on request: `text`
+   * is then empty (and so is `statement`, if the appeal came before the erasure).
+   */
+  post: { text: string; authorId: string; triggered: TriggeredCategory[]; erasedAt: string | null };
 }
 
 export interface AppealPageDto {

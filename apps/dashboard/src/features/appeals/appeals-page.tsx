@@ -87,7 +87,12 @@ function AppealCard({ appeal }: { appeal: Appeal }) {
       <div className="appeal-body">
         <div>
           <h3>The post</h3>
-          {mode === 'warn' ? (
+          {appeal.post.erasedAt ? (
+            <p className="post-erased" data-testid="post-erased">
+              The text was erased at the author's request on{' '}
+              {new Date(appeal.post.erasedAt).toLocaleDateString()}. The scores and decisions stay.
+            </p>
+          ) : mode === 'warn' ? (
             <div className="content-warning" role="note">
               <p>
                 <strong>Content warning.</strong> You asked to be warned before posts like this.
@@ -115,7 +120,11 @@ function AppealCard({ appeal }: { appeal: Appeal }) {
         </div>
         <div>
           <h3>The author says</h3>
-          <blockquote className="appeal-statement">{appeal.statement}</blockquote>
+          {appeal.statement ? (
+            <blockquote className="appeal-statement">{appeal.statement}</blockquote>
+          ) : (
+            <p className="post-erased">Erased at the author's request.</p>
+          )}
           <p className="muted small">Sent by {appeal.submittedBy}</p>
         </div>
       </div>
