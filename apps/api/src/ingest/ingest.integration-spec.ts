@@ -185,6 +185,52 @@ describe('ingest pipeline (embedded Postgres + Kafka-protocol broker)', () => {
     expect(stack.collected.dlq.filter((m) => m.key === 'owned-1')).toHaveLength(1);
   });
 
+  it('answers an erased event id with neither its text stored again nor a decision', async () => {
+    const original = {
+      key: 'erased-1',
+      value: JSON.stringify({
+        id: 'erased-1',
+        source: 'forum',
+        authorId: 'leaving-author',
+        text: 'I will kill you, signed Jane at 1 Main St',
+        createdAt: '2026-11-25T10:00:00Z',
+      }),
+    };
+    await stack.produce([original]);
+    await eventually('the original decision', async () =>
+      stack.collected.decisions.some((m) => m.key === 'erased-1'),
+    );
+    const admin = await stack.signIn('admin');
+    await admin.agent
+      .post('/api/authors/erasures')
+      .set('x-csrf-token', admin.csrfToken)
+      .send({ source: 'forum', authorId: 'leaving-author', reason: 'erasure request #21' })
+      .expect(201);
+    const decisionsBefore = stack.collected.decisions.filter(
+      (m) => m.key === 'erased-1' && m.headers['kind'] !== 'erasure',
+    ).length;
+
+    // The platform replays its topic: the erased post comes again.
+    await stack.produce([original]);
+    const dead = await eventually('the replay in the dead-letter topic', async () =>
+      stack.collected.dlq.find((m) => m.key === 'erased-1'),
+    );
+    expect(dead.headers[DLQ_HEADERS.reason]).toBe('erased_event_id');
+    expect(dead.headers[DLQ_HEADERS.topic]).toBe(stack.topics.content);
+    // Where the message is, not the erased text again.
+    expect(dead.value).toBeNull();
+    const { rows } = await stack.db.query(
+      `SELECT text, erased_at IS NOT NULL AS erased FROM scored_events
+       WHERE source = 'forum' AND event_id = 'erased-1'`,
+    );
+    expect(rows).toStrictEqual([{ text: '', erased: true }]);
+    expect(
+      stack.collected.decisions.filter(
+        (m) => m.key === 'erased-1' && m.headers['kind'] !== 'erasure',
+      ),
+    ).toHaveLength(decisionsBefore);
+  });
+
   it('reads batches another Kafka client compressed: librdkafka (kcat) with gzip, snappy, lz4 and zstd', async () => {
     const broker = (process.env['SIEVE_TEST_KAFKA_BROKERS'] as string).split(',')[0];
     const codecs = ['gzip', 'snappy', 'lz4', 'zstd'];

@@ -34,6 +34,11 @@ export type DeadLetterReason =
   | 'mistral_rejected'
   /** (source, id) is already stored with another text: a replay carries the same text. */
   | 'conflicting_event_id'
+  /**
+   * (source, id) names an event erased at its author's request: its text is not stored again,
+   * and as it cannot be told from a claim on the id, it gets no decision.
+   */
+  | 'erased_event_id'
   /** On the appeals topic: not a valid appeal, or one Sieve refuses (the detail says why). */
   | 'invalid_appeal'
   | 'appeal_refused';
@@ -160,6 +165,12 @@ export class IngestService {
           'conflicting_event_id',
           `(source, id) = (${d.source}, ${d.eventId}) is already stored with a different text`,
         );
+      else if (d.erased)
+        reject(
+          rowMessages[i],
+          'erased_event_id',
+          `(source, id) = (${d.source}, ${d.eventId}) was erased at its author's request; its decision stands`,
+        );
       else decisions.push(automaticDecision(d, d.scoredAt));
     });
     await Promise.all([
@@ -283,7 +294,8 @@ export function deadLetter(
     [DLQ_HEADERS.offset]: message.offset,
     [DLQ_HEADERS.failedAt]: new Date().toISOString(),
   };
-  let value = message.value;
+  // An erased author's text is not copied anywhere again: the headers say where the message is.
+  let value = reason === 'erased_event_id' ? null : message.value;
   if (value && value.length > MAX_DEAD_LETTER_VALUE_BYTES) {
     headers[DLQ_HEADERS.truncatedFrom] = String(value.length);
     value = value.subarray(0, MAX_DEAD_LETTER_VALUE_BYTES);

@@ -53,6 +53,11 @@ export interface StoredDecision extends DecidedEvent {
    * the same (source, id). The stored decision is not this event's.
    */
   textDiffers?: true;
+  /**
+   * The key's event was erased at its author's request: its text cannot be compared any more, and
+   * is not stored again. Replay or claim, the stored decision is not answered (see IngestService).
+   */
+  erased?: true;
 }
 
 /** One string per (source, event id): the source's length keeps any two pairs apart. */
@@ -62,7 +67,8 @@ const STORED_DECISIONS_SQL = `
   SELECT e.source, e.event_id AS "eventId", ${MODEL_NAME('e')} AS model, ${SCORES_JSON('e')} AS scores,
          e.policy_version AS "policyVersion",
          e.decision, COALESCE(f.triggered, '[]'::jsonb) AS triggered, e.scored_at AS "scoredAt",
-         sha256(convert_to(e.text, 'UTF8')) <> k.text_sha256 AS "textDiffers",
+         e.erased_at IS NULL AND sha256(convert_to(e.text, 'UTF8')) <> k.text_sha256 AS "textDiffers",
+         e.erased_at IS NOT NULL AS erased,
          (SELECT r.targets FROM judge_requests r WHERE r.scored_event_id = e.id) AS judging
   FROM unnest($1::text[], $2::text[], $3::bytea[]) AS k(source, event_id, text_sha256)
   JOIN event_keys ek ON ek.source = k.source AND ek.event_id = k.event_id
@@ -205,18 +211,20 @@ export class ScoredEventStore {
       });
     }
     // Rows someone stored before (a replay, another consumer): publish what they stored,
-    // unless the text differs (then the pipeline dead-letters the newcomer).
+    // unless the text differs or was erased (then the pipeline dead-letters the newcomer).
     if (others.length > 0) {
-      const earlier: (StoredDecision & { textDiffers: boolean })[] = await this.db.query(
-        STORED_DECISIONS_SQL,
-        [
+      const earlier: (StoredDecision & { textDiffers: boolean; erased: boolean })[] =
+        await this.db.query(STORED_DECISIONS_SQL, [
           others.map((r) => r.event.source),
           others.map((r) => r.event.id),
           others.map((r) => sha256(r.event.text)),
-        ],
-      );
-      for (const { textDiffers, ...e } of earlier)
-        stored.set(keyOf(e), textDiffers ? { ...e, textDiffers } : e);
+        ]);
+      for (const { textDiffers, erased, ...e } of earlier)
+        stored.set(keyOf(e), {
+          ...e,
+          ...(textDiffers ? { textDiffers } : {}),
+          ...(erased ? { erased } : {}),
+        });
     }
     return { stored, insertedKeys };
   }
