@@ -3,13 +3,11 @@ import { useQuery } from '@tanstack/react-query';
 import { authorStrikes } from '../api/authors';
 import { useFlagContext } from '../hooks/use-flags';
 import { queryKeys } from '../hooks/query-keys';
-import { timeAgo } from './format';
+import { ERASED_TEXT, timeAgo } from './format';
 
 const OUTCOME: Record<string, string> = { approve: 'approved', remove: 'removed' };
 
 /** The author's other recent posts on this source and what happened to each. */
-
-const ERASED = "(erased at the author's request)";
 export function AuthorContext({
   flagId,
   source,
@@ -37,11 +35,11 @@ export function AuthorContext({
             <span className="muted small">{timeAgo(e.createdAt)}</span>{' '}
             {e.flagId ? (
               <Link to={`/flags/${e.flagId}`} className={blurred ? 'blurred-inline' : undefined}>
-                {e.erased ? ERASED : e.text}
+                {e.erased ? ERASED_TEXT : e.text}
               </Link>
             ) : (
               <span className={blurred ? 'blurred-inline' : undefined}>
-                {e.erased ? ERASED : e.text}
+                {e.erased ? ERASED_TEXT : e.text}
               </span>
             )}{' '}
             <span className={`badge badge-${e.finalAction ? 'decided' : (e.status ?? 'allowed')}`}>

@@ -1,3 +1,6 @@
+/** What stands for a post's text once its author's content was erased on request. */
+export const ERASED_TEXT = "(erased at the author's request)";
+
 export const percent = (score: number) => `${Math.round(score * 100)}%`;
 
 /** "12 s ago", "5 min ago", "3 h ago", then a date. */

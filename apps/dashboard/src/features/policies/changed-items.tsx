@@ -1,5 +1,6 @@
 import type { BacktestSamplesDto } from '@sieve/contracts';
 import { Link } from 'react-router-dom';
+import { ERASED_TEXT } from '../../components/format';
 
 export interface ChangedItem {
   eventId: string;
@@ -21,7 +22,8 @@ export function ChangedItems({ items, testId }: { items: ChangedItem[]; testId?:
             {item.source} · {item.change}
             {item.categories.length > 0 && ` · ${item.categories.join(', ')}`}
           </span>
-          <span className="sample-text">{item.text}</span>
+          {/* Ingest refuses empty texts: an empty one was erased. */}
+          <span className="sample-text">{item.text || ERASED_TEXT}</span>
           {item.flagId && <Link to={`/flags/${item.flagId}`}>open</Link>}
         </li>
       ))}
