@@ -146,6 +146,16 @@ describe('erasure on request', () => {
     // …and out of the search's memory, here and on every replica (erased_vectors); live queues
     // refresh the erased flags.
     expect(await similar()).not.toContain(janeFlag.id);
+    // Nor can her post be the start of a search: it has no text to compare by.
+    const like = await reviewer.agent
+      .get('/api/waves/similar')
+      .query({ flagId: janeFlag.id })
+      .expect(409);
+    expect(like.body).toMatchObject({ code: 'text_erased' });
+    await reviewer.agent
+      .get('/api/waves/similar')
+      .query({ flagId: '00000000-0000-4000-8000-000000000000' })
+      .expect(404);
     await eventually('the queue told', async () => queueEvents.includes(janeFlag.id));
     events.unsubscribe();
     // Nor is the text shown from a list of similar decisions kept from before (for a minute).

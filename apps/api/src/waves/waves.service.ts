@@ -173,6 +173,21 @@ export class WavesService {
     });
   }
 
+  /** A flag without a vector that will never have one: unknown (404), or its post erased (409). */
+  private async assertComparable(flagId: string): Promise<void> {
+    const [flag]: { erased: boolean }[] = await this.db.query(
+      `SELECT e.erased_at IS NOT NULL AS erased
+       FROM flags f JOIN scored_events e ON e.id = f.scored_event_id AND e.kept WHERE f.id = $1`,
+      [flagId],
+    );
+    if (!flag) throw new NotFoundException(`Flag ${flagId} does not exist`);
+    if (flag.erased)
+      throw new ConflictException({
+        message: "The post's text was erased at the author's request: there is nothing to compare",
+        code: 'text_erased',
+      });
+  }
+
   /** Posts like a text or like a flag's post, by meaning (text vectors), most similar first. */
   async similar(query: SimilarPostsQuery): Promise<SimilarPostsDto> {
     if (!query.text === !query.flagId)
@@ -183,6 +198,7 @@ export class WavesService {
     const vector = query.flagId
       ? await this.vectors.vectorOfFlag(this.db.manager, query.flagId)
       : (await this.vectorizer.embed([query.text as string]))[0];
+    if (!vector && query.flagId) await this.assertComparable(query.flagId);
     if (!vector)
       throw new ConflictException({
         message: 'This flag has no vector yet; try again in a moment',

@@ -229,7 +229,7 @@ describe('FlagPage (the item view)', () => {
     expect(screen.queryByRole('button', { name: /Approve/ })).toBeNull();
   });
 
-  it('says an erased post was erased, and offers no explanation of it', async () => {
+  it('says an erased post was erased, and offers neither an explanation nor similar posts', async () => {
     const erased = {
       ...detail,
       highlights: [],
@@ -243,6 +243,8 @@ describe('FlagPage (the item view)', () => {
     expect(article.querySelector('blockquote')).toBeNull();
     expect(screen.queryByTestId('explanation')).toBeNull();
     expect(screen.queryByRole('button', { name: /Explain/ })).toBeNull();
+    expect(screen.queryByRole('region', { name: 'Similar past decisions' })).toBeNull();
+    expect(screen.queryByRole('link', { name: 'Find posts like this' })).toBeNull();
   });
 
   it('never links a context URL that is not http(s)', async () => {

@@ -147,7 +147,7 @@ export function FlagPage() {
               blurQuotes={blurred}
               onQuote={(quote) => setQuotedFor({ id, quote })}
             />
-            {/* An erased post's explanations went with its text; there is nothing to explain. */}
+            {/* An erased post's explanations went with its text: there is nothing to explain. */}
             {!flag.data.event.erasedAt && (
               <ExplanationPanel
                 flagId={flag.data.id}
@@ -164,7 +164,8 @@ export function FlagPage() {
               authorId={flag.data.event.authorId}
               blurred={blurred}
             />
-            <SimilarDecisions flagId={flag.data.id} />
+            {/* Nothing left to compare an erased post by. */}
+            {!flag.data.event.erasedAt && <SimilarDecisions flagId={flag.data.id} />}
             <History flag={flag.data} />
             <StatementPanel flagId={flag.data.id} canEdit={hasRole(role, 'reviewer')} />
           </article>
