@@ -197,4 +197,31 @@ describe('erasure on request', () => {
       .expect(201);
     expect(again.body.eventsErased).toBe(0);
   });
+
+  it('erases a prolific author in one request: 14,000 posts, one erasure message each', async () => {
+    const posts = 14_000;
+    await stack.db.query(
+      `WITH k AS (
+         INSERT INTO event_keys (source, event_id)
+         SELECT 'forum', 'bot-' || i FROM generate_series(1, $1) AS i
+         RETURNING scored_event_id, event_id)
+       INSERT INTO scored_events (id, source, event_id, author_id, text, event_created_at, model_id,
+                                  score_layout, score_values, policy_version, decision, kept)
+       SELECT k.scored_event_id, 'forum', k.event_id, 'bot', 'Buy followers, post ' || k.event_id,
+              now(), score_model_id('m'), c.layout, c.vals, 1, 'allow', true
+       FROM k CROSS JOIN compact_scores('{"pii": 0.1}') AS c`,
+      [posts],
+    );
+    const admin = await stack.signIn('admin');
+    const erased = await admin.agent
+      .post('/api/authors/erasures')
+      .set('x-csrf-token', admin.csrfToken)
+      .send({ source: 'forum', authorId: 'bot', reason: 'erasure request #2' })
+      .expect(201);
+    expect(erased.body.eventsErased).toBe(posts);
+    const [{ queued }] = await rows<{ queued: number }>(
+      `SELECT count(*)::int AS queued FROM decision_outbox WHERE message_key LIKE 'bot-%'`,
+    );
+    expect(queued).toBe(posts);
+  });
 });

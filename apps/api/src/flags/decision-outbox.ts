@@ -9,6 +9,9 @@ import { OutboxMessage } from './entities/outbox-message.entity';
 
 export const DECISION_OUTBOX_CHANNEL = 'sieve_decision_outbox';
 
+/** Messages per INSERT when many are queued at once. */
+const ROWS_PER_INSERT = 5_000;
+
 export interface OutboxBacklog {
   unsent: number;
   /** Age of the oldest message not yet sent; 0 when there is none. */
@@ -41,8 +44,10 @@ export class DecisionOutbox {
         headers: record.headers,
       };
     });
-    // One statement; identity values follow the array's order, which is the sending order.
-    await tx.getRepository(OutboxMessage).insert(rows);
+    // Identity values follow the array's order, which is the sending order. A statement takes at
+    // most 65,535 parameters (five a row): an erasure can queue tens of thousands of messages.
+    for (let i = 0; i < rows.length; i += ROWS_PER_INSERT)
+      await tx.getRepository(OutboxMessage).insert(rows.slice(i, i + ROWS_PER_INSERT));
     await tx.query(`SELECT pg_notify($1, '')`, [DECISION_OUTBOX_CHANNEL]);
     await this.webhooks.enqueue(messages, tx);
   }
