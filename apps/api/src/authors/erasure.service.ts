@@ -7,6 +7,7 @@ import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/roles';
 import { DecisionOutbox } from '../flags/decision-outbox';
 import { notifyFlagEvent } from '../flags/flag-events.service';
+import { textHash } from '../scoring/scoring.service';
 import { Erasure } from './entities/erasure.entity';
 
 /**
@@ -55,16 +56,22 @@ export class ErasureService {
              AND NOT EXISTS (SELECT 1 FROM flag_vectors v WHERE v.method = t.method AND v.text_hash = t.text_hash)`,
           [unlinked.map((u) => u.method), unlinked.map((u) => u.text_hash)],
         );
-      // Derived copies first, while the texts are still there to match the judge cache by.
+      // The judge's cached answers quote the texts they were given: found by the texts' hashes.
+      const texts: { text: string }[] = await tx.query(
+        `SELECT DISTINCT text FROM scored_events
+         WHERE source = $1 AND author_id = $2 AND erased_at IS NULL`,
+        [input.source, input.authorId],
+      );
+      const hashes = [...new Set(texts.map((t) => textHash(t.text)))].map((h) =>
+        Buffer.from(h, 'hex'),
+      );
       const result: unknown[] = await tx.query(
         `WITH target AS (
-             SELECT id, text FROM scored_events
+             SELECT id FROM scored_events
              WHERE source = $1 AND author_id = $2 AND erased_at IS NULL
              FOR UPDATE
            ), cached AS (
-             DELETE FROM judge_cache c
-             WHERE EXISTS (SELECT 1 FROM jsonb_array_elements_text(c.judgement->'evidence') ev, target t
-                           WHERE length(ev) > 0 AND position(ev IN t.text) > 0)
+             DELETE FROM judge_cache WHERE text_hash = ANY($3::bytea[])
            ), judged AS (
              UPDATE judgements j SET evidence = '[]', rationale = NULL
              FROM target t WHERE j.scored_event_id = t.id
@@ -80,7 +87,7 @@ export class ErasureService {
            UPDATE scored_events e SET text = '', context = NULL, erased_at = now()
            FROM target t WHERE e.id = t.id
            RETURNING e.id, e.event_id, e.decision, e.erased_at`,
-        [input.source, input.authorId],
+        [input.source, input.authorId, hashes],
       );
       // TypeORM answers an UPDATE … RETURNING with [rows, count].
       const erased = result[0] as {

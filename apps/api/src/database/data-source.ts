@@ -99,6 +99,7 @@ import { HourlyFlagCounts1764396000000 } from './migrations/1764396000000-Hourly
 import { QueueOpenCounts1764403200000 } from './migrations/1764403200000-QueueOpenCounts';
 import { QueueStatusCounts1764410400000 } from './migrations/1764410400000-QueueStatusCounts';
 import { DropQueueOpenCounts1764417600000 } from './migrations/1764417600000-DropQueueOpenCounts';
+import { JudgeCacheTextHash1764424800000 } from './migrations/1764424800000-JudgeCacheTextHash';
 import { CompactScores1764302400000 } from './migrations/1764302400000-CompactScores';
 
 /**
@@ -204,6 +205,7 @@ export const MIGRATIONS = [
   QueueOpenCounts1764403200000,
   QueueStatusCounts1764410400000,
   DropQueueOpenCounts1764417600000,
+  JudgeCacheTextHash1764424800000,
 ];
 
 /**

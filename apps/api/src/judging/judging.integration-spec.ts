@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { FakeMistralServer } from '@sieve/mistral/testing';
 import { eventually, startTestStack } from '../../test/test-stack';
 import { RescoreService } from '../ingest/rescore.service';
+import { textHash } from '../scoring/scoring.service';
 import { JudgementStore } from './judgement.store';
 
 type Stack = Awaited<ReturnType<typeof startTestStack>>;
@@ -468,6 +469,37 @@ describe('custom categories judged by a chat model', () => {
       .delete(`/api/policies/drafts/${version}`)
       .set('x-csrf-token', admin.csrfToken)
       .expect(204);
+  });
+
+  it('forgets the cached answers about an author’s posts when the author is erased', async () => {
+    const textOf = async (eventId: string) =>
+      (await stack.db.query(`SELECT text FROM scored_events WHERE event_id = $1`, [eventId]))
+        .rows[0].text as string;
+    const cachedFor = async (text: string) =>
+      (
+        await stack.db.query(`SELECT count(*)::int AS n FROM judge_cache WHERE text_hash = $1`, [
+          Buffer.from(textHash(text), 'hex'),
+        ])
+      ).rows[0].n as number;
+    const erasedPost = await post('Reselling my ticket for the final, 400 each, DM me');
+    const keptPost = await post('Reselling two tickets for the semi-final, 350 each');
+    await settled(erasedPost);
+    await settled(keptPost);
+    const [erasedText, keptText] = [await textOf(erasedPost), await textOf(keptPost)];
+    expect(await cachedFor(erasedText)).toBeGreaterThan(0);
+    expect(await cachedFor(keptText)).toBeGreaterThan(0);
+    const before = await cachedFor(keptText);
+
+    const eraser = await stack.signIn('admin');
+    const author = `author-${counter - 1}`;
+    await eraser.agent
+      .post('/api/authors/erasures')
+      .set('x-csrf-token', eraser.csrfToken)
+      .send({ source: 'market', authorId: author, reason: 'erasure request #17' })
+      .expect(201);
+
+    expect(await cachedFor(erasedText)).toBe(0);
+    expect(await cachedFor(keptText)).toBe(before);
   });
 
   it('evaluates on reviewer decisions of posts that still have their text', async () => {

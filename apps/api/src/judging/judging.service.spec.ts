@@ -59,7 +59,7 @@ function fakeDb(spentToday = 0) {
             .map((key) => ({ key, judgement: cache.get(key.toString('hex')) }));
         if (sql.includes('INSERT INTO judge_cache')) {
           (params[0] as Buffer[]).forEach((k, i) =>
-            cache.set(k.toString('hex'), JSON.parse((params[1] as string[])[i])),
+            cache.set(k.toString('hex'), JSON.parse((params[2] as string[])[i])),
           );
           return [];
         }

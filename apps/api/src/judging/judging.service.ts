@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
+import { textHash } from '../scoring/scoring.service';
 import { type BatchJobStatus, type Judge, type JudgeAnswer, JudgeAnswerError } from './judges';
 
 export const JUDGE = Symbol('JUDGE');
@@ -121,7 +122,7 @@ export class JudgingService {
 
     let spentToday = toAsk.length > 0 ? await this.spentToday() : 0;
     const budget = this.config.JUDGE_DAILY_BUDGET_USD;
-    const fresh: { key: Buffer; judgement: Judgement }[] = [];
+    const fresh: { key: Buffer; textHash: Buffer; judgement: Judgement }[] = [];
     const judged = (i: number, answer: JudgeAnswer) => {
       spend.promptTokens += answer.promptTokens;
       spend.completionTokens += answer.completionTokens;
@@ -133,7 +134,11 @@ export class JudgingService {
         cached: false,
         costUsd: answer.costUsd,
       };
-      fresh.push({ key: keys[i], judgement: answer.judgement });
+      fresh.push({
+        key: keys[i],
+        textHash: Buffer.from(textHash(items[i].text), 'hex'),
+        judgement: answer.judgement,
+      });
     };
     let online = unique;
     if (
@@ -297,13 +302,19 @@ export class JudgingService {
     return new Map(rows.map((r) => [r.key.toString('hex'), r.judgement]));
   }
 
-  private async remember(fresh: { key: Buffer; judgement: Judgement }[]): Promise<void> {
+  private async remember(
+    fresh: { key: Buffer; textHash: Buffer; judgement: Judgement }[],
+  ): Promise<void> {
     if (fresh.length === 0) return;
     try {
       await this.db.query(
-        `INSERT INTO judge_cache (key, judgement)
-         SELECT * FROM unnest($1::bytea[], $2::jsonb[]) ON CONFLICT (key) DO NOTHING`,
-        [fresh.map((f) => f.key), fresh.map((f) => JSON.stringify(f.judgement))],
+        `INSERT INTO judge_cache (key, text_hash, judgement)
+         SELECT * FROM unnest($1::bytea[], $2::bytea[], $3::jsonb[]) ON CONFLICT (key) DO NOTHING`,
+        [
+          fresh.map((f) => f.key),
+          fresh.map((f) => f.textHash),
+          fresh.map((f) => JSON.stringify(f.judgement)),
+        ],
       );
     } catch (error) {
       // The answers are still used; only their reuse is lost.

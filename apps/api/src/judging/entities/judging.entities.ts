@@ -1,5 +1,5 @@
 import type { UnjudgedReason } from '@sieve/moderation';
-import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
 /** An event the cascade sent to the judge, waiting (JudgeWorker leases and removes it). */
 @Entity({ name: 'judge_requests' })
@@ -88,9 +88,14 @@ export class JudgementRow {
 
 /** The judge's checked answer per model, category, rule version and normalized text. */
 @Entity({ name: 'judge_cache' })
+@Index('idx_judge_cache_text_hash', ['textHash'])
 export class JudgeCacheEntry {
   @PrimaryColumn({ type: 'bytea' })
   key!: Buffer;
+
+  /** The normalized text's hash (`textHash`), by which an erasure finds the answers quoting it. */
+  @Column({ name: 'text_hash', type: 'bytea' })
+  textHash!: Buffer;
 
   @Column({ type: 'jsonb' })
   judgement!: unknown;
