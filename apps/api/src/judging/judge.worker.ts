@@ -49,6 +49,8 @@ interface WaitingEvent {
   author_id: string;
   lang: string | null;
   text: string;
+  /** Erased at its author's request while it waited: there is no text left to judge. */
+  erased: boolean;
   model: string;
   scores: CategoryScores;
   decision: string;
@@ -123,7 +125,8 @@ export class JudgeWorker implements OnApplicationBootstrap, OnModuleDestroy {
          RETURNING r.scored_event_id, r.targets, r.attempts),
        total AS (SELECT count(*)::int AS waiting FROM judge_requests)
        SELECT t.waiting, e.id, l.targets, l.attempts, e.source, e.event_id, e.author_id, e.lang,
-              e.text, ${MODEL_NAME('e')} AS model, ${SCORES_JSON('e')} AS scores, e.decision
+              e.text, e.erased_at IS NOT NULL AS erased, ${MODEL_NAME('e')} AS model,
+              ${SCORES_JSON('e')} AS scores, e.decision
          FROM total t
          LEFT JOIN (leased l JOIN scored_events e ON e.id = l.scored_event_id) ON true`,
       [this.batch, LEASE_SECONDS],
@@ -134,8 +137,9 @@ export class JudgeWorker implements OnApplicationBootstrap, OnModuleDestroy {
 
     const policy = await this.policies.activePolicy();
     const targets = judgeTargetMap(policy);
+    // An erased event is decided on its scores alone, as if no custom category applied.
     const items = waiting.flatMap((e) =>
-      e.targets.flatMap((category) => {
+      (e.erased ? [] : e.targets).flatMap((category) => {
         const target = targets.get(category);
         return target ? [{ event: e, target }] : [];
       }),

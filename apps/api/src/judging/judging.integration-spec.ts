@@ -502,6 +502,35 @@ describe('custom categories judged by a chat model', () => {
     expect(await cachedFor(keptText)).toBe(before);
   });
 
+  it('decides an event erased while it waited for the judge on its scores, asking nothing', async () => {
+    const live = (await admin.agent.get('/api/policies').expect(200)).body.find(
+      (p: { live: boolean }) => p.live,
+    );
+    // The rule the event waits for is live (published by the tests above), so it would be judged.
+    expect(live.customCategories.map((c: CustomCategory) => c.name)).toContain('ticket_resale');
+    const callsBefore = judgeCalls();
+    // As ingest leaves an event for the judge (one statement), erased before the judge got to it.
+    const { rows } = await stack.db.query(
+      `WITH k AS (
+         INSERT INTO event_keys (source, event_id) VALUES ('market', 'erased-waiting')
+         RETURNING scored_event_id),
+       e AS (
+         INSERT INTO scored_events (id, source, event_id, author_id, text, event_created_at, model_id,
+                                    score_layout, score_values, policy_version, decision, kept, erased_at)
+         SELECT k.scored_event_id, 'market', 'erased-waiting', 'gone', '', now(),
+                score_model_id('sieve-offline-lexicon-v1'), c.layout, c.vals, $1, 'allow', true, now()
+         FROM k CROSS JOIN compact_scores('{"pii": 0.01}') AS c
+         RETURNING id)
+       INSERT INTO judge_requests (scored_event_id, targets, policy_version)
+       SELECT id, ARRAY['ticket_resale'], $1 FROM e RETURNING scored_event_id AS id`,
+      [live.version],
+    );
+    const row = await settled('erased-waiting');
+    expect(row).toMatchObject({ decision: 'allow', flag_id: null, judgements: null });
+    expect(judgeCalls()).toBe(callsBefore);
+    expect(rows[0].id).toBe(row.id);
+  });
+
   it('evaluates on reviewer decisions of posts that still have their text', async () => {
     const version = await draftWith([RESALE]);
     const reviewer = await stack.signIn('reviewer');
