@@ -138,6 +138,17 @@ export async function startTestStack(
     };
   }
 
+  /** Erases an author's content through the api, as an admin would (POST /api/authors/erasures). */
+  async function eraseAuthor(source: string, authorId: string) {
+    const admin = await signIn('admin');
+    const erased = await admin.agent
+      .post('/api/authors/erasures')
+      .set('x-csrf-token', admin.csrfToken)
+      .send({ source, authorId, reason: `erasure request for ${authorId}` })
+      .expect(201);
+    return erased.body as { id: string; eventsErased: number };
+  }
+
   let seeded = 0;
   /** A flagged event written straight to the tables, for specs about the review workflow. */
   async function seedFlag(
@@ -180,6 +191,7 @@ export async function startTestStack(
       return other;
     },
     signIn,
+    eraseAuthor,
     seedFlag,
     get db() {
       return db;

@@ -213,11 +213,7 @@ describe('appeals', () => {
       statement: 'my words, my address: 1 Main St',
     }).expect(201);
     // Every seeded post has the same author.
-    await admin.agent
-      .post('/api/authors/erasures')
-      .set('x-csrf-token', admin.csrfToken)
-      .send({ source: 'seed', authorId: 'author-1', reason: 'erasure request #5' })
-      .expect(201);
+    await stack.eraseAuthor('seed', 'author-1');
 
     const listed = (await second.agent.get(`/api/appeals?flagId=${flag.id}`).expect(200)).body
       .items[0];

@@ -212,13 +212,7 @@ describe('erasure on request', () => {
        FROM k CROSS JOIN compact_scores('{"pii": 0.1}') AS c`,
       [posts],
     );
-    const admin = await stack.signIn('admin');
-    const erased = await admin.agent
-      .post('/api/authors/erasures')
-      .set('x-csrf-token', admin.csrfToken)
-      .send({ source: 'forum', authorId: 'bot', reason: 'erasure request #2' })
-      .expect(201);
-    expect(erased.body.eventsErased).toBe(posts);
+    expect((await stack.eraseAuthor('forum', 'bot')).eventsErased).toBe(posts);
     const [{ queued }] = await rows<{ queued: number }>(
       `SELECT count(*)::int AS queued FROM decision_outbox WHERE message_key LIKE 'bot-%'`,
     );

@@ -88,12 +88,7 @@ describe('explanations with the offline explainer', () => {
   it('has nothing to explain once the post is erased: refused before any stream opens', async () => {
     const flag = await stack.seedFlag('I will kill you');
     await explain(reviewer, flag.id).expect(200);
-    const admin = await stack.signIn('admin');
-    await admin.agent
-      .post('/api/authors/erasures')
-      .set('x-csrf-token', admin.csrfToken)
-      .send({ source: 'seed', authorId: 'author-1', reason: 'erasure request #3' })
-      .expect(201);
+    await stack.eraseAuthor('seed', 'author-1');
 
     // The explanation went with the text, and none is made of the empty post.
     expect((await reviewer.agent.get(`/api/flags/${flag.id}/explanation`).expect(200)).text).toBe(

@@ -178,10 +178,11 @@ export class FlagsService {
    */
   private forgetSimilar(flagIds: string[]): void {
     const changed = new Set(flagIds);
-    for (const [flagId, similar] of this.similarCache.entries())
-      if (changed.has(flagId) || similar.similarDecided.some((s) => changed.has(s.flagId)))
-        this.similarCache.delete(flagId);
     for (const flagId of changed) this.similarCache.delete(flagId);
+    const naming = [...this.similarCache.entries()]
+      .filter(([, similar]) => similar.similarDecided.some((s) => changed.has(s.flagId)))
+      .map(([flagId]) => flagId);
+    for (const flagId of naming) this.similarCache.delete(flagId);
   }
 
   /** Keyset-paginated in the chosen order; filters use the (status, created_at, id) and GIN indexes. */

@@ -200,12 +200,7 @@ describe('ingest pipeline (embedded Postgres + Kafka-protocol broker)', () => {
     await eventually('the original decision', async () =>
       stack.collected.decisions.some((m) => m.key === 'erased-1'),
     );
-    const admin = await stack.signIn('admin');
-    await admin.agent
-      .post('/api/authors/erasures')
-      .set('x-csrf-token', admin.csrfToken)
-      .send({ source: 'forum', authorId: 'leaving-author', reason: 'erasure request #21' })
-      .expect(201);
+    await stack.eraseAuthor('forum', 'leaving-author');
     const decisionsBefore = stack.collected.decisions.filter(
       (m) => m.key === 'erased-1' && m.headers['kind'] !== 'erasure',
     ).length;

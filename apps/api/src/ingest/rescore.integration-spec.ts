@@ -108,12 +108,7 @@ describe('rescore a time range (embedded Postgres + Kafka-protocol broker)', () 
       '3 more decisions',
       async () => stack.collected.decisions.length >= before + 3,
     );
-    const admin = await stack.signIn('admin');
-    await admin.agent
-      .post('/api/authors/erasures')
-      .set('x-csrf-token', admin.csrfToken)
-      .send({ source: 'forum', authorId: 'erased-author', reason: 'erasure request #12' })
-      .expect(201);
+    await stack.eraseAuthor('forum', 'erased-author');
     const stored = () =>
       stack.db.query(
         `SELECT e.event_id, e.text, e.decision, e.policy_version, scores_json(e.score_layout, e.score_values) AS scores,

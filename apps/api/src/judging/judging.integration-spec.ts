@@ -490,13 +490,8 @@ describe('custom categories judged by a chat model', () => {
     expect(await cachedFor(keptText)).toBeGreaterThan(0);
     const before = await cachedFor(keptText);
 
-    const eraser = await stack.signIn('admin');
     const author = `author-${counter - 1}`;
-    await eraser.agent
-      .post('/api/authors/erasures')
-      .set('x-csrf-token', eraser.csrfToken)
-      .send({ source: 'market', authorId: author, reason: 'erasure request #17' })
-      .expect(201);
+    await stack.eraseAuthor('market', author);
 
     expect(await cachedFor(erasedText)).toBe(0);
     expect(await cachedFor(keptText)).toBe(before);

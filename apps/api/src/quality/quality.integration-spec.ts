@@ -186,12 +186,7 @@ describe('reviewer quality: golden items and second review', () => {
     await decide(first, golden.id, 'remove');
     await post(admin, '/api/golden', { flagId: golden.id, expectedAction: 'remove' }).expect(201);
     // Every seeded post has the same author: all of them lose their text.
-    const eraser = await stack.signIn('admin');
-    await post(eraser, '/api/authors/erasures', {
-      source: 'seed',
-      authorId: 'author-1',
-      reason: 'erasure request #9',
-    }).expect(201);
+    await stack.eraseAuthor('seed', 'author-1');
     await setQueue({ goldenRate: 1, secondReviewRate: 1 }).expect(200);
 
     await post(second, '/api/flags/next').expect(200);

@@ -56,12 +56,7 @@ describe('reviewer agreement on identical texts', () => {
 
     // Erasing the author takes every text away (the seeded flags share one author): no two
     // erased posts are known to be alike, so none of their decisions make a pair any more.
-    const admin = await stack.signIn('admin');
-    await admin.agent
-      .post('/api/authors/erasures')
-      .set('x-csrf-token', admin.csrfToken)
-      .send({ source: 'seed', authorId: 'author-1', reason: 'erasure request #7' })
-      .expect(201);
+    await stack.eraseAuthor('seed', 'author-1');
     const afterErasure = await alice.agent.get('/api/stats?days=7').expect(200);
     expect(afterErasure.body.agreement).toStrictEqual({ pairs: 0, agreed: 0 });
     expect((await stack.db.query(PAIRS_LISTED)).rows).toStrictEqual([{ pairs: 0, agreed: 0 }]);

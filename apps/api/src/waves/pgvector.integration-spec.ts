@@ -112,12 +112,7 @@ onPgvector('search by meaning with pgvector', () => {
 
     // Erased on request: the author's posts leave the index's answers at once.
     const erasedAuthor = posts[0].authorId;
-    const admin = await stack.signIn('admin');
-    await admin.agent
-      .post('/api/authors/erasures')
-      .set('x-csrf-token', admin.csrfToken)
-      .send({ source: 'forum', authorId: erasedAuthor, reason: 'erasure request #7' })
-      .expect(201);
+    await stack.eraseAuthor('forum', erasedAuthor);
     const after = (
       await reviewer.agent.get('/api/waves/similar').query({ text: posts[0].text }).expect(200)
     ).body as SimilarPostsDto;
