@@ -1,5 +1,16 @@
-import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpStatus,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
 import { IsString, Length } from 'class-validator';
+import type { Response } from 'express';
 import type { ErasureDto, ErasurePreviewDto } from '@sieve/contracts';
 import type { AuthorStrikes } from '@sieve/moderation';
 import { ClientIp, CurrentPrincipal, RequireRole } from '../auth/decorators';
@@ -54,16 +65,20 @@ export class AuthorsController {
   /**
    * Erases the author's content from every stored event: the texts go, scores and decisions
    * stay, the platform gets an `erasure` message per event. An admin, or the platform with an
-   * admin token.
+   * admin token. 201 when done; 202 (`completedAt` null) when it goes on in the background for
+   * a prolific author: `GET /api/authors/erasures/{id}` says when it is done.
    */
   @Post('erasures')
   @RequireRole('admin')
-  erase(
+  async erase(
     @Body() body: ErasureInput,
     @CurrentPrincipal() actor: Principal,
     @ClientIp() ip: string,
+    @Res({ passthrough: true }) response: Response,
   ): Promise<ErasureDto> {
-    return this.erasures.erase(body, actor, ip);
+    const erasure = await this.erasures.erase(body, actor, ip);
+    if (!erasure.completedAt) response.status(HttpStatus.ACCEPTED);
+    return erasure;
   }
 
   /** What erasing this author would touch: their stored, not yet erased posts. */
@@ -77,5 +92,12 @@ export class AuthorsController {
   @RequireRole('admin')
   listErasures(@Query() query: ErasureFilter): Promise<ErasureDto[]> {
     return this.erasures.list(query);
+  }
+
+  /** One erasure request, with how many posts it has erased so far and when it completed. */
+  @Get('erasures/:id')
+  @RequireRole('admin')
+  getErasure(@Param('id', new ParseUUIDPipe()) id: string): Promise<ErasureDto> {
+    return this.erasures.get(id);
   }
 }

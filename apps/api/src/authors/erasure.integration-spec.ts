@@ -1,6 +1,7 @@
 import type { ErasureMessage } from '@sieve/moderation';
 import { eventually, startTestStack } from '../../test/test-stack';
 import { FlagEventsService } from '../flags/flag-events.service';
+import { ErasureService } from './erasure.service';
 
 const event = (id: string, authorId: string, text: string) => ({
   key: id,
@@ -112,7 +113,12 @@ describe('erasure on request', () => {
       .set('x-csrf-token', admin.csrfToken)
       .send({ source: 'forum', authorId: 'jane', reason: 'GDPR request #1' })
       .expect(201);
-    expect(erased.body).toMatchObject({ source: 'forum', authorId: 'jane', eventsErased: 2 });
+    expect(erased.body).toMatchObject({
+      source: 'forum',
+      authorId: 'jane',
+      eventsErased: 2,
+      completedAt: expect.any(String),
+    });
 
     // In the database: the texts and contexts gone, the scores and decisions as they were.
     const after = await rows<{
@@ -184,10 +190,13 @@ describe('erasure on request', () => {
     expect(item.event).toMatchObject({ text: '', erasedAt: expect.any(String) });
     const listed = (await admin.agent.get('/api/authors/erasures?authorId=jane').expect(200)).body;
     expect(listed).toStrictEqual([erased.body]);
-    const [audit] = await rows<{ actor_label: string; details: { eventsErased: number } }>(
+    const [audit] = await rows<{ actor_label: string; details: object }>(
       `SELECT actor_label, details FROM audit_log WHERE action = 'author.erased'`,
     );
-    expect(audit.details.eventsErased).toBe(2);
+    expect(audit).toStrictEqual({
+      actor_label: erased.body.requestedBy,
+      details: { erasureId: erased.body.id, reason: 'GDPR request #1' },
+    });
 
     // Asking again erases nothing more (and says so).
     const again = await admin.agent
@@ -198,24 +207,103 @@ describe('erasure on request', () => {
     expect(again.body.eventsErased).toBe(0);
   });
 
-  it('erases a prolific author in one request: 14,000 posts, one erasure message each', async () => {
-    const posts = 14_000;
-    await stack.db.query(
+  /**
+   * `count` posts by `authorId` straight into the tables, the i-th created at `createdAt(i)`
+   * (SQL over i), stored `storedAgo` ago, every other one allowed and not kept.
+   */
+  const storePosts = (
+    authorId: string,
+    count: number,
+    { createdAt = 'now()', storedAgo = '0 s' }: { createdAt?: string; storedAgo?: string } = {},
+  ) =>
+    stack.db.query(
       `WITH k AS (
          INSERT INTO event_keys (source, event_id)
-         SELECT 'forum', 'bot-' || i FROM generate_series(1, $1) AS i
+         SELECT 'forum', $2 || '-' || i FROM generate_series(1, $1) AS i
          RETURNING scored_event_id, event_id)
-       INSERT INTO scored_events (id, source, event_id, author_id, text, event_created_at, model_id,
-                                  score_layout, score_values, policy_version, decision, kept)
-       SELECT k.scored_event_id, 'forum', k.event_id, 'bot', 'Buy followers, post ' || k.event_id,
-              now(), score_model_id('m'), c.layout, c.vals, 1, 'allow', true
+       INSERT INTO scored_events (id, source, event_id, author_id, text, event_created_at, scored_at,
+                                  model_id, score_layout, score_values, policy_version, decision, kept)
+       SELECT k.scored_event_id, 'forum', k.event_id, $2, 'Buy followers, post ' || k.event_id,
+              (SELECT ${createdAt} FROM (SELECT split_part(k.event_id, '-', 2)::int AS i) AS n),
+              now() - $3::interval, score_model_id('m'), c.layout, c.vals, 1, 'allow',
+              split_part(k.event_id, '-', 2)::int % 2 = 0
        FROM k CROSS JOIN compact_scores('{"pii": 0.1}') AS c`,
-      [posts],
+      [count, authorId, storedAgo],
     );
+  const textsOf = async (authorId: string) =>
+    (
+      await rows<{ event_id: string; text: string }>(
+        `SELECT event_id, text FROM scored_events WHERE author_id = $1 ORDER BY event_id`,
+        [authorId],
+      )
+    ).map((e) => e.text);
+
+  it('erases a prolific author: 14,000 posts, one erasure message each', async () => {
+    const posts = 14_000;
+    await storePosts('bot', posts);
     expect((await stack.eraseAuthor('forum', 'bot')).eventsErased).toBe(posts);
     const [{ queued }] = await rows<{ queued: number }>(
       `SELECT count(*)::int AS queued FROM decision_outbox WHERE message_key LIKE 'bot-%'`,
     );
     expect(queued).toBe(posts);
+  });
+
+  it('erases in batches, past posts created at the same instant, and answers 202 when that takes a while', async () => {
+    const service = stack.app.get(ErasureService);
+    service.batchSize = 3;
+    service.answerWithinMs = 0;
+    try {
+      // Ten posts, six of them created in the same microsecond: batches meet inside that run.
+      await storePosts('batched', 10, {
+        createdAt: `'2026-11-30T10:00:00.123456Z'::timestamptz + make_interval(secs => greatest(i - 6, 0) / 1e6)`,
+      });
+      const admin = await stack.signIn('admin');
+      const accepted = await admin.agent
+        .post('/api/authors/erasures')
+        .set('x-csrf-token', admin.csrfToken)
+        .send({ source: 'forum', authorId: 'batched', reason: 'GDPR request #9' })
+        .expect(202);
+      expect(accepted.body).toMatchObject({ authorId: 'batched', completedAt: null });
+      const done = await eventually('the erasure completed', async () => {
+        const erasure = (
+          await admin.agent.get(`/api/authors/erasures/${accepted.body.id}`).expect(200)
+        ).body;
+        return erasure.completedAt ? erasure : undefined;
+      });
+      expect(done.eventsErased).toBe(10);
+      expect(await textsOf('batched')).toStrictEqual(Array(10).fill(''));
+      const [{ queued }] = await rows<{ queued: number }>(
+        `SELECT count(DISTINCT message_key)::int AS queued FROM decision_outbox
+         WHERE message_key LIKE 'batched-%'`,
+      );
+      expect(queued).toBe(10);
+      await admin.agent.get('/api/authors/erasures/not-a-uuid').expect(400);
+      await admin.agent
+        .get('/api/authors/erasures/00000000-0000-4000-8000-000000000000')
+        .expect(404);
+    } finally {
+      service.batchSize = 2_000;
+      service.answerWithinMs = 10_000;
+    }
+  });
+
+  it('takes up an erasure no replica finished, leaving the posts stored after its request', async () => {
+    await storePosts('resumed', 4, { storedAgo: '2 minutes' });
+    const [{ id }] = await rows<{ id: string }>(
+      `INSERT INTO erasures (source, author_id, reason, requested_by, requested_at, events_erased)
+       VALUES ('forum', 'resumed', 'GDPR request #10', 'admin@sieve.local', now() - interval '1 minute', 0)
+       RETURNING id`,
+    );
+    await rows(`UPDATE scored_events SET author_id = 'resumed' WHERE event_id = 'batched-1'`);
+    await rows(
+      `UPDATE scored_events SET text = 'stored later', erased_at = NULL WHERE event_id = 'batched-1'`,
+    );
+    await stack.app.get(ErasureService).resumeUnfinished();
+    const [erasure] = await rows<{ events_erased: number; completed_at: Date | null }>(
+      `SELECT events_erased, completed_at FROM erasures WHERE id = $1`,
+      [id],
+    );
+    expect(erasure).toMatchObject({ events_erased: 4, completed_at: expect.any(Date) });
+    expect(await textsOf('resumed')).toStrictEqual(['stored later', '', '', '', '']);
   });
 });

@@ -100,6 +100,7 @@ import { QueueOpenCounts1764403200000 } from './migrations/1764403200000-QueueOp
 import { QueueStatusCounts1764410400000 } from './migrations/1764410400000-QueueStatusCounts';
 import { DropQueueOpenCounts1764417600000 } from './migrations/1764417600000-DropQueueOpenCounts';
 import { JudgeCacheTextHash1764424800000 } from './migrations/1764424800000-JudgeCacheTextHash';
+import { ErasuresInBatches1764432000000 } from './migrations/1764432000000-ErasuresInBatches';
 import { CompactScores1764302400000 } from './migrations/1764302400000-CompactScores';
 
 /**
@@ -206,6 +207,7 @@ export const MIGRATIONS = [
   QueueStatusCounts1764410400000,
   DropQueueOpenCounts1764417600000,
   JudgeCacheTextHash1764424800000,
+  ErasuresInBatches1764432000000,
 ];
 
 /**

@@ -12,3 +12,5 @@ export const eraseAuthor = (input: { source: string; authorId: string; reason: s
 export const previewErasure = (source: string, authorId: string) =>
   request<ErasurePreviewDto>(`/authors/erasures/preview${queryString({ source, authorId })}`);
 export const listErasures = () => request<ErasureDto[]>('/authors/erasures');
+export const getErasure = (id: string) =>
+  request<ErasureDto>(`/authors/erasures/${encodeURIComponent(id)}`);

@@ -56,8 +56,13 @@ export interface ErasureDto {
   reason: string;
   requestedBy: string;
   requestedAt: string;
-  /** Stored events whose text was erased by this request. */
+  /** Stored events whose text was erased by this request (so far, while it runs). */
   eventsErased: number;
+  /**
+   * When the last of the author's posts was erased; null while the erasure still runs in the
+   * background (the request was answered 202).
+   */
+  completedAt: string | null;
 }
 
 /** What an erasure of this author would touch, shown before an admin confirms it. */

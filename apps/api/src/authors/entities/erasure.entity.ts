@@ -26,6 +26,11 @@ export class Erasure {
   @Column({ name: 'requested_at', type: 'timestamptz', default: () => 'now()' })
   requestedAt!: Date;
 
+  /** So far, while the erasure runs. */
   @Column({ name: 'events_erased', type: 'integer' })
   eventsErased!: number;
+
+  /** Null while its batches run (docs/retention.md). */
+  @Column({ name: 'completed_at', type: 'timestamptz', nullable: true })
+  completedAt!: Date | null;
 }

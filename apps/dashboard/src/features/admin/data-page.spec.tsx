@@ -5,10 +5,14 @@ import { DataPage } from './data-page';
 describe('DataPage erasure', () => {
   let calls: { method: string; url: string; body?: unknown }[];
   let storedPosts: number;
+  let listed: object[];
+  let erasedInBackground: boolean;
 
   beforeEach(() => {
     calls = [];
     storedPosts = 3;
+    listed = [];
+    erasedInBackground = false;
     global.fetch = jest.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
       const url = String(input);
       const method = init?.method ?? 'GET';
@@ -25,8 +29,15 @@ describe('DataPage erasure', () => {
         });
       }
       if (url.endsWith('/authors/erasures') && method === 'POST')
-        return reply(201, { id: 'e1', authorId: 'jane', eventsErased: storedPosts });
-      if (url.endsWith('/authors/erasures')) return reply(200, []);
+        return erasedInBackground
+          ? reply(202, { id: 'e1', authorId: 'jane', eventsErased: 2_000, completedAt: null })
+          : reply(201, {
+              id: 'e1',
+              authorId: 'jane',
+              eventsErased: storedPosts,
+              completedAt: '2026-12-06T10:00:01Z',
+            });
+      if (url.endsWith('/authors/erasures')) return reply(200, listed);
       return reply(503, { message: 'not in this test' });
     }) as typeof fetch;
   });
@@ -60,6 +71,36 @@ describe('DataPage erasure', () => {
     });
     expect(await screen.findByText('Erased 3 posts by jane.')).toBeTruthy();
     expect(screen.queryByTestId('erasure-preview')).toBeNull();
+  });
+
+  it('says when a prolific author’s erasure goes on in the background, and follows it', async () => {
+    storedPosts = 250_000;
+    erasedInBackground = true;
+    const erasure = {
+      id: 'e1',
+      source: 'forum',
+      authorId: 'jane',
+      reason: 'GDPR request #7',
+      requestedBy: 'admin@sieve.local',
+      requestedAt: '2026-12-06T10:00:00Z',
+      eventsErased: 2_000,
+      completedAt: null,
+    };
+    listed = [erasure];
+    renderWithSystem(<DataPage />);
+    const row = await screen.findByText(/so far, erasing…/);
+    expect(row.closest('td')?.textContent).toBe('2,000 so far, erasing…');
+    fillIn('jane');
+    fireEvent.click(await screen.findByRole('button', { name: 'Erase permanently' }));
+    expect(
+      await screen.findByText(
+        'Erasing the posts by jane in the background: the list below shows its progress.',
+      ),
+    ).toBeTruthy();
+    // The list is read again while an erasure runs, until it is done.
+    listed = [{ ...erasure, eventsErased: 250_000, completedAt: '2026-12-06T10:01:00Z' }];
+    const done = await screen.findByText('250,000', {}, { timeout: 5_000 });
+    expect(done.closest('td')?.textContent).toBe('250,000');
   });
 
   it('says when nothing matches, and a changed field asks for a new review', async () => {

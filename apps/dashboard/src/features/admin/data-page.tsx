@@ -114,13 +114,21 @@ function ReportSummary({ report, inline }: { report: RetentionReport; inline?: b
   );
 }
 
+const ERASURE_PROGRESS_MS = 2_000;
+
 /**
  * Erasure by source and author id, typed by hand: the form first shows what the request would
  * erase (a typo finds nothing, or someone else), and erases only on a second, explicit click.
  */
 function ErasureSection() {
   const client = useQueryClient();
-  const erasures = useQuery({ queryKey: queryKeys.erasures, queryFn: listErasures });
+  const erasures = useQuery({
+    queryKey: queryKeys.erasures,
+    queryFn: listErasures,
+    // An erasure of a prolific author goes on in the background: its count moves until it is done.
+    refetchInterval: (query) =>
+      query.state.data?.some((e) => !e.completedAt) ? ERASURE_PROGRESS_MS : false,
+  });
   const [form, setForm] = useState({ source: '', authorId: '', reason: '' });
   const request = {
     source: form.source.trim(),
@@ -227,7 +235,9 @@ function ErasureSection() {
       )}
       {erase.data && (
         <p role="status">
-          Erased {erase.data.eventsErased} posts by {erase.data.authorId}.
+          {erase.data.completedAt
+            ? `Erased ${erase.data.eventsErased.toLocaleString()} posts by ${erase.data.authorId}.`
+            : `Erasing the posts by ${erase.data.authorId} in the background: the list below shows its progress.`}
         </p>
       )}
       {erasures.data?.length === 0 ? (
@@ -252,7 +262,10 @@ function ErasureSection() {
                 </td>
                 <td>{e.reason}</td>
                 <td>{e.requestedBy}</td>
-                <td className="num">{e.eventsErased}</td>
+                <td className="num">
+                  {e.eventsErased.toLocaleString()}
+                  {!e.completedAt && <span className="muted small"> so far, erasing…</span>}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -1,6 +1,6 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { eraseAuthor } from '../../api/authors';
+import { eraseAuthor, getErasure } from '../../api/authors';
 
 /**
  * For admins: erase everything this author posted (an erasure request, e.g. under GDPR art. 17).
@@ -20,17 +20,30 @@ export function EraseAuthorControl({
   const client = useQueryClient();
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
-  const erase = useMutation({
-    mutationFn: eraseAuthor,
-    onSuccess: async () => {
-      await client.invalidateQueries({ queryKey: ['flags'] });
-      await client.invalidateQueries({ queryKey: ['flag-context'] });
+  const showErased = async () => {
+    await client.invalidateQueries({ queryKey: ['flags'] });
+    await client.invalidateQueries({ queryKey: ['flag-context'] });
+  };
+  const erase = useMutation({ mutationFn: eraseAuthor, onSuccess: showErased });
+  // A prolific author's erasure is answered before it is done (202): followed until it is.
+  const running = erase.data && !erase.data.completedAt ? erase.data.id : null;
+  const progress = useQuery({
+    queryKey: ['erasure', running],
+    queryFn: async () => {
+      const erasure = await getErasure(running ?? '');
+      if (erasure.completedAt) await showErased();
+      return erasure;
     },
+    enabled: running !== null,
+    refetchInterval: (query) => (query.state.data?.completedAt ? false : 2_000),
   });
-  if (erase.data)
+  const erasure = progress.data ?? erase.data;
+  if (erasure)
     return (
       <p role="status" data-testid="erased">
-        Erased the text of {erase.data.eventsErased} stored posts by this author.
+        {erasure.completedAt
+          ? `Erased the text of ${erasure.eventsErased.toLocaleString()} stored posts by this author.`
+          : `Erasing the text of this author's posts in the background: ${erasure.eventsErased.toLocaleString()} so far.`}
       </p>
     );
   if (erased) return null;
