@@ -99,6 +99,7 @@ const ACCESS: Record<string, Role | 'public'> = {
   'POST /api/authors/erasures': 'admin',
   'GET /api/authors/erasures': 'admin',
   'GET /api/authors/erasures/preview': 'admin',
+  'GET /api/authors/erasures/:id': 'admin',
   'GET /api/retention': 'admin',
   'POST /api/retention/dry-run': 'admin',
   'GET /api/waves': 'viewer',
