@@ -44,11 +44,6 @@ export interface RetentionStatusDto {
   }[];
 }
 
-/** POST /api/authors/:source/:authorId/erasure */
-export interface ErasureRequestDto {
-  reason: string;
-}
-
 export interface ErasureDto {
   id: string;
   source: string;
