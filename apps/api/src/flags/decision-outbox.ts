@@ -9,9 +9,6 @@ import { OutboxMessage } from './entities/outbox-message.entity';
 
 export const DECISION_OUTBOX_CHANNEL = 'sieve_decision_outbox';
 
-/** Messages per INSERT when many are queued at once. */
-const ROWS_PER_INSERT = 5_000;
-
 export interface OutboxBacklog {
   unsent: number;
   /** Age of the oldest message not yet sent; 0 when there is none. */
@@ -34,20 +31,27 @@ export class DecisionOutbox {
   /** Queues the messages for moderation.decisions and the webhooks; they exist only if `tx` commits. */
   async enqueue(tx: EntityManager, messages: DecisionMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    const rows = messages.map((message) => {
+    const orderingKeys: string[] = [];
+    const messageKeys: string[] = [];
+    const values: string[] = [];
+    const headers: string[] = [];
+    for (const message of messages) {
       const record = toDecisionRecord(message);
-      return {
-        topic: this.config.KAFKA_DECISIONS_TOPIC,
-        orderingKey: JSON.stringify([message.source, message.eventId]),
-        messageKey: record.key,
-        value: record.value,
-        headers: record.headers,
-      };
-    });
-    // Identity values follow the array's order, which is the sending order. A statement takes at
-    // most 65,535 parameters (five a row): an erasure can queue tens of thousands of messages.
-    for (let i = 0; i < rows.length; i += ROWS_PER_INSERT)
-      await tx.getRepository(OutboxMessage).insert(rows.slice(i, i + ROWS_PER_INSERT));
+      orderingKeys.push(JSON.stringify([message.source, message.eventId]));
+      messageKeys.push(record.key);
+      values.push(record.value);
+      headers.push(JSON.stringify(record.headers));
+    }
+    // Identity values follow the arrays' order (ORDER BY n), which is the sending order. Four
+    // array parameters whatever the count: an erasure queues thousands of messages at once.
+    await tx.query(
+      `INSERT INTO decision_outbox (topic, ordering_key, message_key, value, headers)
+       SELECT $1, m.ordering_key, m.message_key, m.value, m.headers::jsonb
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[])
+            WITH ORDINALITY AS m(ordering_key, message_key, value, headers, n)
+       ORDER BY m.n`,
+      [this.config.KAFKA_DECISIONS_TOPIC, orderingKeys, messageKeys, values, headers],
+    );
     await tx.query(`SELECT pg_notify($1, '')`, [DECISION_OUTBOX_CHANNEL]);
     await this.webhooks.enqueue(messages, tx);
   }
