@@ -57,7 +57,7 @@ export class ErasureService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly running = new Map<string, Promise<unknown>>();
   private stopping = false;
 
-  /** Posts per transaction: about half a second each here (docs/retention.md). Specs lower it. */
+  /** Posts per transaction: about 0.3 s each here (docs/retention.md). Specs lower it. */
   batchSize = 2_000;
   /** How long a request waits for its erasure before it is answered 202. Specs lower it. */
   answerWithinMs = 10_000;
