@@ -294,9 +294,10 @@ describe('erasure on request', () => {
        VALUES ('forum', 'resumed', 'GDPR request #10', 'admin@sieve.local', now() - interval '1 minute', 0)
        RETURNING id`,
     );
-    await rows(`UPDATE scored_events SET author_id = 'resumed' WHERE event_id = 'batched-1'`);
+    // A post of theirs stored since the request (a minute ago) is not erased by it.
+    await storePosts('later', 1);
     await rows(
-      `UPDATE scored_events SET text = 'stored later', erased_at = NULL WHERE event_id = 'batched-1'`,
+      `UPDATE scored_events SET author_id = 'resumed', text = 'stored later' WHERE event_id = 'later-1'`,
     );
     await stack.app.get(ErasureService).resumeUnfinished();
     const [erasure] = await rows<{ events_erased: number; completed_at: Date | null }>(

@@ -28,7 +28,7 @@ interface ErasedPost {
 
 /** Where the next batch starts: after the last post the previous one erased. */
 interface Position {
-  /** As Postgres prints it: a Date would cut its microseconds, and skip posts. */
+  /** As Postgres prints it (as the request's time is read): a Date would cut the microseconds. */
   createdAt: string;
   id: string;
 }
@@ -172,16 +172,17 @@ export class ErasureService implements OnApplicationBootstrap, OnModuleDestroy {
     after: Position | null,
   ): Promise<Position | null> {
     return session.transaction(async (tx) => {
-      const [request]: { source: string; author_id: string; requested_at: Date }[] = await tx.query(
-        `SELECT source, author_id, requested_at FROM erasures
+      const [request]: { source: string; author_id: string; requested_at: string }[] =
+        await tx.query(
+          `SELECT source, author_id, requested_at::text AS requested_at FROM erasures
            WHERE id = $1 AND completed_at IS NULL FOR UPDATE`,
-        [erasureId],
-      );
+          [erasureId],
+        );
       if (!request) return null;
       // Keyset paging on the author index: the posts a batch erased are never read again.
       const posts: { id: string; text: string; created_at: string }[] = await tx.query(
         `SELECT id, text, event_created_at::text AS created_at FROM scored_events
-         WHERE source = $1 AND author_id = $2 AND erased_at IS NULL AND scored_at <= $3
+         WHERE source = $1 AND author_id = $2 AND erased_at IS NULL AND scored_at <= $3::timestamptz
            AND event_created_at <= $4::timestamptz
            AND (event_created_at < $4::timestamptz OR id < $5::uuid)
          ORDER BY event_created_at DESC, id DESC
