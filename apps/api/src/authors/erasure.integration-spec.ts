@@ -307,4 +307,29 @@ describe('erasure on request', () => {
     expect(erasure).toMatchObject({ events_erased: 4, completed_at: expect.any(Date) });
     expect(await textsOf('resumed')).toStrictEqual(['stored later', '', '', '', '']);
   });
+
+  it('two requests for one author at once erase each post once, with one message each', async () => {
+    const service = stack.app.get(ErasureService);
+    service.batchSize = 7;
+    try {
+      await storePosts('twice', 100);
+      const admin = await stack.signIn('admin');
+      const ask = (reason: string) =>
+        admin.agent
+          .post('/api/authors/erasures')
+          .set('x-csrf-token', admin.csrfToken)
+          .send({ source: 'forum', authorId: 'twice', reason });
+      const answers = await Promise.all([ask('request #11'), ask('request #11, sent again')]);
+      expect(answers.map((a) => a.status)).toStrictEqual([201, 201]);
+      expect(answers[0].body.eventsErased + answers[1].body.eventsErased).toBe(100);
+      expect(await textsOf('twice')).toStrictEqual(Array(100).fill(''));
+      const [queued] = await rows<{ messages: number; posts: number }>(
+        `SELECT count(*)::int AS messages, count(DISTINCT message_key)::int AS posts
+         FROM decision_outbox WHERE message_key LIKE 'twice-%'`,
+      );
+      expect(queued).toStrictEqual({ messages: 100, posts: 100 });
+    } finally {
+      service.batchSize = 2_000;
+    }
+  });
 });
