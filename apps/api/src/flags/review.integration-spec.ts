@@ -1,5 +1,6 @@
 import type { ReviewerDecisionMessage } from '@sieve/moderation';
 import { eventually, startTestStack } from '../../test/test-stack';
+import { FlagEventsService } from './flag-events.service';
 
 type Stack = Awaited<ReturnType<typeof startTestStack>>;
 type Signed = Awaited<ReturnType<Stack['signIn']>>;
@@ -219,8 +220,18 @@ describe('review workflow: claims, decisions, undo, notes, bulk', () => {
     // Similar past decisions: a near-identical post decided before, not an unrelated one.
     const earlier = await stack.seedFlag('Wire 500 euros to account 12345 or your family pays');
     const unrelated = await stack.seedFlag('lovely weather at the beach today, see you all');
+    // The api drops similar-decision lists naming a flag when it hears that flag was updated
+    // (LISTEN, so a moment after the answer): the decisions are heard before a list is kept.
+    const heard: string[] = [];
+    const listening = stack.app
+      .get(FlagEventsService)
+      .events.subscribe((e) => e.type === 'flag.updated' && heard.push(...e.ids));
     await post(alice, `/api/flags/${earlier.id}/decision`, remove).expect(201);
     await post(alice, `/api/flags/${unrelated.id}/decision`, remove).expect(201);
+    await eventually('both decisions heard', async () =>
+      [earlier.id, unrelated.id].every((id) => heard.includes(id)),
+    );
+    listening.unsubscribe();
     const repost = await stack.seedFlag('Wire 500 euros to account 12345 or your family pays!!');
     const similar = await alice.agent.get(`/api/flags/${repost.id}/context`).expect(200);
     expect(similar.body.similarDecided).toStrictEqual([
