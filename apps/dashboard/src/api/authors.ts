@@ -12,5 +12,7 @@ export const eraseAuthor = (input: { source: string; authorId: string; reason: s
 export const previewErasure = (source: string, authorId: string) =>
   request<ErasurePreviewDto>(`/authors/erasures/preview${queryString({ source, authorId })}`);
 export const listErasures = () => request<ErasureDto[]>('/authors/erasures');
+/** How often a view reads an erasure that goes on in the background (202) again. */
+export const ERASURE_PROGRESS_MS = 2_000;
 export const getErasure = (id: string) =>
   request<ErasureDto>(`/authors/erasures/${encodeURIComponent(id)}`);

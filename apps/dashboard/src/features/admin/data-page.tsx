@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { eraseAuthor, listErasures, previewErasure } from '../../api/authors';
+import { ERASURE_PROGRESS_MS, eraseAuthor, listErasures, previewErasure } from '../../api/authors';
 import { retentionDryRun, retentionStatus, type RetentionReport } from '../../api/data-lifecycle';
 import { queryKeys } from '../../hooks/query-keys';
 
@@ -113,8 +113,6 @@ function ReportSummary({ report, inline }: { report: RetentionReport; inline?: b
     </p>
   );
 }
-
-const ERASURE_PROGRESS_MS = 2_000;
 
 /**
  * Erasure by source and author id, typed by hand: the form first shows what the request would

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { eraseAuthor, getErasure } from '../../api/authors';
+import { ERASURE_PROGRESS_MS, eraseAuthor, getErasure } from '../../api/authors';
 
 /**
  * For admins: erase everything this author posted (an erasure request, e.g. under GDPR art. 17).
@@ -35,7 +35,7 @@ export function EraseAuthorControl({
       return erasure;
     },
     enabled: running !== null,
-    refetchInterval: (query) => (query.state.data?.completedAt ? false : 2_000),
+    refetchInterval: (query) => (query.state.data?.completedAt ? false : ERASURE_PROGRESS_MS),
   });
   const erasure = progress.data ?? erase.data;
   if (erasure)
