@@ -45,3 +45,31 @@ describe('DailyFlagsChart', () => {
     expect(screen.getByText('Violence & threats')).toBeTruthy();
   });
 });
+
+describe('DailyFlagsChart colours', () => {
+  const swatchOf = async (name: string) =>
+    ((await screen.findByText(name)).querySelector('.swatch') as HTMLElement).style.background;
+
+  it('gives a category the same colour whichever other categories the period has', async () => {
+    const both = renderWithSystem(
+      <DailyFlagsChart
+        days={['2026-12-03']}
+        rows={[
+          { day: '2026-12-03', category: 'pii', count: 3 },
+          { day: '2026-12-03', category: 'violence_and_threats', count: 2 },
+        ]}
+      />,
+    );
+    const withPii = await swatchOf('Violence & threats');
+    expect(withPii).not.toBe(await swatchOf('Personal data'));
+    both.unmount();
+
+    renderWithSystem(
+      <DailyFlagsChart
+        days={['2026-12-03']}
+        rows={[{ day: '2026-12-03', category: 'violence_and_threats', count: 2 }]}
+      />,
+    );
+    expect(await swatchOf('Violence & threats')).toBe(withPii);
+  });
+});

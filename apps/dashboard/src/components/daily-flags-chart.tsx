@@ -1,17 +1,19 @@
-import { useCategoryLabel } from '../hooks/use-system';
+import { useCategoryLabel, useSystemInfo } from '../hooks/use-system';
 
+/** Hues far enough apart that no two neighbouring categories read as one. */
 const PALETTE = [
   '#b42318',
-  '#b54708',
+  '#f79009',
   '#3b5bdb',
   '#05603a',
   '#6941c6',
-  '#c11574',
-  '#026aa2',
+  '#dd2590',
+  '#0e9384',
   '#667085',
-  '#93370d',
-  '#3e4784',
-  '#107569',
+  '#7a2e0e',
+  '#1d2939',
+  '#84cc16',
+  '#53b1fd',
 ];
 
 const COMPACT = new Intl.NumberFormat('en', { notation: 'compact' });
@@ -42,8 +44,13 @@ export function DailyFlagsChart({
   rows: { day: string; category: string; count: number }[];
 }) {
   const label = useCategoryLabel();
+  const { data: system } = useSystemInfo();
   const categories = [...new Set(rows.map((r) => r.category))];
-  const color = (category: string) => PALETTE[categories.indexOf(category) % PALETTE.length];
+  // A category keeps its colour from one period to the next: colours follow the category set's
+  // order, then the order in which other (custom) categories appear.
+  const known = system?.categories.map((c) => c.name) ?? [];
+  const order = [...known, ...categories.filter((c) => !known.includes(c))];
+  const color = (category: string) => PALETTE[order.indexOf(category) % PALETTE.length];
   const totals = days.map((day) =>
     rows.filter((r) => r.day === day).reduce((n, r) => n + r.count, 0),
   );
