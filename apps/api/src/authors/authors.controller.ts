@@ -66,7 +66,8 @@ export class AuthorsController {
    * Erases the author's content from every stored event: the texts go, scores and decisions
    * stay, the platform gets an `erasure` message per event. An admin, or the platform with an
    * admin token. 201 when done; 202 (`completedAt` null) when it goes on in the background for
-   * a prolific author: `GET /api/authors/erasures/{id}` says when it is done.
+   * a prolific author: an `erasure_completed` message, and `GET /api/authors/erasures/{id}`,
+   * say when it is done.
    */
   @Post('erasures')
   @RequireRole('admin')

@@ -1,4 +1,4 @@
-import type { ErasureMessage } from '@sieve/moderation';
+import type { ErasureCompletedMessage, ErasureMessage } from '@sieve/moderation';
 import { eventually, startTestStack } from '../../test/test-stack';
 import { FlagEventsService } from '../flags/flag-events.service';
 import { ErasureService } from './erasure.service';
@@ -175,7 +175,11 @@ describe('erasure on request', () => {
       return found.length === 2 ? found : undefined;
     });
     const bodies = messages.map((m) => JSON.parse(m.value ?? '') as ErasureMessage);
-    expect(bodies.map((b) => b.eventId).sort()).toStrictEqual(['x1', 'x2']);
+    // Each with the decision that stands: jane's flagged post was removed by the reviewer.
+    expect(bodies.map((b) => [b.eventId, b.decision]).sort()).toStrictEqual([
+      ['x1', 'block'],
+      ['x2', 'allow'],
+    ]);
     expect(bodies[0]).toMatchObject({
       schemaVersion: 1,
       kind: 'erasure',
@@ -184,6 +188,22 @@ describe('erasure on request', () => {
       authorId: 'jane',
     });
     expect(messages.map((m) => m.key).sort()).toStrictEqual(['x1', 'x2']);
+    // …and, once, that the erasure is complete: keyed by the erasure, it names how many.
+    const completion = await eventually('the erasure’s completion', async () =>
+      stack.collected.decisions.find((m) => m.headers['kind'] === 'erasure_completed'),
+    );
+    expect(completion.key).toBe(erased.body.id);
+    expect(completion.headers['source']).toBe('forum');
+    expect(JSON.parse(completion.value ?? '') as ErasureCompletedMessage).toStrictEqual({
+      schemaVersion: 1,
+      kind: 'erasure_completed',
+      erasureId: erased.body.id,
+      source: 'forum',
+      authorId: 'jane',
+      eventsErased: 2,
+      requestedAt: erased.body.requestedAt,
+      completedAt: erased.body.completedAt,
+    });
 
     // The dashboard's item shows it as erased; the request is listed and audited.
     const item = (await reviewer.agent.get(`/api/flags/${janeFlag.id}`).expect(200)).body;
@@ -277,6 +297,18 @@ describe('erasure on request', () => {
          WHERE message_key LIKE 'batched-%'`,
       );
       expect(queued).toBe(10);
+      // The completion is queued once, with the last batch, after every post's message.
+      const outbox = await rows<{ message_key: string; value: string }>(
+        `SELECT message_key, value FROM decision_outbox
+         WHERE message_key LIKE 'batched-%' OR message_key = $1 ORDER BY id`,
+        [accepted.body.id],
+      );
+      expect(outbox.map((m) => m.message_key).indexOf(accepted.body.id)).toBe(10);
+      expect(JSON.parse(outbox[10].value)).toMatchObject({
+        kind: 'erasure_completed',
+        eventsErased: 10,
+        completedAt: done.completedAt,
+      });
       await admin.agent.get('/api/authors/erasures/not-a-uuid').expect(400);
       await admin.agent
         .get('/api/authors/erasures/00000000-0000-4000-8000-000000000000')

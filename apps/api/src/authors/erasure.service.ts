@@ -7,7 +7,12 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { ErasureDto, ErasurePreviewDto } from '@sieve/contracts';
-import type { Decision, ErasureMessage } from '@sieve/moderation';
+import {
+  DECISION_FOR_ACTION,
+  type Decision,
+  type ErasureMessage,
+  type ReviewerAction,
+} from '@sieve/moderation';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/roles';
@@ -22,9 +27,13 @@ import { Erasure } from './entities/erasure.entity';
 interface ErasedPost {
   id: string;
   event_id: string;
+  /** The pipeline's decision, which stands unless a reviewer or an appeal decided since. */
   decision: Decision;
+  final_action: ReviewerOutcome | null;
   erased_at: Date;
 }
+
+type ReviewerOutcome = Exclude<ReviewerAction, 'escalate'>;
 
 /** Where the next batch starts: after the last post the previous one erased. */
 interface Position {
@@ -198,7 +207,7 @@ export class ErasureService implements OnApplicationBootstrap, OnModuleDestroy {
         ],
       );
       if (posts.length === 0) {
-        await tx.query(`UPDATE erasures SET completed_at = now() WHERE id = $1`, [erasureId]);
+        await this.complete(tx, erasureId);
         return null;
       }
       const ids = posts.map((p) => p.id);
@@ -224,7 +233,9 @@ export class ErasureService implements OnApplicationBootstrap, OnModuleDestroy {
            )
            UPDATE scored_events e SET text = '', context = NULL, erased_at = now()
            WHERE e.id = ANY($1::uuid[])
-           RETURNING e.id, e.event_id, e.decision, e.erased_at`,
+           RETURNING e.id, e.event_id, e.decision, e.erased_at,
+             (SELECT f.final_action FROM flags f
+              WHERE f.scored_event_id = e.id AND f.copy_of IS NULL) AS final_action`,
         [ids, hashes],
       );
       // TypeORM answers an UPDATE … RETURNING with [rows, count].
@@ -238,7 +249,7 @@ export class ErasureService implements OnApplicationBootstrap, OnModuleDestroy {
           eventId: e.event_id,
           source: request.source,
           authorId: request.author_id,
-          decision: e.decision,
+          decision: e.final_action ? DECISION_FOR_ACTION[e.final_action] : e.decision,
           erasedAt: e.erased_at.toISOString(),
         })),
       );
@@ -255,6 +266,36 @@ export class ErasureService implements OnApplicationBootstrap, OnModuleDestroy {
       const last = posts[posts.length - 1];
       return { createdAt: last.created_at, id: last.id };
     });
+  }
+
+  /** Marks the erasure completed and tells the platform, in the transaction of its last batch. */
+  private async complete(tx: EntityManager, erasureId: string): Promise<void> {
+    const [[completed]]: [
+      {
+        source: string;
+        author_id: string;
+        events_erased: number;
+        requested_at: Date;
+        completed_at: Date;
+      }[],
+      number,
+    ] = await tx.query(
+      `UPDATE erasures SET completed_at = now() WHERE id = $1
+       RETURNING source, author_id, events_erased, requested_at, completed_at`,
+      [erasureId],
+    );
+    await this.outbox.enqueue(tx, [
+      {
+        schemaVersion: 1,
+        kind: 'erasure_completed',
+        erasureId,
+        source: completed.source,
+        authorId: completed.author_id,
+        eventsErased: completed.events_erased,
+        requestedAt: completed.requested_at.toISOString(),
+        completedAt: completed.completed_at.toISOString(),
+      },
+    ]);
   }
 
   /**

@@ -23,12 +23,13 @@ export interface DecisionRecord {
 
 /**
  * The one place a decision message is built. Every kind has the same key (the event id, so one
- * event's messages stay in order on one partition) and the same headers (`source`, `kind`), so
- * a platform can route them without parsing the body.
+ * event's messages stay in order on one partition; an erasure's completion, which names no
+ * event, its erasure id) and the same headers (`source`, `kind`), so a platform can route them
+ * without parsing the body.
  */
 export function toDecisionRecord(message: DecisionMessage): DecisionRecord {
   return {
-    key: message.eventId,
+    key: message.kind === 'erasure_completed' ? message.erasureId : message.eventId,
     value: JSON.stringify(message),
     headers: { source: message.source, kind: message.kind },
   };
@@ -165,6 +166,8 @@ export function messageIdOf(message: DecisionMessage): string {
               ]
             : message.kind === 'erasure'
               ? [message.kind, message.erasureId, message.eventId]
-              : [message.kind, message.decisionId];
+              : message.kind === 'erasure_completed'
+                ? [message.kind, message.erasureId]
+                : [message.kind, message.decisionId];
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
 }

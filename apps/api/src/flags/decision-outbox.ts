@@ -37,7 +37,13 @@ export class DecisionOutbox {
     const headers: string[] = [];
     for (const message of messages) {
       const record = toDecisionRecord(message);
-      orderingKeys.push(JSON.stringify([message.source, message.eventId]));
+      orderingKeys.push(
+        JSON.stringify(
+          message.kind === 'erasure_completed'
+            ? [message.source, message.kind, message.erasureId]
+            : [message.source, message.eventId],
+        ),
+      );
       messageKeys.push(record.key);
       values.push(record.value);
       headers.push(JSON.stringify(record.headers));

@@ -56,8 +56,12 @@ export class WebhookFanout implements OnModuleInit {
     const kinds: string[] = [];
     const bodies: string[] = [];
     for (const message of messages) {
+      // A message that carries no decision (an erasure's completion) goes to every endpoint
+      // of its kind: the decisions filter has nothing to choose by.
       const wanted = subscriptions.filter(
-        (s) => s.kinds.has(message.kind) && s.decisions.has(message.decision),
+        (s) =>
+          s.kinds.has(message.kind) &&
+          (!('decision' in message) || s.decisions.has(message.decision)),
       );
       if (wanted.length === 0) continue;
       const id = messageIdOf(message);

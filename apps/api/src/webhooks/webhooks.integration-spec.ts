@@ -197,6 +197,43 @@ describe('webhooks', () => {
     await write('delete', `/webhooks/${endpoint.id}`).expect(204);
   });
 
+  it('sends an erasure’s completion to endpoints of that kind, whatever their decisions filter', async () => {
+    const path = '/erasures';
+    const endpoint = await createEndpoint({
+      name: 'erasures',
+      url: receiver.url + path,
+      kinds: ['erasure', 'erasure_completed'],
+      decisions: ['block'],
+    });
+    const flag = await stack.seedFlag('I will kill you, says the author to be erased');
+    await decide(flag.id);
+    const [{ source, author_id }] = (
+      await stack.db.query(
+        `SELECT e.source, e.author_id FROM flags f JOIN scored_events e ON e.id = f.scored_event_id
+         WHERE f.id = $1`,
+        [flag.id],
+      )
+    ).rows as { source: string; author_id: string }[];
+    const erasure = await stack.eraseAuthor(source, author_id);
+
+    const mine = () => receiver.received.filter((r) => r.path === path);
+    const completion = await eventually('the completion', async () =>
+      mine().find((r) => r.headers['sieve-webhook-kind'] === 'erasure_completed'),
+    );
+    expect(verify(endpoint.secret, completion.headers, completion.body)).toBe(true);
+    expect(JSON.parse(completion.body)).toMatchObject({
+      kind: 'erasure_completed',
+      erasureId: erasure.id,
+      authorId: author_id,
+      eventsErased: erasure.eventsErased,
+    });
+    // The removed post's erasure message passes the filter (its decision is block).
+    await eventually('the post’s erasure message', async () =>
+      mine().some((r) => JSON.parse(r.body).eventId === flag.eventId),
+    );
+    await write('delete', `/webhooks/${endpoint.id}`).expect(204);
+  });
+
   it('retries a failing receiver with a backoff, then disables the endpoint visibly, and sends everything once enabled', async () => {
     const path = '/flaky';
     receiver.answer((r) => ({ status: r.path === path ? 503 : 204 }));

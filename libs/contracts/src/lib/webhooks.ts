@@ -7,6 +7,7 @@ export const WEBHOOK_KINDS = [
   'notice',
   'account',
   'erasure',
+  'erasure_completed',
 ] as const;
 export type WebhookKind = (typeof WEBHOOK_KINDS)[number];
 

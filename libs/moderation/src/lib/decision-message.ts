@@ -3,9 +3,9 @@ import type { DsaStatement } from './dsa-statement';
 import type { Decision, TriggeredCategory } from './policy';
 
 /**
- * What Sieve publishes on `moderation.decisions`, keyed by event id. Delivery is at least
- * once: deduplicate automatic decisions by `(source, eventId)`, reviewer, precedent and appeal
- * decisions by `decisionId`.
+ * What Sieve publishes on `moderation.decisions`, keyed by event id (an erasure's completion by
+ * its erasure id). Delivery is at least once: deduplicate automatic decisions by
+ * `(source, eventId)`, reviewer, precedent and appeal decisions by `decisionId`.
  */
 export type DecisionMessage =
   | AutomaticDecisionMessage
@@ -14,7 +14,8 @@ export type DecisionMessage =
   | AppealDecisionMessage
   | UserNoticeMessage
   | AccountRecommendationMessage
-  | ErasureMessage;
+  | ErasureMessage
+  | ErasureCompletedMessage;
 
 /** The pipeline's decision when the event was scored. */
 export interface AutomaticDecisionMessage {
@@ -184,4 +185,21 @@ export interface ErasureMessage {
   authorId: string;
   decision: Decision;
   erasedAt: string;
+}
+
+/**
+ * An erasure on request finished: every post of the author stored up to the request is erased,
+ * `eventsErased` of them, each announced by its own `erasure` message. One per erasure, keyed by
+ * `erasureId`; deduplicate by it. The `erasure` messages are keyed by their posts and so travel
+ * on other partitions: this one can arrive before the last of them.
+ */
+export interface ErasureCompletedMessage {
+  schemaVersion: 1;
+  kind: 'erasure_completed';
+  erasureId: string;
+  source: string;
+  authorId: string;
+  eventsErased: number;
+  requestedAt: string;
+  completedAt: string;
 }

@@ -20,7 +20,8 @@ const KIND_LABELS: Record<WebhookKind, string> = {
   appeal: 'Appeal outcomes',
   notice: 'Notices to authors',
   account: 'Account recommendations',
-  erasure: 'Erasures on request',
+  erasure: 'Erasures on request (one per post)',
+  erasure_completed: 'Erasures completed',
 };
 
 /** What the state badge does not say: how long, how many, when next. */
