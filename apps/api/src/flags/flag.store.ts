@@ -368,7 +368,8 @@ export class FlagStore {
   /**
    * After a rescore: flags for the events that now need people, exactly as ingest creates them
    * (announced as flag.created); open flags take the new scores and route (flag.updated); decided and
-   * escalated ones keep their review. Every changed decision is queued for the platform.
+   * escalated ones keep their review. Every changed decision is queued for the platform, except
+   * where a person's decision stands.
    * The caller has made the flagged events `kept` (every flag's event is: reads join it so).
    */
   async applyRescore(tx: EntityManager, events: RescoredEvent[]): Promise<void> {
@@ -429,10 +430,33 @@ export class FlagStore {
       if (created.length) await notifyFlagEvent(tx, { type: 'flag.created', ids: created });
       if (updated.length) await notifyFlagEvent(tx, { type: 'flag.updated', ids: updated });
     }
+    const changed = events.filter((e) => e.changed);
+    const standing = await this.decidedByPeople(
+      tx,
+      changed.map((e) => e.scoredEventId),
+    );
     await this.outbox.enqueue(
       tx,
-      events.filter((e) => e.changed).map((e) => automaticDecision(e, e.decidedAt)),
+      changed
+        .filter((e) => !standing.has(e.scoredEventId))
+        .map((e) => automaticDecision(e, e.decidedAt)),
     );
+  }
+
+  /**
+   * Of these events, those whose decision a person made and still stands: decided by a reviewer
+   * or an appeal, or escalated to a senior reviewer. A new automatic decision is not published
+   * for them: a platform that keeps each post's latest message would undo the person's.
+   */
+  private async decidedByPeople(tx: EntityManager, scoredEventIds: string[]): Promise<Set<string>> {
+    if (scoredEventIds.length === 0) return new Set();
+    const rows: { scored_event_id: string }[] = await tx.query(
+      `SELECT scored_event_id FROM flags
+       WHERE scored_event_id = ANY($1::uuid[]) AND copy_of IS NULL
+         AND (decided_by IS NOT NULL OR status = 'escalated')`,
+      [scoredEventIds],
+    );
+    return new Set(rows.map((r) => r.scored_event_id));
   }
 
   /**

@@ -138,6 +138,72 @@ describe('rescore a time range (embedded Postgres + Kafka-protocol broker)', () 
     expect((await stored()).rows).toStrictEqual(erased);
   });
 
+  it('tells the platform nothing new about posts a person decided: their decision stands', async () => {
+    await stack.produce([
+      event('h1', 'I will kill you tonight', 'h-author'),
+      event('h2', 'I will kill you at noon', 'h-author'),
+      event('h3', 'I will kill you at dawn', 'h-author'),
+    ]);
+    const flagOf = async (eventId: string) =>
+      eventually(`${eventId} flagged`, async () => {
+        const { rows } = await stack.db.query(
+          `SELECT f.id FROM flags f JOIN scored_events e ON e.id = f.scored_event_id
+           WHERE e.event_id = $1 AND f.copy_of IS NULL`,
+          [eventId],
+        );
+        return rows[0]?.id as string | undefined;
+      });
+    const [removed, escalated] = [await flagOf('h1'), await flagOf('h2')];
+    await flagOf('h3');
+    const reviewer = await stack.signIn('reviewer');
+    for (const [flagId, action, reason] of [
+      [removed, 'remove', 'Threat of violence'],
+      [escalated, 'escalate', 'Imminent harm'],
+    ])
+      await reviewer.agent
+        .post(`/api/flags/${flagId}/decision`)
+        .set('x-csrf-token', reviewer.csrfToken)
+        .send({ action, reason })
+        .expect(201);
+
+    // Version 3 no longer reviews violence: all three would be allowed now.
+    const policy = defaultPolicy(MISTRAL_MODERATION_2603, 3);
+    policy.rules['violence_and_threats'].enabled = false;
+    await stack.db.query(
+      `INSERT INTO policy_versions (version, status, category_set_id, rules, change_note, published_at)
+       VALUES (3, 'published', $1, $2, 'test', now())`,
+      [policy.categorySetId, JSON.stringify(policy.rules)],
+    );
+    const [{ from }] = (
+      await stack.db.query(
+        `SELECT min(scored_at) AS from FROM scored_events WHERE event_id IN ('h1', 'h2', 'h3')`,
+      )
+    ).rows;
+    const result = await stack.app
+      .get(RescoreService)
+      .run({ from, to: new Date(Date.now() + 3_600_000), policyVersion: 3 });
+    expect(result).toMatchObject({ total: 3, changed: 3 });
+
+    // The stored automatic decision moves for all three (statistics, backtests)…
+    const { rows: stored } = await stack.db.query(
+      `SELECT e.event_id, e.decision, f.status FROM scored_events e
+       JOIN flags f ON f.scored_event_id = e.id AND f.copy_of IS NULL
+       WHERE e.event_id IN ('h1', 'h2', 'h3') ORDER BY e.event_id`,
+    );
+    expect(stored.map((r) => [r.event_id, r.decision, r.status])).toStrictEqual([
+      ['h1', 'allow', 'decided'],
+      ['h2', 'allow', 'escalated'],
+      ['h3', 'allow', 'open'],
+    ]);
+    // …but only the post no person decided is announced as allowed. A platform keeping the
+    // latest message would otherwise restore a post a reviewer removed, or one under escalation.
+    const { rows: announced } = await stack.db.query(
+      `SELECT value::jsonb->>'eventId' AS event_id FROM decision_outbox
+       WHERE value::jsonb->>'kind' = 'automatic' AND value::jsonb->>'policyVersion' = '3'`,
+    );
+    expect(announced).toStrictEqual([{ event_id: 'h3' }]);
+  });
+
   it('prunes score-cache entries past their age', async () => {
     await stack.db.query(
       `WITH m AS (INSERT INTO score_models (name) VALUES ('m') RETURNING id)
