@@ -444,16 +444,19 @@ export class FlagStore {
   }
 
   /**
-   * Of these events, those whose decision a person made and still stands: decided by a reviewer
-   * or an appeal, or escalated to a senior reviewer. A new automatic decision is not published
-   * for them: a platform that keeps each post's latest message would undo the person's.
+   * Of these events, those whose flag has a decision that stands: a reviewer's, an appeal's or
+   * one by precedent (decided or escalated, and not undone). A new automatic decision is not
+   * published for them: a platform that keeps each post's latest message would undo it. A flag
+   * closed by gradual automation has no such decision: the automatic one is all it has.
    */
   private async decidedByPeople(tx: EntityManager, scoredEventIds: string[]): Promise<Set<string>> {
     if (scoredEventIds.length === 0) return new Set();
     const rows: { scored_event_id: string }[] = await tx.query(
-      `SELECT scored_event_id FROM flags
-       WHERE scored_event_id = ANY($1::uuid[]) AND copy_of IS NULL
-         AND (decided_by IS NOT NULL OR status = 'escalated')`,
+      `SELECT f.scored_event_id FROM flags f
+       WHERE f.scored_event_id = ANY($1::uuid[]) AND f.copy_of IS NULL
+         AND f.status IN ('decided', 'escalated')
+         AND (f.decided_by IS NOT NULL
+              OR EXISTS (SELECT 1 FROM flag_decisions d WHERE d.flag_id = f.id AND d.undone_at IS NULL))`,
       [scoredEventIds],
     );
     return new Set(rows.map((r) => r.scored_event_id));
