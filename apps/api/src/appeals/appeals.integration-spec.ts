@@ -149,6 +149,46 @@ describe('appeals', () => {
     expect(JSON.stringify(r3.body)).toContain('appealId');
   });
 
+  it('treats a block closed by gradual automation as automatic: in strikes, appeals and stats', async () => {
+    // As ingest leaves an automatic block that automation closed without sampling it for QA.
+    const closed = await stack.seedFlag('I will hurt you, closed by automation', 'block');
+    await stack.db.query(
+      `UPDATE flags SET status = 'decided', final_action = 'remove', decided_at = now() WHERE id = $1`,
+      [closed.id],
+    );
+    const strikes = (
+      await first.agent.get('/api/authors/strikes?source=seed&authorId=author-1').expect(200)
+    ).body as { counted: { flagId: string; why: string }[] };
+    expect(strikes.counted.find((c) => c.flagId === closed.id)?.why).toBe(
+      'blocked automatically (× 0.5); violence_and_threats weighs 2',
+    );
+
+    const created = await appeal({
+      appealId: 'ap-closed',
+      source: 'seed',
+      eventId: closed.eventId,
+      statement: 'it was a song lyric',
+    }).expect(201);
+    const listed = (await first.agent.get(`/api/appeals?flagId=${closed.id}`).expect(200)).body
+      .items[0];
+    expect(listed).toMatchObject({
+      id: created.body.id,
+      appealed: { kind: 'automatic', reviewerId: null, reviewer: null },
+    });
+    await decideAppeal(first, created.body.id, {
+      outcome: 'overturned',
+      reason: 'A song lyric',
+    }).expect(200);
+    // Overturned automated decisions are not put down to a reviewer ("former user").
+    const stats = await admin.agent.get('/api/stats?days=1').expect(200);
+    expect(stats.body.appeals.byReviewer).not.toContainEqual(
+      expect.objectContaining({ reviewer: 'former user' }),
+    );
+    expect(stats.body.appeals.byReviewer).toContainEqual(
+      expect.objectContaining({ reviewer: null }),
+    );
+  });
+
   it('takes appeals from the appeals topic, and dead-letters malformed and refused ones with the reason', async () => {
     const blocked = await stack.seedFlag('buy followers now', 'block');
     await stack.produceAppeals([

@@ -19,6 +19,7 @@ import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/roles';
 import { decodeKeyset, encodeKeyset } from '../common/keyset-cursor';
 import { StrikesService } from '../authors/strikes.service';
+import { DECIDED_BY_A_PERSON } from '../flags/decided-by-a-person';
 import { FlagStore } from '../flags/flag.store';
 import { Appeal } from './entities/appeal.entity';
 
@@ -91,9 +92,11 @@ export class AppealsService {
         final_action: string | null;
         auto_decision: string;
         decided_by: string | null;
+        by_person: boolean;
         decision_id: string | null;
       }[] = await tx.query(
         `SELECT f.id AS flag_id, f.status, f.final_action, f.auto_decision, f.decided_by,
+                ${DECIDED_BY_A_PERSON} AS by_person,
                 (SELECT d.id FROM flag_decisions d
                  WHERE d.flag_id = f.id AND d.undone_at IS NULL AND d.action = 'remove'
                  ORDER BY d.created_at DESC LIMIT 1) AS decision_id
@@ -120,6 +123,9 @@ export class AppealsService {
               : 'the post is waiting for review, not restricted: there is nothing to appeal yet',
         });
       }
+      // A removal is a reviewer's only when a person made it: a block closed by gradual
+      // automation, or a removal by precedent, is appealed as the automated decision it was.
+      const byReviewer = removed && flag.by_person;
       const id = randomUUID();
       const inserted: { id: string }[] = await tx.query(
         `INSERT INTO appeals (id, source, appeal_ref, flag_id, appealed_kind, appealed_decision_id,
@@ -131,9 +137,9 @@ export class AppealsService {
           input.source,
           input.appealId,
           flag.flag_id,
-          removed ? 'reviewer' : 'automatic',
+          byReviewer ? 'reviewer' : 'automatic',
           removed ? flag.decision_id : null,
-          removed ? flag.decided_by : null,
+          byReviewer ? flag.decided_by : null,
           input.statement,
           'kind' in submitter && submitter.kind === 'token'
             ? `token:${submitter.label}`

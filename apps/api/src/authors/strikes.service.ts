@@ -9,6 +9,7 @@ import {
 } from '@sieve/moderation';
 import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { DECIDED_BY_A_PERSON } from '../flags/decided-by-a-person';
 import { DecisionOutbox } from '../flags/decision-outbox';
 
 export interface AuthorRef {
@@ -18,7 +19,8 @@ export interface AuthorRef {
 
 /**
  * Repeat offenders. An author's strikes come from the decisions that restrict their posts
- * (reviewer removals, automatic blocks no one overrode; an overturned appeal takes one away),
+ * (reviewer removals; automatic blocks no one overrode, closed by automation or not, and
+ * removals by precedent, which count as automatic; an overturned appeal takes one away),
  * weighted by STRIKE_RULES over its window. When a new restriction takes an author to
  * `restrict` or `suspend`, an account recommendation (kind `account`) is queued for the platform.
  */
@@ -42,7 +44,8 @@ export class StrikesService {
       made_by: RestrictedPost['madeBy'];
     }[] = await manager.query(
       `SELECT f.id AS flag_id, coalesce(f.decided_at, f.created_at) AS decided_at, f.categories,
-                CASE WHEN f.final_action = 'remove' THEN 'reviewer' ELSE 'automatic' END AS made_by
+                CASE WHEN f.final_action = 'remove' AND ${DECIDED_BY_A_PERSON} THEN 'reviewer'
+                     ELSE 'automatic' END AS made_by
          FROM scored_events e JOIN flags f ON f.scored_event_id = e.id AND f.copy_of IS NULL
          WHERE e.source = $1 AND e.author_id = $2
            AND e.event_created_at > now() - make_interval(days => $3 + 30)
