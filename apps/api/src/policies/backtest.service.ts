@@ -87,12 +87,14 @@ export class BacktestService {
       // latest human word — a decision not undone, or an appeal's outcome after it (an
       // overturned removal is a negative label; an upheld appeal, a confirmed one). A post of
       // the range was decided after it was scored, so only words since the range's start count:
-      // the rest of years of decisions is not read.
+      // the rest of years of decisions is not read. Sieve's decisions by precedent are not a
+      // person's word: counted, they would grade the policy by its own automation.
       this.db.query(
         `SELECT ${SCORES_JSON('e')} AS scores, latest.action, latest.reason, f.categories AS triggered
          FROM (SELECT DISTINCT ON (flag_id) flag_id, action, reason
                FROM (SELECT d.flag_id, d.action, d.reason, d.created_at AS at
-                     FROM flag_decisions d WHERE d.undone_at IS NULL AND d.created_at >= $1
+                     FROM flag_decisions d
+                     WHERE d.undone_at IS NULL AND d.precedent IS NULL AND d.created_at >= $1
                      UNION ALL
                      SELECT a.flag_id,
                             CASE a.status WHEN 'overturned' THEN 'approve' ELSE 'remove' END,
