@@ -54,7 +54,9 @@ export class StatsService {
                 count(*) FILTER (WHERE d.action = 'remove')::int AS remove,
                 count(*) FILTER (WHERE d.action = 'escalate')::int AS escalate
          FROM flag_decisions d LEFT JOIN users u ON u.id = d.reviewer_id
-         WHERE d.undone_at IS NULL AND d.created_at >= now() - make_interval(days => $1)
+         -- Sieve's decisions by precedent have no reviewer: not "former user"'s.
+         WHERE d.undone_at IS NULL AND d.precedent IS NULL
+           AND d.created_at >= now() - make_interval(days => $1)
          GROUP BY 1 ORDER BY 1`,
         [days],
       ),

@@ -279,8 +279,13 @@ describe('waves', () => {
       expect(row.precedent.minSimilarity).toBeGreaterThanOrEqual(0.7);
       expect(row.reason).toMatch(/^By precedent: reviewers removed \d+ posts at least \d+% alike$/);
     }
-    // Sieve following precedent is not a person's word: the backtests' labels stay as they were.
+    // Sieve following precedent is not a person's word: the backtests' labels stay as they were,
+    // and no reviewer (nor "former user") is credited with these decisions.
     expect(await labels()).toBe(labelsBefore);
+    const stats = (await lead.agent.get('/api/stats?days=1').expect(200)).body;
+    expect(stats.decisionsByReviewer.map((r: { reviewer: string }) => r.reviewer)).not.toContain(
+      'former user',
+    );
     // Not decided: the post like nothing decided, and the copy that came before the rule.
     const still = await eventually('the post like nothing decided, vectorized', async () => {
       const { rows } = await stack.db.query(
