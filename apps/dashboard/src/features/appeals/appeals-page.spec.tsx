@@ -58,6 +58,37 @@ describe('AppealsPage', () => {
     );
   });
 
+  it('says who made the appealed decision: a reviewer, a block, or Sieve by precedent', async () => {
+    const automatic = { reviewerId: null, reviewer: null, decidedAt: null };
+    render([
+      appeal({}),
+      appeal({
+        id: 'a2',
+        appealId: 'ap-2',
+        appealed: { ...automatic, kind: 'automatic', reason: null },
+      }),
+      appeal({
+        id: 'a3',
+        appealId: 'ap-3',
+        appealed: {
+          ...automatic,
+          kind: 'automatic',
+          reason: 'By precedent: reviewers removed 3 posts at least 90% alike',
+        },
+      }),
+    ]);
+    const said = async (name: string, text: string) =>
+      expect(
+        within(await screen.findByRole('listitem', { name })).getByText(text, { exact: false }),
+      ).toBeTruthy();
+    await said('Appeal ap-1', 'Removed by Omar: Threat of violence');
+    await said('Appeal ap-2', 'Blocked automatically');
+    await said(
+      'Appeal ap-3',
+      'Removed automatically. By precedent: reviewers removed 3 posts at least 90% alike',
+    );
+  });
+
   it('says a post erased since the appeal was erased, and can still be decided', async () => {
     const erasedAt = '2026-12-01T10:00:00.000Z';
     render([

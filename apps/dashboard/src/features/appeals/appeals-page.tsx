@@ -71,9 +71,12 @@ function AppealCard({ appeal }: { appeal: Appeal }) {
   const [revealed, setRevealed] = useState(false);
   const mode = revealed ? 'show' : filterOf(appeal.post.triggered);
   const blurred = mode === 'blur';
+  // An automated removal with a reason was Sieve's by precedent; without one, a block.
   const appealed =
     appeal.appealed.kind === 'automatic'
-      ? 'Blocked automatically'
+      ? appeal.appealed.reason
+        ? `Removed automatically. ${appeal.appealed.reason}`
+        : 'Blocked automatically'
       : `Removed by ${appeal.appealed.reviewer ?? 'a former user'}: ${appeal.appealed.reason ?? ''}`;
   return (
     <li className="appeal-card" data-testid="appeal" aria-label={`Appeal ${appeal.appealId}`}>
