@@ -52,6 +52,13 @@ describe('erasure, retention and the transparency report in Chromium', () => {
           .map((m) => m['eventId'])
           .sort(),
       ).toStrictEqual([allowed.id, flagged.id].sort());
+      // …and one that says the erasure is complete, with how many posts it erased.
+      const completed = () =>
+        platform.received.filter(
+          (m) => m['kind'] === 'erasure_completed' && m['authorId'] === authorId,
+        );
+      while (completed().length < 1 && Date.now() < deadline) await page.waitForTimeout(200);
+      expect(completed()).toMatchObject([{ eventsErased: 2 }]);
 
       // The Data page lists the request and answers a dry run of retention.
       await page.goto(new URL('/admin/data', page.url()).toString());
