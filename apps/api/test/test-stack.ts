@@ -162,6 +162,7 @@ export async function startTestStack(
     text = 'I will kill you',
     autoDecision: 'review' | 'block' = 'review',
     queue = 'default',
+    authorId = 'author-1',
   ) {
     const n = ++seeded;
     const { rows } = await db.query(
@@ -169,14 +170,14 @@ export async function startTestStack(
          INSERT INTO event_keys (source, event_id) VALUES ('seed', $1) RETURNING scored_event_id
        ), e AS (
          INSERT INTO scored_events (id, source, event_id, author_id, text, event_created_at, model_id, score_layout, score_values, policy_version, decision, kept)
-         SELECT k.scored_event_id, 'seed', $1, 'author-1', $2, now(), score_model_id('sieve-offline-lexicon-v1'), c.layout, c.vals, 1, $3, true
+         SELECT k.scored_event_id, 'seed', $1, $5, $2, now(), score_model_id('sieve-offline-lexicon-v1'), c.layout, c.vals, 1, $3, true
          FROM k CROSS JOIN compact_scores('{"violence_and_threats": 0.9}') AS c
          RETURNING id)
        INSERT INTO flags (scored_event_id, auto_decision, categories, triggered, max_score, queue)
        SELECT id, $3, ARRAY['violence_and_threats'],
               jsonb_build_array(jsonb_build_object('category', 'violence_and_threats', 'score', 0.9, 'threshold', 0.5, 'action', $3::text)), 0.9, $4 FROM e
        RETURNING id`,
-      [`seed-${suffix}-${n}`, text, autoDecision, queue],
+      [`seed-${suffix}-${n}`, text, autoDecision, queue, authorId],
     );
     return { id: rows[0].id as string, eventId: `seed-${suffix}-${n}` };
   }

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { eventually, startTestStack } from '../../test/test-stack';
+import { StrikesService } from './strikes.service';
 
 type Stack = Awaited<ReturnType<typeof startTestStack>>;
 type Signed = Awaited<ReturnType<Stack['signIn']>>;
@@ -112,5 +113,76 @@ describe('repeat offenders', () => {
       .expect(200);
     expect(await strikes()).toMatchObject({ strikes: 3, level: 'raise' });
     expect(accountMessages()).toHaveLength(1);
+  });
+
+  it('counts an author again when a decision lifts a strike, and when strikes age out of the window', async () => {
+    const kept = async (authorId: string) =>
+      (
+        await stack.db.query(
+          `SELECT strikes, level, recount_at FROM author_strikes WHERE source = 'seed' AND author_id = $1`,
+          [authorId],
+        )
+      ).rows[0] as { strikes: number; level: string; recount_at: Date | null } | undefined;
+    const recount = () => stack.app.get(StrikesService).recountDue();
+
+    // An automatic block, then a reviewer approves it: the strike goes.
+    const blocked = await stack.seedFlag(
+      'I will hurt you, said author-3',
+      'block',
+      'default',
+      'author-3',
+    );
+    await eventually('the block counted', async () => (await kept('author-3'))?.strikes === 1);
+    await first.agent
+      .post(`/api/flags/${blocked.id}/decision`)
+      .set('x-csrf-token', first.csrfToken)
+      .send({ action: 'approve', reason: 'Not harmful' })
+      .expect(201);
+    await recount();
+    expect(await kept('author-3')).toMatchObject({ strikes: 0, level: 'none', recount_at: null });
+
+    // Removals by a reviewer, counted once the decisions are made (no statement needed).
+    const removals = [];
+    for (const text of ['one', 'two', 'three']) {
+      const flag = await stack.seedFlag(
+        `I will hurt you, ${text}`,
+        'review',
+        'default',
+        'author-4',
+      );
+      await remove(flag.id);
+      removals.push(flag);
+    }
+    await recount();
+    const counted = await kept('author-4');
+    expect(counted).toMatchObject({ strikes: 6, level: 'restrict' });
+    // Counted again the moment the oldest removal leaves the 90-day window.
+    const [{ oldest }] = (
+      await stack.db.query(
+        `SELECT min(decided_at) AS oldest FROM flags WHERE id = ANY($1::uuid[])`,
+        [removals.map((r) => r.id)],
+      )
+    ).rows;
+    expect(counted?.recount_at?.getTime()).toBe(oldest.getTime() + 90 * 86_400_000 + 1);
+    const queued = async () =>
+      (
+        (await first.agent.get('/api/flags?authorId=author-4').expect(200)).body.items as {
+          author: { level: string } | null;
+        }[]
+      ).map((i) => i.author?.level ?? null);
+    expect(await queued()).toStrictEqual(['restrict', 'restrict', 'restrict']);
+
+    // 91 days on (the decisions moved back by as much): the strikes have aged out of the window.
+    await stack.db.query(
+      `UPDATE flags SET decided_at = decided_at - interval '91 days', created_at = created_at - interval '91 days'
+       WHERE id = ANY($1::uuid[])`,
+      [removals.map((r) => r.id)],
+    );
+    await stack.db.query(
+      `UPDATE author_strikes SET recount_at = recount_at - interval '91 days' WHERE author_id = 'author-4'`,
+    );
+    expect(await recount()).toBeGreaterThanOrEqual(1);
+    expect(await kept('author-4')).toMatchObject({ strikes: 0, level: 'none', recount_at: null });
+    expect(await queued()).toStrictEqual(['none', 'none', 'none']);
   });
 });

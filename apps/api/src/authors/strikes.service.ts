@@ -1,4 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   type AccountRecommendationMessage,
@@ -8,6 +14,7 @@ import {
   strikesFor,
 } from '@sieve/moderation';
 import { DataSource, type EntityManager } from 'typeorm';
+import { PeriodicTask } from '../common/periodic-task';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { DECIDED_BY_A_PERSON } from '../flags/decided-by-a-person';
 import { DecisionOutbox } from '../flags/decision-outbox';
@@ -23,14 +30,60 @@ export interface AuthorRef {
  * removals by precedent, which count as automatic; an overturned appeal takes one away),
  * weighted by STRIKE_RULES over its window. When a new restriction takes an author to
  * `restrict` or `suspend`, an account recommendation (kind `account`) is queued for the platform.
+ *
+ * What the queue and routing read is the count kept in `author_strikes`. It is counted again on
+ * every new restriction and appeal outcome, and, every minute, for the authors whose
+ * `recount_at` has come: a decision on one of their posts (which may lift a restriction) marks
+ * them, and each count sets it to when its oldest strike leaves the window.
  */
 @Injectable()
-export class StrikesService {
+export class StrikesService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('Strikes');
+  private readonly recounts = new PeriodicTask(
+    this.logger,
+    'recounting strikes failed, retrying later',
+    () => this.recountDue(),
+  );
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly outbox: DecisionOutbox,
   ) {}
+
+  onApplicationBootstrap(): void {
+    this.recounts.start(60_000, { now: true });
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.recounts.stop();
+  }
+
+  /**
+   * Counts again the authors whose recount is due, a batch per transaction, at most 20 batches
+   * a run (an author whose count the api's clock does not yet see change stays due); how many.
+   */
+  async recountDue(batch = 500): Promise<number> {
+    let recounted = 0;
+    for (let round = 0; round < 20; round++) {
+      const n = await this.db.transaction(async (tx) => {
+        // SKIP LOCKED: replicas share the work, and an author being counted now is left alone.
+        const due: { source: string; author_id: string }[] = await tx.query(
+          `SELECT source, author_id FROM author_strikes
+           WHERE recount_at <= now() ORDER BY recount_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+          [batch],
+        );
+        await this.refresh(
+          tx,
+          due.map((d) => ({ source: d.source, authorId: d.author_id })),
+        );
+        return due.length;
+      });
+      recounted += n;
+      if (n < batch) break;
+    }
+    return recounted;
+  }
 
   async forAuthor(
     author: AuthorRef,
@@ -80,11 +133,19 @@ export class StrikesService {
         `SELECT level FROM author_strikes WHERE source = $1 AND author_id = $2 FOR UPDATE`,
         [author.source, author.authorId],
       )) as { level: AuthorStrikes['level'] }[];
+      // Counted again when the oldest strike has left the window (counted is newest first; the
+      // window includes its first millisecond).
+      const oldest = now.counted[now.counted.length - 1];
+      const recountAt = oldest
+        ? new Date(Date.parse(oldest.decidedAt) + now.windowDays * 86_400_000 + 1)
+        : null;
       await tx.query(
-        `INSERT INTO author_strikes (source, author_id, strikes, level) VALUES ($1, $2, $3, $4)
+        `INSERT INTO author_strikes (source, author_id, strikes, level, recount_at)
+         VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (source, author_id) DO UPDATE
-           SET strikes = EXCLUDED.strikes, level = EXCLUDED.level, updated_at = now()`,
-        [author.source, author.authorId, now.strikes, now.level],
+           SET strikes = EXCLUDED.strikes, level = EXCLUDED.level, updated_at = now(),
+               recount_at = EXCLUDED.recount_at`,
+        [author.source, author.authorId, now.strikes, now.level, recountAt],
       );
       const climbed =
         STRIKE_LEVELS.indexOf(now.level) > STRIKE_LEVELS.indexOf(before?.level ?? 'none');

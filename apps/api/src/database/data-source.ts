@@ -101,6 +101,7 @@ import { QueueStatusCounts1764410400000 } from './migrations/1764410400000-Queue
 import { DropQueueOpenCounts1764417600000 } from './migrations/1764417600000-DropQueueOpenCounts';
 import { JudgeCacheTextHash1764424800000 } from './migrations/1764424800000-JudgeCacheTextHash';
 import { ErasuresInBatches1764432000000 } from './migrations/1764432000000-ErasuresInBatches';
+import { StrikesRecounted1764439200000 } from './migrations/1764439200000-StrikesRecounted';
 import { CompactScores1764302400000 } from './migrations/1764302400000-CompactScores';
 
 /**
@@ -208,6 +209,7 @@ export const MIGRATIONS = [
   DropQueueOpenCounts1764417600000,
   JudgeCacheTextHash1764424800000,
   ErasuresInBatches1764432000000,
+  StrikesRecounted1764439200000,
 ];
 
 /**

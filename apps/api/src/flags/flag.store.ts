@@ -16,6 +16,7 @@ import {
   precedentDecision,
   reviewerDecision,
 } from './decision-messages';
+import { markStrikesForRecount } from '../authors/recount-strikes';
 import { DecisionOutbox } from './decision-outbox';
 import { FlagCountsRollup, type CountedFlag } from './flag-counts-rollup';
 import { QualityCheckStore } from './quality-check.store';
@@ -219,6 +220,7 @@ export class FlagStore {
     );
     if (decision.note && reviewer) await this.addNote(tx, flag.id, reviewer, decision.note);
     await this.announceUpdate(tx, flag.id);
+    if (!flag.copyOf) await markStrikesForRecount(tx, [flag.id]);
     if ('precedent' in decider) {
       const { precedent, policyVersion } = decider;
       await this.outbox.enqueue(tx, [
@@ -320,6 +322,7 @@ export class FlagStore {
       .execute();
     await this.announceUpdate(tx, flag.id);
     if (flag.copyOf) return this.qualityChecks.clearAnswer(tx, flag.id);
+    await markStrikesForRecount(tx, [flag.id]);
     await this.qualityChecks.withdrawSecondReview(tx, flag.id);
     await this.outbox.enqueue(tx, [
       reviewerDecision({
@@ -429,6 +432,13 @@ export class FlagStore {
       const updated = rows.filter((r) => !r.created).map((r) => r.id);
       if (created.length) await notifyFlagEvent(tx, { type: 'flag.created', ids: created });
       if (updated.length) await notifyFlagEvent(tx, { type: 'flag.updated', ids: updated });
+      // A block the new decision lifts (or makes) changes the author's strikes.
+      await markStrikesForRecount(
+        tx,
+        rows
+          .filter((r) => r.created || r.blocked !== before.get(r.scored_event_id)?.blocked)
+          .map((r) => r.id),
+      );
     }
     const changed = events.filter((e) => e.changed);
     const standing = await this.decidedByPeople(
