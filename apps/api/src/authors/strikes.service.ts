@@ -122,17 +122,22 @@ export class StrikesService implements OnApplicationBootstrap, OnModuleDestroy {
    * action when one climbs to restrict or suspend, naming the latest restricted post.
    */
   async refresh(tx: EntityManager, authors: AuthorRef[]): Promise<void> {
-    const seen = new Set<string>();
     const messages: AccountRecommendationMessage[] = [];
-    for (const author of authors) {
-      const key = JSON.stringify([author.source, author.authorId]);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const now = await this.forAuthor(author, tx);
+    // Each author once, locked in one order: transactions counting the same authors cannot
+    // deadlock on their rows.
+    const distinct = [
+      ...new Map(authors.map((a) => [JSON.stringify([a.source, a.authorId]), a])).entries(),
+    ]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, author]) => author);
+    for (const author of distinct) {
+      // Locked before counting: a decision on the author's posts marks this row in its own
+      // transaction, so a count that began before that decision committed cannot overwrite it.
       const [before] = (await tx.query(
         `SELECT level FROM author_strikes WHERE source = $1 AND author_id = $2 FOR UPDATE`,
         [author.source, author.authorId],
       )) as { level: AuthorStrikes['level'] }[];
+      const now = await this.forAuthor(author, tx);
       // Counted again when the oldest strike has left the window (counted is newest first; the
       // window includes its first millisecond).
       const oldest = now.counted[now.counted.length - 1];
