@@ -436,12 +436,14 @@ export class FlagStore {
       await markStrikesForRecount(
         tx,
         rows
-          .filter((r) => r.created || r.blocked !== before.get(r.scored_event_id)?.blocked)
+          .filter((r) =>
+            r.created ? r.blocked : r.blocked !== before.get(r.scored_event_id)?.blocked,
+          )
           .map((r) => r.id),
       );
     }
     const changed = events.filter((e) => e.changed);
-    const standing = await this.decidedByPeople(
+    const standing = await this.withStandingDecision(
       tx,
       changed.map((e) => e.scoredEventId),
     );
@@ -459,7 +461,10 @@ export class FlagStore {
    * published for them: a platform that keeps each post's latest message would undo it. A flag
    * closed by gradual automation has no such decision: the automatic one is all it has.
    */
-  private async decidedByPeople(tx: EntityManager, scoredEventIds: string[]): Promise<Set<string>> {
+  private async withStandingDecision(
+    tx: EntityManager,
+    scoredEventIds: string[],
+  ): Promise<Set<string>> {
     if (scoredEventIds.length === 0) return new Set();
     const rows: { scored_event_id: string }[] = await tx.query(
       `SELECT f.scored_event_id FROM flags f
