@@ -27,7 +27,7 @@ import { Erasure } from './entities/erasure.entity';
 interface ErasedPost {
   id: string;
   event_id: string;
-  /** The pipeline's decision, which stands unless a reviewer or an appeal decided since. */
+  /** The pipeline's decision, which stands unless the flag was decided since (final_action). */
   decision: Decision;
   final_action: ReviewerOutcome | null;
   erased_at: Date;
