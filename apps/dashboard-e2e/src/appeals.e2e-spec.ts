@@ -29,7 +29,12 @@ describe('appeals in Chromium', () => {
     const platform = await platformConsumer();
     try {
       const marker = uniqueMarker();
-      const event = post(`appeal ${marker}: I will kill you`);
+      // An author of its own: other specs' decisions on the shared e2e author move its strikes,
+      // and an account recommendation would join this post's messages.
+      const event = {
+        ...post(`appeal ${marker}: I will kill you`),
+        authorId: `appellant-${marker}`,
+      };
       const appealId = `appeal-${marker}`;
 
       const reviewer = await browser.newPage({ viewport: { width: 1440, height: 900 } });
