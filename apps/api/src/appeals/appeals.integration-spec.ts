@@ -56,6 +56,12 @@ describe('appeals', () => {
     expect(again.body).toStrictEqual({ ...created.body, created: false });
     const other = await appeal({ ...body, appealId: 'ap-2' }).expect(409);
     expect(other.body).toMatchObject({ code: 'already_appealed' });
+    // Appealed within the undo window: the appeal decides now, not an undo.
+    const undo = await first.agent
+      .post(`/api/flags/${flag.id}/decision/undo`)
+      .set('x-csrf-token', first.csrfToken)
+      .expect(409);
+    expect(undo.body).toMatchObject({ code: 'appealed' });
 
     const queue = await second.agent.get('/api/appeals?status=open').expect(200);
     const listed = queue.body.items.find((a: { id: string }) => a.id === created.body.id);

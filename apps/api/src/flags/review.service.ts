@@ -219,6 +219,17 @@ export class ReviewService {
         throw new ConflictException(
           `Decisions can be undone for ${this.config.UNDO_WINDOW_SECONDS} s only`,
         );
+      // Once the author has appealed the decision, the appeal decides it: undone, the appeal
+      // would stand against a decision that no longer exists.
+      const appealed: unknown[] = await tx.query(
+        `SELECT 1 FROM appeals WHERE appealed_decision_id = $1 LIMIT 1`,
+        [latest.id],
+      );
+      if (appealed.length > 0)
+        throw new ConflictException({
+          code: 'appealed',
+          message: 'The author has appealed this decision: the appeal decides it now',
+        });
       await this.flags.undoDecision(tx, flag, latest, reviewer, this.config.CLAIM_LEASE_SECONDS);
       await this.audit.record(
         {
