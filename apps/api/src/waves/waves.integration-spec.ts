@@ -2,6 +2,7 @@ import { normalizeForWaves, sampleWaves } from '@sieve/moderation';
 import type { SimilarPostsDto, WaveDetailDto, WaveSummaryDto } from '@sieve/contracts';
 import { DataSource } from 'typeorm';
 import { contentEvent, eventually, startTestStack } from '../../test/test-stack';
+import { RescoreService } from '../ingest/rescore.service';
 import { VectorStore } from './vector.store';
 import { type OpenFlagRow, WaveStore } from './wave.store';
 
@@ -349,5 +350,35 @@ describe('waves', () => {
     expect(automated.reduce((n: number, r: { decisions: number }) => n + r.decisions, 0)).toBe(4);
     const metrics = await reviewer.agent.get('/metrics').expect(200);
     expect(metrics.text).toMatch(/sieve_precedent_decisions_total\{action="remove"\} 4/);
+
+    // A rescore under a policy that reviews nothing changes every post's automatic decision, but
+    // a decision by precedent stands: only the posts still waiting are announced as allowed.
+    const lax = (await write('post', '/api/policies/drafts').send({}).expect(201)).body;
+    for (const rule of Object.values(lax.rules as Record<string, { enabled: boolean }>))
+      rule.enabled = false;
+    await write('patch', `/api/policies/drafts/${lax.version}`)
+      .send({ rules: lax.rules })
+      .expect(200);
+    await write('post', `/api/policies/drafts/${lax.version}/publish`)
+      .send({ changeNote: 'Review nothing' })
+      .expect(200);
+    const [{ first }] = (
+      await stack.db.query(
+        `SELECT min(scored_at) AS first FROM scored_events
+         WHERE event_id IN ('before-rule', 'unlike') OR event_id LIKE 'again-%'`,
+      )
+    ).rows;
+    await stack.app.get(RescoreService).run({
+      from: first,
+      to: new Date(Date.now() + 3_600_000),
+      policyVersion: lax.version,
+    });
+    const { rows: announced } = await stack.db.query(
+      `SELECT value::jsonb->>'eventId' AS event_id FROM decision_outbox
+       WHERE value::jsonb->>'kind' = 'automatic' AND (value::jsonb->>'policyVersion')::int = $1
+       ORDER BY 1`,
+      [lax.version],
+    );
+    expect(announced.map((r) => r.event_id)).toStrictEqual(['before-rule', 'unlike']);
   });
 });
