@@ -7,12 +7,7 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { ErasureDto, ErasurePreviewDto } from '@sieve/contracts';
-import {
-  DECISION_FOR_ACTION,
-  type Decision,
-  type ErasureMessage,
-  type ReviewerAction,
-} from '@sieve/moderation';
+import { DECISION_FOR_ACTION, type Decision, type ErasureMessage } from '@sieve/moderation';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/roles';
@@ -29,11 +24,9 @@ interface ErasedPost {
   event_id: string;
   /** The pipeline's decision, which stands unless the flag was decided since (final_action). */
   decision: Decision;
-  final_action: ReviewerOutcome | null;
+  final_action: 'approve' | 'remove' | null;
   erased_at: Date;
 }
-
-type ReviewerOutcome = Exclude<ReviewerAction, 'escalate'>;
 
 /** Where the next batch starts: after the last post the previous one erased. */
 interface Position {

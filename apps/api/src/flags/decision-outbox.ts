@@ -37,13 +37,8 @@ export class DecisionOutbox {
     const headers: string[] = [];
     for (const message of messages) {
       const record = toDecisionRecord(message);
-      orderingKeys.push(
-        JSON.stringify(
-          message.kind === 'erasure_completed'
-            ? [message.source, message.kind, message.erasureId]
-            : [message.source, message.eventId],
-        ),
-      );
+      // In order per Kafka key (an event's messages; an erasure's completion on its own).
+      orderingKeys.push(JSON.stringify([message.source, record.key]));
       messageKeys.push(record.key);
       values.push(record.value);
       headers.push(JSON.stringify(record.headers));
