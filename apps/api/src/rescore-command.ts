@@ -1,6 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app.module';
+import { createCommandContext } from './command-context';
 import { RescoreService } from './ingest/rescore.service';
 
 const USAGE =
@@ -25,11 +24,7 @@ export async function rescoreCommand(args: string[]): Promise<number> {
     console.error(`sieve-api: --policy must be a policy version number\n${USAGE}`);
     return 2;
   }
-  // This process only re-scores: it must not join the ingest consumer group.
-  process.env['INGEST_ENABLED'] = 'false';
-  const app = await NestFactory.createApplicationContext(AppModule, {
-    logger: ['error', 'warn', 'log'],
-  });
+  const app = await createCommandContext();
   const logger = new Logger('Rescore');
   try {
     const dryRun = args.includes('--dry-run');

@@ -1,6 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app.module';
+import { createCommandContext } from './command-context';
 import { RetentionService } from './retention/retention.service';
 
 /**
@@ -8,12 +7,7 @@ import { RetentionService } from './retention/retention.service';
  * prints what it would remove and changes nothing.
  */
 export async function retentionCommand(args: string[]): Promise<number> {
-  // This process only runs retention: it must not join the ingest consumer group.
-  process.env['INGEST_ENABLED'] = 'false';
-  process.env['RETENTION_ENABLED'] = 'false';
-  const app = await NestFactory.createApplicationContext(AppModule, {
-    logger: ['error', 'warn', 'log'],
-  });
+  const app = await createCommandContext();
   const logger = new Logger('Retention');
   try {
     const dryRun = args.includes('--dry-run');

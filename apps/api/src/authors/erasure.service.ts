@@ -1,4 +1,5 @@
 import {
+  Inject,
   Injectable,
   Logger,
   NotFoundException,
@@ -12,6 +13,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/roles';
 import { PeriodicTask } from '../common/periodic-task';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { withSessionLock } from '../database/with-session-lock';
 import { DecisionOutbox } from '../flags/decision-outbox';
 import { notifyFlagEvent } from '../flags/flag-events.service';
@@ -65,12 +67,14 @@ export class ErasureService implements OnApplicationBootstrap, OnModuleDestroy {
   answerWithinMs = 10_000;
 
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectDataSource() private readonly db: DataSource,
     private readonly outbox: DecisionOutbox,
     private readonly audit: AuditService,
   ) {}
 
   onApplicationBootstrap(): void {
+    if (!this.config.BACKGROUND_JOBS_ENABLED) return;
     this.unfinished.start(60_000, { now: true });
   }
 

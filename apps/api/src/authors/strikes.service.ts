@@ -52,6 +52,7 @@ export class StrikesService implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   onApplicationBootstrap(): void {
+    if (!this.config.BACKGROUND_JOBS_ENABLED) return;
     this.recounts.start(60_000, { now: true });
   }
 

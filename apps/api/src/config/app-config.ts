@@ -87,6 +87,14 @@ export const configSchema = z.object({
    */
   KAFKA_STOP_TIMEOUT_MS: int(100, 60_000).default(5000),
   INGEST_ENABLED: bool.default(true),
+  /**
+   * Run the periodic jobs in this process: the histogram and flag-count rollups, score-cache
+   * pruning, strike recounts, resuming interrupted erasures, queue counts and gauges, day
+   * partitions ahead and scheduled retention (each replica tries; the work is shared or locked).
+   * `false` leaves them to other replicas; the one-off commands (`--retention`, `--rescore`) run
+   * without them.
+   */
+  BACKGROUND_JOBS_ENABLED: bool.default(true),
   /** Publish the decision outbox (reviewer, undo, bulk, rescore decisions) from this process. */
   OUTBOX_RELAY_ENABLED: bool.default(true),
   /** The relay is woken by NOTIFY as soon as a decision commits, and also polls this often. */

@@ -118,6 +118,7 @@ export class FlagCountsRollup implements OnApplicationBootstrap, OnModuleDestroy
   ) {}
 
   onApplicationBootstrap(): void {
+    if (!this.config.BACKGROUND_JOBS_ENABLED) return;
     this.ticks.start(15_000);
   }
 

@@ -34,6 +34,7 @@ export class HistogramRollupService implements OnApplicationBootstrap, OnModuleD
   ) {}
 
   onApplicationBootstrap(): void {
+    if (!this.config.BACKGROUND_JOBS_ENABLED) return;
     const every = Math.min(
       15_000,
       Math.max(1000, (this.config.BACKTEST_SETTLE_SECONDS * 1000) / 4),

@@ -1,4 +1,5 @@
 import {
+  Inject,
   Injectable,
   Logger,
   type OnApplicationBootstrap,
@@ -7,6 +8,7 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { PeriodicTask } from '../common/periodic-task';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 
 /** How often the changes in queue_status_counts are folded into one row per queue and status. */
 const FOLD_EVERY_MS = 30_000;
@@ -43,9 +45,13 @@ export class QueueCounts implements OnApplicationBootstrap, OnModuleDestroy {
     () => this.fold(),
   );
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectDataSource() private readonly db: DataSource,
+  ) {}
 
   onApplicationBootstrap(): void {
+    if (!this.config.BACKGROUND_JOBS_ENABLED) return;
     this.folds.start(FOLD_EVERY_MS);
   }
 

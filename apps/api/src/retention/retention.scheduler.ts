@@ -29,8 +29,9 @@ export class RetentionScheduler implements OnModuleInit, OnModuleDestroy {
 
   /** Module init runs before any module's bootstrap, so before the ingest consumer starts. */
   async onModuleInit(): Promise<void> {
-    await this.partitions.ensureAhead();
-    this.ticks.start(this.config.RETENTION_RUN_EVERY_MINUTES * 60_000);
+    const { INGEST_ENABLED, BACKGROUND_JOBS_ENABLED } = this.config;
+    if (INGEST_ENABLED || BACKGROUND_JOBS_ENABLED) await this.partitions.ensureAhead();
+    if (BACKGROUND_JOBS_ENABLED) this.ticks.start(this.config.RETENTION_RUN_EVERY_MINUTES * 60_000);
   }
 
   onModuleDestroy(): Promise<void> {

@@ -29,6 +29,7 @@ export class ScoreCachePruner implements OnApplicationBootstrap, OnModuleDestroy
   ) {}
 
   onApplicationBootstrap(): void {
+    if (!this.config.BACKGROUND_JOBS_ENABLED) return;
     this.ticks.start(EVERY_MS);
   }
 

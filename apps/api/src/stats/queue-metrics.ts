@@ -1,10 +1,12 @@
 import {
+  Inject,
   Injectable,
   Logger,
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
 import { PeriodicTask } from '../common/periodic-task';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { StatsService } from './stats.service';
 
@@ -22,11 +24,13 @@ export class QueueMetrics implements OnApplicationBootstrap, OnModuleDestroy {
   );
 
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly stats: StatsService,
     private readonly metrics: MetricsService,
   ) {}
 
   onApplicationBootstrap(): void {
+    if (!this.config.BACKGROUND_JOBS_ENABLED) return;
     this.updates.start(EVERY_MS, { now: true });
   }
 

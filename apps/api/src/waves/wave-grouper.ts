@@ -124,7 +124,7 @@ export class WaveGrouper implements OnApplicationBootstrap, OnModuleDestroy {
 
   onApplicationBootstrap(): void {
     if (this.config.WAVES_ENABLED) this.schedule(0);
-    this.inboxReports.start(INBOX_REPORT_MS);
+    if (this.config.BACKGROUND_JOBS_ENABLED) this.inboxReports.start(INBOX_REPORT_MS);
   }
 
   async onModuleDestroy(): Promise<void> {
