@@ -795,7 +795,7 @@ const scenarios = [
       // share the topic; they are checked for duplicates, not against the decisions.
       const accounts = [...received.values()].filter((m) => m.kind === 'account');
       const accountDuplicates =
-        accounts.length - new Set(accounts.map((m) => `${m.authorId}:${m.recommendation}`)).size;
+        accounts.length - new Set(accounts.map((m) => `${m.authorId}:${m.recommendedAt}`)).size;
       const got = new Map();
       for (const m of [...received.entries()]
         .filter(([, m]) => m.kind !== 'account')

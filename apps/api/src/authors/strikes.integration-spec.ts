@@ -52,6 +52,7 @@ describe('repeat offenders', () => {
       authorId: 'author-1',
       eventId: b.eventId,
       recommendation: 'restrict',
+      previousRecommendation: 'none',
       decision: 'review',
       strikes: 5,
       threshold: 4,
@@ -112,7 +113,20 @@ describe('repeat offenders', () => {
       .send({ outcome: 'overturned', reason: 'Wrong author' })
       .expect(200);
     expect(await strikes()).toMatchObject({ strikes: 3, level: 'raise' });
-    expect(accountMessages()).toHaveLength(1);
+    // Below restrict again: the platform hears it may lift the restriction, naming the latest
+    // post that still counts.
+    const lifted = await eventually('the lift', async () => accountMessages()[1]);
+    expect(lifted).toMatchObject({
+      kind: 'account',
+      authorId: 'author-1',
+      eventId: a.eventId,
+      recommendation: 'none',
+      previousRecommendation: 'restrict',
+      decision: 'allow',
+      strikes: 3,
+      threshold: 4,
+    });
+    expect(accountMessages()).toHaveLength(2);
   });
 
   it('counts an author again when a decision lifts a strike, and when strikes age out of the window', async () => {
@@ -189,5 +203,22 @@ describe('repeat offenders', () => {
     );
     expect(await recounted('author-4', 0)).toMatchObject({ level: 'none', recount_at: null });
     expect(await queued()).toStrictEqual(['none', 'none', 'none']);
+    // The platform heard of the climb and of the fall. No strike counts any more: the fall names
+    // the author's latest flagged post.
+    const messages = await eventually('the climb and the fall', async () => {
+      const forAuthor = accountMessages().filter((m) => m.authorId === 'author-4');
+      return forAuthor.length === 2 ? forAuthor : undefined;
+    });
+    expect(messages).toMatchObject([
+      { recommendation: 'restrict', previousRecommendation: 'none', eventId: removals[2].eventId },
+      {
+        recommendation: 'none',
+        previousRecommendation: 'restrict',
+        decision: 'allow',
+        strikes: 0,
+        threshold: 4,
+        eventId: removals[2].eventId,
+      },
+    ]);
   });
 });

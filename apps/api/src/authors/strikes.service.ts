@@ -7,9 +7,12 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
+  type AccountRecommendation,
   type AccountRecommendationMessage,
   type AuthorStrikes,
   type RestrictedPost,
+  accountRecommendationAt,
+  DECISION_FOR_RECOMMENDATION,
   STRIKE_LEVELS,
   strikesFor,
 } from '@sieve/moderation';
@@ -28,8 +31,9 @@ export interface AuthorRef {
  * Repeat offenders. An author's strikes come from the decisions that restrict their posts
  * (reviewer removals; automatic blocks no one overrode, closed by automation or not, and
  * removals by precedent, which count as automatic; an overturned appeal takes one away),
- * weighted by STRIKE_RULES over its window. When a new restriction takes an author to
- * `restrict` or `suspend`, an account recommendation (kind `account`) is queued for the platform.
+ * weighted by STRIKE_RULES over its window. When an author's count takes them to `restrict` or
+ * `suspend`, or back below one, an account recommendation (kind `account`) is queued for the
+ * platform.
  *
  * What the queue and routing read is the count kept in `author_strikes`. It is counted again on
  * every new restriction and appeal outcome, and, every minute, for the authors whose
@@ -119,8 +123,9 @@ export class StrikesService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
-   * Recomputes the authors of new restrictions (or lifted ones) in `tx`; recommends an account
-   * action when one climbs to restrict or suspend, naming the latest restricted post.
+   * Recomputes the authors of new restrictions (or lifted ones) in `tx`. When an author's
+   * recommendation changes (climbs to restrict or suspend, or falls from one), the platform is
+   * told: an account message in the same transaction.
    */
   async refresh(tx: EntityManager, authors: AuthorRef[]): Promise<void> {
     const messages: AccountRecommendationMessage[] = [];
@@ -153,29 +158,55 @@ export class StrikesService implements OnApplicationBootstrap, OnModuleDestroy {
                recount_at = EXCLUDED.recount_at`,
         [author.source, author.authorId, now.strikes, now.level, recountAt],
       );
-      const climbed =
-        STRIKE_LEVELS.indexOf(now.level) > STRIKE_LEVELS.indexOf(before?.level ?? 'none');
-      if (climbed && (now.level === 'restrict' || now.level === 'suspend')) {
-        const [latest] = (await tx.query(
-          `SELECT e.event_id FROM flags f JOIN scored_events e ON e.id = f.scored_event_id AND e.kept
-           WHERE f.id = $1`,
-          [now.counted[0].flagId],
-        )) as { event_id: string }[];
+      const previous = accountRecommendationAt(before?.level ?? 'none');
+      const recommendation = accountRecommendationAt(now.level);
+      if (recommendation !== previous) {
+        // The threshold crossed: the new recommendation's on a climb, the lifted one's on a fall.
+        const crossed = (
+          STRIKE_LEVELS.indexOf(recommendation) > STRIKE_LEVELS.indexOf(previous)
+            ? recommendation
+            : previous
+        ) as Exclude<AccountRecommendation, 'none'>;
         messages.push({
           schemaVersion: 1,
           kind: 'account',
-          eventId: latest.event_id,
+          eventId: await this.latestPost(tx, author, now),
           source: author.source,
           authorId: author.authorId,
-          recommendation: now.level,
-          decision: now.level === 'suspend' ? 'block' : 'review',
+          recommendation,
+          previousRecommendation: previous,
+          decision: DECISION_FOR_RECOMMENDATION[recommendation],
           strikes: now.strikes,
-          threshold: this.config.STRIKE_RULES.thresholds[now.level],
+          threshold: this.config.STRIKE_RULES.thresholds[crossed],
           windowDays: now.windowDays,
           recommendedAt: new Date().toISOString(),
         });
       }
     }
     await this.outbox.enqueue(tx, messages);
+  }
+
+  /**
+   * The post an account recommendation names: the latest whose restriction still counts, or,
+   * when none does (every strike lifted or aged out), the author's latest flagged post.
+   */
+  private async latestPost(
+    tx: EntityManager,
+    author: AuthorRef,
+    strikes: AuthorStrikes,
+  ): Promise<string> {
+    const [latest] = (await (strikes.counted.length > 0
+      ? tx.query(
+          `SELECT e.event_id FROM flags f JOIN scored_events e ON e.id = f.scored_event_id AND e.kept
+           WHERE f.id = $1`,
+          [strikes.counted[0].flagId],
+        )
+      : tx.query(
+          `SELECT e.event_id FROM scored_events e JOIN flags f ON f.scored_event_id = e.id
+           WHERE e.source = $1 AND e.author_id = $2 AND e.kept
+           ORDER BY e.event_created_at DESC, e.id DESC LIMIT 1`,
+          [author.source, author.authorId],
+        ))) as { event_id: string }[];
+    return latest.event_id;
   }
 }

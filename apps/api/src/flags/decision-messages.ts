@@ -161,8 +161,9 @@ export function messageIdOf(message: DecisionMessage): string {
                 message.kind,
                 message.source,
                 message.authorId,
+                message.previousRecommendation,
                 message.recommendation,
-                message.eventId,
+                message.recommendedAt,
               ]
             : message.kind === 'erasure'
               ? [message.kind, message.erasureId, message.eventId]

@@ -1,6 +1,10 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DecisionMessage } from '@sieve/moderation';
+import {
+  DECISION_FOR_RECOMMENDATION,
+  type Decision,
+  type DecisionMessage,
+} from '@sieve/moderation';
 import { DataSource, type EntityManager } from 'typeorm';
 import { PgNotificationsService } from '../database/pg-notifications.service';
 import { messageIdOf, toDecisionRecord } from '../flags/decision-messages';
@@ -18,6 +22,19 @@ interface Subscription {
   endpointId: string;
   kinds: Set<string>;
   decisions: Set<string>;
+}
+
+/**
+ * The decisions an endpoint's filter chooses `message` by. None for a message that carries no
+ * decision (an erasure's completion goes to every endpoint of its kind). An account
+ * recommendation also by the one it replaces: an endpoint that heard of a suspension hears when
+ * it is lifted.
+ */
+function filteredBy(message: DecisionMessage): Decision[] | null {
+  if (!('decision' in message)) return null;
+  if (message.kind === 'account')
+    return [message.decision, DECISION_FOR_RECOMMENDATION[message.previousRecommendation]];
+  return [message.decision];
 }
 
 /**
@@ -56,12 +73,10 @@ export class WebhookFanout implements OnModuleInit {
     const kinds: string[] = [];
     const bodies: string[] = [];
     for (const message of messages) {
-      // A message that carries no decision (an erasure's completion) goes to every endpoint
-      // of its kind: the decisions filter has nothing to choose by.
+      const decisions = filteredBy(message);
       const wanted = subscriptions.filter(
         (s) =>
-          s.kinds.has(message.kind) &&
-          (!('decision' in message) || s.decisions.has(message.decision)),
+          s.kinds.has(message.kind) && (!decisions || decisions.some((d) => s.decisions.has(d))),
       );
       if (wanted.length === 0) continue;
       const id = messageIdOf(message);

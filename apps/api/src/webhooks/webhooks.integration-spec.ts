@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { eventually, startTestStack } from '../../test/test-stack';
+import { StrikesService } from '../authors/strikes.service';
 
 type Stack = Awaited<ReturnType<typeof startTestStack>>;
 type Signed = Awaited<ReturnType<Stack['signIn']>>;
@@ -232,6 +233,58 @@ describe('webhooks', () => {
       mine().some((r) => JSON.parse(r.body).eventId === flag.eventId),
     );
     await write('delete', `/webhooks/${endpoint.id}`).expect(204);
+  });
+
+  it('tells an endpoint that heard of a suspension when it is lifted, whatever its decisions filter', async () => {
+    const path = '/accounts';
+    await createEndpoint({
+      name: 'suspensions',
+      url: receiver.url + path,
+      kinds: ['account'],
+      decisions: ['block'],
+    });
+    const mine = () =>
+      receiver.received.filter((r) => r.path === path).map((r) => JSON.parse(r.body));
+    const counted = (strikes: number) =>
+      eventually(`${strikes} strikes`, async () => {
+        await stack.app.get(StrikesService).recountDue();
+        const [row] = (
+          await stack.db.query(
+            `SELECT strikes FROM author_strikes WHERE source = 'seed' AND author_id = 'wh-author'`,
+          )
+        ).rows as { strikes: number }[];
+        return row?.strikes === strikes;
+      });
+    // Four removals of violent posts: 8 strikes, suspend (restrict on the way, filtered out).
+    const flags = [];
+    for (const n of [1, 2, 3, 4]) {
+      const flag = await stack.seedFlag(`I will hurt you, ${n}`, 'review', 'default', 'wh-author');
+      await decide(flag.id);
+      flags.push(flag);
+      await counted(2 * n);
+    }
+    const suspension = await eventually('the suspension', async () => mine()[0]);
+    expect(suspension).toMatchObject({ recommendation: 'suspend', decision: 'block' });
+
+    // The last removal undone: 6 strikes, restrict. Its decision is `review`, which the endpoint
+    // does not filter for, but it lifts the suspension the endpoint acted on.
+    await reviewer.agent
+      .post(`/api/flags/${flags[3].id}/decision/undo`)
+      .set('x-csrf-token', reviewer.csrfToken)
+      .expect(200);
+    await counted(6);
+    const lifted = await eventually('the lift', async () => mine()[1]);
+    expect(lifted).toMatchObject({
+      kind: 'account',
+      authorId: 'wh-author',
+      recommendation: 'restrict',
+      previousRecommendation: 'suspend',
+      decision: 'review',
+      strikes: 6,
+      threshold: 8,
+      eventId: flags[2].eventId,
+    });
+    expect(mine()).toHaveLength(2);
   });
 
   it('retries a failing receiver with a backoff, then disables the endpoint visibly, and sends everything once enabled', async () => {

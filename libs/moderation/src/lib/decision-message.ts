@@ -1,11 +1,13 @@
 import type { CategoryScores } from './categories';
 import type { DsaStatement } from './dsa-statement';
 import type { Decision, TriggeredCategory } from './policy';
+import type { AccountRecommendation } from './strikes';
 
 /**
  * What Sieve publishes on `moderation.decisions`, keyed by event id (an erasure's completion by
  * its erasure id). Delivery is at least once: deduplicate automatic decisions by
- * `(source, eventId)`, reviewer, precedent and appeal decisions by `decisionId`.
+ * `(source, eventId)`, reviewer, precedent and appeal decisions by `decisionId`, account
+ * recommendations by `(source, authorId, recommendedAt)`.
  */
 export type DecisionMessage =
   | AutomaticDecisionMessage
@@ -151,10 +153,13 @@ export interface UserNoticeMessage {
 }
 
 /**
- * An author's strikes crossed a threshold (repeat offenders, docs/statements.md): Sieve
- * recommends an action on the account; the platform decides and acts. `eventId` is the post
- * whose restriction crossed it. `decision` is `review` for restrict, `block` for suspend, for
- * routing and webhook filters.
+ * An author's strikes crossed a threshold (repeat offenders, docs/statements.md), up or down:
+ * Sieve recommends an action on the account, or that one it recommended be lifted; the platform
+ * decides and acts. `eventId` is the latest post whose restriction still counts (for a fall to
+ * `none` with none counted, the author's latest flagged post). `threshold` is the one crossed:
+ * the new recommendation's on a climb, the previous one's on a fall. `decision` is `allow` for
+ * none, `review` for restrict, `block` for suspend, for routing and webhook filters. Keep the
+ * one with the latest `recommendedAt` per `(source, authorId)`.
  */
 export interface AccountRecommendationMessage {
   schemaVersion: 1;
@@ -162,7 +167,8 @@ export interface AccountRecommendationMessage {
   eventId: string;
   source: string;
   authorId: string;
-  recommendation: 'restrict' | 'suspend';
+  recommendation: AccountRecommendation;
+  previousRecommendation: AccountRecommendation;
   decision: Decision;
   strikes: number;
   threshold: number;

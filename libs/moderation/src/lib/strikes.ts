@@ -2,6 +2,7 @@
  * Repeat offenders: strikes per author from the decisions that restricted their posts, weighted
  * by category and by who decided, over a window; levels at configurable thresholds. Pure.
  */
+import type { Decision } from './policy';
 
 export const STRIKE_LEVELS = ['none', 'raise', 'restrict', 'suspend'] as const;
 export type StrikeLevel = (typeof STRIKE_LEVELS)[number];
@@ -112,5 +113,22 @@ export function levelAt(strikes: number, rules: StrikeRules): StrikeLevel {
   if (strikes >= rules.thresholds.raise) return 'raise';
   return 'none';
 }
+
+/**
+ * What Sieve recommends the platform do with an account. `raise` only marks the author's items in
+ * the queue, so below `restrict` the recommendation is `none`.
+ */
+export type AccountRecommendation = 'none' | 'restrict' | 'suspend';
+
+export function accountRecommendationAt(level: StrikeLevel): AccountRecommendation {
+  return level === 'restrict' || level === 'suspend' ? level : 'none';
+}
+
+/** What each recommendation means as a decision, for routing and webhook filters. */
+export const DECISION_FOR_RECOMMENDATION: Record<AccountRecommendation, Decision> = {
+  none: 'allow',
+  restrict: 'review',
+  suspend: 'block',
+};
 
 const round = (x: number) => Math.round(x * 100) / 100;
