@@ -18,8 +18,13 @@ export const ONE_OFF_COMMAND_ENV = {
   BACKGROUND_JOBS_ENABLED: 'false',
 } as const;
 
-/** The api as a one-off command (`--retention`, `--rescore`) runs it. */
-export function createCommandContext(): Promise<INestApplicationContext> {
+/**
+ * The api as a one-off command (`--retention`, `--rescore`) runs it: quiet while the modules load,
+ * then logging the command's progress.
+ */
+export async function createCommandContext(): Promise<INestApplicationContext> {
   Object.assign(process.env, ONE_OFF_COMMAND_ENV);
-  return NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn', 'log'] });
+  const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] });
+  app.useLogger(['error', 'warn', 'log']);
+  return app;
 }
