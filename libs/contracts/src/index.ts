@@ -1,5 +1,6 @@
 /** The api's HTTP contract: the shapes both the api and the dashboard speak. Types only, no I/O. */
 export * from './lib/accounts';
+export * from './lib/authors';
 export * from './lib/flags';
 export * from './lib/roles';
 export * from './lib/system';

@@ -95,6 +95,7 @@ const ACCESS: Record<string, Role | 'public'> = {
   'GET /api/statements/export': 'policy_admin',
   'PATCH /api/statements/:id': 'reviewer',
   'POST /api/statements/:id/finalize': 'reviewer',
+  'GET /api/authors/repeat-offenders': 'viewer',
   'GET /api/authors/strikes': 'viewer',
   'POST /api/authors/erasures': 'admin',
   'GET /api/authors/erasures': 'admin',

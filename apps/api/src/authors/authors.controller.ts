@@ -9,14 +9,15 @@ import {
   Query,
   Res,
 } from '@nestjs/common';
-import { IsString, Length } from 'class-validator';
+import { IsIn, IsString, Length } from 'class-validator';
 import type { Response } from 'express';
-import type { ErasureDto, ErasurePreviewDto } from '@sieve/contracts';
+import type { ErasureDto, ErasurePreviewDto, RepeatOffendersDto } from '@sieve/contracts';
 import type { AuthorStrikes } from '@sieve/moderation';
 import { ClientIp, CurrentPrincipal, RequireRole } from '../auth/decorators';
 import type { Principal } from '../auth/roles';
 import { ErasureService } from './erasure.service';
 import { StrikesService } from './strikes.service';
+import { PageLimit } from '../common/pagination';
 import { Omittable } from '../common/validation';
 
 export class AuthorQuery {
@@ -48,12 +49,43 @@ export class ErasureFilter {
   authorId?: string;
 }
 
+export class RepeatOffendersQuery {
+  /** The lowest level listed (default `raise`: every author the queue marks). */
+  @Omittable()
+  @IsIn(['raise', 'restrict', 'suspend'])
+  level?: 'raise' | 'restrict' | 'suspend';
+
+  @Omittable()
+  @IsString()
+  @Length(1, 128)
+  source?: string;
+
+  /** Default 100. */
+  @PageLimit()
+  limit?: number;
+}
+
 @Controller('authors')
 export class AuthorsController {
   constructor(
     private readonly strikes: StrikesService,
     private readonly erasures: ErasureService,
   ) {}
+
+  /**
+   * Repeat offenders: the authors at `level` or above as last counted (within a minute of any
+   * change), most struck first, with what Sieve recommends for each account; and how many
+   * authors are at each level.
+   */
+  @Get('repeat-offenders')
+  @RequireRole('viewer')
+  repeatOffenders(@Query() query: RepeatOffendersQuery): Promise<RepeatOffendersDto> {
+    return this.strikes.repeatOffenders({
+      minLevel: query.level ?? 'raise',
+      source: query.source,
+      limit: query.limit ?? 100,
+    });
+  }
 
   /** An author's strikes in the window, each with why it counts, and their level. */
   @Get('strikes')

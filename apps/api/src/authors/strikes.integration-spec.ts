@@ -191,6 +191,30 @@ describe('repeat offenders', () => {
         }[]
       ).map((i) => i.author?.level ?? null);
     expect(await queued()).toStrictEqual(['restrict', 'restrict', 'restrict']);
+    // The list of repeat offenders: most struck first, filtered by the lowest level wanted.
+    const offenders = async (query = '') =>
+      (await first.agent.get(`/api/authors/repeat-offenders${query}`).expect(200)).body;
+    const listed = await offenders();
+    expect(listed.counts).toStrictEqual({ raise: 1, restrict: 1, suspend: 0 });
+    expect(listed.items).toMatchObject([
+      {
+        source: 'seed',
+        authorId: 'author-4',
+        strikes: 6,
+        level: 'restrict',
+        recommendation: 'restrict',
+      },
+      { source: 'seed', authorId: 'author-1', strikes: 3, level: 'raise', recommendation: 'none' },
+    ]);
+    expect(listed.items[0].recountAt).toBe(counted.recount_at?.toISOString());
+    expect((await offenders('?level=restrict')).items).toHaveLength(1);
+    expect((await offenders('?level=suspend&source=seed')).items).toStrictEqual([]);
+    expect((await offenders('?source=forum')).counts).toStrictEqual({
+      raise: 0,
+      restrict: 0,
+      suspend: 0,
+    });
+    await first.agent.get('/api/authors/repeat-offenders?level=none').expect(400);
 
     // 91 days on (the decisions moved back by as much): the strikes have aged out of the window.
     await stack.db.query(
@@ -203,6 +227,9 @@ describe('repeat offenders', () => {
     );
     expect(await recounted('author-4', 0)).toMatchObject({ level: 'none', recount_at: null });
     expect(await queued()).toStrictEqual(['none', 'none', 'none']);
+    expect((await offenders()).items.map((o: { authorId: string }) => o.authorId)).toStrictEqual([
+      'author-1',
+    ]);
     // The platform heard of the climb and of the fall. No strike counts any more: the fall names
     // the author's latest flagged post.
     const messages = await eventually('the climb and the fall', async () => {

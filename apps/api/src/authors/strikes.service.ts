@@ -11,11 +11,13 @@ import {
   type AccountRecommendationMessage,
   type AuthorStrikes,
   type RestrictedPost,
+  type StrikeLevel,
   accountRecommendationAt,
   DECISION_FOR_RECOMMENDATION,
   STRIKE_LEVELS,
   strikesFor,
 } from '@sieve/moderation';
+import type { RepeatOffenderDto, RepeatOffendersDto } from '@sieve/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
 import { PeriodicTask } from '../common/periodic-task';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -88,6 +90,51 @@ export class StrikesService implements OnApplicationBootstrap, OnModuleDestroy {
       if (n < batch) break;
     }
     return recounted;
+  }
+
+  /**
+   * The authors at `minLevel` or above as last counted, most struck first, up to `limit`; and how
+   * many are at each level.
+   */
+  async repeatOffenders(query: {
+    minLevel: Exclude<StrikeLevel, 'none'>;
+    source?: string;
+    limit: number;
+  }): Promise<RepeatOffendersDto> {
+    const levels = STRIKE_LEVELS.slice(STRIKE_LEVELS.indexOf(query.minLevel));
+    const source = query.source ?? null;
+    const rows: {
+      source: string;
+      author_id: string;
+      strikes: number;
+      level: RepeatOffenderDto['level'];
+      updated_at: Date;
+      recount_at: Date | null;
+    }[] = await this.db.query(
+      `SELECT source, author_id, strikes, level, updated_at, recount_at FROM author_strikes
+       WHERE level <> 'none' AND level = ANY($1::text[]) AND ($2::text IS NULL OR source = $2)
+       ORDER BY strikes DESC, source, author_id LIMIT $3`,
+      [levels, source, query.limit],
+    );
+    const counted: { level: RepeatOffenderDto['level']; n: number }[] = await this.db.query(
+      `SELECT level, count(*)::int AS n FROM author_strikes
+       WHERE level <> 'none' AND ($1::text IS NULL OR source = $1) GROUP BY level`,
+      [source],
+    );
+    const counts = { raise: 0, restrict: 0, suspend: 0 };
+    for (const c of counted) counts[c.level] = c.n;
+    return {
+      counts,
+      items: rows.map((r) => ({
+        source: r.source,
+        authorId: r.author_id,
+        strikes: r.strikes,
+        level: r.level,
+        recommendation: accountRecommendationAt(r.level),
+        countedAt: r.updated_at.toISOString(),
+        recountAt: r.recount_at?.toISOString() ?? null,
+      })),
+    };
   }
 
   async forAuthor(

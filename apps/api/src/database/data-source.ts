@@ -102,6 +102,7 @@ import { DropQueueOpenCounts1764417600000 } from './migrations/1764417600000-Dro
 import { JudgeCacheTextHash1764424800000 } from './migrations/1764424800000-JudgeCacheTextHash';
 import { ErasuresInBatches1764432000000 } from './migrations/1764432000000-ErasuresInBatches';
 import { StrikesRecounted1764439200000 } from './migrations/1764439200000-StrikesRecounted';
+import { RepeatOffendersIndex1764446400000 } from './migrations/1764446400000-RepeatOffendersIndex';
 import { CompactScores1764302400000 } from './migrations/1764302400000-CompactScores';
 
 /**
@@ -210,6 +211,7 @@ export const MIGRATIONS = [
   JudgeCacheTextHash1764424800000,
   ErasuresInBatches1764432000000,
   StrikesRecounted1764439200000,
+  RepeatOffendersIndex1764446400000,
 ];
 
 /**
