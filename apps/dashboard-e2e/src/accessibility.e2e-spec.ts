@@ -82,6 +82,13 @@ describe('accessibility of every page (axe-core in Chromium)', () => {
             .then(() => page.getByRole('heading', { name: /Polic/ }).first().waitFor()),
       ],
       [
+        'repeat offenders',
+        () =>
+          page
+            .goto(`${dashboardUrl}/authors`)
+            .then(() => page.getByRole('tab', { name: /^All repeat offenders \(/ }).waitFor()),
+      ],
+      [
         'account',
         () =>
           page

@@ -6,6 +6,7 @@ import { ShortcutHelp } from './components/shortcut-help';
 import { JudgeBanner } from './components/judge-banner';
 import { WebhooksBanner } from './components/webhooks-banner';
 import { AppealsPage } from './features/appeals/appeals-page';
+import { RepeatOffendersPage } from './features/authors/repeat-offenders-page';
 import { AuditPage } from './features/admin/audit-page';
 import { DataPage } from './features/admin/data-page';
 import { TokensPage } from './features/admin/tokens-page';
@@ -48,6 +49,7 @@ function TopBar() {
             )}
           </NavLink>
           {hasRole(user.role, 'reviewer') && <NavLink to="/queues">Queues</NavLink>}
+          <NavLink to="/authors">Authors</NavLink>
           <NavLink to="/stats">Stats</NavLink>
           <NavLink to="/transparency">Transparency</NavLink>
           <NavLink to="/policies">Policies</NavLink>
@@ -124,6 +126,14 @@ export function App() {
               element={
                 <RequireRole minRole="viewer">
                   <AppealsPage />
+                </RequireRole>
+              }
+            />
+            <Route
+              path="/authors"
+              element={
+                <RequireRole minRole="viewer">
+                  <RepeatOffendersPage />
                 </RequireRole>
               }
             />

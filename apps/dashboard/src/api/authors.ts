@@ -1,11 +1,17 @@
-import type { ErasureDto, ErasurePreviewDto } from '@sieve/contracts';
+import type { ErasureDto, ErasurePreviewDto, RepeatOffendersDto } from '@sieve/contracts';
 import type { AuthorStrikes } from '@sieve/moderation';
 import { queryString, request, send } from './client';
 
 export type { AuthorStrikes } from '@sieve/moderation';
+export type { RepeatOffenderDto, RepeatOffendersDto } from '@sieve/contracts';
 
 export const authorStrikes = (source: string, authorId: string) =>
   request<AuthorStrikes>(`/authors/strikes${queryString({ source, authorId })}`);
+
+export type OffenderLevel = 'raise' | 'restrict' | 'suspend';
+
+export const repeatOffenders = (level: OffenderLevel) =>
+  request<RepeatOffendersDto>(`/authors/repeat-offenders${queryString({ level, limit: 200 })}`);
 
 export const eraseAuthor = (input: { source: string; authorId: string; reason: string }) =>
   send<ErasureDto>('POST', '/authors/erasures', input);

@@ -26,6 +26,7 @@ export const queryKeys = {
   tokens: ['tokens'] as const,
   allAppeals: ['appeals'] as const,
   strikes: (source: string, authorId: string) => ['strikes', source, authorId] as const,
+  repeatOffenders: (level: string) => ['repeat-offenders', level] as const,
   statements: (flagId: string) => ['statements', flagId] as const,
   statementBacklog: ['statements', 'backlog'] as const,
   appeals: (status: string) => ['appeals', 'list', status] as const,
