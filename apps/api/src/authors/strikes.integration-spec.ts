@@ -248,4 +248,33 @@ describe('repeat offenders', () => {
       },
     ]);
   });
+
+  it('lifts a recommendation even when none of the author’s posts is held any more', async () => {
+    // At restrict when last counted; their flags since removed (decisions kept for less time than
+    // the strike window). The count falls to none and names no post; the other due author in the
+    // same batch is counted too.
+    await stack.db.query(
+      `INSERT INTO author_strikes (source, author_id, strikes, level, recount_at)
+       VALUES ('seed', 'gone-author', 5, 'restrict', now() - interval '1 minute'),
+              ('seed', 'due-author', 1, 'none', now() - interval '1 minute')`,
+    );
+    await stack.app.get(StrikesService).recountDue();
+    const lift = await eventually('the lift', async () =>
+      accountMessages().find((m) => m.authorId === 'gone-author'),
+    );
+    expect(lift).toMatchObject({
+      eventId: '',
+      recommendation: 'none',
+      previousRecommendation: 'restrict',
+      strikes: 0,
+    });
+    const { rows } = await stack.db.query(
+      `SELECT author_id, level, strikes FROM author_strikes
+       WHERE author_id IN ('gone-author', 'due-author') ORDER BY author_id`,
+    );
+    expect(rows).toStrictEqual([
+      { author_id: 'due-author', level: 'none', strikes: 0 },
+      { author_id: 'gone-author', level: 'none', strikes: 0 },
+    ]);
+  });
 });

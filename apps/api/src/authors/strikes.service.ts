@@ -235,7 +235,8 @@ export class StrikesService implements OnApplicationBootstrap, OnModuleDestroy {
 
   /**
    * The post an account recommendation names: the latest whose restriction still counts, or,
-   * when none does (every strike lifted or aged out), the author's latest flagged post.
+   * when none does (every strike lifted or aged out), the author's latest flagged post; empty
+   * when Sieve holds none (decisions kept for less time than the strike window).
    */
   private async latestPost(
     tx: EntityManager,
@@ -254,6 +255,6 @@ export class StrikesService implements OnApplicationBootstrap, OnModuleDestroy {
            ORDER BY e.event_created_at DESC, e.id DESC LIMIT 1`,
           [author.source, author.authorId],
         ))) as { event_id: string }[];
-    return latest.event_id;
+    return latest?.event_id ?? '';
   }
 }

@@ -4,6 +4,7 @@ import {
   DECISION_FOR_RECOMMENDATION,
   type Decision,
   type DecisionMessage,
+  STRIKE_LEVELS,
 } from '@sieve/moderation';
 import { DataSource, type EntityManager } from 'typeorm';
 import { PgNotificationsService } from '../database/pg-notifications.service';
@@ -27,12 +28,16 @@ interface Subscription {
 /**
  * The decisions an endpoint's filter chooses `message` by. None for a message that carries no
  * decision (an erasure's completion goes to every endpoint of its kind). An account
- * recommendation also by the one it replaces: an endpoint that heard of a suspension hears when
- * it is lifted.
+ * recommendation that lifts one also by the one it lifts: an endpoint that heard of a suspension
+ * hears when it is lifted.
  */
 function filteredBy(message: DecisionMessage): Decision[] | null {
   if (!('decision' in message)) return null;
-  if (message.kind === 'account')
+  if (
+    message.kind === 'account' &&
+    STRIKE_LEVELS.indexOf(message.previousRecommendation) >
+      STRIKE_LEVELS.indexOf(message.recommendation)
+  )
     return [message.decision, DECISION_FOR_RECOMMENDATION[message.previousRecommendation]];
   return [message.decision];
 }

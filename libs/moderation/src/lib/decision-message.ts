@@ -156,10 +156,10 @@ export interface UserNoticeMessage {
  * An author's strikes crossed a threshold (repeat offenders, docs/statements.md), up or down:
  * Sieve recommends an action on the account, or that one it recommended be lifted; the platform
  * decides and acts. `eventId` is the latest post whose restriction still counts (for a fall to
- * `none` with none counted, the author's latest flagged post). `threshold` is the one crossed:
- * the new recommendation's on a climb, the previous one's on a fall. `decision` is `allow` for
- * none, `review` for restrict, `block` for suspend, for routing and webhook filters. Keep the
- * one with the latest `recommendedAt` per `(source, authorId)`.
+ * `none` with none counted, the author's latest flagged post, or `""` if none is held).
+ * `threshold` is the one crossed: the new recommendation's on a climb, the previous one's on a
+ * fall. `decision` is `allow` for none, `review` for restrict, `block` for suspend, for routing
+ * and webhook filters. Keep the one with the latest `recommendedAt` per `(source, authorId)`.
  */
 export interface AccountRecommendationMessage {
   schemaVersion: 1;
