@@ -277,4 +277,50 @@ describe('repeat offenders', () => {
       { author_id: 'gone-author', level: 'none', strikes: 0 },
     ]);
   });
+
+  it('counts the rest of a batch when one author’s count fails, and that author again later', async () => {
+    // The poisoned author's count cannot be stored (its message is refused); another author is
+    // due in the same batch.
+    await stack.db.query(`
+      CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.value LIKE '%"authorId":"poison-author"%' THEN RAISE EXCEPTION 'refused'; END IF;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER refuse_poison BEFORE INSERT ON decision_outbox
+        FOR EACH ROW EXECUTE FUNCTION refuse_poison();
+      INSERT INTO author_strikes (source, author_id, strikes, level, recount_at)
+      VALUES ('seed', 'poison-author', 5, 'restrict', now() - interval '2 minutes'),
+             ('seed', 'fine-author', 1, 'none', now() - interval '1 minute');
+    `);
+    const row = async (authorId: string) =>
+      (
+        await stack.db.query(
+          `SELECT strikes, level, recount_at > now() + interval '50 minutes' AS later
+           FROM author_strikes WHERE author_id = $1`,
+          [authorId],
+        )
+      ).rows[0];
+    await stack.app.get(StrikesService).recountDue();
+    // The replica's own minute-by-minute run may have taken the batch: awaited until it shows.
+    expect(
+      await eventually('the poisoned author put off', async () => {
+        const poisoned = await row('poison-author');
+        return poisoned.later ? poisoned : undefined;
+      }),
+    ).toStrictEqual({ strikes: 5, level: 'restrict', later: true });
+    expect(await row('fine-author')).toStrictEqual({ strikes: 0, level: 'none', later: null });
+
+    // Fixed, and due again: counted, and the platform told.
+    await stack.db.query(`
+      DROP TRIGGER refuse_poison ON decision_outbox;
+      UPDATE author_strikes SET recount_at = now() WHERE author_id = 'poison-author';
+    `);
+    await stack.app.get(StrikesService).recountDue();
+    expect(
+      await eventually('the lift', async () =>
+        accountMessages().find((m) => m.authorId === 'poison-author'),
+      ),
+    ).toMatchObject({ recommendation: 'none', previousRecommendation: 'restrict' });
+  });
 });

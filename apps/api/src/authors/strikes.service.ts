@@ -73,23 +73,53 @@ export class StrikesService implements OnApplicationBootstrap, OnModuleDestroy {
   async recountDue(batch = 500): Promise<number> {
     let recounted = 0;
     for (let round = 0; round < 20; round++) {
-      const n = await this.db.transaction(async (tx) => {
-        // SKIP LOCKED: replicas share the work, and an author being counted now is left alone.
-        const due: { source: string; author_id: string }[] = await tx.query(
-          `SELECT source, author_id FROM author_strikes
-           WHERE recount_at <= now() ORDER BY recount_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
-          [batch],
-        );
-        await this.refresh(
-          tx,
-          due.map((d) => ({ source: d.source, authorId: d.author_id })),
-        );
-        return due.length;
-      });
-      recounted += n;
-      if (n < batch) break;
+      let due: AuthorRef[] = [];
+      try {
+        await this.db.transaction(async (tx) => {
+          // SKIP LOCKED: replicas share the work, and an author being counted now is left alone.
+          const rows: { source: string; author_id: string }[] = await tx.query(
+            `SELECT source, author_id FROM author_strikes
+             WHERE recount_at <= now() ORDER BY recount_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+            [batch],
+          );
+          due = rows.map((d) => ({ source: d.source, authorId: d.author_id }));
+          await this.refresh(tx, due);
+        });
+      } catch (error) {
+        if (due.length === 0) throw error;
+        // One author whose count fails must not hold back the rest of the batch, which would be
+        // taken first again every minute: each is counted on its own.
+        await this.recountOneByOne(due);
+      }
+      recounted += due.length;
+      if (due.length < batch) break;
     }
     return recounted;
+  }
+
+  /** Counts each author in a transaction of its own; one that fails is tried again in an hour. */
+  private async recountOneByOne(authors: AuthorRef[]): Promise<void> {
+    for (const author of authors) {
+      try {
+        await this.db.transaction(async (tx) => {
+          const stillDue = await tx.query(
+            `SELECT 1 FROM author_strikes WHERE source = $1 AND author_id = $2
+               AND recount_at <= now() FOR UPDATE SKIP LOCKED`,
+            [author.source, author.authorId],
+          );
+          if (stillDue.length > 0) await this.refresh(tx, [author]);
+        });
+      } catch (error) {
+        this.logger.warn(
+          `counting an author's strikes failed, trying again in an hour: ${(error as Error).message}`,
+        );
+        await this.db.query(
+          `UPDATE author_strikes SET recount_at = now() + interval '1 hour'
+           WHERE source = $1 AND author_id = $2`,
+          [author.source, author.authorId],
+        );
+      }
+    }
   }
 
   /**
