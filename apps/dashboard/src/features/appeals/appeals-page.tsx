@@ -3,15 +3,16 @@ import { Link } from 'react-router-dom';
 import type { AppealOutcome } from '@sieve/moderation';
 import type { Appeal, AppealStatus } from '../../api/appeals';
 import { CategoryChips } from '../../components/category-chips';
+import { TabList } from '../../components/tab-list';
 import { timeAgo } from '../../components/format';
 import { useAppeals, useDecideAppeal } from '../../hooks/use-appeals';
 import { useSession } from '../../hooks/use-session';
 import { useContentFilter } from '../../hooks/use-wellness';
 
-const TABS: { status: AppealStatus; label: string }[] = [
-  { status: 'open', label: 'Waiting' },
-  { status: 'overturned', label: 'Overturned' },
-  { status: 'upheld', label: 'Upheld' },
+const TABS: { value: AppealStatus; label: string }[] = [
+  { value: 'open', label: 'Waiting' },
+  { value: 'overturned', label: 'Overturned' },
+  { value: 'upheld', label: 'Upheld' },
 ];
 
 /**
@@ -29,19 +30,7 @@ export function AppealsPage() {
         Authors disagreeing with a removal or an automatic block, as their platform sent it. The
         outcome is sent to the platform; overturning restores the post.
       </p>
-      <div className="tabs" role="tablist" aria-label="Appeals by status">
-        {TABS.map((t) => (
-          <button
-            key={t.status}
-            role="tab"
-            aria-selected={status === t.status}
-            className={status === t.status ? 'tab active' : 'tab'}
-            onClick={() => setStatus(t.status)}
-          >
-            {t.label}
-          </button>
-        ))}
-      </div>
+      <TabList label="Appeals by status" tabs={TABS} selected={status} onSelect={setStatus} />
       {appeals.isError && (
         <p className="error" role="alert">
           {appeals.error.message}

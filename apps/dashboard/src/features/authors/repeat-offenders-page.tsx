@@ -4,16 +4,17 @@ import { Link } from 'react-router-dom';
 import { type OffenderLevel, type RepeatOffenderDto, repeatOffenders } from '../../api/authors';
 import { queryString } from '../../api/client';
 import { timeAgo, timeUntil } from '../../components/format';
+import { TabList } from '../../components/tab-list';
 import { queryKeys } from '../../hooks/query-keys';
 import { ALL_STATUSES } from '../queue/use-queue-filters';
 
 /** Counts change within a minute of a decision (the recount), so a minute is fresh enough. */
 const REFRESH_MS = 60_000;
 
-const TABS: { level: OffenderLevel; label: string }[] = [
-  { level: 'raise', label: 'All repeat offenders' },
-  { level: 'restrict', label: 'Restrict and suspend' },
-  { level: 'suspend', label: 'Suspend' },
+const TABS: { value: OffenderLevel; label: string }[] = [
+  { value: 'raise', label: 'All repeat offenders' },
+  { value: 'restrict', label: 'Restrict and suspend' },
+  { value: 'suspend', label: 'Suspend' },
 ];
 
 const RECOMMENDATION_TEXT: Record<RepeatOffenderDto['recommendation'], string> = {
@@ -37,8 +38,8 @@ export function RepeatOffendersPage() {
   const counts = offenders.data?.counts;
   const atOrAbove = (from: OffenderLevel) =>
     counts
-      ? TABS.slice(TABS.findIndex((t) => t.level === from)).reduce(
-          (sum, t) => sum + counts[t.level],
+      ? TABS.slice(TABS.findIndex((t) => t.value === from)).reduce(
+          (sum, t) => sum + counts[t.value],
           0,
         )
       : undefined;
@@ -53,20 +54,15 @@ export function RepeatOffendersPage() {
         platform is sent an account recommendation, and told again when they fall back below it.
         Counted again within a minute of any decision on their posts.
       </p>
-      <div className="tabs" role="tablist" aria-label="Repeat offenders by level">
-        {TABS.map((t) => (
-          <button
-            key={t.level}
-            role="tab"
-            aria-selected={level === t.level}
-            className={level === t.level ? 'tab active' : 'tab'}
-            onClick={() => setLevel(t.level)}
-          >
-            {t.label}
-            {counts && ` (${atOrAbove(t.level)?.toLocaleString()})`}
-          </button>
-        ))}
-      </div>
+      <TabList
+        label="Repeat offenders by level"
+        tabs={TABS.map((t) => ({
+          value: t.value,
+          label: counts ? `${t.label} (${atOrAbove(t.value)?.toLocaleString()})` : t.label,
+        }))}
+        selected={level}
+        onSelect={setLevel}
+      />
       {offenders.isError && (
         <p className="error" role="alert">
           {offenders.error.message}
