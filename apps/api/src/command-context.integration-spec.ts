@@ -1,21 +1,27 @@
 import { startTestStack } from '../test/test-stack';
 import { StrikesService } from './authors/strikes.service';
+import { ONE_OFF_COMMAND_ENV } from './command-context';
 import { rescoreCommand } from './rescore-command';
 import { retentionCommand } from './retention-command';
 
 describe('one-off commands', () => {
   let stack: Awaited<ReturnType<typeof startTestStack>>;
-  const env = { ...process.env };
+  let env: NodeJS.ProcessEnv;
 
   beforeAll(async () => {
     // The stack's own api runs no periodic jobs either: only a command could have done the work.
     stack = await startTestStack({ INGEST_ENABLED: 'false', BACKGROUND_JOBS_ENABLED: 'false' });
   });
   afterAll(() => stack?.stop());
+  beforeEach(() => {
+    env = { ...process.env };
+  });
   afterEach(() => {
     // A command sets its switches in the environment of what is, outside specs, its own process.
-    for (const name of Object.keys(process.env)) if (!(name in env)) delete process.env[name];
-    Object.assign(process.env, env);
+    for (const name of Object.keys(ONE_OFF_COMMAND_ENV)) {
+      if (env[name] === undefined) delete process.env[name];
+      else process.env[name] = env[name];
+    }
   });
 
   const dueAuthor = async () =>
