@@ -14,6 +14,7 @@ import {
   type StrikeLevel,
   accountRecommendationAt,
   DECISION_FOR_RECOMMENDATION,
+  recommendationFell,
   STRIKE_LEVELS,
   strikesFor,
 } from '@sieve/moderation';
@@ -240,9 +241,7 @@ export class StrikesService implements OnApplicationBootstrap, OnModuleDestroy {
       if (recommendation !== previous) {
         // The threshold crossed: the new recommendation's on a climb, the lifted one's on a fall.
         const crossed = (
-          STRIKE_LEVELS.indexOf(recommendation) > STRIKE_LEVELS.indexOf(previous)
-            ? recommendation
-            : previous
+          recommendationFell(previous, recommendation) ? previous : recommendation
         ) as Exclude<AccountRecommendation, 'none'>;
         messages.push({
           schemaVersion: 1,

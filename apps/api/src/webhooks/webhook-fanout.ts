@@ -4,7 +4,7 @@ import {
   DECISION_FOR_RECOMMENDATION,
   type Decision,
   type DecisionMessage,
-  STRIKE_LEVELS,
+  recommendationFell,
 } from '@sieve/moderation';
 import { DataSource, type EntityManager } from 'typeorm';
 import { PgNotificationsService } from '../database/pg-notifications.service';
@@ -35,8 +35,7 @@ function filteredBy(message: DecisionMessage): Decision[] | null {
   if (!('decision' in message)) return null;
   if (
     message.kind === 'account' &&
-    STRIKE_LEVELS.indexOf(message.previousRecommendation) >
-      STRIKE_LEVELS.indexOf(message.recommendation)
+    recommendationFell(message.previousRecommendation, message.recommendation)
   )
     return [message.decision, DECISION_FOR_RECOMMENDATION[message.previousRecommendation]];
   return [message.decision];

@@ -1,4 +1,10 @@
-import { DEFAULT_STRIKE_RULES, strikesFor, type RestrictedPost } from './strikes';
+import {
+  accountRecommendationAt,
+  DEFAULT_STRIKE_RULES,
+  recommendationFell,
+  strikesFor,
+  type RestrictedPost,
+} from './strikes';
 
 const now = new Date('2026-12-01T12:00:00Z');
 const daysAgo = (n: number) => new Date(now.getTime() - n * 86_400_000);
@@ -46,5 +52,17 @@ describe('strikesFor', () => {
       nextLevel: null,
     });
     expect(strikesFor([], DEFAULT_STRIKE_RULES, now)).toMatchObject({ strikes: 0, level: 'none' });
+  });
+});
+
+describe('account recommendations', () => {
+  it('recommends nothing below restrict, and tells a lift from a climb', () => {
+    expect(
+      ['none', 'raise', 'restrict', 'suspend'].map((l) => accountRecommendationAt(l as never)),
+    ).toStrictEqual(['none', 'none', 'restrict', 'suspend']);
+    expect(recommendationFell('suspend', 'restrict')).toBe(true);
+    expect(recommendationFell('restrict', 'none')).toBe(true);
+    expect(recommendationFell('none', 'restrict')).toBe(false);
+    expect(recommendationFell('restrict', 'suspend')).toBe(false);
   });
 });

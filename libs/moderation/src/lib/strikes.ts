@@ -124,6 +124,14 @@ export function accountRecommendationAt(level: StrikeLevel): AccountRecommendati
   return level === 'restrict' || level === 'suspend' ? level : 'none';
 }
 
+/** Whether `previous` → `next` lifts a recommendation (a fall), rather than makes one. */
+export function recommendationFell(
+  previous: AccountRecommendation,
+  next: AccountRecommendation,
+): boolean {
+  return STRIKE_LEVELS.indexOf(previous) > STRIKE_LEVELS.indexOf(next);
+}
+
 /** What each recommendation means as a decision, for routing and webhook filters. */
 export const DECISION_FOR_RECOMMENDATION: Record<AccountRecommendation, Decision> = {
   none: 'allow',
