@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AppealsModule } from './appeals/appeals.module';
 import { AuthorsModule } from './authors/authors.module';
+import { BackgroundJobsModule } from './common/background-jobs.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { HttpExceptionFilter } from './common/http-exception.filter';
@@ -32,6 +33,7 @@ import { WavesModule } from './waves/waves.module';
 @Module({
   imports: [
     ConfigModule,
+    BackgroundJobsModule,
     LoggingModule,
     MetricsModule,
     DatabaseModule,

@@ -12,7 +12,7 @@ import { DECISION_FOR_ACTION, type Decision, type ErasureMessage } from '@sieve/
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/roles';
-import { PeriodicTask } from '../common/periodic-task';
+import { BackgroundJobs } from '../common/background-jobs';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { withSessionLock } from '../database/with-session-lock';
 import { DecisionOutbox } from '../flags/decision-outbox';
@@ -53,11 +53,6 @@ interface Position {
 @Injectable()
 export class ErasureService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Erasure');
-  private readonly unfinished = new PeriodicTask(
-    this.logger,
-    'resuming unfinished erasures failed, retrying later',
-    () => this.resumeUnfinished(),
-  );
   private readonly running = new Map<string, Promise<unknown>>();
   private stopping = false;
 
@@ -71,16 +66,22 @@ export class ErasureService implements OnApplicationBootstrap, OnModuleDestroy {
     @InjectDataSource() private readonly db: DataSource,
     private readonly outbox: DecisionOutbox,
     private readonly audit: AuditService,
+    private readonly jobs: BackgroundJobs,
   ) {}
 
   onApplicationBootstrap(): void {
-    if (!this.config.BACKGROUND_JOBS_ENABLED) return;
-    this.unfinished.start(60_000, { now: true });
+    this.jobs.every({
+      everyMs: 60_000,
+      now: true,
+      logger: this.logger,
+      failed: 'resuming unfinished erasures failed, retrying later',
+      run: () => this.resumeUnfinished(),
+    });
   }
 
+  /** Resuming stops too: it takes up nothing once `stopping` is set. */
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
-    await this.unfinished.stop();
     await Promise.allSettled(this.running.values());
   }
 

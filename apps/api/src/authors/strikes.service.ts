@@ -1,10 +1,4 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnModuleDestroy,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
   type AccountRecommendation,
@@ -20,7 +14,7 @@ import {
 } from '@sieve/moderation';
 import type { RepeatOffenderDto, RepeatOffendersDto } from '@sieve/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
-import { PeriodicTask } from '../common/periodic-task';
+import { BackgroundJobs } from '../common/background-jobs';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { DECIDED_BY_A_PERSON } from '../flags/decided-by-a-person';
 import { DecisionOutbox } from '../flags/decision-outbox';
@@ -44,27 +38,24 @@ export interface AuthorRef {
  * them, and each count sets it to when its oldest strike leaves the window.
  */
 @Injectable()
-export class StrikesService implements OnApplicationBootstrap, OnModuleDestroy {
+export class StrikesService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Strikes');
-  private readonly recounts = new PeriodicTask(
-    this.logger,
-    'recounting strikes failed, retrying later',
-    () => this.recountDue(),
-  );
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly outbox: DecisionOutbox,
+    private readonly jobs: BackgroundJobs,
   ) {}
 
   onApplicationBootstrap(): void {
-    if (!this.config.BACKGROUND_JOBS_ENABLED) return;
-    this.recounts.start(60_000, { now: true });
-  }
-
-  onModuleDestroy(): Promise<void> {
-    return this.recounts.stop();
+    this.jobs.every({
+      everyMs: 60_000,
+      now: true,
+      logger: this.logger,
+      failed: 'recounting strikes failed, retrying later',
+      run: () => this.recountDue(),
+    });
   }
 
   /**

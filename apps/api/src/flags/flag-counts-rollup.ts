@@ -1,13 +1,7 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnModuleDestroy,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { PeriodicTask } from '../common/periodic-task';
+import { BackgroundJobs } from '../common/background-jobs';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { rollUpUntilCaughtUp } from '../database/rollup-until-caught-up';
 
@@ -106,24 +100,22 @@ export function flagCountsBetween(from: string, to: string): string {
  * itself (`move`).
  */
 @Injectable()
-export class FlagCountsRollup implements OnApplicationBootstrap, OnModuleDestroy {
+export class FlagCountsRollup implements OnApplicationBootstrap {
   private readonly logger = new Logger('FlagCountsRollup');
-  private readonly ticks = new PeriodicTask(this.logger, 'rollup failed, retrying later', () =>
-    this.rollUp(this.config.BACKTEST_SETTLE_SECONDS, { wait: false }),
-  );
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectDataSource() private readonly db: DataSource,
+    private readonly jobs: BackgroundJobs,
   ) {}
 
   onApplicationBootstrap(): void {
-    if (!this.config.BACKGROUND_JOBS_ENABLED) return;
-    this.ticks.start(15_000);
-  }
-
-  onModuleDestroy(): Promise<void> {
-    return this.ticks.stop();
+    this.jobs.every({
+      everyMs: 15_000,
+      logger: this.logger,
+      failed: 'rollup failed, retrying later',
+      run: () => this.rollUp(this.config.BACKTEST_SETTLE_SECONDS, { wait: false }),
+    });
   }
 
   /**

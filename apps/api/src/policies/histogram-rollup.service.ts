@@ -1,14 +1,8 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnModuleDestroy,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { CategoryScores } from '@sieve/moderation';
 import type { DataSource, EntityManager } from 'typeorm';
-import { PeriodicTask } from '../common/periodic-task';
+import { BackgroundJobs } from '../common/background-jobs';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { rollUpUntilCaughtUp } from '../database/rollup-until-caught-up';
 
@@ -22,28 +16,23 @@ const ROLLUP_LOCK = 'sieve_histogram_rollup';
  * runs it; an advisory lock makes one do the work at a time. Backtests read the histograms.
  */
 @Injectable()
-export class HistogramRollupService implements OnApplicationBootstrap, OnModuleDestroy {
+export class HistogramRollupService implements OnApplicationBootstrap {
   private readonly logger = new Logger('HistogramRollup');
-  private readonly ticks = new PeriodicTask(this.logger, 'rollup failed, retrying later', () =>
-    this.rollUp(this.config.BACKTEST_SETTLE_SECONDS, { wait: false }),
-  );
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectDataSource() private readonly db: DataSource,
+    private readonly jobs: BackgroundJobs,
   ) {}
 
   onApplicationBootstrap(): void {
-    if (!this.config.BACKGROUND_JOBS_ENABLED) return;
-    const every = Math.min(
-      15_000,
-      Math.max(1000, (this.config.BACKTEST_SETTLE_SECONDS * 1000) / 4),
-    );
-    this.ticks.start(every);
-  }
-
-  onModuleDestroy(): Promise<void> {
-    return this.ticks.stop();
+    const settleMs = this.config.BACKTEST_SETTLE_SECONDS * 1000;
+    this.jobs.every({
+      everyMs: Math.min(15_000, Math.max(1000, settleMs / 4)),
+      logger: this.logger,
+      failed: 'rollup failed, retrying later',
+      run: () => this.rollUp(this.config.BACKTEST_SETTLE_SECONDS, { wait: false }),
+    });
   }
 
   /**

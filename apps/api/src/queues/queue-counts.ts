@@ -1,14 +1,7 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnModuleDestroy,
-} from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { PeriodicTask } from '../common/periodic-task';
-import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { BackgroundJobs } from '../common/background-jobs';
 
 /** How often the changes in queue_status_counts are folded into one row per queue and status. */
 const FOLD_EVERY_MS = 30_000;
@@ -37,26 +30,21 @@ export interface QueueCount {
  * it deleted).
  */
 @Injectable()
-export class QueueCounts implements OnApplicationBootstrap, OnModuleDestroy {
+export class QueueCounts implements OnApplicationBootstrap {
   private readonly logger = new Logger('QueueCounts');
-  private readonly folds = new PeriodicTask(
-    this.logger,
-    'queue counts not folded, retrying later',
-    () => this.fold(),
-  );
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly jobs: BackgroundJobs,
     @InjectDataSource() private readonly db: DataSource,
   ) {}
 
   onApplicationBootstrap(): void {
-    if (!this.config.BACKGROUND_JOBS_ENABLED) return;
-    this.folds.start(FOLD_EVERY_MS);
-  }
-
-  onModuleDestroy(): Promise<void> {
-    return this.folds.stop();
+    this.jobs.every({
+      everyMs: FOLD_EVERY_MS,
+      logger: this.logger,
+      failed: 'queue counts not folded, retrying later',
+      run: () => this.fold(),
+    });
   }
 
   /** Per queue asked for (queues with nothing in them included). */

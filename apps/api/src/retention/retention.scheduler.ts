@@ -1,11 +1,5 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnModuleDestroy,
-  type OnModuleInit,
-} from '@nestjs/common';
-import { PeriodicTask } from '../common/periodic-task';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { BackgroundJobs } from '../common/background-jobs';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { RetentionService } from './retention.service';
 import { ScoredEventPartitions } from './scored-event-partitions';
@@ -15,27 +9,25 @@ import { ScoredEventPartitions } from './scored-event-partitions';
  * enforces retention every RETENTION_RUN_EVERY_MINUTES; each replica tries, one runs.
  */
 @Injectable()
-export class RetentionScheduler implements OnModuleInit, OnModuleDestroy {
+export class RetentionScheduler implements OnModuleInit {
   private readonly logger = new Logger('Retention');
-  private readonly ticks = new PeriodicTask(this.logger, 'retention failed, retrying later', () =>
-    this.tick(),
-  );
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly partitions: ScoredEventPartitions,
     private readonly retention: RetentionService,
+    private readonly jobs: BackgroundJobs,
   ) {}
 
   /** Module init runs before any module's bootstrap, so before the ingest consumer starts. */
   async onModuleInit(): Promise<void> {
-    const { INGEST_ENABLED, BACKGROUND_JOBS_ENABLED } = this.config;
-    if (INGEST_ENABLED || BACKGROUND_JOBS_ENABLED) await this.partitions.ensureAhead();
-    if (BACKGROUND_JOBS_ENABLED) this.ticks.start(this.config.RETENTION_RUN_EVERY_MINUTES * 60_000);
-  }
-
-  onModuleDestroy(): Promise<void> {
-    return this.ticks.stop();
+    if (this.config.INGEST_ENABLED || this.jobs.enabled) await this.partitions.ensureAhead();
+    this.jobs.every({
+      everyMs: this.config.RETENTION_RUN_EVERY_MINUTES * 60_000,
+      logger: this.logger,
+      failed: 'retention failed, retrying later',
+      run: () => this.tick(),
+    });
   }
 
   private async tick(): Promise<void> {

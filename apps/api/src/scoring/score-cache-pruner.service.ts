@@ -1,13 +1,7 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnModuleDestroy,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { PeriodicTask } from '../common/periodic-task';
+import { BackgroundJobs } from '../common/background-jobs';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 
 const EVERY_MS = 3_600_000;
@@ -15,26 +9,22 @@ const ROWS_PER_DELETE = 10_000;
 
 /** Deletes score-cache entries past SCORE_CACHE_MAX_AGE_HOURS (lookups ignore them already). */
 @Injectable()
-export class ScoreCachePruner implements OnApplicationBootstrap, OnModuleDestroy {
+export class ScoreCachePruner implements OnApplicationBootstrap {
   private readonly logger = new Logger('ScoreCachePruner');
-  private readonly ticks = new PeriodicTask(
-    this.logger,
-    'pruning failed, retrying in an hour',
-    () => this.prune(),
-  );
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectDataSource() private readonly db: DataSource,
+    private readonly jobs: BackgroundJobs,
   ) {}
 
   onApplicationBootstrap(): void {
-    if (!this.config.BACKGROUND_JOBS_ENABLED) return;
-    this.ticks.start(EVERY_MS);
-  }
-
-  onModuleDestroy(): Promise<void> {
-    return this.ticks.stop();
+    this.jobs.every({
+      everyMs: EVERY_MS,
+      logger: this.logger,
+      failed: 'pruning failed, retrying in an hour',
+      run: () => this.prune(),
+    });
   }
 
   /** In small deletes, so ingest writes never wait long behind it. Returns rows deleted. */

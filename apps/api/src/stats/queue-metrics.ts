@@ -1,12 +1,5 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnModuleDestroy,
-} from '@nestjs/common';
-import { PeriodicTask } from '../common/periodic-task';
-import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { BackgroundJobs } from '../common/background-jobs';
 import { MetricsService } from '../metrics/metrics.service';
 import { StatsService } from './stats.service';
 
@@ -17,25 +10,23 @@ const EVERY_MS = 15_000;
  * first look and to decision over the last hour), for alerting without opening the stats page.
  */
 @Injectable()
-export class QueueMetrics implements OnApplicationBootstrap, OnModuleDestroy {
+export class QueueMetrics implements OnApplicationBootstrap {
   private readonly logger = new Logger('QueueMetrics');
-  private readonly updates = new PeriodicTask(this.logger, 'queue metrics not updated', () =>
-    this.update(),
-  );
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly jobs: BackgroundJobs,
     private readonly stats: StatsService,
     private readonly metrics: MetricsService,
   ) {}
 
   onApplicationBootstrap(): void {
-    if (!this.config.BACKGROUND_JOBS_ENABLED) return;
-    this.updates.start(EVERY_MS, { now: true });
-  }
-
-  onModuleDestroy(): Promise<void> {
-    return this.updates.stop();
+    this.jobs.every({
+      everyMs: EVERY_MS,
+      now: true,
+      logger: this.logger,
+      failed: 'queue metrics not updated',
+      run: () => this.update(),
+    });
   }
 
   async update(): Promise<void> {

@@ -11,7 +11,7 @@ import { campaignSignal, type Policy, WaveGrouping } from '@sieve/moderation';
 import { filter } from 'rxjs';
 import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { PeriodicTask } from '../common/periodic-task';
+import { BackgroundJobs } from '../common/background-jobs';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { FlagEventsService, notifyFlagEvent } from '../flags/flag-events.service';
 import { IngestConsumer } from '../ingest/ingest.consumer';
@@ -87,13 +87,6 @@ export class WaveGrouper implements OnApplicationBootstrap, OnModuleDestroy {
   /** Flags whose queue state changed since the last batch (maybe decided or excluded). */
   private readonly changed = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
-  /**
-   * Every replica reports the inbox: with WAVES_ENABLED=false everywhere and no grouper, flags
-   * would otherwise wait forever without a sign.
-   */
-  private readonly inboxReports = new PeriodicTask(this.logger, 'wave inbox not reported', () =>
-    this.describe(),
-  );
   private stopped = false;
   private running: Promise<number> | null = null;
   private backoffMs = 0;
@@ -115,6 +108,7 @@ export class WaveGrouper implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly consumer: IngestConsumer,
     private readonly precedents: Precedents,
     private readonly policies: PolicyProvider,
+    private readonly jobs: BackgroundJobs,
     flagEvents: FlagEventsService,
   ) {
     flagEvents.events
@@ -124,13 +118,19 @@ export class WaveGrouper implements OnApplicationBootstrap, OnModuleDestroy {
 
   onApplicationBootstrap(): void {
     if (this.config.WAVES_ENABLED) this.schedule(0);
-    if (this.config.BACKGROUND_JOBS_ENABLED) this.inboxReports.start(INBOX_REPORT_MS);
+    // Every replica reports the inbox: with WAVES_ENABLED=false everywhere and no grouper, flags
+    // would otherwise wait forever without a sign.
+    this.jobs.every({
+      everyMs: INBOX_REPORT_MS,
+      logger: this.logger,
+      failed: 'wave inbox not reported',
+      run: () => this.describe(),
+    });
   }
 
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    await this.inboxReports.stop();
     await this.running?.catch(() => undefined);
   }
 
