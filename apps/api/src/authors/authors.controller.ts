@@ -17,7 +17,7 @@ import { ClientIp, CurrentPrincipal, RequireRole } from '../auth/decorators';
 import type { Principal } from '../auth/roles';
 import { ErasureService } from './erasure.service';
 import { StrikesService } from './strikes.service';
-import { PageLimit } from '../common/pagination';
+import { PageCursor, PageLimit } from '../common/pagination';
 import { Omittable } from '../common/validation';
 
 export class AuthorQuery {
@@ -63,6 +63,10 @@ export class RepeatOffendersQuery {
   /** Default 100. */
   @PageLimit()
   limit?: number;
+
+  /** The previous page's `nextCursor` (the sort key holds an author id: up to 3,200 characters). */
+  @PageCursor({ maxLength: 3200 })
+  cursor?: string;
 }
 
 @Controller('authors')
@@ -74,8 +78,8 @@ export class AuthorsController {
 
   /**
    * Repeat offenders: the authors at `level` or above as last counted (within a minute of any
-   * change), most struck first, with what Sieve recommends for each account; and how many
-   * authors are at each level.
+   * change), most struck first, with what Sieve recommends for each account, a page at a time;
+   * and how many authors are at each level.
    */
   @Get('repeat-offenders')
   @RequireRole('viewer')
@@ -84,6 +88,7 @@ export class AuthorsController {
       minLevel: query.level ?? 'raise',
       source: query.source,
       limit: query.limit ?? 100,
+      cursor: query.cursor,
     });
   }
 

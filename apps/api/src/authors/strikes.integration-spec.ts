@@ -323,4 +323,50 @@ describe('repeat offenders', () => {
       ),
     ).toMatchObject({ recommendation: 'none', previousRecommendation: 'restrict' });
   });
+
+  it('lists repeat offenders a page at a time, ties and author ids of any text included', async () => {
+    // Uncounted rows (no recount due), in a source of their own. Three tie on a fractional count;
+    // one author id is 256 UTF-16 units of text JSON has to escape.
+    const long = '\u0001"\\é😀'.repeat(42) + 'zzzz';
+    await stack.db.query(
+      `INSERT INTO author_strikes (source, author_id, strikes, level)
+       VALUES ('paging', 'a', 7.5, 'suspend'), ('paging', 'd', 4, 'restrict'),
+              ('paging', 'c', 2.3, 'raise'), ('paging', $1, 2.3, 'raise'),
+              ('paging', 'b', 2.3, 'raise'), ('paging', 'e', 0, 'none')`,
+      [long],
+    );
+    const { rows: expected } = await stack.db.query(
+      `SELECT author_id FROM author_strikes WHERE source = 'paging' AND level <> 'none'
+       ORDER BY strikes DESC, source, author_id`,
+    );
+    const listed: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: { authorId: string }[]; nextCursor: string | null } = (
+        await first.agent
+          .get('/api/authors/repeat-offenders')
+          .query({ source: 'paging', limit: 1, ...(cursor ? { cursor } : {}) })
+          .expect(200)
+      ).body;
+      listed.push(...page.items.map((i) => i.authorId));
+      cursor = page.nextCursor;
+    } while (cursor && listed.length < 10);
+    expect(listed).toStrictEqual(expected.map((r: { author_id: string }) => r.author_id));
+    expect(listed).toHaveLength(5);
+    expect(listed).toContain(long);
+
+    // A cursor another list made, or none at all, is refused.
+    const appealsCursor = Buffer.from(
+      JSON.stringify({ at: '2026-01-01T00:00:00.000000Z', id: '1' }),
+    ).toString('base64url');
+    for (const bad of [appealsCursor, 'not-a-cursor']) {
+      const refused = await first.agent
+        .get('/api/authors/repeat-offenders')
+        .query({ cursor: bad })
+        .expect(400);
+      expect(refused.body.details).toStrictEqual([
+        { field: 'cursor', errors: ['cursor must be a nextCursor returned by this endpoint'] },
+      ]);
+    }
+  });
 });

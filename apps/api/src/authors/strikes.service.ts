@@ -15,6 +15,7 @@ import {
 import type { RepeatOffenderDto, RepeatOffendersDto } from '@sieve/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
 import { BackgroundJobs } from '../common/background-jobs';
+import { decodeKeyset, encodeKeyset } from '../common/keyset-cursor';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { DECIDED_BY_A_PERSON } from '../flags/decided-by-a-person';
 import { DecisionOutbox } from '../flags/decision-outbox';
@@ -115,16 +116,20 @@ export class StrikesService implements OnApplicationBootstrap {
   }
 
   /**
-   * The authors at `minLevel` or above as last counted, most struck first, up to `limit`; and how
-   * many are at each level.
+   * The authors at `minLevel` or above as last counted, most struck first, a page of `limit` after
+   * `cursor`; and how many are at each level.
    */
   async repeatOffenders(query: {
     minLevel: Exclude<StrikeLevel, 'none'>;
     source?: string;
     limit: number;
+    cursor?: string;
   }): Promise<RepeatOffendersDto> {
     const levels = STRIKE_LEVELS.slice(STRIKE_LEVELS.indexOf(query.minLevel));
     const source = query.source ?? null;
+    const after = query.cursor
+      ? decodeKeyset(query.cursor, 'cursor', ['strikes', 'source', 'authorId'])
+      : null;
     const rows: {
       source: string;
       author_id: string;
@@ -135,9 +140,13 @@ export class StrikesService implements OnApplicationBootstrap {
     }[] = await this.db.query(
       `SELECT source, author_id, strikes, level, updated_at, recount_at FROM author_strikes
        WHERE level <> 'none' AND level = ANY($1::text[]) AND ($2::text IS NULL OR source = $2)
-       ORDER BY strikes DESC, source, author_id LIMIT $3`,
-      [levels, source, query.limit],
+         AND ($4::real IS NULL OR strikes < $4
+              OR (strikes = $4 AND (source, author_id) > ($5::text, $6::text)))
+       ORDER BY strikes DESC, source, author_id LIMIT $3 + 1`,
+      [levels, source, query.limit, after?.strikes ?? null, after?.source, after?.authorId],
     );
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
     const counted: { level: RepeatOffenderDto['level']; n: number }[] = await this.db.query(
       `SELECT level, count(*)::int AS n FROM author_strikes
        WHERE level <> 'none' AND ($1::text IS NULL OR source = $1) GROUP BY level`,
@@ -147,7 +156,15 @@ export class StrikesService implements OnApplicationBootstrap {
     for (const c of counted) counts[c.level] = c.n;
     return {
       counts,
-      items: rows.map((r) => ({
+      nextCursor:
+        rows.length > query.limit && last
+          ? encodeKeyset({
+              strikes: String(last.strikes),
+              source: last.source,
+              authorId: last.author_id,
+            })
+          : null,
+      items: page.map((r) => ({
         source: r.source,
         authorId: r.author_id,
         strikes: r.strikes,

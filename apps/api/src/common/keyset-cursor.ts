@@ -7,6 +7,10 @@ const VALID: Record<string, RegExp> = {
   rank: /^[0-3]$/,
   score: /^(0|1|0?\.\d+|1\.0+|\d(\.\d+)?(e-?\d+)?)$/,
   id: /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d{1,19})$/,
+  strikes: /^\d{1,12}(\.\d{1,12})?(e[-+]?\d{1,3})?$/,
+  // Free text, as the query fields that carry them allow (it only ever travels as a parameter).
+  source: /^[\s\S]{1,128}$/u,
+  authorId: /^[\s\S]{1,256}$/u,
 };
 
 /**
@@ -17,14 +21,22 @@ export function encodeKeyset(key: Record<string, string>): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-export function decodeKeyset(value: string, field = 'cursor'): Record<string, string> {
+/** `required`: the sort key's fields, all of which the cursor must carry. */
+export function decodeKeyset(
+  value: string,
+  field = 'cursor',
+  required: string[] = [],
+): Record<string, string> {
   try {
     const key = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as unknown;
     const wellFormed =
       key !== null &&
       typeof key === 'object' &&
       !Array.isArray(key) &&
-      Object.entries(key).every(([k, v]) => typeof v === 'string' && (VALID[k]?.test(v) ?? false));
+      Object.entries(key).every(
+        ([k, v]) => typeof v === 'string' && (VALID[k]?.test(v) ?? false),
+      ) &&
+      required.every((k) => k in key);
     if (wellFormed) return key as Record<string, string>;
   } catch {
     // fall through

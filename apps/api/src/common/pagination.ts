@@ -13,11 +13,14 @@ export const PageLimit = () =>
     Max(200),
   );
 
-/** `cursor` of a keyset-paginated list: the opaque nextCursor of the previous page. */
-export const PageCursor = () =>
+/**
+ * `cursor` of a keyset-paginated list: the opaque nextCursor of the previous page. A list whose
+ * sort key holds free text (an author id) needs a longer one than timestamps and ids do.
+ */
+export const PageCursor = ({ maxLength = 300 }: { maxLength?: number } = {}) =>
   applyDecorators(
     Omittable(),
-    Matches(/^[A-Za-z0-9_-]{1,300}$/, {
+    Matches(new RegExp(`^[A-Za-z0-9_-]{1,${maxLength}}$`), {
       message: 'cursor must be a nextCursor returned by this endpoint',
     }),
   );

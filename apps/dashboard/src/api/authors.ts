@@ -10,8 +10,10 @@ export const authorStrikes = (source: string, authorId: string) =>
 
 export type OffenderLevel = 'raise' | 'restrict' | 'suspend';
 
-export const repeatOffenders = (level: OffenderLevel) =>
-  request<RepeatOffendersDto>(`/authors/repeat-offenders${queryString({ level, limit: 200 })}`);
+export const repeatOffenders = (level: OffenderLevel, cursor?: string) =>
+  request<RepeatOffendersDto>(
+    `/authors/repeat-offenders${queryString({ level, limit: 100, cursor })}`,
+  );
 
 export const eraseAuthor = (input: { source: string; authorId: string; reason: string }) =>
   send<ErasureDto>('POST', '/authors/erasures', input);

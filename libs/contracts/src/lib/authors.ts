@@ -16,9 +16,10 @@ export interface RepeatOffenderDto {
 
 /**
  * GET /api/authors/repeat-offenders: how many authors are at each level, and the most struck of
- * them first (up to `limit`).
+ * them first, `limit` at a time (the next page: `cursor=nextCursor`).
  */
 export interface RepeatOffendersDto {
   counts: Record<Exclude<StrikeLevel, 'none'>, number>;
   items: RepeatOffenderDto[];
+  nextCursor: string | null;
 }

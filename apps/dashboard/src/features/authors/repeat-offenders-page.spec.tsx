@@ -33,33 +33,43 @@ describe('RepeatOffendersPage', () => {
         offender('u-3', 2.5, 'raise', 'none'),
       ];
       const minimum = ['raise', 'restrict', 'suspend'].indexOf(level ?? 'raise');
-      const items = all.filter((o) => ['raise', 'restrict', 'suspend'].indexOf(o.level) >= minimum);
+      const atLevel = all.filter(
+        (o) => ['raise', 'restrict', 'suspend'].indexOf(o.level) >= minimum,
+      );
+      // Pages of two; two more at raise than the pages hold: the most struck are shown.
+      const from = url.searchParams.get('cursor') === 'page-2' ? 2 : 0;
+      const items = atLevel.slice(from, from + 2);
+      const nextCursor = from + 2 < atLevel.length ? 'page-2' : null;
       return {
         status: 200,
         ok: true,
-        // Two more at raise than the page lists: the most struck are shown.
-        json: async () => ({ counts: { raise: 3, restrict: 1, suspend: 1 }, items }),
+        json: async () => ({ counts: { raise: 3, restrict: 1, suspend: 1 }, items, nextCursor }),
       } as Response;
     }) as typeof fetch;
   });
 
-  it('lists the most struck first, with what the platform was told, and opens their posts', async () => {
+  it('lists the most struck first a page at a time, with what the platform was told, and opens their posts', async () => {
     renderWithSystem(
       <MemoryRouter>
         <RepeatOffendersPage />
       </MemoryRouter>,
     );
     const table = await screen.findByTestId('repeat-offenders');
-    const rows = within(table)
-      .getAllByRole('row')
-      .slice(1)
-      .map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent));
-    expect(rows).toStrictEqual([
+    const rows = () =>
+      within(table)
+        .getAllByRole('row')
+        .slice(1)
+        .map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent));
+    expect(rows()).toHaveLength(2);
+    expect(screen.getByText('The 2 most struck of 5.')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'More' }));
+    expect(await screen.findByText('The 3 most struck of 5.')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'More' })).toBeNull();
+    expect(rows()).toStrictEqual([
       ['u&1', 'forum', '9', 'suspend', 'Suspend the account', '1 h ago', 'in 2 h'],
       ['u-2', 'forum', '5', 'restrict', 'Restrict the account', '1 h ago', 'in 2 h'],
       ['u-3', 'forum', '2.5', 'raise', 'None yet (marked in the queue)', '1 h ago', 'in 2 h'],
     ]);
-    expect(screen.getByText('The 3 most struck of 5.')).toBeTruthy();
     expect(screen.getByRole('link', { name: 'u&1' }).getAttribute('href')).toBe(
       '/?source=forum&authorId=u%261&status=all&sort=newest',
     );
@@ -73,6 +83,10 @@ describe('RepeatOffendersPage', () => {
     fireEvent.click(screen.getByRole('tab', { name: /^Suspend/ }));
     expect(await screen.findByRole('link', { name: 'u&1' })).toBeTruthy();
     expect(screen.queryByRole('link', { name: 'u-2' })).toBeNull();
-    expect(asked).toStrictEqual(['?level=raise&limit=200', '?level=suspend&limit=200']);
+    expect(asked).toStrictEqual([
+      '?level=raise&limit=100',
+      '?level=raise&limit=100&cursor=page-2',
+      '?level=suspend&limit=100',
+    ]);
   });
 });

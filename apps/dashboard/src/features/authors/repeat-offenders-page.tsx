@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { type OffenderLevel, type RepeatOffenderDto, repeatOffenders } from '../../api/authors';
@@ -30,12 +30,14 @@ const RECOMMENDATION_TEXT: Record<RepeatOffenderDto['recommendation'], string> =
  */
 export function RepeatOffendersPage() {
   const [level, setLevel] = useState<OffenderLevel>('raise');
-  const offenders = useQuery({
+  const offenders = useInfiniteQuery({
     queryKey: queryKeys.repeatOffenders(level),
-    queryFn: () => repeatOffenders(level),
+    queryFn: ({ pageParam }) => repeatOffenders(level, pageParam),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
     refetchInterval: REFRESH_MS,
   });
-  const counts = offenders.data?.counts;
+  const counts = offenders.data?.pages[0]?.counts;
   const atOrAbove = (from: OffenderLevel) =>
     counts
       ? TABS.slice(TABS.findIndex((t) => t.value === from)).reduce(
@@ -43,7 +45,7 @@ export function RepeatOffendersPage() {
           0,
         )
       : undefined;
-  const items = offenders.data?.items ?? [];
+  const items = offenders.data?.pages.flatMap((p) => p.items) ?? [];
   const total = atOrAbove(level);
   return (
     <section>
@@ -113,6 +115,15 @@ export function RepeatOffendersPage() {
               ))}
             </tbody>
           </table>
+          {offenders.hasNextPage && (
+            <button
+              className="link-button"
+              disabled={offenders.isFetchingNextPage}
+              onClick={() => void offenders.fetchNextPage()}
+            >
+              {offenders.isFetchingNextPage ? 'Loading…' : 'More'}
+            </button>
+          )}
         </>
       )}
     </section>
