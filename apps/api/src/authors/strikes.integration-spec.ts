@@ -268,6 +268,18 @@ describe('repeat offenders', () => {
       previousRecommendation: 'restrict',
       strikes: 0,
     });
+    // Keyed by the author, as every account message is: one author's climbs and lifts travel on
+    // one partition, in order, whichever posts they name.
+    expect(
+      stack.collected.decisions
+        .filter((m) => JSON.parse(m.value ?? '{}').kind === 'account')
+        .every((m) => m.key === JSON.parse(m.value ?? '{}').authorId),
+    ).toBe(true);
+    expect(
+      stack.collected.decisions.find(
+        (m) => m.key === 'gone-author' && m.headers.kind === 'account',
+      ),
+    ).toBeDefined();
     const { rows } = await stack.db.query(
       `SELECT author_id, level, strikes FROM author_strikes
        WHERE author_id IN ('gone-author', 'due-author') ORDER BY author_id`,

@@ -22,17 +22,29 @@ export interface DecisionRecord {
 }
 
 /**
- * The one place a decision message is built. Every kind has the same key (the event id, so one
- * event's messages stay in order on one partition; an erasure's completion, which names no
- * event, its erasure id) and the same headers (`source`, `kind`), so a platform can route them
- * without parsing the body.
+ * The one place a decision message is built. The key is what the message is about, so its
+ * messages stay in order on one partition: the event id; an account recommendation's author id
+ * (a climb and its lift name different posts); an erasure's completion, which names no event,
+ * its erasure id. Every kind has the same headers (`source`, `kind`), so a platform can route
+ * them without parsing the body.
  */
 export function toDecisionRecord(message: DecisionMessage): DecisionRecord {
   return {
-    key: message.kind === 'erasure_completed' ? message.erasureId : message.eventId,
+    key: keyOf(message),
     value: JSON.stringify(message),
     headers: { source: message.source, kind: message.kind },
   };
+}
+
+function keyOf(message: DecisionMessage): string {
+  switch (message.kind) {
+    case 'erasure_completed':
+      return message.erasureId;
+    case 'account':
+      return message.authorId;
+    default:
+      return message.eventId;
+  }
 }
 
 /** What the pipeline decided about an event, and on what grounds. */

@@ -37,7 +37,7 @@ export class DecisionOutbox {
     const headers: string[] = [];
     for (const message of messages) {
       const record = toDecisionRecord(message);
-      // In order per Kafka key (an event's messages; an erasure's completion on its own).
+      // In order per Kafka key: an event's messages, an author's account messages.
       orderingKeys.push(JSON.stringify([message.source, record.key]));
       messageKeys.push(record.key);
       values.push(record.value);
