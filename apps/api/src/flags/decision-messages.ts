@@ -42,7 +42,12 @@ function keyOf(message: DecisionMessage): string {
       return message.erasureId;
     case 'account':
       return message.authorId;
-    default:
+    case 'appeal':
+    case 'automatic':
+    case 'erasure':
+    case 'notice':
+    case 'precedent':
+    case 'reviewer':
       return message.eventId;
   }
 }

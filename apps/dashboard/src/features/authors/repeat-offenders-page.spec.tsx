@@ -20,8 +20,9 @@ describe('RepeatOffendersPage', () => {
       strikes,
       level,
       recommendation,
-      countedAt: new Date(Date.now() - hour).toISOString(),
-      recountAt: new Date(Date.now() + 2 * hour).toISOString(),
+      // Half an hour from the boundaries, so the time the page takes to render does not matter.
+      countedAt: new Date(Date.now() - 1.5 * hour).toISOString(),
+      recountAt: new Date(Date.now() + 2.5 * hour).toISOString(),
     });
     global.fetch = jest.fn(async (input: RequestInfo | URL) => {
       const url = new URL(String(input), 'http://sieve.test');
