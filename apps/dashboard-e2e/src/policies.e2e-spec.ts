@@ -94,10 +94,20 @@ describe('policies in Chromium', () => {
     const published = liveBefore + 1;
     await history.locator('li.live', { hasText: `v${published}` }).waitFor();
     expect(await history.locator('li.live').textContent()).toContain('PII only when certain');
+    // With no draft open, the page shows the live rules.
+    const liveRules = page.getByTestId('rules-table');
+    await liveRules.getByText(`Live rules, version ${published}`).waitFor();
+    expect(
+      await liveRules.locator('tr', { hasText: 'Personal data' }).locator('td').allTextContents(),
+    ).toStrictEqual(['Personal data', '1.00', '—']);
 
     // Roll back to what was live, so the rest of the suite sees the usual policy.
     await history.getByRole('button', { name: `Roll back to v${liveBefore}` }).click();
     const rollback = page.getByRole('dialog', { name: 'Roll back' });
+    // What rolling back changes, before it is confirmed.
+    expect(
+      await rollback.getByTestId('policy-diff').locator('tbody tr').allTextContents(),
+    ).toStrictEqual(['Personal datareview at1.000.50']);
     await rollback.getByLabel('Why (required)').fill(`e2e ${marker}: undo`);
     await rollback.getByRole('button', { name: 'Roll back' }).click();
     await history.locator('li.live', { hasText: `v${published + 1}` }).waitFor();

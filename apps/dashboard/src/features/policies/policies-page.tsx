@@ -62,7 +62,7 @@ export function PoliciesPage() {
               backtest={backtest}
             />
           )}
-          {!canEdit && live && <RulesTable version={live} />}
+          {live && !(canEdit && draft) && <RulesTable version={live} />}
           {live && !(canEdit && draft) && (
             <>
               <CustomCategories version={live} live={live} editable={false} />

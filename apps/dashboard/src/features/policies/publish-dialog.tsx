@@ -1,63 +1,9 @@
 import { type RuleChange } from '@sieve/moderation';
 import { useState } from 'react';
-import { useCategoryLabel, useSystemInfo } from '../../hooks/use-system';
+import { useSystemInfo } from '../../hooks/use-system';
 import { describeRange, type Range } from './backtest-range';
+import { PolicyDiff } from './policy-diff';
 import { change } from './what-if';
-
-const FIELD_LABELS: Record<RuleChange['field'], string> = {
-  enabled: 'enforced',
-  reviewThreshold: 'review at',
-  autoActionThreshold: 'block at',
-  rule: 'rule (custom)',
-  mode: 'mode',
-  grayZone: 'judge below threshold by',
-  precedent: 'decide by precedent',
-};
-const shown = (value: RuleChange['before']) =>
-  value === null
-    ? '—'
-    : typeof value === 'boolean'
-      ? value
-        ? 'yes'
-        : 'no'
-      : typeof value === 'string'
-        ? value
-        : value.toFixed(2);
-
-/** Setting by setting, what publishing changes. */
-function PolicyDiff({ changes }: { changes: RuleChange[] }) {
-  const label = useCategoryLabel();
-  if (changes.length === 0)
-    return <p className="muted small">No setting differs from the live version.</p>;
-  return (
-    <table className="policy-diff" data-testid="policy-diff">
-      <caption>Changes from the live version</caption>
-      <thead>
-        <tr>
-          <th scope="col">Category</th>
-          <th scope="col">Setting</th>
-          <th scope="col">Live</th>
-          <th scope="col">Draft</th>
-        </tr>
-      </thead>
-      <tbody>
-        {changes.map((c) => (
-          <tr key={`${c.source ?? ''}:${c.category}:${c.field}`}>
-            <td>
-              {label(c.category)}
-              {c.source && <span className="muted small"> (source {c.source})</span>}
-            </td>
-            <td>{FIELD_LABELS[c.field]}</td>
-            <td className="num">{shown(c.before)}</td>
-            <td className="num">
-              <strong>{shown(c.after)}</strong>
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
 
 /**
  * Publishing shows the diff, asks for a change note and says what the draft would have done; a
@@ -91,7 +37,7 @@ export function PublishDialog({
     (before === 0 ? after > 0 : (Math.abs(after - before) / before) * 100 > limit);
   return (
     <div className="confirm" role="dialog" aria-label="Publish the draft">
-      <PolicyDiff changes={changes} />
+      <PolicyDiff changes={changes} after="Draft" />
       <p data-testid="publish-impact">
         Publishing makes version {version} live for every api process within seconds.
         {impact && (

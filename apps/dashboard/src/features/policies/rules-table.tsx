@@ -5,12 +5,15 @@ import { useCategoryLabel } from '../../hooks/use-system';
 export function RulesTable({ version }: { version: PolicyVersionDto }) {
   const label = useCategoryLabel();
   return (
-    <table className="rules-table">
+    <table className="rules-table" data-testid="rules-table">
+      <caption>
+        {version.live ? 'Live rules' : 'Rules'}, version {version.version}
+      </caption>
       <thead>
         <tr>
           <th>Category</th>
-          <th>Review at</th>
-          <th>Block at</th>
+          <th className="num">Review at</th>
+          <th className="num">Block at</th>
         </tr>
       </thead>
       <tbody>

@@ -1,9 +1,15 @@
 import type { PolicyVersionDto } from '@sieve/contracts';
+import { diffPolicies } from '@sieve/moderation';
 import { useState } from 'react';
 import { timeAgo } from '../../components/format';
 import { usePolicyActions } from '../../hooks/use-policies';
+import { PolicyDiff } from './policy-diff';
+import { toPolicy } from './use-draft-editor';
 
-/** Every version, newest first, with who published it and why; rolling back to an older one. */
+/**
+ * Every version, newest first, with who published it and why; rolling back to an older one,
+ * after seeing setting by setting what that changes.
+ */
 export function VersionHistory({
   versions,
   canEdit,
@@ -18,6 +24,8 @@ export function VersionHistory({
   const { rollback } = usePolicyActions();
   const [target, setTarget] = useState<number | null>(null);
   const [note, setNote] = useState('');
+  const live = versions.find((v) => v.live);
+  const rollingBackTo = versions.find((v) => v.version === target);
   return (
     <aside className="versions" data-testid="policy-versions">
       <h2>History</h2>
@@ -57,6 +65,12 @@ export function VersionHistory({
       {target !== null && (
         <div className="confirm" role="dialog" aria-label="Roll back">
           <p>Publish a copy of version {target} as the newest version?</p>
+          {live && rollingBackTo && (
+            <PolicyDiff
+              changes={diffPolicies(toPolicy(live), toPolicy(rollingBackTo))}
+              after={`v${target}`}
+            />
+          )}
           <label className="confirm-note">
             Why (required)
             <textarea value={note} onChange={(e) => setNote(e.target.value)} rows={2} />
