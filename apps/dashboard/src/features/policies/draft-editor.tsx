@@ -7,6 +7,7 @@ import { CustomCategories } from './custom-categories';
 import { DraftRulesTable } from './draft-rules-table';
 import { PrecedentSetting } from './precedent-setting';
 import { PublishDialog } from './publish-dialog';
+import { OverridesTable } from './rules-table';
 import { ShadowPanel } from './shadow-panel';
 import { toPolicy, useDraftEditor } from './use-draft-editor';
 import { diffPolicies } from '@sieve/moderation';
@@ -74,10 +75,14 @@ export function DraftEditor({ live, draft, range, onRange, from, to, backtest }:
         update={editor.update}
       />
       {Object.keys(draft.overrides).length > 0 && (
-        <p className="muted small">
-          Per-source overrides in this draft: {Object.keys(draft.overrides).join(', ')} (edited
-          through the api).
-        </p>
+        <>
+          <OverridesTable version={draft} />
+          <p className="muted small">
+            Per-source overrides are edited through the api:{' '}
+            <code>PATCH /api/policies/drafts/{draft.version}</code>. The flag counts above apply
+            them to their sources.
+          </p>
+        </>
       )}
       <p className="muted small">
         Precision and recall count only items reviewers decided, per category: a removal is a
