@@ -126,7 +126,9 @@ export function DecisionPanel({
             ))}
           </fieldset>
           <label className="note-field">
-            Note (optional) <kbd>n</kbd>
+            <span>
+              Note (optional) <kbd>n</kbd>
+            </span>
             <textarea
               id="decision-note"
               rows={2}
