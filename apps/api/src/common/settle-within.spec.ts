@@ -1,4 +1,4 @@
-import { settleWithin } from './settle-within';
+import { reportWhenSettled, settleWithin } from './settle-within';
 
 describe('settleWithin', () => {
   beforeEach(() => jest.useFakeTimers());
@@ -22,5 +22,22 @@ describe('settleWithin', () => {
     await expect(result).resolves.toBe(false);
     finish();
     await expect(work).resolves.toBeUndefined();
+  });
+});
+
+describe('reportWhenSettled', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('reports, once the work settles, how long after it was given up on', async () => {
+    let fail!: (error: Error) => void;
+    const work = new Promise<void>((_resolve, reject) => (fail = reject));
+    const reported: number[] = [];
+    reportWhenSettled(work, (afterMs) => reported.push(afterMs));
+    await jest.advanceTimersByTimeAsync(2500);
+    expect(reported).toStrictEqual([]);
+    fail(new Error('broker gone')); // a failure is settled too, and not unhandled
+    await jest.advanceTimersByTimeAsync(0);
+    expect(reported).toStrictEqual([2500]);
   });
 });

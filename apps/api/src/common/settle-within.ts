@@ -21,3 +21,13 @@ export async function settleWithin(work: Promise<unknown>, ms: number): Promise<
     clearTimeout(timer);
   }
 }
+
+/**
+ * After a bounded step gave up on `work` (which goes on): reports, once it settles, how long
+ * after giving up, so the log says whether a consumer left its group after all.
+ */
+export function reportWhenSettled(work: Promise<unknown>, report: (afterMs: number) => void) {
+  const gaveUpAt = Date.now();
+  const settled = () => report(Date.now() - gaveUpAt);
+  void work.then(settled, settled);
+}

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { type Consumer, Kafka, logLevel, type Producer, type RetryOptions } from 'kafkajs';
-import { settleWithin } from '../common/settle-within';
+import { reportWhenSettled, settleWithin } from '../common/settle-within';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { registerCompressionCodecs } from './compression-codecs';
 import {
@@ -139,10 +139,15 @@ export class KafkaService implements OnApplicationShutdown {
         stopped = true;
         replacement.stop();
         const ms = this.config.KAFKA_STOP_TIMEOUT_MS;
-        if (current && !(await settleWithin(current.disconnect(), ms)))
+        const leaving = current?.disconnect();
+        if (leaving && !(await settleWithin(leaving, ms))) {
           this.logger.warn(
             `the ${groupId} consumer did not leave its group within ${ms} ms (broker unreachable?); the group drops it after its session timeout`,
           );
+          reportWhenSettled(leaving, (late) =>
+            this.logger.log(`the ${groupId} consumer left its group after all, ${late} ms late`),
+          );
+        }
       },
     };
   }
@@ -194,8 +199,13 @@ export class KafkaService implements OnApplicationShutdown {
     const producer = this.producer;
     this.producer = null;
     const ms = this.config.KAFKA_STOP_TIMEOUT_MS;
-    if (producer && !(await settleWithin(producer.disconnect(), ms)))
+    const disconnecting = producer?.disconnect();
+    if (disconnecting && !(await settleWithin(disconnecting, ms))) {
       this.logger.warn(`the producer did not disconnect within ${ms} ms`);
+      reportWhenSettled(disconnecting, (late) =>
+        this.logger.log(`the producer disconnected after all, ${late} ms late`),
+      );
+    }
   }
 }
 
