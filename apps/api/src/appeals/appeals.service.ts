@@ -171,7 +171,7 @@ export class AppealsService {
   }
 
   async list(status: AppealStatus, limit = 50, cursor?: string): Promise<AppealPageDto> {
-    const after = cursor ? decodeKeyset(cursor) : null;
+    const after = cursor ? decodeKeyset(cursor, ['at', 'id']) : null;
     const order = status === 'open' ? 'a.submitted_at' : 'a.decided_at';
     const direction = status === 'open' ? 'ASC' : 'DESC';
     const rows: (AppealRow & { cursor_at: string })[] = await this.db.query(

@@ -58,7 +58,7 @@ export class AuditService {
     if (query.from) where.push(`at >= ${param(query.from)}`);
     if (query.to) where.push(`at < ${param(query.to)}`);
     if (query.cursor) {
-      const cursor = decodeKeyset(query.cursor);
+      const cursor = decodeKeyset(query.cursor, ['at', 'id']);
       where.push(`(at, id) < (${param(cursor.at)}::timestamptz, ${param(cursor.id)}::bigint)`);
     }
     const rows: (AuditEntryDto & { cursorAt: string })[] = await this.db.query(

@@ -128,7 +128,7 @@ export class StrikesService implements OnApplicationBootstrap {
     const levels = STRIKE_LEVELS.slice(STRIKE_LEVELS.indexOf(query.minLevel));
     const source = query.source ?? null;
     const after = query.cursor
-      ? decodeKeyset(query.cursor, 'cursor', ['strikes', 'source', 'authorId'])
+      ? decodeKeyset(query.cursor, ['strikes', 'source', 'authorId'])
       : null;
     const rows: {
       source: string;

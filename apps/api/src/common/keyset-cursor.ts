@@ -21,12 +21,15 @@ export function encodeKeyset(key: Record<string, string>): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-/** `required`: the sort key's fields, all of which the cursor must carry. */
-export function decodeKeyset(
+/**
+ * The sort key a cursor carries: exactly the `fields` of the list's sort key, each as this api
+ * prints it. A cursor missing one (or of another list) is a 400, not a query with a null in it.
+ */
+export function decodeKeyset<F extends string>(
   value: string,
+  fields: readonly F[],
   field = 'cursor',
-  required: string[] = [],
-): Record<string, string> {
+): Record<F, string> {
   try {
     const key = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as unknown;
     const wellFormed =
@@ -36,8 +39,8 @@ export function decodeKeyset(
       Object.entries(key).every(
         ([k, v]) => typeof v === 'string' && (VALID[k]?.test(v) ?? false),
       ) &&
-      required.every((k) => k in key);
-    if (wellFormed) return key as Record<string, string>;
+      fields.every((k) => k in key);
+    if (wellFormed) return key as Record<F, string>;
   } catch {
     // fall through
   }

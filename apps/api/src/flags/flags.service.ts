@@ -88,6 +88,14 @@ const ORDERS: Record<FlagSort, string> = {
   repeat_offenders: `${AUTHOR_RANK} DESC, f.created_at ASC, f.id ASC`,
 };
 
+/** What each order's keyset cursor carries: its sort key. */
+const CURSOR_FIELDS = {
+  newest: ['createdAt', 'id'],
+  oldest: ['createdAt', 'id'],
+  severity: ['score', 'createdAt', 'id'],
+  repeat_offenders: ['rank', 'createdAt', 'id'],
+} as const satisfies Record<FlagSort, readonly string[]>;
+
 // created_at is read as text so the keyset cursor keeps Postgres's microseconds.
 const SUMMARY_COLUMNS = `
   f.id, f.status, f.queue, f.auto_decision AS "autoDecision", f.triggered, f.max_score AS "maxScore",
@@ -193,7 +201,7 @@ export class FlagsService {
     if (query.status) where.push(STATUS_FILTERS[query.status]);
     if (query.collapseWaves) where.push(`NOT EXISTS (${IN_OPEN_WAVE})`);
     if (query.cursor) {
-      const c = decodeKeyset(query.cursor);
+      const c = decodeKeyset<string>(query.cursor, CURSOR_FIELDS[sort]);
       const at = `${param(c.createdAt)}::timestamptz`;
       const id = `${param(c.id)}::uuid`;
       if (sort === 'oldest') where.push(`(f.created_at, f.id) > (${at}, ${id})`);

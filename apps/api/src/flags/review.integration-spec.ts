@@ -418,6 +418,17 @@ describe('queue filters, sorts and counts', () => {
 
     const oldest = await viewer.agent.get('/api/flags?sort=oldest&limit=1').expect(200);
     expect(texts(oldest.body)).toStrictEqual(['post number 0 about Paris']);
+    // A page of one order continued in another: its cursor lacks the sort key's score or rank.
+    for (const sort of ['severity', 'repeat_offenders'])
+      expect(
+        (
+          await viewer.agent
+            .get(`/api/flags?sort=${sort}&limit=1&cursor=${oldest.body.nextCursor}`)
+            .expect(400)
+        ).body.details,
+      ).toStrictEqual([
+        { field: 'cursor', errors: ['cursor must be a nextCursor returned by this endpoint'] },
+      ]);
     const from = new Date(Date.now() - 5 * 60_000).toISOString();
     expect(
       texts((await viewer.agent.get(`/api/flags?from=${from}`).expect(200)).body),

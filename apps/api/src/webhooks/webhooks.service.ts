@@ -193,7 +193,7 @@ export class WebhooksService {
       .limit(limit + 1);
     if (query.status) builder.andWhere('d.status = :status', { status: query.status });
     if (query.cursor) {
-      builder.andWhere('d.id < :after', { after: decodeKeyset(query.cursor).id });
+      builder.andWhere('d.id < :after', { after: decodeKeyset(query.cursor, ['id']).id });
     }
     const rows = await builder.getMany();
     const page = rows.slice(0, limit);
