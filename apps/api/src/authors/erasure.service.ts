@@ -1,5 +1,4 @@
 import {
-  Inject,
   Injectable,
   Logger,
   NotFoundException,
@@ -13,7 +12,6 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/roles';
 import { BackgroundJobs } from '../common/background-jobs';
-import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { withSessionLock } from '../database/with-session-lock';
 import { DecisionOutbox } from '../flags/decision-outbox';
 import { notifyFlagEvent } from '../flags/flag-events.service';
@@ -62,7 +60,6 @@ export class ErasureService implements OnApplicationBootstrap, OnModuleDestroy {
   answerWithinMs = 10_000;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectDataSource() private readonly db: DataSource,
     private readonly outbox: DecisionOutbox,
     private readonly audit: AuditService,
