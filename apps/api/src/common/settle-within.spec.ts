@@ -1,4 +1,4 @@
-import { reportWhenSettled, settleWithin } from './settle-within';
+import { settleWithin, stopWithin } from './settle-within';
 
 describe('settleWithin', () => {
   beforeEach(() => jest.useFakeTimers());
@@ -25,19 +25,40 @@ describe('settleWithin', () => {
   });
 });
 
-describe('reportWhenSettled', () => {
+describe('stopWithin', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
-  it('reports, once the work settles, how long after it was given up on', async () => {
+  it('is true, and says nothing, when the step settles in time', async () => {
+    const said: string[] = [];
+    const on = { gaveUp: () => void said.push('gave up'), finished: () => void said.push('late') };
+    await expect(stopWithin(Promise.resolve(), 100, on)).resolves.toBe(true);
+    expect(said).toStrictEqual([]);
+  });
+
+  it('gives up at the bound, then reports how late the step and what giving up started ended', async () => {
     let fail!: (error: Error) => void;
     const work = new Promise<void>((_resolve, reject) => (fail = reject));
-    const reported: number[] = [];
-    reportWhenSettled(work, (afterMs) => reported.push(afterMs));
-    await jest.advanceTimersByTimeAsync(2500);
-    expect(reported).toStrictEqual([]);
+    let finishMore!: () => void;
+    const more = new Promise<void>((resolve) => (finishMore = resolve));
+    const said: (string | number)[] = [];
+    const stopping = stopWithin(work, 1000, {
+      gaveUp: () => {
+        said.push('gave up');
+        return more;
+      },
+      finished: (lateMs) => said.push(lateMs),
+    });
+    await jest.advanceTimersByTimeAsync(1000);
+    await expect(stopping).resolves.toBe(false);
+    expect(said).toStrictEqual(['gave up']);
+    await jest.advanceTimersByTimeAsync(1500);
     fail(new Error('broker gone')); // a failure is settled too, and not unhandled
     await jest.advanceTimersByTimeAsync(0);
-    expect(reported).toStrictEqual([2500]);
+    expect(said).toStrictEqual(['gave up']); // what giving up started is still running
+    await jest.advanceTimersByTimeAsync(1000);
+    finishMore();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(said).toStrictEqual(['gave up', 2500]);
   });
 });

@@ -23,11 +23,19 @@ export async function settleWithin(work: Promise<unknown>, ms: number): Promise<
 }
 
 /**
- * After a bounded step gave up on `work` (which goes on): reports, once it settles, how long
- * after giving up, so the log says whether a consumer left its group after all.
+ * A shutdown step bounded by `ms`: true when `work` settled in time. Otherwise `gaveUp` is called
+ * at once (it may start more work, e.g. a stop that must not wait for a hung commit), and
+ * `finished` once all of it settles after all (nothing is cancelled), with how long after giving
+ * up, so the log says whether a consumer left its group in the end.
  */
-export function reportWhenSettled(work: Promise<unknown>, report: (afterMs: number) => void) {
+export async function stopWithin(
+  work: Promise<unknown>,
+  ms: number,
+  on: { gaveUp(): Promise<unknown> | void; finished(lateMs: number): void },
+): Promise<boolean> {
+  if (await settleWithin(work, ms)) return true;
   const gaveUpAt = Date.now();
-  const settled = () => report(Date.now() - gaveUpAt);
-  void work.then(settled, settled);
+  const more = on.gaveUp();
+  void Promise.allSettled([work, more]).then(() => on.finished(Date.now() - gaveUpAt));
+  return false;
 }

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { MistralError } from '@sieve/mistral';
 import { QueryFailedError } from 'typeorm';
-import { reportWhenSettled, settleWithin } from '../common/settle-within';
+import { settleWithin, stopWithin } from '../common/settle-within';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import {
   type BatchControl,
@@ -249,16 +249,20 @@ export class IngestConsumer implements OnApplicationBootstrap, OnModuleDestroy {
     if (!consumer) return;
     await settleWithin(Promise.allSettled([...this.inFlight]), 30_000);
     const ms = this.config.KAFKA_STOP_TIMEOUT_MS;
-    const leaving = this.commit().then(() => consumer.stop());
-    if (!(await settleWithin(leaving, ms))) {
-      const stopped = consumer.stop(); // at least kafkajs must not restart it
-      this.logger.warn(
-        `did not commit and leave the group within ${ms} ms (broker unreachable?); uncommitted events are replayed, not stored twice`,
-      );
-      reportWhenSettled(Promise.allSettled([leaving, stopped]), (late) =>
-        this.logger.log(`left the group after all, ${late} ms after the stop gave up`),
-      );
-    }
+    await stopWithin(
+      this.commit().then(() => consumer.stop()),
+      ms,
+      {
+        gaveUp: () => {
+          this.logger.warn(
+            `did not commit and leave the group within ${ms} ms (broker unreachable?); uncommitted events are replayed, not stored twice`,
+          );
+          return consumer.stop(); // at least kafkajs must not restart it
+        },
+        finished: (late) =>
+          this.logger.log(`left the group after all, ${late} ms after the stop gave up`),
+      },
+    );
     this.consumer = null;
     this.state = 'stopped';
   }

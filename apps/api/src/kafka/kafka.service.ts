@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { type Consumer, Kafka, logLevel, type Producer, type RetryOptions } from 'kafkajs';
-import { reportWhenSettled, settleWithin } from '../common/settle-within';
+import { stopWithin } from '../common/settle-within';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { registerCompressionCodecs } from './compression-codecs';
 import {
@@ -139,15 +139,15 @@ export class KafkaService implements OnApplicationShutdown {
         stopped = true;
         replacement.stop();
         const ms = this.config.KAFKA_STOP_TIMEOUT_MS;
-        const leaving = current?.disconnect();
-        if (leaving && !(await settleWithin(leaving, ms))) {
-          this.logger.warn(
-            `the ${groupId} consumer did not leave its group within ${ms} ms (broker unreachable?); the group drops it after its session timeout`,
-          );
-          reportWhenSettled(leaving, (late) =>
-            this.logger.log(`the ${groupId} consumer left its group after all, ${late} ms late`),
-          );
-        }
+        if (current)
+          await stopWithin(current.disconnect(), ms, {
+            gaveUp: () =>
+              this.logger.warn(
+                `the ${groupId} consumer did not leave its group within ${ms} ms (broker unreachable?); the group drops it after its session timeout`,
+              ),
+            finished: (late) =>
+              this.logger.log(`the ${groupId} consumer left its group after all, ${late} ms late`),
+          });
       },
     };
   }
@@ -199,13 +199,11 @@ export class KafkaService implements OnApplicationShutdown {
     const producer = this.producer;
     this.producer = null;
     const ms = this.config.KAFKA_STOP_TIMEOUT_MS;
-    const disconnecting = producer?.disconnect();
-    if (disconnecting && !(await settleWithin(disconnecting, ms))) {
-      this.logger.warn(`the producer did not disconnect within ${ms} ms`);
-      reportWhenSettled(disconnecting, (late) =>
-        this.logger.log(`the producer disconnected after all, ${late} ms late`),
-      );
-    }
+    if (producer)
+      await stopWithin(producer.disconnect(), ms, {
+        gaveUp: () => this.logger.warn(`the producer did not disconnect within ${ms} ms`),
+        finished: (late) => this.logger.log(`the producer disconnected after all, ${late} ms late`),
+      });
   }
 }
 
