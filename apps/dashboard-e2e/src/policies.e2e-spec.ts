@@ -116,4 +116,51 @@ describe('policies in Chromium', () => {
     await page.setViewportSize({ width: 1100, height: 800 });
     await page.screenshot({ path: screenshotPath('policies-laptop'), fullPage: true });
   });
+  it('gives one source its own rule in a draft, sees what it flags there, and keeps it', async () => {
+    const marker = uniqueMarker();
+    const source = `e2e-kids-${marker}`;
+    const texts = [1, 2].map((n) => `mail me at child${n}.${marker}@example.org`);
+    await signIn(page, 'policyAdmin', `/?q=${marker}`);
+    await produce(texts.map((text) => ({ ...post(text), source })));
+    for (const text of texts) await waitForPost(page, text);
+    await waitForBacktestThrough(page, new Date());
+    await page.getByRole('link', { name: 'Policies' }).click();
+    await page.getByRole('button', { name: /Start a draft/ }).click();
+    await page.getByTestId('draft-editor').waitFor();
+
+    // The source is suggested: the backtest range saw it.
+    const overrides = page.getByRole('region', { name: 'Per-source overrides' });
+    await overrides.locator(`datalist option[value="${source}"]`).waitFor({ state: 'attached' });
+    await overrides.getByLabel('Source').fill(source);
+    await overrides.getByLabel('Category').selectOption({ label: 'Personal data' });
+    await overrides.getByRole('button', { name: 'Add an override' }).click();
+    const row = page.getByTestId(`override-${source}-pii`);
+    const flagged = row.locator('td').nth(4);
+    expect(await flagged.textContent()).toBe('2 → 2 ±0');
+    await overrides.getByLabel(`${source}: Personal data review threshold (number)`).fill('1');
+    expect(await flagged.textContent()).toBe('2 → 0 −100%');
+    await page.screenshot({ path: screenshotPath('policies-overrides'), fullPage: true });
+
+    // Saved with the draft: a reload shows it again.
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await page.getByRole('button', { name: 'Saved' }).waitFor();
+    await page.reload();
+    await row.waitFor();
+    expect(
+      await overrides.getByLabel(`${source}: Personal data review threshold (number)`).inputValue(),
+    ).toBe('1');
+
+    // Publishing would show the override setting by setting; this draft is discarded instead.
+    await page.getByRole('button', { name: 'Publish…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Publish the draft' });
+    expect(
+      await dialog.getByTestId('policy-diff').locator('tbody tr').allTextContents(),
+    ).toStrictEqual([
+      `Personal data (source ${source})enforced—yes`,
+      `Personal data (source ${source})review at—1.00`,
+    ]);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: 'Discard draft' }).click();
+    await page.getByRole('button', { name: /Start a draft/ }).waitFor();
+  });
 });

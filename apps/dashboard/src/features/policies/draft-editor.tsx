@@ -7,9 +7,9 @@ import { CustomCategories } from './custom-categories';
 import { DraftRulesTable } from './draft-rules-table';
 import { PrecedentSetting } from './precedent-setting';
 import { PublishDialog } from './publish-dialog';
-import { OverridesTable } from './rules-table';
+import { OverridesEditor } from './overrides-editor';
 import { ShadowPanel } from './shadow-panel';
-import { toPolicy, useDraftEditor } from './use-draft-editor';
+import { useDraftEditor } from './use-draft-editor';
 import { diffPolicies } from '@sieve/moderation';
 import { change } from './what-if';
 
@@ -74,21 +74,19 @@ export function DraftEditor({ live, draft, range, onRange, from, to, backtest }:
         figures={editor.figures}
         update={editor.update}
       />
-      {Object.keys(draft.overrides).length > 0 && (
-        <>
-          <OverridesTable version={draft} />
-          <p className="muted small">
-            Per-source overrides are edited through the api:{' '}
-            <code>PATCH /api/policies/drafts/{draft.version}</code>. The flag counts above apply
-            them to their sources.
-          </p>
-        </>
-      )}
       <p className="muted small">
         Precision and recall count only items reviewers decided, per category: a removal is a
         positive label for the categories its reason names and its flag was raised for, and a
         negative one for the others; an approval is negative everywhere; escalations are left out.
       </p>
+      <OverridesEditor
+        live={editor.livePolicy}
+        draft={editor.candidate}
+        histograms={backtest.data?.histograms}
+        onAdd={editor.addOverride}
+        onUpdate={editor.updateOverride}
+        onRemove={editor.removeOverride}
+      />
       <CustomCategories version={draft} live={live} editable />
       <PrecedentSetting key={draft.version} version={draft} editable />
       <div className="draft-actions">
@@ -118,7 +116,7 @@ export function DraftEditor({ live, draft, range, onRange, from, to, backtest }:
               auto: [total('auto', 'live'), total('auto', 'draft')],
             }
           }
-          changes={diffPolicies(toPolicy(live), toPolicy(draft, editor.rules))}
+          changes={diffPolicies(editor.livePolicy, editor.candidate)}
           busy={editor.publishing}
           onPublish={(note) => void editor.publish(note).then(() => setConfirming(false))}
           onCancel={() => setConfirming(false)}

@@ -72,49 +72,7 @@ function DraftRuleRow({
   const label = useCategoryLabel()(category);
   return (
     <tr className={rule.enabled ? '' : 'disabled-rule'} data-testid={`rule-${category}`}>
-      <td>
-        <label className="toggle">
-          <input
-            type="checkbox"
-            checked={rule.enabled}
-            onChange={(e) => update({ enabled: e.target.checked })}
-          />{' '}
-          {label}
-        </label>
-      </td>
-      <td>
-        <ThresholdInput
-          label={`${label} review threshold`}
-          value={rule.reviewThreshold}
-          disabled={!rule.enabled}
-          onChange={(v) => update({ reviewThreshold: v })}
-        />
-      </td>
-      <td>
-        <label className="toggle small">
-          <input
-            type="checkbox"
-            checked={rule.autoActionThreshold !== undefined}
-            disabled={!rule.enabled}
-            aria-label={`${label} blocks automatically`}
-            onChange={(e) =>
-              update({
-                autoActionThreshold: e.target.checked
-                  ? Math.max(rule.reviewThreshold, 0.9)
-                  : undefined,
-              })
-            }
-          />
-        </label>
-        {rule.autoActionThreshold !== undefined && (
-          <ThresholdInput
-            label={`${label} auto-action threshold`}
-            value={rule.autoActionThreshold}
-            disabled={!rule.enabled}
-            onChange={(v) => update({ autoActionThreshold: v })}
-          />
-        )}
-      </td>
+      <RuleSettingCells label={label} rule={rule} update={update} />
       <td className="num" data-testid={`flagged-${category}`}>
         {f ? (
           <>
@@ -152,5 +110,71 @@ function DraftRuleRow({
         )}
       </td>
     </tr>
+  );
+}
+
+/**
+ * Three cells that edit one rule: whether it is enforced (beside `label`, the category), its
+ * review threshold, and whether and where it blocks. Inputs are named by `name` (the category,
+ * or the source and the category).
+ */
+export function RuleSettingCells({
+  label,
+  name = label,
+  rule,
+  update,
+}: {
+  label: string;
+  name?: string;
+  rule: CategoryRule;
+  update: (patch: Partial<CategoryRule>) => void;
+}) {
+  return (
+    <>
+      <td>
+        <label className="toggle">
+          <input
+            type="checkbox"
+            checked={rule.enabled}
+            aria-label={name === label ? undefined : `${name} enforced`}
+            onChange={(e) => update({ enabled: e.target.checked })}
+          />{' '}
+          {label}
+        </label>
+      </td>
+      <td>
+        <ThresholdInput
+          label={`${name} review threshold`}
+          value={rule.reviewThreshold}
+          disabled={!rule.enabled}
+          onChange={(v) => update({ reviewThreshold: v })}
+        />
+      </td>
+      <td>
+        <label className="toggle small">
+          <input
+            type="checkbox"
+            checked={rule.autoActionThreshold !== undefined}
+            disabled={!rule.enabled}
+            aria-label={`${name} blocks automatically`}
+            onChange={(e) =>
+              update({
+                autoActionThreshold: e.target.checked
+                  ? Math.max(rule.reviewThreshold, 0.9)
+                  : undefined,
+              })
+            }
+          />
+        </label>
+        {rule.autoActionThreshold !== undefined && (
+          <ThresholdInput
+            label={`${name} auto-action threshold`}
+            value={rule.autoActionThreshold}
+            disabled={!rule.enabled}
+            onChange={(v) => update({ autoActionThreshold: v })}
+          />
+        )}
+      </td>
+    </>
   );
 }

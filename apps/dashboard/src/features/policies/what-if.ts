@@ -17,19 +17,43 @@ export interface CategoryWhatIf {
   curve: SweepPoint[];
 }
 
+/** Of a histogram's events, those a rule would flag and auto-action (none when it is off). */
+function volumeUnder(counts: number[] | undefined, rule: CategoryRule | undefined) {
+  if (!counts || !rule?.enabled) return { flagged: 0, auto: 0 };
+  return {
+    flagged: volumeAtOrAbove(counts, rule.reviewThreshold),
+    auto:
+      rule.autoActionThreshold === undefined
+        ? 0
+        : volumeAtOrAbove(counts, rule.autoActionThreshold),
+  };
+}
+
 /** Events a policy would flag / auto-action in one category, per source rules included. */
 function volumes(data: BacktestDataDto, policy: Policy, category: string) {
   let flagged = 0;
   let auto = 0;
   for (const [source, byCategory] of Object.entries(data.histograms)) {
-    const counts = byCategory[category];
-    const rule = ruleFor(policy, category, source);
-    if (!counts || !rule?.enabled) continue;
-    flagged += volumeAtOrAbove(counts, rule.reviewThreshold);
-    if (rule.autoActionThreshold !== undefined)
-      auto += volumeAtOrAbove(counts, rule.autoActionThreshold);
+    const v = volumeUnder(byCategory[category], ruleFor(policy, category, source));
+    flagged += v.flagged;
+    auto += v.auto;
   }
   return { flagged, auto };
+}
+
+/** One source's events in one category that each policy would flag / auto-action. */
+export function sourceWhatIf(
+  histograms: BacktestDataDto['histograms'],
+  live: Policy,
+  draft: Policy,
+  source: string,
+  category: string,
+) {
+  const counts = histograms[source]?.[category];
+  return {
+    live: volumeUnder(counts, ruleFor(live, category, source)),
+    draft: volumeUnder(counts, ruleFor(draft, category, source)),
+  };
 }
 
 const quality = (data: BacktestDataDto, rule: CategoryRule | undefined, category: string) =>
