@@ -47,8 +47,23 @@ describe('signing in, roles and signing out in Chromium', () => {
     await page.getByRole('link', { name: 'Users' }).click();
     await page.getByTestId('users').getByText(DEMO.reviewer.email).waitFor();
     await page.getByRole('link', { name: 'Audit log' }).click();
-    await page.getByTestId('audit').getByText('auth.login').first().waitFor();
+    const audit = page.getByTestId('audit');
+    await audit.getByText('auth.login').first().waitFor();
     await page.screenshot({ path: screenshotPath('audit-log') });
+    // What the demo admin did and what was done to that account, through the api's filters.
+    await page.getByLabel('Who').selectOption({ label: `Demo Admin (${DEMO.admin.email})` });
+    await page.getByLabel('Action').selectOption({ label: 'Sign-ins and sign-outs' });
+    await page.waitForURL(/actorId=.*action=auth|action=auth.*actorId=/);
+    const adminRow = audit.locator('tbody tr', { hasText: 'user Demo Admin' }).first();
+    await adminRow.getByRole('button', { name: 'history' }).click();
+    await page.getByTestId('audit-object-filter').getByText('user Demo Admin').waitFor();
+    const actions = await audit.locator('tbody tr td:nth-child(3)').allTextContents();
+    expect(actions).toContain('auth.login');
+    expect(actions.filter((a) => !a.startsWith('auth.'))).toStrictEqual([]);
+    // The account's whole history: its creation was done by the system, not by the admin.
+    await page.getByLabel('Who').selectOption('');
+    await page.getByLabel('Action').selectOption('');
+    await audit.getByText('user.created').waitFor();
 
     await page.getByRole('link', { name: 'Stats' }).click();
     await page.getByTestId('stats').getByText('reviewer agreement').waitFor();

@@ -1,7 +1,7 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { MemoryRouter, Route, Routes } from 'react-router-dom';
-import type { FlagDetailDto } from '@sieve/contracts';
+import type { FlagDetailDto, Role } from '@sieve/contracts';
 import { queryKeys } from '../hooks/query-keys';
 import { reviewerSession, SYSTEM_INFO } from '../testing/render';
 import { LastDecisionProvider } from '../features/review/last-decision';
@@ -68,7 +68,9 @@ const detail: FlagDetailDto = {
 type Answer = { status: number; body?: unknown };
 
 /** The item view against a fake api; `answers` overrides routes by "METHOD path" prefix. */
-function renderItem(options: { blur?: boolean; answers?: Record<string, Answer> } = {}) {
+function renderItem(
+  options: { blur?: boolean; answers?: Record<string, Answer>; role?: Role } = {},
+) {
   const calls: { method: string; path: string; body: unknown }[] = [];
   const routes: Record<string, Answer> = {
     [`GET /api/flags/${ID}/explanation`]: { status: 200, body: null },
@@ -145,7 +147,11 @@ function renderItem(options: { blur?: boolean; answers?: Record<string, Answer> 
     defaultOptions: { queries: { retry: false }, mutations: { retry: false } },
   });
   client.setQueryData(queryKeys.system, SYSTEM_INFO);
-  client.setQueryData(queryKeys.session, reviewerSession({ blurSensitive: options.blur ?? false }));
+  const session = reviewerSession({ blurSensitive: options.blur ?? false });
+  client.setQueryData(queryKeys.session, {
+    ...session,
+    user: { ...session.user, role: options.role ?? 'reviewer' },
+  });
   render(
     <QueryClientProvider client={client}>
       <MemoryRouter initialEntries={[`/flags/${ID}`]}>
@@ -254,5 +260,20 @@ describe('FlagPage (the item view)', () => {
     const article = await screen.findByTestId('flag-detail');
     expect(within(article).getByText(scriptUrl).tagName).toBe('SPAN');
     expect(article.querySelector('a[href^="javascript"]')).toBeNull();
+  });
+
+  it('links an admin to everything the audit log holds about the flag', async () => {
+    renderItem({ role: 'admin' });
+    const article = await screen.findByTestId('flag-detail');
+    const audit = within(article).getByRole('link', { name: 'Everything done to this flag' });
+    expect(audit.getAttribute('href')).toBe(`/admin/audit?objectType=flag&objectId=${ID}`);
+  });
+
+  it('has no audit link for a reviewer, who cannot read the audit log', async () => {
+    renderItem();
+    const article = await screen.findByTestId('flag-detail');
+    expect(
+      within(article).queryByRole('link', { name: 'Everything done to this flag' }),
+    ).toBeNull();
   });
 });

@@ -141,7 +141,7 @@ export function FlagPage() {
             </header>
             {/* User content: rendered as text only, never as HTML. */}
             <PostText flag={flag.data} mode={mode} reveal={reveal} quoted={quoted} />
-            <Facts flag={flag.data} />
+            <Facts flag={flag.data} isAdmin={role === 'admin'} />
             <JudgementsPanel
               judgements={flag.data.judgements}
               blurQuotes={blurred}
@@ -309,7 +309,7 @@ function PostText({
   );
 }
 
-function Facts({ flag }: { flag: FlagDetail }) {
+function Facts({ flag, isAdmin }: { flag: FlagDetail; isAdmin: boolean }) {
   const queues = useQueues();
   const queueName = queues.data?.find((q) => q.id === flag.queue)?.name ?? flag.queue;
   return (
@@ -357,6 +357,16 @@ function Facts({ flag }: { flag: FlagDetail }) {
         <>
           <dt>Reviewing</dt>
           <dd>{flag.claim.displayName}</dd>
+        </>
+      )}
+      {isAdmin && (
+        <>
+          <dt>Audit</dt>
+          <dd>
+            <Link to={`/admin/audit?objectType=flag&objectId=${encodeURIComponent(flag.id)}`}>
+              Everything done to this flag
+            </Link>
+          </dd>
         </>
       )}
     </dl>

@@ -25,3 +25,10 @@ export function auditChanges(before: unknown, after: unknown): ChangedValue[] {
     .filter((p) => JSON.stringify(was.get(p)) !== JSON.stringify(is.get(p)))
     .map((path) => ({ path, before: was.get(path), after: is.get(path) }));
 }
+
+/** An entry's details (a model and its cost, a reason) as leaf values by dotted path. */
+export function auditDetails(details: unknown): [path: string, value: unknown][] {
+  if (details === null || typeof details !== 'object' || Array.isArray(details))
+    return details === null || details === undefined ? [] : [['details', details]];
+  return [...flatten(details)];
+}
