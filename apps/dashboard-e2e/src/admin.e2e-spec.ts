@@ -50,15 +50,57 @@ describe('administration in Chromium', () => {
     await select.selectOption('reviewer');
     await dialog.getByRole('button', { name: 'Change role' }).click();
     await page
-      .getByTestId('role-changed')
+      .getByTestId('users-status')
       .getByText(/is now Reviewer/)
       .waitFor();
     // And back, for the rest of the suite.
     await select.selectOption('viewer');
     await dialog.getByRole('button', { name: 'Change role' }).click();
     await page
-      .getByTestId('role-changed')
+      .getByTestId('users-status')
       .getByText(/is now Viewer/)
       .waitFor();
+  });
+
+  it('sets a new password for someone who lost theirs, who then signs in with it', async () => {
+    const email = `e2e-forgetful-${randomUUID().slice(0, 8)}@sieve.local`;
+    const users = `${page.url().split('/admin')[0]}/admin/users`;
+    await page.goto(users);
+    const form = page.getByRole('form', { name: 'Add a user' });
+    await form.getByLabel('E-mail').fill(email);
+    await form.getByLabel('Name').fill('Forgetful Fran');
+    await form
+      .getByLabel('Initial password (12 characters or more)')
+      .fill('first-long-passphrase-42');
+    await form.getByRole('button', { name: 'Add user' }).click();
+    await page.getByTestId('users').getByText(email).waitFor();
+
+    await page.getByRole('button', { name: `Set new password for ${email}` }).click();
+    const dialog = page.getByRole('dialog', { name: 'Set a new password' });
+    await dialog.getByLabel(/New password/).fill('replacement-passphrase-77');
+    await page.screenshot({ path: screenshotPath('admin-reset-password') });
+    await dialog.getByRole('button', { name: 'Set password' }).click();
+    await page
+      .getByTestId('users-status')
+      .getByText(/Forgetful Fran has a new password/)
+      .waitFor();
+
+    const other = await browser.newPage();
+    const login = (password: string) =>
+      other.evaluate(
+        async ([e, p]) =>
+          (
+            await fetch('/api/auth/login', {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ email: e, password: p }),
+            })
+          ).status,
+        [email, password],
+      );
+    await other.goto(`${page.url().split('/admin')[0]}/login`);
+    expect(await login('first-long-passphrase-42')).toBe(401);
+    expect(await login('replacement-passphrase-77')).toBe(200);
+    await other.close();
   });
 });

@@ -72,6 +72,7 @@ const ACCESS: Record<string, Role | 'public'> = {
   'GET /api/users': 'admin',
   'POST /api/users': 'admin',
   'PATCH /api/users/:id': 'admin',
+  'POST /api/users/:id/password': 'admin',
   'GET /api/tokens': 'admin',
   'POST /api/tokens': 'admin',
   'DELETE /api/tokens/:id': 'admin',
@@ -178,6 +179,7 @@ const SAMPLE_BODIES: Record<string, object> = {
   },
   'POST /api/users': { email: 'x', displayName: '', role: 'nope', password: 'short' },
   'PATCH /api/users/:id': { role: 'viewer' },
+  'POST /api/users/:id/password': { password: 'short' },
   'POST /api/tokens': { name: '', role: 'nope' },
   'POST /api/flags/:id/decision': { action: 'approve', reason: 'Not harmful' },
   'POST /api/flags/:id/notes': { text: 'a note' },
@@ -381,6 +383,51 @@ describe('accounts, roles and the audit trail', () => {
       .post('/api/auth/login')
       .send({ email: target.email, password: target.password })
       .expect(401);
+  });
+
+  it('lets an admin set a new password for someone who lost theirs, ending their sessions', async () => {
+    const user = await stack.signIn('policy_admin');
+    const admin = await stack.signIn('admin');
+    const reset = (id: string, password: string) =>
+      admin.agent
+        .post(`/api/users/${id}/password`)
+        .set('x-csrf-token', admin.csrfToken)
+        .send({ password });
+    const weak = await reset(user.userId, 'password1234');
+    expect(weak.status).toBe(422);
+    expect(weak.body.details).toStrictEqual([{ field: 'password', errors: [expect.any(String)] }]);
+    // An admin's own password needs the current one: the account page, not this route.
+    const own = await reset(admin.userId, 'a-brand-new-passphrase');
+    expect(own.status).toBe(409);
+    expect(own.body).toMatchObject({ code: 'own_password' });
+    expect(
+      (await reset('00000000-0000-4000-8000-000000000000', 'a-brand-new-passphrase')).status,
+    ).toBe(404);
+
+    await reset(user.userId, 'a-brand-new-passphrase').expect(204);
+    await user.agent.get('/api/auth/me').expect(401);
+    const http = request(stack.app.getHttpServer());
+    await http
+      .post('/api/auth/login')
+      .send({ email: user.email, password: user.password })
+      .expect(401);
+    await http
+      .post('/api/auth/login')
+      .send({ email: user.email, password: 'a-brand-new-passphrase' })
+      .expect(200);
+    const [entry] = (
+      await stack.db.query(
+        `SELECT actor_id, object_id, before, after, details FROM audit_log
+         WHERE action = 'user.password_reset' ORDER BY id DESC LIMIT 1`,
+      )
+    ).rows;
+    expect(entry).toStrictEqual({
+      actor_id: admin.userId,
+      object_id: user.userId,
+      before: null,
+      after: null,
+      details: null,
+    });
   });
 
   it('gives privileged roles a 30-minute idle timeout, and renews the cookie as the session slides', async () => {

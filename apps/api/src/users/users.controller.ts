@@ -1,8 +1,18 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+} from '@nestjs/common';
 import { assertStrongPassword } from '../auth/passwords';
 import { ClientIp, CurrentPrincipal, PeopleOnly, RequireRole } from '../auth/decorators';
 import type { Principal } from '../auth/roles';
-import { CreateUserDto, UpdateUserDto, type UserDto } from './dto/user.dto';
+import { CreateUserDto, ResetPasswordDto, UpdateUserDto, type UserDto } from './dto/user.dto';
 import { UsersService } from './users.service';
 
 @Controller('users')
@@ -34,5 +44,22 @@ export class UsersController {
     @ClientIp() ip: string,
   ): Promise<UserDto> {
     return this.users.update(id, body, actor, ip);
+  }
+
+  /**
+   * Sets a new password for a user who lost theirs and signs them out everywhere. An admin's own
+   * password is changed on the account page, which asks for the current one.
+   */
+  @Post(':id/password')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  async resetPassword(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: ResetPasswordDto,
+    @CurrentPrincipal() actor: Principal,
+    @ClientIp() ip: string,
+  ): Promise<void> {
+    const user = await this.users.findById(id);
+    await assertStrongPassword(body.password, [user.email, user.displayName], 'password');
+    await this.users.resetPassword(user, body.password, actor, ip);
   }
 }

@@ -255,6 +255,35 @@ export class UsersService implements OnApplicationBootstrap {
     });
     await this.sessions.revokeAllForUser(id, keepSessionId);
   }
+
+  /**
+   * An admin's new password for someone else: every session of theirs ends, and the audit log
+   * says who set it (never the password).
+   */
+  async resetPassword(
+    user: User,
+    newPassword: string,
+    actor: Principal,
+    ip: string,
+  ): Promise<void> {
+    if (user.id === actor.id)
+      throw new ConflictException({
+        message: 'Change your own password on your account page: it asks for the current one',
+        code: 'own_password',
+      });
+    await this.users.manager.transaction(async (tx) => {
+      await tx.update(
+        User,
+        { id: user.id },
+        { passwordHash: await hashPassword(newPassword), passwordChangedAt: new Date() },
+      );
+      await this.audit.record(
+        { actor, action: 'user.password_reset', objectType: 'user', objectId: user.id, ip },
+        tx,
+      );
+    });
+    await this.sessions.revokeAllForUser(user.id);
+  }
 }
 
 const auditView = (u: User) => ({

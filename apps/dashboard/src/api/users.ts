@@ -14,3 +14,6 @@ export const updateUser = (
   id: string,
   changes: Partial<Pick<User, 'role' | 'disabled' | 'displayName'>>,
 ) => send<User>('PATCH', `/users/${encodeURIComponent(id)}`, changes);
+/** An admin's new password for someone who lost theirs: their sessions end. */
+export const resetPassword = (id: string, password: string) =>
+  send<void>('POST', `/users/${encodeURIComponent(id)}/password`, { password });

@@ -1,7 +1,7 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { listAudit, type AuditFilters } from '../api/audit';
 import { createToken, listTokens, type NewToken, revokeToken } from '../api/tokens';
-import { createUser, listUsers, updateUser, type NewUser } from '../api/users';
+import { createUser, listUsers, resetPassword, updateUser, type NewUser } from '../api/users';
 import type { User } from '../api/auth';
 import { queryKeys } from './query-keys';
 
@@ -14,6 +14,12 @@ export function useCreateUser() {
   return useMutation({
     mutationFn: (user: NewUser) => createUser(user),
     onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.users }),
+  });
+}
+
+export function useResetPassword() {
+  return useMutation({
+    mutationFn: ({ id, password }: { id: string; password: string }) => resetPassword(id, password),
   });
 }
 

@@ -21,6 +21,14 @@ export class CreateUserDto {
   password!: string;
 }
 
+/** An admin sets a new password for someone who lost theirs. */
+export class ResetPasswordDto {
+  @IsString()
+  @MinLength(MIN_PASSWORD_LENGTH)
+  @MaxLength(256)
+  password!: string;
+}
+
 export class UpdateUserDto {
   @Omittable()
   @IsString()

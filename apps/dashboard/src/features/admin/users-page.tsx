@@ -1,7 +1,8 @@
 import { type FormEvent, useState } from 'react';
 import { ROLE_LABELS, type Role, type User } from '../../api/auth';
 import { RoleOptions } from '../../components/role-options';
-import { useCreateUser, useUpdateUser, useUsers } from '../../hooks/use-admin';
+import { Link } from 'react-router-dom';
+import { useCreateUser, useResetPassword, useUpdateUser, useUsers } from '../../hooks/use-admin';
 import { useSession } from '../../hooks/use-session';
 
 export function UsersPage() {
@@ -23,6 +24,33 @@ export function UsersPage() {
             `${user.displayName} is now ${ROLE_LABELS[role]}. Their sessions ended: they sign in again with the new role.`,
           );
           setPending(null);
+        },
+      },
+    );
+  };
+  // Setting someone's password: for whom, then what (only in this form, never stored here).
+  const reset = useResetPassword();
+  const [resetFor, setResetFor] = useState<User | null>(null);
+  const [newPassword, setNewPassword] = useState('');
+  const startReset = (user: User) => {
+    setDone(null);
+    reset.reset();
+    setNewPassword('');
+    setResetFor(user);
+  };
+  const confirmReset = (event: FormEvent) => {
+    event.preventDefault();
+    if (!resetFor) return;
+    const user = resetFor;
+    reset.mutate(
+      { id: user.id, password: newPassword },
+      {
+        onSuccess: () => {
+          setDone(
+            `${user.displayName} has a new password and was signed out everywhere. Give it to them through a channel you trust, and ask them to change it on their account page.`,
+          );
+          setResetFor(null);
+          setNewPassword('');
         },
       },
     );
@@ -69,8 +97,43 @@ export function UsersPage() {
           </button>
         </div>
       )}
+      {resetFor && (
+        <form
+          className="confirm"
+          role="dialog"
+          aria-label="Set a new password"
+          onSubmit={confirmReset}
+        >
+          <p>
+            Set a new password for <strong>{resetFor.displayName}</strong> ({resetFor.email})? They
+            are signed out everywhere and sign in with the new one.
+          </p>
+          <label>
+            New password (12 characters or more){' '}
+            <input
+              type="password"
+              autoComplete="new-password"
+              minLength={12}
+              required
+              value={newPassword}
+              onChange={(e) => setNewPassword(e.target.value)}
+            />
+          </label>{' '}
+          {reset.isError && (
+            <p className="error" role="alert">
+              {reset.error.message}
+            </p>
+          )}
+          <button type="submit" className="primary" disabled={reset.isPending}>
+            Set password
+          </button>
+          <button type="button" className="link-button" onClick={() => setResetFor(null)}>
+            Cancel
+          </button>
+        </form>
+      )}
       {done && (
-        <p role="status" className="muted" data-testid="role-changed">
+        <p role="status" className="muted" data-testid="users-status">
           {done}
         </p>
       )}
@@ -81,6 +144,7 @@ export function UsersPage() {
             <th>E-mail</th>
             <th>Role</th>
             <th>Status</th>
+            <th>Password</th>
           </tr>
         </thead>
         <tbody>
@@ -110,6 +174,19 @@ export function UsersPage() {
                 >
                   {user.disabled ? 'Disabled — enable' : 'Active — disable'}
                 </button>
+              </td>
+              <td>
+                {user.id === session.data?.user.id ? (
+                  <Link to="/account">Change yours</Link>
+                ) : (
+                  <button
+                    className="link-button"
+                    aria-label={`Set new password for ${user.email}`}
+                    onClick={() => startReset(user)}
+                  >
+                    Set new password
+                  </button>
+                )}
               </td>
             </tr>
           ))}

@@ -1,0 +1,83 @@
+import type { UserDto } from '@sieve/contracts';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { MemoryRouter } from 'react-router-dom';
+import { renderWithSystem } from '../../testing/render';
+import { UsersPage } from './users-page';
+
+const user = (id: string, displayName: string, email: string): UserDto =>
+  ({ id, displayName, email, role: 'reviewer', disabled: false }) as UserDto;
+
+describe('UsersPage: a new password for someone who lost theirs', () => {
+  let sent: { path: string; body: unknown }[];
+  let answer: { status: number; body: unknown };
+  beforeEach(() => {
+    sent = [];
+    answer = { status: 204, body: undefined };
+    global.fetch = jest.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+      const path = new URL(String(input), 'http://sieve.test').pathname;
+      if (init?.method === 'POST') {
+        sent.push({ path, body: JSON.parse(String(init.body)) });
+        return {
+          status: answer.status,
+          ok: answer.status < 400,
+          json: async () => answer.body,
+        } as Response;
+      }
+      const body = path.endsWith('/users')
+        ? [user('me', 'Rita', 'r@sieve.local'), user('u-fran', 'Fran', 'f@sieve.local')]
+        : { user: { id: 'me', role: 'admin' }, csrfToken: 'csrf' };
+      return { status: 200, ok: true, json: async () => body } as Response;
+    }) as typeof fetch;
+  });
+  const open = () =>
+    renderWithSystem(
+      <MemoryRouter>
+        <UsersPage />
+      </MemoryRouter>,
+    );
+
+  it('sets it after asking, and says the user was signed out', async () => {
+    open();
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'Set new password for f@sieve.local' }),
+    );
+    const dialog = screen.getByRole('dialog', { name: 'Set a new password' });
+    expect(dialog.textContent).toContain('Fran (f@sieve.local)');
+    fireEvent.change(within(dialog).getByLabelText(/New password/), {
+      target: { value: 'replacement-passphrase-77' },
+    });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Set password' }));
+    await screen.findByText(/Fran has a new password and was signed out everywhere/);
+    expect(sent).toStrictEqual([
+      { path: '/api/users/u-fran/password', body: { password: 'replacement-passphrase-77' } },
+    ]);
+    expect(screen.queryByRole('dialog', { name: 'Set a new password' })).toBeNull();
+  });
+
+  it('shows why a password is refused, and keeps the dialog open', async () => {
+    answer = { status: 422, body: { statusCode: 422, message: 'This password is too common' } };
+    open();
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'Set new password for f@sieve.local' }),
+    );
+    const dialog = screen.getByRole('dialog', { name: 'Set a new password' });
+    fireEvent.change(within(dialog).getByLabelText(/New password/), {
+      target: { value: 'password1234' },
+    });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Set password' }));
+    await waitFor(() =>
+      expect(within(dialog).getByRole('alert').textContent).toContain('too common'),
+    );
+  });
+
+  it('sends an admin to the account page for their own password', async () => {
+    open();
+    await screen.findByText('f@sieve.local');
+    await waitFor(() =>
+      expect(screen.getByRole('link', { name: 'Change yours' }).getAttribute('href')).toBe(
+        '/account',
+      ),
+    );
+    expect(screen.queryByRole('button', { name: 'Set new password for r@sieve.local' })).toBeNull();
+  });
+});
