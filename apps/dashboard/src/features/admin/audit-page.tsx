@@ -46,7 +46,7 @@ function ObjectName({
   id: string | null;
   userName: (id: string) => string | undefined;
 }) {
-  if (id === null) return <>{type}</>;
+  if (id === null) return type;
   if (type === 'flag') return <Link to={`/flags/${id}`}>flag {id.slice(0, 8)}</Link>;
   if (type === 'wave') return <Link to={`/waves/${id}`}>wave {id.slice(0, 8)}</Link>;
   if (type === 'policy') return <>policy version {id}</>;
