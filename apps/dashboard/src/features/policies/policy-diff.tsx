@@ -58,3 +58,28 @@ export function PolicyDiff({ changes, after }: { changes: RuleChange[]; after: s
     </table>
   );
 }
+
+/**
+ * What a version changed from the one before it, one line per setting, for the history's narrow
+ * column: "Personal data: review at 0.50 → 1.00".
+ */
+export function VersionChanges({ changes, from }: { changes: RuleChange[]; from: string }) {
+  const label = useCategoryLabel();
+  if (changes.length === 0) return <div className="muted small">Same settings as {from}.</div>;
+  return (
+    <details className="version-changes">
+      <summary className="small">
+        {changes.length === 1 ? '1 change' : `${changes.length} changes`} from {from}
+      </summary>
+      <ul className="small">
+        {changes.map((c) => (
+          <li key={`${c.source ?? ''}:${c.category}:${c.field}`}>
+            {label(c.category)}
+            {c.source && ` (source ${c.source})`}: {FIELD_LABELS[c.field]} {shown(c.before)} →{' '}
+            <strong>{shown(c.after)}</strong>
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}

@@ -64,4 +64,18 @@ describe('VersionHistory', () => {
     const dialog = screen.getByRole('dialog', { name: 'Roll back' });
     expect(within(dialog).getByText('No setting differs from the live version.')).toBeTruthy();
   });
+
+  it('says what each version changed from the one published before it', () => {
+    open();
+    const item = (n: number) =>
+      within(screen.getByTestId('policy-versions')).getByText(`v${n}`).closest('li') as HTMLElement;
+    const v2 = within(item(2)).getByText('2 changes from v1').closest('details') as HTMLElement;
+    expect([...v2.querySelectorAll('li')].map((li) => li.textContent)).toStrictEqual([
+      'Personal data: review at 0.50 → 0.35',
+      'Personal data: block at — → 0.90',
+    ]);
+    expect(within(item(3)).getByText('Same settings as v2.')).toBeTruthy();
+    // The first version has nothing before it.
+    expect(item(1).querySelector('.version-changes')).toBeNull();
+  });
 });

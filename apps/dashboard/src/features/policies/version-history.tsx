@@ -3,7 +3,7 @@ import { diffPolicies } from '@sieve/moderation';
 import { useState } from 'react';
 import { timeAgo } from '../../components/format';
 import { usePolicyActions } from '../../hooks/use-policies';
-import { PolicyDiff } from './policy-diff';
+import { PolicyDiff, VersionChanges } from './policy-diff';
 import { toPolicy } from './use-draft-editor';
 
 /**
@@ -26,38 +26,57 @@ export function VersionHistory({
   const [note, setNote] = useState('');
   const live = versions.find((v) => v.live);
   const rollingBackTo = versions.find((v) => v.version === target);
+  // A published version against the one published before it; a draft against the live one.
+  const before = (v: PolicyVersionDto) =>
+    v.status === 'draft'
+      ? live
+      : versions
+          .filter((o) => o.status === 'published' && o.version < v.version)
+          .reduce<PolicyVersionDto | undefined>(
+            (latest, o) => (!latest || o.version > latest.version ? o : latest),
+            undefined,
+          );
   return (
     <aside className="versions" data-testid="policy-versions">
       <h2>History</h2>
       <ol>
-        {versions.map((v) => (
-          <li key={v.version} className={v.live ? 'live' : ''}>
-            <strong>v{v.version}</strong>{' '}
-            {v.live ? (
-              <span className="badge badge-open">live</span>
-            ) : (
-              <span className="muted small">{v.status}</span>
-            )}
-            <div className="small">
-              {v.changeNote ?? (v.status === 'draft' ? 'being edited' : '')}
-            </div>
-            <div className="muted small">
-              {v.publishedAt
-                ? `${v.publishedBy ?? 'system'}, ${timeAgo(v.publishedAt, now)}`
-                : `${v.createdBy ?? 'system'}, ${timeAgo(v.createdAt, now)}`}
-              {v.basedOn !== null && ` · from v${v.basedOn}`}
-            </div>
-            {canEdit && v.status === 'published' && !v.live && (
-              <button
-                className="link-button small"
-                disabled={hasDraft}
-                onClick={() => setTarget(v.version)}
-              >
-                Roll back to v{v.version}
-              </button>
-            )}
-          </li>
-        ))}
+        {versions.map((v) => {
+          const prev = before(v);
+          return (
+            <li key={v.version} className={v.live ? 'live' : ''}>
+              <strong>v{v.version}</strong>{' '}
+              {v.live ? (
+                <span className="badge badge-open">live</span>
+              ) : (
+                <span className="muted small">{v.status}</span>
+              )}
+              <div className="small">
+                {v.changeNote ?? (v.status === 'draft' ? 'being edited' : '')}
+              </div>
+              <div className="muted small">
+                {v.publishedAt
+                  ? `${v.publishedBy ?? 'system'}, ${timeAgo(v.publishedAt, now)}`
+                  : `${v.createdBy ?? 'system'}, ${timeAgo(v.createdAt, now)}`}
+                {v.basedOn !== null && ` · from v${v.basedOn}`}
+              </div>
+              {prev && (
+                <VersionChanges
+                  changes={diffPolicies(toPolicy(prev), toPolicy(v))}
+                  from={`v${prev.version}`}
+                />
+              )}
+              {canEdit && v.status === 'published' && !v.live && (
+                <button
+                  className="link-button small"
+                  disabled={hasDraft}
+                  onClick={() => setTarget(v.version)}
+                >
+                  Roll back to v{v.version}
+                </button>
+              )}
+            </li>
+          );
+        })}
       </ol>
       {hasDraft && canEdit && (
         <p className="muted small">Publish or discard the draft to roll back.</p>
