@@ -94,6 +94,11 @@ describe('policies in Chromium', () => {
     const published = liveBefore + 1;
     await history.locator('li.live', { hasText: `v${published}` }).waitFor();
     expect(await history.locator('li.live').textContent()).toContain('PII only when certain');
+    // The history says what the version changed from the one live before it.
+    await history.locator('li.live').getByText(`1 change from v${liveBefore}`).click();
+    expect(await history.locator('li.live .version-changes li').allTextContents()).toStrictEqual([
+      'Personal data: review at 0.50 → 1.00',
+    ]);
     // With no draft open, the page shows the live rules.
     const liveRules = page.getByTestId('rules-table');
     await liveRules.getByText(`Live rules, version ${published}`).waitFor();
