@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run rescore` and `npm run retention`: the api's one-off commands. With DATABASE_URL and
+// `npm run rescore`, `npm run retention` and `npm run dead-letters`: the api's one-off commands. With DATABASE_URL and
 // KAFKA_BROKERS set they use those; otherwise they use the embedded PostgreSQL and broker of the
 // `npm start` running in this checkout, so that the README's commands work beside it as written.
 import { spawnSync } from 'node:child_process';

@@ -5,6 +5,7 @@ import { AppModule } from './app.module';
 import { configureApp, generateOpenApiDocument } from './app.setup';
 import { ConfigError, loadConfig } from './config/app-config';
 import { runMigrations } from './database/run-migrations';
+import { deadLettersCommand } from './dead-letters-command';
 import { rescoreCommand } from './rescore-command';
 import { retentionCommand } from './retention-command';
 
@@ -32,6 +33,9 @@ async function bootstrap(): Promise<void> {
   }
   if (process.argv.includes('--retention')) {
     process.exit(await retentionCommand(process.argv));
+  }
+  if (process.argv.includes('--dead-letters')) {
+    process.exit(await deadLettersCommand(process.argv));
   }
   // Lines logged before configureApp installs the pino logger are buffered and written through it.
   const app = configureApp(

@@ -212,8 +212,9 @@ export async function startTestStack(
     kafka,
     topics,
     collected,
-    produce: (messages: { key?: string; value: string | Buffer }[]) =>
-      producer.send({ topic: topics.content, messages }),
+    produce: (
+      messages: { key?: string; value: string | Buffer; headers?: Record<string, string> }[],
+    ) => producer.send({ topic: topics.content, messages }),
     produceAppeals: (messages: { key?: string; value: string | Buffer }[]) =>
       producer.send({ topic: topics.appeals, messages }),
     async stop() {

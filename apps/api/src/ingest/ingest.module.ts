@@ -4,6 +4,7 @@ import { FlagsModule } from '../flags/flags.module';
 import { JudgingModule } from '../judging/judging.module';
 import { PoliciesModule } from '../policies/policies.module';
 import { QueuesModule } from '../queues/queues.module';
+import { DeadLetters } from './dead-letters.service';
 import { IngestConsumer } from './ingest.consumer';
 import { IngestService } from './ingest.service';
 import { RescoreService } from './rescore.service';
@@ -11,7 +12,7 @@ import { ScoredEventStore } from './scored-event.store';
 
 @Module({
   imports: [PoliciesModule, FlagsModule, WebhooksModule, QueuesModule, JudgingModule],
-  providers: [IngestService, IngestConsumer, ScoredEventStore, RescoreService],
-  exports: [IngestConsumer, RescoreService],
+  providers: [IngestService, IngestConsumer, ScoredEventStore, RescoreService, DeadLetters],
+  exports: [IngestConsumer, RescoreService, DeadLetters],
 })
 export class IngestModule {}

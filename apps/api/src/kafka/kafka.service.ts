@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { type Consumer, Kafka, logLevel, type Producer, type RetryOptions } from 'kafkajs';
 import { stopWithin } from '../common/settle-within';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -153,6 +154,78 @@ export class KafkaService implements OnApplicationShutdown {
   }
 
   /**
+   * Every message `topic` holds when this is called, to `each` (in order within a partition,
+   * awaited), then resolves with how many there were. It joins no group of Sieve's and commits nothing: a
+   * throwaway group reads from the start to the end offsets it found, and is then left. A topic
+   * that does not exist yet holds nothing. `idleMs` bounds a wait with no progress.
+   */
+  async readToEnd(
+    topic: string,
+    each: (message: IncomingMessage, partition: number) => void | Promise<void>,
+    idleMs = 30_000,
+  ): Promise<number> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    let ends: Map<number, bigint>;
+    try {
+      const offsets = await admin.fetchTopicOffsets(topic).catch((error: unknown) => {
+        if (isUnknownTopic(error)) return [];
+        throw error;
+      });
+      ends = new Map(
+        offsets
+          .filter((o) => BigInt(o.high) > BigInt(o.low))
+          .map((o) => [o.partition, BigInt(o.high)]),
+      );
+    } finally {
+      await admin.disconnect();
+    }
+    if (ends.size === 0) return 0;
+
+    const consumer = this.kafka.consumer({
+      groupId: `sieve-read-${topic}-${randomUUID()}`,
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: 200,
+    });
+    let read = 0;
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await new Promise<void>((resolve, reject) => {
+        let idle: NodeJS.Timeout;
+        const progress = () => {
+          clearTimeout(idle);
+          idle = setTimeout(
+            () => reject(new Error(`reading ${topic}: no progress for ${idleMs} ms`)),
+            idleMs,
+          );
+        };
+        progress();
+        consumer
+          .run({
+            autoCommit: false,
+            eachMessage: async ({ message, partition }) => {
+              const end = ends.get(partition);
+              if (end === undefined || BigInt(message.offset) >= end) return;
+              await each(message, partition);
+              read++;
+              progress();
+              if (BigInt(message.offset) + 1n >= end) ends.delete(partition);
+              if (ends.size === 0) {
+                clearTimeout(idle);
+                resolve();
+              }
+            },
+          })
+          .catch(reject);
+      });
+    } finally {
+      await consumer.disconnect();
+    }
+    return read;
+  }
+
+  /**
    * Sends in requests of at most ~1 MB: Kafka refuses a record batch above the topic's
    * max.message.bytes (1 MB by default), and kafkajs does not split one send. A large batch of
    * decisions, or a few dead-lettered 1 MB posts, would otherwise fail forever. And of at most
@@ -267,4 +340,13 @@ function sizeOf(message: OutgoingMessage): number {
 function byteLength(value: Buffer | string | null | undefined): number {
   if (value === null || value === undefined) return 0;
   return typeof value === 'string' ? Buffer.byteLength(value) : value.length;
+}
+
+/** kafkajs's answer for a topic the cluster does not have. */
+function isUnknownTopic(error: unknown): boolean {
+  const e = error as { type?: unknown; message?: unknown } | null;
+  return (
+    e?.type === 'UNKNOWN_TOPIC_OR_PARTITION' ||
+    (typeof e?.message === 'string' && /does not host this topic/i.test(e.message))
+  );
 }
