@@ -155,9 +155,10 @@ export class KafkaService implements OnApplicationShutdown {
 
   /**
    * Every message `topic` holds when this is called, to `each` (in order within a partition,
-   * awaited), then resolves with how many there were. It joins no group of Sieve's and commits nothing: a
-   * throwaway group reads from the start to the end offsets it found, and is then left. A topic
-   * that does not exist yet holds nothing. `idleMs` bounds a wait with no progress.
+   * awaited), then resolves with how many there were. It joins no group of Sieve's and commits
+   * nothing: a throwaway group reads from the start to the end offsets it found, and is then
+   * deleted. A topic that does not exist yet holds nothing. `idleMs` bounds a wait with no
+   * progress.
    */
   async readToEnd(
     topic: string,
@@ -182,8 +183,9 @@ export class KafkaService implements OnApplicationShutdown {
     }
     if (ends.size === 0) return 0;
 
+    const groupId = `sieve-read-${topic}-${randomUUID()}`;
     const consumer = this.kafka.consumer({
-      groupId: `sieve-read-${topic}-${randomUUID()}`,
+      groupId,
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: 200,
     });
@@ -221,8 +223,22 @@ export class KafkaService implements OnApplicationShutdown {
       });
     } finally {
       await consumer.disconnect();
+      await this.deleteGroup(groupId);
     }
     return read;
+  }
+
+  /** Best effort: a group that committed nothing only clutters the cluster's group list. */
+  private async deleteGroup(groupId: string): Promise<void> {
+    const admin = this.kafka.admin();
+    try {
+      await admin.connect();
+      await admin.deleteGroups([groupId]);
+    } catch {
+      // An older broker, or one without the right to delete groups: the group expires anyway.
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
   }
 
   /**
