@@ -52,7 +52,7 @@ describe('signing in, roles and signing out in Chromium', () => {
     await page.screenshot({ path: screenshotPath('audit-log') });
     // What the demo admin did and what was done to that account, through the api's filters.
     await page.getByLabel('Who').selectOption({ label: `Demo Admin (${DEMO.admin.email})` });
-    await page.getByLabel('Action').selectOption({ label: 'Sign-ins and sign-outs' });
+    await page.getByLabel('Action').selectOption({ label: 'Sign-ins, sign-outs and failures' });
     await page.waitForURL(/actorId=.*action=auth|action=auth.*actorId=/);
     const adminRow = audit.locator('tbody tr', { hasText: 'user Demo Admin' }).first();
     await adminRow.getByRole('button', { name: 'history' }).click();

@@ -6,7 +6,7 @@ export const ACTION_GROUPS: { label: string; actions: { value: string; label: st
   {
     label: 'Accounts',
     actions: [
-      { value: 'auth', label: 'Sign-ins and sign-outs' },
+      { value: 'auth', label: 'Sign-ins, sign-outs and failures' },
       { value: 'auth.login_failed', label: 'Failed sign-ins' },
       { value: 'auth.login_locked', label: 'Locked sign-ins' },
       { value: 'user', label: 'User changes' },
