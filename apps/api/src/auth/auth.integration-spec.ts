@@ -428,6 +428,25 @@ describe('accounts, roles and the audit trail', () => {
       after: null,
       details: null,
     });
+
+    // The users list says when each last signed in: just now for this one, never for a new one.
+    const never = await admin.agent
+      .post('/api/users')
+      .set('x-csrf-token', admin.csrfToken)
+      .send({
+        email: `never-${user.userId.slice(0, 8)}@test.local`,
+        displayName: 'Never Signed In',
+        role: 'viewer',
+        password: 'a-first-long-passphrase',
+      })
+      .expect(201);
+    const listed = (await admin.agent.get('/api/users').expect(200)).body as {
+      id: string;
+      lastSignInAt: string | null;
+    }[];
+    const lastSignIn = (id: string) => listed.find((u) => u.id === id)?.lastSignInAt;
+    expect(Date.now() - Date.parse(lastSignIn(user.userId) ?? '')).toBeLessThan(60_000);
+    expect(lastSignIn(never.body.id)).toBeNull();
   });
 
   it('gives privileged roles a 30-minute idle timeout, and renews the cookie as the session slides', async () => {

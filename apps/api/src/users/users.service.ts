@@ -112,10 +112,22 @@ export class UsersService implements OnApplicationBootstrap {
     return user;
   }
 
+  /** Every person's account, oldest first, with when each last signed in. */
   async list(): Promise<UserDto[]> {
-    return (await this.users.find({ where: { kind: 'person' }, order: { createdAt: 'ASC' } })).map(
-      toDto,
+    const users = await this.users.find({ where: { kind: 'person' }, order: { createdAt: 'ASC' } });
+    // Per user, their newest entries first (idx_audit_log_actor) until the first sign-in.
+    const rows: { id: string; at: Date | null }[] = await this.users.query(
+      `SELECT u.id, (SELECT a.at FROM audit_log a
+                     WHERE a.actor_id = u.id AND a.action = 'auth.login'
+                     ORDER BY a.at DESC LIMIT 1) AS at
+       FROM unnest($1::uuid[]) AS u(id)`,
+      [users.map((u) => u.id)],
     );
+    const lastSignIn = new Map(rows.map((r) => [r.id, r.at]));
+    return users.map((u) => ({
+      ...toDto(u),
+      lastSignInAt: lastSignIn.get(u.id)?.toISOString() ?? null,
+    }));
   }
 
   /**

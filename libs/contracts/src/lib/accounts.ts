@@ -9,6 +9,8 @@ export interface UserDto {
   disabled: boolean;
   preferences: UserPreferencesDto;
   createdAt: string;
+  /** In `GET /users` only: the last successful sign-in (from the audit log); null if never. */
+  lastSignInAt?: string | null;
 }
 
 export interface UserPreferencesDto {

@@ -24,7 +24,13 @@ describe('UsersPage: a new password for someone who lost theirs', () => {
         } as Response;
       }
       const body = path.endsWith('/users')
-        ? [user('me', 'Rita', 'r@sieve.local'), user('u-fran', 'Fran', 'f@sieve.local')]
+        ? [
+            {
+              ...user('me', 'Rita', 'r@sieve.local'),
+              lastSignInAt: new Date(Date.now() - 5 * 60_000).toISOString(),
+            },
+            { ...user('u-fran', 'Fran', 'f@sieve.local'), lastSignInAt: null },
+          ]
         : { user: { id: 'me', role: 'admin' }, csrfToken: 'csrf' };
       return { status: 200, ok: true, json: async () => body } as Response;
     }) as typeof fetch;
@@ -68,6 +74,17 @@ describe('UsersPage: a new password for someone who lost theirs', () => {
     await waitFor(() =>
       expect(within(dialog).getByRole('alert').textContent).toContain('too common'),
     );
+  });
+
+  it('says when each user last signed in, or that they never did', async () => {
+    open();
+    await screen.findByText('f@sieve.local');
+    const cells = (email: string) =>
+      [...(screen.getByText(email).closest('tr') as HTMLElement).querySelectorAll('td')].map(
+        (td) => td.textContent,
+      );
+    expect(cells('f@sieve.local')[3]).toBe('never');
+    expect(cells('r@sieve.local')[3]).toMatch(/^\d+ min ago$/);
   });
 
   it('sends an admin to the account page for their own password', async () => {

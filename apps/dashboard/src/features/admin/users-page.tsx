@@ -4,12 +4,15 @@ import { RoleOptions } from '../../components/role-options';
 import { Link } from 'react-router-dom';
 import { useCreateUser, useResetPassword, useUpdateUser, useUsers } from '../../hooks/use-admin';
 import { useSession } from '../../hooks/use-session';
+import { timeAgo } from '../../components/format';
+import { useNow } from '../../hooks/use-now';
 
 export function UsersPage() {
   const users = useUsers();
   const create = useCreateUser();
   const update = useUpdateUser();
   const session = useSession();
+  const now = useNow(30_000);
   // A role change waits for a confirmation, then says what happened.
   const [pending, setPending] = useState<{ user: User; role: Role } | null>(null);
   const [done, setDone] = useState<string | null>(null);
@@ -143,6 +146,7 @@ export function UsersPage() {
             <th>Name</th>
             <th>E-mail</th>
             <th>Role</th>
+            <th>Last sign-in</th>
             <th>Status</th>
             <th>Password</th>
           </tr>
@@ -163,6 +167,9 @@ export function UsersPage() {
                 >
                   <RoleOptions />
                 </select>
+              </td>
+              <td className="muted" title={user.lastSignInAt ?? undefined}>
+                {user.lastSignInAt ? timeAgo(user.lastSignInAt, now) : 'never'}
               </td>
               <td>
                 <button
