@@ -35,7 +35,10 @@ export async function deadLettersCommand(args: string[]): Promise<number> {
       return 0;
     }
     const dryRun = args.includes('--dry-run');
-    const report = await deadLetters.replay({ reasons, since, dryRun });
+    const report = await deadLetters.replay(
+      { reasons, since, dryRun },
+      { label: 'npm run dead-letters' },
+    );
     logger.log(dryRun ? 'Dry run, nothing sent. It would replay:' : 'Replayed:');
     console.log(JSON.stringify(report, null, 2));
     return 0;

@@ -118,4 +118,29 @@ describe('erasure, retention and the transparency report in Chromium', () => {
     );
     await page.screenshot({ path: screenshotPath('transparency'), fullPage: true });
   });
+
+  it('an admin sees the dead letters by reason and sends one reason back, after a count', async () => {
+    const marker = uniqueMarker();
+    // No source: refused as invalid_event.
+    await produce([{ id: `e2e-dead-${marker}`, text: `no source ${marker}` }]);
+    await signIn(page, 'admin', '/admin/data');
+    const check = page.getByRole('button', { name: 'Check the dead-letter topic' });
+    const row = page.getByTestId('dead-letters').locator('tr', { hasText: 'invalid_event' });
+    const deadline = Date.now() + 30_000;
+    // The dead letter is written as the batch is processed: look again until it is there.
+    while (!(await row.isVisible())) {
+      if (Date.now() > deadline) throw new Error('no invalid_event dead letter');
+      await check.click();
+      await page.getByRole('button', { name: 'Check the dead-letter topic' }).waitFor();
+    }
+    expect(await row.textContent()).toContain('source');
+    await row.getByRole('button', { name: 'Replay invalid_event' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Replay dead letters' });
+    const send = dialog.getByRole('button', { name: /^Replay \d+$/ });
+    await send.waitFor();
+    expect(await dialog.textContent()).toMatch(/Send \d+ dead letters? of invalid_event back to/);
+    await page.screenshot({ path: screenshotPath('dead-letters'), fullPage: true });
+    await send.click();
+    await dialog.getByText(/^Sent \d+ back\.$/).waitFor();
+  });
 });

@@ -7,6 +7,8 @@ const event = (id: string, text: string, authorId = 'author-1') => ({
   value: JSON.stringify({ id, source: 'forum', authorId, text, createdAt: '2026-12-07T10:00:00Z' }),
 });
 
+const operator = { label: 'spec operator' };
+
 describe('dead letters: what the topic holds, and sending them back', () => {
   let stack: Awaited<ReturnType<typeof startTestStack>>;
   beforeAll(async () => {
@@ -42,7 +44,7 @@ describe('dead letters: what the topic holds, and sending them back', () => {
     ]);
 
     // A dry run reads and sends nothing.
-    const dry = await deadLetters.replay({ reasons: ['text_too_large'], dryRun: true });
+    const dry = await deadLetters.replay({ reasons: ['text_too_large'], dryRun: true }, operator);
     expect(dry).toStrictEqual({
       dryRun: true,
       read: 2,
@@ -52,14 +54,15 @@ describe('dead letters: what the topic holds, and sending them back', () => {
     });
     const since = new Date(Date.now() + 60_000);
     expect(
-      (await deadLetters.replay({ reasons: ['text_too_large'], since, dryRun: true })).replayed,
+      (await deadLetters.replay({ reasons: ['text_too_large'], since, dryRun: true }, operator))
+        .replayed,
     ).toBe(0);
 
     // The replay goes back to content.events with the producer's key, bytes and headers. The
     // limit is still 200 bytes here, so it comes back as a second dead letter, which shows
     // what was sent: the forged sieve-* header is the producer's own again (and renamed once
     // more on its way in), and it says which dead letter it replays.
-    const real = await deadLetters.replay({ reasons: ['text_too_large'], dryRun: false });
+    const real = await deadLetters.replay({ reasons: ['text_too_large'], dryRun: false }, operator);
     expect(real.replayed).toBe(1);
     const again = await eventually(
       'the replayed post back in the dead-letter topic',
@@ -91,7 +94,29 @@ describe('dead letters: what the topic holds, and sending them back', () => {
     );
     const report = await stack.app
       .get(DeadLetters)
-      .replay({ reasons: ['erased_event_id'], dryRun: false });
+      .replay({ reasons: ['erased_event_id'], dryRun: false }, operator);
     expect(report).toMatchObject({ replayed: 0, skipped: { erased: 1 } });
+  });
+
+  it('lets an admin survey and replay over HTTP, audited, naming known reasons only', async () => {
+    const admin = await stack.signIn('admin');
+    const survey = await admin.agent.get('/api/dead-letters').expect(200);
+    expect(survey.body.byReason['text_too_large'].count).toBeGreaterThanOrEqual(1);
+    const replay = (body: object) =>
+      admin.agent.post('/api/dead-letters/replay').set('x-csrf-token', admin.csrfToken).send(body);
+    expect((await replay({ reasons: [] })).status).toBe(400);
+    expect((await replay({ reasons: ['no_such_reason'] })).status).toBe(400);
+    const dry = await replay({ reasons: ['invalid_json'], dryRun: true }).expect(200);
+    expect(dry.body).toMatchObject({ dryRun: true, replayed: 1 });
+    const real = await replay({ reasons: ['invalid_json'] }).expect(200);
+    expect(real.body).toMatchObject({ dryRun: false, replayed: 1 });
+    const { rows } = await stack.db.query(
+      `SELECT actor_id, details FROM audit_log WHERE action = 'dead_letters.replayed'
+       ORDER BY id DESC LIMIT 1`,
+    );
+    expect(rows[0]).toMatchObject({
+      actor_id: admin.userId,
+      details: { reasons: ['invalid_json'], replayed: 1, since: null },
+    });
   });
 });

@@ -1,24 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type {
+  DeadLetterReasonDto,
+  DeadLetterReplayDto,
+  DeadLetterSurveyDto,
+} from '@sieve/contracts';
 import type { IHeaders } from 'kafkajs';
+import { AuditService } from '../audit/audit.service';
+import type { Principal } from '../auth/roles';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import type { IncomingMessage, OutgoingMessage } from '../kafka/content-event-consumer';
 import { KafkaService } from '../kafka/kafka.service';
-import { DLQ_HEADERS } from './ingest.service';
-
-/** Per reason: how many dead letters, when the first and last failed, and the last few. */
-export interface DeadLetterSurvey {
-  topic: string;
-  total: number;
-  byReason: Record<
-    string,
-    {
-      count: number;
-      firstFailedAt: string | null;
-      lastFailedAt: string | null;
-      latest: { from: string; key: string | null; detail: string; failedAt: string | null }[];
-    }
-  >;
-}
+import { DLQ_HEADERS, type DeadLetterReason } from './ingest.service';
 
 export interface ReplayOptions {
   /** Only dead letters with one of these reasons: a replay names what was fixed. */
@@ -28,22 +20,9 @@ export interface ReplayOptions {
   dryRun: boolean;
 }
 
-export interface ReplayReport {
-  dryRun: boolean;
-  read: number;
-  /** Sent back to their original topic (or, in a dry run, that would be). */
-  replayed: number;
-  /** Per original topic. */
-  byTopic: Record<string, number>;
-  skipped: {
-    /** Cut to fit the dead-letter topic: the whole message is at its original offset. */
-    truncated: number;
-    /** Erased at the author's request: the dead letter holds no text, on purpose. */
-    erased: number;
-    /** From a topic Sieve does not consume (a forged or foreign dead letter). */
-    foreignTopic: number;
-  };
-}
+// The contract's list of reasons names every reason the api gives, and no other.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _reasonsMatch: Same<DeadLetterReason, DeadLetterReasonDto> = true;
 
 const LATEST_PER_REASON = 5;
 const REPLAY_BATCH_MESSAGES = 500;
@@ -67,11 +46,12 @@ export class DeadLetters {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly kafka: KafkaService,
+    private readonly audit: AuditService,
   ) {}
 
-  async survey(): Promise<DeadLetterSurvey> {
+  async survey(): Promise<DeadLetterSurveyDto> {
     const topic = this.config.KAFKA_DLQ_TOPIC;
-    const survey: DeadLetterSurvey = { topic, total: 0, byReason: {} };
+    const survey: DeadLetterSurveyDto = { topic, total: 0, byReason: {} };
     survey.total = await this.kafka.readToEnd(topic, (message, partition) => {
       const reason = text(message.headers, DLQ_HEADERS.reason) ?? '(no reason)';
       const failedAt = text(message.headers, DLQ_HEADERS.failedAt);
@@ -99,8 +79,13 @@ export class DeadLetters {
     return survey;
   }
 
-  async replay(options: ReplayOptions): Promise<ReplayReport> {
-    const report: ReplayReport = {
+  /** Replays are audited (dry runs are not): who sent what back, and why it was refused. */
+  async replay(
+    options: ReplayOptions,
+    actor: Principal | { label: string },
+    ip?: string,
+  ): Promise<DeadLetterReplayDto> {
+    const report: DeadLetterReplayDto = {
       dryRun: options.dryRun,
       read: 0,
       replayed: 0,
@@ -138,6 +123,17 @@ export class DeadLetters {
       }
     });
     for (const topic of [...pending.keys()]) await flush(topic);
+    if (!options.dryRun)
+      await this.audit.record({
+        actor,
+        action: 'dead_letters.replayed',
+        ip,
+        details: {
+          reasons: options.reasons,
+          since: options.since?.toISOString() ?? null,
+          ...report,
+        },
+      });
     return report;
   }
 }

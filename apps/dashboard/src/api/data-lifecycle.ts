@@ -1,4 +1,6 @@
 import type {
+  DeadLetterReplayDto,
+  DeadLetterSurveyDto,
   RetentionReportDto,
   RetentionStatusDto,
   TransparencyPeriod,
@@ -26,3 +28,7 @@ export const transparencyExportUrl = (
 
 export const retentionStatus = () => request<RetentionStatusDto>('/retention');
 export const retentionDryRun = () => send<RetentionReportDto>('POST', '/retention/dry-run');
+
+export const deadLetterSurvey = () => request<DeadLetterSurveyDto>('/dead-letters');
+export const replayDeadLetters = (reasons: string[], dryRun: boolean) =>
+  send<DeadLetterReplayDto>('POST', '/dead-letters/replay', { reasons, dryRun });

@@ -103,3 +103,51 @@ export interface TransparencyReportDto {
     erasures: number;
   };
 }
+
+/** Why an event or appeal went to the dead-letter topic (its `sieve-dlq-reason` header). */
+export const DEAD_LETTER_REASONS = [
+  'invalid_json',
+  'invalid_encoding',
+  'invalid_event',
+  'text_too_large',
+  'empty_text',
+  'mistral_rejected',
+  'conflicting_event_id',
+  'erased_event_id',
+  'invalid_appeal',
+  'appeal_refused',
+] as const;
+export type DeadLetterReasonDto = (typeof DEAD_LETTER_REASONS)[number];
+
+/** GET /api/dead-letters: per reason, how many, when the first and last failed, the latest few. */
+export interface DeadLetterSurveyDto {
+  topic: string;
+  total: number;
+  byReason: Record<
+    string,
+    {
+      count: number;
+      firstFailedAt: string | null;
+      lastFailedAt: string | null;
+      latest: { from: string; key: string | null; detail: string; failedAt: string | null }[];
+    }
+  >;
+}
+
+/** What a replay sent back (or, in a dry run, would send). */
+export interface DeadLetterReplayDto {
+  dryRun: boolean;
+  read: number;
+  /** Sent back to their original topic (or, in a dry run, that would be). */
+  replayed: number;
+  /** Per original topic. */
+  byTopic: Record<string, number>;
+  skipped: {
+    /** Cut to fit the dead-letter topic: the whole message is at its original offset. */
+    truncated: number;
+    /** Erased at the author's request: the dead letter holds no text, on purpose. */
+    erased: number;
+    /** From a topic Sieve does not consume (a forged or foreign dead letter). */
+    foreignTopic: number;
+  };
+}

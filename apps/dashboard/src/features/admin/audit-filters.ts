@@ -42,6 +42,7 @@ export const ACTION_GROUPS: { label: string; actions: { value: string; label: st
     actions: [
       { value: 'retention', label: 'Retention runs' },
       { value: 'author.erased', label: 'Erasures' },
+      { value: 'dead_letters', label: 'Dead-letter replays' },
     ],
   },
 ];

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { ERASURE_PROGRESS_MS, eraseAuthor, listErasures, previewErasure } from '../../api/authors';
 import { retentionDryRun, retentionStatus, type RetentionReport } from '../../api/data-lifecycle';
 import { queryKeys } from '../../hooks/query-keys';
+import { DeadLettersSection } from './dead-letters-section';
 
 const KIND_LABELS = {
   allowedEvents: "Allowed posts' text and scores",
@@ -12,13 +13,17 @@ const KIND_LABELS = {
   auditLog: 'Audit log',
 } as const;
 
-/** For admins: how long each kind of data is kept, what retention removed, and erasure requests. */
+/**
+ * For admins: how long each kind of data is kept, what retention removed, erasure requests, and
+ * the dead-letter topic.
+ */
 export function DataPage() {
   return (
     <section className="data-page">
       <h1>Data and retention</h1>
       <RetentionSection />
       <ErasureSection />
+      <DeadLettersSection />
     </section>
   );
 }
