@@ -116,7 +116,7 @@ describe('dead letters: what the topic holds, and sending them back', () => {
     );
     expect(rows[0]).toMatchObject({
       actor_id: admin.userId,
-      details: { reasons: ['invalid_json'], replayed: 1, since: null },
+      details: { reasons: ['invalid_json'], replayed: 1, sent: 1, since: null },
     });
   });
 });

@@ -28,6 +28,7 @@ const LATEST_PER_REASON = 5;
 const REPLAY_BATCH_MESSAGES = 500;
 const REPLAY_BATCH_BYTES = 4 * 1024 * 1024;
 const REPLAYED_FROM = 'sieve-replayed-from';
+const SIEVE_DLQ_HEADERS = new Set<string>(Object.values(DLQ_HEADERS));
 
 const text = (headers: IHeaders | undefined, name: string): string | null => {
   const value = headers?.[name];
@@ -96,44 +97,57 @@ export class DeadLetters {
     const wanted = new Set(options.reasons);
     // Sent as they are read, a bounded batch at a time: a dead letter may be 900 KB.
     const pending = new Map<string, { messages: OutgoingMessage[]; bytes: number }>();
+    let sent = 0;
     const flush = async (topic: string) => {
       const batch = pending.get(topic);
       pending.delete(topic);
-      if (batch && !options.dryRun) await this.kafka.sendInOrder(topic, batch.messages);
+      if (!batch || options.dryRun) return;
+      await this.kafka.sendInOrder(topic, batch.messages);
+      sent += batch.messages.length;
     };
     const dlq = this.config.KAFKA_DLQ_TOPIC;
-    report.read = await this.kafka.readToEnd(dlq, async (message, partition) => {
-      const h = message.headers;
-      if (!wanted.has(text(h, DLQ_HEADERS.reason) ?? '')) return;
-      const failedAt = text(h, DLQ_HEADERS.failedAt);
-      if (options.since && !(failedAt && new Date(failedAt) >= options.since)) return;
-      const topic = text(h, DLQ_HEADERS.topic) ?? '';
-      if (!ours.has(topic)) report.skipped.foreignTopic++;
-      else if (message.value === null) report.skipped.erased++;
-      else if (text(h, DLQ_HEADERS.truncatedFrom) !== null) report.skipped.truncated++;
-      else {
-        const batch = pending.get(topic) ?? { messages: [], bytes: 0 };
-        batch.messages.push(original(message, `${dlq}/${partition}/${message.offset}`));
-        batch.bytes += message.value.length;
-        pending.set(topic, batch);
-        report.byTopic[topic] = (report.byTopic[topic] ?? 0) + 1;
-        report.replayed++;
-        if (batch.messages.length >= REPLAY_BATCH_MESSAGES || batch.bytes >= REPLAY_BATCH_BYTES)
-          await flush(topic);
-      }
-    });
-    for (const topic of [...pending.keys()]) await flush(topic);
-    if (!options.dryRun)
-      await this.audit.record({
-        actor,
-        action: 'dead_letters.replayed',
-        ip,
-        details: {
-          reasons: options.reasons,
-          since: options.since?.toISOString() ?? null,
-          ...report,
-        },
+    let failure: string | undefined;
+    try {
+      report.read = await this.kafka.readToEnd(dlq, async (message, partition) => {
+        const h = message.headers;
+        if (!wanted.has(text(h, DLQ_HEADERS.reason) ?? '')) return;
+        const failedAt = text(h, DLQ_HEADERS.failedAt);
+        if (options.since && !(failedAt && new Date(failedAt) >= options.since)) return;
+        const topic = text(h, DLQ_HEADERS.topic) ?? '';
+        if (!ours.has(topic)) report.skipped.foreignTopic++;
+        else if (message.value === null) report.skipped.erased++;
+        else if (text(h, DLQ_HEADERS.truncatedFrom) !== null) report.skipped.truncated++;
+        else {
+          const batch = pending.get(topic) ?? { messages: [], bytes: 0 };
+          batch.messages.push(original(message, `${dlq}/${partition}/${message.offset}`));
+          batch.bytes += message.value.length;
+          pending.set(topic, batch);
+          report.byTopic[topic] = (report.byTopic[topic] ?? 0) + 1;
+          report.replayed++;
+          if (batch.messages.length >= REPLAY_BATCH_MESSAGES || batch.bytes >= REPLAY_BATCH_BYTES)
+            await flush(topic);
+        }
       });
+      for (const topic of [...pending.keys()]) await flush(topic);
+    } catch (error) {
+      failure = error instanceof Error ? error.message : String(error);
+      throw error;
+    } finally {
+      // A replay that failed part way is audited too, with what did go back.
+      if (!options.dryRun)
+        await this.audit.record({
+          actor,
+          action: 'dead_letters.replayed',
+          ip,
+          details: {
+            reasons: options.reasons,
+            since: options.since?.toISOString() ?? null,
+            ...report,
+            sent,
+            ...(failure && { failure }),
+          },
+        });
+    }
     return report;
   }
 }
@@ -143,10 +157,9 @@ export class DeadLetters {
  * back under their own names), without Sieve's dead-letter headers, and saying where it was.
  */
 function original(message: IncomingMessage, from: string): OutgoingMessage {
-  const ours = new Set<string>(Object.values(DLQ_HEADERS));
   const headers: IHeaders = {};
   for (const [name, value] of Object.entries(message.headers ?? {})) {
-    if (value === undefined || ours.has(name) || name === REPLAYED_FROM) continue;
+    if (value === undefined || SIEVE_DLQ_HEADERS.has(name) || name === REPLAYED_FROM) continue;
     headers[name.replace(/^untrusted-(sieve-)/i, '$1')] = value;
   }
   headers[REPLAYED_FROM] = from;
