@@ -62,7 +62,7 @@ describe('administration in Chromium', () => {
       .waitFor();
   });
 
-  it('sets a new password for someone who lost theirs, who then signs in with it', async () => {
+  it('sets a new password for someone who lost theirs, who signs in with it and chooses their own', async () => {
     const email = `e2e-forgetful-${randomUUID().slice(0, 8)}@sieve.local`;
     const users = `${page.url().split('/admin')[0]}/admin/users`;
     await page.goto(users);
@@ -84,23 +84,44 @@ describe('administration in Chromium', () => {
       .getByTestId('users-status')
       .getByText(/Forgetful Fran has a new password/)
       .waitFor();
+    const fran = page.getByTestId('users').locator('tr', { hasText: email });
+    await fran.getByText('Set by an admin, to be changed at sign-in').waitFor();
 
-    const other = await browser.newPage();
-    const login = (password: string) =>
-      other.evaluate(
-        async ([e, p]) =>
-          (
-            await fetch('/api/auth/login', {
-              method: 'POST',
-              headers: { 'content-type': 'application/json' },
-              body: JSON.stringify({ email: e, password: p }),
-            })
-          ).status,
-        [email, password],
-      );
-    await other.goto(`${page.url().split('/admin')[0]}/login`);
-    expect(await login('first-long-passphrase-42')).toBe(401);
-    expect(await login('replacement-passphrase-77')).toBe(200);
-    await other.close();
+    // Fran signs in with it in a browser of her own, and must choose her own before anything else.
+    const context = await browser.newContext();
+    const other = await context.newPage();
+    const dashboard = page.url().split('/admin')[0];
+    await other.goto(`${dashboard}/login`);
+    const oldPassword = await other.evaluate(
+      async ([e]) =>
+        (
+          await fetch('/api/auth/login', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ email: e, password: 'first-long-passphrase-42' }),
+          })
+        ).status,
+      [email],
+    );
+    expect(oldPassword).toBe(401);
+    await other.goto(`${dashboard}/stats`);
+    await other.getByLabel('E-mail').fill(email);
+    await other.getByLabel('Password').fill('replacement-passphrase-77');
+    await other.getByRole('button', { name: 'Sign in' }).click();
+    await other.getByRole('heading', { name: 'Choose your own password' }).waitFor();
+    expect(await other.getByRole('link', { name: 'Stats' }).count()).toBe(0);
+    expect(await other.evaluate(async () => (await fetch('/api/flags')).status)).toBe(403);
+    await other.screenshot({ path: screenshotPath('choose-own-password') });
+    const choose = other.getByRole('form', { name: 'Your new password' });
+    await choose.getByLabel('The password you signed in with').fill('replacement-passphrase-77');
+    await choose.getByLabel(/New password/).fill('fran-alone-knows-this-77');
+    await choose.getByRole('button', { name: 'Save and continue' }).click();
+    // Then the page she asked for, and every page after it.
+    await other.getByRole('heading', { name: /^Stats/ }).waitFor();
+    expect(await other.evaluate(async () => (await fetch('/api/flags')).status)).toBe(200);
+    await page.reload();
+    await page.getByTestId('users').getByText(email).waitFor();
+    expect(await fran.textContent()).not.toContain('Set by an admin');
+    await context.close();
   });
 });

@@ -22,6 +22,7 @@ import { useOpenAppealCount } from './hooks/use-appeals';
 import { useFlagEvents } from './hooks/use-flag-events';
 import { useLogout, useSession } from './hooks/use-session';
 import { AccountPage } from './pages/account-page';
+import { ChoosePasswordPage } from './pages/choose-password-page';
 import { FlagPage } from './pages/flag-page';
 import { LoginPage } from './pages/login-page';
 import { QueuePage } from './pages/queue-page';
@@ -31,11 +32,23 @@ function TopBar() {
   const session = useSession();
   const logout = useLogout();
   const user = session.data?.user;
-  const appeals = useOpenAppealCount(!!user);
+  const mustChoosePassword = !!user?.mustChangePassword;
+  const appeals = useOpenAppealCount(!!user && !mustChoosePassword);
   return (
     <nav className="topbar">
       <span className="brand">Sieve</span>
-      {user && (
+      {user && mustChoosePassword && (
+        <>
+          <span className="spacer" />
+          <span className="whoami" data-testid="whoami">
+            {user.displayName} · {ROLE_LABELS[user.role]}
+          </span>
+          <button className="link-button light" onClick={() => logout.mutate()}>
+            Sign out
+          </button>
+        </>
+      )}
+      {user && !mustChoosePassword && (
         <>
           <NavLink to="/" end>
             Queue
@@ -73,7 +86,10 @@ function TopBar() {
 
 export function App() {
   const session = useSession();
-  useFlagEvents(!!session.data);
+  // Until someone whose password an admin set chooses their own, the api admits nothing else.
+  const mustChoosePassword = !!session.data?.user.mustChangePassword;
+  const signedIn = !!session.data && !mustChoosePassword;
+  useFlagEvents(signedIn);
   return (
     <LastDecisionProvider>
       <div className="app">
@@ -81,144 +97,150 @@ export function App() {
           Skip to content
         </a>
         <TopBar />
-        {session.data && <ScorerBanner />}
-        {session.data && <WebhooksBanner isAdmin={hasRole(session.data.user.role, 'admin')} />}
-        {session.data && <JudgeBanner />}
-        {session.data && <ShortcutHelp />}
-        {session.data && <UndoToast />}
+        {signedIn && <ScorerBanner />}
+        {signedIn && session.data && (
+          <WebhooksBanner isAdmin={hasRole(session.data.user.role, 'admin')} />
+        )}
+        {signedIn && <JudgeBanner />}
+        {signedIn && <ShortcutHelp />}
+        {signedIn && <UndoToast />}
         <main id="main" tabIndex={-1}>
-          <Routes>
-            <Route path="/login" element={<LoginPage />} />
-            <Route
-              path="/"
-              element={
-                <RequireRole minRole="viewer">
-                  <QueuePage />
-                </RequireRole>
-              }
-            />
-            <Route
-              path="/flags/:id"
-              element={
-                <RequireRole minRole="viewer">
-                  <FlagPage />
-                </RequireRole>
-              }
-            />
-            <Route
-              path="/waves/:id"
-              element={
-                <RequireRole minRole="viewer">
-                  <WavePage />
-                </RequireRole>
-              }
-            />
-            <Route
-              path="/similar"
-              element={
-                <RequireRole minRole="viewer">
-                  <SimilarPostsPage />
-                </RequireRole>
-              }
-            />
-            <Route
-              path="/appeals"
-              element={
-                <RequireRole minRole="viewer">
-                  <AppealsPage />
-                </RequireRole>
-              }
-            />
-            <Route
-              path="/authors"
-              element={
-                <RequireRole minRole="viewer">
-                  <RepeatOffendersPage />
-                </RequireRole>
-              }
-            />
-            <Route
-              path="/queues"
-              element={
-                <RequireRole minRole="reviewer">
-                  <QueuesPage />
-                </RequireRole>
-              }
-            />
-            <Route
-              path="/stats"
-              element={
-                <RequireRole minRole="viewer">
-                  <StatsPage />
-                </RequireRole>
-              }
-            />
-            <Route
-              path="/transparency"
-              element={
-                <RequireRole minRole="viewer">
-                  <TransparencyPage />
-                </RequireRole>
-              }
-            />
-            <Route
-              path="/policies"
-              element={
-                <RequireRole minRole="viewer">
-                  <PoliciesPage />
-                </RequireRole>
-              }
-            />
-            <Route
-              path="/account"
-              element={
-                <RequireRole minRole="viewer">
-                  <AccountPage />
-                </RequireRole>
-              }
-            />
-            <Route
-              path="/admin/users"
-              element={
-                <RequireRole minRole="admin">
-                  <UsersPage />
-                </RequireRole>
-              }
-            />
-            <Route
-              path="/admin/tokens"
-              element={
-                <RequireRole minRole="admin">
-                  <TokensPage />
-                </RequireRole>
-              }
-            />
-            <Route
-              path="/admin/webhooks"
-              element={
-                <RequireRole minRole="admin">
-                  <WebhooksPage />
-                </RequireRole>
-              }
-            />
-            <Route
-              path="/admin/audit"
-              element={
-                <RequireRole minRole="admin">
-                  <AuditPage />
-                </RequireRole>
-              }
-            />
-            <Route
-              path="/admin/data"
-              element={
-                <RequireRole minRole="admin">
-                  <DataPage />
-                </RequireRole>
-              }
-            />
-            <Route path="*" element={<p>Page not found.</p>} />
-          </Routes>
+          {mustChoosePassword ? (
+            <ChoosePasswordPage />
+          ) : (
+            <Routes>
+              <Route path="/login" element={<LoginPage />} />
+              <Route
+                path="/"
+                element={
+                  <RequireRole minRole="viewer">
+                    <QueuePage />
+                  </RequireRole>
+                }
+              />
+              <Route
+                path="/flags/:id"
+                element={
+                  <RequireRole minRole="viewer">
+                    <FlagPage />
+                  </RequireRole>
+                }
+              />
+              <Route
+                path="/waves/:id"
+                element={
+                  <RequireRole minRole="viewer">
+                    <WavePage />
+                  </RequireRole>
+                }
+              />
+              <Route
+                path="/similar"
+                element={
+                  <RequireRole minRole="viewer">
+                    <SimilarPostsPage />
+                  </RequireRole>
+                }
+              />
+              <Route
+                path="/appeals"
+                element={
+                  <RequireRole minRole="viewer">
+                    <AppealsPage />
+                  </RequireRole>
+                }
+              />
+              <Route
+                path="/authors"
+                element={
+                  <RequireRole minRole="viewer">
+                    <RepeatOffendersPage />
+                  </RequireRole>
+                }
+              />
+              <Route
+                path="/queues"
+                element={
+                  <RequireRole minRole="reviewer">
+                    <QueuesPage />
+                  </RequireRole>
+                }
+              />
+              <Route
+                path="/stats"
+                element={
+                  <RequireRole minRole="viewer">
+                    <StatsPage />
+                  </RequireRole>
+                }
+              />
+              <Route
+                path="/transparency"
+                element={
+                  <RequireRole minRole="viewer">
+                    <TransparencyPage />
+                  </RequireRole>
+                }
+              />
+              <Route
+                path="/policies"
+                element={
+                  <RequireRole minRole="viewer">
+                    <PoliciesPage />
+                  </RequireRole>
+                }
+              />
+              <Route
+                path="/account"
+                element={
+                  <RequireRole minRole="viewer">
+                    <AccountPage />
+                  </RequireRole>
+                }
+              />
+              <Route
+                path="/admin/users"
+                element={
+                  <RequireRole minRole="admin">
+                    <UsersPage />
+                  </RequireRole>
+                }
+              />
+              <Route
+                path="/admin/tokens"
+                element={
+                  <RequireRole minRole="admin">
+                    <TokensPage />
+                  </RequireRole>
+                }
+              />
+              <Route
+                path="/admin/webhooks"
+                element={
+                  <RequireRole minRole="admin">
+                    <WebhooksPage />
+                  </RequireRole>
+                }
+              />
+              <Route
+                path="/admin/audit"
+                element={
+                  <RequireRole minRole="admin">
+                    <AuditPage />
+                  </RequireRole>
+                }
+              />
+              <Route
+                path="/admin/data"
+                element={
+                  <RequireRole minRole="admin">
+                    <DataPage />
+                  </RequireRole>
+                }
+              />
+              <Route path="*" element={<p>Page not found.</p>} />
+            </Routes>
+          )}
         </main>
       </div>
     </LastDecisionProvider>

@@ -9,6 +9,7 @@ import {
   Post,
   Req,
   Res,
+  UnprocessableEntityException,
 } from '@nestjs/common';
 import type { CookieOptions, Request, Response } from 'express';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -16,7 +17,14 @@ import { UsersService, toDto } from '../users/users.service';
 import { assertStrongPassword } from './passwords';
 import { SESSION_COOKIE, sessionCookieOptions } from './session-cookie';
 import { AuthService } from './auth.service';
-import { ClientIp, CurrentPrincipal, PeopleOnly, Public, RequireRole } from './decorators';
+import {
+  AllowedBeforeOwnPassword,
+  ClientIp,
+  CurrentPrincipal,
+  PeopleOnly,
+  Public,
+  RequireRole,
+} from './decorators';
 import { ChangePasswordDto, LoginDto, PreferencesDto, type SessionDto } from './dto/auth.dto';
 import type { UserDto } from '@sieve/contracts';
 import type { Principal } from './roles';
@@ -54,6 +62,7 @@ export class AuthController {
 
   @Post('logout')
   @RequireRole('viewer')
+  @AllowedBeforeOwnPassword()
   @HttpCode(HttpStatus.NO_CONTENT)
   async logout(
     @CurrentPrincipal() principal: Principal,
@@ -67,6 +76,7 @@ export class AuthController {
   /** Who am I: the dashboard calls it on load. API tokens get their role and no user. */
   @Get('me')
   @RequireRole('viewer')
+  @AllowedBeforeOwnPassword()
   async me(
     @CurrentPrincipal() principal: Principal,
   ): Promise<SessionDto | { token: string; role: string }> {
@@ -91,12 +101,20 @@ export class AuthController {
   @Post('password')
   @RequireRole('viewer')
   @PeopleOnly()
+  @AllowedBeforeOwnPassword()
   @HttpCode(HttpStatus.NO_CONTENT)
   async changePassword(
     @Body() body: ChangePasswordDto,
     @CurrentPrincipal() principal: Principal,
     @ClientIp() ip: string,
   ): Promise<void> {
+    if (body.newPassword === body.currentPassword) {
+      const reason = 'The new password must differ from the current one';
+      throw new UnprocessableEntityException({
+        message: reason,
+        details: [{ field: 'newPassword', errors: [reason] }],
+      });
+    }
     await assertStrongPassword(body.newPassword, [principal.label], 'newPassword');
     return this.auth.changePassword(principal, body.currentPassword, body.newPassword, ip);
   }

@@ -388,7 +388,7 @@ describe('accounts, roles and the audit trail', () => {
       .expect(401);
   });
 
-  it('lets an admin set a new password for someone who lost theirs, ending their sessions', async () => {
+  it('lets an admin set a new password for someone who lost theirs, ending their sessions, then makes them choose their own', async () => {
     const user = await stack.signIn('policy_admin');
     const admin = await stack.signIn('admin');
     const reset = (id: string, password: string) =>
@@ -414,10 +414,12 @@ describe('accounts, roles and the audit trail', () => {
       .post('/api/auth/login')
       .send({ email: user.email, password: user.password })
       .expect(401);
-    await http
+    const signedIn = request.agent(stack.app.getHttpServer());
+    const login = await signedIn
       .post('/api/auth/login')
       .send({ email: user.email, password: 'a-brand-new-passphrase' })
       .expect(200);
+    expect(login.body.user.mustChangePassword).toBe(true);
     const [entry] = (
       await stack.db.query(
         `SELECT actor_id, object_id, before, after, details FROM audit_log
@@ -429,8 +431,47 @@ describe('accounts, roles and the audit trail', () => {
       object_id: user.userId,
       before: null,
       after: null,
-      details: null,
+      details: { mustChangePassword: true },
     });
+
+    // The admin knows that password: until its owner chooses their own, they can do only that.
+    const csrf = login.body.csrfToken as string;
+    const refused = await signedIn.get('/api/flags').expect(403);
+    expect(refused.body).toMatchObject({ code: 'password_change_required' });
+    await signedIn
+      .patch('/api/auth/preferences')
+      .set('x-csrf-token', csrf)
+      .send({ blurSensitive: false })
+      .expect(403);
+    expect((await signedIn.get('/api/auth/me').expect(200)).body.user.mustChangePassword).toBe(
+      true,
+    );
+    const choose = (currentPassword: string, newPassword: string) =>
+      signedIn
+        .post('/api/auth/password')
+        .set('x-csrf-token', csrf)
+        .send({ currentPassword, newPassword });
+    const same = await choose('a-brand-new-passphrase', 'a-brand-new-passphrase').expect(422);
+    expect(same.body.details).toStrictEqual([
+      { field: 'newPassword', errors: ['The new password must differ from the current one'] },
+    ]);
+    await choose('a-brand-new-passphrase', 'only-the-owner-knows-this-one').expect(204);
+    await signedIn.get('/api/flags').expect(200);
+    expect((await signedIn.get('/api/auth/me').expect(200)).body.user.mustChangePassword).toBe(
+      false,
+    );
+
+    // An admin may also hand over a password to keep (e.g. one sent through a password manager).
+    await admin.agent
+      .post(`/api/users/${user.userId}/password`)
+      .set('x-csrf-token', admin.csrfToken)
+      .send({ password: 'a-shared-vault-passphrase', mustChangePassword: false })
+      .expect(204);
+    const kept = await http
+      .post('/api/auth/login')
+      .send({ email: user.email, password: 'a-shared-vault-passphrase' })
+      .expect(200);
+    expect(kept.body.user.mustChangePassword).toBe(false);
 
     // The users list says when each last signed in: just now for this one, never for a new one.
     const never = await admin.agent
@@ -446,10 +487,15 @@ describe('accounts, roles and the audit trail', () => {
     const listed = (await admin.agent.get('/api/users').expect(200)).body as {
       id: string;
       lastSignInAt: string | null;
+      mustChangePassword: boolean;
     }[];
-    const lastSignIn = (id: string) => listed.find((u) => u.id === id)?.lastSignInAt;
-    expect(Date.now() - Date.parse(lastSignIn(user.userId) ?? '')).toBeLessThan(60_000);
-    expect(lastSignIn(never.body.id)).toBeNull();
+    const listedUser = (id: string) => listed.find((u) => u.id === id);
+    expect(Date.now() - Date.parse(listedUser(user.userId)?.lastSignInAt ?? '')).toBeLessThan(
+      60_000,
+    );
+    expect(listedUser(never.body.id)?.lastSignInAt).toBeNull();
+    // A new account's password was chosen by the admin, so its owner must choose their own.
+    expect(listedUser(never.body.id)?.mustChangePassword).toBe(true);
   });
 
   it('gives privileged roles a 30-minute idle timeout, and renews the cookie as the session slides', async () => {

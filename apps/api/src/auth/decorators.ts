@@ -32,6 +32,18 @@ export const PEOPLE_ONLY_KEY = 'sieve:people-only';
 export const PeopleOnly = () =>
   applyDecorators(SetMetadata(PEOPLE_ONLY_KEY, true), ApiExtension('x-sieve-people-only', true));
 
+export const BEFORE_OWN_PASSWORD_KEY = 'sieve:before-own-password';
+
+/**
+ * Open to a user whose password an admin set and who has not chosen their own yet (who am I,
+ * change password, sign out). Every other route refuses them with 403 `password_change_required`.
+ */
+export const AllowedBeforeOwnPassword = () =>
+  applyDecorators(
+    SetMetadata(BEFORE_OWN_PASSWORD_KEY, true),
+    ApiExtension('x-sieve-before-own-password', true),
+  );
+
 export interface AuthenticatedRequest {
   principal?: Principal;
   ip?: string;

@@ -12,6 +12,8 @@ export interface Principal {
   /** Only for cookie sessions: the token a write must echo in X-CSRF-Token. */
   csrfToken: string | null;
   sessionId: string | null;
+  /** An admin set the user's password: until they choose their own, only a few routes admit them. */
+  mustChangePassword?: boolean;
   /** Set when this request slid the session's idle expiry forward (the cookie follows). */
   renewedUntil?: Date | null;
 }

@@ -71,10 +71,12 @@ export class SessionsService {
       email: string;
       role: Role;
       csrf_token: string;
+      must_change_password: boolean;
       renewed_until: Date | null;
     }[] = await this.db.query(
       `WITH found AS (
          SELECT s.id AS session_id, u.id AS user_id, u.email, u.role, s.csrf_token, s.created_at,
+                u.must_change_password,
                 s.last_seen_at < now() - make_interval(secs => $2) AS stale,
                 ${idleMinutes('$4', '$5')} AS idle_minutes
            FROM sessions s JOIN users u ON u.id = s.user_id
@@ -89,7 +91,7 @@ export class SessionsService {
           WHERE s.id = f.session_id AND f.stale
          RETURNING s.expires_at
        )
-       SELECT f.session_id, f.user_id, f.email, f.role, f.csrf_token,
+       SELECT f.session_id, f.user_id, f.email, f.role, f.csrf_token, f.must_change_password,
               (SELECT expires_at FROM touched) AS renewed_until
          FROM found f`,
       [
@@ -108,6 +110,7 @@ export class SessionsService {
       role: row.role,
       csrfToken: row.csrf_token,
       sessionId: row.session_id,
+      mustChangePassword: row.must_change_password,
       renewedUntil: row.renewed_until,
     };
   }

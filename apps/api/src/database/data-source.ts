@@ -103,6 +103,7 @@ import { JudgeCacheTextHash1764424800000 } from './migrations/1764424800000-Judg
 import { ErasuresInBatches1764432000000 } from './migrations/1764432000000-ErasuresInBatches';
 import { StrikesRecounted1764439200000 } from './migrations/1764439200000-StrikesRecounted';
 import { RepeatOffendersIndex1764446400000 } from './migrations/1764446400000-RepeatOffendersIndex';
+import { PasswordChosenByOwner1764453600000 } from './migrations/1764453600000-PasswordChosenByOwner';
 import { CompactScores1764302400000 } from './migrations/1764302400000-CompactScores';
 
 /**
@@ -212,6 +213,7 @@ export const MIGRATIONS = [
   ErasuresInBatches1764432000000,
   StrikesRecounted1764439200000,
   RepeatOffendersIndex1764446400000,
+  PasswordChosenByOwner1764453600000,
 ];
 
 /**

@@ -33,7 +33,11 @@ export class UsersController {
     @ClientIp() ip: string,
   ): Promise<UserDto> {
     await assertStrongPassword(body.password, [body.email, body.displayName]);
-    return this.users.create(body, actor, ip);
+    return this.users.create(
+      { ...body, mustChangePassword: body.mustChangePassword ?? true },
+      actor,
+      ip,
+    );
   }
 
   @Patch(':id')
@@ -47,7 +51,8 @@ export class UsersController {
   }
 
   /**
-   * Sets a new password for a user who lost theirs and signs them out everywhere. An admin's own
+   * Sets a new password for a user who lost theirs and signs them out everywhere; unless the
+   * body says otherwise, they must choose their own when they sign in with it. An admin's own
    * password is changed on the account page, which asks for the current one.
    */
   @Post(':id/password')
@@ -60,6 +65,6 @@ export class UsersController {
   ): Promise<void> {
     const user = await this.users.findById(id);
     await assertStrongPassword(body.password, [user.email, user.displayName], 'password');
-    await this.users.resetPassword(user, body.password, actor, ip);
+    await this.users.resetPassword(user, body.password, body.mustChangePassword ?? true, actor, ip);
   }
 }

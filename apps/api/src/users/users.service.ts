@@ -165,6 +165,7 @@ export class UsersService implements OnApplicationBootstrap {
           role: input.role,
           passwordHash: await hashPassword(input.password),
           passwordChangedAt: new Date(),
+          mustChangePassword: input.mustChangePassword ?? false,
         }),
       );
       await this.audit.record(
@@ -258,7 +259,11 @@ export class UsersService implements OnApplicationBootstrap {
       await tx.update(
         User,
         { id },
-        { passwordHash: await hashPassword(newPassword), passwordChangedAt: new Date() },
+        {
+          passwordHash: await hashPassword(newPassword),
+          passwordChangedAt: new Date(),
+          mustChangePassword: false,
+        },
       );
       await this.audit.record(
         { actor, action: 'user.password_changed', objectType: 'user', objectId: id, ip },
@@ -270,11 +275,12 @@ export class UsersService implements OnApplicationBootstrap {
 
   /**
    * An admin's new password for someone else: every session of theirs ends, and the audit log
-   * says who set it (never the password).
+   * says who set it (never the password) and whether they must choose their own at sign-in.
    */
   async resetPassword(
     user: User,
     newPassword: string,
+    mustChangePassword: boolean,
     actor: Principal,
     ip: string,
   ): Promise<void> {
@@ -287,10 +293,21 @@ export class UsersService implements OnApplicationBootstrap {
       await tx.update(
         User,
         { id: user.id },
-        { passwordHash: await hashPassword(newPassword), passwordChangedAt: new Date() },
+        {
+          passwordHash: await hashPassword(newPassword),
+          passwordChangedAt: new Date(),
+          mustChangePassword,
+        },
       );
       await this.audit.record(
-        { actor, action: 'user.password_reset', objectType: 'user', objectId: user.id, ip },
+        {
+          actor,
+          action: 'user.password_reset',
+          objectType: 'user',
+          objectId: user.id,
+          ip,
+          details: { mustChangePassword },
+        },
         tx,
       );
     });
@@ -303,6 +320,7 @@ const auditView = (u: User) => ({
   displayName: u.displayName,
   role: u.role,
   disabled: u.disabled,
+  mustChangePassword: u.mustChangePassword,
 });
 
 export function toDto(u: User): UserDto {
@@ -312,6 +330,7 @@ export function toDto(u: User): UserDto {
     displayName: u.displayName,
     role: u.role,
     disabled: u.disabled,
+    mustChangePassword: u.mustChangePassword,
     preferences: {
       blurSensitive: u.blurSensitive,
       savedViews: u.savedViews ?? [],

@@ -6,6 +6,8 @@ export interface NewUser {
   displayName: string;
   role: Role;
   password: string;
+  /** They choose their own password when they first sign in (the api's default). */
+  mustChangePassword: boolean;
 }
 
 export const listUsers = () => request<User[]>('/users');
@@ -15,5 +17,8 @@ export const updateUser = (
   changes: Partial<Pick<User, 'role' | 'disabled' | 'displayName'>>,
 ) => send<User>('PATCH', `/users/${encodeURIComponent(id)}`, changes);
 /** An admin's new password for someone who lost theirs: their sessions end. */
-export const resetPassword = (id: string, password: string) =>
-  send<void>('POST', `/users/${encodeURIComponent(id)}/password`, { password });
+export const resetPassword = (id: string, password: string, mustChangePassword: boolean) =>
+  send<void>('POST', `/users/${encodeURIComponent(id)}/password`, {
+    password,
+    mustChangePassword,
+  });

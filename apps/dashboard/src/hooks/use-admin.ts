@@ -18,8 +18,11 @@ export function useCreateUser() {
 }
 
 export function useResetPassword() {
+  const client = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, password }: { id: string; password: string }) => resetPassword(id, password),
+    mutationFn: (reset: { id: string; password: string; mustChangePassword: boolean }) =>
+      resetPassword(reset.id, reset.password, reset.mustChangePassword),
+    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.users }),
   });
 }
 

@@ -2,8 +2,8 @@ import { CONTENT_FILTERS, type ContentFilter } from '@sieve/moderation';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { send } from '../api/client';
 import { queryKeys } from '../hooks/query-keys';
-import { type FormEvent, useState } from 'react';
-import { changePassword, ROLE_LABELS, type User } from '../api/auth';
+import { ROLE_LABELS, type User } from '../api/auth';
+import { ChangePasswordForm } from '../components/change-password-form';
 import { useSession } from '../hooks/use-session';
 import { useSystemInfo } from '../hooks/use-system';
 
@@ -16,15 +16,6 @@ const FILTER_LABELS: Record<ContentFilter, string> = {
 
 export function AccountPage() {
   const session = useSession();
-  const [current, setCurrent] = useState('');
-  const [next, setNext] = useState('');
-  const change = useMutation({
-    mutationFn: () => changePassword(current, next),
-    onSuccess: () => {
-      setCurrent('');
-      setNext('');
-    },
-  });
   const client = useQueryClient();
   const preferences = useMutation({
     mutationFn: (changes: {
@@ -36,11 +27,6 @@ export function AccountPage() {
   const system = useSystemInfo();
   const user = session.data?.user;
   if (!user) return null;
-
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    change.mutate();
-  };
 
   return (
     <section>
@@ -102,41 +88,7 @@ export function AccountPage() {
           </tbody>
         </table>
       </section>
-      <form onSubmit={submit} className="stack-form" aria-label="Change password">
-        <h2>Change password</h2>
-        <label>
-          Current password
-          <input
-            type="password"
-            autoComplete="current-password"
-            value={current}
-            onChange={(e) => setCurrent(e.target.value)}
-            required
-          />
-        </label>
-        <label>
-          New password (12 characters or more)
-          <input
-            type="password"
-            autoComplete="new-password"
-            minLength={12}
-            value={next}
-            onChange={(e) => setNext(e.target.value)}
-            required
-          />
-        </label>
-        {change.isError && (
-          <p className="error" role="alert">
-            {change.error.message}
-          </p>
-        )}
-        {change.isSuccess && (
-          <p role="status">Password changed. Your other sessions were signed out.</p>
-        )}
-        <button type="submit" className="primary" disabled={change.isPending}>
-          Change password
-        </button>
-      </form>
+      <ChangePasswordForm heading="Change password" />
     </section>
   );
 }

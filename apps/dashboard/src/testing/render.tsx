@@ -39,6 +39,7 @@ export function reviewerSession(
       displayName: 'Rita',
       role: 'reviewer',
       disabled: false,
+      mustChangePassword: false,
       preferences: { blurSensitive: false, savedViews: [], contentFilters: {}, ...preferences },
       createdAt: new Date().toISOString(),
     },

@@ -7,6 +7,11 @@ export interface UserDto {
   displayName: string;
   role: Role;
   disabled: boolean;
+  /**
+   * An admin set this user's password (a new account or a reset): until they choose their own,
+   * their session can only do that, read `GET /auth/me` and sign out (403 `password_change_required`).
+   */
+  mustChangePassword: boolean;
   preferences: UserPreferencesDto;
   createdAt: string;
   /** In `GET /users` only: the last successful sign-in (from the audit log); null if never. */

@@ -19,6 +19,14 @@ export class CreateUserDto {
   @MinLength(MIN_PASSWORD_LENGTH)
   @MaxLength(256)
   password!: string;
+
+  /**
+   * Whether its owner must choose their own password at first sign-in (the admin knows this
+   * one). Yes unless the body says no.
+   */
+  @Omittable()
+  @IsBoolean()
+  mustChangePassword?: boolean;
 }
 
 /** An admin sets a new password for someone who lost theirs. */
@@ -27,6 +35,11 @@ export class ResetPasswordDto {
   @MinLength(MIN_PASSWORD_LENGTH)
   @MaxLength(256)
   password!: string;
+
+  /** Whether they must choose their own password when they sign in with this one (default yes). */
+  @Omittable()
+  @IsBoolean()
+  mustChangePassword?: boolean;
 }
 
 export class UpdateUserDto {

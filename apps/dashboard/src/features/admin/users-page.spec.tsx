@@ -30,6 +30,11 @@ describe('UsersPage: a new password for someone who lost theirs', () => {
               lastSignInAt: new Date(Date.now() - 5 * 60_000).toISOString(),
             },
             { ...user('u-fran', 'Fran', 'f@sieve.local'), lastSignInAt: null },
+            {
+              ...user('u-nia', 'Nia', 'n@sieve.local'),
+              lastSignInAt: null,
+              mustChangePassword: true,
+            },
           ]
         : { user: { id: 'me', role: 'admin' }, csrfToken: 'csrf' };
       return { status: 200, ok: true, json: async () => body } as Response;
@@ -54,8 +59,14 @@ describe('UsersPage: a new password for someone who lost theirs', () => {
     });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Set password' }));
     await screen.findByText(/Fran has a new password and was signed out everywhere/);
+    expect(screen.getByTestId('users-status').textContent).toContain(
+      'Sieve asks them to choose their own before anything else',
+    );
     expect(sent).toStrictEqual([
-      { path: '/api/users/u-fran/password', body: { password: 'replacement-passphrase-77' } },
+      {
+        path: '/api/users/u-fran/password',
+        body: { password: 'replacement-passphrase-77', mustChangePassword: true },
+      },
     ]);
     expect(screen.queryByRole('dialog', { name: 'Set a new password' })).toBeNull();
   });
@@ -96,5 +107,62 @@ describe('UsersPage: a new password for someone who lost theirs', () => {
       ),
     );
     expect(screen.queryByRole('button', { name: 'Set new password for r@sieve.local' })).toBeNull();
+  });
+
+  it('can hand over a password to keep, and says whose password is still the one an admin set', async () => {
+    open();
+    const nia = (await screen.findByText('n@sieve.local')).closest('tr') as HTMLElement;
+    expect(nia.textContent).toContain('Set by an admin, to be changed at sign-in');
+    const fran = screen.getByText('f@sieve.local').closest('tr') as HTMLElement;
+    expect(fran.textContent).not.toContain('Set by an admin');
+
+    fireEvent.click(screen.getByRole('button', { name: 'Set new password for f@sieve.local' }));
+    const dialog = screen.getByRole('dialog', { name: 'Set a new password' });
+    fireEvent.change(within(dialog).getByLabelText(/New password/), {
+      target: { value: 'replacement-passphrase-77' },
+    });
+    fireEvent.click(
+      within(dialog).getByLabelText(
+        'They choose their own password when they sign in with this one',
+      ),
+    );
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Set password' }));
+    await screen.findByText(/Fran has a new password/);
+    expect(sent).toStrictEqual([
+      {
+        path: '/api/users/u-fran/password',
+        body: { password: 'replacement-passphrase-77', mustChangePassword: false },
+      },
+    ]);
+  });
+
+  it('adds a user who chooses their own password when they first sign in', async () => {
+    answer = { status: 201, body: user('u-new', 'Ola', 'o@sieve.local') };
+    open();
+    const form = await screen.findByRole('form', { name: 'Add a user' });
+    fireEvent.change(within(form).getByLabelText('E-mail'), { target: { value: 'o@sieve.local' } });
+    fireEvent.change(within(form).getByLabelText('Name'), { target: { value: 'Ola' } });
+    fireEvent.change(within(form).getByLabelText(/Initial password/), {
+      target: { value: 'first-long-passphrase-42' },
+    });
+    expect(
+      (
+        within(form).getByLabelText(
+          'They choose their own password when they first sign in',
+        ) as HTMLInputElement
+      ).checked,
+    ).toBe(true);
+    fireEvent.click(within(form).getByRole('button', { name: 'Add user' }));
+    await waitFor(() => expect(sent).toHaveLength(1));
+    expect(sent[0]).toStrictEqual({
+      path: '/api/users',
+      body: {
+        email: 'o@sieve.local',
+        displayName: 'Ola',
+        role: 'reviewer',
+        password: 'first-long-passphrase-42',
+        mustChangePassword: true,
+      },
+    });
   });
 });

@@ -35,10 +35,12 @@ export function UsersPage() {
   const reset = useResetPassword();
   const [resetFor, setResetFor] = useState<User | null>(null);
   const [newPassword, setNewPassword] = useState('');
+  const [resetMustChange, setResetMustChange] = useState(true);
   const startReset = (user: User) => {
     setDone(null);
     reset.reset();
     setNewPassword('');
+    setResetMustChange(true);
     setResetFor(user);
   };
   const confirmReset = (event: FormEvent) => {
@@ -46,11 +48,15 @@ export function UsersPage() {
     if (!resetFor) return;
     const user = resetFor;
     reset.mutate(
-      { id: user.id, password: newPassword },
+      { id: user.id, password: newPassword, mustChangePassword: resetMustChange },
       {
         onSuccess: () => {
           setDone(
-            `${user.displayName} has a new password and was signed out everywhere. Give it to them through a channel you trust, and ask them to change it on their account page.`,
+            `${user.displayName} has a new password and was signed out everywhere. Give it to them through a channel you trust${
+              resetMustChange
+                ? ': when they sign in with it, Sieve asks them to choose their own before anything else.'
+                : '.'
+            }`,
           );
           setResetFor(null);
           setNewPassword('');
@@ -63,12 +69,20 @@ export function UsersPage() {
     displayName: '',
     role: 'reviewer' as Role,
     password: '',
+    mustChangePassword: true,
   });
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     create.mutate(draft, {
-      onSuccess: () => setDraft({ email: '', displayName: '', role: 'reviewer', password: '' }),
+      onSuccess: () =>
+        setDraft({
+          email: '',
+          displayName: '',
+          role: 'reviewer',
+          password: '',
+          mustChangePassword: true,
+        }),
     });
   };
 
@@ -121,7 +135,15 @@ export function UsersPage() {
               value={newPassword}
               onChange={(e) => setNewPassword(e.target.value)}
             />
-          </label>{' '}
+          </label>
+          <label className="toggle">
+            <input
+              type="checkbox"
+              checked={resetMustChange}
+              onChange={(e) => setResetMustChange(e.target.checked)}
+            />
+            They choose their own password when they sign in with this one
+          </label>
           {reset.isError && (
             <p className="error" role="alert">
               {reset.error.message}
@@ -183,6 +205,9 @@ export function UsersPage() {
                 </button>
               </td>
               <td>
+                {user.mustChangePassword && (
+                  <span className="muted">Set by an admin, to be changed at sign-in · </span>
+                )}
                 {user.id === session.data?.user.id ? (
                   <Link to="/account">Change yours</Link>
                 ) : (
@@ -238,6 +263,14 @@ export function UsersPage() {
             onChange={(e) => setDraft({ ...draft, password: e.target.value })}
             required
           />
+        </label>
+        <label className="toggle">
+          <input
+            type="checkbox"
+            checked={draft.mustChangePassword}
+            onChange={(e) => setDraft({ ...draft, mustChangePassword: e.target.checked })}
+          />
+          They choose their own password when they first sign in
         </label>
         {create.isError && (
           <p className="error" role="alert">
