@@ -10,6 +10,7 @@ import {
   Req,
   Res,
   UnprocessableEntityException,
+  ConflictException,
 } from '@nestjs/common';
 import type { CookieOptions, Request, Response } from 'express';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -18,15 +19,23 @@ import { assertStrongPassword } from './passwords';
 import { SESSION_COOKIE, sessionCookieOptions } from './session-cookie';
 import { AuthService } from './auth.service';
 import {
-  AllowedBeforeOwnPassword,
+  AllowedDuringAccountSetup,
   ClientIp,
   CurrentPrincipal,
   PeopleOnly,
   Public,
   RequireRole,
 } from './decorators';
-import { ChangePasswordDto, LoginDto, PreferencesDto, type SessionDto } from './dto/auth.dto';
-import type { UserDto } from '@sieve/contracts';
+import {
+  ChangePasswordDto,
+  LoginDto,
+  PasswordConfirmationDto,
+  PreferencesDto,
+  SecondFactorCodeDto,
+  type SessionDto,
+} from './dto/auth.dto';
+import { SecondFactorService } from './second-factor.service';
+import type { SecondFactorSetupDto, UserDto } from '@sieve/contracts';
 import type { Principal } from './roles';
 
 @Controller('auth')
@@ -34,8 +43,15 @@ export class AuthController {
   constructor(
     private readonly auth: AuthService,
     private readonly users: UsersService,
+    private readonly secondFactor: SecondFactorService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  private mustSetUpSecondFactor(user: UserDto): boolean {
+    return (
+      !user.secondFactorEnabled && this.config.SECOND_FACTOR_REQUIRED_ROLES.includes(user.role)
+    );
+  }
 
   private cookieOptions(expires?: Date): CookieOptions {
     return sessionCookieOptions(this.config, expires);
@@ -55,14 +71,20 @@ export class AuthController {
       body.password,
       ip,
       request.header('user-agent'),
+      body.code,
     );
     response.cookie(SESSION_COOKIE, session.token, this.cookieOptions(session.expiresAt));
-    return { user, csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() };
+    return {
+      user,
+      csrfToken: session.csrfToken,
+      expiresAt: session.expiresAt.toISOString(),
+      mustSetUpSecondFactor: this.mustSetUpSecondFactor(user),
+    };
   }
 
   @Post('logout')
   @RequireRole('viewer')
-  @AllowedBeforeOwnPassword()
+  @AllowedDuringAccountSetup()
   @HttpCode(HttpStatus.NO_CONTENT)
   async logout(
     @CurrentPrincipal() principal: Principal,
@@ -76,14 +98,19 @@ export class AuthController {
   /** Who am I: the dashboard calls it on load. API tokens get their role and no user. */
   @Get('me')
   @RequireRole('viewer')
-  @AllowedBeforeOwnPassword()
+  @AllowedDuringAccountSetup()
   async me(
     @CurrentPrincipal() principal: Principal,
   ): Promise<SessionDto | { token: string; role: string }> {
     if (principal.kind === 'token') return { token: principal.label, role: principal.role };
+    const user = toDto(await this.users.findById(principal.id));
     return {
-      user: toDto(await this.users.findById(principal.id)),
+      user,
       csrfToken: principal.csrfToken ?? '',
+      mustSetUpSecondFactor: this.mustSetUpSecondFactor(user),
+      ...(user.secondFactorEnabled && {
+        recoveryCodesLeft: await this.secondFactor.recoveryCodesLeft(user.id),
+      }),
     };
   }
 
@@ -101,7 +128,7 @@ export class AuthController {
   @Post('password')
   @RequireRole('viewer')
   @PeopleOnly()
-  @AllowedBeforeOwnPassword()
+  @AllowedDuringAccountSetup()
   @HttpCode(HttpStatus.NO_CONTENT)
   async changePassword(
     @Body() body: ChangePasswordDto,
@@ -117,5 +144,63 @@ export class AuthController {
     }
     await assertStrongPassword(body.newPassword, [principal.label], 'newPassword');
     return this.auth.changePassword(principal, body.currentPassword, body.newPassword, ip);
+  }
+
+  /** Starts setting up an authenticator app: a new secret and its QR code (nothing changes yet). */
+  @Post('second-factor/setup')
+  @RequireRole('viewer')
+  @PeopleOnly()
+  @AllowedDuringAccountSetup()
+  @HttpCode(HttpStatus.OK)
+  beginSecondFactor(@CurrentPrincipal() principal: Principal): Promise<SecondFactorSetupDto> {
+    return this.secondFactor.begin(principal);
+  }
+
+  /**
+   * Turns the second factor on with a first code from the app; answers the ten recovery codes,
+   * shown this once (422 for a wrong code, 409 `no_second_factor_setup` before the setup).
+   */
+  @Post('second-factor')
+  @RequireRole('viewer')
+  @PeopleOnly()
+  @AllowedDuringAccountSetup()
+  @HttpCode(HttpStatus.OK)
+  enableSecondFactor(
+    @Body() body: SecondFactorCodeDto,
+    @CurrentPrincipal() principal: Principal,
+    @ClientIp() ip: string,
+  ): Promise<{ recoveryCodes: string[] }> {
+    return this.secondFactor.enable(principal, body.code, ip);
+  }
+
+  /** New recovery codes in place of the old ones, with the password. */
+  @Post('second-factor/recovery-codes')
+  @RequireRole('viewer')
+  @PeopleOnly()
+  @HttpCode(HttpStatus.OK)
+  renewRecoveryCodes(
+    @Body() body: PasswordConfirmationDto,
+    @CurrentPrincipal() principal: Principal,
+    @ClientIp() ip: string,
+  ): Promise<{ recoveryCodes: string[] }> {
+    return this.secondFactor.renewRecoveryCodes(principal, body.password, ip);
+  }
+
+  /** Turns the second factor off, with the password (409 where the role requires one). */
+  @Post('second-factor/disable')
+  @RequireRole('viewer')
+  @PeopleOnly()
+  @HttpCode(HttpStatus.NO_CONTENT)
+  async disableSecondFactor(
+    @Body() body: PasswordConfirmationDto,
+    @CurrentPrincipal() principal: Principal,
+    @ClientIp() ip: string,
+  ): Promise<void> {
+    if (this.config.SECOND_FACTOR_REQUIRED_ROLES.includes(principal.role))
+      throw new ConflictException({
+        message: 'Your role requires a second factor: it cannot be turned off',
+        code: 'second_factor_required_by_role',
+      });
+    await this.secondFactor.disable(principal, body.password, ip);
   }
 }

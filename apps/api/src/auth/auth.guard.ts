@@ -10,7 +10,7 @@ import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { ApiTokensService } from '../tokens/api-tokens.service';
-import { BEFORE_OWN_PASSWORD_KEY, PEOPLE_ONLY_KEY, PUBLIC_KEY, ROLE_KEY } from './decorators';
+import { ACCOUNT_SETUP_KEY, PEOPLE_ONLY_KEY, PUBLIC_KEY, ROLE_KEY } from './decorators';
 import { hasRole, type Principal, type Role } from './roles';
 import { SESSION_COOKIE, sessionCookieOptions } from './session-cookie';
 import { SessionsService } from './sessions.service';
@@ -22,8 +22,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * Every route is closed unless it says otherwise: @Public() opens it, @RequireRole(role) admits
  * that role and above, and a route with neither is refused. Cookie-authenticated writes must
  * echo the session's CSRF token; API tokens (Authorization: Bearer) need none, and never reach a
- * @PeopleOnly() route. A user whose password an admin set reaches only @AllowedBeforeOwnPassword()
- * routes until they choose their own.
+ * @PeopleOnly() route. A user whose password an admin set, or whose role requires a second factor
+ * they have not set up, reaches only @AllowedDuringAccountSetup() routes until they do.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -67,14 +67,18 @@ export class AuthGuard implements CanActivate {
     ) {
       throw new ForbiddenException('Missing or wrong CSRF token');
     }
-    if (
-      principal.mustChangePassword &&
-      !this.reflector.getAllAndOverride<boolean>(BEFORE_OWN_PASSWORD_KEY, targets)
-    )
-      throw new ForbiddenException({
-        message: 'Choose your own password first: an admin set the one you signed in with',
-        code: 'password_change_required',
-      });
+    if (!this.reflector.getAllAndOverride<boolean>(ACCOUNT_SETUP_KEY, targets)) {
+      if (principal.mustChangePassword)
+        throw new ForbiddenException({
+          message: 'Choose your own password first: an admin set the one you signed in with',
+          code: 'password_change_required',
+        });
+      if (principal.mustSetUpSecondFactor)
+        throw new ForbiddenException({
+          message: 'Set up a second factor first: your role requires one',
+          code: 'second_factor_setup_required',
+        });
+    }
     return true;
   }
 

@@ -5,6 +5,7 @@ import { UsersService } from '../users/users.service';
 import { auditsFailure, LoginThrottleService } from './login-throttle.service';
 import { decoyPasswordHash, verifyPassword } from './passwords';
 import type { Principal } from './roles';
+import { SecondFactorService } from './second-factor.service';
 import { SessionsService } from './sessions.service';
 import type { NewSession } from './sessions.service';
 import type { UserDto } from '../users/dto/user.dto';
@@ -12,6 +13,8 @@ import type { UserDto } from '../users/dto/user.dto';
 /** One message for every failure, so the answer never tells whether an account exists. */
 export const LOGIN_FAILED = 'Invalid e-mail or password';
 export const LOGIN_LOCKED = 'Too many failed sign-in attempts. Try again later.';
+export const SECOND_FACTOR_NEEDED = 'Enter the code from your authenticator app';
+export const SECOND_FACTOR_WRONG = 'That code is not right, or was already used';
 
 @Injectable()
 export class AuthService {
@@ -20,13 +23,20 @@ export class AuthService {
     private readonly sessions: SessionsService,
     private readonly throttle: LoginThrottleService,
     private readonly audit: AuditService,
+    private readonly secondFactor: SecondFactorService,
   ) {}
 
+  /**
+   * Checks the password and, for an account with a second factor, the code: without one the
+   * answer is 401 `second_factor_required` (the dashboard then asks for it and sends both again),
+   * and a wrong one counts as a failed sign-in like a wrong password.
+   */
   async login(
     email: string,
     password: string,
     ip: string,
     userAgent?: string,
+    code?: string,
   ): Promise<{ user: UserDto; session: NewSession }> {
     const gate = await this.throttle.reserve(email, ip);
     if (!gate.allowed) {
@@ -52,6 +62,31 @@ export class AuthService {
         });
       throw new UnauthorizedException(LOGIN_FAILED);
     }
+    let secondFactor: 'app' | 'recovery_code' | null = null;
+    if (user.totpEnabledAt) {
+      if (!code?.trim())
+        throw new UnauthorizedException({
+          message: SECOND_FACTOR_NEEDED,
+          code: 'second_factor_required',
+        });
+      secondFactor = await this.secondFactor.verify(user.id, code);
+      if (!secondFactor) {
+        const failures = await this.throttle.recordFailure(email);
+        if (auditsFailure(failures))
+          await this.audit.record({
+            actor: { label: email, id: user.id },
+            action: 'auth.login_failed',
+            objectType: 'user',
+            objectId: user.id,
+            ip,
+            details: { failuresInWindow: failures, secondFactor: true },
+          });
+        throw new UnauthorizedException({
+          message: SECOND_FACTOR_WRONG,
+          code: 'second_factor_wrong',
+        });
+      }
+    }
     await this.throttle.recordSuccess(email, ip);
     const session = await this.sessions.create(user.id, ip, userAgent);
     await this.audit.record({
@@ -60,6 +95,7 @@ export class AuthService {
       objectType: 'user',
       objectId: user.id,
       ip,
+      ...(secondFactor && { details: { secondFactor } }),
     });
     return { user: toDto(user), session };
   }

@@ -32,16 +32,17 @@ export const PEOPLE_ONLY_KEY = 'sieve:people-only';
 export const PeopleOnly = () =>
   applyDecorators(SetMetadata(PEOPLE_ONLY_KEY, true), ApiExtension('x-sieve-people-only', true));
 
-export const BEFORE_OWN_PASSWORD_KEY = 'sieve:before-own-password';
+export const ACCOUNT_SETUP_KEY = 'sieve:account-setup';
 
 /**
- * Open to a user whose password an admin set and who has not chosen their own yet (who am I,
- * change password, sign out). Every other route refuses them with 403 `password_change_required`.
+ * Open to a user who must first choose their own password (an admin set theirs) or set up a
+ * second factor (their role requires one): who am I, those two, and sign out. Every other route
+ * refuses them with 403 `password_change_required` or `second_factor_setup_required`.
  */
-export const AllowedBeforeOwnPassword = () =>
+export const AllowedDuringAccountSetup = () =>
   applyDecorators(
-    SetMetadata(BEFORE_OWN_PASSWORD_KEY, true),
-    ApiExtension('x-sieve-before-own-password', true),
+    SetMetadata(ACCOUNT_SETUP_KEY, true),
+    ApiExtension('x-sieve-during-account-setup', true),
   );
 
 export interface AuthenticatedRequest {

@@ -14,6 +14,8 @@ export interface Principal {
   sessionId: string | null;
   /** An admin set the user's password: until they choose their own, only a few routes admit them. */
   mustChangePassword?: boolean;
+  /** Their role requires a second factor (SECOND_FACTOR_REQUIRED_ROLES) and they have none yet. */
+  mustSetUpSecondFactor?: boolean;
   /** Set when this request slid the session's idle expiry forward (the cookie follows). */
   renewedUntil?: Date | null;
 }

@@ -72,11 +72,13 @@ export class SessionsService {
       role: Role;
       csrf_token: string;
       must_change_password: boolean;
+      must_set_up_second_factor: boolean;
       renewed_until: Date | null;
     }[] = await this.db.query(
       `WITH found AS (
          SELECT s.id AS session_id, u.id AS user_id, u.email, u.role, s.csrf_token, s.created_at,
                 u.must_change_password,
+                (u.totp_enabled_at IS NULL AND u.role = ANY($6::text[])) AS must_set_up_second_factor,
                 s.last_seen_at < now() - make_interval(secs => $2) AS stale,
                 ${idleMinutes('$4', '$5')} AS idle_minutes
            FROM sessions s JOIN users u ON u.id = s.user_id
@@ -92,6 +94,7 @@ export class SessionsService {
          RETURNING s.expires_at
        )
        SELECT f.session_id, f.user_id, f.email, f.role, f.csrf_token, f.must_change_password,
+              f.must_set_up_second_factor,
               (SELECT expires_at FROM touched) AS renewed_until
          FROM found f`,
       [
@@ -100,6 +103,7 @@ export class SessionsService {
         this.config.SESSION_MAX_HOURS,
         this.config.SESSION_IDLE_MINUTES,
         this.config.SESSION_IDLE_MINUTES_PRIVILEGED,
+        this.config.SECOND_FACTOR_REQUIRED_ROLES,
       ],
     );
     if (!row) return null;
@@ -111,6 +115,7 @@ export class SessionsService {
       csrfToken: row.csrf_token,
       sessionId: row.session_id,
       mustChangePassword: row.must_change_password,
+      mustSetUpSecondFactor: row.must_set_up_second_factor,
       renewedUntil: row.renewed_until,
     };
   }

@@ -7,6 +7,7 @@ import {
   type StrikeRules,
 } from '@sieve/moderation';
 import { z } from 'zod';
+import { ROLES } from '@sieve/contracts';
 
 const reviewReasonsSchema = z.object({
   approve: z.array(z.string().min(1).max(100)).min(1),
@@ -195,6 +196,22 @@ export const configSchema = z.object({
   /** The idle timeout for policy admins and admins (ASVS L2: at most 30 minutes). */
   SESSION_IDLE_MINUTES_PRIVILEGED: int(1, 7 * 24 * 60).default(30),
   SESSION_MAX_HOURS: int(1, 24 * 30).default(12),
+  /**
+   * Roles whose members must set up a second factor (an authenticator app) before anything else,
+   * comma-separated, e.g. `admin,policy_admin`. Anyone may set one up; none is required by default.
+   */
+  SECOND_FACTOR_REQUIRED_ROLES: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((r) => r.trim())
+        .filter(Boolean),
+    )
+    .refine((roles) => roles.every((r) => (ROLES as readonly string[]).includes(r)), {
+      message: `must be comma-separated roles from: ${ROLES.join(', ')}`,
+    })
+    .default([]),
   /** Live streams (the queue's server-sent events) one person may hold open per api process. */
   LIVE_STREAMS_PER_USER: int(1, 100).default(6),
   /** How often an open live stream checks its session is still valid (logout here ends it at once). */

@@ -104,6 +104,7 @@ import { ErasuresInBatches1764432000000 } from './migrations/1764432000000-Erasu
 import { StrikesRecounted1764439200000 } from './migrations/1764439200000-StrikesRecounted';
 import { RepeatOffendersIndex1764446400000 } from './migrations/1764446400000-RepeatOffendersIndex';
 import { PasswordChosenByOwner1764453600000 } from './migrations/1764453600000-PasswordChosenByOwner';
+import { SecondFactor1764460800000 } from './migrations/1764460800000-SecondFactor';
 import { CompactScores1764302400000 } from './migrations/1764302400000-CompactScores';
 
 /**
@@ -214,6 +215,7 @@ export const MIGRATIONS = [
   StrikesRecounted1764439200000,
   RepeatOffendersIndex1764446400000,
   PasswordChosenByOwner1764453600000,
+  SecondFactor1764460800000,
 ];
 
 /**

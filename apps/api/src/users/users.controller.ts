@@ -1,6 +1,7 @@
 import {
   Body,
   Controller,
+  Delete,
   Get,
   HttpCode,
   HttpStatus,
@@ -13,13 +14,17 @@ import { assertStrongPassword } from '../auth/passwords';
 import { ClientIp, CurrentPrincipal, PeopleOnly, RequireRole } from '../auth/decorators';
 import type { Principal } from '../auth/roles';
 import { CreateUserDto, ResetPasswordDto, UpdateUserDto, type UserDto } from './dto/user.dto';
+import { SecondFactorService } from '../auth/second-factor.service';
 import { UsersService } from './users.service';
 
 @Controller('users')
 @RequireRole('admin')
 @PeopleOnly()
 export class UsersController {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly secondFactor: SecondFactorService,
+  ) {}
 
   @Get()
   list(): Promise<UserDto[]> {
@@ -66,5 +71,21 @@ export class UsersController {
     const user = await this.users.findById(id);
     await assertStrongPassword(body.password, [user.email, user.displayName], 'password');
     await this.users.resetPassword(user, body.password, body.mustChangePassword ?? true, actor, ip);
+  }
+
+  /**
+   * Removes someone's second factor (a lost phone and no recovery codes) and signs them out
+   * everywhere; they sign in with their password and set up a new one (if their role requires
+   * one, before anything else). Audited as `user.second_factor_reset`.
+   */
+  @Delete(':id/second-factor')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  async resetSecondFactor(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentPrincipal() actor: Principal,
+    @ClientIp() ip: string,
+  ): Promise<void> {
+    await this.users.findById(id);
+    await this.secondFactor.reset(id, actor, ip);
   }
 }

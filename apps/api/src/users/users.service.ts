@@ -331,6 +331,7 @@ export function toDto(u: User): UserDto {
     role: u.role,
     disabled: u.disabled,
     mustChangePassword: u.mustChangePassword,
+    secondFactorEnabled: u.totpEnabledAt !== null && u.totpEnabledAt !== undefined,
     preferences: {
       blurSensitive: u.blurSensitive,
       savedViews: u.savedViews ?? [],

@@ -40,10 +40,12 @@ export function reviewerSession(
       role: 'reviewer',
       disabled: false,
       mustChangePassword: false,
+      secondFactorEnabled: false,
       preferences: { blurSensitive: false, savedViews: [], contentFilters: {}, ...preferences },
       createdAt: new Date().toISOString(),
     },
     csrfToken: 'csrf',
+    mustSetUpSecondFactor: false,
   };
 }
 

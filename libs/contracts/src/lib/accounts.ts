@@ -12,6 +12,8 @@ export interface UserDto {
    * their session can only do that, read `GET /auth/me` and sign out (403 `password_change_required`).
    */
   mustChangePassword: boolean;
+  /** Signing in takes a code from an authenticator app (or a recovery code) as well. */
+  secondFactorEnabled: boolean;
   preferences: UserPreferencesDto;
   createdAt: string;
   /** In `GET /users` only: the last successful sign-in (from the audit log); null if never. */
@@ -38,6 +40,21 @@ export interface SessionDto {
   /** Send it back in the X-CSRF-Token header on every write. */
   csrfToken: string;
   expiresAt?: string;
+  /**
+   * The user's role requires a second factor (`SECOND_FACTOR_REQUIRED_ROLES`) and they have none
+   * yet: until they set one up, their session can only do that (403 `second_factor_setup_required`).
+   */
+  mustSetUpSecondFactor: boolean;
+  /** With a second factor: how many unused recovery codes are left. */
+  recoveryCodesLeft?: number;
+}
+
+/** A second factor being set up: scan the QR code (or type the secret), then send a first code. */
+export interface SecondFactorSetupDto {
+  secret: string;
+  otpauthUrl: string;
+  /** The QR code of `otpauthUrl`, an SVG document (show it as an image). */
+  qrCodeSvg: string;
 }
 
 export interface AuditEntryDto {

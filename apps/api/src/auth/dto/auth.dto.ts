@@ -28,6 +28,29 @@ export class LoginDto {
   @MinLength(1)
   @MaxLength(256)
   password!: string;
+
+  /**
+   * For an account with a second factor: the 6 digits its authenticator app shows, or one of its
+   * recovery codes. Without it such an account is answered 401 `second_factor_required`.
+   */
+  @Omittable()
+  @IsString()
+  @MaxLength(32)
+  code?: string;
+}
+
+/** The first code from an authenticator app being set up. */
+export class SecondFactorCodeDto {
+  @IsString()
+  @MaxLength(32)
+  code!: string;
+}
+
+/** Turning the second factor off, or new recovery codes: the password again. */
+export class PasswordConfirmationDto {
+  @IsString()
+  @MaxLength(256)
+  password!: string;
 }
 
 export class ChangePasswordDto {

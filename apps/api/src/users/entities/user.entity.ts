@@ -50,6 +50,17 @@ export class User {
   @Column({ name: 'must_change_password', type: 'boolean', default: false })
   mustChangePassword!: boolean;
 
+  /** The TOTP secret (base32) of the second factor, once enabled. */
+  @Column({ name: 'totp_secret', type: 'text', nullable: true, select: false })
+  totpSecret!: string | null;
+
+  /** A secret being set up: it replaces nothing until a first code from it is entered. */
+  @Column({ name: 'totp_pending_secret', type: 'text', nullable: true, select: false })
+  totpPendingSecret!: string | null;
+
+  @Column({ name: 'totp_enabled_at', type: 'timestamptz', nullable: true })
+  totpEnabledAt!: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 
