@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Secret, TOTP } from 'otpauth';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, screenshotPath } from './support/browser';
 import { signIn } from './support/session';
@@ -122,6 +123,69 @@ describe('administration in Chromium', () => {
     await page.reload();
     await page.getByTestId('users').getByText(email).waitFor();
     expect(await fran.textContent()).not.toContain('Set by an admin');
+    await context.close();
+  });
+
+  it('two-step sign-in: set up with an app, asked for at sign-in, removed by an admin for a lost phone', async () => {
+    const email = `e2e-careful-${randomUUID().slice(0, 8)}@sieve.local`;
+    const password = 'careful-carla-passphrase-9';
+    const dashboard = page.url().split('/admin')[0];
+    await page.goto(`${dashboard}/admin/users`);
+    const form = page.getByRole('form', { name: 'Add a user' });
+    await form.getByLabel('E-mail').fill(email);
+    await form.getByLabel('Name').fill('Careful Carla');
+    await form.getByLabel('Initial password (12 characters or more)').fill(password);
+    await form.getByLabel('They choose their own password when they first sign in').uncheck();
+    await form.getByRole('button', { name: 'Add user' }).click();
+    const carla = page.getByTestId('users').locator('tr', { hasText: email });
+    await carla.waitFor();
+
+    const context = await browser.newContext();
+    const other = await context.newPage();
+    const signIn = async (code?: string) => {
+      await other.goto(`${dashboard}/account`);
+      await other.getByLabel('E-mail').fill(email);
+      await other.getByLabel('Password').fill(password);
+      await other.getByRole('button', { name: 'Sign in' }).click();
+      if (code === undefined) return;
+      const field = other.getByLabel('Code from your authenticator app, or a recovery code');
+      await field.fill(code);
+      await other.getByRole('button', { name: 'Sign in' }).click();
+    };
+    await signIn();
+    await other.getByRole('button', { name: 'Set up an authenticator app' }).click();
+    const key = (await other.getByTestId('second-factor-key').textContent()) ?? '';
+    const app = new TOTP({ secret: Secret.fromBase32(key) });
+    await other.getByLabel('2. The 6-digit code the app shows').fill(app.generate());
+    await other.getByRole('button', { name: 'Turn on two-step sign-in' }).click();
+    const codes = await other.getByTestId('recovery-codes').locator('li').allTextContents();
+    expect(codes).toHaveLength(10);
+    await other.screenshot({ path: screenshotPath('two-step-recovery-codes') });
+    await other.getByRole('button', { name: 'I have saved them' }).click();
+    await other.getByText('10 recovery codes left.').waitFor();
+    await other.getByRole('button', { name: 'Sign out' }).click();
+
+    // The next code from the app (the set-up used this one), then a recovery code.
+    await signIn(app.generate({ timestamp: Date.now() + 30_000 }));
+    await other.getByRole('heading', { name: 'Your account' }).waitFor();
+    await other.getByRole('button', { name: 'Sign out' }).click();
+    await signIn(codes[0]);
+    await other.getByText('9 recovery codes left.').waitFor();
+    await other.getByRole('button', { name: 'Sign out' }).click();
+
+    // A lost phone: the admin removes it, and Carla signs in with her password alone.
+    await page.reload();
+    await carla.getByRole('button', { name: `Remove two-step sign-in of ${email}` }).click();
+    await page
+      .getByRole('dialog', { name: 'Remove two-step sign-in' })
+      .getByRole('button', { name: 'Remove' })
+      .click();
+    await page
+      .getByTestId('users-status')
+      .getByText(/two-step sign-in was removed/)
+      .waitFor();
+    await signIn();
+    await other.getByRole('button', { name: 'Set up an authenticator app' }).waitFor();
     await context.close();
   });
 });

@@ -61,4 +61,46 @@ describe('App: a password an admin set', () => {
       ]),
     );
   });
+
+  it('holds someone whose role requires a second factor at setting one up', async () => {
+    mustChange = false;
+    let enabled = false;
+    global.fetch = jest.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+      const path = new URL(String(input), 'http://sieve.test').pathname;
+      requests.push(`${init?.method ?? 'GET'} ${path}`);
+      const session = reviewerSession();
+      const bodies: Record<string, unknown> = {
+        '/api/auth/me': { ...session, mustSetUpSecondFactor: !enabled },
+        '/api/auth/second-factor/setup': {
+          secret: 'JBSWY3DPEHPK3PXP',
+          otpauthUrl: 'otpauth://totp/Sieve:r?secret=JBSWY3DPEHPK3PXP',
+          qrCodeSvg: '<svg xmlns="http://www.w3.org/2000/svg"/>',
+        },
+        '/api/auth/second-factor': { recoveryCodes: ['abcde-fghjk'] },
+      };
+      if (path === '/api/auth/second-factor') enabled = true;
+      return { status: 200, ok: true, json: async () => bodies[path] ?? {} } as Response;
+    }) as typeof fetch;
+    renderWithSystem(
+      <MemoryRouter initialEntries={['/account']}>
+        <App />
+      </MemoryRouter>,
+    );
+    await screen.findByRole('heading', { name: 'Set up two-step sign-in' });
+    expect(screen.queryByRole('link', { name: 'Queue' })).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Set up an authenticator app' }));
+    fireEvent.change(await screen.findByLabelText('2. The 6-digit code the app shows'), {
+      target: { value: '123456' },
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Turn on two-step sign-in' }));
+    // The recovery codes stay on screen until they are saved, then the page asked for opens.
+    fireEvent.click(await screen.findByRole('button', { name: 'I have saved them' }));
+    await screen.findByRole('heading', { name: 'Your account' });
+    expect(requests.slice(0, 4)).toStrictEqual([
+      'GET /api/auth/me',
+      'POST /api/auth/second-factor/setup',
+      'POST /api/auth/second-factor',
+      'GET /api/auth/me',
+    ]);
+  });
 });

@@ -23,6 +23,7 @@ import { useFlagEvents } from './hooks/use-flag-events';
 import { useLogout, useSession } from './hooks/use-session';
 import { AccountPage } from './pages/account-page';
 import { ChoosePasswordPage } from './pages/choose-password-page';
+import { SetUpSecondFactorPage } from './pages/set-up-second-factor-page';
 import { FlagPage } from './pages/flag-page';
 import { LoginPage } from './pages/login-page';
 import { QueuePage } from './pages/queue-page';
@@ -32,12 +33,12 @@ function TopBar() {
   const session = useSession();
   const logout = useLogout();
   const user = session.data?.user;
-  const mustChoosePassword = !!user?.mustChangePassword;
-  const appeals = useOpenAppealCount(!!user && !mustChoosePassword);
+  const settingUp = !!user?.mustChangePassword || !!session.data?.mustSetUpSecondFactor;
+  const appeals = useOpenAppealCount(!!user && !settingUp);
   return (
     <nav className="topbar">
       <span className="brand">Sieve</span>
-      {user && mustChoosePassword && (
+      {user && settingUp && (
         <>
           <span className="spacer" />
           <span className="whoami" data-testid="whoami">
@@ -48,7 +49,7 @@ function TopBar() {
           </button>
         </>
       )}
-      {user && !mustChoosePassword && (
+      {user && !settingUp && (
         <>
           <NavLink to="/" end>
             Queue
@@ -86,9 +87,11 @@ function TopBar() {
 
 export function App() {
   const session = useSession();
-  // Until someone whose password an admin set chooses their own, the api admits nothing else.
+  // Until someone whose password an admin set chooses their own, or whose role requires a second
+  // factor sets one up, the api admits nothing else.
   const mustChoosePassword = !!session.data?.user.mustChangePassword;
-  const signedIn = !!session.data && !mustChoosePassword;
+  const mustSetUpSecondFactor = !mustChoosePassword && !!session.data?.mustSetUpSecondFactor;
+  const signedIn = !!session.data && !mustChoosePassword && !mustSetUpSecondFactor;
   useFlagEvents(signedIn);
   return (
     <LastDecisionProvider>
@@ -107,6 +110,8 @@ export function App() {
         <main id="main" tabIndex={-1}>
           {mustChoosePassword ? (
             <ChoosePasswordPage />
+          ) : mustSetUpSecondFactor ? (
+            <SetUpSecondFactorPage />
           ) : (
             <Routes>
               <Route path="/login" element={<LoginPage />} />

@@ -47,10 +47,18 @@ export class AuthController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  private mustSetUpSecondFactor(user: UserDto): boolean {
-    return (
-      !user.secondFactorEnabled && this.config.SECOND_FACTOR_REQUIRED_ROLES.includes(user.role)
-    );
+  /** What a session says about the second factor: one to set up, or the recovery codes left. */
+  private async secondFactorState(
+    user: UserDto,
+  ): Promise<Pick<SessionDto, 'mustSetUpSecondFactor' | 'recoveryCodesLeft'>> {
+    if (user.secondFactorEnabled)
+      return {
+        mustSetUpSecondFactor: false,
+        recoveryCodesLeft: await this.secondFactor.recoveryCodesLeft(user.id),
+      };
+    return {
+      mustSetUpSecondFactor: this.config.SECOND_FACTOR_REQUIRED_ROLES.includes(user.role),
+    };
   }
 
   private cookieOptions(expires?: Date): CookieOptions {
@@ -78,7 +86,7 @@ export class AuthController {
       user,
       csrfToken: session.csrfToken,
       expiresAt: session.expiresAt.toISOString(),
-      mustSetUpSecondFactor: this.mustSetUpSecondFactor(user),
+      ...(await this.secondFactorState(user)),
     };
   }
 
@@ -107,10 +115,7 @@ export class AuthController {
     return {
       user,
       csrfToken: principal.csrfToken ?? '',
-      mustSetUpSecondFactor: this.mustSetUpSecondFactor(user),
-      ...(user.secondFactorEnabled && {
-        recoveryCodesLeft: await this.secondFactor.recoveryCodesLeft(user.id),
-      }),
+      ...(await this.secondFactorState(user)),
     };
   }
 

@@ -84,7 +84,7 @@ describe('a second factor at sign-in (authenticator app and recovery codes)', ()
     // A recovery code, typed loosely, signs in once.
     const [first] = recoveryCodes;
     const recovered = request.agent(stack.app.getHttpServer());
-    await recovered
+    const viaRecovery = await recovered
       .post('/api/auth/login')
       .send({
         email: reviewer.email,
@@ -93,6 +93,7 @@ describe('a second factor at sign-in (authenticator app and recovery codes)', ()
       })
       .expect(200);
     await login(reviewer.email, reviewer.password, first).expect(401);
+    expect(viaRecovery.body.recoveryCodesLeft).toBe(9);
     expect((await recovered.get('/api/auth/me').expect(200)).body.recoveryCodesLeft).toBe(9);
     const { rows } = await stack.db.query(
       `SELECT action, details FROM audit_log WHERE actor_id = $1

@@ -1,4 +1,4 @@
-import type { SessionDto } from '@sieve/contracts';
+import type { SecondFactorSetupDto, SessionDto } from '@sieve/contracts';
 import { request, send, setCsrfToken } from './client';
 
 export { hasRole, ROLE_LABELS, ROLES, type Role } from '@sieve/contracts';
@@ -10,8 +10,13 @@ export async function getSession(): Promise<SessionDto> {
   return session;
 }
 
-export async function login(email: string, password: string): Promise<SessionDto> {
-  const session = await send<SessionDto>('POST', '/auth/login', { email, password });
+/** `code`: for an account with a second factor, the app's 6 digits or a recovery code. */
+export async function login(email: string, password: string, code?: string): Promise<SessionDto> {
+  const session = await send<SessionDto>('POST', '/auth/login', {
+    email,
+    password,
+    ...(code ? { code } : {}),
+  });
   setCsrfToken(session.csrfToken);
   return session;
 }
@@ -23,3 +28,14 @@ export async function logout(): Promise<void> {
 
 export const changePassword = (currentPassword: string, newPassword: string) =>
   send<void>('POST', '/auth/password', { currentPassword, newPassword });
+
+/** A new authenticator secret and its QR code; nothing changes until `enableSecondFactor`. */
+export const beginSecondFactor = () =>
+  send<SecondFactorSetupDto>('POST', '/auth/second-factor/setup');
+/** Turns it on with a first code from the app; the recovery codes come back this once. */
+export const enableSecondFactor = (code: string) =>
+  send<{ recoveryCodes: string[] }>('POST', '/auth/second-factor', { code });
+export const renewRecoveryCodes = (password: string) =>
+  send<{ recoveryCodes: string[] }>('POST', '/auth/second-factor/recovery-codes', { password });
+export const disableSecondFactor = (password: string) =>
+  send<void>('POST', '/auth/second-factor/disable', { password });

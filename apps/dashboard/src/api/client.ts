@@ -7,6 +7,8 @@ export class ApiError extends Error {
     readonly status: number,
     message: string,
     readonly details?: unknown,
+    /** The api's machine-readable reason, where it gives one (`second_factor_required`). */
+    readonly code?: string,
   ) {
     super(message);
   }
@@ -44,11 +46,12 @@ export async function request<T>(path: string, init: RequestInit = {}): Promise<
   if (response.status === 204) return undefined as T;
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) {
-    const b = (body ?? {}) as { message?: string; details?: unknown };
+    const b = (body ?? {}) as { message?: string; details?: unknown; code?: unknown };
     throw new ApiError(
       response.status,
       describeError(b.message, b.details, response.status),
       b.details,
+      typeof b.code === 'string' ? b.code : undefined,
     );
   }
   return body as T;

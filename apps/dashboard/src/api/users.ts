@@ -22,3 +22,6 @@ export const resetPassword = (id: string, password: string, mustChangePassword: 
     password,
     mustChangePassword,
   });
+/** Removes someone's second factor (a lost phone): they are signed out and set up a new one. */
+export const resetSecondFactor = (id: string) =>
+  send<void>('DELETE', `/users/${encodeURIComponent(id)}/second-factor`);

@@ -1,7 +1,14 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { listAudit, type AuditFilters } from '../api/audit';
 import { createToken, listTokens, type NewToken, revokeToken } from '../api/tokens';
-import { createUser, listUsers, resetPassword, updateUser, type NewUser } from '../api/users';
+import {
+  createUser,
+  listUsers,
+  resetPassword,
+  resetSecondFactor,
+  updateUser,
+  type NewUser,
+} from '../api/users';
 import type { User } from '../api/auth';
 import { queryKeys } from './query-keys';
 
@@ -22,6 +29,14 @@ export function useResetPassword() {
   return useMutation({
     mutationFn: (reset: { id: string; password: string; mustChangePassword: boolean }) =>
       resetPassword(reset.id, reset.password, reset.mustChangePassword),
+    onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.users }),
+  });
+}
+
+export function useResetSecondFactor() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => resetSecondFactor(id),
     onSuccess: () => client.invalidateQueries({ queryKey: queryKeys.users }),
   });
 }

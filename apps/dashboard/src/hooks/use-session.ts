@@ -23,8 +23,8 @@ export function useSession() {
 export function useLogin() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: ({ email, password }: { email: string; password: string }) =>
-      login(email, password),
+    mutationFn: ({ email, password, code }: { email: string; password: string; code?: string }) =>
+      login(email, password, code),
     onSuccess: (session) => {
       forgetAllButSession(client);
       client.setQueryData(queryKeys.session, session);

@@ -4,6 +4,7 @@ import { send } from '../api/client';
 import { queryKeys } from '../hooks/query-keys';
 import { ROLE_LABELS, type User } from '../api/auth';
 import { ChangePasswordForm } from '../components/change-password-form';
+import { SecondFactorSection } from '../features/account/second-factor-section';
 import { useSession } from '../hooks/use-session';
 import { useSystemInfo } from '../hooks/use-system';
 
@@ -89,6 +90,7 @@ export function AccountPage() {
         </table>
       </section>
       <ChangePasswordForm heading="Change password" />
+      {session.data && <SecondFactorSection session={session.data} />}
     </section>
   );
 }

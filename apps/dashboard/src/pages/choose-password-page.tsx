@@ -13,7 +13,7 @@ export function ChoosePasswordPage() {
   const user = session.data?.user;
   if (!user) return null;
   return (
-    <section className="choose-password">
+    <section className="account-setup">
       <h1>Choose your own password</h1>
       <p>
         Welcome, {user.displayName}. An admin set the password you signed in with, so someone else

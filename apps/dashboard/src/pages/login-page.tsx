@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { Navigate, useSearchParams } from 'react-router-dom';
+import { ApiError } from '../api/client';
 import { useLogin, useSession } from '../hooks/use-session';
 
 export function LoginPage() {
@@ -8,6 +9,8 @@ export function LoginPage() {
   const login = useLogin();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
+  // Asked for once the api says the account has a second factor.
+  const [code, setCode] = useState<string | null>(null);
   const next = params.get('next');
   // Only same-site paths: never bounce a fresh session to another origin.
   const target = next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
@@ -16,8 +19,17 @@ export function LoginPage() {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    login.mutate({ email, password });
+    login.mutate(
+      { email, password, code: code ?? undefined },
+      {
+        onError: (error) => {
+          if (error instanceof ApiError && error.code === 'second_factor_required') setCode('');
+        },
+      },
+    );
   };
+  const askingForCode =
+    login.error instanceof ApiError && login.error.code === 'second_factor_required';
 
   return (
     <section className="login">
@@ -44,7 +56,27 @@ export function LoginPage() {
             required
           />
         </label>
-        {login.isError && (
+        {code !== null && (
+          <p className="muted" role="status">
+            This account signs in in two steps: enter the 6 digits your authenticator app shows now,
+            or one of your recovery codes.
+          </p>
+        )}
+        {code !== null && (
+          <label>
+            Code from your authenticator app, or a recovery code
+            <input
+              autoComplete="one-time-code"
+              inputMode="text"
+              value={code}
+              onChange={(e) => setCode(e.target.value)}
+              required
+              autoFocus
+              maxLength={32}
+            />
+          </label>
+        )}
+        {login.isError && !askingForCode && (
           <p className="error" role="alert">
             {login.error.message}
           </p>

@@ -15,8 +15,8 @@ describe('UsersPage: a new password for someone who lost theirs', () => {
     answer = { status: 204, body: undefined };
     global.fetch = jest.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
       const path = new URL(String(input), 'http://sieve.test').pathname;
-      if (init?.method === 'POST') {
-        sent.push({ path, body: JSON.parse(String(init.body)) });
+      if (init?.method === 'POST' || init?.method === 'DELETE') {
+        sent.push({ path, body: init.body ? JSON.parse(String(init.body)) : init.method });
         return {
           status: answer.status,
           ok: answer.status < 400,
@@ -34,6 +34,7 @@ describe('UsersPage: a new password for someone who lost theirs', () => {
               ...user('u-nia', 'Nia', 'n@sieve.local'),
               lastSignInAt: null,
               mustChangePassword: true,
+              secondFactorEnabled: true,
             },
           ]
         : { user: { id: 'me', role: 'admin' }, csrfToken: 'csrf' };
@@ -164,5 +165,20 @@ describe('UsersPage: a new password for someone who lost theirs', () => {
         mustChangePassword: true,
       },
     });
+  });
+
+  it('removes the two-step sign-in of someone who lost their phone, after asking', async () => {
+    open();
+    const nia = (await screen.findByText('n@sieve.local')).closest('tr') as HTMLElement;
+    const fran = screen.getByText('f@sieve.local').closest('tr') as HTMLElement;
+    expect(within(fran).queryByRole('button', { name: /Remove two-step/ })).toBeNull();
+    fireEvent.click(
+      within(nia).getByRole('button', { name: 'Remove two-step sign-in of n@sieve.local' }),
+    );
+    const dialog = screen.getByRole('dialog', { name: 'Remove two-step sign-in' });
+    expect(dialog.textContent).toContain('Nia');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Remove' }));
+    await screen.findByText(/Nia’s two-step sign-in was removed/);
+    expect(sent).toStrictEqual([{ path: '/api/users/u-nia/second-factor', body: 'DELETE' }]);
   });
 });

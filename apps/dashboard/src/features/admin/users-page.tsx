@@ -2,7 +2,13 @@ import { type FormEvent, useState } from 'react';
 import { ROLE_LABELS, type Role, type User } from '../../api/auth';
 import { RoleOptions } from '../../components/role-options';
 import { Link } from 'react-router-dom';
-import { useCreateUser, useResetPassword, useUpdateUser, useUsers } from '../../hooks/use-admin';
+import {
+  useCreateUser,
+  useResetPassword,
+  useResetSecondFactor,
+  useUpdateUser,
+  useUsers,
+} from '../../hooks/use-admin';
 import { useSession } from '../../hooks/use-session';
 import { timeAgo } from '../../components/format';
 import { useNow } from '../../hooks/use-now';
@@ -63,6 +69,21 @@ export function UsersPage() {
         },
       },
     );
+  };
+  // Removing someone's second factor (a lost phone), after asking.
+  const removeSecondFactor = useResetSecondFactor();
+  const [secondFactorOf, setSecondFactorOf] = useState<User | null>(null);
+  const confirmRemoveSecondFactor = () => {
+    if (!secondFactorOf) return;
+    const user = secondFactorOf;
+    removeSecondFactor.mutate(user.id, {
+      onSuccess: () => {
+        setDone(
+          `${user.displayName}’s two-step sign-in was removed and they were signed out everywhere. They sign in with their password and can set up a new authenticator app.`,
+        );
+        setSecondFactorOf(null);
+      },
+    });
   };
   const [draft, setDraft] = useState({
     email: '',
@@ -157,6 +178,31 @@ export function UsersPage() {
           </button>
         </form>
       )}
+      {secondFactorOf && (
+        <div className="confirm" role="dialog" aria-label="Remove two-step sign-in">
+          <p>
+            Remove <strong>{secondFactorOf.displayName}</strong>’s two-step sign-in (
+            {secondFactorOf.email})? Do this only when you are sure it is them asking, for example
+            after a lost phone. They are signed out everywhere and sign in with their password alone
+            until they set up a new app.
+          </p>
+          {removeSecondFactor.isError && (
+            <p className="error" role="alert">
+              {removeSecondFactor.error.message}
+            </p>
+          )}
+          <button
+            className="primary"
+            onClick={confirmRemoveSecondFactor}
+            disabled={removeSecondFactor.isPending}
+          >
+            Remove
+          </button>
+          <button className="link-button" onClick={() => setSecondFactorOf(null)}>
+            Cancel
+          </button>
+        </div>
+      )}
       {done && (
         <p role="status" className="muted" data-testid="users-status">
           {done}
@@ -171,6 +217,7 @@ export function UsersPage() {
             <th>Last sign-in</th>
             <th>Status</th>
             <th>Password</th>
+            <th>Two-step sign-in</th>
           </tr>
         </thead>
         <tbody>
@@ -218,6 +265,28 @@ export function UsersPage() {
                   >
                     Set new password
                   </button>
+                )}
+              </td>
+              <td>
+                {!user.secondFactorEnabled ? (
+                  <span className="muted">off</span>
+                ) : user.id === session.data?.user.id ? (
+                  'on'
+                ) : (
+                  <>
+                    on ·{' '}
+                    <button
+                      className="link-button"
+                      aria-label={`Remove two-step sign-in of ${user.email}`}
+                      onClick={() => {
+                        setDone(null);
+                        removeSecondFactor.reset();
+                        setSecondFactorOf(user);
+                      }}
+                    >
+                      Remove
+                    </button>
+                  </>
                 )}
               </td>
             </tr>
