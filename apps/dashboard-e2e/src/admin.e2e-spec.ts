@@ -171,6 +171,10 @@ describe('administration in Chromium', () => {
     await other.getByRole('button', { name: 'Sign out' }).click();
     await signIn(codes[0]);
     await other.getByText('9 recovery codes left.').waitFor();
+    // Where she is signed in: here, and in no other session any more (each sign-out ended one).
+    const sessions = other.getByTestId('signed-in-sessions');
+    await sessions.getByText('This browser').waitFor();
+    expect(await sessions.locator('tbody tr').count()).toBe(1);
     await other.getByRole('button', { name: 'Sign out' }).click();
 
     // A lost phone: the admin removes it, and Carla signs in with her password alone.

@@ -24,7 +24,9 @@ describe('App: a password an admin set', () => {
       const body =
         path === '/api/auth/me'
           ? { ...session, user: { ...session.user, mustChangePassword: mustChange } }
-          : {};
+          : path === '/api/auth/sessions'
+            ? []
+            : {};
       return { status: 200, ok: true, json: async () => body } as Response;
     }) as typeof fetch;
   });
@@ -77,6 +79,7 @@ describe('App: a password an admin set', () => {
           qrCodeSvg: '<svg xmlns="http://www.w3.org/2000/svg"/>',
         },
         '/api/auth/second-factor': { recoveryCodes: ['abcde-fghjk'] },
+        '/api/auth/sessions': [],
       };
       if (path === '/api/auth/second-factor') enabled = true;
       return { status: 200, ok: true, json: async () => bodies[path] ?? {} } as Response;

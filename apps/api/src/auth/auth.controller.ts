@@ -1,6 +1,9 @@
 import {
   Body,
   Controller,
+  Delete,
+  Param,
+  ParseUUIDPipe,
   Get,
   HttpCode,
   HttpStatus,
@@ -35,7 +38,7 @@ import {
   type SessionDto,
 } from './dto/auth.dto';
 import { SecondFactorService } from './second-factor.service';
-import type { SecondFactorSetupDto, UserDto } from '@sieve/contracts';
+import type { SecondFactorSetupDto, SignedInSessionDto, UserDto } from '@sieve/contracts';
 import type { Principal } from './roles';
 
 @Controller('auth')
@@ -207,5 +210,46 @@ export class AuthController {
         code: 'second_factor_required_by_role',
       });
     await this.secondFactor.disable(principal, body.password, ip);
+  }
+
+  /** Where the user is signed in: each session that still admits requests, the current one marked. */
+  @Get('sessions')
+  @RequireRole('viewer')
+  @PeopleOnly()
+  async sessions(@CurrentPrincipal() principal: Principal): Promise<SignedInSessionDto[]> {
+    const sessions = await this.auth.sessionsOf(principal);
+    return sessions.map((s) => ({
+      id: s.id,
+      ip: s.ip,
+      userAgent: s.userAgent,
+      createdAt: s.createdAt.toISOString(),
+      lastSeenAt: s.lastSeenAt.toISOString(),
+      expiresAt: s.expiresAt.toISOString(),
+      current: s.id === principal.sessionId,
+    }));
+  }
+
+  /** Signs the user out everywhere but here (a forgotten browser, a lost laptop): 200 {ended}. */
+  @Delete('sessions')
+  @RequireRole('viewer')
+  @PeopleOnly()
+  endOtherSessions(
+    @CurrentPrincipal() principal: Principal,
+    @ClientIp() ip: string,
+  ): Promise<{ ended: number }> {
+    return this.auth.endOtherSessions(principal, ip);
+  }
+
+  /** Ends one of the user's own sessions (404 for any other). */
+  @Delete('sessions/:id')
+  @RequireRole('viewer')
+  @PeopleOnly()
+  @HttpCode(HttpStatus.NO_CONTENT)
+  async endSession(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentPrincipal() principal: Principal,
+    @ClientIp() ip: string,
+  ): Promise<void> {
+    await this.auth.endSession(principal, id, ip);
   }
 }

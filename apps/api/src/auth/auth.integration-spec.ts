@@ -30,6 +30,9 @@ const ACCESS: Record<string, Role | 'public'> = {
   'POST /api/auth/second-factor': 'viewer',
   'POST /api/auth/second-factor/recovery-codes': 'viewer',
   'POST /api/auth/second-factor/disable': 'viewer',
+  'GET /api/auth/sessions': 'viewer',
+  'DELETE /api/auth/sessions': 'viewer',
+  'DELETE /api/auth/sessions/:id': 'viewer',
   'GET /api/flags': 'viewer',
   'GET /api/flags/events': 'viewer',
   'GET /api/flags/counts': 'viewer',
@@ -504,6 +507,61 @@ describe('accounts, roles and the audit trail', () => {
     expect(listedUser(never.body.id)?.lastSignInAt).toBeNull();
     // A new account's password was chosen by the admin, so its owner must choose their own.
     expect(listedUser(never.body.id)?.mustChangePassword).toBe(true);
+  });
+
+  it('lists where someone is signed in, and ends one session or every other', async () => {
+    const first = await stack.signIn('reviewer');
+    const http = stack.app.getHttpServer();
+    const signInAgain = async (userAgent: string) => {
+      const agent = request.agent(http);
+      const login = await agent
+        .post('/api/auth/login')
+        .set('user-agent', userAgent)
+        .send({ email: first.email, password: first.password })
+        .expect(200);
+      return { agent, csrfToken: login.body.csrfToken as string };
+    };
+    const phone = await signInAgain('Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X)');
+    const laptop = await signInAgain('Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0');
+    type Listed = { id: string; userAgent: string | null; current: boolean; ip: string | null };
+    const listed = (await phone.agent.get('/api/auth/sessions').expect(200)).body as Listed[];
+    expect(listed).toHaveLength(3);
+    expect(listed.filter((s) => s.current).map((s) => s.userAgent)).toStrictEqual([
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X)',
+    ]);
+    // Nobody else's sessions, and nothing that would let one be used (no token or CSRF token).
+    expect(Object.keys(listed[0]).sort()).toStrictEqual(
+      ['createdAt', 'current', 'expiresAt', 'id', 'ip', 'lastSeenAt', 'userAgent'].sort(),
+    );
+    const other = await stack.signIn('reviewer');
+    const laptopId = listed.find((s) => s.userAgent?.includes('Firefox'))?.id ?? '';
+    await other.agent
+      .delete(`/api/auth/sessions/${laptopId}`)
+      .set('x-csrf-token', other.csrfToken)
+      .expect(404);
+    await phone.agent
+      .delete(`/api/auth/sessions/${laptopId}`)
+      .set('x-csrf-token', phone.csrfToken)
+      .expect(204);
+    await laptop.agent.get('/api/auth/me').expect(401);
+    await first.agent.get('/api/auth/me').expect(200);
+
+    const ended = await phone.agent
+      .delete('/api/auth/sessions')
+      .set('x-csrf-token', phone.csrfToken)
+      .expect(200);
+    expect(ended.body).toStrictEqual({ ended: 1 });
+    await first.agent.get('/api/auth/me').expect(401);
+    await phone.agent.get('/api/auth/me').expect(200);
+    const { rows } = await stack.db.query(
+      `SELECT action, details FROM audit_log
+        WHERE actor_id = $1 AND action IN ('auth.session_ended', 'auth.sessions_ended') ORDER BY id`,
+      [first.userId],
+    );
+    expect(rows).toStrictEqual([
+      { action: 'auth.session_ended', details: { session: laptopId } },
+      { action: 'auth.sessions_ended', details: { ended: 1 } },
+    ]);
   });
 
   it('gives privileged roles a 30-minute idle timeout, and renews the cookie as the session slides', async () => {

@@ -1,4 +1,10 @@
-import { HttpException, HttpStatus, Injectable, UnauthorizedException } from '@nestjs/common';
+import {
+  HttpException,
+  HttpStatus,
+  Injectable,
+  NotFoundException,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { toDto } from '../users/users.service';
 import { UsersService } from '../users/users.service';
@@ -98,6 +104,36 @@ export class AuthService {
       ...(secondFactor && { details: { secondFactor } }),
     });
     return { user: toDto(user), session };
+  }
+
+  sessionsOf(principal: Principal) {
+    return this.sessions.listForUser(principal.id);
+  }
+
+  async endSession(principal: Principal, sessionId: string, ip: string): Promise<void> {
+    if (!(await this.sessions.revokeOwn(principal.id, sessionId)))
+      throw new NotFoundException(`You have no session ${sessionId}`);
+    await this.audit.record({
+      actor: principal,
+      action: 'auth.session_ended',
+      objectType: 'user',
+      objectId: principal.id,
+      ip,
+      details: { session: sessionId },
+    });
+  }
+
+  async endOtherSessions(principal: Principal, ip: string): Promise<{ ended: number }> {
+    const ended = await this.sessions.revokeAllForUser(principal.id, principal.sessionId);
+    await this.audit.record({
+      actor: principal,
+      action: 'auth.sessions_ended',
+      objectType: 'user',
+      objectId: principal.id,
+      ip,
+      details: { ended },
+    });
+    return { ended };
   }
 
   async logout(principal: Principal, ip: string): Promise<void> {

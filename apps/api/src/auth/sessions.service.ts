@@ -131,18 +131,51 @@ export class SessionsService {
     return rows.length > 0;
   }
 
+  /** A user's sessions that still admit requests, the most recently used first. */
+  async listForUser(userId: string): Promise<
+    {
+      id: string;
+      ip: string | null;
+      userAgent: string | null;
+      createdAt: Date;
+      lastSeenAt: Date;
+      expiresAt: Date;
+    }[]
+  > {
+    return this.db.query(
+      `SELECT id, ip, user_agent AS "userAgent", created_at AS "createdAt",
+              last_seen_at AS "lastSeenAt", expires_at AS "expiresAt"
+         FROM sessions
+        WHERE user_id = $1 AND expires_at > now()
+          AND created_at > now() - make_interval(hours => $2)
+        ORDER BY last_seen_at DESC, created_at DESC`,
+      [userId, this.config.SESSION_MAX_HOURS],
+    );
+  }
+
+  /** Ends one of the user's own sessions; false when they have no such session. */
+  async revokeOwn(userId: string, sessionId: string): Promise<boolean> {
+    const [deleted]: [{ id: string }[], number] = await this.db.query(
+      `DELETE FROM sessions WHERE id = $1 AND user_id = $2 RETURNING id`,
+      [sessionId, userId],
+    );
+    for (const { id } of deleted) this.revocations.next({ sessionId: id });
+    return deleted.length > 0;
+  }
+
   async revoke(sessionId: string): Promise<void> {
     await this.db.getRepository(Session).delete({ id: sessionId });
     this.revocations.next({ sessionId });
   }
 
   /** Ends every session of a user, except the one given (e.g. the one changing the password). */
-  async revokeAllForUser(userId: string, exceptSessionId: string | null = null): Promise<void> {
+  async revokeAllForUser(userId: string, exceptSessionId: string | null = null): Promise<number> {
     // TypeORM answers a DELETE … RETURNING with [rows, rowCount].
     const [deleted]: [{ id: string }[], number] = await this.db.query(
       `DELETE FROM sessions WHERE user_id = $1 AND id IS DISTINCT FROM $2 RETURNING id`,
       [userId, exceptSessionId],
     );
     for (const { id } of deleted) this.revocations.next({ sessionId: id });
+    return deleted.length;
   }
 }

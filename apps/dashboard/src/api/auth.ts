@@ -1,4 +1,4 @@
-import type { SecondFactorSetupDto, SessionDto } from '@sieve/contracts';
+import type { SecondFactorSetupDto, SessionDto, SignedInSessionDto } from '@sieve/contracts';
 import { request, send, setCsrfToken } from './client';
 
 export { hasRole, ROLE_LABELS, ROLES, type Role } from '@sieve/contracts';
@@ -39,3 +39,10 @@ export const renewRecoveryCodes = (password: string) =>
   send<{ recoveryCodes: string[] }>('POST', '/auth/second-factor/recovery-codes', { password });
 export const disableSecondFactor = (password: string) =>
   send<void>('POST', '/auth/second-factor/disable', { password });
+
+/** Where the signed-in user is signed in, the current session marked. */
+export const listSignedInSessions = () => request<SignedInSessionDto[]>('/auth/sessions');
+export const endSession = (id: string) =>
+  send<void>('DELETE', `/auth/sessions/${encodeURIComponent(id)}`);
+/** Signs out everywhere but here. */
+export const endOtherSessions = () => send<{ ended: number }>('DELETE', '/auth/sessions');

@@ -5,6 +5,7 @@ import { queryKeys } from '../hooks/query-keys';
 import { ROLE_LABELS, type User } from '../api/auth';
 import { ChangePasswordForm } from '../components/change-password-form';
 import { SecondFactorSection } from '../features/account/second-factor-section';
+import { SessionsSection } from '../features/account/sessions-section';
 import { useSession } from '../hooks/use-session';
 import { useSystemInfo } from '../hooks/use-system';
 
@@ -91,6 +92,7 @@ export function AccountPage() {
       </section>
       <ChangePasswordForm heading="Change password" />
       {session.data && <SecondFactorSection session={session.data} />}
+      <SessionsSection />
     </section>
   );
 }

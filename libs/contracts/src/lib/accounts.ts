@@ -49,6 +49,20 @@ export interface SessionDto {
   recoveryCodesLeft?: number;
 }
 
+/** One place where the user is signed in (`GET /auth/sessions`). */
+export interface SignedInSessionDto {
+  id: string;
+  /** The client address at sign-in, as the api saw it (behind TRUST_PROXY, the forwarded one). */
+  ip: string | null;
+  userAgent: string | null;
+  createdAt: string;
+  /** Updated at most once a minute. */
+  lastSeenAt: string;
+  expiresAt: string;
+  /** The session making this request. */
+  current: boolean;
+}
+
 /** A second factor being set up: scan the QR code (or type the secret), then send a first code. */
 export interface SecondFactorSetupDto {
   secret: string;
