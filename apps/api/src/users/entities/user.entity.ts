@@ -61,6 +61,20 @@ export class User {
   @Column({ name: 'totp_enabled_at', type: 'timestamptz', nullable: true })
   totpEnabledAt!: Date | null;
 
+  /** The time step of the last app code accepted: a code is good once. */
+  @Column({ name: 'totp_last_step', type: 'bigint', nullable: true, select: false })
+  totpLastStep!: string | null;
+
+  /** SHA-256 (hex) of each unused recovery code. */
+  @Column({
+    name: 'recovery_code_hashes',
+    type: 'text',
+    array: true,
+    default: () => "'{}'",
+    select: false,
+  })
+  recoveryCodeHashes!: string[];
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 
