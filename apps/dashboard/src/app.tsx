@@ -20,7 +20,7 @@ import { SimilarPostsPage } from './features/waves/similar-posts-page';
 import { WavePage } from './features/waves/wave-page';
 import { useOpenAppealCount } from './hooks/use-appeals';
 import { useFlagEvents } from './hooks/use-flag-events';
-import { useLogout, useSession } from './hooks/use-session';
+import { accountSetupStep, useLogout, useSession } from './hooks/use-session';
 import { AccountPage } from './pages/account-page';
 import { ChoosePasswordPage } from './pages/choose-password-page';
 import { SetUpSecondFactorPage } from './pages/set-up-second-factor-page';
@@ -33,7 +33,7 @@ function TopBar() {
   const session = useSession();
   const logout = useLogout();
   const user = session.data?.user;
-  const settingUp = !!user?.mustChangePassword || !!session.data?.mustSetUpSecondFactor;
+  const settingUp = accountSetupStep(session.data) !== null;
   const appeals = useOpenAppealCount(!!user && !settingUp);
   return (
     <nav className="topbar">
@@ -87,11 +87,9 @@ function TopBar() {
 
 export function App() {
   const session = useSession();
-  // Until someone whose password an admin set chooses their own, or whose role requires a second
-  // factor sets one up, the api admits nothing else.
-  const mustChoosePassword = !!session.data?.user.mustChangePassword;
-  const mustSetUpSecondFactor = !mustChoosePassword && !!session.data?.mustSetUpSecondFactor;
-  const signedIn = !!session.data && !mustChoosePassword && !mustSetUpSecondFactor;
+  // Until a user has done what their account needs first, the api admits nothing else.
+  const setupStep = accountSetupStep(session.data);
+  const signedIn = !!session.data && setupStep === null;
   useFlagEvents(signedIn);
   return (
     <LastDecisionProvider>
@@ -108,9 +106,9 @@ export function App() {
         {signedIn && <ShortcutHelp />}
         {signedIn && <UndoToast />}
         <main id="main" tabIndex={-1}>
-          {mustChoosePassword ? (
+          {setupStep === 'choose_password' ? (
             <ChoosePasswordPage />
-          ) : mustSetUpSecondFactor ? (
+          ) : setupStep === 'second_factor' ? (
             <SetUpSecondFactorPage />
           ) : (
             <Routes>

@@ -3,6 +3,18 @@ import { getSession, login, logout, type Session } from '../api/auth';
 import { ApiError } from '../api/client';
 import { queryKeys } from './query-keys';
 
+/**
+ * What a signed-in user must do before anything else, as the api's guard requires: choose their
+ * own password (an admin set theirs), then set up a second factor (their role requires one).
+ */
+export function accountSetupStep(
+  session: Session | null | undefined,
+): 'choose_password' | 'second_factor' | null {
+  if (session?.user.mustChangePassword) return 'choose_password';
+  if (session?.mustSetUpSecondFactor) return 'second_factor';
+  return null;
+}
+
 /** The signed-in user, or null when signed out (a 401 is an answer here, not an error). */
 export function useSession() {
   return useQuery<Session | null>({
