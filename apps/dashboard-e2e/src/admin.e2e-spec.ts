@@ -175,6 +175,8 @@ describe('administration in Chromium', () => {
     const sessions = other.getByTestId('signed-in-sessions');
     await sessions.getByText('This browser').waitFor();
     expect(await sessions.locator('tbody tr').count()).toBe(1);
+    await sessions.scrollIntoViewIfNeeded();
+    await other.screenshot({ path: screenshotPath('account-two-step-and-sessions') });
     await other.getByRole('button', { name: 'Sign out' }).click();
 
     // A lost phone: the admin removes it, and Carla signs in with her password alone.

@@ -1,5 +1,5 @@
 import type { AuditEntryDto, UserDto } from '@sieve/contracts';
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { MemoryRouter } from 'react-router-dom';
 import { renderWithSystem } from '../../testing/render';
 import { AuditPage } from './audit-page';
@@ -121,5 +121,18 @@ describe('AuditPage', () => {
       }),
     );
     expect((screen.getByLabelText('Action') as HTMLSelectElement).value).toBe('flag.decided');
+  });
+
+  it('keeps both of two filters changed before the address catches up', async () => {
+    open();
+    await screen.findByText('user Rita');
+    const who = await screen.findByLabelText('Who');
+    await within(who).findByRole('option', { name: /Pat/ });
+    // One act: both changes run before the page renders the first one's address.
+    act(() => {
+      fireEvent.change(who, { target: { value: 'u-pat' } });
+      fireEvent.change(screen.getByLabelText('Action'), { target: { value: 'auth' } });
+    });
+    await waitFor(() => expect(lastAsked()).toMatchObject({ actorId: 'u-pat', action: 'auth' }));
   });
 });
