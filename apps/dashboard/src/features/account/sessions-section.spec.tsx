@@ -51,7 +51,7 @@ describe('SessionsSection (the account page)', () => {
       ['Chrome on Windows', '198.51.100.4', '3 h ago', '10 min ago', 'End session'],
     ]);
     fireEvent.click(
-      screen.getByRole('button', { name: 'End the session of Safari on iPhone at 198.51.100.4' }),
+      screen.getByRole('button', { name: 'End session of Safari on iPhone at 198.51.100.4' }),
     );
     await waitFor(() => expect(within(table).queryByText('Safari on iPhone')).toBeNull());
     expect(screen.getByRole('status').textContent).toBe('That session ended: it is signed out.');

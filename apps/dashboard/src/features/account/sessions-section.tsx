@@ -70,7 +70,7 @@ export function SessionsSection() {
                   <button
                     className="link-button"
                     disabled={endOne.isPending}
-                    aria-label={`End the session of ${describeUserAgent(s.userAgent)} at ${s.ip ?? 'an unknown address'}`}
+                    aria-label={`End session of ${describeUserAgent(s.userAgent)} at ${s.ip ?? 'an unknown address'}`}
                     onClick={() => {
                       setDone(null);
                       endOne.mutate(s.id);
