@@ -188,6 +188,26 @@ describe('QueuePage', () => {
     });
   });
 
+  it('keeps both of two filters changed before the address catches up', async () => {
+    const requests = renderQueue({ items: [flag(1)], nextCursor: null }, counts);
+    await screen.findByTestId('queue');
+    // One act: both changes run before the page renders the first one's address.
+    act(() => {
+      fireEvent.change(screen.getByLabelText('Min score'), { target: { value: '0.7' } });
+      fireEvent.change(screen.getByLabelText('Flagged'), { target: { value: '1h' } });
+    });
+    await waitFor(() => {
+      const where = screen.getByTestId('location').textContent ?? '';
+      expect(where).toContain('minScore=0.7');
+      expect(where).toContain('since=1h');
+    });
+    await waitFor(() =>
+      expect(requests.some((r) => /\/flags\?.*minScore=0\.7/.test(r) && r.includes('from='))).toBe(
+        true,
+      ),
+    );
+  });
+
   it('saves the current filters as a named view, shows it as active, and deletes it', async () => {
     const requests = renderQueue(
       { items: [flag(1)], nextCursor: null },

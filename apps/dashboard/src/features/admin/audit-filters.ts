@@ -1,5 +1,4 @@
-import { useEffect, useRef } from 'react';
-import { useSearchParams } from 'react-router-dom';
+import { useAddressParams } from '../../hooks/use-address-params';
 import type { AuditFilters } from '../../api/audit';
 
 /** The families of audited actions, as the action filter offers them (a value is a prefix). */
@@ -91,23 +90,15 @@ const KEYS = ['action', 'actorId', 'objectType', 'objectId', 'fromDay', 'toDay']
  * flag" or "what this user did last week" as a link.
  */
 export function useAuditView() {
-  const [params, setParams] = useSearchParams();
-  // The router commits a new address in a transition: a second filter changed before it lands
-  // must build on the first, not on the address of the last render (which would drop it).
-  const pending = useRef<URLSearchParams | null>(null);
-  useEffect(() => {
-    pending.current = null;
-  }, [params]);
+  const [params, changeParams] = useAddressParams();
   const view: AuditView = Object.fromEntries(
     KEYS.flatMap((k) => (params.get(k) ? [[k, params.get(k) as string]] : [])),
   );
-  const change = (patch: Partial<AuditView>) => {
-    const next = new URLSearchParams(pending.current ?? params);
-    for (const [key, value] of Object.entries(patch))
-      if (value) next.set(key, value);
-      else next.delete(key);
-    pending.current = next;
-    setParams(next);
-  };
+  const change = (patch: Partial<AuditView>) =>
+    changeParams((next) => {
+      for (const [key, value] of Object.entries(patch))
+        if (value) next.set(key, value);
+        else next.delete(key);
+    });
   return { view, change };
 }

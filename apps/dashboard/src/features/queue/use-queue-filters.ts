@@ -1,5 +1,5 @@
-import { useSearchParams } from 'react-router-dom';
 import type { FlagFilters, FlagSort, FlagStatus, FlagWindow } from '../../api/flags';
+import { useAddressParams } from '../../hooks/use-address-params';
 
 export type FilterName = keyof FlagFilters | 'minScore';
 
@@ -29,7 +29,7 @@ export function filtersFromParams(params: URLSearchParams): FlagFilters {
 
 /** The queue's filters live in the address, so a view can be shared, saved and gone back to. */
 export function useQueueFilters() {
-  const [params, setParams] = useSearchParams();
+  const [params, changeParams] = useAddressParams();
   const filters = filtersFromParams(params);
   // What a saved view keeps: the filters in the address, in a stable order.
   const viewQuery = new URLSearchParams(
@@ -43,18 +43,21 @@ export function useQueueFilters() {
   const setFilters = (
     values: Partial<Record<FilterName, string>>,
     { replace = false }: { replace?: boolean } = {},
-  ) => {
-    const next = new URLSearchParams(params);
-    for (const [name, value] of Object.entries(values)) {
-      const isDefault =
-        (name === 'status' && value === DEFAULT_STATUS) ||
-        (name === 'sort' && value === DEFAULT_SORT);
-      if (value && !isDefault) next.set(name, value);
-      else next.delete(name);
-    }
-    setParams(next, { replace });
-  };
-  const clearFilters = () => setParams(new URLSearchParams(), { replace: false });
+  ) =>
+    changeParams(
+      (next) => {
+        for (const [name, value] of Object.entries(values)) {
+          const isDefault =
+            (name === 'status' && value === DEFAULT_STATUS) ||
+            (name === 'sort' && value === DEFAULT_SORT);
+          if (value && !isDefault) next.set(name, value);
+          else next.delete(name);
+        }
+      },
+      { replace },
+    );
+  const clearFilters = () =>
+    changeParams((next) => [...new Set(next.keys())].forEach((key) => next.delete(key)));
   const hasFilters = [...params.keys()].length > 0;
 
   return {
