@@ -13,7 +13,6 @@ import {
   Req,
   Res,
   UnprocessableEntityException,
-  ConflictException,
 } from '@nestjs/common';
 import type { CookieOptions, Request, Response } from 'express';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -204,11 +203,6 @@ export class AuthController {
     @CurrentPrincipal() principal: Principal,
     @ClientIp() ip: string,
   ): Promise<void> {
-    if (this.config.SECOND_FACTOR_REQUIRED_ROLES.includes(principal.role))
-      throw new ConflictException({
-        message: 'Your role requires a second factor: it cannot be turned off',
-        code: 'second_factor_required_by_role',
-      });
     await this.secondFactor.disable(principal, body.password, ip);
   }
 

@@ -1,10 +1,16 @@
 import { createHash, randomInt } from 'node:crypto';
-import { ConflictException, Injectable, UnprocessableEntityException } from '@nestjs/common';
+import {
+  ConflictException,
+  Inject,
+  Injectable,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Secret, TOTP } from 'otpauth';
 import QRCode from 'qrcode';
 import { Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { User } from '../users/entities/user.entity';
 import { verifyPassword } from './passwords';
 import type { Principal } from './roles';
@@ -52,8 +58,9 @@ function newRecoveryCode(): string {
 /**
  * The second factor at sign-in: a TOTP authenticator app (RFC 6238, SHA-1, 6 digits, 30 s, as
  * every authenticator app reads it), plus one-time recovery codes for a lost phone. Setting one
- * up takes a first code from it; turning it off takes the password; an admin can remove someone
- * else's (a lost phone and no recovery codes). Every change is audited.
+ * up takes a first code from it; turning it off takes the password, and is refused to a role
+ * SECOND_FACTOR_REQUIRED_ROLES names; an admin can remove someone else's (a lost phone and no
+ * recovery codes). Every change is audited.
  */
 @Injectable()
 export class SecondFactorService {
@@ -61,6 +68,7 @@ export class SecondFactorService {
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly sessions: SessionsService,
     private readonly audit: AuditService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** A new secret to scan, kept aside until `enable` proves the app has it. */
@@ -154,6 +162,11 @@ export class SecondFactorService {
 
   /** The user turns theirs off, with their password. */
   async disable(principal: Principal, password: string, ip: string): Promise<void> {
+    if (this.config.SECOND_FACTOR_REQUIRED_ROLES.includes(principal.role))
+      throw new ConflictException({
+        message: 'Your role requires a second factor: it cannot be turned off',
+        code: 'second_factor_required_by_role',
+      });
     const user = await this.withSecrets(principal.id);
     await this.checkPassword(user, password);
     await this.remove(user.id, principal, 'user.second_factor_disabled', ip);
