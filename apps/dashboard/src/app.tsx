@@ -22,8 +22,7 @@ import { useOpenAppealCount } from './hooks/use-appeals';
 import { useFlagEvents } from './hooks/use-flag-events';
 import { accountSetupStep, useLogout, useSession } from './hooks/use-session';
 import { AccountPage } from './pages/account-page';
-import { ChoosePasswordPage } from './pages/choose-password-page';
-import { SetUpSecondFactorPage } from './pages/set-up-second-factor-page';
+import { AccountSetupPage } from './pages/account-setup-page';
 import { FlagPage } from './pages/flag-page';
 import { LoginPage } from './pages/login-page';
 import { QueuePage } from './pages/queue-page';
@@ -106,10 +105,8 @@ export function App() {
         {signedIn && <ShortcutHelp />}
         {signedIn && <UndoToast />}
         <main id="main" tabIndex={-1}>
-          {setupStep === 'choose_password' ? (
-            <ChoosePasswordPage />
-          ) : setupStep === 'second_factor' ? (
-            <SetUpSecondFactorPage />
+          {setupStep ? (
+            <AccountSetupPage step={setupStep} />
           ) : (
             <Routes>
               <Route path="/login" element={<LoginPage />} />

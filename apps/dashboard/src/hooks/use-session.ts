@@ -3,13 +3,13 @@ import { getSession, login, logout, type Session } from '../api/auth';
 import { ApiError } from '../api/client';
 import { queryKeys } from './query-keys';
 
+export type AccountSetupStep = 'choose_password' | 'second_factor';
+
 /**
  * What a signed-in user must do before anything else, as the api's guard requires: choose their
  * own password (an admin set theirs), then set up a second factor (their role requires one).
  */
-export function accountSetupStep(
-  session: Session | null | undefined,
-): 'choose_password' | 'second_factor' | null {
+export function accountSetupStep(session: Session | null | undefined): AccountSetupStep | null {
   if (session?.user.mustChangePassword) return 'choose_password';
   if (session?.mustSetUpSecondFactor) return 'second_factor';
   return null;
