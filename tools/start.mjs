@@ -4,7 +4,8 @@
 // with its consumer, the dashboard and a demo producer. Environment variables swap each
 // embedded part for a real one. Ctrl-C stops everything.
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitForHttp } from './lib/free-port.mjs';
@@ -79,6 +80,19 @@ process.on('SIGTERM', () => void shutdown(0));
 const readDemoUsers = () =>
   JSON.parse(readFileSync(join(root, 'apps/api/src/users/demo-users.json'), 'utf8'));
 
+/**
+ * The key that seals TOTP and webhook secrets in the embedded database, kept beside it in the
+ * data directory (made once): the same key must open them on every later start.
+ */
+function secretsKey(dataDir) {
+  const file = join(dataDir, 'secrets-key');
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('base64') + '\n', { mode: 0o600 });
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
 async function main() {
   const apiPort = Number(env.PORT ?? 3000);
   const dashboardPort = Number(env.DASHBOARD_PORT ?? 4200);
@@ -150,6 +164,8 @@ async function main() {
 
   const demoUsers = env.SIEVE_DEMO_USERS !== 'false';
   const apiEnv = {
+    // With its own database, the caller keeps the key (SECRETS_KEY) that goes with it.
+    ...(env.DATABASE_URL ? {} : { SECRETS_KEY: env.SECRETS_KEY ?? secretsKey(dataDir) }),
     ...(fakeTdb ? { TDB_BASE_URL: fakeTdb.url, TDB_TOKEN: fakeTdb.token } : {}),
     DATABASE_URL: databaseUrl,
     KAFKA_BROKERS: brokers,

@@ -4,7 +4,7 @@
 // prints what it injected and what it found; the last line is `N passed, N failed`.
 // CHAOS_ONLY=1,4 runs some of them. Results and their meaning: docs/reliability.md.
 import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -23,6 +23,8 @@ const runId = Date.now().toString(36);
 const only = env.CHAOS_ONLY ? env.CHAOS_ONLY.split(',').map(Number) : null;
 const log = (message) => console.log(`[chaos] ${message}`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// Every api of the run opens what the others sealed in its database.
+const SECRETS_KEY = randomBytes(32).toString('base64');
 const ADMIN = { email: 'chaos@sieve.local', password: 'chaos-admin-password' };
 
 const { cleanups, cleanup, child, buildApi, startFakeMistral, migrate, produce } = createRunner(
@@ -119,6 +121,7 @@ async function scenarioStack(name) {
       ['--max-old-space-size=192', '--max-semi-space-size=16', 'dist/apps/api/main.js'],
       {
         NODE_ENV: 'production',
+        SECRETS_KEY,
         // Scraped from this host, and loaded harder than any per-address rate limit allows.
         METRICS_PUBLIC: 'true',
         RATE_LIMIT_PER_MINUTE: '0',

@@ -2,6 +2,7 @@
 // are cleaned up on exit, building the api, the fake Mistral server, migrations, the stack a
 // benchmark runs the api against, and the api itself.
 import { fork, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -176,6 +177,9 @@ export function createRunner(root, env = process.env) {
     return { postgres, brokers: broker.brokers, mistral };
   }
 
+  // One per run: every api started on this run's database opens what the others sealed.
+  const secretsKey = randomBytes(32).toString('base64');
+
   /**
    * The built api as deployed (production mode, a bounded heap, warnings only) against a stack
    * from startStack; resolves when it answers, with its address as `proc.url`.
@@ -187,6 +191,7 @@ export function createRunner(root, env = process.env) {
     const port = await freePort();
     const proc = child(name, process.execPath, [...nodeArgs, 'dist/apps/api/main.js'], {
       NODE_ENV: 'production',
+      SECRETS_KEY: secretsKey,
       // Scraped from this host, and loaded harder than any per-address rate limit allows.
       METRICS_PUBLIC: 'true',
       RATE_LIMIT_PER_MINUTE: '0',

@@ -19,6 +19,7 @@ import { ExplanationsModule } from './explanations/explanations.module';
 import { KafkaModule } from './kafka/kafka.module';
 import { MistralModule } from './mistral/mistral.module';
 import { ScoringModule } from './scoring/scoring.module';
+import { SecretsModule } from './secrets/secrets.module';
 import { QualityModule } from './quality/quality.module';
 import { QueuesModule } from './queues/queues.module';
 import { RetentionModule } from './retention/retention.module';
@@ -37,6 +38,7 @@ import { WavesModule } from './waves/waves.module';
     LoggingModule,
     MetricsModule,
     DatabaseModule,
+    SecretsModule,
     KafkaModule,
     MistralModule,
     ScoringModule,

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
@@ -74,6 +74,8 @@ export async function startTestStack(
     KAFKA_DLQ_TOPIC: topics.dlq,
     KAFKA_APPEALS_TOPIC: topics.appeals,
     MISTRAL_API_KEY: '',
+    // Secrets are sealed in every spec, as in a deployment (docker-compose requires a key).
+    SECRETS_KEY: randomBytes(32).toString('base64'),
     // Refused requests log at warn; specs make plenty on purpose.
     LOG_LEVEL: 'error',
     ...env,

@@ -11,6 +11,8 @@ import QRCode from 'qrcode';
 import { Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { SecretBox } from '../secrets/secret-box';
+import { totpContext } from '../secrets/secrets-resealer';
 import { User } from '../users/entities/user.entity';
 import { verifyPassword } from './passwords';
 import type { Principal } from './roles';
@@ -69,6 +71,7 @@ export class SecondFactorService {
     private readonly sessions: SessionsService,
     private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly secrets: SecretBox,
   ) {}
 
   /** A new secret to scan, kept aside until `enable` proves the app has it. */
@@ -80,7 +83,10 @@ export class SecondFactorService {
         code: 'second_factor_enabled',
       });
     const secret = new Secret({ size: 20 }).base32;
-    await this.users.update({ id: user.id }, { totpPendingSecret: secret });
+    await this.users.update(
+      { id: user.id },
+      { totpPendingSecret: this.secrets.seal(secret, totpContext(user.id)) },
+    );
     const otpauthUrl = totp(secret, user.email).toString();
     const qrCodeSvg = await QRCode.toString(otpauthUrl, { type: 'svg', margin: 1 });
     return { secret, otpauthUrl, qrCodeSvg };
@@ -258,12 +264,19 @@ export class SecondFactorService {
     }
   }
 
+  /** The user with their password hash and their TOTP secrets, opened. */
   private async withSecrets(id: string) {
-    return (await this.users
+    const user = (await this.users
       .createQueryBuilder('u')
       .addSelect(['u.passwordHash', 'u.totpSecret', 'u.totpPendingSecret'])
       .where('u.id = :id', { id })
       .getOneOrFail()) as User & { passwordHash: string };
+    const open = (stored: string | null) =>
+      stored === null ? null : this.secrets.open(stored, totpContext(id));
+    return Object.assign(user, {
+      totpSecret: open(user.totpSecret),
+      totpPendingSecret: open(user.totpPendingSecret),
+    });
   }
 }
 

@@ -35,4 +35,22 @@ describe('loadConfig', () => {
       expect(message).toContain(name);
     expect(message).not.toContain('secret-password');
   });
+
+  it('takes a secrets key of 32 bytes in base64 only, and previous keys only beside one', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    expect(loadConfig({ ...base, SECRETS_KEY: key }).SECRETS_KEY).toBe(key);
+    const tooShort = Buffer.alloc(16, 7).toString('base64');
+    expect(() => loadConfig({ ...base, SECRETS_KEY: tooShort })).toThrow(
+      /SECRETS_KEY: must be 32 random bytes in base64/,
+    );
+    expect(() => loadConfig({ ...base, SECRETS_KEY: tooShort })).not.toThrow(tooShort);
+    expect(() => loadConfig({ ...base, SECRETS_PREVIOUS_KEYS: key })).toThrow(
+      /SECRETS_PREVIOUS_KEYS: previous keys are only read with a current SECRETS_KEY/,
+    );
+    const other = Buffer.alloc(32, 8).toString('base64');
+    expect(
+      loadConfig({ ...base, SECRETS_KEY: key, SECRETS_PREVIOUS_KEYS: ` ${other}, ` })
+        .SECRETS_PREVIOUS_KEYS,
+    ).toStrictEqual([other]);
+  });
 });

@@ -8,6 +8,7 @@ import {
 } from '@sieve/moderation';
 import { z } from 'zod';
 import { ROLES } from '@sieve/contracts';
+import { SECRETS_KEY_PATTERN } from '../secrets/secret-box';
 
 const reviewReasonsSchema = z.object({
   approve: z.array(z.string().min(1).max(100)).min(1),
@@ -210,6 +211,28 @@ export const configSchema = z.object({
     )
     .refine((roles) => roles.every((r) => (ROLES as readonly string[]).includes(r)), {
       message: `must be comma-separated roles from: ${ROLES.join(', ')}`,
+    })
+    .default([]),
+  /**
+   * The key that seals secrets Sieve must read back (TOTP secrets, webhook signing secrets) in
+   * the database: 32 random bytes in base64 (`openssl rand -base64 32`). Without it they are
+   * stored as they are. Keys being rotated out go in SECRETS_PREVIOUS_KEYS (comma-separated)
+   * until the api has resealed everything with the new one at start.
+   */
+  SECRETS_KEY: z
+    .string()
+    .regex(SECRETS_KEY_PATTERN, 'must be 32 random bytes in base64 (openssl rand -base64 32)')
+    .optional(),
+  SECRETS_PREVIOUS_KEYS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((k) => k.trim())
+        .filter(Boolean),
+    )
+    .refine((keys) => keys.every((k) => SECRETS_KEY_PATTERN.test(k)), {
+      message: 'must be comma-separated keys, each 32 bytes in base64',
     })
     .default([]),
   /** Live streams (the queue's server-sent events) one person may hold open per api process. */
@@ -451,6 +474,10 @@ const refinedSchema = configSchema
       path: ['KAFKA_SASL_MECHANISM'],
     },
   )
+  .refine((c) => c.SECRETS_KEY || c.SECRETS_PREVIOUS_KEYS.length === 0, {
+    message: 'previous keys are only read with a current SECRETS_KEY to reseal with',
+    path: ['SECRETS_PREVIOUS_KEYS'],
+  })
   .refine((c) => c.API_TOKEN_DEFAULT_DAYS <= c.API_TOKEN_MAX_DAYS, {
     message: 'must not exceed API_TOKEN_MAX_DAYS',
     path: ['API_TOKEN_DEFAULT_DAYS'],

@@ -11,6 +11,8 @@ import { WakeableSleep } from '../common/wakeable-sleep';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { PgNotificationsService } from '../database/pg-notifications.service';
 import { MetricsService } from '../metrics/metrics.service';
+import { SecretBox } from '../secrets/secret-box';
+import { webhookContext } from '../secrets/secrets-resealer';
 import { WEBHOOKS_PENDING_CHANNEL } from './webhook-fanout';
 import { sendWebhook, type WebhookAttempt } from './webhook-sender';
 
@@ -103,6 +105,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnModuleDe
     @InjectDataSource() private readonly db: DataSource,
     private readonly notifications: PgNotificationsService,
     private readonly metrics: MetricsService,
+    private readonly secrets: SecretBox,
   ) {
     this.state = config.WEBHOOKS_ENABLED ? 'running' : 'disabled';
   }
@@ -168,6 +171,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnModuleDe
     let healthy = endpoint.healthy;
     let lastFailed = endpoint.last_failed_delivery_id;
     try {
+      const secret = this.secrets.open(endpoint.secret, webhookContext(endpoint.id));
       while (!this.stopping && Date.now() < until) {
         const batch: PendingDelivery[] = await this.db.query(
           `SELECT id, message_id, kind, body, attempts FROM webhook_deliveries
@@ -179,7 +183,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnModuleDe
         const attempts = await Promise.all(
           batch.map((d) =>
             sendWebhook(
-              { url: endpoint.url, secret: endpoint.secret },
+              { url: endpoint.url, secret },
               { messageId: d.message_id, kind: d.kind, body: d.body },
               this.config.WEBHOOK_TIMEOUT_MS,
             ),

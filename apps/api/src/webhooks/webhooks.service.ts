@@ -13,6 +13,8 @@ import type { Principal } from '../auth/roles';
 import { newSecret } from '../auth/tokens';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { decodeKeyset, encodeKeyset } from '../common/keyset-cursor';
+import { SecretBox } from '../secrets/secret-box';
+import { webhookContext } from '../secrets/secrets-resealer';
 import { WebhookDelivery } from './entities/webhook-delivery.entity';
 import { WebhookEndpoint } from './entities/webhook-endpoint.entity';
 import {
@@ -49,6 +51,7 @@ export class WebhooksService {
     private readonly audit: AuditService,
     private readonly fanout: WebhookFanout,
     private readonly worker: WebhookDeliveryWorker,
+    private readonly secrets: SecretBox,
   ) {}
 
   async list(): Promise<WebhookEndpointDto[]> {
@@ -71,14 +74,15 @@ export class WebhooksService {
     ip: string,
   ): Promise<WebhookEndpointDto & { secret: string }> {
     const secret = newSecret(SECRET_PREFIX);
+    const id = randomUUID();
     const endpoint = await this.db.transaction(async (tx) => {
       const repository = tx.getRepository(WebhookEndpoint);
       const saved = await repository.save(
         repository.create({
-          id: randomUUID(),
+          id,
           name: input.name,
           url: input.url,
-          secret,
+          secret: this.secrets.seal(secret, webhookContext(id)),
           kinds: input.kinds,
           decisions: input.decisions ?? [...WEBHOOK_DECISIONS],
           createdBy: actor.kind === 'user' ? actor.id : null,
@@ -249,7 +253,7 @@ export class WebhooksService {
       sentAt: new Date().toISOString(),
     });
     return sendWebhook(
-      endpoint,
+      { url: endpoint.url, secret: this.secrets.open(endpoint.secret, webhookContext(id)) },
       { messageId: `ping-${randomUUID()}`, kind: 'ping', body },
       this.config.WEBHOOK_TIMEOUT_MS,
     );
