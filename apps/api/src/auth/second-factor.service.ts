@@ -12,7 +12,7 @@ import { Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { SecretBox } from '../secrets/secret-box';
-import { totpContext } from '../secrets/secrets-resealer';
+import { totpContext } from '../secrets/sealed-columns';
 import { User } from '../users/entities/user.entity';
 import { verifyPassword } from './passwords';
 import type { Principal } from './roles';

@@ -2,17 +2,8 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { SEALED_COLUMNS } from './sealed-columns';
 import { SecretBox, SecretOpenError } from './secret-box';
-
-/** Every column holding a secret the SecretBox seals, and the context each value is sealed for. */
-export const SEALED_COLUMNS = [
-  { table: 'users', column: 'totp_secret', context: (id: string) => totpContext(id) },
-  { table: 'users', column: 'totp_pending_secret', context: (id: string) => totpContext(id) },
-  { table: 'webhook_endpoints', column: 'secret', context: (id: string) => webhookContext(id) },
-] as const;
-
-export const totpContext = (userId: string) => `totp:${userId}`;
-export const webhookContext = (endpointId: string) => `webhook:${endpointId}`;
 
 /**
  * At start, seals what is stored as it is (a key set for the first time) and reseals what a
@@ -41,8 +32,8 @@ export class SecretsResealer implements OnApplicationBootstrap {
     if (resealed) this.logger.log(`Sealed ${resealed} stored secrets with the current SECRETS_KEY`);
     if (unopened)
       this.logger.error(
-        `${unopened} stored secrets open with no configured key: put the key they were sealed ` +
-          'with in SECRETS_PREVIOUS_KEYS (their second factors and webhooks fail until then)',
+        `No configured key opens ${unopened} stored secrets: put the key they were sealed with ` +
+          'in SECRETS_PREVIOUS_KEYS (their second factors and webhooks fail until then)',
       );
   }
 

@@ -12,7 +12,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { PgNotificationsService } from '../database/pg-notifications.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { SecretBox } from '../secrets/secret-box';
-import { webhookContext } from '../secrets/secrets-resealer';
+import { webhookContext } from '../secrets/sealed-columns';
 import { WEBHOOKS_PENDING_CHANNEL } from './webhook-fanout';
 import { sendWebhook, type WebhookAttempt } from './webhook-sender';
 

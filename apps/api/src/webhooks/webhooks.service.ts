@@ -14,7 +14,7 @@ import { newSecret } from '../auth/tokens';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { decodeKeyset, encodeKeyset } from '../common/keyset-cursor';
 import { SecretBox } from '../secrets/secret-box';
-import { webhookContext } from '../secrets/secrets-resealer';
+import { webhookContext } from '../secrets/sealed-columns';
 import { WebhookDelivery } from './entities/webhook-delivery.entity';
 import { WebhookEndpoint } from './entities/webhook-endpoint.entity';
 import {
