@@ -158,6 +158,8 @@ describe('administration in Chromium', () => {
     const app = new TOTP({ secret: Secret.fromBase32(key) });
     await other.getByLabel('2. The 6-digit code the app shows').fill(app.generate());
     await other.getByRole('button', { name: 'Turn on two-step sign-in' }).click();
+    // allTextContents does not wait: the codes come with the api's answer.
+    await other.getByTestId('recovery-codes').locator('li').nth(9).waitFor();
     const codes = await other.getByTestId('recovery-codes').locator('li').allTextContents();
     expect(codes).toHaveLength(10);
     await other.screenshot({ path: screenshotPath('two-step-recovery-codes') });
