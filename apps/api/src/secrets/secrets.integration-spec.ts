@@ -128,6 +128,16 @@ describe('secrets sealed at rest (SECRETS_KEY)', () => {
     // Then the old key can go.
     const after = await stack.startAnotherApp({ SECRETS_KEY: rotated });
     await secretsWork(after);
+
+    // A key that opens nothing (the current one left out by mistake): the api starts, changes
+    // nothing stored, and the sign-in fails as an error of the server, not as a wrong code.
+    const before = await stored();
+    const wrong = await stack.startAnotherApp({ SECRETS_KEY: newKey() });
+    expect(await stored()).toStrictEqual(before);
+    await request(wrong.getHttpServer())
+      .post('/api/auth/login')
+      .send({ email: reviewer.email, password: reviewer.password, code: appCode(totpSecret, 1) })
+      .expect(500);
   });
 
   it('seals at start what was stored before a key was set', async () => {

@@ -170,8 +170,16 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnModuleDe
     let failures = endpoint.consecutive_failures;
     let healthy = endpoint.healthy;
     let lastFailed = endpoint.last_failed_delivery_id;
+    let secret: string;
     try {
-      const secret = this.secrets.open(endpoint.secret, webhookContext(endpoint.id));
+      secret = this.secrets.open(endpoint.secret, webhookContext(endpoint.id));
+    } catch (error) {
+      // A key missing from the configuration: its lease is left to run out, so the endpoint is
+      // tried again a lease later rather than on every pass.
+      this.logger.error(`webhook endpoint "${endpoint.name}": ${(error as Error).message}`);
+      return;
+    }
+    try {
       while (!this.stopping && Date.now() < until) {
         const batch: PendingDelivery[] = await this.db.query(
           `SELECT id, message_id, kind, body, attempts FROM webhook_deliveries
