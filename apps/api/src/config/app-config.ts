@@ -36,6 +36,15 @@ const strikeRulesSchema = z
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
+/** A comma-separated list, items trimmed, empty ones dropped. */
+const commaList = (normalize: (item: string) => string = (item) => item) =>
+  z.string().transform((v) =>
+    v
+      .split(',')
+      .map((item) => normalize(item.trim()))
+      .filter(Boolean),
+  );
+
 /** Every setting Sieve's api reads, validated once at boot. Nothing else reads process.env. */
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -54,12 +63,7 @@ export const configSchema = z.object({
   KAFKA_BROKERS: z
     .string()
     .min(1)
-    .transform((v) =>
-      v
-        .split(',')
-        .map((b) => b.trim())
-        .filter(Boolean),
-    )
+    .pipe(commaList())
     .refine((list) => list.every((b) => /^[^:\s]+:\d+$/.test(b)), 'must be host:port[,host:port…]'),
   /** TLS to the brokers (every managed Kafka). The files are PEM; the CA only when it is private. */
   KAFKA_SSL: bool.default(false),
@@ -201,14 +205,7 @@ export const configSchema = z.object({
    * Roles whose members must set up a second factor (an authenticator app) before anything else,
    * comma-separated, e.g. `admin,policy_admin`. Anyone may set one up; none is required by default.
    */
-  SECOND_FACTOR_REQUIRED_ROLES: z
-    .string()
-    .transform((v) =>
-      v
-        .split(',')
-        .map((r) => r.trim())
-        .filter(Boolean),
-    )
+  SECOND_FACTOR_REQUIRED_ROLES: commaList()
     .refine((roles) => roles.every((r) => (ROLES as readonly string[]).includes(r)), {
       message: `must be comma-separated roles from: ${ROLES.join(', ')}`,
     })
@@ -223,14 +220,7 @@ export const configSchema = z.object({
     .string()
     .regex(SECRETS_KEY_PATTERN, 'must be 32 random bytes in base64 (openssl rand -base64 32)')
     .optional(),
-  SECRETS_PREVIOUS_KEYS: z
-    .string()
-    .transform((v) =>
-      v
-        .split(',')
-        .map((k) => k.trim())
-        .filter(Boolean),
-    )
+  SECRETS_PREVIOUS_KEYS: commaList()
     .refine((keys) => keys.every((k) => SECRETS_KEY_PATTERN.test(k)), {
       message: 'must be comma-separated keys, each 32 bytes in base64',
     })
@@ -379,14 +369,7 @@ export const configSchema = z.object({
   /** What a removal does to the post, in the database's terms. */
   DSA_VISIBILITY: z.enum(DSA_DECISION_VISIBILITIES).default('DECISION_VISIBILITY_CONTENT_REMOVED'),
   /** Countries the decisions apply in (territorial_scope): comma-separated; every EU/EEA country by default. */
-  DSA_TERRITORIAL_SCOPE: z
-    .string()
-    .transform((v) =>
-      v
-        .split(',')
-        .map((c) => c.trim().toUpperCase())
-        .filter(Boolean),
-    )
+  DSA_TERRITORIAL_SCOPE: commaList((c) => c.toUpperCase())
     .refine((codes) => codes.every((c) => (DSA_COUNTRIES as readonly string[]).includes(c)), {
       message: `must be comma-separated codes from: ${DSA_COUNTRIES.join(', ')}`,
     })
