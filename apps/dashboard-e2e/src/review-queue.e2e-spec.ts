@@ -48,6 +48,7 @@ describe('review queue in Chromium', () => {
     const card = page.getByTestId('explanation-card');
     await card.waitFor();
     expect(await card.textContent()).toContain('Offline explanation');
+    await card.locator('q').first().waitFor(); // allTextContents does not wait for the answer
     expect(await card.locator('q').allTextContents()).toContain('kill you');
     // A quote points at its place in the post.
     await card.getByRole('button', { name: 'kill you' }).click();
