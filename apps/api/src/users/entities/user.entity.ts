@@ -50,11 +50,11 @@ export class User {
   @Column({ name: 'must_change_password', type: 'boolean', default: false })
   mustChangePassword!: boolean;
 
-  /** The TOTP secret (base32) of the second factor, once enabled. */
+  /** The TOTP secret (base32) of the second factor, once enabled; sealed (SecretBox). */
   @Column({ name: 'totp_secret', type: 'text', nullable: true, select: false })
   totpSecret!: string | null;
 
-  /** A secret being set up: it replaces nothing until a first code from it is entered. */
+  /** A secret being set up, sealed: it replaces nothing until a first code from it is entered. */
   @Column({ name: 'totp_pending_secret', type: 'text', nullable: true, select: false })
   totpPendingSecret!: string | null;
 

@@ -12,7 +12,10 @@ export class WebhookEndpoint {
   @Column({ type: 'text' })
   url!: string;
 
-  /** The HMAC key; shown once when the endpoint is created, never returned or logged after. */
+  /**
+   * The HMAC key, sealed (SecretBox); shown once when the endpoint is created, never returned or
+   * logged after.
+   */
   @Column({ type: 'text' })
   secret!: string;
 
