@@ -208,6 +208,14 @@ describe('QueuePage', () => {
     );
   });
 
+  it('clears every filter at once', async () => {
+    renderQueue({ items: [flag(1)], nextCursor: null }, counts, '/?category=pii&minScore=0.7');
+    await screen.findByTestId('queue');
+    fireEvent.click(screen.getByRole('button', { name: 'Clear filters' }));
+    await waitFor(() => expect(screen.getByTestId('location').textContent).toBe('/'));
+    expect(screen.queryByRole('button', { name: 'Clear filters' })).toBeNull();
+  });
+
   it('saves the current filters as a named view, shows it as active, and deletes it', async () => {
     const requests = renderQueue(
       { items: [flag(1)], nextCursor: null },

@@ -57,7 +57,9 @@ export function useQueueFilters() {
       { replace },
     );
   const clearFilters = () =>
-    changeParams((next) => [...new Set(next.keys())].forEach((key) => next.delete(key)));
+    changeParams((next) => {
+      for (const key of [...next.keys()]) next.delete(key);
+    });
   const hasFilters = [...params.keys()].length > 0;
 
   return {
