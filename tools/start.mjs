@@ -175,6 +175,8 @@ async function main() {
     SIEVE_DEMO_USERS: String(demoUsers),
     // The demo stream is small: let backtests see new posts within seconds.
     BACKTEST_SETTLE_SECONDS: env.BACKTEST_SETTLE_SECONDS ?? '10',
+    // Browsers take security keys on a name, not an IP address: the dashboard at localhost.
+    WEBAUTHN_ORIGINS: env.WEBAUTHN_ORIGINS ?? `http://localhost:${dashboardPort}`,
   };
   const apiProcess = spawnChild(
     'api',
@@ -237,7 +239,7 @@ async function main() {
     [
       '',
       '  Sieve is running',
-      `    Dashboard   ${dashboardUrl}`,
+      `    Dashboard   http://localhost:${dashboardPort}`,
       `    API         ${apiUrl}/api   (health: ${apiUrl}/api/health)`,
       `    Kafka       ${brokers}   topics content.events → moderation.decisions, content.events.dlq`,
       `    Scoring     ${scorer}`,

@@ -29,6 +29,7 @@ import {
   RequireRole,
 } from './decorators';
 import {
+  AddSecurityKeyDto,
   ChangePasswordDto,
   LoginDto,
   PasswordConfirmationDto,
@@ -37,7 +38,15 @@ import {
   type SessionDto,
 } from './dto/auth.dto';
 import { SecondFactorService } from './second-factor.service';
-import type { SecondFactorSetupDto, SignedInSessionDto, UserDto } from '@sieve/contracts';
+import { SecurityKeysService } from './security-keys.service';
+import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
+import type {
+  SecondFactorSetupDto,
+  SecurityKeyDto,
+  SecurityKeysDto,
+  SignedInSessionDto,
+  UserDto,
+} from '@sieve/contracts';
 import type { Principal } from './roles';
 
 @Controller('auth')
@@ -46,6 +55,7 @@ export class AuthController {
     private readonly auth: AuthService,
     private readonly users: UsersService,
     private readonly secondFactor: SecondFactorService,
+    private readonly securityKeys: SecurityKeysService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -81,7 +91,7 @@ export class AuthController {
       body.password,
       ip,
       request.header('user-agent'),
-      body.code,
+      { code: body.code, securityKey: body.securityKey },
     );
     response.cookie(SESSION_COOKIE, session.token, this.cookieOptions(session.expiresAt));
     return {
@@ -204,6 +214,54 @@ export class AuthController {
     @ClientIp() ip: string,
   ): Promise<void> {
     await this.secondFactor.disable(principal, body.password, ip);
+  }
+
+  /** The user's security keys and passkeys, and whether this server takes any. */
+  @Get('second-factor/security-keys')
+  @RequireRole('viewer')
+  @PeopleOnly()
+  securityKeyList(@CurrentPrincipal() principal: Principal): Promise<SecurityKeysDto> {
+    return this.securityKeys.list(principal.id);
+  }
+
+  /**
+   * Starts adding a security key: the options to pass to the browser's WebAuthn call
+   * (`navigator.credentials.create`), with a challenge good for five minutes. 409
+   * `no_second_factor` before an authenticator app is set up, `security_keys_unavailable` where
+   * the server has no WEBAUTHN_ORIGINS.
+   */
+  @Post('second-factor/security-keys/options')
+  @RequireRole('viewer')
+  @PeopleOnly()
+  @HttpCode(HttpStatus.OK)
+  securityKeyOptions(
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<PublicKeyCredentialCreationOptionsJSON> {
+    return this.securityKeys.registrationOptions(principal);
+  }
+
+  /** Adds the key the browser made (422 `security_key_not_verified` if it does not check out). */
+  @Post('second-factor/security-keys')
+  @RequireRole('viewer')
+  @PeopleOnly()
+  addSecurityKey(
+    @Body() body: AddSecurityKeyDto,
+    @CurrentPrincipal() principal: Principal,
+    @ClientIp() ip: string,
+  ): Promise<SecurityKeyDto> {
+    return this.securityKeys.add(principal, body.name, body.credential, ip);
+  }
+
+  @Delete('second-factor/security-keys/:id')
+  @RequireRole('viewer')
+  @PeopleOnly()
+  @HttpCode(HttpStatus.NO_CONTENT)
+  async removeSecurityKey(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentPrincipal() principal: Principal,
+    @ClientIp() ip: string,
+  ): Promise<void> {
+    await this.securityKeys.remove(principal, id, ip);
   }
 
   /** Where the user is signed in: each session that still admits requests, the current one marked. */

@@ -11,7 +11,9 @@ import { UsersService } from '../users/users.service';
 import { auditsFailure, LoginThrottleService } from './login-throttle.service';
 import { decoyPasswordHash, verifyPassword } from './passwords';
 import type { Principal } from './roles';
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { SecondFactorService } from './second-factor.service';
+import { SecurityKeysService } from './security-keys.service';
 import { SessionsService } from './sessions.service';
 import type { NewSession } from './sessions.service';
 import type { UserDto } from '../users/dto/user.dto';
@@ -20,7 +22,10 @@ import type { UserDto } from '../users/dto/user.dto';
 export const LOGIN_FAILED = 'Invalid e-mail or password';
 export const LOGIN_LOCKED = 'Too many failed sign-in attempts. Try again later.';
 export const SECOND_FACTOR_NEEDED = 'Enter the code from your authenticator app';
+export const SECOND_FACTOR_NEEDED_WITH_KEY =
+  'Use your security key, or enter the code from your authenticator app';
 export const SECOND_FACTOR_WRONG = 'That code is not right, or was already used';
+export const SECURITY_KEY_WRONG = 'That security key was not accepted: try again, or use a code';
 
 @Injectable()
 export class AuthService {
@@ -30,11 +35,14 @@ export class AuthService {
     private readonly throttle: LoginThrottleService,
     private readonly audit: AuditService,
     private readonly secondFactor: SecondFactorService,
+    private readonly securityKeys: SecurityKeysService,
   ) {}
 
   /**
-   * Checks the password and, for an account with a second factor, the code: without one the
-   * answer is 401 `second_factor_required` (the dashboard then asks for it and sends both again),
+   * Checks the password and, for an account with a second factor, a code or a security key's
+   * signature: without either the answer is 401 `second_factor_required` (with, in
+   * `details.securityKey`, a challenge for the account's security keys if it has any; the
+   * dashboard then asks and sends it all again),
    * and a wrong one counts as a failed sign-in like a wrong password.
    */
   async login(
@@ -42,7 +50,7 @@ export class AuthService {
     password: string,
     ip: string,
     userAgent?: string,
-    code?: string,
+    proof: { code?: string; securityKey?: AuthenticationResponseJSON } = {},
   ): Promise<{ user: UserDto; session: NewSession }> {
     const gate = await this.throttle.reserve(email, ip);
     if (!gate.allowed) {
@@ -56,41 +64,32 @@ export class AuthService {
     // Verify against a decoy when there is no such user: the same work, the same time.
     const valid = await verifyPassword(user?.passwordHash ?? (await decoyPasswordHash()), password);
     if (!user || !valid || user.disabled || user.kind !== 'person') {
-      const failures = await this.throttle.recordFailure(email);
-      if (auditsFailure(failures))
-        await this.audit.record({
-          actor: { label: email, id: user?.id ?? null },
-          action: 'auth.login_failed',
-          objectType: 'user',
-          objectId: user?.id,
-          ip,
-          details: { failuresInWindow: failures },
-        });
+      await this.failed(email, ip, user?.id ?? null);
       throw new UnauthorizedException(LOGIN_FAILED);
     }
-    let secondFactor: 'app' | 'recovery_code' | null = null;
+    let secondFactor: 'app' | 'recovery_code' | 'security_key' | null = null;
     if (user.totpEnabledAt) {
-      if (!code?.trim())
+      const { code, securityKey } = proof;
+      if (securityKey)
+        secondFactor = (await this.securityKeys.verifySignIn(user.id, securityKey))
+          ? 'security_key'
+          : null;
+      else if (code?.trim()) secondFactor = await this.secondFactor.verify(user.id, code);
+      else {
+        const securityKeyOptions = await this.securityKeys.signInOptions(user.id);
         throw new UnauthorizedException({
-          message: SECOND_FACTOR_NEEDED,
+          message: securityKeyOptions ? SECOND_FACTOR_NEEDED_WITH_KEY : SECOND_FACTOR_NEEDED,
           code: 'second_factor_required',
+          ...(securityKeyOptions && { details: { securityKey: securityKeyOptions } }),
         });
-      secondFactor = await this.secondFactor.verify(user.id, code);
+      }
       if (!secondFactor) {
-        const failures = await this.throttle.recordFailure(email);
-        if (auditsFailure(failures))
-          await this.audit.record({
-            actor: { label: email, id: user.id },
-            action: 'auth.login_failed',
-            objectType: 'user',
-            objectId: user.id,
-            ip,
-            details: { failuresInWindow: failures, secondFactor: true },
-          });
-        throw new UnauthorizedException({
-          message: SECOND_FACTOR_WRONG,
-          code: 'second_factor_wrong',
-        });
+        await this.failed(email, ip, user.id, { secondFactor: true });
+        throw new UnauthorizedException(
+          securityKey
+            ? { message: SECURITY_KEY_WRONG, code: 'security_key_wrong' }
+            : { message: SECOND_FACTOR_WRONG, code: 'second_factor_wrong' },
+        );
       }
     }
     await this.throttle.recordSuccess(email, ip);
@@ -104,6 +103,25 @@ export class AuthService {
       ...(secondFactor && { details: { secondFactor } }),
     });
     return { user: toDto(user), session };
+  }
+
+  /** A failed sign-in: counted for the lock-out, and audited while the failures are few. */
+  private async failed(
+    email: string,
+    ip: string,
+    userId: string | null,
+    details: Record<string, unknown> = {},
+  ): Promise<void> {
+    const failures = await this.throttle.recordFailure(email);
+    if (auditsFailure(failures))
+      await this.audit.record({
+        actor: { label: email, id: userId },
+        action: 'auth.login_failed',
+        objectType: 'user',
+        objectId: userId ?? undefined,
+        ip,
+        details: { failuresInWindow: failures, ...details },
+      });
   }
 
   sessionsOf(principal: Principal) {

@@ -16,6 +16,7 @@ import { totpContext } from '../secrets/sealed-columns';
 import { User } from '../users/entities/user.entity';
 import { verifyPassword } from './passwords';
 import type { Principal } from './roles';
+import { SecurityKeysService } from './security-keys.service';
 import { SessionsService } from './sessions.service';
 
 const ISSUER = 'Sieve';
@@ -62,7 +63,8 @@ function newRecoveryCode(): string {
  * every authenticator app reads it), plus one-time recovery codes for a lost phone. Setting one
  * up takes a first code from it; turning it off takes the password, and is refused to a role
  * SECOND_FACTOR_REQUIRED_ROLES names; an admin can remove someone else's (a lost phone and no
- * recovery codes). Every change is audited.
+ * recovery codes). Security keys (SecurityKeysService) are added beside the app and go with it.
+ * Every change is audited.
  */
 @Injectable()
 export class SecondFactorService {
@@ -72,6 +74,7 @@ export class SecondFactorService {
     private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly secrets: SecretBox,
+    private readonly securityKeys: SecurityKeysService,
   ) {}
 
   /** A new secret to scan, kept aside until `enable` proves the app has it. */
@@ -250,7 +253,18 @@ export class SecondFactorService {
           message: 'No second factor is set up for this account',
           code: 'no_second_factor',
         });
-      await this.audit.record({ actor, action, objectType: 'user', objectId: userId, ip }, tx);
+      const securityKeysRemoved = await this.securityKeys.removeAll(userId, tx);
+      await this.audit.record(
+        {
+          actor,
+          action,
+          objectType: 'user',
+          objectId: userId,
+          ip,
+          ...(securityKeysRemoved > 0 && { details: { securityKeysRemoved } }),
+        },
+        tx,
+      );
     });
   }
 

@@ -53,4 +53,24 @@ describe('loadConfig', () => {
         .SECRETS_PREVIOUS_KEYS,
     ).toStrictEqual([other]);
   });
+
+  it('takes the origins browsers allow security keys on, and a domain they are all under', () => {
+    const origins = (value: string, rpId?: string) =>
+      loadConfig({ ...base, WEBAUTHN_ORIGINS: value, ...(rpId && { WEBAUTHN_RP_ID: rpId }) });
+    expect(
+      origins('https://sieve.example.com/, http://localhost:4200').WEBAUTHN_ORIGINS,
+    ).toStrictEqual(['https://sieve.example.com', 'http://localhost:4200']);
+    for (const refused of [
+      'http://sieve.example.com',
+      'https://127.0.0.1',
+      'http://[::1]:4200',
+      'https://sieve.example.com/dashboard',
+      'sieve.example.com',
+    ])
+      expect(() => origins(refused)).toThrow(/WEBAUTHN_ORIGINS: must be comma-separated origins/);
+    expect(origins('https://sieve.example.com', 'example.com').WEBAUTHN_RP_ID).toBe('example.com');
+    expect(() => origins('https://sieve.example.com', 'other.com')).toThrow(
+      /WEBAUTHN_RP_ID: must be each WEBAUTHN_ORIGINS host name or a domain it is under/,
+    );
+  });
 });

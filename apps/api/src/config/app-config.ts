@@ -45,6 +45,15 @@ const commaList = (normalize: (item: string) => string = (item) => item) =>
       .filter(Boolean),
   );
 
+/** An origin a browser will use security keys on: https, or http on localhost; a name, not an IP. */
+function isWebAuthnOrigin(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  if (url.origin !== value) return false;
+  if (/^[\d.]+$|^\[/.test(url.hostname)) return false;
+  return url.protocol === 'https:' || (url.protocol === 'http:' && url.hostname === 'localhost');
+}
+
 /** Every setting Sieve's api reads, validated once at boot. Nothing else reads process.env. */
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -225,6 +234,22 @@ export const configSchema = z.object({
       message: 'must be comma-separated keys, each 32 bytes in base64',
     })
     .default([]),
+  /**
+   * Where the dashboard is served, comma-separated origins (`https://sieve.example.com`):
+   * security keys and passkeys (WebAuthn) are bound to it, and cannot be added without it.
+   * Browsers allow them over https, or http on localhost, and never on an IP address.
+   */
+  WEBAUTHN_ORIGINS: commaList((origin) => origin.replace(/\/+$/, ''))
+    .refine((origins) => origins.every(isWebAuthnOrigin), {
+      message:
+        'must be comma-separated origins such as https://sieve.example.com (https, or http://localhost:PORT; no path, no IP address)',
+    })
+    .default([]),
+  /** The domain keys are bound to; by default the first origin's host name. */
+  WEBAUTHN_RP_ID: z
+    .string()
+    .regex(/^(?=.*[a-z])[a-z0-9-]+(\.[a-z0-9-]+)*$/, 'must be a domain name such as example.com')
+    .optional(),
   /** Live streams (the queue's server-sent events) one person may hold open per api process. */
   LIVE_STREAMS_PER_USER: int(1, 100).default(6),
   /** How often an open live stream checks its session is still valid (logout here ends it at once). */
@@ -461,6 +486,18 @@ const refinedSchema = configSchema
     message: 'previous keys are only read with a current SECRETS_KEY to reseal with',
     path: ['SECRETS_PREVIOUS_KEYS'],
   })
+  .refine(
+    (c) =>
+      !c.WEBAUTHN_RP_ID ||
+      c.WEBAUTHN_ORIGINS.every((o) => {
+        const host = new URL(o).hostname;
+        return host === c.WEBAUTHN_RP_ID || host.endsWith(`.${c.WEBAUTHN_RP_ID}`);
+      }),
+    {
+      message: "must be each WEBAUTHN_ORIGINS host name or a domain it is under (browsers' rule)",
+      path: ['WEBAUTHN_RP_ID'],
+    },
+  )
   .refine((c) => c.API_TOKEN_DEFAULT_DAYS <= c.API_TOKEN_MAX_DAYS, {
     message: 'must not exceed API_TOKEN_MAX_DAYS',
     path: ['API_TOKEN_DEFAULT_DAYS'],

@@ -4,6 +4,7 @@ import { AuthorStrikesRow } from '../authors/entities/author-strikes.entity';
 import { Erasure } from '../authors/entities/erasure.entity';
 import { AuditEntry } from '../audit/entities/audit-entry.entity';
 import { LoginThrottle } from '../auth/entities/login-throttle.entity';
+import { SecurityKey, WebauthnChallenge } from '../auth/entities/security-key.entity';
 import { Session } from '../auth/entities/session.entity';
 import { Explanation } from '../explanations/entities/explanation.entity';
 import { ExplanationRequest } from '../explanations/entities/explanation-request.entity';
@@ -105,6 +106,7 @@ import { StrikesRecounted1764439200000 } from './migrations/1764439200000-Strike
 import { RepeatOffendersIndex1764446400000 } from './migrations/1764446400000-RepeatOffendersIndex';
 import { PasswordChosenByOwner1764453600000 } from './migrations/1764453600000-PasswordChosenByOwner';
 import { SecondFactor1764460800000 } from './migrations/1764460800000-SecondFactor';
+import { SecurityKeys1764468000000 } from './migrations/1764468000000-SecurityKeys';
 import { CompactScores1764302400000 } from './migrations/1764302400000-CompactScores';
 
 /**
@@ -138,6 +140,8 @@ export const ENTITIES = [
   User,
   Session,
   LoginThrottle,
+  SecurityKey,
+  WebauthnChallenge,
   ApiToken,
   AuditEntry,
   MistralUsage,
@@ -216,6 +220,7 @@ export const MIGRATIONS = [
   RepeatOffendersIndex1764446400000,
   PasswordChosenByOwner1764453600000,
   SecondFactor1764460800000,
+  SecurityKeys1764468000000,
 ];
 
 /**

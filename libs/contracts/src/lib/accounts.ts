@@ -71,6 +71,28 @@ export interface SecondFactorSetupDto {
   qrCodeSvg: string;
 }
 
+/**
+ * A security key or passkey (WebAuthn) its owner signs in with, beside the authenticator app
+ * (`GET /auth/second-factor/security-keys`).
+ */
+export interface SecurityKeyDto {
+  id: string;
+  /** What its owner called it when adding it. */
+  name: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+/** The account page's list, and whether this server can take keys at all. */
+export interface SecurityKeysDto {
+  /**
+   * False where the operator has not said where the dashboard is served (`WEBAUTHN_ORIGINS`):
+   * keys are bound to that address, so none can be added.
+   */
+  available: boolean;
+  keys: SecurityKeyDto[];
+}
+
 export interface AuditEntryDto {
   id: string;
   at: string;

@@ -5,6 +5,8 @@ import {
   IsArray,
   IsBoolean,
   IsEmail,
+  IsIn,
+  IsInt,
   IsString,
   Length,
   Matches,
@@ -18,6 +20,100 @@ import {
 } from 'class-validator';
 import { MIN_PASSWORD_LENGTH } from '../passwords';
 import { Omittable } from '../../common/validation';
+
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+/** Enough for any authenticator's data and signature; far below the body limit. */
+const MAX_ENCODED = 16_384;
+
+class ClientDataFields {
+  @IsString()
+  @MaxLength(MAX_ENCODED)
+  @Matches(BASE64URL, { message: '$property must be base64url' })
+  clientDataJSON!: string;
+}
+
+export class SecurityKeyAssertionResponseDto extends ClientDataFields {
+  @IsString()
+  @MaxLength(MAX_ENCODED)
+  @Matches(BASE64URL, { message: '$property must be base64url' })
+  authenticatorData!: string;
+
+  @IsString()
+  @MaxLength(MAX_ENCODED)
+  @Matches(BASE64URL, { message: '$property must be base64url' })
+  signature!: string;
+
+  @Omittable()
+  @IsString()
+  @MaxLength(512)
+  @Matches(BASE64URL, { message: '$property must be base64url' })
+  userHandle?: string;
+}
+
+export class SecurityKeyAttestationResponseDto extends ClientDataFields {
+  @IsString()
+  @MaxLength(MAX_ENCODED)
+  @Matches(BASE64URL, { message: '$property must be base64url' })
+  attestationObject!: string;
+
+  @Omittable()
+  @IsString()
+  @MaxLength(MAX_ENCODED)
+  authenticatorData?: string;
+
+  @Omittable()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @IsString({ each: true })
+  @MaxLength(32, { each: true })
+  transports?: string[];
+
+  @Omittable()
+  @IsInt()
+  publicKeyAlgorithm?: number;
+
+  @Omittable()
+  @IsString()
+  @MaxLength(MAX_ENCODED)
+  publicKey?: string;
+}
+
+/** What the browser's WebAuthn call gives, as JSON (`PublicKeyCredential.toJSON()`). */
+class SecurityKeyCredentialDto {
+  @IsString()
+  @Length(1, 1024)
+  @Matches(BASE64URL, { message: '$property must be base64url' })
+  id!: string;
+
+  @IsString()
+  @Length(1, 1024)
+  @Matches(BASE64URL, { message: '$property must be base64url' })
+  rawId!: string;
+
+  @IsIn(['public-key'])
+  type!: 'public-key';
+
+  @Omittable()
+  @IsIn(['platform', 'cross-platform'])
+  authenticatorAttachment?: 'platform' | 'cross-platform';
+
+  @IsObject()
+  clientExtensionResults!: Record<string, unknown>;
+}
+
+/** A key signing a sign-in's challenge. */
+export class SecurityKeyAssertionDto extends SecurityKeyCredentialDto {
+  @ValidateNested()
+  @Type(() => SecurityKeyAssertionResponseDto)
+  response!: SecurityKeyAssertionResponseDto;
+}
+
+/** A key just made by the browser, with the name its owner gives it. */
+export class SecurityKeyAttestationDto extends SecurityKeyCredentialDto {
+  @ValidateNested()
+  @Type(() => SecurityKeyAttestationResponseDto)
+  response!: SecurityKeyAttestationResponseDto;
+}
 
 export class LoginDto {
   @IsEmail()
@@ -37,6 +133,12 @@ export class LoginDto {
   @IsString()
   @MaxLength(32)
   code?: string;
+
+  /** Or a security key's answer to the challenge that 401 `second_factor_required` gave. */
+  @Omittable()
+  @ValidateNested()
+  @Type(() => SecurityKeyAssertionDto)
+  securityKey?: SecurityKeyAssertionDto;
 }
 
 /** The first code from an authenticator app being set up. */
@@ -123,3 +225,14 @@ export class PreferencesDto {
 }
 
 export type { SessionDto } from '@sieve/contracts';
+
+export class AddSecurityKeyDto {
+  /** Shown in the list, so the owner knows which key to remove when one is lost. */
+  @IsString()
+  @Length(1, 60)
+  name!: string;
+
+  @ValidateNested()
+  @Type(() => SecurityKeyAttestationDto)
+  credential!: SecurityKeyAttestationDto;
+}

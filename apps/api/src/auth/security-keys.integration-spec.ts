@@ -1,0 +1,193 @@
+import { Secret, TOTP } from 'otpauth';
+import request from 'supertest';
+import { SoftwareSecurityKey } from '../../test/software-security-key';
+import { startTestStack } from '../../test/test-stack';
+
+type Stack = Awaited<ReturnType<typeof startTestStack>>;
+type Signed = Awaited<ReturnType<Stack['signIn']>>;
+
+const DASHBOARD = 'http://localhost:4200';
+
+describe('security keys and passkeys (WebAuthn) as a second factor', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startTestStack({
+      INGEST_ENABLED: 'false',
+      WEBAUTHN_ORIGINS: DASHBOARD,
+      // Every refused answer below is a failed sign-in; the lock-out is login-throttle's spec.
+      LOGIN_MAX_FAILURES_PER_ACCOUNT: '100',
+      LOGIN_MAX_FAILURES_PER_IP: '1000',
+    });
+  });
+  afterAll(() => stack?.stop());
+
+  const login = (email: string, password: string, proof: object = {}) =>
+    request(stack.app.getHttpServer())
+      .post('/api/auth/login')
+      .send({ email, password, ...proof });
+
+  const write = (person: Signed, method: 'post' | 'delete', path: string) =>
+    person.agent[method](`/api/auth/second-factor${path}`).set('x-csrf-token', person.csrfToken);
+
+  async function setUpApp(person: Signed) {
+    const setup = await write(person, 'post', '/setup').expect(200);
+    const code = new TOTP({ secret: Secret.fromBase32(setup.body.secret) }).generate();
+    await write(person, 'post', '').send({ code }).expect(200);
+    return setup.body.secret as string;
+  }
+
+  async function addKey(person: Signed, key: SoftwareSecurityKey, status: number, name = 'Key') {
+    const options = await write(person, 'post', '/security-keys/options').expect(200);
+    return write(person, 'post', '/security-keys')
+      .send({ name, credential: key.create(options.body) })
+      .expect(status);
+  }
+
+  /** The password alone: the 401 hands out a challenge for the account's keys to sign. */
+  async function challengeFor(person: Signed) {
+    const asked = await login(person.email, person.password).expect(401);
+    expect(asked.body).toMatchObject({
+      code: 'second_factor_required',
+      details: { securityKey: { rpId: 'localhost', userVerification: 'discouraged' } },
+    });
+    return asked.body.details.securityKey as { challenge: string; rpId: string };
+  }
+
+  it('adds a key once an app is set up, and signs in with it: each challenge once, on this site only', async () => {
+    const reviewer = await stack.signIn('reviewer');
+    const key = new SoftwareSecurityKey(DASHBOARD);
+    const before = await write(reviewer, 'post', '/security-keys/options').expect(409);
+    expect(before.body.code).toBe('no_second_factor');
+    await setUpApp(reviewer);
+
+    const options = await write(reviewer, 'post', '/security-keys/options').expect(200);
+    expect(options.body).toMatchObject({
+      rp: { id: 'localhost', name: 'Sieve' },
+      user: { name: reviewer.email },
+      attestation: 'none',
+      excludeCredentials: [],
+    });
+    const credential = key.create(options.body);
+    const added = await write(reviewer, 'post', '/security-keys')
+      .send({ name: '  Blue key ', credential })
+      .expect(201);
+    expect(added.body).toMatchObject({ name: 'Blue key', lastUsedAt: null });
+    // The challenge was good once; the same key again is refused before it is stored twice.
+    const replayed = await write(reviewer, 'post', '/security-keys')
+      .send({ name: 'Again', credential })
+      .expect(422);
+    expect(replayed.body.code).toBe('security_key_not_verified');
+    const twice = await addKey(reviewer, key, 409);
+    expect(twice.body.code).toBe('security_key_exists');
+    const again = await write(reviewer, 'post', '/security-keys/options').expect(200);
+    expect(again.body.excludeCredentials).toStrictEqual([
+      { id: credential.id, type: 'public-key', transports: ['usb'] },
+    ]);
+
+    const challenge = await challengeFor(reviewer);
+    expect(challenge).toMatchObject({
+      allowCredentials: [{ id: credential.id, type: 'public-key', transports: ['usb'] }],
+    });
+    const answer = { securityKey: key.get(challenge) };
+    const signedIn = await login(reviewer.email, reviewer.password, answer).expect(200);
+    expect(signedIn.headers['set-cookie']).toBeDefined();
+    // Seen once, the same signature is spent.
+    const replay = await login(reviewer.email, reviewer.password, answer).expect(401);
+    expect(replay.body.code).toBe('security_key_wrong');
+    // Signed on another site (a phishing page relaying the challenge): refused.
+    const relayed = await challengeFor(reviewer);
+    key.origin = 'https://sieve-login.example';
+    const phished = { securityKey: key.get(relayed) };
+    key.origin = DASHBOARD;
+    await login(reviewer.email, reviewer.password, phished).expect(401);
+    // A key whose count goes back has been cloned.
+    const forClone = await challengeFor(reviewer);
+    const counted = key.counter;
+    key.counter = 0;
+    const fromClone = { securityKey: key.get(forClone) };
+    key.counter = counted;
+    await login(reviewer.email, reviewer.password, fromClone).expect(401);
+    // Another account's challenge, or another account's key, is no good either.
+    const viewer = await stack.signIn('viewer');
+    await setUpApp(viewer);
+    const othersKey = new SoftwareSecurityKey(DASHBOARD);
+    await addKey(viewer, othersKey, 201);
+    const viewersChallenge = await challengeFor(viewer);
+    const mine = await challengeFor(reviewer);
+    for (const securityKey of [key.get(viewersChallenge), othersKey.get(mine)])
+      await login(reviewer.email, reviewer.password, { securityKey }).expect(401);
+    await login(reviewer.email, reviewer.password, { securityKey: key.get(mine) }).expect(200);
+
+    const { rows } = await stack.db.query(
+      `SELECT action, details FROM audit_log WHERE actor_id = $1 AND action LIKE 'auth.login%'
+        ORDER BY id`,
+      [reviewer.userId],
+    );
+    expect(rows.map((row) => [row.action, row.details?.secondFactor])).toStrictEqual([
+      ['auth.login', undefined],
+      ['auth.login', 'security_key'],
+      ...Array.from({ length: 5 }, () => ['auth.login_failed', true]),
+      ['auth.login', 'security_key'],
+    ]);
+    const list = await reviewer.agent.get('/api/auth/second-factor/security-keys').expect(200);
+    expect(list.body).toMatchObject({ available: true, keys: [{ name: 'Blue key' }] });
+    expect(list.body.keys[0].lastUsedAt).not.toBeNull();
+  });
+
+  it('removes a key, and every key with the second factor', async () => {
+    const policy = await stack.signIn('policy_admin');
+    await setUpApp(policy);
+    const [first, second] = [
+      new SoftwareSecurityKey(DASHBOARD),
+      new SoftwareSecurityKey(DASHBOARD),
+    ];
+    const added = await addKey(policy, first, 201, 'Desk key');
+    await addKey(policy, second, 201, 'Spare key');
+    await write(policy, 'delete', `/security-keys/${added.body.id}`).expect(204);
+    await write(policy, 'delete', `/security-keys/${added.body.id}`).expect(404);
+    const list = await policy.agent.get('/api/auth/second-factor/security-keys').expect(200);
+    expect(list.body.keys.map((key: { name: string }) => key.name)).toStrictEqual(['Spare key']);
+
+    await write(policy, 'post', '/disable').send({ password: policy.password }).expect(204);
+    const after = await policy.agent.get('/api/auth/second-factor/security-keys').expect(200);
+    expect(after.body.keys).toStrictEqual([]);
+    await login(policy.email, policy.password).expect(200);
+    const { rows } = await stack.db.query(
+      `SELECT action, details FROM audit_log
+        WHERE object_id = $1 AND action LIKE 'user.s%' ORDER BY id`,
+      [policy.userId],
+    );
+    expect(
+      rows.map((row) => [row.action, row.details?.name ?? row.details?.securityKeysRemoved]),
+    ).toStrictEqual([
+      ['user.second_factor_enabled', undefined],
+      ['user.security_key_added', 'Desk key'],
+      ['user.security_key_added', 'Spare key'],
+      ['user.security_key_removed', 'Desk key'],
+      ['user.second_factor_disabled', 1],
+    ]);
+  });
+
+  it('refuses malformed answers at the edge, and keys where no dashboard address is set', async () => {
+    const admin = await stack.signIn('admin');
+    const badLogin = await login(admin.email, admin.password, {
+      securityKey: { id: 'not base64!', rawId: 'x', type: 'password', response: {} },
+    }).expect(400);
+    expect(badLogin.body.details.map((d: { field: string }) => d.field)).toStrictEqual(
+      expect.arrayContaining(['securityKey.id', 'securityKey.type']),
+    );
+    const other = await stack.startAnotherApp({ WEBAUTHN_ORIGINS: '' });
+    const agent = request.agent(other.getHttpServer());
+    const signedIn = await agent
+      .post('/api/auth/login')
+      .send({ email: admin.email, password: admin.password })
+      .expect(200);
+    const list = await agent.get('/api/auth/second-factor/security-keys').expect(200);
+    expect(list.body).toStrictEqual({ available: false, keys: [] });
+    const refused = await agent
+      .post('/api/auth/second-factor/security-keys/options')
+      .set('x-csrf-token', signedIn.body.csrfToken)
+      .expect(409);
+    expect(refused.body.code).toBe('security_keys_unavailable');
+  });
+});
