@@ -1,4 +1,15 @@
-import type { SecondFactorSetupDto, SessionDto, SignedInSessionDto } from '@sieve/contracts';
+import type {
+  SecondFactorSetupDto,
+  SecurityKeyDto,
+  SecurityKeysDto,
+  SessionDto,
+  SignedInSessionDto,
+} from '@sieve/contracts';
+import type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialCreationOptionsJSON,
+  RegistrationResponseJSON,
+} from '@simplewebauthn/browser';
 import { request, send, setCsrfToken } from './client';
 
 export { hasRole, ROLE_LABELS, ROLES, type Role } from '@sieve/contracts';
@@ -10,12 +21,24 @@ export async function getSession(): Promise<SessionDto> {
   return session;
 }
 
-/** `code`: for an account with a second factor, the app's 6 digits or a recovery code. */
-export async function login(email: string, password: string, code?: string): Promise<SessionDto> {
+/** The second step, for an account with a second factor. */
+export interface SecondFactorProof {
+  /** The authenticator app's 6 digits, or a recovery code. */
+  code?: string;
+  /** A security key's signature over the challenge the first attempt's 401 handed out. */
+  securityKey?: AuthenticationResponseJSON;
+}
+
+export async function login(
+  email: string,
+  password: string,
+  proof: SecondFactorProof = {},
+): Promise<SessionDto> {
   const session = await send<SessionDto>('POST', '/auth/login', {
     email,
     password,
-    ...(code ? { code } : {}),
+    ...(proof.code ? { code: proof.code } : {}),
+    ...(proof.securityKey ? { securityKey: proof.securityKey } : {}),
   });
   setCsrfToken(session.csrfToken);
   return session;
@@ -39,6 +62,15 @@ export const renewRecoveryCodes = (password: string) =>
   send<{ recoveryCodes: string[] }>('POST', '/auth/second-factor/recovery-codes', { password });
 export const disableSecondFactor = (password: string) =>
   send<void>('POST', '/auth/second-factor/disable', { password });
+
+export const listSecurityKeys = () => request<SecurityKeysDto>('/auth/second-factor/security-keys');
+/** What the browser needs to make a key (a challenge good for five minutes). */
+export const securityKeyOptions = () =>
+  send<PublicKeyCredentialCreationOptionsJSON>('POST', '/auth/second-factor/security-keys/options');
+export const addSecurityKey = (name: string, credential: RegistrationResponseJSON) =>
+  send<SecurityKeyDto>('POST', '/auth/second-factor/security-keys', { name, credential });
+export const removeSecurityKey = (id: string) =>
+  send<void>('DELETE', `/auth/second-factor/security-keys/${encodeURIComponent(id)}`);
 
 /** Where the signed-in user is signed in, the current session marked. */
 export const listSignedInSessions = () => request<SignedInSessionDto[]>('/auth/sessions');

@@ -10,6 +10,7 @@ export const queryKeys = {
   session: ['session'] as const,
   /** Where the signed-in user is signed in (the account page). */
   signedInSessions: ['signed-in-sessions'] as const,
+  securityKeys: ['security-keys'] as const,
   system: ['system'] as const,
   flagLists: ['flags', 'list'] as const,
   flags: (filters: FlagFilters) => ['flags', 'list', filters] as const,

@@ -1,5 +1,5 @@
 import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { getSession, login, logout, type Session } from '../api/auth';
+import { getSession, login, logout, type SecondFactorProof, type Session } from '../api/auth';
 import { ApiError } from '../api/client';
 import { queryKeys } from './query-keys';
 
@@ -35,8 +35,11 @@ export function useSession() {
 export function useLogin() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: ({ email, password, code }: { email: string; password: string; code?: string }) =>
-      login(email, password, code),
+    mutationFn: ({
+      email,
+      password,
+      ...proof
+    }: { email: string; password: string } & SecondFactorProof) => login(email, password, proof),
     onSuccess: (session) => {
       forgetAllButSession(client);
       client.setQueryData(queryKeys.session, session);

@@ -1,7 +1,13 @@
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { MemoryRouter } from 'react-router-dom';
 import { renderWithSystem, reviewerSession } from '../testing/render';
+import { signWithSecurityKey } from '../features/account/security-key-ceremony';
 import { LoginPage } from './login-page';
+
+jest.mock('../features/account/security-key-ceremony', () => ({
+  signWithSecurityKey: jest.fn(),
+}));
+const signed = jest.mocked(signWithSecurityKey);
 
 describe('LoginPage: two-step sign-in', () => {
   let sent: unknown[];
@@ -69,5 +75,93 @@ describe('LoginPage: two-step sign-in', () => {
       { email: 'r@sieve.local', password: 'a-long-password', code: '654321' },
       { email: 'r@sieve.local', password: 'a-long-password', code: '123456' },
     ]);
+  });
+});
+
+describe('LoginPage: a security key in place of the code', () => {
+  let sent: Record<string, unknown>[];
+  let challenges: number;
+  beforeEach(() => {
+    sent = [];
+    challenges = 0;
+    signed.mockReset();
+    signed.mockImplementation(async (options) => ({ signed: options.challenge }) as never);
+    global.fetch = jest.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+      const path = new URL(String(input), 'http://sieve.test').pathname;
+      if (path === '/api/auth/me')
+        return { status: 401, ok: false, json: async () => ({ statusCode: 401 }) } as Response;
+      const body = JSON.parse(String(init?.body)) as Record<string, unknown>;
+      sent.push(body);
+      const refuse = (json: object) =>
+        ({ status: 401, ok: false, json: async () => ({ statusCode: 401, ...json }) }) as Response;
+      if (!body['securityKey'] && !body['code'])
+        return refuse({
+          message: 'Use your security key, or enter the code from your authenticator app',
+          code: 'second_factor_required',
+          details: { securityKey: { challenge: `c${++challenges}`, rpId: 'sieve.test' } },
+        });
+      // The first signature is refused (say, a key of another account); the next one is good.
+      if (sent.filter((b) => b['securityKey']).length === 1)
+        return refuse({
+          message: 'That security key was not accepted: try again, or use a code',
+          code: 'security_key_wrong',
+        });
+      return { status: 200, ok: true, json: async () => reviewerSession() } as Response;
+    }) as typeof fetch;
+  });
+
+  it('signs the challenge the api handed out, and asks for a fresh one after a refusal', async () => {
+    renderWithSystem(
+      <MemoryRouter>
+        <LoginPage />
+      </MemoryRouter>,
+    );
+    fireEvent.change(await screen.findByLabelText('E-mail'), {
+      target: { value: 'r@sieve.local' },
+    });
+    fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'a-long-password' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    const useKey = await screen.findByRole('button', { name: 'Use your security key' });
+    expect(screen.getByRole('status').textContent).toContain('use your security key');
+    fireEvent.click(useKey);
+    await waitFor(() =>
+      expect(screen.getByRole('alert').textContent).toBe(
+        'That security key was not accepted: try again, or use a code',
+      ),
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Use your security key' }));
+    await waitFor(() => expect(sent).toHaveLength(4));
+    const account = { email: 'r@sieve.local', password: 'a-long-password' };
+    expect(sent).toStrictEqual([
+      account,
+      { ...account, securityKey: { signed: 'c1' } },
+      // c1 is spent: the password alone hands out c2.
+      account,
+      { ...account, securityKey: { signed: 'c2' } },
+    ]);
+    expect(signed.mock.calls.map(([options]) => options.challenge)).toStrictEqual(['c1', 'c2']);
+  });
+
+  it('says why when the key does not answer, and keeps the challenge for another try', async () => {
+    signed.mockRejectedValueOnce(
+      new Error('The security key did not answer: it was cancelled or timed out. Try again.'),
+    );
+    renderWithSystem(
+      <MemoryRouter>
+        <LoginPage />
+      </MemoryRouter>,
+    );
+    fireEvent.change(await screen.findByLabelText('E-mail'), {
+      target: { value: 'r@sieve.local' },
+    });
+    fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'a-long-password' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Use your security key' }));
+    await waitFor(() =>
+      expect(screen.getByRole('alert').textContent).toContain('cancelled or timed out'),
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Use your security key' }));
+    await waitFor(() => expect(sent).toHaveLength(2));
+    expect(signed.mock.calls.map(([options]) => options.challenge)).toStrictEqual(['c1', 'c1']);
   });
 });

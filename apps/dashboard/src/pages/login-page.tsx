@@ -1,7 +1,16 @@
+import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
 import { type FormEvent, useState } from 'react';
 import { Navigate, useSearchParams } from 'react-router-dom';
 import { ApiError } from '../api/client';
+import { signWithSecurityKey } from '../features/account/security-key-ceremony';
 import { useLogin, useSession } from '../hooks/use-session';
+
+/** The challenge a 401 `second_factor_required` hands out for the account's security keys. */
+function keyChallenge(error: unknown): PublicKeyCredentialRequestOptionsJSON | null {
+  if (!(error instanceof ApiError) || error.code !== 'second_factor_required') return null;
+  const details = error.details as { securityKey?: PublicKeyCredentialRequestOptionsJSON } | null;
+  return details?.securityKey ?? null;
+}
 
 export function LoginPage() {
   const [params] = useSearchParams();
@@ -11,24 +20,55 @@ export function LoginPage() {
   const [password, setPassword] = useState('');
   // Asked for once the api says the account has a second factor.
   const [code, setCode] = useState<string | null>(null);
+  // The account has security keys: the challenge one of them may sign, good once.
+  const [challenge, setChallenge] = useState<PublicKeyCredentialRequestOptionsJSON | null>(null);
+  const [hasKeys, setHasKeys] = useState(false);
+  const [keyError, setKeyError] = useState<string | null>(null);
+  const [usingKey, setUsingKey] = useState(false);
   const next = params.get('next');
   // Only same-site paths: never bounce a fresh session to another origin.
   const target = next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
 
   if (session.data) return <Navigate to={target} replace />;
 
+  const onError = (error: Error) => {
+    const asked = keyChallenge(error);
+    // Every answer spends the challenge it signed; a new one comes with each 401 that asks.
+    setChallenge(asked);
+    if (asked) setHasKeys(true);
+    if (error instanceof ApiError && error.code === 'second_factor_required')
+      setCode((current) => current ?? '');
+  };
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    login.mutate(
-      { email, password, code: code ?? undefined },
-      {
-        onError: (error) => {
-          if (error instanceof ApiError && error.code === 'second_factor_required') setCode('');
-        },
-      },
-    );
+    setKeyError(null);
+    login.mutate({ email, password, code: code ?? undefined }, { onError });
   };
-  const askingForCode =
+
+  /** Signs the challenge with a key; without a fresh one, asks for it first (the password alone). */
+  const signInWithKey = async () => {
+    setKeyError(null);
+    setUsingKey(true);
+    try {
+      let options = challenge;
+      if (!options) {
+        options = await login
+          .mutateAsync({ email, password })
+          .then(() => null)
+          .catch((error: Error) => keyChallenge(error));
+        if (!options) return;
+      }
+      const securityKey = await signWithSecurityKey(options);
+      setChallenge(null);
+      login.mutate({ email, password, securityKey }, { onError });
+    } catch (error) {
+      setKeyError(error instanceof Error ? error.message : String(error));
+    } finally {
+      setUsingKey(false);
+    }
+  };
+
+  const askingForSecondFactor =
     login.error instanceof ApiError && login.error.code === 'second_factor_required';
 
   return (
@@ -58,9 +98,20 @@ export function LoginPage() {
         </label>
         {code !== null && (
           <p className="muted" role="status">
-            This account signs in in two steps: enter the 6 digits your authenticator app shows now,
-            or one of your recovery codes.
+            {hasKeys
+              ? 'This account signs in in two steps: use your security key, or enter the 6 digits your authenticator app shows now, or one of your recovery codes.'
+              : 'This account signs in in two steps: enter the 6 digits your authenticator app shows now, or one of your recovery codes.'}
           </p>
+        )}
+        {hasKeys && (
+          <button
+            type="button"
+            className="primary"
+            disabled={login.isPending || usingKey}
+            onClick={() => void signInWithKey()}
+          >
+            {usingKey ? 'Waiting for your security key…' : 'Use your security key'}
+          </button>
         )}
         {code !== null && (
           <label>
@@ -70,19 +121,32 @@ export function LoginPage() {
               inputMode="text"
               value={code}
               onChange={(e) => setCode(e.target.value)}
-              required
-              autoFocus
+              required={!hasKeys}
+              autoFocus={!hasKeys}
               maxLength={32}
             />
           </label>
         )}
-        {login.isError && !askingForCode && (
+        {keyError && (
+          <p className="error" role="alert">
+            {keyError}
+          </p>
+        )}
+        {login.isError && !askingForSecondFactor && !keyError && (
           <p className="error" role="alert">
             {login.error.message}
           </p>
         )}
-        <button type="submit" className="primary" disabled={login.isPending}>
-          {login.isPending ? 'Signing in…' : 'Sign in'}
+        <button
+          type="submit"
+          className={hasKeys ? undefined : 'primary'}
+          disabled={login.isPending || usingKey}
+        >
+          {login.isPending
+            ? 'Signing in…'
+            : code !== null && hasKeys
+              ? 'Sign in with the code'
+              : 'Sign in'}
         </button>
       </form>
     </section>

@@ -5,6 +5,7 @@ import { disableSecondFactor, renewRecoveryCodes } from '../../api/auth';
 import { queryKeys } from '../../hooks/query-keys';
 import { RecoveryCodes } from './recovery-codes';
 import { SecondFactorSetup } from './second-factor-setup';
+import { SecurityKeysSection } from './security-keys-section';
 
 /** Few enough to say so on the account page. */
 const FEW_RECOVERY_CODES = 3;
@@ -65,7 +66,8 @@ export function SecondFactorSection({ session }: { session: SessionDto }) {
       ) : (
         <>
           <p>
-            <strong>On:</strong> signing in takes the code from your authenticator app.{' '}
+            <strong>On:</strong> signing in takes the code from your authenticator app, or one of
+            your security keys.{' '}
             <span className={left <= FEW_RECOVERY_CODES ? 'warning-text' : 'muted'}>
               {left} recovery code{left === 1 ? '' : 's'} left
               {left <= FEW_RECOVERY_CODES ? ': make new ones before you run out.' : '.'}
@@ -118,6 +120,7 @@ export function SecondFactorSection({ session }: { session: SessionDto }) {
               </button>
             </p>
           )}
+          <SecurityKeysSection />
         </>
       )}
     </section>

@@ -11,6 +11,7 @@ export const ACTION_GROUPS: { label: string; actions: { value: string; label: st
       { value: 'auth.login_locked', label: 'Locked sign-ins' },
       { value: 'user', label: 'User changes' },
       { value: 'user.second_factor', label: 'Two-step sign-in set up, off or removed' },
+      { value: 'user.security_key', label: 'Security keys added or removed' },
       { value: 'auth.session', label: 'Sessions ended by their owner' },
       { value: 'token', label: 'API tokens' },
     ],

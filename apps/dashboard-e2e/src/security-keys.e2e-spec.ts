@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { Secret, TOTP } from 'otpauth';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, screenshotPath } from './support/browser';
+import { DEMO, dashboardUrl } from './support/session';
+
+/**
+ * Browsers offer WebAuthn on a name, never on an IP address: this spec opens the dashboard at
+ * localhost, the origin `npm start` gives the api in WEBAUTHN_ORIGINS.
+ */
+const dashboard = dashboardUrl.replace('//127.0.0.1:', '//localhost:');
+
+describe('security keys in Chromium (a virtual authenticator, as WebAuthn tests in browsers use)', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterAll(() => browser?.close());
+
+  async function addUser(page: Page, email: string, password: string) {
+    await page.goto(`${dashboard}/admin/users`);
+    await page.getByLabel('E-mail').fill(DEMO.admin.email);
+    await page.getByLabel('Password').fill(DEMO.admin.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const form = page.getByRole('form', { name: 'Add a user' });
+    await form.getByLabel('E-mail').fill(email);
+    await form.getByLabel('Name').fill('Keyed Kim');
+    await form.getByLabel('Initial password (12 characters or more)').fill(password);
+    await form.getByLabel('They choose their own password when they first sign in').uncheck();
+    await form.getByRole('button', { name: 'Add user' }).click();
+    await page.getByTestId('users').locator('tr', { hasText: email }).waitFor();
+  }
+
+  it('adds a key on the account page, signs in with one touch, and signs in with a code once it is removed', async () => {
+    const email = `e2e-keyed-${randomUUID().slice(0, 8)}@sieve.local`;
+    const password = 'keyed-kim-passphrase-42';
+    const adminContext = await browser.newContext();
+    await addUser(await adminContext.newPage(), email, password);
+    await adminContext.close();
+
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    // Chromium's own authenticator, reached over the DevTools protocol: a USB key that is
+    // touched whenever asked.
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('WebAuthn.enable');
+    const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: {
+        protocol: 'ctap2',
+        transport: 'usb',
+        hasResidentKey: true,
+        hasUserVerification: false,
+        automaticPresenceSimulation: true,
+      },
+    });
+    const passwordStep = async () => {
+      await page.goto(`${dashboard}/account`);
+      await page.getByLabel('E-mail').fill(email);
+      await page.getByLabel('Password').fill(password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+    };
+
+    await passwordStep();
+    await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
+    const secret = (await page.getByTestId('second-factor-key').textContent()) ?? '';
+    const app = new TOTP({ secret: Secret.fromBase32(secret) });
+    await page.getByLabel('2. The 6-digit code the app shows').fill(app.generate());
+    await page.getByRole('button', { name: 'Turn on two-step sign-in' }).click();
+    await page.getByRole('button', { name: 'I have saved them' }).click();
+
+    const keys = page.getByRole('region', { name: 'Security keys' });
+    await keys.getByLabel('Name it').fill('Desk key');
+    await keys.getByRole('button', { name: 'Add a security key' }).click();
+    await keys.getByText('“Desk key” added: it signs you in from now on.').waitFor();
+    const row = keys.getByTestId('security-keys').locator('tr', { hasText: 'Desk key' });
+    await row.getByText('never').waitFor();
+    // The key holds one credential, bound to the dashboard's name.
+    const held = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
+    expect(held.credentials.map((c) => c.rpId)).toStrictEqual(['localhost']);
+    await keys.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: screenshotPath('account-security-keys') });
+    await page.getByRole('button', { name: 'Sign out' }).click();
+
+    // One touch in place of the code.
+    await passwordStep();
+    const useKey = page.getByRole('button', { name: 'Use your security key' });
+    await useKey.waitFor();
+    await page.screenshot({ path: screenshotPath('sign-in-security-key') });
+    await useKey.click();
+    await page.getByRole('heading', { name: 'Your account' }).waitFor();
+    await row.getByText('never').waitFor({ state: 'detached' });
+    expect(await row.locator('td').nth(2).textContent()).toMatch(/ago|now/);
+
+    // Removed, it no longer signs in: the password step asks for the code alone.
+    await row.getByRole('button', { name: 'Remove Desk key' }).click();
+    await keys.getByText('“Desk key” removed: it no longer signs you in.').waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await passwordStep();
+    await page.getByLabel('Code from your authenticator app, or a recovery code').waitFor();
+    expect(await page.getByRole('button', { name: 'Use your security key' }).count()).toBe(0);
+    await context.close();
+  });
+});

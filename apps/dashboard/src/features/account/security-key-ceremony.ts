@@ -1,0 +1,57 @@
+import {
+  browserSupportsWebAuthn,
+  startAuthentication,
+  startRegistration,
+  WebAuthnError,
+  type AuthenticationResponseJSON,
+  type PublicKeyCredentialCreationOptionsJSON,
+  type PublicKeyCredentialRequestOptionsJSON,
+  type RegistrationResponseJSON,
+} from '@simplewebauthn/browser';
+
+/** Why the browser's call ended without a key's answer, in words a reviewer can act on. */
+export class SecurityKeyCancelled extends Error {
+  override name = 'SecurityKeyCancelled';
+}
+
+/** Browsers offer security keys on a name (localhost, sieve.example.com), never on an IP address. */
+export const onAnIpAddress = () => /^[\d.]+$|^\[/.test(window.location.hostname);
+
+function explain(error: unknown): never {
+  const name = error instanceof Error ? error.name : '';
+  const code = error instanceof WebAuthnError ? error.code : '';
+  if (code === 'ERROR_AUTHENTICATOR_PREVIOUSLY_REGISTERED' || name === 'InvalidStateError')
+    throw new SecurityKeyCancelled('That security key is already added to your account.');
+  if (code === 'ERROR_INVALID_DOMAIN' || code === 'ERROR_INVALID_RP_ID' || name === 'SecurityError')
+    throw new SecurityKeyCancelled(
+      'This browser refused security keys at this address: open the dashboard at its name (as the server has it in WEBAUTHN_ORIGINS), not an IP address.',
+    );
+  if (name === 'NotAllowedError' || code === 'ERROR_CEREMONY_ABORTED')
+    throw new SecurityKeyCancelled(
+      'The security key did not answer: it was cancelled or timed out. Try again.',
+    );
+  throw new SecurityKeyCancelled(
+    `The security key could not be used: ${error instanceof Error ? error.message : String(error)}`,
+  );
+}
+
+function requireSupport() {
+  if (!browserSupportsWebAuthn())
+    throw new SecurityKeyCancelled('This browser does not support security keys.');
+}
+
+/** Asks the browser to make a key for this site (it prompts the person to touch theirs). */
+export async function makeSecurityKey(
+  options: PublicKeyCredentialCreationOptionsJSON,
+): Promise<RegistrationResponseJSON> {
+  requireSupport();
+  return startRegistration({ optionsJSON: options }).catch(explain);
+}
+
+/** Asks the browser for a key's signature over a sign-in's challenge. */
+export async function signWithSecurityKey(
+  options: PublicKeyCredentialRequestOptionsJSON,
+): Promise<AuthenticationResponseJSON> {
+  requireSupport();
+  return startAuthentication({ optionsJSON: options }).catch(explain);
+}
