@@ -40,10 +40,9 @@ export class AuthService {
 
   /**
    * Checks the password and, for an account with a second factor, a code or a security key's
-   * signature: without either the answer is 401 `second_factor_required` (with, in
-   * `details.securityKey`, a challenge for the account's security keys if it has any; the
-   * dashboard then asks and sends it all again),
-   * and a wrong one counts as a failed sign-in like a wrong password.
+   * signature. Without either the answer is 401 `second_factor_required`, with a challenge for
+   * the account's security keys in `details.securityKey` if it has any (the dashboard then asks
+   * and sends it all again); a wrong one counts as a failed sign-in like a wrong password.
    */
   async login(
     email: string,

@@ -199,6 +199,7 @@ export class SecurityKeysService {
     if (!rp) return false;
     const key = await this.keys.findOneBy({ userId, credentialId: assertion.id });
     if (!key) return false;
+    let newCounter: number;
     try {
       const { verified, authenticationInfo } = await verifyAuthenticationResponse({
         response: assertion,
@@ -214,15 +215,18 @@ export class SecurityKeysService {
         requireUserVerification: false,
       });
       if (!verified) return false;
-      await this.keys.update(
-        { id: key.id },
-        { signCount: String(authenticationInfo.newCounter), lastUsedAt: new Date() },
-      );
-      return true;
+      newCounter = authenticationInfo.newCounter;
     } catch {
       // A malformed or forged answer, a used or expired challenge, another site's origin.
       return false;
     }
+    // Two sign-ins at once must not set the count back.
+    await this.keys.query(
+      `UPDATE security_keys SET sign_count = greatest(sign_count, $2), last_used_at = now()
+        WHERE id = $1`,
+      [key.id, newCounter],
+    );
+    return true;
   }
 
   /** Every key of a user, when their second factor is turned off or reset. */
