@@ -183,8 +183,8 @@ export function UsersPage() {
           <p>
             Remove <strong>{secondFactorOf.displayName}</strong>’s two-step sign-in (
             {secondFactorOf.email})? Do this only when you are sure it is them asking, for example
-            after a lost phone. They are signed out everywhere and sign in with their password alone
-            until they set up a new app.
+            after a lost phone. Their app and their security keys are removed; they are signed out
+            everywhere and sign in with their password alone until they set up a new app.
           </p>
           {removeSecondFactor.isError && (
             <p className="error" role="alert">
