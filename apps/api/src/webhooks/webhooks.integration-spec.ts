@@ -323,7 +323,12 @@ describe('webhooks', () => {
       .map((d) => Date.parse(d.nextAttemptAt) - Date.parse(d.lastAttemptAt));
     expect(waits).toStrictEqual([1000, 1000, 1000]);
 
-    const ready = await admin.agent.get('/api/health/ready').expect(200);
+    // The count is every endpoint's: the earlier specs' endpoints may still be sending these
+    // decisions on a slow machine, so wait for theirs to go out.
+    const ready = await eventually('the other endpoints caught up', async () => {
+      const res = await admin.agent.get('/api/health/ready').expect(200);
+      return res.body.details.webhooks.pending === 3 && res;
+    });
     expect(ready.body.details.webhooks).toMatchObject({ disabled: ['flaky platform'], pending: 3 });
     const metrics = await admin.agent.get('/metrics').expect(200);
     expect(metrics.text).toMatch(/sieve_webhook_endpoints\{state="disabled"\} 1/);
