@@ -4,13 +4,15 @@ import { isoCBOR } from '@simplewebauthn/server/helpers';
 const b64url = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
 const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest();
 const FLAG_USER_PRESENT = 0x01;
+const FLAG_USER_VERIFIED = 0x04;
 const FLAG_ATTESTED_CREDENTIAL = 0x40;
 
 /**
  * A security key in software, for specs: an ES256 key pair answering WebAuthn's create and get
  * the way a browser and a USB key would (attestation "none", a signature counter), so the api is
  * tested against the W3C formats and not against itself. `origin` is the page the browser would
- * be on; `counter` can be set back to play a cloned key.
+ * be on; `counter` can be set back to play a cloned key. A passkey (`unlocks`) keeps the account's
+ * user handle and says it checked its owner (a fingerprint or PIN) when asked to.
  */
 export class SoftwareSecurityKey {
   readonly credentialId = randomBytes(32);
@@ -18,14 +20,21 @@ export class SoftwareSecurityKey {
   private readonly privateKey: KeyObject;
   private readonly publicKey: KeyObject;
 
-  constructor(public origin: string) {
+  /** The account the key was made for (base64url), as a passkey keeps it. */
+  private userHandle: string | undefined;
+
+  constructor(
+    public origin: string,
+    private readonly unlocks = false,
+  ) {
     ({ privateKey: this.privateKey, publicKey: this.publicKey } = generateKeyPairSync('ec', {
       namedCurve: 'P-256',
     }));
   }
 
   /** `navigator.credentials.create(options)`, as `PublicKeyCredential.toJSON()` gives it. */
-  create(options: { challenge: string; rp: { id: string } }) {
+  create(options: { challenge: string; rp: { id: string }; user: { id: string } }) {
+    this.userHandle = options.user.id;
     const jwk = this.publicKey.export({ format: 'jwk' });
     const coseKey = isoCBOR.encode(
       new Map<number, number | Uint8Array>([
@@ -67,9 +76,13 @@ export class SoftwareSecurityKey {
   }
 
   /** `navigator.credentials.get(options)`: signs the challenge for the RP it names. */
-  get(options: { challenge: string; rpId: string }) {
+  get(options: { challenge: string; rpId: string; userVerification?: string }) {
     this.counter += 1;
-    const authData = this.authenticatorData(options.rpId, FLAG_USER_PRESENT);
+    const verified = this.unlocks && options.userVerification !== 'discouraged';
+    const authData = this.authenticatorData(
+      options.rpId,
+      FLAG_USER_PRESENT | (verified ? FLAG_USER_VERIFIED : 0),
+    );
     const clientData = this.clientData('webauthn.get', options.challenge);
     const signature = sign(
       'sha256',
@@ -85,6 +98,7 @@ export class SoftwareSecurityKey {
         clientDataJSON: b64url(clientData),
         authenticatorData: b64url(authData),
         signature: b64url(signature),
+        ...(this.unlocks && { userHandle: this.userHandle }),
       },
     };
   }

@@ -31,7 +31,7 @@ describe('security keys in Chromium (a virtual authenticator, as WebAuthn tests 
     await page.getByTestId('users').locator('tr', { hasText: email }).waitFor();
   }
 
-  it('adds a key on the account page, signs in with one touch, and signs in with a code once it is removed', async () => {
+  it('adds a key on the account page, signs in with it as the second step and as a passkey alone, and not once removed', async () => {
     const email = `e2e-keyed-${randomUUID().slice(0, 8)}@sieve.local`;
     const password = 'keyed-kim-passphrase-42';
     const adminContext = await browser.newContext();
@@ -40,8 +40,8 @@ describe('security keys in Chromium (a virtual authenticator, as WebAuthn tests 
 
     const context = await browser.newContext();
     const page = await context.newPage();
-    // Chromium's own authenticator, reached over the DevTools protocol: a USB key that is
-    // touched whenever asked.
+    // Chromium's own authenticator, reached over the DevTools protocol: a key with a PIN that
+    // keeps passkeys, touched and unlocked whenever asked.
     const cdp = await context.newCDPSession(page);
     await cdp.send('WebAuthn.enable');
     const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
@@ -49,7 +49,8 @@ describe('security keys in Chromium (a virtual authenticator, as WebAuthn tests 
         protocol: 'ctap2',
         transport: 'usb',
         hasResidentKey: true,
-        hasUserVerification: false,
+        hasUserVerification: true,
+        isUserVerified: true,
         automaticPresenceSimulation: true,
       },
     });
@@ -90,6 +91,14 @@ describe('security keys in Chromium (a virtual authenticator, as WebAuthn tests 
     await page.getByRole('heading', { name: 'Your account' }).waitFor();
     await row.getByText('never').waitFor({ state: 'detached' });
     expect(await row.locator('td').nth(2).textContent()).toMatch(/ago|now/);
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+
+    // The passkey alone: no e-mail, no password, no code.
+    await page.goto(`${dashboard}/account`);
+    await page.getByRole('button', { name: 'Use a passkey' }).click();
+    await page.getByRole('heading', { name: 'Your account' }).waitFor();
+    expect(await page.getByTestId('whoami').textContent()).toContain('Keyed Kim');
 
     // Removed, it no longer signs in: the password step asks for the code alone.
     await row.getByRole('button', { name: 'Remove Desk key' }).click();

@@ -32,6 +32,7 @@ import {
   AddSecurityKeyDto,
   ChangePasswordDto,
   LoginDto,
+  PasskeyLoginDto,
   PasswordConfirmationDto,
   PreferencesDto,
   SecondFactorCodeDto,
@@ -39,11 +40,15 @@ import {
 } from './dto/auth.dto';
 import { SecondFactorService } from './second-factor.service';
 import { SecurityKeysService } from './security-keys.service';
-import type { PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
+import type {
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+} from '@simplewebauthn/server';
 import type {
   SecondFactorSetupDto,
   SecurityKeyDto,
   SecurityKeysDto,
+  SignInMethodsDto,
   SignedInSessionDto,
   UserDto,
 } from '@sieve/contracts';
@@ -86,13 +91,57 @@ export class AuthController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<SessionDto> {
-    const { user, session } = await this.auth.login(
+    const signedIn = await this.auth.login(
       body.email,
       body.password,
       ip,
       request.header('user-agent'),
       { code: body.code, securityKey: body.securityKey },
     );
+    return this.startSession(signedIn, response);
+  }
+
+  /** How one may sign in here, for the sign-in page: a passkey only where the server takes keys. */
+  @Get('sign-in-methods')
+  @Public()
+  signInMethods(): SignInMethodsDto {
+    return { password: true, passkey: this.securityKeys.available };
+  }
+
+  /**
+   * A challenge for a passkey sign-in (no e-mail, no password): pass it to the browser's
+   * WebAuthn call (`navigator.credentials.get`). 409 `security_keys_unavailable` where the server
+   * has no WEBAUTHN_ORIGINS.
+   */
+  @Post('passkey/options')
+  @Public()
+  @HttpCode(HttpStatus.OK)
+  passkeyOptions(): Promise<PublicKeyCredentialRequestOptionsJSON> {
+    return this.securityKeys.passkeyOptions();
+  }
+
+  /** Signs in with a passkey's answer to that challenge (401 if it does not check out). */
+  @Post('passkey')
+  @Public()
+  @HttpCode(HttpStatus.OK)
+  async passkeyLogin(
+    @Body() body: PasskeyLoginDto,
+    @ClientIp() ip: string,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<SessionDto> {
+    const signedIn = await this.auth.loginWithPasskey(
+      body.credential,
+      ip,
+      request.header('user-agent'),
+    );
+    return this.startSession(signedIn, response);
+  }
+
+  private async startSession(
+    { user, session }: Awaited<ReturnType<AuthService['login']>>,
+    response: Response,
+  ): Promise<SessionDto> {
     response.cookie(SESSION_COOKIE, session.token, this.cookieOptions(session.expiresAt));
     return {
       user,

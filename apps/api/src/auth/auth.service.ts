@@ -26,6 +26,8 @@ export const SECOND_FACTOR_NEEDED_WITH_KEY =
   'Use your security key, or enter the code from your authenticator app';
 export const SECOND_FACTOR_WRONG = 'That code is not right, or was already used';
 export const SECURITY_KEY_WRONG = 'That security key was not accepted: try again, or use a code';
+export const PASSKEY_WRONG =
+  'That passkey did not sign you in: try again, or use your e-mail and password';
 
 @Injectable()
 export class AuthService {
@@ -100,6 +102,36 @@ export class AuthService {
       objectId: user.id,
       ip,
       ...(secondFactor && { details: { secondFactor } }),
+    });
+    return { user: toDto(user), session };
+  }
+
+  /**
+   * A passkey in place of the e-mail, the password and the second factor: a key of the account,
+   * unlocked on the device (user verification), signing a challenge handed out for this. A
+   * refused answer from a known key counts as a failed sign-in of its account.
+   */
+  async loginWithPasskey(
+    assertion: AuthenticationResponseJSON,
+    ip: string,
+    userAgent?: string,
+  ): Promise<{ user: UserDto; session: NewSession }> {
+    const checked = await this.securityKeys.verifyPasskey(assertion);
+    const user = checked && (await this.users.findById(checked.userId).catch(() => null));
+    if (!checked || !user) throw new UnauthorizedException(PASSKEY_WRONG);
+    if (!checked.verified || user.disabled || !user.totpEnabledAt) {
+      await this.failed(user.email, ip, user.id, { passkey: true });
+      throw new UnauthorizedException(PASSKEY_WRONG);
+    }
+    await this.throttle.recordSuccess(user.email, ip);
+    const session = await this.sessions.create(user.id, ip, userAgent);
+    await this.audit.record({
+      actor: { label: user.email, id: user.id },
+      action: 'auth.login',
+      objectType: 'user',
+      objectId: user.id,
+      ip,
+      details: { passkey: true },
     });
     return { user: toDto(user), session };
   }

@@ -189,5 +189,74 @@ describe('security keys and passkeys (WebAuthn) as a second factor', () => {
       .set('x-csrf-token', signedIn.body.csrfToken)
       .expect(409);
     expect(refused.body.code).toBe('security_keys_unavailable');
+    const methods = await request(other.getHttpServer()).get('/api/auth/sign-in-methods');
+    expect(methods.body).toStrictEqual({ password: true, passkey: false });
+    const noPasskeys = await request(other.getHttpServer())
+      .post('/api/auth/passkey/options')
+      .expect(409);
+    expect(noPasskeys.body.code).toBe('security_keys_unavailable');
+  });
+
+  it('signs in with a passkey alone: unlocked on the device, answering a passkey challenge, once', async () => {
+    const admin = await stack.signIn('admin');
+    await setUpApp(admin);
+    const passkey = new SoftwareSecurityKey(DASHBOARD, true);
+    await addKey(admin, passkey, 201, 'Laptop passkey');
+    const http = () => request(stack.app.getHttpServer());
+    const askPasskey = async () =>
+      (await http().post('/api/auth/passkey/options').expect(200)).body as {
+        challenge: string;
+        rpId: string;
+        userVerification: string;
+        allowCredentials?: unknown[];
+      };
+    const methods = await http().get('/api/auth/sign-in-methods').expect(200);
+    expect(methods.body).toStrictEqual({ password: true, passkey: true });
+    const options = await askPasskey();
+    expect(options).toMatchObject({ rpId: 'localhost', userVerification: 'required' });
+    // Nobody has said who they are: the browser offers whichever passkey it holds.
+    expect(options.allowCredentials ?? []).toStrictEqual([]);
+    const answer = { credential: passkey.get(options) };
+    const signedIn = await http().post('/api/auth/passkey').send(answer).expect(200);
+    expect(signedIn.body).toMatchObject({ user: { email: admin.email } });
+    expect(String(signedIn.headers['set-cookie'])).toMatch(/^sieve_session=/);
+    const wrong = await http().post('/api/auth/passkey').send(answer).expect(401);
+    expect(wrong.body.message).toBe(
+      'That passkey did not sign you in: try again, or use your e-mail and password',
+    );
+
+    // A password sign-in's challenge is not a passkey's, and the key alone cannot answer it.
+    const forPassword = await challengeFor(admin);
+    await http()
+      .post('/api/auth/passkey')
+      .send({ credential: passkey.get({ ...forPassword, userVerification: 'required' }) })
+      .expect(401);
+    // A key that does not check who holds it (a plain USB key) is a second factor only.
+    const usbKey = new SoftwareSecurityKey(DASHBOARD);
+    await addKey(admin, usbKey, 201, 'USB key');
+    await http()
+      .post('/api/auth/passkey')
+      .send({ credential: usbKey.get(await askPasskey()) })
+      .expect(401);
+    // A key no account has.
+    const stranger = new SoftwareSecurityKey(DASHBOARD, true);
+    stranger.create({ challenge: 'x', rp: { id: 'localhost' }, user: { id: 'eA' } });
+    await http()
+      .post('/api/auth/passkey')
+      .send({ credential: stranger.get(await askPasskey()) })
+      .expect(401);
+    await http().post('/api/auth/passkey').send({ credential: {} }).expect(400);
+
+    const { rows } = await stack.db.query(
+      `SELECT action, details FROM audit_log WHERE actor_id = $1 AND action LIKE 'auth.login%'
+        ORDER BY id DESC LIMIT 4`,
+      [admin.userId],
+    );
+    expect(rows.map((row) => [row.action, row.details?.passkey])).toStrictEqual([
+      ['auth.login_failed', true],
+      ['auth.login_failed', true],
+      ['auth.login_failed', true],
+      ['auth.login', true],
+    ]);
   });
 });

@@ -55,9 +55,14 @@ export class SecurityKeysService {
     return { id: this.config.WEBAUTHN_RP_ID ?? new URL(origins[0]).hostname, origins };
   }
 
+  /** Whether this server takes keys at all (WEBAUTHN_ORIGINS is set). */
+  get available(): boolean {
+    return this.relyingParty !== null;
+  }
+
   async list(userId: string): Promise<SecurityKeysDto> {
     const keys = await this.keys.find({ where: { userId }, order: { createdAt: 'ASC' } });
-    return { available: this.relyingParty !== null, keys: keys.map(toDto) };
+    return { available: this.available, keys: keys.map(toDto) };
   }
 
   /** What the browser needs to make a new key for this user (nothing is stored but the challenge). */
@@ -83,8 +88,9 @@ export class SecurityKeysService {
       userDisplayName: user.displayName,
       userID: new TextEncoder().encode(user.id),
       attestationType: 'none',
-      // The password is the first factor: the key only has to be present, not unlocked.
-      authenticatorSelection: { residentKey: 'discouraged', userVerification: 'discouraged' },
+      // Where the authenticator can, a passkey: kept on it and unlocked with a fingerprint or
+      // PIN, so it can later sign in alone. A plain USB key is still a second factor.
+      authenticatorSelection: { residentKey: 'preferred', userVerification: 'preferred' },
       excludeCredentials: existing.map((key) => ({
         id: key.credentialId,
         transports: key.transports,
@@ -199,34 +205,45 @@ export class SecurityKeysService {
     if (!rp) return false;
     const key = await this.keys.findOneBy({ userId, credentialId: assertion.id });
     if (!key) return false;
-    let newCounter: number;
-    try {
-      const { verified, authenticationInfo } = await verifyAuthenticationResponse({
-        response: assertion,
-        expectedChallenge: (challenge) => this.consume(challenge, userId, 'authentication'),
-        expectedOrigin: rp.origins,
-        expectedRPID: rp.id,
-        credential: {
-          id: key.credentialId,
-          publicKey: new Uint8Array(key.publicKey),
-          counter: Number(key.signCount),
-          transports: key.transports,
-        },
-        requireUserVerification: false,
-      });
-      if (!verified) return false;
-      newCounter = authenticationInfo.newCounter;
-    } catch {
-      // A malformed or forged answer, a used or expired challenge, another site's origin.
-      return false;
-    }
-    // Two sign-ins at once must not set the count back.
-    await this.keys.query(
-      `UPDATE security_keys SET sign_count = greatest(sign_count, $2), last_used_at = now()
-        WHERE id = $1`,
-      [key.id, newCounter],
-    );
+    const newCounter = await this.check(key, assertion, rp, userId, 'authentication');
+    if (newCounter === null) return false;
+    await this.recordUse(key, newCounter);
     return true;
+  }
+
+  /**
+   * A challenge for a passkey sign-in, before anyone says who they are: the browser offers the
+   * passkeys it holds for this site, and the one chosen says whose it is.
+   */
+  async passkeyOptions(): Promise<PublicKeyCredentialRequestOptionsJSON> {
+    const rp = this.requireRelyingParty();
+    const options = await generateAuthenticationOptions({
+      rpID: rp.id,
+      userVerification: 'required',
+    });
+    await this.issue(options.challenge, null, 'passkey');
+    return options;
+  }
+
+  /**
+   * Whose passkey signed a passkey challenge: the account, or null. The key must have been
+   * unlocked (a fingerprint, a face, a PIN: user verification), since it stands for the
+   * password and the second factor at once.
+   */
+  async verifyPasskey(
+    assertion: AuthenticationResponseJSON,
+  ): Promise<{ userId: string; verified: boolean } | null> {
+    const rp = this.relyingParty;
+    if (!rp) return null;
+    const key = await this.keys.findOneBy({ credentialId: assertion.id });
+    if (!key) return null;
+    const handle = assertion.response.userHandle;
+    if (handle && Buffer.from(handle, 'base64url').toString('utf8') !== key.userId)
+      return { userId: key.userId, verified: false };
+    const newCounter = await this.check(key, assertion, rp, null, 'passkey');
+    if (newCounter === null) return { userId: key.userId, verified: false };
+    await this.recordUse(key, newCounter);
+    return { userId: key.userId, verified: true };
   }
 
   /** Every key of a user, when their second factor is turned off or reset. */
@@ -236,6 +253,44 @@ export class SecurityKeysService {
       [userId],
     );
     return removed;
+  }
+
+  /** The key's new signature count if it signed a live challenge of this purpose, else null. */
+  private async check(
+    key: SecurityKey,
+    assertion: AuthenticationResponseJSON,
+    rp: { id: string; origins: string[] },
+    userId: string | null,
+    purpose: 'authentication' | 'passkey',
+  ): Promise<number | null> {
+    try {
+      const { verified, authenticationInfo } = await verifyAuthenticationResponse({
+        response: assertion,
+        expectedChallenge: (challenge) => this.consume(challenge, userId, purpose),
+        expectedOrigin: rp.origins,
+        expectedRPID: rp.id,
+        credential: {
+          id: key.credentialId,
+          publicKey: new Uint8Array(key.publicKey),
+          counter: Number(key.signCount),
+          transports: key.transports,
+        },
+        requireUserVerification: purpose === 'passkey',
+      });
+      return verified ? authenticationInfo.newCounter : null;
+    } catch {
+      // A malformed or forged answer, a used or expired challenge, another site's origin.
+      return null;
+    }
+  }
+
+  private async recordUse(key: SecurityKey, newCounter: number): Promise<void> {
+    // Two sign-ins at once must not set the count back.
+    await this.keys.query(
+      `UPDATE security_keys SET sign_count = greatest(sign_count, $2), last_used_at = now()
+        WHERE id = $1`,
+      [key.id, newCounter],
+    );
   }
 
   private requireRelyingParty() {
@@ -249,18 +304,26 @@ export class SecurityKeysService {
     return rp;
   }
 
-  /** Keeps a challenge for five minutes, and drops the user's expired ones and all but the newest few. */
-  private async issue(challenge: string, userId: string, purpose: Purpose): Promise<void> {
+  /**
+   * Keeps a challenge for five minutes. Drops the user's expired ones and all but their newest
+   * few; for a passkey challenge (no user yet), every expired one of those.
+   */
+  private async issue(challenge: string, userId: string | null, purpose: Purpose): Promise<void> {
     await this.keys.manager.transaction(async (tx) => {
-      await tx.query(
-        `DELETE FROM webauthn_challenges
-          WHERE user_id = $1
-            AND (expires_at <= now()
-                 OR challenge IN (SELECT challenge FROM webauthn_challenges
-                                   WHERE user_id = $1 AND purpose = $2
-                                   ORDER BY expires_at DESC OFFSET $3))`,
-        [userId, purpose, OPEN_CHALLENGES - 1],
-      );
+      if (userId === null)
+        await tx.query(
+          `DELETE FROM webauthn_challenges WHERE user_id IS NULL AND expires_at <= now()`,
+        );
+      else
+        await tx.query(
+          `DELETE FROM webauthn_challenges
+            WHERE user_id = $1
+              AND (expires_at <= now()
+                   OR challenge IN (SELECT challenge FROM webauthn_challenges
+                                     WHERE user_id = $1 AND purpose = $2
+                                     ORDER BY expires_at DESC OFFSET $3))`,
+          [userId, purpose, OPEN_CHALLENGES - 1],
+        );
       await tx.query(
         `INSERT INTO webauthn_challenges (challenge, user_id, purpose, expires_at)
          VALUES ($1, $2, $3, now() + make_interval(secs => $4))`,
@@ -269,11 +332,16 @@ export class SecurityKeysService {
     });
   }
 
-  /** Uses a challenge up: true once, for the user and purpose it was handed out for. */
-  private async consume(challenge: string, userId: string, purpose: Purpose): Promise<boolean> {
+  /** Uses a challenge up: true once, for the user (or no user) and purpose it was handed out for. */
+  private async consume(
+    challenge: string,
+    userId: string | null,
+    purpose: Purpose,
+  ): Promise<boolean> {
     const [rows]: [unknown[], number] = await this.keys.query(
       `DELETE FROM webauthn_challenges
-        WHERE challenge = $1 AND user_id = $2 AND purpose = $3 AND expires_at > now()
+        WHERE challenge = $1 AND user_id IS NOT DISTINCT FROM $2::uuid AND purpose = $3
+          AND expires_at > now()
         RETURNING challenge`,
       [challenge, userId, purpose],
     );

@@ -3,11 +3,13 @@ import type {
   SecurityKeyDto,
   SecurityKeysDto,
   SessionDto,
+  SignInMethodsDto,
   SignedInSessionDto,
 } from '@sieve/contracts';
 import type {
   AuthenticationResponseJSON,
   PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
   RegistrationResponseJSON,
 } from '@simplewebauthn/browser';
 import { request, send, setCsrfToken } from './client';
@@ -40,6 +42,21 @@ export async function login(
     ...(proof.code ? { code: proof.code } : {}),
     ...(proof.securityKey ? { securityKey: proof.securityKey } : {}),
   });
+  setCsrfToken(session.csrfToken);
+  return session;
+}
+
+export const signInMethods = () => request<SignInMethodsDto>('/auth/sign-in-methods');
+
+/** A challenge for a passkey sign-in, before anyone says who they are. */
+export const passkeyOptions = () =>
+  send<PublicKeyCredentialRequestOptionsJSON>('POST', '/auth/passkey/options');
+
+/** Signs in with a passkey's answer alone: no e-mail, no password, no code. */
+export async function loginWithPasskey(
+  credential: AuthenticationResponseJSON,
+): Promise<SessionDto> {
+  const session = await send<SessionDto>('POST', '/auth/passkey', { credential });
   setCsrfToken(session.csrfToken);
   return session;
 }

@@ -11,6 +11,8 @@ export const queryKeys = {
   /** Where the signed-in user is signed in (the account page). */
   signedInSessions: ['signed-in-sessions'] as const,
   securityKeys: ['security-keys'] as const,
+  /** Public: whether the sign-in page offers a passkey. */
+  signInMethods: ['sign-in-methods'] as const,
   system: ['system'] as const,
   flagLists: ['flags', 'list'] as const,
   flags: (filters: FlagFilters) => ['flags', 'list', filters] as const,

@@ -1,6 +1,15 @@
 import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { getSession, login, logout, type SecondFactorProof, type Session } from '../api/auth';
+import {
+  getSession,
+  login,
+  loginWithPasskey,
+  logout,
+  passkeyOptions,
+  type SecondFactorProof,
+  type Session,
+} from '../api/auth';
 import { ApiError } from '../api/client';
+import { signWithSecurityKey } from '../api/webauthn';
 import { queryKeys } from './query-keys';
 
 export type AccountSetupStep = 'choose_password' | 'second_factor';
@@ -40,11 +49,22 @@ export function useLogin() {
       password,
       ...proof
     }: { email: string; password: string } & SecondFactorProof) => login(email, password, proof),
-    onSuccess: (session) => {
-      forgetAllButSession(client);
-      client.setQueryData(queryKeys.session, session);
-    },
+    onSuccess: (session) => signedIn(client, session),
   });
+}
+
+/** A passkey sign-in: the browser's prompt, then the api; no e-mail or password typed. */
+export function usePasskeyLogin() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async () => loginWithPasskey(await signWithSecurityKey(await passkeyOptions())),
+    onSuccess: (session) => signedIn(client, session),
+  });
+}
+
+function signedIn(client: QueryClient, session: Session) {
+  forgetAllButSession(client);
+  client.setQueryData(queryKeys.session, session);
 }
 
 export function useLogout() {

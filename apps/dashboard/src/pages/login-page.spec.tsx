@@ -1,13 +1,15 @@
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { MemoryRouter } from 'react-router-dom';
 import { renderWithSystem, reviewerSession } from '../testing/render';
-import { signWithSecurityKey } from '../features/account/security-key-ceremony';
+import { signWithSecurityKey } from '../api/webauthn';
 import { LoginPage } from './login-page';
 
-jest.mock('../features/account/security-key-ceremony', () => ({
+jest.mock('../api/webauthn', () => ({
   signWithSecurityKey: jest.fn(),
+  onAnIpAddress: () => false,
 }));
 const signed = jest.mocked(signWithSecurityKey);
+let methods = { password: true, passkey: false };
 
 describe('LoginPage: two-step sign-in', () => {
   let sent: unknown[];
@@ -17,6 +19,8 @@ describe('LoginPage: two-step sign-in', () => {
       const path = new URL(String(input), 'http://sieve.test').pathname;
       if (path === '/api/auth/me')
         return { status: 401, ok: false, json: async () => ({ statusCode: 401 }) } as Response;
+      if (path === '/api/auth/sign-in-methods')
+        return { status: 200, ok: true, json: async () => methods } as Response;
       const body = JSON.parse(String(init?.body)) as { code?: string };
       sent.push(body);
       if (!body.code)
@@ -90,6 +94,8 @@ describe('LoginPage: a security key in place of the code', () => {
       const path = new URL(String(input), 'http://sieve.test').pathname;
       if (path === '/api/auth/me')
         return { status: 401, ok: false, json: async () => ({ statusCode: 401 }) } as Response;
+      if (path === '/api/auth/sign-in-methods')
+        return { status: 200, ok: true, json: async () => methods } as Response;
       const body = JSON.parse(String(init?.body)) as Record<string, unknown>;
       sent.push(body);
       const refuse = (json: object) =>
@@ -163,5 +169,52 @@ describe('LoginPage: a security key in place of the code', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Use your security key' }));
     await waitFor(() => expect(sent).toHaveLength(2));
     expect(signed.mock.calls.map(([options]) => options.challenge)).toStrictEqual(['c1', 'c1']);
+  });
+});
+
+describe('LoginPage: a passkey alone', () => {
+  beforeEach(() => {
+    signed.mockReset();
+    signed.mockImplementation(async (options) => ({ signed: options.challenge }) as never);
+  });
+  afterEach(() => {
+    methods = { password: true, passkey: false };
+  });
+
+  it("offers it only where the server takes keys, and signs in with the passkey's answer", async () => {
+    const sent: string[] = [];
+    global.fetch = jest.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+      const path = new URL(String(input), 'http://sieve.test').pathname;
+      const ok = (json: unknown) => ({ status: 200, ok: true, json: async () => json }) as Response;
+      if (path === '/api/auth/me')
+        return { status: 401, ok: false, json: async () => ({ statusCode: 401 }) } as Response;
+      if (path === '/api/auth/sign-in-methods') return ok(methods);
+      sent.push(`${path} ${init?.body ?? ''}`);
+      if (path === '/api/auth/passkey/options')
+        return ok({ challenge: 'pk-1', rpId: 'sieve.test' });
+      return ok(reviewerSession());
+    }) as typeof fetch;
+    const { unmount } = renderWithSystem(
+      <MemoryRouter>
+        <LoginPage />
+      </MemoryRouter>,
+    );
+    await screen.findByLabelText('E-mail');
+    await waitFor(() => expect(global.fetch).toHaveBeenCalledTimes(2));
+    expect(screen.queryByRole('button', { name: 'Use a passkey' })).toBeNull();
+    unmount();
+
+    methods = { password: true, passkey: true };
+    renderWithSystem(
+      <MemoryRouter>
+        <LoginPage />
+      </MemoryRouter>,
+    );
+    fireEvent.click(await screen.findByRole('button', { name: 'Use a passkey' }));
+    await waitFor(() => expect(sent).toHaveLength(2));
+    expect(sent).toStrictEqual([
+      '/api/auth/passkey/options ',
+      '/api/auth/passkey {"credential":{"signed":"pk-1"}}',
+    ]);
   });
 });

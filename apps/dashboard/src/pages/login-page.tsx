@@ -1,9 +1,12 @@
 import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
+import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Navigate, useSearchParams } from 'react-router-dom';
 import { ApiError } from '../api/client';
-import { signWithSecurityKey } from '../features/account/security-key-ceremony';
-import { useLogin, useSession } from '../hooks/use-session';
+import { signInMethods } from '../api/auth';
+import { onAnIpAddress, signWithSecurityKey } from '../api/webauthn';
+import { queryKeys } from '../hooks/query-keys';
+import { useLogin, usePasskeyLogin, useSession } from '../hooks/use-session';
 
 /** The challenge a 401 `second_factor_required` hands out for the account's security keys. */
 function keyChallenge(error: unknown): PublicKeyCredentialRequestOptionsJSON | null {
@@ -16,6 +19,10 @@ export function LoginPage() {
   const [params] = useSearchParams();
   const session = useSession();
   const login = useLogin();
+  const passkey = usePasskeyLogin();
+  const methods = useQuery({ queryKey: queryKeys.signInMethods, queryFn: signInMethods });
+  // Browsers offer passkeys on a name, never on an IP address.
+  const offerPasskey = methods.data?.passkey === true && !onAnIpAddress();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   // Asked for once the api says the account has a second factor.
@@ -149,6 +156,25 @@ export function LoginPage() {
               : 'Sign in'}
         </button>
       </form>
+      {offerPasskey && (
+        <div className="login-form passkey-sign-in">
+          <p className="muted">
+            Or without a password, with a passkey you added on your account page:
+          </p>
+          <button
+            type="button"
+            onClick={() => passkey.mutate()}
+            disabled={passkey.isPending || login.isPending}
+          >
+            {passkey.isPending ? 'Waiting for your passkey…' : 'Use a passkey'}
+          </button>
+          {passkey.isError && (
+            <p className="error" role="alert">
+              {passkey.error.message}
+            </p>
+          )}
+        </div>
+      )}
     </section>
   );
 }

@@ -93,6 +93,13 @@ export interface SecurityKeysDto {
   keys: SecurityKeyDto[];
 }
 
+/** How one may sign in (`GET /auth/sign-in-methods`, public): the sign-in page offers these. */
+export interface SignInMethodsDto {
+  password: true;
+  /** A passkey alone: where the server takes security keys (`WEBAUTHN_ORIGINS`). */
+  passkey: boolean;
+}
+
 export interface AuditEntryDto {
   id: string;
   at: string;

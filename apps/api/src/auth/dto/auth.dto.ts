@@ -115,6 +115,13 @@ export class SecurityKeyAttestationDto extends SecurityKeyCredentialDto {
   response!: SecurityKeyAttestationResponseDto;
 }
 
+/** A passkey sign-in: the key's answer alone says who it is. */
+export class PasskeyLoginDto {
+  @ValidateNested()
+  @Type(() => SecurityKeyAssertionDto)
+  credential!: SecurityKeyAssertionDto;
+}
+
 export class LoginDto {
   @IsEmail()
   @MaxLength(254)

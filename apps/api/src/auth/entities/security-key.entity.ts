@@ -41,11 +41,12 @@ export class WebauthnChallenge {
   @PrimaryColumn({ type: 'text' })
   challenge!: string;
 
-  @Column({ name: 'user_id', type: 'uuid' })
-  userId!: string;
+  /** Null for a passkey sign-in: whose it is comes with the key's answer. */
+  @Column({ name: 'user_id', type: 'uuid', nullable: true })
+  userId!: string | null;
 
   @Column({ type: 'text' })
-  purpose!: 'registration' | 'authentication';
+  purpose!: 'registration' | 'authentication' | 'passkey';
 
   @Column({ name: 'expires_at', type: 'timestamptz' })
   expiresAt!: Date;

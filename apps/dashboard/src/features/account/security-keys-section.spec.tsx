@@ -1,11 +1,11 @@
 import type { SecurityKeysDto } from '@sieve/contracts';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { renderWithSystem } from '../../testing/render';
-import { makeSecurityKey, onAnIpAddress } from './security-key-ceremony';
+import { makeSecurityKey, onAnIpAddress } from '../../api/webauthn';
 import { SecurityKeysSection } from './security-keys-section';
 
 // The browser's WebAuthn prompt is Chromium's (security-keys.e2e-spec); here, what the page does.
-jest.mock('./security-key-ceremony', () => ({
+jest.mock('../../api/webauthn', () => ({
   makeSecurityKey: jest.fn(),
   onAnIpAddress: jest.fn(() => false),
 }));

@@ -9,12 +9,12 @@ import {
 import { timeAgo } from '../../components/format';
 import { queryKeys } from '../../hooks/query-keys';
 import { useNow } from '../../hooks/use-now';
-import { makeSecurityKey, onAnIpAddress } from './security-key-ceremony';
+import { makeSecurityKey, onAnIpAddress } from '../../api/webauthn';
 
 /**
  * Security keys and passkeys beside the authenticator app: at sign-in one touch of a key in
- * place of typing a code, and unlike a code it cannot be phished on another site. Shown once
- * the app is set up; turning two-step sign-in off removes them too.
+ * place of typing a code, and unlike a code it cannot be phished on another site; a passkey
+ * signs in alone. Shown once the app is set up; turning two-step sign-in off removes them too.
  */
 export function SecurityKeysSection() {
   const client = useQueryClient();
@@ -52,7 +52,8 @@ export function SecurityKeysSection() {
       <h3>Security keys and passkeys</h3>
       <p className="muted">
         A security key (or a passkey on your phone or computer) signs you in with one touch instead
-        of a code, and only on this site: a look-alike page cannot use it.
+        of a code, and only on this site: a look-alike page cannot use it. One that unlocks with
+        your fingerprint, face or PIN also signs you in without your password (“Use a passkey”).
       </p>
       {error && (
         <p className="error" role="alert">

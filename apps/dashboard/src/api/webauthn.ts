@@ -1,3 +1,8 @@
+/**
+ * The browser's half of security keys and passkeys: its WebAuthn prompts (through
+ * @simplewebauthn/browser, which turns the api's JSON options into the browser's buffers and
+ * back), with the reasons a prompt ends without a key put in words a person can act on.
+ */
 import {
   browserSupportsWebAuthn,
   startAuthentication,
