@@ -36,9 +36,10 @@ type Purpose = WebauthnChallenge['purpose'];
 /**
  * Security keys and passkeys (WebAuthn) as a second way to pass the second factor at sign-in,
  * beside the authenticator app: a key signs a one-time challenge bound to the dashboard's address,
- * so unlike a typed code it cannot be phished on another site. A key is added once the app is set
- * up (the app and the recovery codes stay the way back in when every key is lost), and turning
- * the second factor off removes the keys too. Keys are bound to `WEBAUTHN_ORIGINS`.
+ * so unlike a typed code it cannot be phished on another site. A passkey that checks who holds it
+ * also signs in alone. A key is added once the app is set up (the app and the recovery codes stay
+ * the way back in when every key is lost), and turning the second factor off removes the keys
+ * too. Keys are bound to `WEBAUTHN_ORIGINS`.
  */
 @Injectable()
 export class SecurityKeysService {
@@ -132,6 +133,16 @@ export class SecurityKeysService {
       name: name.trim(),
     });
     await this.keys.manager.transaction(async (tx) => {
+      // Two-step sign-in turned off since the options were handed out: no key without the app.
+      const [owner]: { id: string }[] = await tx.query(
+        `SELECT id FROM users WHERE id = $1 AND totp_enabled_at IS NOT NULL FOR UPDATE`,
+        [principal.id],
+      );
+      if (!owner)
+        throw new ConflictException({
+          message: 'Two-step sign-in is off: set up an authenticator app first',
+          code: 'no_second_factor',
+        });
       const [taken]: { id: string }[] = await tx.query(
         `SELECT id FROM security_keys WHERE credential_id = $1`,
         [made.id],
