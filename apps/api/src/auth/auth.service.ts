@@ -17,6 +17,7 @@ import { SecurityKeysService } from './security-keys.service';
 import { SessionsService } from './sessions.service';
 import type { NewSession } from './sessions.service';
 import type { UserDto } from '../users/dto/user.dto';
+import type { User } from '../users/entities/user.entity';
 
 /** One message for every failure, so the answer never tells whether an account exists. */
 export const LOGIN_FAILED = 'Invalid e-mail or password';
@@ -93,17 +94,7 @@ export class AuthService {
         );
       }
     }
-    await this.throttle.recordSuccess(email, ip);
-    const session = await this.sessions.create(user.id, ip, userAgent);
-    await this.audit.record({
-      actor: { label: user.email, id: user.id },
-      action: 'auth.login',
-      objectType: 'user',
-      objectId: user.id,
-      ip,
-      ...(secondFactor && { details: { secondFactor } }),
-    });
-    return { user: toDto(user), session };
+    return this.signedIn(user, ip, userAgent, secondFactor ? { secondFactor } : undefined);
   }
 
   /**
@@ -123,6 +114,16 @@ export class AuthService {
       await this.failed(user.email, ip, user.id, { passkey: true });
       throw new UnauthorizedException(PASSKEY_WRONG);
     }
+    return this.signedIn(user, ip, userAgent, { passkey: true });
+  }
+
+  /** A sign-in that passed: the throttle forgets its failures, a session starts, audited. */
+  private async signedIn(
+    user: User,
+    ip: string,
+    userAgent: string | undefined,
+    details?: Record<string, unknown>,
+  ): Promise<{ user: UserDto; session: NewSession }> {
     await this.throttle.recordSuccess(user.email, ip);
     const session = await this.sessions.create(user.id, ip, userAgent);
     await this.audit.record({
@@ -131,7 +132,7 @@ export class AuthService {
       objectType: 'user',
       objectId: user.id,
       ip,
-      details: { passkey: true },
+      ...(details && { details }),
     });
     return { user: toDto(user), session };
   }
