@@ -100,10 +100,16 @@ describe('security keys in Chromium (a virtual authenticator, as WebAuthn tests 
     await page.getByRole('heading', { name: 'Your account' }).waitFor();
     expect(await page.getByTestId('whoami').textContent()).toContain('Keyed Kim');
 
-    // Removed, it no longer signs in: the password step asks for the code alone.
+    // Removed, it no longer signs in, alone or as the second step (which asks for the code only).
     await row.getByRole('button', { name: 'Remove Desk key' }).click();
     await keys.getByText('“Desk key” removed: it no longer signs you in.').waitFor();
     await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.goto(`${dashboard}/account`);
+    await page.getByRole('button', { name: 'Use a passkey' }).click();
+    await page
+      .getByRole('alert')
+      .getByText('That passkey did not sign you in: try again, or use your e-mail and password')
+      .waitFor();
     await passwordStep();
     await page.getByLabel('Code from your authenticator app, or a recovery code').waitFor();
     expect(await page.getByRole('button', { name: 'Use your security key' }).count()).toBe(0);
