@@ -58,8 +58,11 @@ describe('loadConfig', () => {
     const origins = (value: string, rpId?: string) =>
       loadConfig({ ...base, WEBAUTHN_ORIGINS: value, ...(rpId && { WEBAUTHN_RP_ID: rpId }) });
     expect(
-      origins('https://sieve.example.com/, http://localhost:4200').WEBAUTHN_ORIGINS,
-    ).toStrictEqual(['https://sieve.example.com', 'http://localhost:4200']);
+      origins('https://sieve.example.com/, https://eu.sieve.example.com').WEBAUTHN_ORIGINS,
+    ).toStrictEqual(['https://sieve.example.com', 'https://eu.sieve.example.com']);
+    expect(origins('http://localhost:4200').WEBAUTHN_ORIGINS).toStrictEqual([
+      'http://localhost:4200',
+    ]);
     for (const refused of [
       'http://sieve.example.com',
       'https://127.0.0.1',
@@ -69,6 +72,13 @@ describe('loadConfig', () => {
     ])
       expect(() => origins(refused)).toThrow(/WEBAUTHN_ORIGINS: must be comma-separated origins/);
     expect(origins('https://sieve.example.com', 'example.com').WEBAUTHN_RP_ID).toBe('example.com');
+    // Without one, every origin must be under the first one's host.
+    expect(() => origins('https://sieve.example.com, https://other.example.com')).toThrow(
+      /WEBAUTHN_RP_ID: must be each WEBAUTHN_ORIGINS host name/,
+    );
+    expect(
+      origins('https://sieve.example.com, https://eu.sieve.example.com').WEBAUTHN_RP_ID,
+    ).toBeUndefined();
     expect(() => origins('https://sieve.example.com', 'other.com')).toThrow(
       /WEBAUTHN_RP_ID: must be each WEBAUTHN_ORIGINS host name or a domain it is under/,
     );

@@ -487,14 +487,19 @@ const refinedSchema = configSchema
     path: ['SECRETS_PREVIOUS_KEYS'],
   })
   .refine(
-    (c) =>
-      !c.WEBAUTHN_RP_ID ||
-      c.WEBAUTHN_ORIGINS.every((o) => {
+    (c) => {
+      // No origins, or ones WEBAUTHN_ORIGINS itself refuses: nothing to say here.
+      if (c.WEBAUTHN_ORIGINS.length === 0 || !c.WEBAUTHN_ORIGINS.every(isWebAuthnOrigin))
+        return true;
+      const rpId = c.WEBAUTHN_RP_ID ?? new URL(c.WEBAUTHN_ORIGINS[0]).hostname;
+      return c.WEBAUTHN_ORIGINS.every((o) => {
         const host = new URL(o).hostname;
-        return host === c.WEBAUTHN_RP_ID || host.endsWith(`.${c.WEBAUTHN_RP_ID}`);
-      }),
+        return host === rpId || host.endsWith(`.${rpId}`);
+      });
+    },
     {
-      message: "must be each WEBAUTHN_ORIGINS host name or a domain it is under (browsers' rule)",
+      message:
+        "must be each WEBAUTHN_ORIGINS host name or a domain it is under (browsers' rule); by default it is the first origin's",
       path: ['WEBAUTHN_RP_ID'],
     },
   )
