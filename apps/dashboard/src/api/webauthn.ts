@@ -14,9 +14,9 @@ import {
   type RegistrationResponseJSON,
 } from '@simplewebauthn/browser';
 
-/** Why the browser's call ended without a key's answer, in words a reviewer can act on. */
-export class SecurityKeyCancelled extends Error {
-  override name = 'SecurityKeyCancelled';
+/** The browser's prompt ended without a key's answer: why, in words a person can act on. */
+export class SecurityKeyPromptError extends Error {
+  override name = 'SecurityKeyPromptError';
 }
 
 /** Browsers offer security keys on a name (localhost, sieve.example.com), never on an IP address. */
@@ -26,23 +26,23 @@ function explain(error: unknown): never {
   const name = error instanceof Error ? error.name : '';
   const code = error instanceof WebAuthnError ? error.code : '';
   if (code === 'ERROR_AUTHENTICATOR_PREVIOUSLY_REGISTERED' || name === 'InvalidStateError')
-    throw new SecurityKeyCancelled('That security key is already added to your account.');
+    throw new SecurityKeyPromptError('That security key is already added to your account.');
   if (code === 'ERROR_INVALID_DOMAIN' || code === 'ERROR_INVALID_RP_ID' || name === 'SecurityError')
-    throw new SecurityKeyCancelled(
+    throw new SecurityKeyPromptError(
       'This browser refused security keys at this address: open the dashboard at its name (as the server has it in WEBAUTHN_ORIGINS), not an IP address.',
     );
   if (name === 'NotAllowedError' || code === 'ERROR_CEREMONY_ABORTED')
-    throw new SecurityKeyCancelled(
+    throw new SecurityKeyPromptError(
       'The security key did not answer: it was cancelled or timed out. Try again.',
     );
-  throw new SecurityKeyCancelled(
+  throw new SecurityKeyPromptError(
     `The security key could not be used: ${error instanceof Error ? error.message : String(error)}`,
   );
 }
 
 function requireSupport() {
   if (!browserSupportsWebAuthn())
-    throw new SecurityKeyCancelled('This browser does not support security keys.');
+    throw new SecurityKeyPromptError('This browser does not support security keys.');
 }
 
 /** Asks the browser to make a key for this site (it prompts the person to touch theirs). */
