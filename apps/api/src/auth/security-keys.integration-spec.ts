@@ -73,6 +73,12 @@ describe('security keys and passkeys (WebAuthn) as a second factor', () => {
       .expect(201);
     expect(added.body).toMatchObject({ name: 'Blue key', lastUsedAt: null });
     // The challenge was good once; the same key again is refused before it is stored twice.
+    const blank = await write(reviewer, 'post', '/security-keys')
+      .send({ name: '   ', credential })
+      .expect(400);
+    expect(blank.body.details).toStrictEqual([
+      { field: 'name', errors: ['name must not be blank'] },
+    ]);
     const replayed = await write(reviewer, 'post', '/security-keys')
       .send({ name: 'Again', credential })
       .expect(422);

@@ -237,6 +237,7 @@ export class AddSecurityKeyDto {
   /** Shown in the list, so the owner knows which key to remove when one is lost. */
   @IsString()
   @Length(1, 60)
+  @Matches(/\S/, { message: 'name must not be blank' })
   name!: string;
 
   @ValidateNested()
