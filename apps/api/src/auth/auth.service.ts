@@ -108,7 +108,8 @@ export class AuthService {
     userAgent?: string,
   ): Promise<{ user: UserDto; session: NewSession }> {
     const checked = await this.securityKeys.verifyPasskey(assertion);
-    const user = checked && (await this.users.findById(checked.userId).catch(() => null));
+    // A key's account is a person's (keys are added by people, and go with the account).
+    const user = checked && (await this.users.findById(checked.userId));
     if (!checked || !user) throw new UnauthorizedException(PASSKEY_WRONG);
     if (!checked.verified || user.disabled || !user.totpEnabledAt) {
       await this.failed(user.email, ip, user.id, { passkey: true });
