@@ -61,16 +61,19 @@ describe('FlagRefresher (live flag events)', () => {
     refresher.stop();
   });
 
-  it('refreshes the queue once after the stream reopens, not when it first opens', () => {
+  it('refreshes the queue each time the stream opens: what was flagged before it was not announced', () => {
     const { client, stale } = clientWithQueries();
+    const invalidate = jest.spyOn(client, 'invalidateQueries');
     const source = new EventTarget();
     followFlagEvents(source, new FlagRefresher(client));
-    source.dispatchEvent(new Event('open'));
-    jest.advanceTimersByTime(1000);
     expect(stale().list).toBe(false);
-    source.dispatchEvent(new Event('open')); // the browser reconnected
+    source.dispatchEvent(new Event('open')); // after the queue's first load
     jest.advanceTimersByTime(1000);
     expect(stale()).toMatchObject({ list: true, counts: true, named: false });
+    expect(invalidate).toHaveBeenCalledTimes(2);
+    source.dispatchEvent(new Event('open')); // the browser reconnected
+    jest.advanceTimersByTime(1000);
+    expect(invalidate).toHaveBeenCalledTimes(4);
   });
 
   it("passes the stream's events on", () => {

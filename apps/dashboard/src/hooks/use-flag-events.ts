@@ -28,9 +28,10 @@ export function useFlagEvents(enabled: boolean): void {
 }
 
 /**
- * Feeds a stream's events to the refresher. The browser reopens a stream that ended (an api
- * replica stopping, a network blip), and what was announced meanwhile is lost: after a reopen,
- * the queue is refreshed once.
+ * Feeds a stream's events to the refresher. What was flagged before the stream opened was not
+ * announced on it: between the queue's first load and the stream's start on a page load, and
+ * while the browser reopened a stream that ended (an api replica stopping, a network blip). So
+ * each time the stream opens, the queue is refreshed once.
  */
 export function followFlagEvents(source: EventTarget, refresher: FlagRefresher): void {
   const onEvent = (message: Event) => {
@@ -42,11 +43,7 @@ export function followFlagEvents(source: EventTarget, refresher: FlagRefresher):
   };
   source.addEventListener('flag.created', onEvent);
   source.addEventListener('flag.updated', onEvent);
-  let opened = false;
-  source.addEventListener('open', () => {
-    if (opened) refresher.add({ type: 'flag.updated', ids: [] });
-    opened = true;
-  });
+  source.addEventListener('open', () => refresher.add({ type: 'flag.updated', ids: [] }));
 }
 
 /** Collects events and refreshes what they touch, at most once per REFRESH_EVERY_MS. */
