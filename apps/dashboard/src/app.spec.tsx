@@ -3,6 +3,12 @@ import { MemoryRouter } from 'react-router-dom';
 import { App } from './app';
 import { renderWithSystem, reviewerSession } from './testing/render';
 
+jest.mock('./api/webauthn', () => ({
+  makeSecurityKey: jest.fn(async () => ({ id: 'made' })),
+  signWithSecurityKey: jest.fn(),
+  onAnIpAddress: () => false,
+}));
+
 describe('App: a password an admin set', () => {
   let requests: string[];
   let mustChange: boolean;
@@ -105,5 +111,44 @@ describe('App: a password an admin set', () => {
       'POST /api/auth/second-factor',
       'GET /api/auth/me',
     ]);
+  });
+
+  it('then, where the role signs in with a key, holds them at adding one', async () => {
+    mustChange = false;
+    let added = false;
+    global.fetch = jest.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+      const path = new URL(String(input), 'http://sieve.test').pathname;
+      requests.push(`${init?.method ?? 'GET'} ${path}`);
+      const session = reviewerSession();
+      const key = { id: 'k1', name: 'Blue key', createdAt: new Date().toISOString() };
+      const bodies: Record<string, unknown> = {
+        '/api/auth/me': { ...session, mustAddSecurityKey: !added },
+        '/api/auth/second-factor/security-keys':
+          init?.method === 'POST' ? key : { available: true, keys: added ? [key] : [] },
+        '/api/auth/second-factor/security-keys/options': { challenge: 'c1' },
+        '/api/auth/sessions': [],
+      };
+      if (path === '/api/auth/second-factor/security-keys' && init?.method === 'POST') added = true;
+      return { status: 200, ok: true, json: async () => bodies[path] ?? {} } as Response;
+    }) as typeof fetch;
+    renderWithSystem(
+      <MemoryRouter initialEntries={['/account']}>
+        <App />
+      </MemoryRouter>,
+    );
+    await screen.findByRole('heading', { name: 'Add a security key' });
+    expect(screen.queryByRole('link', { name: 'Queue' })).toBeNull();
+    fireEvent.change(await screen.findByLabelText('Name it'), { target: { value: 'Blue key' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Add a security key' }));
+    await screen.findByRole('heading', { name: 'Your account' });
+    // Nothing but the key's routes until the session says it is done.
+    const asked = requests.indexOf('GET /api/auth/me', 1);
+    expect(new Set(requests.slice(1, asked))).toStrictEqual(
+      new Set([
+        'GET /api/auth/second-factor/security-keys',
+        'POST /api/auth/second-factor/security-keys/options',
+        'POST /api/auth/second-factor/security-keys',
+      ]),
+    );
   });
 });

@@ -64,17 +64,25 @@ export class AuthController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** What a session says about the second factor: one to set up, or the recovery codes left. */
+  /**
+   * What a session says about the second factor: one to set up, a security key to add (in that
+   * order), or the recovery codes left.
+   */
   private async secondFactorState(
     user: UserDto,
-  ): Promise<Pick<SessionDto, 'mustSetUpSecondFactor' | 'recoveryCodesLeft'>> {
-    if (user.secondFactorEnabled)
+  ): Promise<
+    Pick<SessionDto, 'mustSetUpSecondFactor' | 'mustAddSecurityKey' | 'recoveryCodesLeft'>
+  > {
+    if (!user.secondFactorEnabled)
       return {
-        mustSetUpSecondFactor: false,
-        recoveryCodesLeft: await this.secondFactor.recoveryCodesLeft(user.id),
+        mustSetUpSecondFactor: this.config.SECOND_FACTOR_REQUIRED_ROLES.includes(user.role),
+        mustAddSecurityKey: false,
       };
     return {
-      mustSetUpSecondFactor: this.config.SECOND_FACTOR_REQUIRED_ROLES.includes(user.role),
+      mustSetUpSecondFactor: false,
+      mustAddSecurityKey:
+        this.securityKeys.requiredFor(user.role) && (await this.securityKeys.count(user.id)) === 0,
+      recoveryCodesLeft: await this.secondFactor.recoveryCodesLeft(user.id),
     };
   }
 
@@ -269,6 +277,7 @@ export class AuthController {
   @Get('second-factor/security-keys')
   @RequireRole('viewer')
   @PeopleOnly()
+  @AllowedDuringAccountSetup()
   securityKeyList(@CurrentPrincipal() principal: Principal): Promise<SecurityKeysDto> {
     return this.securityKeys.list(principal.id);
   }
@@ -282,6 +291,7 @@ export class AuthController {
   @Post('second-factor/security-keys/options')
   @RequireRole('viewer')
   @PeopleOnly()
+  @AllowedDuringAccountSetup()
   @HttpCode(HttpStatus.OK)
   securityKeyOptions(
     @CurrentPrincipal() principal: Principal,
@@ -293,6 +303,7 @@ export class AuthController {
   @Post('second-factor/security-keys')
   @RequireRole('viewer')
   @PeopleOnly()
+  @AllowedDuringAccountSetup()
   addSecurityKey(
     @Body() body: AddSecurityKeyDto,
     @CurrentPrincipal() principal: Principal,

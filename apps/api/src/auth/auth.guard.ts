@@ -78,6 +78,11 @@ export class AuthGuard implements CanActivate {
           message: 'Set up a second factor first: your role requires one',
           code: 'second_factor_setup_required',
         });
+      if (principal.mustAddSecurityKey)
+        throw new ForbiddenException({
+          message: 'Add a security key or passkey first: your role signs in with one',
+          code: 'security_key_setup_required',
+        });
     }
     return true;
   }

@@ -12,7 +12,7 @@ import { auditsFailure, LoginThrottleService } from './login-throttle.service';
 import { decoyPasswordHash, verifyPassword } from './passwords';
 import type { Principal } from './roles';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
-import { SecondFactorService } from './second-factor.service';
+import { isAppCode, SecondFactorService } from './second-factor.service';
 import { SecurityKeysService } from './security-keys.service';
 import { SessionsService } from './sessions.service';
 import type { NewSession } from './sessions.service';
@@ -25,6 +25,10 @@ export const LOGIN_LOCKED = 'Too many failed sign-in attempts. Try again later.'
 export const SECOND_FACTOR_NEEDED = 'Enter the code from your authenticator app';
 export const SECOND_FACTOR_NEEDED_WITH_KEY =
   'Use your security key, or enter the code from your authenticator app';
+export const SECURITY_KEY_NEEDED =
+  'Use your security key (lost it? enter one of your recovery codes)';
+export const SECURITY_KEY_REQUIRED =
+  'Your role signs in with a security key, not an app code: use your key, or a recovery code';
 export const SECOND_FACTOR_WRONG = 'That code is not right, or was already used';
 export const SECURITY_KEY_WRONG = 'That security key was not accepted: try again, or use a code';
 export const PASSKEY_WRONG =
@@ -46,6 +50,9 @@ export class AuthService {
    * signature. Without either the answer is 401 `second_factor_required`, with a challenge for
    * the account's security keys in `details.securityKey` if it has any (the dashboard then asks
    * and sends it all again); a wrong one counts as a failed sign-in like a wrong password.
+   * Where the role signs in with a key (SECURITY_KEY_REQUIRED_ROLES) and the account has one,
+   * an app code is refused (401 `security_key_required`, the challenge again) and
+   * `details.appCode` is false: a look-alike site can relay a code, not a key's signature.
    */
   async login(
     email: string,
@@ -76,14 +83,30 @@ export class AuthService {
         secondFactor = (await this.securityKeys.verifySignIn(user.id, securityKey))
           ? 'security_key'
           : null;
-      else if (code?.trim()) secondFactor = await this.secondFactor.verify(user.id, code);
       else {
-        const securityKeyOptions = await this.securityKeys.signInOptions(user.id);
-        throw new UnauthorizedException({
-          message: securityKeyOptions ? SECOND_FACTOR_NEEDED_WITH_KEY : SECOND_FACTOR_NEEDED,
-          code: 'second_factor_required',
-          ...(securityKeyOptions && { details: { securityKey: securityKeyOptions } }),
-        });
+        const typed = code?.trim() ? code : null;
+        const keyOnly =
+          this.securityKeys.requiredFor(user.role) && (await this.securityKeys.count(user.id)) > 0;
+        if (typed !== null && !(keyOnly && isAppCode(typed)))
+          secondFactor = await this.secondFactor.verify(user.id, typed);
+        else {
+          const securityKeyOptions = await this.securityKeys.signInOptions(user.id);
+          throw new UnauthorizedException({
+            ...(typed !== null
+              ? { message: SECURITY_KEY_REQUIRED, code: 'security_key_required' }
+              : {
+                  message: keyOnly
+                    ? SECURITY_KEY_NEEDED
+                    : securityKeyOptions
+                      ? SECOND_FACTOR_NEEDED_WITH_KEY
+                      : SECOND_FACTOR_NEEDED,
+                  code: 'second_factor_required',
+                }),
+            ...(securityKeyOptions && {
+              details: { securityKey: securityKeyOptions, appCode: !keyOnly },
+            }),
+          });
+        }
       }
       if (!secondFactor) {
         await this.failed(email, ip, user.id, { secondFactor: true });

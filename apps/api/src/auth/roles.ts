@@ -16,6 +16,8 @@ export interface Principal {
   mustChangePassword?: boolean;
   /** Their role requires a second factor (SECOND_FACTOR_REQUIRED_ROLES) and they have none yet. */
   mustSetUpSecondFactor?: boolean;
+  /** Their role signs in with a security key (SECURITY_KEY_REQUIRED_ROLES) and they have none yet. */
+  mustAddSecurityKey?: boolean;
   /** Set when this request slid the session's idle expiry forward (the cookie follows). */
   renewedUntil?: Date | null;
 }

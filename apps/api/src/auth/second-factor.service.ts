@@ -48,6 +48,8 @@ const totp = (secret: string, label: string) =>
 
 /** Codes are typed with spaces or dashes, in either case. */
 const normalize = (code: string) => code.replace(/[\s-]/g, '').toLowerCase();
+/** Six digits: what an authenticator app shows (a recovery code is ten letters and digits). */
+export const isAppCode = (code: string) => /^\d{6}$/.test(normalize(code));
 const recoveryHash = (code: string) => createHash('sha256').update(normalize(code)).digest('hex');
 
 function newRecoveryCode(): string {
@@ -227,8 +229,8 @@ export class SecondFactorService {
   }
 
   private acceptedStep(secret: string, label: string, code: string): number | null {
+    if (!isAppCode(code)) return null;
     const token = normalize(code);
-    if (!/^\d{6}$/.test(token)) return null;
     const now = Date.now();
     const delta = totp(secret, label).validate({ token, timestamp: now, window: WINDOW_STEPS });
     return delta === null ? null : Math.floor(now / 1000 / PERIOD_SECONDS) + delta;

@@ -265,4 +265,91 @@ describe('security keys and passkeys (WebAuthn) as a second factor', () => {
       ['auth.login', true],
     ]);
   });
+
+  it('makes a role sign in with a key: added before anything else, then no app code, never the last one removed', async () => {
+    const strict = await stack.startAnotherApp({
+      WEBAUTHN_ORIGINS: DASHBOARD,
+      SECURITY_KEY_REQUIRED_ROLES: 'policy_admin',
+    });
+    const http = () => request(strict.getHttpServer());
+    const { email, password } = await stack.signIn('policy_admin');
+    const agent = request.agent(strict.getHttpServer());
+    const first = await agent.post('/api/auth/login').send({ email, password }).expect(200);
+    const person: Signed = {
+      agent,
+      email,
+      password,
+      cookie: String(first.headers['set-cookie']).split(';')[0],
+      csrfToken: first.body.csrfToken,
+      userId: first.body.user.id,
+    };
+    // The app first (a key role needs a second factor), then a key; nothing else until then.
+    expect(first.body).toMatchObject({ mustSetUpSecondFactor: true, mustAddSecurityKey: false });
+    expect((await agent.get('/api/flags').expect(403)).body.code).toBe(
+      'second_factor_setup_required',
+    );
+    const setup = await write(person, 'post', '/setup').expect(200);
+    const app = new TOTP({ secret: Secret.fromBase32(setup.body.secret) });
+    const enabled = await write(person, 'post', '').send({ code: app.generate() }).expect(200);
+    const recoveryCodes = enabled.body.recoveryCodes as string[];
+    expect((await agent.get('/api/auth/me').expect(200)).body).toMatchObject({
+      mustSetUpSecondFactor: false,
+      mustAddSecurityKey: true,
+    });
+    expect((await agent.get('/api/flags').expect(403)).body.code).toBe(
+      'security_key_setup_required',
+    );
+    const key = new SoftwareSecurityKey(DASHBOARD);
+    const added = await addKey(person, key, 201, 'Only key');
+    expect((await agent.get('/api/auth/me').expect(200)).body.mustAddSecurityKey).toBe(false);
+    await agent.get('/api/flags').expect(200);
+
+    // The last key stays; so does the second factor.
+    const kept = await write(person, 'delete', `/security-keys/${added.body.id}`).expect(409);
+    expect(kept.body.code).toBe('security_key_required_by_role');
+    await write(person, 'delete', '/security-keys/00000000-0000-4000-8000-000000000000').expect(
+      404,
+    );
+    const stays = await write(person, 'post', '/disable').send({ password }).expect(409);
+    expect(stays.body.code).toBe('second_factor_required_by_role');
+
+    // Sign-in: the key, or a recovery code; an app code (which a look-alike site can relay) not.
+    const signIn = (proof: object = {}) =>
+      http()
+        .post('/api/auth/login')
+        .send({ email, password, ...proof });
+    const asked = await signIn().expect(401);
+    expect(asked.body).toMatchObject({
+      code: 'second_factor_required',
+      message: 'Use your security key (lost it? enter one of your recovery codes)',
+      details: { appCode: false, securityKey: { rpId: 'localhost' } },
+    });
+    const nextCode = app.generate({ timestamp: Date.now() + 30_000 });
+    const refused = await signIn({ code: nextCode }).expect(401);
+    expect(refused.body).toMatchObject({
+      code: 'security_key_required',
+      details: { appCode: false, securityKey: { rpId: 'localhost' } },
+    });
+    await signIn({ securityKey: key.get(refused.body.details.securityKey) }).expect(200);
+    await signIn({ code: recoveryCodes[0] }).expect(200);
+    // Where the role is not listed, the same account's app code still signs in.
+    await login(email, password, { code: nextCode }).expect(200);
+    const { rows } = await stack.db.query(
+      `SELECT details FROM audit_log WHERE actor_id = $1 AND action = 'auth.login' ORDER BY id`,
+      [person.userId],
+    );
+    expect(rows.map((row) => row.details?.secondFactor)).toStrictEqual([
+      undefined, // made and signed in on the usual api
+      undefined, // on this one, before a second factor was set up
+      'security_key',
+      'recovery_code',
+      'app',
+    ]);
+    // No refused app code counted as a failed sign-in: the password was right, the code real.
+    const failed = await stack.db.query(
+      `SELECT count(*)::int AS n FROM audit_log WHERE actor_id = $1 AND action = 'auth.login_failed'`,
+      [person.userId],
+    );
+    expect(failed.rows[0].n).toBe(0);
+  });
 });

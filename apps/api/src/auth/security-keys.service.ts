@@ -61,6 +61,15 @@ export class SecurityKeysService {
     return this.relyingParty !== null;
   }
 
+  /** Whether the user's role signs in with a key (SECURITY_KEY_REQUIRED_ROLES). */
+  requiredFor(role: Principal['role']): boolean {
+    return this.config.SECURITY_KEY_REQUIRED_ROLES.includes(role);
+  }
+
+  async count(userId: string): Promise<number> {
+    return this.keys.count({ where: { userId } });
+  }
+
   async list(userId: string): Promise<SecurityKeysDto> {
     const keys = await this.keys.find({ where: { userId }, order: { createdAt: 'ASC' } });
     return { available: this.available, keys: keys.map(toDto) };
@@ -170,6 +179,20 @@ export class SecurityKeysService {
 
   async remove(principal: Principal, keyId: string, ip: string): Promise<void> {
     await this.keys.manager.transaction(async (tx) => {
+      if (this.requiredFor(principal.role)) {
+        // The account's row serializes removals: two at once cannot each leave the other's key.
+        await tx.query(`SELECT 1 FROM users WHERE id = $1 FOR UPDATE`, [principal.id]);
+        const [{ theirs, others }]: { theirs: boolean | null; others: number }[] = await tx.query(
+          `SELECT bool_or(id = $2) AS theirs, count(*) FILTER (WHERE id <> $2)::int AS others
+             FROM security_keys WHERE user_id = $1`,
+          [principal.id, keyId],
+        );
+        if (theirs && others === 0)
+          throw new ConflictException({
+            message: 'Your role signs in with a security key: add another before removing this one',
+            code: 'security_key_required_by_role',
+          });
+      }
       const [removed]: [{ name: string }[], number] = await tx.query(
         `DELETE FROM security_keys WHERE id = $1 AND user_id = $2 RETURNING name`,
         [keyId, principal.id],

@@ -73,12 +73,15 @@ export class SessionsService {
       csrf_token: string;
       must_change_password: boolean;
       must_set_up_second_factor: boolean;
+      must_add_security_key: boolean;
       renewed_until: Date | null;
     }[] = await this.db.query(
       `WITH found AS (
          SELECT s.id AS session_id, u.id AS user_id, u.email, u.role, s.csrf_token, s.created_at,
                 u.must_change_password,
                 (u.totp_enabled_at IS NULL AND u.role = ANY($6::text[])) AS must_set_up_second_factor,
+                (u.role = ANY($7::text[]) AND NOT EXISTS (
+                   SELECT 1 FROM security_keys k WHERE k.user_id = u.id)) AS must_add_security_key,
                 s.last_seen_at < now() - make_interval(secs => $2) AS stale,
                 ${idleMinutes('$4', '$5')} AS idle_minutes
            FROM sessions s JOIN users u ON u.id = s.user_id
@@ -94,7 +97,7 @@ export class SessionsService {
          RETURNING s.expires_at
        )
        SELECT f.session_id, f.user_id, f.email, f.role, f.csrf_token, f.must_change_password,
-              f.must_set_up_second_factor,
+              f.must_set_up_second_factor, f.must_add_security_key,
               (SELECT expires_at FROM touched) AS renewed_until
          FROM found f`,
       [
@@ -104,6 +107,7 @@ export class SessionsService {
         this.config.SESSION_IDLE_MINUTES,
         this.config.SESSION_IDLE_MINUTES_PRIVILEGED,
         this.config.SECOND_FACTOR_REQUIRED_ROLES,
+        this.config.SECURITY_KEY_REQUIRED_ROLES,
       ],
     );
     if (!row) return null;
@@ -116,6 +120,7 @@ export class SessionsService {
       sessionId: row.session_id,
       mustChangePassword: row.must_change_password,
       mustSetUpSecondFactor: row.must_set_up_second_factor,
+      mustAddSecurityKey: row.must_add_security_key,
       renewedUntil: row.renewed_until,
     };
   }

@@ -83,4 +83,25 @@ describe('loadConfig', () => {
       /WEBAUTHN_RP_ID: must be each WEBAUTHN_ORIGINS host name or a domain it is under/,
     );
   });
+
+  it('makes roles sign in with a key only where keys can be made, and asks for the app too', () => {
+    expect(() => loadConfig({ ...base, SECURITY_KEY_REQUIRED_ROLES: 'admin' })).toThrow(
+      /SECURITY_KEY_REQUIRED_ROLES: needs WEBAUTHN_ORIGINS/,
+    );
+    expect(() =>
+      loadConfig({
+        ...base,
+        WEBAUTHN_ORIGINS: 'https://sieve.example.com',
+        SECURITY_KEY_REQUIRED_ROLES: 'admin,owner',
+      }),
+    ).toThrow(/SECURITY_KEY_REQUIRED_ROLES: must be comma-separated roles/);
+    const config = loadConfig({
+      ...base,
+      WEBAUTHN_ORIGINS: 'https://sieve.example.com',
+      SECOND_FACTOR_REQUIRED_ROLES: 'policy_admin',
+      SECURITY_KEY_REQUIRED_ROLES: 'admin',
+    });
+    expect(config.SECURITY_KEY_REQUIRED_ROLES).toStrictEqual(['admin']);
+    expect(config.SECOND_FACTOR_REQUIRED_ROLES).toStrictEqual(['policy_admin', 'admin']);
+  });
 });

@@ -220,6 +220,18 @@ export const configSchema = z.object({
     })
     .default([]),
   /**
+   * Roles whose members sign in with a security key or passkey (WebAuthn, which a look-alike
+   * site cannot relay), comma-separated: they must add one (after the authenticator app), an
+   * app code no longer signs them in once they have, and their last key cannot be removed.
+   * A recovery code still does (the way back when every key is lost). Implies
+   * SECOND_FACTOR_REQUIRED_ROLES for them; needs WEBAUTHN_ORIGINS.
+   */
+  SECURITY_KEY_REQUIRED_ROLES: commaList()
+    .refine((roles) => roles.every((r) => (ROLES as readonly string[]).includes(r)), {
+      message: `must be comma-separated roles from: ${ROLES.join(', ')}`,
+    })
+    .default([]),
+  /**
    * The key that seals secrets Sieve must read back (TOTP secrets, webhook signing secrets) in
    * the database: 32 random bytes in base64 (`openssl rand -base64 32`). Without it they are
    * stored as they are. Keys being rotated out go in SECRETS_PREVIOUS_KEYS (comma-separated)
@@ -503,6 +515,10 @@ const refinedSchema = configSchema
       path: ['WEBAUTHN_RP_ID'],
     },
   )
+  .refine((c) => c.SECURITY_KEY_REQUIRED_ROLES.length === 0 || c.WEBAUTHN_ORIGINS.length > 0, {
+    message: 'needs WEBAUTHN_ORIGINS (where the dashboard is served): keys are made for a site',
+    path: ['SECURITY_KEY_REQUIRED_ROLES'],
+  })
   .refine((c) => c.API_TOKEN_DEFAULT_DAYS <= c.API_TOKEN_MAX_DAYS, {
     message: 'must not exceed API_TOKEN_MAX_DAYS',
     path: ['API_TOKEN_DEFAULT_DAYS'],
@@ -515,7 +531,14 @@ const refinedSchema = configSchema
   .refine((c) => c.RETENTION_AUDIT_DAYS >= c.RETENTION_DECISIONS_DAYS, {
     message: 'must be at least RETENTION_DECISIONS_DAYS (the audit log outlives what it records)',
     path: ['RETENTION_AUDIT_DAYS'],
-  });
+  })
+  // A role that signs in with a key needs the app first (keys are added beside it).
+  .transform((c) => ({
+    ...c,
+    SECOND_FACTOR_REQUIRED_ROLES: [
+      ...new Set([...c.SECOND_FACTOR_REQUIRED_ROLES, ...c.SECURITY_KEY_REQUIRED_ROLES]),
+    ],
+  }));
 
 export type AppConfig = z.infer<typeof configSchema>;
 

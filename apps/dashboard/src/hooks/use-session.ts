@@ -12,15 +12,17 @@ import { ApiError } from '../api/client';
 import { signWithSecurityKey } from '../api/webauthn';
 import { queryKeys } from './query-keys';
 
-export type AccountSetupStep = 'choose_password' | 'second_factor';
+export type AccountSetupStep = 'choose_password' | 'second_factor' | 'security_key';
 
 /**
  * What a signed-in user must do before anything else, as the api's guard requires: choose their
- * own password (an admin set theirs), then set up a second factor (their role requires one).
+ * own password (an admin set theirs), then set up a second factor (their role requires one),
+ * then add a security key (their role signs in with one).
  */
 export function accountSetupStep(session: Session | null | undefined): AccountSetupStep | null {
   if (session?.user.mustChangePassword) return 'choose_password';
   if (session?.mustSetUpSecondFactor) return 'second_factor';
+  if (session?.mustAddSecurityKey) return 'security_key';
   return null;
 }
 

@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { ChangePasswordForm } from '../components/change-password-form';
 import { SecondFactorSetup } from '../features/account/second-factor-setup';
+import { SecurityKeysSection } from '../features/account/security-keys-section';
 import { queryKeys } from '../hooks/query-keys';
 import { type AccountSetupStep, useSession } from '../hooks/use-session';
 
@@ -27,6 +28,16 @@ export function AccountSetupPage({ step }: { step: AccountSetupStep }) {
         submitLabel="Save and continue"
         onChanged={done}
       />
+    </section>
+  ) : step === 'security_key' ? (
+    <section>
+      <h1>Add a security key</h1>
+      <p>
+        Welcome, {user.displayName}. Your role signs in with a security key or a passkey rather than
+        a code from the app: a look-alike site can ask for a code, but it cannot use your key. Add
+        one to continue. Keep your recovery codes: they are the way in if you lose it.
+      </p>
+      <SecurityKeysSection onAdded={done} />
     </section>
   ) : (
     <section>

@@ -172,6 +172,74 @@ describe('LoginPage: a security key in place of the code', () => {
   });
 });
 
+describe('LoginPage: a role that signs in with a key', () => {
+  it('asks for the key or a recovery code, and says so when an app code is refused', async () => {
+    const sent: Record<string, unknown>[] = [];
+    let challenges = 0;
+    global.fetch = jest.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+      const path = new URL(String(input), 'http://sieve.test').pathname;
+      if (path === '/api/auth/me')
+        return { status: 401, ok: false, json: async () => ({ statusCode: 401 }) } as Response;
+      if (path === '/api/auth/sign-in-methods')
+        return { status: 200, ok: true, json: async () => methods } as Response;
+      const body = JSON.parse(String(init?.body)) as Record<string, unknown>;
+      sent.push(body);
+      const details = { securityKey: { challenge: `c${++challenges}` }, appCode: false };
+      if (!body['code'])
+        return {
+          status: 401,
+          ok: false,
+          json: async () => ({
+            message: 'Use your security key (lost it? enter one of your recovery codes)',
+            code: 'second_factor_required',
+            details,
+          }),
+        } as Response;
+      if (body['code'] === '123456')
+        return {
+          status: 401,
+          ok: false,
+          json: async () => ({
+            message: 'Your role signs in with a security key, not an app code',
+            code: 'security_key_required',
+            details,
+          }),
+        } as Response;
+      return { status: 200, ok: true, json: async () => reviewerSession() } as Response;
+    }) as typeof fetch;
+    renderWithSystem(
+      <MemoryRouter>
+        <LoginPage />
+      </MemoryRouter>,
+    );
+    fireEvent.change(await screen.findByLabelText('E-mail'), {
+      target: { value: 'p@sieve.local' },
+    });
+    fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'a-long-password' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    const code = await screen.findByLabelText('Recovery code');
+    expect(screen.getByRole('status').textContent).toBe(
+      'This account signs in with a security key: use it. Lost it? Enter one of your recovery codes.',
+    );
+    expect(screen.getByRole('button', { name: 'Use your security key' })).toBeTruthy();
+    fireEvent.change(code, { target: { value: '123456' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in with the recovery code' }));
+    await waitFor(() =>
+      expect(screen.getByRole('alert').textContent).toBe(
+        'Your role signs in with a security key, not an app code',
+      ),
+    );
+    fireEvent.change(code, { target: { value: 'abcde-fghjk' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in with the recovery code' }));
+    await waitFor(() => expect(sent).toHaveLength(3));
+    expect(sent[2]).toStrictEqual({
+      email: 'p@sieve.local',
+      password: 'a-long-password',
+      code: 'abcde-fghjk',
+    });
+  });
+});
+
 describe('LoginPage: a passkey alone', () => {
   beforeEach(() => {
     signed.mockReset();

@@ -8,11 +8,25 @@ import { onAnIpAddress, signWithSecurityKey } from '../api/webauthn';
 import { queryKeys } from '../hooks/query-keys';
 import { useLogin, usePasskeyLogin, useSession } from '../hooks/use-session';
 
-/** The challenge a 401 `second_factor_required` hands out for the account's security keys. */
-function keyChallenge(error: unknown): PublicKeyCredentialRequestOptionsJSON | null {
-  if (!(error instanceof ApiError) || error.code !== 'second_factor_required') return null;
-  const details = error.details as { securityKey?: PublicKeyCredentialRequestOptionsJSON } | null;
-  return details?.securityKey ?? null;
+/** The 401s that ask for the second step (`security_key_required`: an app code is not enough). */
+const asksForSecondStep = (error: unknown): error is ApiError =>
+  error instanceof ApiError &&
+  (error.code === 'second_factor_required' || error.code === 'security_key_required');
+
+/**
+ * What such a 401 hands out: a challenge for the account's security keys, and whether an app
+ * code is taken (not where the role signs in with a key; a recovery code always is).
+ */
+function secondStep(error: unknown): {
+  challenge: PublicKeyCredentialRequestOptionsJSON | null;
+  appCode: boolean;
+} | null {
+  if (!asksForSecondStep(error)) return null;
+  const details = error.details as {
+    securityKey?: PublicKeyCredentialRequestOptionsJSON;
+    appCode?: boolean;
+  } | null;
+  return { challenge: details?.securityKey ?? null, appCode: details?.appCode !== false };
 }
 
 export function LoginPage() {
@@ -30,6 +44,8 @@ export function LoginPage() {
   // The account has security keys: the challenge one of them may sign, good once.
   const [challenge, setChallenge] = useState<PublicKeyCredentialRequestOptionsJSON | null>(null);
   const [hasKeys, setHasKeys] = useState(false);
+  // The account's role signs in with a key: the code field takes a recovery code only.
+  const [keyOnly, setKeyOnly] = useState(false);
   const [keyError, setKeyError] = useState<string | null>(null);
   const [usingKey, setUsingKey] = useState(false);
   const next = params.get('next');
@@ -39,12 +55,14 @@ export function LoginPage() {
   if (session.data) return <Navigate to={target} replace />;
 
   const onError = (error: Error) => {
-    const asked = keyChallenge(error);
+    const asked = secondStep(error);
     // Every answer spends the challenge it signed; a new one comes with each 401 that asks.
-    setChallenge(asked);
-    if (asked) setHasKeys(true);
-    if (error instanceof ApiError && error.code === 'second_factor_required')
+    setChallenge(asked?.challenge ?? null);
+    if (asked?.challenge) setHasKeys(true);
+    if (asked) {
+      setKeyOnly(!asked.appCode);
       setCode((current) => current ?? '');
+    }
   };
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -62,7 +80,7 @@ export function LoginPage() {
         options = await login
           .mutateAsync({ email, password })
           .then(() => null)
-          .catch((error: Error) => keyChallenge(error));
+          .catch((error: Error) => secondStep(error)?.challenge ?? null);
         if (!options) return;
       }
       const securityKey = await signWithSecurityKey(options);
@@ -75,6 +93,7 @@ export function LoginPage() {
     }
   };
 
+  // The first ask is said by the status line; a refused app code is an error worth showing.
   const askingForSecondFactor =
     login.error instanceof ApiError && login.error.code === 'second_factor_required';
 
@@ -105,9 +124,11 @@ export function LoginPage() {
         </label>
         {code !== null && (
           <p className="muted" role="status">
-            {hasKeys
-              ? 'This account signs in in two steps: use your security key, or enter the 6 digits your authenticator app shows now, or one of your recovery codes.'
-              : 'This account signs in in two steps: enter the 6 digits your authenticator app shows now, or one of your recovery codes.'}
+            {keyOnly
+              ? 'This account signs in with a security key: use it. Lost it? Enter one of your recovery codes.'
+              : hasKeys
+                ? 'This account signs in in two steps: use your security key, or enter the 6 digits your authenticator app shows now, or one of your recovery codes.'
+                : 'This account signs in in two steps: enter the 6 digits your authenticator app shows now, or one of your recovery codes.'}
           </p>
         )}
         {hasKeys && (
@@ -122,7 +143,7 @@ export function LoginPage() {
         )}
         {code !== null && (
           <label>
-            Code from your authenticator app, or a recovery code
+            {keyOnly ? 'Recovery code' : 'Code from your authenticator app, or a recovery code'}
             <input
               autoComplete="one-time-code"
               inputMode="text"
@@ -151,9 +172,11 @@ export function LoginPage() {
         >
           {login.isPending
             ? 'Signing in…'
-            : code !== null && hasKeys
-              ? 'Sign in with the code'
-              : 'Sign in'}
+            : code !== null && keyOnly
+              ? 'Sign in with the recovery code'
+              : code !== null && hasKeys
+                ? 'Sign in with the code'
+                : 'Sign in'}
         </button>
       </form>
       {offerPasskey && (

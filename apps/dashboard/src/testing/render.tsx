@@ -46,6 +46,7 @@ export function reviewerSession(
     },
     csrfToken: 'csrf',
     mustSetUpSecondFactor: false,
+    mustAddSecurityKey: false,
   };
 }
 

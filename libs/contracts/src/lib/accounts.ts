@@ -45,6 +45,12 @@ export interface SessionDto {
    * yet: until they set one up, their session can only do that (403 `second_factor_setup_required`).
    */
   mustSetUpSecondFactor: boolean;
+  /**
+   * The user's role signs in with a security key (`SECURITY_KEY_REQUIRED_ROLES`), they have set
+   * up the app and have no key yet: until they add one, their session can only do that (403
+   * `security_key_setup_required`).
+   */
+  mustAddSecurityKey: boolean;
   /** With a second factor: how many unused recovery codes are left. */
   recoveryCodesLeft?: number;
 }

@@ -16,7 +16,7 @@ import { makeSecurityKey, onAnIpAddress } from '../../api/webauthn';
  * place of typing a code, and unlike a code it cannot be phished on another site; a passkey
  * signs in alone. Shown once the app is set up; turning two-step sign-in off removes them too.
  */
-export function SecurityKeysSection() {
+export function SecurityKeysSection({ onAdded }: { onAdded?: () => void } = {}) {
   const client = useQueryClient();
   const now = useNow(30_000);
   const keys = useQuery({ queryKey: queryKeys.securityKeys, queryFn: listSecurityKeys });
@@ -30,6 +30,7 @@ export function SecurityKeysSection() {
       setName('');
       setDone(`“${key.name}” added: it signs you in from now on.`);
       refresh();
+      onAdded?.();
     },
   });
   const remove = useMutation({
