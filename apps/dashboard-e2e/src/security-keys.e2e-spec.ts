@@ -115,4 +115,59 @@ describe('security keys in Chromium (a virtual authenticator, as WebAuthn tests 
     expect(await page.getByRole('button', { name: 'Use your security key' }).count()).toBe(0);
     await context.close();
   });
+
+  it("offers a passkey in the e-mail field's autofill, and signs in with the one picked", async () => {
+    const email = `e2e-autofill-${randomUUID().slice(0, 8)}@sieve.local`;
+    const password = 'autofill-kim-passphrase-42';
+    const adminContext = await browser.newContext();
+    await addUser(await adminContext.newPage(), email, password);
+    await adminContext.close();
+
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    // A platform authenticator (the computer's own, with a fingerprint): the kind whose passkeys
+    // browsers list in a field's autofill. Chromium's virtual one picks its passkey from the
+    // list as a person would.
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('WebAuthn.enable');
+    await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: {
+        protocol: 'ctap2',
+        transport: 'internal',
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+        automaticPresenceSimulation: true,
+      },
+    });
+    const offers: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('/api/auth/passkey/options')) offers.push(r.method());
+    });
+    await page.goto(`${dashboard}/account`);
+    await page.getByLabel('E-mail').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
+    const secret = (await page.getByTestId('second-factor-key').textContent()) ?? '';
+    const app = new TOTP({ secret: Secret.fromBase32(secret) });
+    await page.getByLabel('2. The 6-digit code the app shows').fill(app.generate());
+    await page.getByRole('button', { name: 'Turn on two-step sign-in' }).click();
+    await page.getByRole('button', { name: 'I have saved them' }).click();
+    const keys = page.getByRole('region', { name: 'Security keys' });
+    await keys.getByLabel('Name it').fill('This laptop');
+    await keys.getByRole('button', { name: 'Add a security key' }).click();
+    await keys.getByText('“This laptop” added').waitFor();
+    // One offer while the sign-in page was open, none after.
+    expect(offers).toStrictEqual(['POST']);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+
+    // Nothing typed: the passkey picked from the e-mail field signs in.
+    const signedIn = page.waitForResponse((r) => r.url().endsWith('/api/auth/passkey'));
+    await page.goto(`${dashboard}/account`);
+    expect((await signedIn).status()).toBe(200);
+    await page.getByRole('heading', { name: 'Your account' }).waitFor();
+    expect(await page.getByTestId('whoami').textContent()).toContain('Keyed Kim');
+    await context.close();
+  });
 });

@@ -5,8 +5,10 @@
  */
 import {
   browserSupportsWebAuthn,
+  browserSupportsWebAuthnAutofill,
   startAuthentication,
   startRegistration,
+  WebAuthnAbortService,
   WebAuthnError,
   type AuthenticationResponseJSON,
   type PublicKeyCredentialCreationOptionsJSON,
@@ -40,9 +42,16 @@ function explain(error: unknown): never {
   );
 }
 
+/**
+ * The browser runs one WebAuthn request at a time, and starting a prompt withdraws the autofill
+ * offer; withdrawing must then leave the prompt alone.
+ */
+let autofillOffered = false;
+
 function requireSupport() {
   if (!browserSupportsWebAuthn())
     throw new SecurityKeyPromptError('This browser does not support security keys.');
+  autofillOffered = false;
 }
 
 /** Asks the browser to make a key for this site (it prompts the person to touch theirs). */
@@ -59,4 +68,34 @@ export async function signWithSecurityKey(
 ): Promise<AuthenticationResponseJSON> {
   requireSupport();
   return startAuthentication({ optionsJSON: options }).catch(explain);
+}
+
+/** Whether this browser can offer passkeys in a field's autofill (conditional mediation). */
+export const supportsPasskeyAutofill = (): Promise<boolean> =>
+  browserSupportsWebAuthn() ? browserSupportsWebAuthnAutofill() : Promise.resolve(false);
+
+/**
+ * Offers the site's passkeys in the autofill of the field marked `autocomplete="… webauthn"`,
+ * without a prompt: resolves with the answer once the person picks one, or null when the offer
+ * was withdrawn (cancelPasskeyAutofill, or another prompt took its place).
+ */
+export async function passkeyFromAutofill(
+  options: PublicKeyCredentialRequestOptionsJSON,
+): Promise<AuthenticationResponseJSON | null> {
+  autofillOffered = true;
+  try {
+    return await startAuthentication({ optionsJSON: options, useBrowserAutofill: true });
+  } catch (error) {
+    const aborted =
+      (error instanceof WebAuthnError && error.code === 'ERROR_CEREMONY_ABORTED') ||
+      (error instanceof Error && error.name === 'AbortError');
+    if (aborted) return null;
+    return explain(error);
+  }
+}
+
+/** Withdraws the autofill offer, if it is still the request under way. */
+export function cancelPasskeyAutofill(): void {
+  if (autofillOffered) WebAuthnAbortService.cancelCeremony();
+  autofillOffered = false;
 }

@@ -1,3 +1,4 @@
+import type { AuthenticationResponseJSON } from '@simplewebauthn/browser';
 import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   getSession,
@@ -55,11 +56,15 @@ export function useLogin() {
   });
 }
 
-/** A passkey sign-in: the browser's prompt, then the api; no e-mail or password typed. */
+/**
+ * A passkey sign-in, no e-mail or password typed: the browser's prompt then the api, or the
+ * answer the person already picked from the e-mail field's autofill.
+ */
 export function usePasskeyLogin() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: async () => loginWithPasskey(await signWithSecurityKey(await passkeyOptions())),
+    mutationFn: async (picked?: AuthenticationResponseJSON) =>
+      loginWithPasskey(picked ?? (await signWithSecurityKey(await passkeyOptions()))),
     onSuccess: (session) => signedIn(client, session),
   });
 }

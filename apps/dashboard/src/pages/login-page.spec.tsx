@@ -1,12 +1,20 @@
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { MemoryRouter } from 'react-router-dom';
 import { renderWithSystem, reviewerSession } from '../testing/render';
-import { signWithSecurityKey } from '../api/webauthn';
-import { LoginPage } from './login-page';
+import {
+  cancelPasskeyAutofill,
+  passkeyFromAutofill,
+  signWithSecurityKey,
+  supportsPasskeyAutofill,
+} from '../api/webauthn';
+import { AUTOFILL_RENEW_MS, LoginPage } from './login-page';
 
 jest.mock('../api/webauthn', () => ({
   signWithSecurityKey: jest.fn(),
   onAnIpAddress: () => false,
+  supportsPasskeyAutofill: jest.fn(async () => false),
+  passkeyFromAutofill: jest.fn(),
+  cancelPasskeyAutofill: jest.fn(),
 }));
 const signed = jest.mocked(signWithSecurityKey);
 let methods = { password: true, passkey: false };
@@ -247,6 +255,7 @@ describe('LoginPage: a passkey alone', () => {
   });
   afterEach(() => {
     methods = { password: true, passkey: false };
+    jest.mocked(supportsPasskeyAutofill).mockResolvedValue(false);
   });
 
   it("offers it only where the server takes keys, and signs in with the passkey's answer", async () => {
@@ -284,5 +293,81 @@ describe('LoginPage: a passkey alone', () => {
       '/api/auth/passkey/options ',
       '/api/auth/passkey {"credential":{"signed":"pk-1"}}',
     ]);
+  });
+
+  it("offers passkeys in the e-mail field's autofill, renewing the challenge before it expires", async () => {
+    methods = { password: true, passkey: true };
+    jest.mocked(supportsPasskeyAutofill).mockResolvedValue(true);
+    // The first offer runs out unpicked (its challenge is renewed); the second is picked.
+    let pick: (answer: unknown) => void = () => undefined;
+    jest
+      .mocked(passkeyFromAutofill)
+      .mockImplementationOnce(
+        () =>
+          new Promise((resolve) =>
+            jest.mocked(cancelPasskeyAutofill).mockImplementationOnce(() => resolve(null)),
+          ),
+      )
+      .mockImplementationOnce(() => new Promise((resolve) => (pick = resolve as never)));
+    const sent: string[] = [];
+    let challenges = 0;
+    global.fetch = jest.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+      const path = new URL(String(input), 'http://sieve.test').pathname;
+      const ok = (json: unknown) => ({ status: 200, ok: true, json: async () => json }) as Response;
+      if (path === '/api/auth/me')
+        return { status: 401, ok: false, json: async () => ({ statusCode: 401 }) } as Response;
+      if (path === '/api/auth/sign-in-methods') return ok(methods);
+      sent.push(`${path} ${init?.body ?? ''}`);
+      if (path === '/api/auth/passkey/options') return ok({ challenge: `pk-${++challenges}` });
+      return ok(reviewerSession());
+    }) as typeof fetch;
+    jest.useFakeTimers({ doNotFake: ['queueMicrotask', 'nextTick', 'setImmediate'] });
+    try {
+      renderWithSystem(
+        <MemoryRouter>
+          <LoginPage />
+        </MemoryRouter>,
+      );
+      expect((await screen.findByLabelText('E-mail')).getAttribute('autocomplete')).toBe(
+        'username webauthn',
+      );
+      await waitFor(() => expect(passkeyFromAutofill).toHaveBeenCalledTimes(1));
+      jest.advanceTimersByTime(AUTOFILL_RENEW_MS);
+      await waitFor(() => expect(passkeyFromAutofill).toHaveBeenCalledTimes(2));
+      expect(jest.mocked(passkeyFromAutofill).mock.calls.map(([o]) => o.challenge)).toStrictEqual([
+        'pk-1',
+        'pk-2',
+      ]);
+      pick({ picked: 'pk-2' });
+      await waitFor(() => expect(sent).toHaveLength(3));
+      expect(sent[2]).toBe('/api/auth/passkey {"credential":{"picked":"pk-2"}}');
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('does not offer again in a loop when the browser ends the offer itself', async () => {
+    methods = { password: true, passkey: true };
+    jest.mocked(supportsPasskeyAutofill).mockResolvedValue(true);
+    jest.mocked(passkeyFromAutofill).mockReset().mockResolvedValue(null);
+    const sent: string[] = [];
+    global.fetch = jest.fn(async (input: RequestInfo | URL) => {
+      const path = new URL(String(input), 'http://sieve.test').pathname;
+      const ok = (json: unknown) => ({ status: 200, ok: true, json: async () => json }) as Response;
+      if (path === '/api/auth/me')
+        return { status: 401, ok: false, json: async () => ({ statusCode: 401 }) } as Response;
+      if (path === '/api/auth/sign-in-methods') return ok(methods);
+      sent.push(path);
+      return ok({ challenge: 'pk-1' });
+    }) as typeof fetch;
+    renderWithSystem(
+      <MemoryRouter>
+        <LoginPage />
+      </MemoryRouter>,
+    );
+    await waitFor(() => expect(passkeyFromAutofill).toHaveBeenCalledTimes(1));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(passkeyFromAutofill).toHaveBeenCalledTimes(1);
+    expect(sent).toStrictEqual(['/api/auth/passkey/options']);
   });
 });

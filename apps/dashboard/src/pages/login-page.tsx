@@ -1,10 +1,19 @@
-import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
+import type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+} from '@simplewebauthn/browser';
 import { useQuery } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { Navigate, useSearchParams } from 'react-router-dom';
 import { ApiError } from '../api/client';
-import { signInMethods } from '../api/auth';
-import { onAnIpAddress, signWithSecurityKey } from '../api/webauthn';
+import { passkeyOptions, signInMethods } from '../api/auth';
+import {
+  cancelPasskeyAutofill,
+  onAnIpAddress,
+  passkeyFromAutofill,
+  signWithSecurityKey,
+  supportsPasskeyAutofill,
+} from '../api/webauthn';
 import { queryKeys } from '../hooks/query-keys';
 import { useLogin, usePasskeyLogin, useSession } from '../hooks/use-session';
 
@@ -29,6 +38,47 @@ function secondStep(error: unknown): {
   return { challenge: details?.securityKey ?? null, appCode: details?.appCode !== false };
 }
 
+/** A passkey challenge lives five minutes on the api: the autofill offer is renewed before. */
+export const AUTOFILL_RENEW_MS = 4 * 60_000;
+
+/**
+ * While nothing else is under way, offers the site's passkeys in the e-mail field's autofill
+ * (where the browser can), renewing the challenge before it expires; a picked one is passed on.
+ */
+function usePasskeyAutofill(
+  active: boolean,
+  onPicked: (answer: AuthenticationResponseJSON) => void,
+) {
+  useEffect(() => {
+    if (!active) return;
+    let stopped = false;
+    let renew: ReturnType<typeof setTimeout> | undefined;
+    void (async () => {
+      if (!(await supportsPasskeyAutofill())) return;
+      // Offered again only when this renewed it: an offer the browser ended or refused (no
+      // passkey here, another prompt) is not retried in a loop.
+      let renewing = true;
+      while (renewing && !stopped) {
+        const options = await passkeyOptions().catch(() => null);
+        if (!options || stopped) return;
+        renewing = false;
+        renew = setTimeout(() => {
+          renewing = true;
+          cancelPasskeyAutofill();
+        }, AUTOFILL_RENEW_MS);
+        const answer = await passkeyFromAutofill(options).catch(() => null);
+        clearTimeout(renew);
+        if (answer && !stopped) return onPicked(answer);
+      }
+    })();
+    return () => {
+      stopped = true;
+      clearTimeout(renew);
+      cancelPasskeyAutofill();
+    };
+  }, [active, onPicked]);
+}
+
 export function LoginPage() {
   const [params] = useSearchParams();
   const session = useSession();
@@ -51,6 +101,17 @@ export function LoginPage() {
   const next = params.get('next');
   // Only same-site paths: never bounce a fresh session to another origin.
   const target = next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
+
+  // The e-mail field offers passkeys until a sign-in is under way or asks for its second step.
+  usePasskeyAutofill(
+    offerPasskey &&
+      !session.data &&
+      code === null &&
+      !login.isPending &&
+      !passkey.isPending &&
+      !usingKey,
+    passkey.mutate,
+  );
 
   if (session.data) return <Navigate to={target} replace />;
 
@@ -105,7 +166,7 @@ export function LoginPage() {
           E-mail
           <input
             type="email"
-            autoComplete="username"
+            autoComplete="username webauthn"
             value={email}
             onChange={(e) => setEmail(e.target.value)}
             required
