@@ -91,6 +91,8 @@ export async function passkeyFromAutofill(
       (error instanceof Error && error.name === 'AbortError');
     if (aborted) return null;
     return explain(error);
+  } finally {
+    autofillOffered = false;
   }
 }
 

@@ -7,7 +7,8 @@ import {
   signWithSecurityKey,
   supportsPasskeyAutofill,
 } from '../api/webauthn';
-import { AUTOFILL_RENEW_MS, LoginPage } from './login-page';
+import { AUTOFILL_RENEW_MS } from '../hooks/use-passkey-autofill';
+import { LoginPage } from './login-page';
 
 jest.mock('../api/webauthn', () => ({
   signWithSecurityKey: jest.fn(),

@@ -1,20 +1,12 @@
-import type {
-  AuthenticationResponseJSON,
-  PublicKeyCredentialRequestOptionsJSON,
-} from '@simplewebauthn/browser';
+import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
 import { useQuery } from '@tanstack/react-query';
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { Navigate, useSearchParams } from 'react-router-dom';
 import { ApiError } from '../api/client';
-import { passkeyOptions, signInMethods } from '../api/auth';
-import {
-  cancelPasskeyAutofill,
-  onAnIpAddress,
-  passkeyFromAutofill,
-  signWithSecurityKey,
-  supportsPasskeyAutofill,
-} from '../api/webauthn';
+import { signInMethods } from '../api/auth';
+import { onAnIpAddress, signWithSecurityKey } from '../api/webauthn';
 import { queryKeys } from '../hooks/query-keys';
+import { usePasskeyAutofill } from '../hooks/use-passkey-autofill';
 import { useLogin, usePasskeyLogin, useSession } from '../hooks/use-session';
 
 /** The 401s that ask for the second step (`security_key_required`: an app code is not enough). */
@@ -36,47 +28,6 @@ function secondStep(error: unknown): {
     appCode?: boolean;
   } | null;
   return { challenge: details?.securityKey ?? null, appCode: details?.appCode !== false };
-}
-
-/** A passkey challenge lives five minutes on the api: the autofill offer is renewed before. */
-export const AUTOFILL_RENEW_MS = 4 * 60_000;
-
-/**
- * While nothing else is under way, offers the site's passkeys in the e-mail field's autofill
- * (where the browser can), renewing the challenge before it expires; a picked one is passed on.
- */
-function usePasskeyAutofill(
-  active: boolean,
-  onPicked: (answer: AuthenticationResponseJSON) => void,
-) {
-  useEffect(() => {
-    if (!active) return;
-    let stopped = false;
-    let renew: ReturnType<typeof setTimeout> | undefined;
-    void (async () => {
-      if (!(await supportsPasskeyAutofill())) return;
-      // Offered again only when this renewed it: an offer the browser ended or refused (no
-      // passkey here, another prompt) is not retried in a loop.
-      let renewing = true;
-      while (renewing && !stopped) {
-        const options = await passkeyOptions().catch(() => null);
-        if (!options || stopped) return;
-        renewing = false;
-        renew = setTimeout(() => {
-          renewing = true;
-          cancelPasskeyAutofill();
-        }, AUTOFILL_RENEW_MS);
-        const answer = await passkeyFromAutofill(options).catch(() => null);
-        clearTimeout(renew);
-        if (answer && !stopped) return onPicked(answer);
-      }
-    })();
-    return () => {
-      stopped = true;
-      clearTimeout(renew);
-      cancelPasskeyAutofill();
-    };
-  }, [active, onPicked]);
 }
 
 export function LoginPage() {
