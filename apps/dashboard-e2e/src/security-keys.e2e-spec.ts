@@ -31,23 +31,26 @@ describe('security keys in Chromium (a virtual authenticator, as WebAuthn tests 
     await page.getByTestId('users').locator('tr', { hasText: email }).waitFor();
   }
 
-  it('adds a key on the account page, signs in with it as the second step and as a passkey alone, and not once removed', async () => {
+  /**
+   * A new account, and a browser holding Chromium's own authenticator, reached over the DevTools
+   * protocol: one with a PIN that keeps passkeys, touched and unlocked whenever asked. A `usb`
+   * one is a security key; an `internal` one is the computer's own (a fingerprint), the kind
+   * whose passkeys browsers list in a field's autofill.
+   */
+  async function personWithAuthenticator(transport: 'usb' | 'internal') {
     const email = `e2e-keyed-${randomUUID().slice(0, 8)}@sieve.local`;
     const password = 'keyed-kim-passphrase-42';
     const adminContext = await browser.newContext();
     await addUser(await adminContext.newPage(), email, password);
     await adminContext.close();
-
     const context = await browser.newContext();
     const page = await context.newPage();
-    // Chromium's own authenticator, reached over the DevTools protocol: a key with a PIN that
-    // keeps passkeys, touched and unlocked whenever asked.
     const cdp = await context.newCDPSession(page);
     await cdp.send('WebAuthn.enable');
     const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
       options: {
         protocol: 'ctap2',
-        transport: 'usb',
+        transport,
         hasResidentKey: true,
         hasUserVerification: true,
         isUserVerified: true,
@@ -60,19 +63,29 @@ describe('security keys in Chromium (a virtual authenticator, as WebAuthn tests 
       await page.getByLabel('Password').fill(password);
       await page.getByRole('button', { name: 'Sign in' }).click();
     };
+    return { context, page, cdp, authenticatorId, passwordStep };
+  }
 
-    await passwordStep();
+  /** Signed in: sets up the authenticator app, then adds the key under `name`. */
+  async function setUpAppAndKey(page: Page, name: string) {
     await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
     const secret = (await page.getByTestId('second-factor-key').textContent()) ?? '';
     const app = new TOTP({ secret: Secret.fromBase32(secret) });
     await page.getByLabel('2. The 6-digit code the app shows').fill(app.generate());
     await page.getByRole('button', { name: 'Turn on two-step sign-in' }).click();
     await page.getByRole('button', { name: 'I have saved them' }).click();
-
     const keys = page.getByRole('region', { name: 'Security keys' });
-    await keys.getByLabel('Name it').fill('Desk key');
+    await keys.getByLabel('Name it').fill(name);
     await keys.getByRole('button', { name: 'Add a security key' }).click();
-    await keys.getByText('“Desk key” added: it signs you in from now on.').waitFor();
+    await keys.getByText(`“${name}” added: it signs you in from now on.`).waitFor();
+    return keys;
+  }
+
+  it('adds a key on the account page, signs in with it as the second step and as a passkey alone, and not once removed', async () => {
+    const { context, page, cdp, authenticatorId, passwordStep } =
+      await personWithAuthenticator('usb');
+    await passwordStep();
+    const keys = await setUpAppAndKey(page, 'Desk key');
     const row = keys.getByTestId('security-keys').locator('tr', { hasText: 'Desk key' });
     await row.getByText('never').waitFor();
     // The key holds one credential, bound to the dashboard's name.
@@ -117,47 +130,13 @@ describe('security keys in Chromium (a virtual authenticator, as WebAuthn tests 
   });
 
   it("offers a passkey in the e-mail field's autofill, and signs in with the one picked", async () => {
-    const email = `e2e-autofill-${randomUUID().slice(0, 8)}@sieve.local`;
-    const password = 'autofill-kim-passphrase-42';
-    const adminContext = await browser.newContext();
-    await addUser(await adminContext.newPage(), email, password);
-    await adminContext.close();
-
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    // A platform authenticator (the computer's own, with a fingerprint): the kind whose passkeys
-    // browsers list in a field's autofill. Chromium's virtual one picks its passkey from the
-    // list as a person would.
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable');
-    await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: {
-        protocol: 'ctap2',
-        transport: 'internal',
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    });
+    const { context, page, passwordStep } = await personWithAuthenticator('internal');
     const offers: string[] = [];
     page.on('request', (r) => {
       if (r.url().endsWith('/api/auth/passkey/options')) offers.push(r.method());
     });
-    await page.goto(`${dashboard}/account`);
-    await page.getByLabel('E-mail').fill(email);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
-    const secret = (await page.getByTestId('second-factor-key').textContent()) ?? '';
-    const app = new TOTP({ secret: Secret.fromBase32(secret) });
-    await page.getByLabel('2. The 6-digit code the app shows').fill(app.generate());
-    await page.getByRole('button', { name: 'Turn on two-step sign-in' }).click();
-    await page.getByRole('button', { name: 'I have saved them' }).click();
-    const keys = page.getByRole('region', { name: 'Security keys' });
-    await keys.getByLabel('Name it').fill('This laptop');
-    await keys.getByRole('button', { name: 'Add a security key' }).click();
-    await keys.getByText('“This laptop” added').waitFor();
+    await passwordStep();
+    await setUpAppAndKey(page, 'This laptop');
     // One offer while the sign-in page was open, none after.
     expect(offers).toStrictEqual(['POST']);
     await page.getByRole('button', { name: 'Sign out' }).click();
