@@ -45,6 +45,14 @@ const commaList = (normalize: (item: string) => string = (item) => item) =>
       .filter(Boolean),
   );
 
+/** Comma-separated roles, none by default. */
+const roleList = () =>
+  commaList()
+    .refine((roles) => roles.every((r) => (ROLES as readonly string[]).includes(r)), {
+      message: `must be comma-separated roles from: ${ROLES.join(', ')}`,
+    })
+    .default([]);
+
 /** An origin a browser will use security keys on: https, or http on localhost; a name, not an IP. */
 function isWebAuthnOrigin(value: string): boolean {
   if (!URL.canParse(value)) return false;
@@ -214,11 +222,7 @@ export const configSchema = z.object({
    * Roles whose members must set up a second factor (an authenticator app) before anything else,
    * comma-separated, e.g. `admin,policy_admin`. Anyone may set one up; none is required by default.
    */
-  SECOND_FACTOR_REQUIRED_ROLES: commaList()
-    .refine((roles) => roles.every((r) => (ROLES as readonly string[]).includes(r)), {
-      message: `must be comma-separated roles from: ${ROLES.join(', ')}`,
-    })
-    .default([]),
+  SECOND_FACTOR_REQUIRED_ROLES: roleList(),
   /**
    * Roles whose members sign in with a security key or passkey (WebAuthn, which a look-alike
    * site cannot relay), comma-separated: they must add one (after the authenticator app), an
@@ -226,11 +230,7 @@ export const configSchema = z.object({
    * A recovery code still does (the way back when every key is lost). Implies
    * SECOND_FACTOR_REQUIRED_ROLES for them; needs WEBAUTHN_ORIGINS.
    */
-  SECURITY_KEY_REQUIRED_ROLES: commaList()
-    .refine((roles) => roles.every((r) => (ROLES as readonly string[]).includes(r)), {
-      message: `must be comma-separated roles from: ${ROLES.join(', ')}`,
-    })
-    .default([]),
+  SECURITY_KEY_REQUIRED_ROLES: roleList(),
   /**
    * The key that seals secrets Sieve must read back (TOTP secrets, webhook signing secrets) in
    * the database: 32 random bytes in base64 (`openssl rand -base64 32`). Without it they are
