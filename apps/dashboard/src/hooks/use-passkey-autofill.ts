@@ -22,23 +22,26 @@ export function usePasskeyAutofill(
     if (!active) return;
     let stopped = false;
     let renew: ReturnType<typeof setTimeout> | undefined;
+    /** One offer: the passkey picked, 'renew' when its challenge ran out, null when it ended. */
+    const offer = async (): Promise<AuthenticationResponseJSON | 'renew' | null> => {
+      const options = await passkeyOptions().catch(() => null);
+      if (!options || stopped) return null;
+      let renewed = false;
+      renew = setTimeout(() => {
+        renewed = true;
+        cancelPasskeyAutofill();
+      }, AUTOFILL_RENEW_MS);
+      const answer = await passkeyFromAutofill(options).catch(() => null);
+      clearTimeout(renew);
+      return answer ?? (renewed ? 'renew' : null);
+    };
     void (async () => {
       if (!(await supportsPasskeyAutofill())) return;
-      // Offered again only when this renewed it: an offer the browser ended or refused (no
-      // passkey here, another prompt) is not retried in a loop.
-      let renewing = true;
-      while (renewing && !stopped) {
-        const options = await passkeyOptions().catch(() => null);
-        if (!options || stopped) return;
-        renewing = false;
-        renew = setTimeout(() => {
-          renewing = true;
-          cancelPasskeyAutofill();
-        }, AUTOFILL_RENEW_MS);
-        const answer = await passkeyFromAutofill(options).catch(() => null);
-        clearTimeout(renew);
-        if (answer && !stopped) return onPicked(answer);
-      }
+      // Offered again only when its challenge ran out: an offer the browser ended or refused
+      // (no passkey here, another prompt) is not retried in a loop.
+      let outcome = await offer();
+      while (outcome === 'renew' && !stopped) outcome = await offer();
+      if (outcome && outcome !== 'renew' && !stopped) onPicked(outcome);
     })();
     return () => {
       stopped = true;
