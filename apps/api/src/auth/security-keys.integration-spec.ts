@@ -303,6 +303,14 @@ describe('security keys and passkeys (WebAuthn) as a second factor', () => {
     const added = await addKey(person, key, 201, 'Only key');
     expect((await agent.get('/api/auth/me').expect(200)).body.mustAddSecurityKey).toBe(false);
     await agent.get('/api/flags').expect(200);
+    // Admins see who has keys: the Users page's count.
+    const admin = await stack.signIn('admin');
+    const users = (await admin.agent.get('/api/users').expect(200)).body as {
+      email: string;
+      securityKeys: number;
+    }[];
+    expect(users.find((u) => u.email === email)?.securityKeys).toBe(1);
+    expect(users.find((u) => u.email === admin.email)?.securityKeys).toBe(0);
 
     // The last key stays; so does the second factor.
     const kept = await write(person, 'delete', `/security-keys/${added.body.id}`).expect(409);

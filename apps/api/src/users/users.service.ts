@@ -116,17 +116,19 @@ export class UsersService implements OnApplicationBootstrap {
   async list(): Promise<UserDto[]> {
     const users = await this.users.find({ where: { kind: 'person' }, order: { createdAt: 'ASC' } });
     // Per user, their newest entries first (idx_audit_log_actor) until the first sign-in.
-    const rows: { id: string; at: Date | null }[] = await this.users.query(
+    const rows: { id: string; at: Date | null; keys: number }[] = await this.users.query(
       `SELECT u.id, (SELECT a.at FROM audit_log a
                      WHERE a.actor_id = u.id AND a.action = 'auth.login'
-                     ORDER BY a.at DESC LIMIT 1) AS at
+                     ORDER BY a.at DESC LIMIT 1) AS at,
+              (SELECT count(*)::int FROM security_keys k WHERE k.user_id = u.id) AS keys
        FROM unnest($1::uuid[]) AS u(id)`,
       [users.map((u) => u.id)],
     );
-    const lastSignIn = new Map(rows.map((r) => [r.id, r.at]));
+    const byUser = new Map(rows.map((r) => [r.id, r]));
     return users.map((u) => ({
       ...toDto(u),
-      lastSignInAt: lastSignIn.get(u.id)?.toISOString() ?? null,
+      lastSignInAt: byUser.get(u.id)?.at?.toISOString() ?? null,
+      securityKeys: byUser.get(u.id)?.keys ?? 0,
     }));
   }
 

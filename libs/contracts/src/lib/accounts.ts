@@ -18,6 +18,8 @@ export interface UserDto {
   createdAt: string;
   /** In `GET /users` only: the last successful sign-in (from the audit log); null if never. */
   lastSignInAt?: string | null;
+  /** In `GET /users` only: how many security keys and passkeys sign them in. */
+  securityKeys?: number;
 }
 
 export interface UserPreferencesDto {

@@ -35,6 +35,7 @@ describe('UsersPage: a new password for someone who lost theirs', () => {
               lastSignInAt: null,
               mustChangePassword: true,
               secondFactorEnabled: true,
+              securityKeys: 2,
             },
           ]
         : { user: { id: 'me', role: 'admin' }, csrfToken: 'csrf' };
@@ -172,6 +173,8 @@ describe('UsersPage: a new password for someone who lost theirs', () => {
     const nia = (await screen.findByText('n@sieve.local')).closest('tr') as HTMLElement;
     const fran = screen.getByText('f@sieve.local').closest('tr') as HTMLElement;
     expect(within(fran).queryByRole('button', { name: /Remove two-step/ })).toBeNull();
+    // Whether their keys are there too (a role may have to sign in with one).
+    expect(nia.textContent).toContain('on · 2 security keys');
     fireEvent.click(
       within(nia).getByRole('button', { name: 'Remove two-step sign-in of n@sieve.local' }),
     );

@@ -13,6 +13,12 @@ import { useSession } from '../../hooks/use-session';
 import { timeAgo } from '../../components/format';
 import { useNow } from '../../hooks/use-now';
 
+/** Beside "on": the security keys and passkeys that sign them in, if any. */
+const keysOf = (user: User) =>
+  user.securityKeys
+    ? ` · ${user.securityKeys} security key${user.securityKeys === 1 ? '' : 's'}`
+    : '';
+
 export function UsersPage() {
   const users = useUsers();
   const create = useCreateUser();
@@ -271,10 +277,10 @@ export function UsersPage() {
                 {!user.secondFactorEnabled ? (
                   <span className="muted">off</span>
                 ) : user.id === session.data?.user.id ? (
-                  'on'
+                  <>on{keysOf(user)}</>
                 ) : (
                   <>
-                    on ·{' '}
+                    on{keysOf(user)} ·{' '}
                     <button
                       className="link-button"
                       aria-label={`Remove two-step sign-in of ${user.email}`}
