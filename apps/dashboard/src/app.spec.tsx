@@ -12,6 +12,24 @@ jest.mock('./api/webauthn', () => ({
 describe('App: a password an admin set', () => {
   let requests: string[];
   let mustChange: boolean;
+
+  /** Answers every call with `bodyFor` its path and method (200), recording them in `requests`. */
+  function serve(bodyFor: (path: string, method: string) => unknown) {
+    global.fetch = jest.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+      const path = new URL(String(input), 'http://sieve.test').pathname;
+      const method = init?.method ?? 'GET';
+      requests.push(`${method} ${path}`);
+      const body = bodyFor(path, method) ?? {};
+      return { status: 200, ok: true, json: async () => body } as Response;
+    }) as typeof fetch;
+  }
+
+  const renderAccountPage = () =>
+    renderWithSystem(
+      <MemoryRouter initialEntries={['/account']}>
+        <App />
+      </MemoryRouter>,
+    );
   beforeEach(() => {
     requests = [];
     mustChange = true;
@@ -38,11 +56,7 @@ describe('App: a password an admin set', () => {
   });
 
   it('asks for one of their own before any page, and calls nothing else meanwhile', async () => {
-    renderWithSystem(
-      <MemoryRouter initialEntries={['/account']}>
-        <App />
-      </MemoryRouter>,
-    );
+    renderAccountPage();
     await screen.findByRole('heading', { name: 'Choose your own password' });
     expect(screen.queryByRole('link', { name: 'Queue' })).toBeNull();
     expect(screen.queryByRole('heading', { name: 'Your account' })).toBeNull();
@@ -73,9 +87,7 @@ describe('App: a password an admin set', () => {
   it('holds someone whose role requires a second factor at setting one up', async () => {
     mustChange = false;
     let enabled = false;
-    global.fetch = jest.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
-      const path = new URL(String(input), 'http://sieve.test').pathname;
-      requests.push(`${init?.method ?? 'GET'} ${path}`);
+    serve((path) => {
       const session = reviewerSession();
       const bodies: Record<string, unknown> = {
         '/api/auth/me': { ...session, mustSetUpSecondFactor: !enabled },
@@ -88,13 +100,9 @@ describe('App: a password an admin set', () => {
         '/api/auth/sessions': [],
       };
       if (path === '/api/auth/second-factor') enabled = true;
-      return { status: 200, ok: true, json: async () => bodies[path] ?? {} } as Response;
-    }) as typeof fetch;
-    renderWithSystem(
-      <MemoryRouter initialEntries={['/account']}>
-        <App />
-      </MemoryRouter>,
-    );
+      return bodies[path];
+    });
+    renderAccountPage();
     await screen.findByRole('heading', { name: 'Set up two-step sign-in' });
     expect(screen.queryByRole('link', { name: 'Queue' })).toBeNull();
     fireEvent.click(screen.getByRole('button', { name: 'Set up an authenticator app' }));
@@ -116,26 +124,20 @@ describe('App: a password an admin set', () => {
   it('then, where the role signs in with a key, holds them at adding one', async () => {
     mustChange = false;
     let added = false;
-    global.fetch = jest.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
-      const path = new URL(String(input), 'http://sieve.test').pathname;
-      requests.push(`${init?.method ?? 'GET'} ${path}`);
+    serve((path, method) => {
       const session = reviewerSession();
       const key = { id: 'k1', name: 'Blue key', createdAt: new Date().toISOString() };
       const bodies: Record<string, unknown> = {
         '/api/auth/me': { ...session, mustAddSecurityKey: !added },
         '/api/auth/second-factor/security-keys':
-          init?.method === 'POST' ? key : { available: true, keys: added ? [key] : [] },
+          method === 'POST' ? key : { available: true, keys: added ? [key] : [] },
         '/api/auth/second-factor/security-keys/options': { challenge: 'c1' },
         '/api/auth/sessions': [],
       };
-      if (path === '/api/auth/second-factor/security-keys' && init?.method === 'POST') added = true;
-      return { status: 200, ok: true, json: async () => bodies[path] ?? {} } as Response;
-    }) as typeof fetch;
-    renderWithSystem(
-      <MemoryRouter initialEntries={['/account']}>
-        <App />
-      </MemoryRouter>,
-    );
+      if (path === '/api/auth/second-factor/security-keys' && method === 'POST') added = true;
+      return bodies[path];
+    });
+    renderAccountPage();
     await screen.findByRole('heading', { name: 'Add a security key' });
     expect(screen.queryByRole('link', { name: 'Queue' })).toBeNull();
     fireEvent.change(await screen.findByLabelText('Name it'), { target: { value: 'Blue key' } });

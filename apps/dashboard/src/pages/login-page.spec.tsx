@@ -20,54 +20,63 @@ jest.mock('../api/webauthn', () => ({
 const signed = jest.mocked(signWithSecurityKey);
 let methods = { password: true, passkey: false };
 
+const ok = (json: unknown) => ({ status: 200, ok: true, json: async () => json }) as Response;
+const refuse = (json: object) =>
+  ({ status: 401, ok: false, json: async () => ({ statusCode: 401, ...json }) }) as Response;
+
+/**
+ * The api as a signed-out browser meets it: no session, `methods` to sign in with; every other
+ * call (its path and JSON body) goes to `answer`.
+ */
+function signedOutApi(answer: (path: string, body: string | undefined) => Response) {
+  global.fetch = jest.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const path = new URL(String(input), 'http://sieve.test').pathname;
+    if (path === '/api/auth/me') return refuse({});
+    if (path === '/api/auth/sign-in-methods') return ok(methods);
+    return answer(path, init?.body as string | undefined);
+  }) as typeof fetch;
+}
+
+const renderLoginPage = () =>
+  renderWithSystem(
+    <MemoryRouter>
+      <LoginPage />
+    </MemoryRouter>,
+  );
+
+/** Types an e-mail and the password, and presses Sign in. */
+async function submitPassword(email = 'r@sieve.local') {
+  fireEvent.change(await screen.findByLabelText('E-mail'), { target: { value: email } });
+  fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'a-long-password' } });
+  fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+}
+
 describe('LoginPage: two-step sign-in', () => {
   let sent: unknown[];
   beforeEach(() => {
     sent = [];
-    global.fetch = jest.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
-      const path = new URL(String(input), 'http://sieve.test').pathname;
-      if (path === '/api/auth/me')
-        return { status: 401, ok: false, json: async () => ({ statusCode: 401 }) } as Response;
-      if (path === '/api/auth/sign-in-methods')
-        return { status: 200, ok: true, json: async () => methods } as Response;
-      const body = JSON.parse(String(init?.body)) as { code?: string };
+    signedOutApi((_path, json) => {
+      const body = JSON.parse(String(json)) as { code?: string };
       sent.push(body);
       if (!body.code)
-        return {
-          status: 401,
-          ok: false,
-          json: async () => ({
-            statusCode: 401,
-            message: 'Enter the code from your authenticator app',
-            code: 'second_factor_required',
-          }),
-        } as Response;
+        return refuse({
+          message: 'Enter the code from your authenticator app',
+          code: 'second_factor_required',
+        });
       if (body.code !== '123456')
-        return {
-          status: 401,
-          ok: false,
-          json: async () => ({
-            statusCode: 401,
-            message: 'That code is not right, or was already used',
-            code: 'second_factor_wrong',
-          }),
-        } as Response;
-      return { status: 200, ok: true, json: async () => reviewerSession() } as Response;
-    }) as typeof fetch;
+        return refuse({
+          message: 'That code is not right, or was already used',
+          code: 'second_factor_wrong',
+        });
+      return ok(reviewerSession());
+    });
   });
 
   it('asks for the code only when the account has a second factor, then sends it with the password', async () => {
-    renderWithSystem(
-      <MemoryRouter>
-        <LoginPage />
-      </MemoryRouter>,
-    );
-    fireEvent.change(await screen.findByLabelText('E-mail'), {
-      target: { value: 'r@sieve.local' },
-    });
-    fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'a-long-password' } });
+    renderLoginPage();
+    await screen.findByLabelText('E-mail');
     expect(screen.queryByLabelText(/Code from your authenticator app/)).toBeNull();
-    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    await submitPassword();
 
     const code = await screen.findByLabelText(/Code from your authenticator app/);
     expect(screen.getByRole('status').textContent).toContain('This account signs in in two steps');
@@ -99,16 +108,9 @@ describe('LoginPage: a security key in place of the code', () => {
     challenges = 0;
     signed.mockReset();
     signed.mockImplementation(async (options) => ({ signed: options.challenge }) as never);
-    global.fetch = jest.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
-      const path = new URL(String(input), 'http://sieve.test').pathname;
-      if (path === '/api/auth/me')
-        return { status: 401, ok: false, json: async () => ({ statusCode: 401 }) } as Response;
-      if (path === '/api/auth/sign-in-methods')
-        return { status: 200, ok: true, json: async () => methods } as Response;
-      const body = JSON.parse(String(init?.body)) as Record<string, unknown>;
+    signedOutApi((_path, json) => {
+      const body = JSON.parse(String(json)) as Record<string, unknown>;
       sent.push(body);
-      const refuse = (json: object) =>
-        ({ status: 401, ok: false, json: async () => ({ statusCode: 401, ...json }) }) as Response;
       if (!body['securityKey'] && !body['code'])
         return refuse({
           message: 'Use your security key, or enter the code from your authenticator app',
@@ -121,21 +123,13 @@ describe('LoginPage: a security key in place of the code', () => {
           message: 'That security key was not accepted: try again, or use a code',
           code: 'security_key_wrong',
         });
-      return { status: 200, ok: true, json: async () => reviewerSession() } as Response;
-    }) as typeof fetch;
+      return ok(reviewerSession());
+    });
   });
 
   it('signs the challenge the api handed out, and asks for a fresh one after a refusal', async () => {
-    renderWithSystem(
-      <MemoryRouter>
-        <LoginPage />
-      </MemoryRouter>,
-    );
-    fireEvent.change(await screen.findByLabelText('E-mail'), {
-      target: { value: 'r@sieve.local' },
-    });
-    fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'a-long-password' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    renderLoginPage();
+    await submitPassword();
     const useKey = await screen.findByRole('button', { name: 'Use your security key' });
     expect(screen.getByRole('status').textContent).toContain('use your security key');
     fireEvent.click(useKey);
@@ -161,16 +155,8 @@ describe('LoginPage: a security key in place of the code', () => {
     signed.mockRejectedValueOnce(
       new Error('The security key did not answer: it was cancelled or timed out. Try again.'),
     );
-    renderWithSystem(
-      <MemoryRouter>
-        <LoginPage />
-      </MemoryRouter>,
-    );
-    fireEvent.change(await screen.findByLabelText('E-mail'), {
-      target: { value: 'r@sieve.local' },
-    });
-    fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'a-long-password' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    renderLoginPage();
+    await submitPassword();
     fireEvent.click(await screen.findByRole('button', { name: 'Use your security key' }));
     await waitFor(() =>
       expect(screen.getByRole('alert').textContent).toContain('cancelled or timed out'),
@@ -185,47 +171,26 @@ describe('LoginPage: a role that signs in with a key', () => {
   it('asks for the key or a recovery code, and says so when an app code is refused', async () => {
     const sent: Record<string, unknown>[] = [];
     let challenges = 0;
-    global.fetch = jest.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
-      const path = new URL(String(input), 'http://sieve.test').pathname;
-      if (path === '/api/auth/me')
-        return { status: 401, ok: false, json: async () => ({ statusCode: 401 }) } as Response;
-      if (path === '/api/auth/sign-in-methods')
-        return { status: 200, ok: true, json: async () => methods } as Response;
-      const body = JSON.parse(String(init?.body)) as Record<string, unknown>;
+    signedOutApi((_path, json) => {
+      const body = JSON.parse(String(json)) as Record<string, unknown>;
       sent.push(body);
       const details = { securityKey: { challenge: `c${++challenges}` }, appCode: false };
       if (!body['code'])
-        return {
-          status: 401,
-          ok: false,
-          json: async () => ({
-            message: 'Use your security key (lost it? enter one of your recovery codes)',
-            code: 'second_factor_required',
-            details,
-          }),
-        } as Response;
+        return refuse({
+          message: 'Use your security key (lost it? enter one of your recovery codes)',
+          code: 'second_factor_required',
+          details,
+        });
       if (body['code'] === '123456')
-        return {
-          status: 401,
-          ok: false,
-          json: async () => ({
-            message: 'Your role signs in with a security key, not an app code',
-            code: 'security_key_required',
-            details,
-          }),
-        } as Response;
-      return { status: 200, ok: true, json: async () => reviewerSession() } as Response;
-    }) as typeof fetch;
-    renderWithSystem(
-      <MemoryRouter>
-        <LoginPage />
-      </MemoryRouter>,
-    );
-    fireEvent.change(await screen.findByLabelText('E-mail'), {
-      target: { value: 'p@sieve.local' },
+        return refuse({
+          message: 'Your role signs in with a security key, not an app code',
+          code: 'security_key_required',
+          details,
+        });
+      return ok(reviewerSession());
     });
-    fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'a-long-password' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    renderLoginPage();
+    await submitPassword('p@sieve.local');
     const code = await screen.findByLabelText('Recovery code');
     expect(screen.getByRole('status').textContent).toBe(
       'This account signs in with a security key: use it. Lost it? Enter one of your recovery codes.',
@@ -261,33 +226,20 @@ describe('LoginPage: a passkey alone', () => {
 
   it("offers it only where the server takes keys, and signs in with the passkey's answer", async () => {
     const sent: string[] = [];
-    global.fetch = jest.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
-      const path = new URL(String(input), 'http://sieve.test').pathname;
-      const ok = (json: unknown) => ({ status: 200, ok: true, json: async () => json }) as Response;
-      if (path === '/api/auth/me')
-        return { status: 401, ok: false, json: async () => ({ statusCode: 401 }) } as Response;
-      if (path === '/api/auth/sign-in-methods') return ok(methods);
-      sent.push(`${path} ${init?.body ?? ''}`);
+    signedOutApi((path, body) => {
+      sent.push(`${path} ${body ?? ''}`);
       if (path === '/api/auth/passkey/options')
         return ok({ challenge: 'pk-1', rpId: 'sieve.test' });
       return ok(reviewerSession());
-    }) as typeof fetch;
-    const { unmount } = renderWithSystem(
-      <MemoryRouter>
-        <LoginPage />
-      </MemoryRouter>,
-    );
+    });
+    const { unmount } = renderLoginPage();
     await screen.findByLabelText('E-mail');
     await waitFor(() => expect(global.fetch).toHaveBeenCalledTimes(2));
     expect(screen.queryByRole('button', { name: 'Use a passkey' })).toBeNull();
     unmount();
 
     methods = { password: true, passkey: true };
-    renderWithSystem(
-      <MemoryRouter>
-        <LoginPage />
-      </MemoryRouter>,
-    );
+    renderLoginPage();
     fireEvent.click(await screen.findByRole('button', { name: 'Use a passkey' }));
     await waitFor(() => expect(sent).toHaveLength(2));
     expect(sent).toStrictEqual([
@@ -312,23 +264,14 @@ describe('LoginPage: a passkey alone', () => {
       .mockImplementationOnce(() => new Promise((resolve) => (pick = resolve as never)));
     const sent: string[] = [];
     let challenges = 0;
-    global.fetch = jest.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
-      const path = new URL(String(input), 'http://sieve.test').pathname;
-      const ok = (json: unknown) => ({ status: 200, ok: true, json: async () => json }) as Response;
-      if (path === '/api/auth/me')
-        return { status: 401, ok: false, json: async () => ({ statusCode: 401 }) } as Response;
-      if (path === '/api/auth/sign-in-methods') return ok(methods);
-      sent.push(`${path} ${init?.body ?? ''}`);
+    signedOutApi((path, body) => {
+      sent.push(`${path} ${body ?? ''}`);
       if (path === '/api/auth/passkey/options') return ok({ challenge: `pk-${++challenges}` });
       return ok(reviewerSession());
-    }) as typeof fetch;
+    });
     jest.useFakeTimers({ doNotFake: ['queueMicrotask', 'nextTick', 'setImmediate'] });
     try {
-      renderWithSystem(
-        <MemoryRouter>
-          <LoginPage />
-        </MemoryRouter>,
-      );
+      renderLoginPage();
       expect((await screen.findByLabelText('E-mail')).getAttribute('autocomplete')).toBe(
         'username webauthn',
       );
@@ -352,20 +295,11 @@ describe('LoginPage: a passkey alone', () => {
     jest.mocked(supportsPasskeyAutofill).mockResolvedValue(true);
     jest.mocked(passkeyFromAutofill).mockReset().mockResolvedValue(null);
     const sent: string[] = [];
-    global.fetch = jest.fn(async (input: RequestInfo | URL) => {
-      const path = new URL(String(input), 'http://sieve.test').pathname;
-      const ok = (json: unknown) => ({ status: 200, ok: true, json: async () => json }) as Response;
-      if (path === '/api/auth/me')
-        return { status: 401, ok: false, json: async () => ({ statusCode: 401 }) } as Response;
-      if (path === '/api/auth/sign-in-methods') return ok(methods);
+    signedOutApi((path) => {
       sent.push(path);
       return ok({ challenge: 'pk-1' });
-    }) as typeof fetch;
-    renderWithSystem(
-      <MemoryRouter>
-        <LoginPage />
-      </MemoryRouter>,
-    );
+    });
+    renderLoginPage();
     await waitFor(() => expect(passkeyFromAutofill).toHaveBeenCalledTimes(1));
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(passkeyFromAutofill).toHaveBeenCalledTimes(1);
